@@ -1,0 +1,71 @@
+/// Bad input: a malformed file, an unreadable path, a garbage token. Exit status 2.
+///
+/// Prints as `FILE:LINE:COL: error: expected …, found …`, with help on an indented second line.
+/// Messages start lower-case, have no final period, quote user text and never hold a secret.
+public struct InputError: Error, Sendable, Equatable, CustomStringConvertible {
+    public var file: String?
+    public var line: Int?
+    public var column: Int?
+    public var message: String
+    public var help: String?
+
+    /// An error in the words "expected X, found Y".
+    public init(file: String?, line: Int? = nil, column: Int? = nil, expected: String, found: String,
+                help: String? = nil) {
+        self.init(file: file, line: line, column: column, message: "expected \(expected), found \(found)", help: help)
+    }
+
+    /// An error in free words (reuse nginx's or Apache's wording where they have one).
+    public init(file: String?, line: Int? = nil, column: Int? = nil, message: String, help: String? = nil) {
+        self.file = file
+        self.line = line
+        self.column = column
+        self.message = message
+        self.help = help
+    }
+
+    public init(_ location: SourceLocation, message: String, help: String? = nil) {
+        self.init(file: location.file, line: location.line, column: location.column, message: message, help: help)
+    }
+
+    public var description: String {
+        var prefix = ""
+        if let file {
+            prefix = file
+            if let line { prefix += ":\(line)" }
+            if let column { prefix += ":\(column)" }
+            prefix += ": "
+        }
+        var s = "\(prefix)error: \(message)"
+        if let help { s += "\n  help: \(help)" }
+        return s
+    }
+
+    /// Quotes user text for a message: shortened, control characters escaped.
+    public static func quote(_ text: some StringProtocol, limit: Int = 60) -> String {
+        var out = ""
+        for ch in text.unicodeScalars.prefix(limit) {
+            switch ch {
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case "\"": out += "\\\""
+            default:
+                if ch.value < 0x20 || ch.value == 0x7F || (ch.value >= 0x80 && ch.value < 0xA0) {
+                    out += "\\x" + String(ch.value, radix: 16)
+                } else {
+                    out.unicodeScalars.append(ch)
+                }
+            }
+        }
+        if text.unicodeScalars.count > limit { out += "…" }
+        return "\"\(out)\""
+    }
+}
+
+/// Several input errors collected while parsing went on.
+public struct InputErrors: Error, Sendable, CustomStringConvertible {
+    public var errors: [InputError]
+    public init(_ errors: [InputError]) { self.errors = errors }
+    public var description: String { errors.map(\.description).joined(separator: "\n") }
+}

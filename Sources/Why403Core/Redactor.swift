@@ -1,0 +1,278 @@
+import Foundation
+
+/// Removes secrets from text: tokens, cookies, passwords and signed-URL parameters.
+///
+/// Every report goes through it before it is rendered (`Report.redacted(by:)`), so an analyser cannot
+/// leak a secret by quoting it as evidence. Secrets the user handed us (a bearer token, a password)
+/// are registered with `adding(secret:)` and replaced wherever they appear, whatever their shape.
+///
+/// Hand-written scanning rather than regular expressions: it runs on every string of every report and
+/// must never misfire on long binary-looking bodies; the rules are small and tested one by one.
+public struct Redactor: Sendable {
+    public static let mark = "[redacted]"
+
+    public private(set) var secrets: [String] = []
+
+    public init(secrets: [String] = []) {
+        for s in secrets { self = self.adding(secret: s) }
+    }
+
+    public func adding(secret: String) -> Redactor {
+        var r = self
+        let trimmed = secret.trimmingSpaces
+        if trimmed.count >= 6 && !r.secrets.contains(trimmed) { r.secrets.append(trimmed) }
+        return r
+    }
+
+    /// Header names whose values are secrets.
+    public static let secretHeaders: Set<String> = [
+        "authorization", "proxy-authorization", "cookie", "set-cookie", "x-api-key", "api-key", "x-auth-token",
+        "x-amz-security-token", "x-csrf-token", "x-xsrf-token", "x-goog-iap-jwt-assertion", "x-vault-token",
+        "private-token", "x-access-token",
+    ]
+
+    /// Query or form parameter names whose values are secrets (compared lower-cased).
+    public static let secretParameters: Set<String> = [
+        "x-amz-signature", "x-amz-credential", "x-amz-security-token", "x-goog-signature", "x-goog-credential",
+        "signature", "sig", "token", "access_token", "id_token", "refresh_token", "api_key", "apikey", "key",
+        "password", "passwd", "pass", "pwd", "secret", "client_secret", "code", "auth", "session", "sessionid",
+        "policy", "key-pair-id", "jwt", "assertion",
+    ]
+
+    /// The value of header `name` as it may appear in a report.
+    public func redactHeader(name: String, value: String) -> String {
+        let lower = name.lowercased()
+        guard Redactor.secretHeaders.contains(lower) else { return redact(value) }
+        switch lower {
+        case "authorization", "proxy-authorization":
+            // Keep the scheme: "Bearer [redacted]" still tells what kind of credentials went.
+            let parts = value.trimmingSpaces.split(separator: " ", maxSplits: 1)
+            if parts.count == 2 { return "\(parts[0]) \(Redactor.mark)" }
+            return Redactor.mark
+        case "cookie":
+            // Keep the cookie names: which cookies were sent matters, their values never do.
+            return value.split(separator: ";").map { pair -> String in
+                let p = pair.trimmingSpaces
+                if let eq = p.firstIndex(of: "=") { return "\(p[..<eq])=\(Redactor.mark)" }
+                return Redactor.mark
+            }.joined(separator: "; ")
+        case "set-cookie":
+            let parts = value.split(separator: ";", maxSplits: 1, omittingEmptySubsequences: false)
+            let first = parts[0].trimmingSpaces
+            var out = first.firstIndex(of: "=").map { "\(first[..<$0])=\(Redactor.mark)" } ?? Redactor.mark
+            if parts.count > 1 { out += ";" + parts[1] }
+            return out
+        default:
+            return Redactor.mark
+        }
+    }
+
+    /// `text` with every secret this redactor knows of, and every secret-shaped thing, replaced.
+    public func redact(_ text: String) -> String {
+        var s = text
+        for secret in secrets where s.contains(secret) {
+            s = s.replacingAll(secret, with: Redactor.mark)
+        }
+        if s.utf8.count < 6 { return s }
+        s = redactHeaderLines(s)
+        s = redactJWTs(s)
+        s = redactSchemes(s)
+        s = redactParameters(s)
+        s = redactUserInfo(s)
+        return s
+    }
+
+    // MARK: rules
+
+    /// `Authorization: …`, `Cookie: …` lines inside a larger text (a transcript, a raw response).
+    func redactHeaderLines(_ s: String) -> String {
+        guard s.contains(":") else { return s }
+        var lines = s.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        var changed = false
+        for i in lines.indices {
+            let line = lines[i]
+            // "> Authorization: x", "< set-cookie: x", "Authorization: x", "-H 'Cookie: x'"
+            guard let colon = line.firstIndex(of: ":") else { continue }
+            let head = line[..<colon]
+            let nameStart = head.lastIndex(where: { $0 == " " || $0 == "'" || $0 == "\"" || $0 == ">" || $0 == "<" })
+                .map { head.index(after: $0) } ?? head.startIndex
+            let name = String(head[nameStart...])
+            guard Redactor.secretHeaders.contains(name.lowercased()) else { continue }
+            var rest = String(line[line.index(after: colon)...])
+            var tail = ""
+            if let q = rest.lastIndex(where: { $0 == "'" || $0 == "\"" }), head.contains("'") || head.contains("\"") {
+                tail = String(rest[q...]); rest = String(rest[..<q])
+            }
+            let lead = rest.prefix(while: { $0 == " " })
+            let value = String(rest.dropFirst(lead.count))
+            let cr = value.hasSuffix("\r") ? "\r" : ""
+            let v = cr.isEmpty ? value : String(value.dropLast())
+            lines[i] = String(line[..<colon]) + ":" + lead + redactHeader(name: name, value: v) + tail + cr
+            changed = true
+        }
+        return changed ? lines.joined(separator: "\n") : s
+    }
+
+    /// Three base64url segments starting `eyJ` (a JWS) or five (a JWE).
+    func redactJWTs(_ s: String) -> String {
+        guard s.contains("eyJ") else { return s }
+        var out = ""
+        var rest = Substring(s)
+        while let r = rest.range(of: "eyJ") {
+            out += rest[..<r.lowerBound]
+            var end = r.lowerBound
+            var dots = 0
+            var segLen = 0
+            var okSegments = 0
+            while end < rest.endIndex {
+                let c = rest[end]
+                if c.isBase64URL { segLen += 1 }
+                else if c == "." { if segLen >= 2 { okSegments += 1 }; dots += 1; segLen = 0 }
+                else { break }
+                end = rest.index(after: end)
+            }
+            if dots >= 2 && okSegments >= 2 {
+                out += "eyJ…" + Redactor.mark
+                rest = rest[end...]
+            } else {
+                out += "eyJ"
+                rest = rest[rest.index(r.lowerBound, offsetBy: 3)...]
+            }
+        }
+        out += rest
+        return out
+    }
+
+    /// `Bearer xyz`, `Basic xyz` outside header lines (a command line, an error message).
+    func redactSchemes(_ s: String) -> String {
+        var out = s
+        for scheme in ["Bearer ", "bearer ", "Basic ", "basic ", "Token ", "token "] where out.contains(scheme) {
+            var result = ""
+            var rest = Substring(out)
+            while let r = rest.range(of: scheme) {
+                result += rest[..<r.upperBound]
+                let value = rest[r.upperBound...].prefix(while: { $0.isBase64URL || $0 == "." || $0 == "=" || $0 == "+" || $0 == "/" || $0 == "~" })
+                if value.count >= 8 || (value.count >= 1 && value.hasPrefix("[") == false && scheme.lowercased().hasPrefix("basic")) {
+                    result += Redactor.mark
+                } else {
+                    result += value
+                }
+                rest = rest[value.endIndex...]
+            }
+            result += rest
+            out = result
+        }
+        return out
+    }
+
+    /// `?X-Amz-Signature=…&token=…` and `password=…` anywhere.
+    func redactParameters(_ s: String) -> String {
+        guard s.contains("=") else { return s }
+        var out = ""
+        var i = s.startIndex
+        var nameStart = s.startIndex
+        while i < s.endIndex {
+            let c = s[i]
+            if c == "=" {
+                let name = s[nameStart..<i]
+                let lower = name.lowercased()
+                let precededOK = nameStart == s.startIndex || "?&; \t\n,\"'".contains(s[s.index(before: nameStart)])
+                if precededOK && Redactor.secretParameters.contains(lower) {
+                    out += name + "="
+                    var j = s.index(after: i)
+                    while j < s.endIndex, !"&; \t\n\"'<>,#".contains(s[j]) { j = s.index(after: j) }
+                    if j > s.index(after: i) && !s[s.index(after: i)..<j].hasPrefix(Redactor.mark) {
+                        out += Redactor.mark
+                    } else {
+                        out += s[s.index(after: i)..<j]
+                    }
+                    i = j
+                    nameStart = j
+                    continue
+                }
+                out += name + "="
+                i = s.index(after: i)
+                nameStart = i
+                continue
+            }
+            if !(c.isLetter || c.isNumber || c == "_" || c == "-") {
+                out += s[nameStart...i]
+                i = s.index(after: i)
+                nameStart = i
+                continue
+            }
+            i = s.index(after: i)
+        }
+        out += s[nameStart..<s.endIndex]
+        return out
+    }
+
+    /// `scheme://user:password@host` keeps the user, drops the password.
+    func redactUserInfo(_ s: String) -> String {
+        guard s.contains("://") && s.contains("@") else { return s }
+        var out = ""
+        var rest = Substring(s)
+        while let r = rest.range(of: "://") {
+            out += rest[..<r.upperBound]
+            rest = rest[r.upperBound...]
+            let authority = rest.prefix(while: { !"/?# \n\"'<>".contains($0) })
+            if let at = authority.lastIndex(of: "@"), let colon = authority[..<at].firstIndex(of: ":") {
+                out += authority[..<colon] + ":" + Redactor.mark + authority[at...]
+                rest = rest[authority.endIndex...]
+            }
+        }
+        out += rest
+        return out
+    }
+}
+
+extension Report {
+    /// This report with every string passed through `redactor`.
+    public func redacted(by redactor: Redactor) -> Report {
+        var r = self
+        let f = redactor.redact
+        r.subject.url = r.subject.url.map(f)
+        r.subject.extra = r.subject.extra.mapValues { $0.mapStrings(f) }
+        r.notes = r.notes.map(f)
+        r.findings = r.findings.map { finding in
+            var x = finding
+            x.summary = f(x.summary)
+            x.evidence = x.evidence.map { Evidence(source: f($0.source), text: f($0.text)) }
+            x.fixes = x.fixes.map { Fix(summary: f($0.summary), commands: $0.commands.map(f), patch: $0.patch.map(f)) }
+            x.checks = x.checks?.map(f)
+            x.details = x.details?.mapValues { $0.mapStrings(f) }
+            return x
+        }
+        return r
+    }
+}
+
+extension Character {
+    var isBase64URL: Bool {
+        guard let a = asciiValue else { return false }
+        return (a >= 65 && a <= 90) || (a >= 97 && a <= 122) || (a >= 48 && a <= 57) || a == 45 || a == 95
+    }
+}
+
+extension StringProtocol {
+    /// Without leading and trailing spaces and tabs.
+    public var trimmingSpaces: String {
+        let scalars = unicodeScalars
+        guard let first = scalars.firstIndex(where: { $0 != " " && $0 != "\t" }) else { return "" }
+        let last = scalars.lastIndex(where: { $0 != " " && $0 != "\t" })!
+        return String(String.UnicodeScalarView(scalars[first...last]))
+    }
+
+    public func replacingAll(_ target: String, with replacement: String) -> String {
+        guard !target.isEmpty else { return String(self) }
+        var out = ""
+        var rest = Substring(self)
+        while let r = rest.range(of: target) {
+            out += rest[..<r.lowerBound]
+            out += replacement
+            rest = rest[r.upperBound...]
+        }
+        out += rest
+        return out
+    }
+}

@@ -1,0 +1,77 @@
+import Why403Core
+
+/// What the analysers need to know about one path, as `lstat` and the extended attributes tell it.
+public struct FileInfo: Sendable, Equatable {
+    public enum Kind: String, Sendable { case regular, directory, symlink, other }
+    public var kind: Kind
+    /// Permission bits (07777).
+    public var mode: UInt32
+    public var uid: UInt32
+    public var gid: UInt32
+    public var size: UInt64
+    /// For a symbolic link: where it points (as written in the link).
+    public var symlinkTarget: String?
+    /// POSIX ACL entries from `system.posix_acl_access`, when the file has an extended ACL.
+    public var acl: [ACLEntry]?
+    /// The SELinux label from `security.selinux`, when the filesystem carries one.
+    public var selinuxLabel: String?
+
+    public init(kind: Kind, mode: UInt32, uid: UInt32, gid: UInt32, size: UInt64 = 0,
+                symlinkTarget: String? = nil, acl: [ACLEntry]? = nil, selinuxLabel: String? = nil) {
+        self.kind = kind
+        self.mode = mode
+        self.uid = uid
+        self.gid = gid
+        self.size = size
+        self.symlinkTarget = symlinkTarget
+        self.acl = acl
+        self.selinuxLabel = selinuxLabel
+    }
+}
+
+/// One POSIX ACL entry (`user:alice:r-x`, `mask::r--`, ...).
+public struct ACLEntry: Sendable, Equatable {
+    public enum Tag: String, Sendable { case userObj = "user_obj", user, groupObj = "group_obj", group, mask, other }
+    public var tag: Tag
+    /// uid or gid for `user`/`group` entries.
+    public var qualifier: UInt32?
+    /// rwx bits (4, 2, 1).
+    public var permissions: UInt8
+
+    public init(tag: Tag, qualifier: UInt32? = nil, permissions: UInt8) {
+        self.tag = tag
+        self.qualifier = qualifier
+        self.permissions = permissions
+    }
+}
+
+/// A user as the kernel checks it: uid, primary gid and supplementary groups.
+public struct UserIdentity: Sendable, Equatable {
+    public var name: String
+    public var uid: UInt32
+    public var gid: UInt32
+    public var groups: [UInt32]
+
+    public init(name: String, uid: UInt32, gid: UInt32, groups: [UInt32]) {
+        self.name = name
+        self.uid = uid
+        self.gid = gid
+        self.groups = groups
+    }
+}
+
+/// Read-only access to a filesystem: the live one, or an in-memory twin for tests.
+///
+/// why403 only reads; nothing in this protocol writes.
+public protocol FileSystemView: Sendable {
+    /// `lstat` of the path (a symlink is described, not followed), or nil when it does not exist.
+    func info(_ path: String) -> FileInfo?
+    /// The names in a directory, or nil when it cannot be listed.
+    func list(_ path: String) -> [String]?
+    /// Up to `limit` bytes of a file.
+    func read(_ path: String, limit: Int) throws -> [UInt8]
+    /// The user named `name` (from the passwd and group databases), or nil.
+    func user(named name: String) -> UserIdentity?
+    /// Whether SELinux is enabled on this machine.
+    var selinuxEnabled: Bool { get }
+}

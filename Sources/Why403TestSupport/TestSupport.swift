@@ -1,0 +1,162 @@
+import Foundation
+import XCTest
+import Why403Core
+
+/// Where the test fixtures live: `Tests/Fixtures` of this checkout.
+public enum Fixtures {
+    public static let root: URL = {
+        // Sources/Why403TestSupport/TestSupport.swift -> package root
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("Tests/Fixtures")
+    }()
+
+    public static func url(_ relative: String) -> URL { root.appendingPathComponent(relative) }
+
+    public static func data(_ relative: String) throws -> Data { try Data(contentsOf: url(relative)) }
+
+    public static func string(_ relative: String) throws -> String {
+        String(decoding: try data(relative), as: UTF8.self)
+    }
+}
+
+/// A fresh directory under the system's temporary folder, removed by `remove()`.
+public struct TemporaryDirectory: Sendable {
+    public let url: URL
+    public var path: String { url.path }
+
+    public init(prefix: String = "why403-test") throws {
+        let base = URL(fileURLWithPath: NSTemporaryDirectory())
+        url = base.appendingPathComponent("\(prefix)-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        // Readable and searchable by everyone, so a server's worker user can walk into it.
+        chmod(url.path, 0o755)
+    }
+
+    @discardableResult
+    public func write(_ relative: String, _ text: String, mode: Int? = nil) throws -> URL {
+        let u = url.appendingPathComponent(relative)
+        try FileManager.default.createDirectory(at: u.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try Data(text.utf8).write(to: u)
+        if let mode { chmod(u.path, mode_t(mode)) }
+        return u
+    }
+
+    public func remove() { try? FileManager.default.removeItem(at: url) }
+}
+
+/// The result of running a program.
+public struct ProcessResult: Sendable {
+    public var status: Int32
+    public var stdout: String
+    public var stderr: String
+}
+
+/// Runs programs for tests: the built `why403`, and the real servers.
+public enum Run {
+    /// The directory with the built products (`.build/debug`).
+    public static var productsDirectory: URL {
+        for bundle in Bundle.allBundles where bundle.bundlePath.hasSuffix(".xctest") {
+            return bundle.bundleURL.deletingLastPathComponent()
+        }
+        return URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+    }
+
+    /// Runs the built `why403` with `arguments`.
+    public static func why403(_ arguments: [String], stdin: Data? = nil, environment: [String: String] = [:],
+                              timeout: TimeInterval = 60) throws -> ProcessResult {
+        let exe = productsDirectory.appendingPathComponent("why403").path
+        var env = ProcessInfo.processInfo.environment
+        env["NO_COLOR"] = "1"
+        for (k, v) in environment { env[k] = v }
+        return try program(exe, arguments, stdin: stdin, environment: env, timeout: timeout)
+    }
+
+    /// Runs a program and waits for it, killing it after `timeout` seconds.
+    public static func program(_ path: String, _ arguments: [String], stdin: Data? = nil,
+                               environment: [String: String]? = nil, timeout: TimeInterval = 60) throws -> ProcessResult {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: path)
+        p.arguments = arguments
+        if let environment { p.environment = environment }
+        let out = Pipe(), err = Pipe(), inp = Pipe()
+        p.standardOutput = out
+        p.standardError = err
+        p.standardInput = inp
+        try p.run()
+        if let stdin { inp.fileHandleForWriting.write(stdin) }
+        try? inp.fileHandleForWriting.close()
+        // Read both pipes concurrently so a full pipe never blocks the child.
+        let group = DispatchGroup()
+        nonisolated(unsafe) var outData = Data(), errData = Data()
+        group.enter()
+        DispatchQueue.global().async { outData = out.fileHandleForReading.readDataToEndOfFile(); group.leave() }
+        group.enter()
+        DispatchQueue.global().async { errData = err.fileHandleForReading.readDataToEndOfFile(); group.leave() }
+        let deadline = Date().addingTimeInterval(timeout)
+        while p.isRunning && Date() < deadline { usleep(10_000) }
+        if p.isRunning { p.terminate(); usleep(200_000); if p.isRunning { kill(p.processIdentifier, SIGKILL) } }
+        group.wait()
+        p.waitUntilExit()
+        return ProcessResult(status: p.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+                             stderr: String(decoding: errData, as: UTF8.self))
+    }
+
+    /// Runs a shell command line (for test setup: users, ACLs, servers).
+    @discardableResult
+    public static func shell(_ command: String, timeout: TimeInterval = 60) throws -> ProcessResult {
+        try program("/bin/sh", ["-c", command], timeout: timeout)
+    }
+}
+
+/// Finding the real servers and tools the differential tests need.
+public enum RealTools {
+    /// True under CI (`CI=true`): a missing server is then a failure, not a skip.
+    public static var isCI: Bool {
+        let v = ProcessInfo.processInfo.environment["CI"]?.lowercased()
+        return v == "true" || v == "1"
+    }
+
+    /// The path of `name` in PATH, /usr/sbin or /sbin; fails under CI and skips elsewhere when absent.
+    public static func require(_ name: String, file: StaticString = #filePath, line: UInt = #line) throws -> String {
+        if let path = find(name) { return path }
+        let message = "\(name) is not installed (apt-get install the package that has it; .ci/run does)"
+        if isCI {
+            XCTFail(message, file: file, line: line)
+            throw XCTSkip("failed: " + message)
+        }
+        throw XCTSkip(message)
+    }
+
+    public static func find(_ name: String) -> String? {
+        let path = (ProcessInfo.processInfo.environment["PATH"] ?? "") + ":/usr/sbin:/sbin:/usr/local/sbin:/usr/bin"
+        for dir in path.split(separator: ":") {
+            let candidate = "\(dir)/\(name)"
+            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+        }
+        return nil
+    }
+
+    /// A TCP port on 127.0.0.1 that nothing listens on right now.
+    public static func freePort() -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var addr = sockaddr_in()
+        addr.sin_family = sa_family_t(AF_INET)
+        addr.sin_port = 0
+        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var len = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, len) } }
+        _ = withUnsafeMutablePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) } }
+        return Int(UInt16(bigEndian: addr.sin_port))
+    }
+}
+
+/// Decodes a report printed with `--format json`.
+public func decodeReport(_ json: String, file: StaticString = #filePath, line: UInt = #line) throws -> Report {
+    do {
+        return try JSONDecoder().decode(Report.self, from: Data(json.utf8))
+    } catch {
+        XCTFail("not a report-v1 object: \(error)\n\(json.prefix(2000))", file: file, line: line)
+        throw error
+    }
+}

@@ -1,0 +1,6 @@
+import XCTest
+import Why403Core
+
+final class CLITestsPlaceholder: XCTestCase {
+    func testModuleLinks() {}
+}

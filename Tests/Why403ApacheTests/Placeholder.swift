@@ -1,0 +1,6 @@
+import XCTest
+import Why403Apache
+
+final class Why403ApacheTestsPlaceholder: XCTestCase {
+    func testModuleLinks() {}
+}

@@ -1,0 +1,6 @@
+import XCTest
+import Why403Htpasswd
+
+final class Why403HtpasswdTestsPlaceholder: XCTestCase {
+    func testModuleLinks() {}
+}

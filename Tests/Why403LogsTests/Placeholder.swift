@@ -1,0 +1,6 @@
+import XCTest
+import Why403Logs
+
+final class Why403LogsTestsPlaceholder: XCTestCase {
+    func testModuleLinks() {}
+}

@@ -1,0 +1,6 @@
+import XCTest
+import Why403Probe
+
+final class Why403ProbeTestsPlaceholder: XCTestCase {
+    func testModuleLinks() {}
+}

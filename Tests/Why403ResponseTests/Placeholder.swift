@@ -1,0 +1,6 @@
+import XCTest
+import Why403Response
+
+final class Why403ResponseTestsPlaceholder: XCTestCase {
+    func testModuleLinks() {}
+}
