@@ -141,10 +141,12 @@ public struct Finding: Codable, Sendable, Equatable {
     public var checks: [String]?
     /// Structured details of this finding (claims, counts, ...), free-form.
     public var details: [String: JSONValue]?
+    /// For `audit`: how serious a configuration problem is (nil for diagnoses).
+    public var severity: Severity?
 
     public init(cause: Cause, layer: Layer, confidence: Confidence, summary: String,
                 evidence: [Evidence] = [], fixes: [Fix] = [], rule: String? = nil, checks: [String]? = nil,
-                details: [String: JSONValue]? = nil) {
+                details: [String: JSONValue]? = nil, severity: Severity? = nil) {
         self.cause = cause
         self.layer = layer
         self.confidence = confidence
@@ -154,7 +156,16 @@ public struct Finding: Codable, Sendable, Equatable {
         self.rule = rule
         self.checks = checks
         self.details = details
+        self.severity = severity
     }
+}
+
+/// How serious an audit finding is; `--fail-on` compares against it.
+public enum Severity: String, Codable, CaseIterable, Sendable, Comparable {
+    case info, warning, error
+
+    private var rank: Int { switch self { case .info: 0; case .warning: 1; case .error: 2 } }
+    public static func < (a: Severity, b: Severity) -> Bool { a.rank < b.rank }
 }
 
 /// Something a person can check: a file and line, a header, a claim, a log line.

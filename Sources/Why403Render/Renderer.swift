@@ -12,7 +12,8 @@ public enum Renderer {
         switch format {
         case .json: json(report)
         case .markdown: markdown(report)
-        case .text, .sarif, .html: text(report, color: color)
+        case .sarif: sarif(report)
+        case .text, .html: text(report, color: color)
         }
     }
 
