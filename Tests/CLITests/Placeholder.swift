@@ -1,6 +1,0 @@
-import XCTest
-import Why403Core
-
-final class CLITestsPlaceholder: XCTestCase {
-    func testModuleLinks() {}
-}
