@@ -2,12 +2,17 @@ import Why403Core
 
 /// What the analysers need to know about one path, as `lstat` and the extended attributes tell it.
 public struct FileInfo: Sendable, Equatable {
+    /// The file type, as `lstat` reports it.
     public enum Kind: String, Sendable { case regular, directory, symlink, other }
+    /// The file type (a symbolic link is not followed).
     public var kind: Kind
     /// Permission bits (07777).
     public var mode: UInt32
+    /// The owner's uid.
     public var uid: UInt32
+    /// The owning group's gid.
     public var gid: UInt32
+    /// Size in bytes.
     public var size: UInt64
     /// For a symbolic link: where it points (as written in the link).
     public var symlinkTarget: String?
@@ -16,6 +21,7 @@ public struct FileInfo: Sendable, Equatable {
     /// The SELinux label from `security.selinux`, when the filesystem carries one.
     public var selinuxLabel: String?
 
+    /// A description of one path.
     public init(kind: Kind, mode: UInt32, uid: UInt32, gid: UInt32, size: UInt64 = 0,
                 symlinkTarget: String? = nil, acl: [ACLEntry]? = nil, selinuxLabel: String? = nil) {
         self.kind = kind
@@ -31,13 +37,16 @@ public struct FileInfo: Sendable, Equatable {
 
 /// One POSIX ACL entry (`user:alice:r-x`, `mask::r--`, ...).
 public struct ACLEntry: Sendable, Equatable {
+    /// The entry's kind, named as `acl(5)` names them.
     public enum Tag: String, Sendable { case userObj = "user_obj", user, groupObj = "group_obj", group, mask, other }
+    /// The entry's kind.
     public var tag: Tag
     /// uid or gid for `user`/`group` entries.
     public var qualifier: UInt32?
     /// rwx bits (4, 2, 1).
     public var permissions: UInt8
 
+    /// One entry: tag, uid/gid for named entries, rwx bits.
     public init(tag: Tag, qualifier: UInt32? = nil, permissions: UInt8) {
         self.tag = tag
         self.qualifier = qualifier
@@ -47,11 +56,16 @@ public struct ACLEntry: Sendable, Equatable {
 
 /// A user as the kernel checks it: uid, primary gid and supplementary groups.
 public struct UserIdentity: Sendable, Equatable {
+    /// The login name.
     public var name: String
+    /// The uid.
     public var uid: UInt32
+    /// The primary gid.
     public var gid: UInt32
+    /// Every group the user is in (primary and supplementary), as `getgrouplist` says.
     public var groups: [UInt32]
 
+    /// A user as the kernel checks it.
     public init(name: String, uid: UInt32, gid: UInt32, groups: [UInt32]) {
         self.name = name
         self.uid = uid
@@ -74,4 +88,15 @@ public protocol FileSystemView: Sendable {
     func user(named name: String) -> UserIdentity?
     /// Whether SELinux is enabled on this machine.
     var selinuxEnabled: Bool { get }
+    /// The name of the user with this uid, for evidence (`namei -l` style), or nil.
+    func userName(_ uid: UInt32) -> String?
+    /// The name of the group with this gid, for evidence, or nil.
+    func groupName(_ gid: UInt32) -> String?
+}
+
+extension FileSystemView {
+    /// Default: names unknown, evidence shows numbers.
+    public func userName(_ uid: UInt32) -> String? { nil }
+    /// Default: names unknown, evidence shows numbers.
+    public func groupName(_ gid: UInt32) -> String? { nil }
 }
