@@ -48,10 +48,14 @@ public struct CapturedResponse: Sendable, Equatable {
     public var bodyTruncated: Bool
     /// Where it came from, for evidence: "probe", "FILE", "FILE entry 3".
     public var origin: String
+    /// The line of `origin` where the body starts, when it came from a file (for `file:line` evidence).
+    public var bodyStartLine: Int?
 
+    /// A response; only `status` is required.
     public init(url: String? = nil, method: String? = nil, requestHeaders: HeaderList = HeaderList(),
                 httpVersion: String? = nil, status: Int, reason: String? = nil, headers: HeaderList = HeaderList(),
-                body: [UInt8] = [], bodyTruncated: Bool = false, origin: String = "response") {
+                body: [UInt8] = [], bodyTruncated: Bool = false, origin: String = "response",
+                bodyStartLine: Int? = nil) {
         self.url = url
         self.method = method
         self.requestHeaders = requestHeaders
@@ -62,6 +66,7 @@ public struct CapturedResponse: Sendable, Equatable {
         self.body = body
         self.bodyTruncated = bodyTruncated
         self.origin = origin
+        self.bodyStartLine = bodyStartLine
     }
 
     /// The body as text (lossy UTF-8), for signature matching and quoting.

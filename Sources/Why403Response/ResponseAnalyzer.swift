@@ -1,3 +1,4 @@
+import Foundation
 import Why403Core
 
 /// What one response reveals: the layer that answered, the findings (primary first) and notes.
@@ -6,18 +7,422 @@ public struct ResponseAnalysis: Sendable, Equatable {
     public var layer: Layer
     public var findings: [Finding]
     public var notes: [String]
+    /// The ids of every signature that matched, best first.
+    public var matched: [String]
 
-    public init(layer: Layer, findings: [Finding], notes: [String] = []) {
+    /// An analysis; `matched` lists the signature ids that matched, best first.
+    public init(layer: Layer, findings: [Finding], notes: [String] = [], matched: [String] = []) {
         self.layer = layer
         self.findings = findings
         self.notes = notes
+        self.matched = matched
     }
 }
 
-/// Black-box analysis of a response: which layer answered and what the response proves.
-/// (Being built: the signature catalogue lives in `Signatures/`.)
+/// Black-box analysis of a response: which layer answered and what the response proves, from the
+/// signature catalogue (`Signatures.all`, one file per product under `Signatures/`).
 public enum ResponseAnalyzer {
+    /// Analyses one response with the whole catalogue. Pure: no I/O.
     public static func analyze(_ response: CapturedResponse) -> ResponseAnalysis {
-        ResponseAnalysis(layer: .unknown, findings: [])
+        analyze(response, signatures: Signatures.all)
+    }
+
+    /// Analyses one response with the given signatures (tests pass one at a time).
+    public static func analyze(_ response: CapturedResponse, signatures: [Signature]) -> ResponseAnalysis {
+        let ctx = MatchContext(response)
+        var notes = ctx.notes
+        var matches: [(Signature, Finding)] = []
+        for sig in signatures {
+            if let f = match(sig, ctx) { matches.append((sig, f)) }
+        }
+        // Best first; on a tie, catalogue order.
+        let ordered = matches.enumerated().sorted { a, b in
+            a.element.0.specificity != b.element.0.specificity
+                ? a.element.0.specificity > b.element.0.specificity : a.offset < b.offset
+        }.map(\.element)
+        var layerMatches = ordered.filter { !$0.0.causeOnly }
+        let causeMatch = ordered.first { $0.0.causeOnly }
+        if let (csig, cf) = causeMatch {
+            if let first = layerMatches.first, first.0.specificity >= Signatures.transitSpecificity {
+                // The layer is known from its page; the challenge says the cause when the page does not.
+                if first.1.cause == .unknown {
+                    var f = first.1
+                    f.cause = cf.cause
+                    f.confidence = cf.confidence
+                    f.summary = cf.summary
+                    f.evidence += cf.evidence.filter { !f.evidence.contains($0) }
+                    f.checks = cf.checks
+                    f.fixes = cf.fixes + f.fixes
+                    f.details?["cause_rule"] = .string(csig.id)
+                    layerMatches[0].1 = f
+                }
+            } else {
+                // Only headers a CDN adds to every response: the challenge came from behind it.
+                layerMatches.insert((csig, cf), at: 0)
+            }
+        }
+        // One finding per layer: the generic headers of a product add nothing once its page matched.
+        var findings: [Finding] = []
+        var seenLayers: Set<Layer> = []
+        for (_, f) in layerMatches where seenLayers.insert(f.layer).inserted {
+            findings.append(f)
+        }
+        // The secondary layers a response passed through (a CDN in front of the origin that answered).
+        if findings.count > 1 {
+            for i in 1..<findings.count {
+                findings[i].summary = "the response also passed through \(findings[i].layer.displayName): " + findings[i].summary
+                if findings[i].confidence == .certain { findings[i].confidence = .likely }
+            }
+        }
+        if findings.isEmpty, let f = fallback(ctx) { findings.append(f) }
+        if response.bodyTruncated {
+            notes.append("the body was longer than the cap and was cut: markers further down were not seen")
+        }
+        let layer = findings.first?.layer ?? (isDenial(response.status) ? .unknown : .none)
+        return ResponseAnalysis(layer: layer, findings: findings, notes: notes, matched: ordered.map(\.0.id))
+    }
+
+    static func isDenial(_ status: Int) -> Bool { status == 401 || status == 403 || status == 407 || status == 429 }
+
+    // MARK: matching
+
+    static func match(_ sig: Signature, _ ctx: MatchContext) -> Finding? {
+        let status = ctx.response.status
+        if sig.statuses.isEmpty { guard status >= 400 else { return nil } } else { guard sig.statuses.contains(status) else { return nil } }
+        var evidence: [Evidence] = [Evidence(source: ctx.statusSource, text: ctx.statusLine)]
+        for cond in sig.when {
+            guard let ev = ctx.evaluate(cond) else { return nil }
+            for e in ev where !evidence.contains(e) { evidence.append(e) }
+        }
+        var values: [String: String] = [:]
+        for ex in sig.extract {
+            for src in ex.from {
+                if let (v, ev) = ctx.value(src) {
+                    values[ex.key] = v
+                    let e = Evidence(source: ev.source, text: "\(ex.label) \(v)")
+                    if !evidence.contains(where: { $0.source == e.source && $0.text.contains(v) }) { evidence.append(e) }
+                    break
+                }
+            }
+        }
+        var cause = sig.cause, confidence = sig.confidence, summary = sig.summary
+        var checks = sig.checks, fixes = sig.fixes
+        for variant in sig.variants {
+            if let v = values[variant.key], variant.matches(v) {
+                cause = variant.cause
+                confidence = variant.confidence
+                if let s = variant.summary { summary = s }
+                if let c = variant.checks { checks = c }
+                if let f = variant.fixes { fixes = f }
+                break
+            }
+        }
+        var details: [String: JSONValue] = ["product": .string(sig.product)]
+        for (k, v) in values { details[k] = .string(v) }
+        var lookupText: String? = nil
+        if let lookup = sig.lookup {
+            let l = Signature.fill(lookup, values)
+            if !l.isEmpty { lookupText = l; details["lookup"] = .string(l) }
+        }
+        if let l = lookupText { checks.insert(l, at: 0) }
+        fixes = fixes.map { Fix(summary: Signature.fill($0.summary, values), commands: $0.commands.map { Signature.fill($0, values) },
+                                patch: $0.patch.map { Signature.fill($0, values) }) }
+        checks = checks.map { Signature.fill($0, values) }
+        var finding = Finding(cause: cause, layer: sig.layer, confidence: confidence,
+                              summary: Signature.fill(summary, values), evidence: evidence, fixes: fixes,
+                              rule: sig.id, checks: checks.isEmpty ? nil : checks, details: details)
+        refine(&finding, sig, ctx, values)
+        return finding
+    }
+
+    /// The few refinements a table cannot say: comparing GitHub's scope lists, the credentials the
+    /// request carried for a 401.
+    static func refine(_ f: inout Finding, _ sig: Signature, _ ctx: MatchContext, _ values: [String: String]) {
+        switch sig.id {
+        case "github-oauth-scopes":
+            let has = Set(scopeList(values["scopes"] ?? ""))
+            let accepted = scopeList(values["accepted"] ?? "")
+            let missing = accepted.filter { !has.contains($0) }
+            if accepted.isEmpty || missing.count < accepted.count {
+                // The token holds an accepted scope (or the endpoint names none): scopes are not the cause.
+                f.cause = .unknown
+                f.confidence = .possible
+                f.summary = "the token's scopes include one the endpoint accepts; the refusal has another cause (repository or organisation permission, SSO authorisation)"
+            } else {
+                f.details?["missing_scopes"] = .array(missing.map { .string($0) })
+                f.fixes = [Fix(summary: "create a token with one of the accepted scopes: \(accepted.joined(separator: ", "))")]
+            }
+        case "auth-challenge-missing":
+            if ctx.response.requestHeaders.entries.isEmpty {
+                f.confidence = .likely
+                f.checks = (f.checks ?? []) + ["the request was not captured: confirm that it carried no Authorization header (else the credentials were rejected: auth.invalid)"]
+            }
+        default:
+            break
+        }
+    }
+
+    static func scopeList(_ s: String) -> [String] {
+        s.split(whereSeparator: { $0 == "," || $0 == " " }).map { String($0) }.filter { !$0.isEmpty }
+    }
+
+    /// No signature matched: say what the status alone allows, and what to check.
+    static func fallback(_ ctx: MatchContext) -> Finding? {
+        let r = ctx.response
+        var evidence = [Evidence(source: ctx.statusSource, text: ctx.statusLine)]
+        if let server = r.headers["server"] { evidence.append(Evidence(source: "header server", text: server)) }
+        switch r.status {
+        case 401, 403, 407:
+            return Finding(cause: .unknown, layer: .unknown, confidence: .possible,
+                           summary: "no known product signature matched; the response does not say which layer refused",
+                           evidence: evidence, rule: "no-signature",
+                           checks: [
+                               "compare with a request straight to the origin (bypassing the CDN/WAF): if it succeeds, the edge refused",
+                               "run `why403 probe URL --variants` to see which change (User-Agent, Referer, token) flips the status",
+                               "read the web server's error log at the time of the request (`why403 logs`)",
+                               "if a web server is local, explain it white-box: `why403 nginx URL --config FILE` or `why403 apache ...`",
+                           ])
+        case 429:
+            return Finding(cause: .rateLimit, layer: .unknown, confidence: .likely,
+                           summary: "too many requests (429); no product signature says which layer limits",
+                           evidence: evidence + (r.headers["retry-after"].map { [Evidence(source: "header retry-after", text: $0)] } ?? []),
+                           rule: "status-429",
+                           checks: ["wait for Retry-After, then lower the request rate", "look for the limiter in the CDN/WAF rate-limiting rules and the server's limit_req / mod_ratelimit"])
+        default:
+            return nil
+        }
+    }
+}
+
+/// A response prepared for matching: lower-cased body, parsed challenges, parsed JSON.
+struct MatchContext {
+    let response: CapturedResponse
+    /// The body as text, numeric character references decoded (Akamai writes `Reference&#32;&#35;18…`).
+    let bodyText: String
+    let bodyLower: String
+    let bodyLines: [Substring]
+    let challenges: [AuthChallenge]
+    let json: [String: Any]?
+    var notes: [String] = []
+
+    /// Bodies longer than this are matched on their first part only (block pages are small).
+    static let bodyLimit = 512 * 1024
+
+    init(_ r: CapturedResponse) {
+        response = r
+        let raw = String(decoding: r.body.prefix(MatchContext.bodyLimit), as: UTF8.self)
+        let text = raw.contains("&#") ? MatchContext.decodeCharacterReferences(raw) : raw
+        bodyText = text
+        bodyLower = text.lowercased()
+        bodyLines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        var cs: [AuthChallenge] = []
+        var notes: [String] = []
+        for v in r.headers.values("www-authenticate") + r.headers.values("proxy-authenticate") {
+            do { cs += try AuthChallenge.parse(v) } catch let e as InputError {
+                notes.append("the WWW-Authenticate header is malformed (\(e.message)): its challenge was not used")
+            } catch {}
+        }
+        challenges = cs
+        if let first = r.body.first(where: { $0 != 0x20 && $0 != 0x0A && $0 != 0x0D && $0 != 0x09 }), first == UInt8(ascii: "{"),
+           let obj = try? JSONSerialization.jsonObject(with: Data(r.body.prefix(MatchContext.bodyLimit))) as? [String: Any] {
+            json = obj
+        } else {
+            json = nil
+        }
+        self.notes = notes
+    }
+
+    var statusLine: String {
+        "\(response.httpVersion ?? "HTTP/1.1") \(response.status)" + (response.reason.map { $0.isEmpty ? "" : " \($0)" } ?? "")
+    }
+
+    var statusSource: String { "status (\(response.origin))" }
+
+    static let redactor = Redactor()
+
+    func headerEvidence(_ name: String, _ value: String) -> Evidence {
+        Evidence(source: "header \(name.lowercased())", text: MatchContext.redactor.redactHeader(name: name, value: value))
+    }
+
+    func bodyEvidence(containing lowerMarker: String) -> Evidence {
+        for (n, line) in bodyLines.enumerated() where line.lowercased().contains(lowerMarker) {
+            var text = line.trimmingSpaces
+            if text.hasSuffix("\r") { text.removeLast() }
+            if text.count > 200 {
+                // Quote around the marker.
+                let lower = text.lowercased()
+                if let r = lower.range(of: lowerMarker) {
+                    let start = lower.distance(from: lower.startIndex, to: r.lowerBound)
+                    let from = max(0, start - 60)
+                    text = "…" + String(text.dropFirst(from).prefix(200)) + "…"
+                } else {
+                    text = String(text.prefix(200)) + "…"
+                }
+            }
+            return Evidence(source: bodySource(line: n + 1), text: text)
+        }
+        return Evidence(source: bodySource(line: nil), text: lowerMarker)
+    }
+
+    func bodySource(line: Int?) -> String {
+        guard let line else { return "body (\(response.origin))" }
+        if let start = response.bodyStartLine { return "\(response.origin):\(start + line - 1)" }
+        return "body line \(line) (\(response.origin))"
+    }
+
+    var requestKnown: Bool { !response.requestHeaders.entries.isEmpty }
+
+    static let credentialHeaders = ["authorization", "cookie", "x-api-key", "api-key", "x-auth-token", "private-token", "x-access-token", "proxy-authorization"]
+
+    /// The evidence when the condition holds, nil when it does not.
+    func evaluate(_ c: Condition) -> [Evidence]? {
+        switch c {
+        case .header(let name):
+            guard let v = response.headers[name] else { return nil }
+            return [headerEvidence(name, v)]
+        case .headerContains(let name, let text):
+            let t = text.lowercased()
+            guard let v = response.headers.values(name).first(where: { $0.lowercased().contains(t) }) else { return nil }
+            return [headerEvidence(name, v)]
+        case .body(let text):
+            let t = text.lowercased()
+            guard bodyLower.contains(t) else { return nil }
+            return [bodyEvidence(containing: t)]
+        case .any(let cs):
+            for c in cs { if let e = evaluate(c) { return e } }
+            return nil
+        case .not(let c):
+            return evaluate(c) == nil ? [] : nil
+        case .challenge(let scheme, let error):
+            for ch in challenges {
+                if let scheme, !ch.isScheme(scheme) { continue }
+                let err = ch.parameter("error")
+                if let error {
+                    if error.isEmpty { if err != nil { continue } } else if err?.lowercased() != error.lowercased() { continue }
+                }
+                let raw = response.headers.values("www-authenticate").first { $0.lowercased().contains(ch.scheme.lowercased()) }
+                    ?? response.headers.values("proxy-authenticate").first ?? ch.scheme
+                return [headerEvidence("www-authenticate", raw)]
+            }
+            return nil
+        case .requestCredentials(let sent):
+            guard requestKnown else { return sent ? nil : [] }
+            let found = response.requestHeaders.entries.first { MatchContext.credentialHeaders.contains($0.name.lowercased()) }
+            if sent {
+                guard let h = found else { return nil }
+                return [Evidence(source: "request header \(h.name.lowercased())", text: MatchContext.redactor.redactHeader(name: h.name, value: h.value))]
+            }
+            guard found == nil else { return nil }
+            return [Evidence(source: "request (\(response.origin))", text: "no Authorization, Cookie or API-key header was sent")]
+        case .jsonKey(let keys):
+            guard let json else { return nil }
+            for k in keys {
+                if let v = json[k] {
+                    return [Evidence(source: "body (\(response.origin)) JSON \"\(k)\"", text: MatchContext.describe(v))]
+                }
+            }
+            return nil
+        }
+    }
+
+    static func describe(_ v: Any) -> String {
+        if let s = v as? String { return s }
+        if let n = v as? NSNumber { return n.stringValue }
+        if let d = v as? [String: Any], let data = try? JSONSerialization.data(withJSONObject: d, options: [.sortedKeys]) {
+            return String(decoding: data.prefix(300), as: UTF8.self)
+        }
+        return String(describing: v).prefix(300).description
+    }
+
+    /// The value of a source and the evidence that shows it.
+    func value(_ src: ValueSource) -> (String, Evidence)? {
+        switch src {
+        case .header(let name):
+            guard let v = response.headers[name]?.trimmingSpaces, !v.isEmpty else { return nil }
+            return (v, headerEvidence(name, v))
+        case .headerPrefix(let name, let sep):
+            guard let v = response.headers[name]?.trimmingSpaces, !v.isEmpty else { return nil }
+            let p = String(v.split(separator: sep, maxSplits: 1).first ?? Substring(v))
+            return (p, headerEvidence(name, v))
+        case .body(let marker, let chars):
+            let m = marker.lowercased()
+            guard let r = bodyLower.range(of: m) else { return nil }
+            // The original text at the same place (lower-casing can change lengths only outside ASCII;
+            // work on the lower-cased copy's offsets in the original only when lengths agree).
+            let source = bodyText.count == bodyLower.count ? bodyText : bodyLower
+            let offset = bodyLower.distance(from: bodyLower.startIndex, to: r.upperBound)
+            var i = source.index(source.startIndex, offsetBy: offset)
+            var skipped = 0
+            var inTag = false
+            while i < source.endIndex, skipped < 120 {
+                let c = source[i]
+                if inTag { if c == ">" { inTag = false } }
+                else if c == "<" { inTag = true }
+                else if chars.contains(c) && !(chars == .line && (c == " " || c == "\t" || c == ":")) { break }
+                i = source.index(after: i); skipped += 1
+            }
+            var j = i
+            while j < source.endIndex, chars.contains(source[j]) { j = source.index(after: j) }
+            let v = source[i..<j].trimmingSpaces
+            guard !v.isEmpty else { return nil }
+            return (v, bodyEvidence(containing: m))
+        case .xml(let name):
+            let open = "<\(name.lowercased())>", close = "</\(name.lowercased())>"
+            guard let a = bodyLower.range(of: open), let b = bodyLower.range(of: close, range: a.upperBound..<bodyLower.endIndex) else { return nil }
+            let source = bodyText.count == bodyLower.count ? bodyText : bodyLower
+            let from = bodyLower.distance(from: bodyLower.startIndex, to: a.upperBound)
+            let to = bodyLower.distance(from: bodyLower.startIndex, to: b.lowerBound)
+            let v = String(source.dropFirst(from).prefix(to - from)).trimmingSpaces
+            guard !v.isEmpty else { return nil }
+            return (MatchContext.unescapeXML(v), bodyEvidence(containing: open))
+        case .json(let key):
+            guard let json else { return nil }
+            if let v = json[key] { return scalar(v).map { ($0, Evidence(source: "body (\(response.origin)) JSON \"\(key)\"", text: $0)) } }
+            for (outer, inner) in json {
+                if let d = inner as? [String: Any], let v = d[key], let s = scalar(v) {
+                    return (s, Evidence(source: "body (\(response.origin)) JSON \"\(outer).\(key)\"", text: s))
+                }
+            }
+            return nil
+        case .challenge(let scheme, let parameter):
+            guard let ch = challenges.first(where: { scheme == "*" || $0.isScheme(scheme) }), let v = ch.parameter(parameter) else { return nil }
+            return (v, Evidence(source: "header www-authenticate", text: "\(parameter)=\"\(v)\""))
+        case .challengeScheme:
+            guard let ch = challenges.first else { return nil }
+            return (ch.scheme, Evidence(source: "header www-authenticate", text: ch.scheme))
+        }
+    }
+
+    func scalar(_ v: Any) -> String? {
+        if let s = v as? String { return s.isEmpty ? nil : s }
+        if let n = v as? NSNumber { return n.stringValue }
+        return nil
+    }
+
+    /// `&#35;` and `&#x23;` decoded; anything else left as it is.
+    static func decodeCharacterReferences(_ s: String) -> String {
+        var out = ""
+        var rest = Substring(s)
+        while let r = rest.range(of: "&#") {
+            out += rest[..<r.lowerBound]
+            let after = rest[r.upperBound...]
+            let hex = after.first == "x" || after.first == "X"
+            let digits = (hex ? after.dropFirst() : after).prefix(while: { hex ? $0.isHexDigit : ($0.isASCII && $0.isNumber) })
+            let end = digits.endIndex
+            if !digits.isEmpty, digits.count <= 7, end < rest.endIndex, rest[end] == ";",
+               let v = UInt32(digits, radix: hex ? 16 : 10), let scalar = Unicode.Scalar(v) {
+                out.unicodeScalars.append(scalar)
+                rest = rest[rest.index(after: end)...]
+            } else {
+                out += "&#"
+                rest = after
+            }
+        }
+        return out + rest
+    }
+
+    static func unescapeXML(_ s: String) -> String {
+        s.replacingAll("&quot;", with: "\"").replacingAll("&apos;", with: "'").replacingAll("&lt;", with: "<")
+            .replacingAll("&gt;", with: ">").replacingAll("&amp;", with: "&")
     }
 }

@@ -1,0 +1,211 @@
+import Why403Core
+
+/// One entry of the signature catalogue: how to recognise a product's refusal in a response, what it
+/// proves (layer, cause, confidence), which identifiers to quote as evidence, and the next steps.
+///
+/// Signatures are plain values: one file per product under `Signatures/`, one line per product in
+/// `Signatures.all`, and one fixture folder `Tests/Fixtures/responses/<id>/` each (see docs/signatures.md).
+public struct Signature: Sendable {
+    /// Stable id, also the fixture folder name and `Finding.rule` (e.g. `cloudflare-1020`).
+    public var id: String
+    /// The product as people name it ("Cloudflare").
+    public var product: String
+    public var layer: Layer
+    public var cause: Cause
+    /// How sure a match makes us: `certain` only when the page or header itself proves the cause.
+    public var confidence: Confidence
+    /// Statuses this signature applies to; empty means any status of 400 or more.
+    public var statuses: Set<Int>
+    /// Conditions that must all hold.
+    public var when: [Condition]
+    /// Summary read after "403 from <Layer>: ". `{key}` is an extracted identifier; a part in
+    /// `[...]` is dropped when one of its keys was not extracted.
+    public var summary: String
+    /// Identifiers to extract and quote as evidence (Ray ID, request ids, incident ids, ...).
+    public var extract: [Extract]
+    /// Where to look the identifiers up, with `{key}` placeholders (a dropped `[...]` as in `summary`).
+    public var lookup: String?
+    /// Next steps, in order, where the response cannot prove the cause (shown as "check, in order").
+    public var checks: [String]
+    public var fixes: [Fix]
+    /// Refinements by an extracted value (an error code, a sub-status): the first that matches wins.
+    public var variants: [Variant]
+    /// Higher wins when several signatures match: a product's specific page beats its generic headers,
+    /// and a body that names a product beats headers a CDN adds to every response.
+    public var specificity: Int
+    /// True when the signature says the cause (an RFC 6750 challenge) but not who answered: when
+    /// another signature names the layer and leaves the cause unknown, this cause fills it in.
+    public var causeOnly: Bool
+
+    /// A signature; see the properties for the meaning of each argument.
+    public init(id: String, product: String, layer: Layer, cause: Cause, confidence: Confidence,
+                statuses: Set<Int> = [], when: [Condition], summary: String, extract: [Extract] = [],
+                lookup: String? = nil, checks: [String] = [], fixes: [Fix] = [], variants: [Variant] = [],
+                specificity: Int, causeOnly: Bool = false) {
+        self.id = id
+        self.product = product
+        self.layer = layer
+        self.cause = cause
+        self.confidence = confidence
+        self.statuses = statuses
+        self.when = when
+        self.summary = summary
+        self.extract = extract
+        self.lookup = lookup
+        self.checks = checks
+        self.fixes = fixes
+        self.variants = variants
+        self.specificity = specificity
+        self.causeOnly = causeOnly
+    }
+}
+
+/// A condition on a response. Text comparisons are case-insensitive.
+public indirect enum Condition: Sendable {
+    /// The header is present.
+    case header(String)
+    /// The header is present and one of its values contains the text.
+    case headerContains(String, String)
+    /// The body contains the text.
+    case body(String)
+    /// Any of the conditions holds.
+    case any([Condition])
+    /// The condition does not hold.
+    case not(Condition)
+    /// A `WWW-Authenticate` challenge of this scheme (nil: any) whose `error` parameter is `error`
+    /// (nil: any error or none; "": no error parameter).
+    case challenge(scheme: String?, error: String?)
+    /// The request is known (curl -v, HAR, probe) and did (true) or did not (false) carry credentials
+    /// (Authorization, Cookie, X-Api-Key ...).
+    case requestCredentials(Bool)
+    /// The body is JSON (an object) with one of these keys at the top level.
+    case jsonKey([String])
+}
+
+/// An identifier to extract, tried from each source in order.
+public struct Extract: Sendable {
+    /// The placeholder name used in `summary` and `lookup` (`ray`).
+    public var key: String
+    /// How people call it ("Ray ID").
+    public var label: String
+    public var from: [ValueSource]
+
+    /// An identifier extracted from the first source that has it.
+    public init(_ key: String, _ label: String, from: [ValueSource]) {
+        self.key = key
+        self.label = label
+        self.from = from
+    }
+}
+
+/// Where an identifier is read.
+public enum ValueSource: Sendable {
+    /// A header's whole value.
+    case header(String)
+    /// A header's value up to `separator` (`cf-ray: 8a1b…-FRA` -> `8a1b…`).
+    case headerPrefix(String, separator: Character)
+    /// The first run of `chars` after `marker` in the body, skipping markup and spaces (at most 120
+    /// characters between them).
+    case body(after: String, chars: CharClass)
+    /// The text of the first XML element `<name>…</name>`.
+    case xml(String)
+    /// A string (or number) value of a top-level or one-level-nested JSON key.
+    case json(String)
+    /// A parameter of the first `WWW-Authenticate` challenge of `scheme` (`*`: any scheme).
+    case challenge(scheme: String, parameter: String)
+    /// The scheme of the first `WWW-Authenticate` challenge.
+    case challengeScheme
+}
+
+/// The characters an identifier is made of.
+public enum CharClass: Sendable {
+    case hex, digits, alphanumeric
+    /// Letters, digits and `.-_:` (request ids, references).
+    case identifier
+    /// Up to the end of the line or the next markup.
+    case line
+
+    func contains(_ c: Character) -> Bool {
+        switch self {
+        case .hex: return c.isHexDigit
+        case .digits: return c.isASCII && c.isNumber
+        case .alphanumeric: return c.isASCII && (c.isLetter || c.isNumber)
+        case .identifier: return c.isASCII && (c.isLetter || c.isNumber || c == "." || c == "-" || c == "_" || c == ":" || c == "/" || c == "+" || c == "=")
+        case .line: return c != "\n" && c != "\r" && c != "<"
+        }
+    }
+}
+
+/// A refinement of a signature by the value of an extracted key (an error code, a sub-status).
+public struct Variant: Sendable {
+    public var key: String
+    /// Matching values, case-insensitive; a value ending in `*` is a prefix, `*text*` a substring.
+    public var values: [String]
+    public var cause: Cause
+    public var confidence: Confidence
+    /// Replaces the signature's summary when non-nil.
+    public var summary: String?
+    /// Replace the signature's checks and fixes when non-nil.
+    public var checks: [String]?
+    public var fixes: [Fix]?
+
+    /// A refinement: when extracted `key` is one of `values`, these cause and words apply.
+    public init(_ key: String, _ values: [String], cause: Cause, confidence: Confidence, summary: String? = nil,
+                checks: [String]? = nil, fixes: [Fix]? = nil) {
+        self.key = key
+        self.values = values
+        self.cause = cause
+        self.confidence = confidence
+        self.summary = summary
+        self.checks = checks
+        self.fixes = fixes
+    }
+
+    func matches(_ value: String) -> Bool {
+        let v = value.lowercased()
+        return values.contains { pattern in
+            let p = pattern.lowercased()
+            if p.count > 2 && p.hasPrefix("*") && p.hasSuffix("*") { return v.contains(String(p.dropFirst().dropLast())) }
+            return p.hasSuffix("*") ? v.hasPrefix(String(p.dropLast())) : v == p
+        }
+    }
+}
+
+extension Signature {
+    /// Fills `{key}` placeholders; a `[...]` part is dropped when a key inside it has no value, and
+    /// a key outside brackets without a value reads "unknown".
+    static func fill(_ template: String, _ values: [String: String]) -> String {
+        var out = ""
+        var i = template.startIndex
+        while i < template.endIndex {
+            let c = template[i]
+            if c == "[", let close = template[i...].firstIndex(of: "]") {
+                let inner = String(template[template.index(after: i)..<close])
+                if let filled = fillStrict(inner, values) { out += filled }
+                i = template.index(after: close)
+                continue
+            }
+            if c == "{", let close = template[i...].firstIndex(of: "}") {
+                let key = String(template[template.index(after: i)..<close])
+                out += values[key] ?? "unknown"
+                i = template.index(after: close)
+                continue
+            }
+            out.append(c)
+            i = template.index(after: i)
+        }
+        return out
+    }
+
+    private static func fillStrict(_ template: String, _ values: [String: String]) -> String? {
+        var out = ""
+        var rest = Substring(template)
+        while let open = rest.firstIndex(of: "{"), let close = rest[open...].firstIndex(of: "}") {
+            out += rest[..<open]
+            guard let v = values[String(rest[rest.index(after: open)..<close])] else { return nil }
+            out += v
+            rest = rest[rest.index(after: close)...]
+        }
+        return out + rest
+    }
+}

@@ -1,0 +1,38 @@
+import Why403Core
+
+/// The signature catalogue: one line per product. Each product's signatures live in
+/// `Signatures/<Product>.swift`; each signature has a fixture folder `Tests/Fixtures/responses/<id>/`
+/// (a completeness test checks both ways). See docs/signatures.md.
+public enum Signatures {
+    /// Every signature, in catalogue order (the order breaks ties of specificity).
+    public static let all: [Signature] = [
+        Cloudflare.signatures,
+        CloudFront.signatures,
+        AWSWAF.signatures,
+        APIGateway.signatures,
+        S3.signatures,
+        GoogleCloudStorage.signatures,
+        AzureStorage.signatures,
+        Akamai.signatures,
+        Fastly.signatures,
+        Imperva.signatures,
+        Sucuri.signatures,
+        F5.signatures,
+        ModSecurity.signatures,
+        Wordfence.signatures,
+        Varnish.signatures,
+        IIS.signatures,
+        Nginx.signatures,
+        Apache.signatures,
+        GitHub.signatures,
+        HTTPAuth.signatures,
+        Application.signatures,
+    ].flatMap { $0 }
+
+    /// Below this specificity a signature only recognises headers a CDN adds to every response it
+    /// passes on: it names the path, not necessarily who refused.
+    public static let transitSpecificity = 20
+
+    /// The signature with this id.
+    public static func named(_ id: String) -> Signature? { all.first { $0.id == id } }
+}

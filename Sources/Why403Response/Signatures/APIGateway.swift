@@ -1,0 +1,61 @@
+import Why403Core
+
+/// Amazon API Gateway: `x-amzn-RequestId`, `x-amz-apigw-id`, `x-amzn-ErrorType`, and JSON bodies
+/// `{"message": "..."}` (REST APIs) such as "Missing Authentication Token".
+enum APIGateway {
+    static let gateway: Condition = .any([.header("x-amz-apigw-id"), .header("x-amzn-errortype"), .header("x-amzn-requestid")])
+    static let ids: [Extract] = [
+        Extract("reqid", "request id", from: [.header("x-amzn-requestid")]),
+        Extract("apigwid", "API Gateway extended id", from: [.header("x-amz-apigw-id")]),
+        Extract("errortype", "error type", from: [.headerPrefix("x-amzn-errortype", separator: ":")]),
+        Extract("msg", "message", from: [.json("message"), .json("Message")]),
+    ]
+    static let lookup = "search the stage's CloudWatch execution and access logs for requestId {reqid}"
+
+    static let signatures: [Signature] = [
+        Signature(id: "apigw-missing-token", product: "API Gateway", layer: .apiGateway, cause: .unknown, confidence: .likely,
+                  statuses: [403], when: [gateway, .any([.headerContains("x-amzn-errortype", "MissingAuthenticationToken"), .body("Missing Authentication Token")])],
+                  summary: "\"Missing Authentication Token\": no deployed resource and method match this path, or the method needs IAM (SigV4) signing[ (request id {reqid})]",
+                  extract: ids, lookup: lookup,
+                  checks: ["the URL has the stage name (https://ID.execute-api.REGION.amazonaws.com/STAGE/path) and the path exists: aws apigateway get-resources --rest-api-id ID",
+                           "the method exists for this verb and the API was deployed to the stage after it was added",
+                           "if the method uses AWS_IAM authorisation, the request must be SigV4-signed"],
+                  specificity: 80),
+        Signature(id: "apigw-access-denied", product: "API Gateway", layer: .apiGateway, cause: .policyImplicitDeny, confidence: .likely,
+                  statuses: [403], when: [gateway, .any([.body("not authorized to perform: execute-api:Invoke"), .body("User is not authorized to access this resource")])],
+                  summary: "the caller is not authorised to invoke this method[ (request id {reqid})]", extract: ids, lookup: lookup,
+                  checks: ["aws apigateway get-rest-api --rest-api-id ID: the resource policy", "the caller's IAM policies for execute-api:Invoke on this method's ARN"],
+                  variants: [
+                      Variant("msg", ["*explicit deny*"], cause: .policyExplicitDeny, confidence: .certain,
+                              summary: "an explicit Deny in a policy refuses execute-api:Invoke[ (request id {reqid})]",
+                              checks: ["find the Deny statement: the API's resource policy first (source IP / VPC conditions), then the caller's IAM policies and SCPs"]),
+                      Variant("msg", ["*User is not authorized to access this resource*"], cause: .authRole, confidence: .likely,
+                              summary: "the Lambda authorizer returned a Deny policy for this caller[ (request id {reqid})]",
+                              checks: ["read the authorizer's CloudWatch logs for this request: which claim or role made it deny",
+                                       "a cached authorizer policy (TTL) may be for another method: its Resource must cover this method ARN"]),
+                      Variant("msg", ["*is not authorized to perform: execute-api:Invoke*"], cause: .policyImplicitDeny, confidence: .likely,
+                              summary: "no policy allows this caller execute-api:Invoke on the method[ (request id {reqid})]"),
+                  ],
+                  specificity: 85),
+        Signature(id: "apigw-unauthorized", product: "API Gateway", layer: .apiGateway, cause: .authInvalid, confidence: .likely,
+                  statuses: [401], when: [gateway, .body("\"Unauthorized\"")],
+                  summary: "the authorizer (Cognito or Lambda) refused the credentials, or none were sent[ (request id {reqid})]",
+                  extract: ids, lookup: lookup,
+                  checks: ["the token goes in the header the authorizer's identity source names (usually Authorization)",
+                           "decode the token: `why403 token TOKEN` (exp, aud/client_id, iss of the user pool)"],
+                  specificity: 75),
+        Signature(id: "apigw-forbidden", product: "API Gateway", layer: .apiGateway, cause: .unknown, confidence: .likely,
+                  statuses: [403], when: [gateway, .body("\"Forbidden\"")],
+                  summary: "API Gateway answered \"Forbidden\" without a reason[ (request id {reqid})]", extract: ids, lookup: lookup,
+                  checks: ["the method requires an API key: send x-api-key with a key in a usage plan for this stage",
+                           "a private API is reached only through its VPC endpoint (and the resource policy's aws:SourceVpce)",
+                           "a WAF web ACL on the stage",
+                           "the resource policy (source IP, VPC conditions)"],
+                  specificity: 70),
+        Signature(id: "apigw", product: "API Gateway", layer: .apiGateway, cause: .unknown, confidence: .possible,
+                  statuses: [401, 403], when: [.any([.header("x-amz-apigw-id"), .header("x-amzn-errortype")])],
+                  summary: "the response came from API Gateway or the integration behind it[ (request id {reqid})]", extract: ids, lookup: lookup,
+                  checks: ["if the integration (Lambda, HTTP backend) answered 403 itself, its logs show the request"],
+                  specificity: 15),
+    ]
+}

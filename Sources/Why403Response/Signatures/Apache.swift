@@ -1,0 +1,23 @@
+import Why403Core
+
+/// Apache httpd's built-in error pages ("<h1>Forbidden</h1><p>You don't have permission to access
+/// this resource.</p>…<address>Apache/2.4.x …</address>"), learnt from the real apache2 on loopback.
+enum Apache {
+    static let apache: Condition = .any([.body("<address>Apache"), .headerContains("server", "Apache")])
+    static let whiteBox = "explain it white-box from the configuration: `why403 apache URL --config /etc/apache2/apache2.conf`"
+
+    static let signatures: [Signature] = [
+        Signature(id: "apache-default-403", product: "Apache httpd", layer: .apache, cause: .unknown, confidence: .likely,
+                  statuses: [403], when: [apache, .body("<h1>Forbidden</h1>")],
+                  summary: "Apache's own 403 page: httpd refused, and the page does not say why[ ({version})]",
+                  extract: [Extract("version", "server", from: [.body(after: "<address>", chars: .identifier), .headerPrefix("server", separator: " ")])],
+                  checks: ["the error log names the reason: AH01630 \"client denied by server configuration\" (Require: access.ip or access.deny), AH00035 \"search permissions are missing\" (fs.permission), AH01276 \"No matching DirectoryIndex\" (index.missing), AH00037 \"Symbolic link not allowed\" (fs.symlink), \"ModSecurity: Access denied\" (waf.rule)",
+                           "read it: `why403 logs /var/log/apache2/error.log`", whiteBox],
+                  specificity: 60),
+        Signature(id: "apache-default-401", product: "Apache httpd", layer: .apache, cause: .unknown, confidence: .likely,
+                  statuses: [401], when: [apache, .body("<h1>Unauthorized</h1>")],
+                  summary: "Apache's own 401 page (AuthType with Require valid-user or a user/group)",
+                  checks: ["the error log: AH01618 \"user … not found\", AH01617 \"authentication failure … Password Mismatch\"", whiteBox],
+                  specificity: 60),
+    ]
+}

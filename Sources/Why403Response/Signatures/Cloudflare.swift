@@ -1,0 +1,62 @@
+import Why403Core
+
+/// Cloudflare: the `cf-ray` header on everything it serves, and its 1xxx error pages, which name the
+/// feature that refused (plain `error code: 1020` for non-browser clients, an HTML page otherwise).
+enum Cloudflare {
+    static let edge: Condition = .any([.header("cf-ray"), .headerContains("server", "cloudflare")])
+    static let ray = Extract("ray", "Ray ID", from: [.headerPrefix("cf-ray", separator: "-"), .body(after: "Ray ID:", chars: .hex)])
+    static let lookup = "look up Ray ID {ray} in the Cloudflare dashboard: Security > Events, filter by Ray ID (the event names the rule or feature and its action)"
+
+    static func code(_ codes: [String]) -> Condition {
+        .any(codes.flatMap { [Condition.body("error code: \($0)"), .body("Error \($0)<"), .body("Error \($0) "), .body("cf-error-code\">\($0)<")] })
+    }
+
+    static let signatures: [Signature] = [
+        Signature(id: "cloudflare-1020", product: "Cloudflare", layer: .cloudflare, cause: .wafRule, confidence: .certain,
+                  statuses: [403], when: [edge, code(["1020"])],
+                  summary: "a firewall rule blocked this request[ (Ray ID {ray})]", extract: [ray], lookup: lookup,
+                  checks: ["in Security > WAF > Custom rules, find the rule the event names and the field it matched (IP, country, path, User-Agent, ...)"],
+                  fixes: [Fix(summary: "if the request is legitimate, narrow the matching custom rule or add a Skip rule for exactly this path and client, not a blanket allow")],
+                  specificity: 90),
+        Signature(id: "cloudflare-1010", product: "Cloudflare", layer: .cloudflare, cause: .botBlock, confidence: .certain,
+                  statuses: [403], when: [edge, code(["1010"])],
+                  summary: "the client's browser signature was banned (Browser Integrity Check)[ (Ray ID {ray})]", extract: [ray], lookup: lookup,
+                  fixes: [Fix(summary: "send a real browser User-Agent and headers, or turn Browser Integrity Check off for this path with a Configuration Rule")],
+                  specificity: 90),
+        Signature(id: "cloudflare-ip-ban", product: "Cloudflare", layer: .cloudflare, cause: .accessIP, confidence: .certain,
+                  statuses: [403], when: [edge, code(["1006", "1007", "1008", "1012", "1106"])],
+                  summary: "the site owner banned the client's IP address[ (Ray ID {ray})]", extract: [ray], lookup: lookup,
+                  checks: ["Security > WAF > Tools: IP Access Rules, and custom rules on ip.src"],
+                  fixes: [Fix(summary: "if this client should get in, remove its address (or range) from the IP Access Rule or rule that blocks it")],
+                  specificity: 90),
+        Signature(id: "cloudflare-1009", product: "Cloudflare", layer: .cloudflare, cause: .geoBlock, confidence: .certain,
+                  statuses: [403], when: [edge, code(["1009"])],
+                  summary: "the site owner blocks the client's country or region[ (Ray ID {ray})]", extract: [ray], lookup: lookup,
+                  fixes: [Fix(summary: "if this country should get in, remove it from the IP Access Rule or custom rule on ip.src.country")],
+                  specificity: 90),
+        Signature(id: "cloudflare-1015", product: "Cloudflare", layer: .cloudflare, cause: .rateLimit, confidence: .certain,
+                  statuses: [403, 429], when: [edge, code(["1015"])],
+                  summary: "the client was rate limited[ (Ray ID {ray})]", extract: [ray], lookup: lookup,
+                  fixes: [Fix(summary: "slow the client down, or raise the threshold of the rate limiting rule for this path (Security > WAF > Rate limiting rules)")],
+                  specificity: 90),
+        Signature(id: "cloudflare-challenge", product: "Cloudflare", layer: .cloudflare, cause: .botBlock, confidence: .certain,
+                  statuses: [403, 429, 503],
+                  when: [edge, .any([.headerContains("cf-mitigated", "challenge"), .body("/cdn-cgi/challenge-platform/")])],
+                  summary: "a challenge page (bot protection) was served instead of the content[ (Ray ID {ray})]", extract: [ray], lookup: lookup,
+                  checks: ["a script or API client cannot pass a challenge: find the rule with action Managed Challenge / JS Challenge, or Bot Fight Mode, in the event"],
+                  fixes: [Fix(summary: "exempt this API path or client from the challenge (a Skip rule for the bot feature, or the rule's expression), rather than turning bot protection off")],
+                  specificity: 85),
+        Signature(id: "cloudflare-edge-403", product: "Cloudflare", layer: .cloudflare, cause: .unknown, confidence: .likely,
+                  statuses: [403], when: [edge, .body("<center>cloudflare</center>")],
+                  summary: "Cloudflare's edge refused the request without naming a feature[ (Ray ID {ray})]", extract: [ray], lookup: lookup,
+                  checks: ["a request to the edge by IP address or for a hostname not on the account gets this page: check the Host header and DNS",
+                           "if Security > Events shows nothing for the Ray ID, ask Cloudflare support with the Ray ID"],
+                  specificity: 70),
+        Signature(id: "cloudflare", product: "Cloudflare", layer: .cloudflare, cause: .unknown, confidence: .possible,
+                  when: [edge],
+                  summary: "the response came through Cloudflare; nothing in it names a Cloudflare feature, so the origin may have refused[ (Ray ID {ray})]",
+                  extract: [ray], lookup: lookup,
+                  checks: ["no event for the Ray ID means Cloudflare passed the origin's answer on: diagnose the origin (its logs, `why403 nginx`/`why403 apache`)"],
+                  specificity: 10),
+    ]
+}

@@ -1,0 +1,15 @@
+import Why403Core
+
+/// F5 BIG-IP ASM / Advanced WAF: the default blocking page "The requested URL was rejected. Please
+/// consult with your administrator. Your support ID is: …".
+enum F5 {
+    static let signatures: [Signature] = [
+        Signature(id: "f5-asm", product: "F5 BIG-IP ASM", layer: .f5, cause: .wafRule, confidence: .certain,
+                  statuses: [200, 403], when: [.body("The requested URL was rejected")],
+                  summary: "the BIG-IP ASM security policy rejected this request[ (support ID {support})]",
+                  extract: [Extract("support", "support ID", from: [.body(after: "support ID is:", chars: .digits), .body(after: "support ID is", chars: .digits)])],
+                  lookup: "BIG-IP Configuration utility: Security > Event Logs > Application > Requests, filter by Support ID {support} (it lists the violations)",
+                  fixes: [Fix(summary: "if the request is legitimate, relax only the violation it names (Policy Builder suggestion or entity exception), then apply the policy")],
+                  specificity: 85),
+    ]
+}

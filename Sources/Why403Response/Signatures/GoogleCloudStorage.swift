@@ -1,0 +1,25 @@
+import Why403Core
+
+/// Google Cloud Storage: `x-guploader-uploadid`, `server: UploadServer`, and XML or JSON errors
+/// "… does not have storage.objects.get access to the Google Cloud Storage object".
+enum GoogleCloudStorage {
+    static let signatures: [Signature] = [
+        Signature(id: "gcs-access-denied", product: "Google Cloud Storage", layer: .gcs, cause: .policyImplicitDeny, confidence: .likely,
+                  statuses: [401, 403],
+                  when: [.any([.header("x-guploader-uploadid"), .headerContains("server", "UploadServer"), .body("Google Cloud Storage")]),
+                         .any([.body("does not have storage."), .body("<Code>AccessDenied</Code>")])],
+                  summary: "the caller lacks an IAM permission on the bucket or object[ ({permission} denied)]",
+                  extract: [Extract("permission", "permission", from: [.body(after: "does not have ", chars: .identifier), .body(after: "Permission '", chars: .identifier)]),
+                            Extract("caller", "caller", from: [.body(after: "<Details>", chars: .identifier), .json("message")]),
+                            Extract("upload", "x-guploader-uploadid", from: [.header("x-guploader-uploadid")])],
+                  checks: ["gcloud storage buckets get-iam-policy gs://BUCKET: a binding for the caller with the permission (roles/storage.objectViewer for reads)",
+                           "\"or it may not exist\": GCS hides missing objects from callers without storage.objects.list",
+                           "anonymous caller: public access prevention on the bucket blocks allUsers grants",
+                           "VPC Service Controls or an IAM deny policy can refuse even with a grant"],
+                  fixes: [Fix(summary: "grant the least role that has the permission, on the bucket only",
+                              commands: ["gcloud storage buckets add-iam-policy-binding gs://BUCKET --member=PRINCIPAL --role=roles/storage.objectViewer"])],
+                  variants: [Variant("caller", ["anonymous*"], cause: .authMissing, confidence: .likely,
+                                     summary: "an anonymous caller lacks [{permission} ]access: the object is not public and no credentials were sent")],
+                  specificity: 80),
+    ]
+}

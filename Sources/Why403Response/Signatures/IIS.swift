@@ -1,0 +1,38 @@
+import Why403Core
+
+/// Microsoft IIS: `server: Microsoft-IIS/10.0` and its detailed error pages "HTTP Error 403.14 -
+/// Forbidden" (local) or "403 - Forbidden: Access is denied." (remote); the sub-status names the cause.
+enum IIS {
+    static let iis: Condition = .any([.headerContains("server", "Microsoft-IIS"), .body("Internet Information Services"), .body("HTTP Error 403.")])
+
+    static let signatures: [Signature] = [
+        Signature(id: "iis-403", product: "IIS", layer: .iis, cause: .unknown, confidence: .likely,
+                  statuses: [403], when: [iis, .any([.body("HTTP Error 403"), .body("403 - Forbidden")])],
+                  summary: "IIS refused[ with sub-status {substatus}]; the remote page does not say why",
+                  extract: [Extract("substatus", "sub-status", from: [.body(after: "HTTP Error ", chars: .identifier)])],
+                  lookup: "the IIS log (%SystemDrive%\\inetpub\\logs\\LogFiles\\W3SVC1) has sc-substatus and sc-win32-status for the request",
+                  checks: ["the IIS log's sc-substatus: 403.14 no default document, 403.6/403.503 IP restrictions, 403.502 dynamic IP restriction, 403.4 SSL required",
+                           "sc-win32-status 5 (access denied): NTFS permissions of the file for the app pool identity (IIS AppPool\\NAME)"],
+                  variants: [
+                      Variant("substatus", ["403.14"], cause: .indexMissing, confidence: .certain,
+                              summary: "403.14: the directory has no default document and directory browsing is off",
+                              fixes: [Fix(summary: "add a default document (index.html) or a <defaultDocument> entry; enable directoryBrowse only if listing is wanted")]),
+                      Variant("substatus", ["403.6", "403.8", "403.503"], cause: .accessIP, confidence: .certain,
+                              summary: "{substatus}: IP address and domain restrictions reject the client",
+                              fixes: [Fix(summary: "add the client's address to <ipSecurity> allow entries for this site, only if it should get in")]),
+                      Variant("substatus", ["403.501", "403.502"], cause: .rateLimit, confidence: .certain,
+                              summary: "{substatus}: dynamic IP restrictions: too many (concurrent) requests from this client"),
+                      Variant("substatus", ["403.4", "403.5"], cause: .accessDeny, confidence: .certain,
+                              summary: "{substatus}: SSL (128-bit) is required: request over HTTPS"),
+                      Variant("substatus", ["403.1", "403.2", "403.3", "403.18", "403.19"], cause: .accessDeny, confidence: .certain,
+                              summary: "{substatus}: the handler's access policy (execute/read/write) or the application pool forbids this request"),
+                      Variant("substatus", ["403.7"], cause: .authMissing, confidence: .certain,
+                              summary: "403.7: a client certificate is required and none was sent"),
+                      Variant("substatus", ["403.13", "403.16", "403.17"], cause: .authInvalid, confidence: .certain,
+                              summary: "{substatus}: the client certificate is revoked, untrusted or expired"),
+                      Variant("substatus", ["403.12", "403.20"], cause: .authRole, confidence: .likely,
+                              summary: "{substatus}: the certificate mapping or logon denied this user"),
+                  ],
+                  specificity: 80),
+    ]
+}

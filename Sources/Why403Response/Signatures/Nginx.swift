@@ -1,0 +1,24 @@
+import Why403Core
+
+/// nginx's built-in error pages ("<center><h1>403 Forbidden</h1></center><hr><center>nginx/1.x</center>"),
+/// learnt from the real nginx started on loopback by `LiveServerTests`.
+enum Nginx {
+    static let nginx: Condition = .any([.body("<center>nginx"), .headerContains("server", "nginx")])
+    static let whiteBox = "explain it white-box from the configuration: `why403 nginx URL --config /etc/nginx/nginx.conf`"
+
+    static let signatures: [Signature] = [
+        Signature(id: "nginx-default-403", product: "nginx", layer: .nginx, cause: .unknown, confidence: .likely,
+                  statuses: [403], when: [nginx, .body("<h1>403 Forbidden</h1>"), .not(.body("<center>cloudflare"))],
+                  summary: "nginx's own 403 page: nginx refused, and the page does not say why[ (nginx {version})]",
+                  extract: [Extract("version", "version", from: [.body(after: "<center>nginx/", chars: .identifier), .headerPrefix("server", separator: " ")])],
+                  checks: ["the error log names the reason: \"access forbidden by rule\" (allow/deny: access.ip or access.deny), \"(13: Permission denied)\" (fs.permission), \"directory index of … is forbidden\" (index.missing)",
+                           "read it: `why403 logs /var/log/nginx/error.log`",
+                           whiteBox, "a `return 403;` logs nothing: look for it in the matching location"],
+                  specificity: 60),
+        Signature(id: "nginx-default-401", product: "nginx", layer: .nginx, cause: .unknown, confidence: .likely,
+                  statuses: [401], when: [nginx, .body("<h1>401 Authorization Required</h1>")],
+                  summary: "nginx's own 401 page (auth_basic or auth_request)",
+                  checks: ["the error log says \"no user/password was provided\" or \"user … was not found\" / \"password mismatch\"", whiteBox],
+                  specificity: 60),
+    ]
+}

@@ -1,0 +1,23 @@
+import Why403Core
+
+/// Sucuri Website Firewall: `server: Sucuri/Cloudproxy`, `x-sucuri-id`, and its "Access Denied -
+/// Sucuri Website Firewall" page with a Block ID and a Block reason.
+enum Sucuri {
+    static let signatures: [Signature] = [
+        Signature(id: "sucuri-block", product: "Sucuri", layer: .sucuri, cause: .wafRule, confidence: .likely,
+                  statuses: [403], when: [.any([.body("Sucuri Website Firewall"), .body("Sucuri WebSite Firewall"), .headerContains("x-sucuri-block", "")]),
+                                          .any([.body("Access Denied"), .header("x-sucuri-block")])],
+                  summary: "Sucuri's firewall blocked this request[: {reason}][ (Block ID {block})]",
+                  extract: [Extract("block", "Block ID", from: [.header("x-sucuri-block"), .body(after: "Block ID:", chars: .identifier)]),
+                            Extract("reason", "Block reason", from: [.body(after: "Block reason:", chars: .line)]),
+                            Extract("sid", "x-sucuri-id", from: [.header("x-sucuri-id")])],
+                  lookup: "Sucuri dashboard > Firewall (WAF) > Audit Trails, filter by the client's IP and time[ (Block ID {block})]",
+                  variants: [
+                      Variant("block", ["GEO*"], cause: .geoBlock, confidence: .certain),
+                      Variant("block", ["BL*", "BNP*", "IP*"], cause: .accessIP, confidence: .likely),
+                      Variant("block", ["RFI*", "LFI*", "XSS*", "SQL*", "EXP*", "CMD*", "VRSP*"], cause: .wafRule, confidence: .certain),
+                      Variant("block", ["BOT*"], cause: .botBlock, confidence: .likely),
+                  ],
+                  specificity: 80),
+    ]
+}
