@@ -33,9 +33,10 @@ public struct HtpasswdFile: Sendable {
         self.path = path
         self.entries = []
         var number = 0
-        for raw in contents.split(separator: "\n", omittingEmptySubsequences: false) {
+        // Split on the scalar LF: as Characters, "\r\n" is one grapheme and would not split.
+        for raw in contents.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false) {
             number += 1
-            var line = Substring(raw)
+            var line = Substring(Substring.UnicodeScalarView(raw))
             // Both servers strip surrounding white space (Apache's ap_cfg_getline; nginx stops at CR).
             while let c = line.last, c == "\r" || c == " " || c == "\t" { line.removeLast() }
             while let c = line.first, c == " " || c == "\t" { line.removeFirst() }
@@ -184,10 +185,26 @@ public enum HtpasswdHash {
         guard isCryptFormat else {
             return .unsupported("plain text (httpd accepts unhashed passwords only on Windows and NetWare; on Linux it and nginx pass them to crypt(), which fails)")
         }
+        if let cost = costTooHigh(hash) {
+            return .unsupported("\(formatName(hash)) with \(cost) (above what htpasswd writes; not computed, to avoid a hang)")
+        }
         guard let computed = SystemCrypt.crypt(password, setting: hash) else {
             return .unsupported("\(formatName(hash)) (the system's crypt() does not support it here)")
         }
         return equal(computed, hash)
+    }
+
+    /// bcrypt costs above 17 (htpasswd's maximum) or SHA-crypt rounds above 10,000,000 would take
+    /// minutes to hours: a hostile file must not hang why403.
+    static func costTooHigh(_ hash: String) -> String? {
+        let parts = hash.split(separator: "$", omittingEmptySubsequences: false)
+        guard parts.count > 2 else { return nil }
+        if parts[1].hasPrefix("2"), let cost = Int(parts[2]), cost > 17 { return "cost \(cost)" }
+        if parts[1] == "5" || parts[1] == "6", parts[2].hasPrefix("rounds="),
+           let rounds = Int(parts[2].dropFirst(7)), rounds > 10_000_000 {
+            return "\(rounds) rounds"
+        }
+        return nil
     }
 
     static func equal(_ a: String, _ b: String) -> Check {
