@@ -1,13 +1,116 @@
 import ArgumentParser
+import Foundation
 import Why403Core
+import Why403Logs
+import Why403Render
 
-/// `why403 logs` (see ../shared/spec/cli-v1.md). Not built yet.
+/// `why403 logs FILE...` (cli-v1): every refused request in nginx/Apache error and access logs,
+/// grouped by cause, path, client, user agent and time, with the log lines as evidence.
 struct LogsCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "logs", abstract: "Not available yet.")
+    static let configuration = CommandConfiguration(
+        commandName: "logs",
+        abstract: "Explain every 403 in nginx/Apache error and access logs (plain, .gz or stdin).",
+        discussion: "Give the error log together with the access log: the error log says why, the access log says how often.")
+
+    @Argument(help: ArgumentHelp("Log files (error and access logs, plain or .gz); - reads stdin.", valueName: "file"))
+    var files: [String] = []
+
+    @Option(help: "Only lines at or after TIME: ISO 8601 (2026-11-29T09:30:00Z) or a duration before now (30m, 1h, 2d).")
+    var since: String?
+
+    @Option(help: "Only lines at or before TIME (same forms as --since).")
+    var until: String?
+
+    @Option(help: "Rows per table and causes shown.")
+    var top: Int = 10
+
+    @Option(help: "Statuses counted as refusals, comma-separated (e.g. 403,401,429).")
+    var status: String = "403"
+
+    @Option(name: .customLong("log-format"),
+            help: "Access-log format: combined (default), common, json, an nginx log_format string ('$remote_addr … $status …') or an Apache LogFormat string ('%h … %>s …').")
+    var logFormat: String?
+
+    @Option(name: .customLong("apache-log-format"), help: "An Apache LogFormat string (same as --log-format with % directives).")
+    var apacheLogFormat: String?
 
     @OptionGroup var output: OutputOptions
 
+    func validate() throws {
+        try output.validate(allowing: [.html])
+        guard !files.isEmpty else { throw ValidationError("give at least one log file, or - for stdin") }
+        guard top > 0 else { throw ValidationError("--top must be at least 1") }
+        _ = try statuses()
+    }
+
+    func statuses() throws -> Set<Int> {
+        var set: Set<Int> = []
+        for part in status.split(separator: ",") {
+            guard let n = Int(part.trimmingSpaces), (100...599).contains(n) else {
+                throw ValidationError("--status takes HTTP statuses separated by commas, like 403,401,429; found \(InputError.quote(String(part)))")
+            }
+            set.insert(n)
+        }
+        guard !set.isEmpty else { throw ValidationError("--status needs at least one status") }
+        return set
+    }
+
     func run() async throws {
-        throw InputError(file: nil, message: "'why403 logs' is not available in this build yet")
+        let now = Int64(Date().timeIntervalSince1970)
+        let format: AccessFormat
+        if let a = apacheLogFormat { format = try AccessFormat.apache(a) }
+        else { format = try AccessFormat.parse(logFormat ?? "combined") }
+        let progress = Progress(enabled: Terminal.stderrIsTerminal)
+        let input = LogsInput(paths: files, statuses: try statuses(),
+                              since: try since.map { try LogsTimeSpec.parse($0, now: now, flag: "--since") },
+                              until: try until.map { try LogsTimeSpec.parse($0, now: now, flag: "--until") },
+                              top: top, format: format,
+                              progress: { file, done, total in progress.update(file: file, done: done, total: total) })
+        let report = try LogsAnalyzer().analyze(input)
+        progress.clear()
+        switch output.format {
+        case .text:
+            Terminal.out(LogsTextRenderer.render(report.redacted(by: Redactor())))
+        case .html:
+            Terminal.out(LogsHTMLRenderer.render(report.redacted(by: Redactor())))
+        default:
+            output.emit(report)
+        }
+    }
+}
+
+/// A progress bar on stderr, only on a terminal and only for a file read for more than a second.
+final class Progress: @unchecked Sendable {
+    private let enabled: Bool
+    private let lock = NSLock()
+    private var started: [String: Date] = [:]
+    private var lastDraw = Date.distantPast
+    private var drawn = false
+
+    init(enabled: Bool) { self.enabled = enabled }
+
+    func update(file: String, done: Int64, total: Int64?) {
+        guard enabled else { return }
+        lock.lock(); defer { lock.unlock() }
+        let now = Date()
+        let start = started[file] ?? now
+        started[file] = start
+        guard now.timeIntervalSince(start) > 1, now.timeIntervalSince(lastDraw) > 0.1 else { return }
+        lastDraw = now
+        var line = "\r\u{1B}[2K" + file.suffix(40) + " "
+        if let total, total > 0 {
+            let frac = min(1, Double(done) / Double(total))
+            let filled = Int(frac * 30)
+            line += "[" + String(repeating: "#", count: filled) + String(repeating: "-", count: 30 - filled) + "] \(Int(frac * 100))%"
+        } else {
+            line += "\(done >> 20) MiB"
+        }
+        FileHandle.standardError.write(Data(line.utf8))
+        drawn = true
+    }
+
+    func clear() {
+        lock.lock(); defer { lock.unlock() }
+        if drawn { FileHandle.standardError.write(Data("\r\u{1B}[2K".utf8)) }
     }
 }

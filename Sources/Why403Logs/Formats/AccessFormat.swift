@@ -1,0 +1,442 @@
+import Why403Core
+
+/// The fields of an access-log line that `why403 logs` uses.
+public enum AccessField: String, Sendable, Hashable {
+    case client, time, request, method, path, status, userAgent, referer, host, user, other
+}
+
+/// A parsed access-log line. Only lines whose status is wanted are parsed this far.
+struct AccessRecord {
+    var status: Int = 0
+    var client: String = "-"
+    var time: LogTime?
+    var request: String?
+    var method: String?
+    var path: String?
+    var userAgent: String?
+    var referer: String?
+    var host: String?
+    /// The authenticated (or attempted) user; nil for `-`.
+    var user: String?
+}
+
+/// Why a line did not match the format: which field, what it expected and what was there.
+struct FormatMismatch: Error, Equatable {
+    var field: String
+    var expected: String
+    var found: String
+}
+
+/// An access-log format: literals and fields in order, compiled from `combined`, `common`, an nginx
+/// `log_format` string or an Apache `LogFormat` string; or JSON lines.
+///
+/// Matching is a left-to-right scan: a field ends where the literal after it starts (a quote preceded
+/// by a backslash does not end a quoted field, as Apache escapes `"` as `\"`). Hand-written rather than
+/// a regular expression: it runs only on candidate lines, but must not allocate per field it skips.
+public struct AccessFormat: Sendable, CustomStringConvertible {
+    enum Item: Sendable, Equatable {
+        case literal([UInt8])
+        case field(name: String, kind: AccessField)
+    }
+
+    let items: [Item]
+    /// JSON lines (one object per line, flat keys).
+    let isJSON: Bool
+    /// The name the user knows it by (`combined`, or the format string).
+    public let name: String
+    /// Formats tried, in order, when this one fails (combined falls back to common).
+    let fallbacks: [AccessFormat]
+
+    public var description: String { name }
+
+    init(name: String, items: [Item], isJSON: Bool = false, fallbacks: [AccessFormat] = []) {
+        self.name = name
+        self.items = items
+        self.isJSON = isJSON
+        self.fallbacks = fallbacks
+    }
+
+    /// nginx's and Apache's `combined` format, falling back to `common` for lines without Referer and User-Agent.
+    public static let combined: AccessFormat = {
+        let common = try! AccessFormat.nginx("$remote_addr - $remote_user [$time_local] \"$request\" $status $body_bytes_sent", name: "common")
+        let comb = try! AccessFormat.nginx(
+            "$remote_addr - $remote_user [$time_local] \"$request\" $status $body_bytes_sent \"$http_referer\" \"$http_user_agent\"",
+            name: "combined")
+        return AccessFormat(name: "combined", items: comb.items, fallbacks: [common])
+    }()
+
+    /// The Common Log Format.
+    public static let common: AccessFormat = combined.fallbacks[0]
+
+    /// JSON lines, keys as nginx's `escape=json` examples and most log shippers name them.
+    public static let json = AccessFormat(name: "json", items: [], isJSON: true)
+
+    /// `combined`, `common`, `json`, an nginx `log_format` string (has `$`) or an Apache `LogFormat`
+    /// string (has `%`).
+    public static func parse(_ spec: String) throws -> AccessFormat {
+        switch spec.trimmingSpaces {
+        case "combined", "": return .combined
+        case "common", "clf": return .common
+        case "json": return .json
+        default:
+            if spec.contains("%") && !spec.contains("$") { return try apache(spec) }
+            return try nginx(spec)
+        }
+    }
+
+    /// Compiles an nginx `log_format` string: `$name` and `${name}` variables, the rest literal.
+    public static func nginx(_ spec: String, name: String? = nil) throws -> AccessFormat {
+        var items: [Item] = []
+        var literal: [UInt8] = []
+        let b = Array(spec.utf8)
+        var i = 0
+        func flush() { if !literal.isEmpty { items.append(.literal(literal)); literal = [] } }
+        while i < b.count {
+            if b[i] == UInt8(ascii: "$") {
+                var j = i + 1
+                var braced = false
+                if j < b.count, b[j] == UInt8(ascii: "{") { braced = true; j += 1 }
+                let start = j
+                while j < b.count, b[j].isIdentifier { j += 1 }
+                let varName = String(decoding: b[start..<j], as: UTF8.self)
+                if braced {
+                    guard j < b.count, b[j] == UInt8(ascii: "}") else {
+                        throw InputError(file: nil, expected: "'}' closing the variable ${\(varName)", found: "the end of --log-format")
+                    }
+                    j += 1
+                }
+                guard !varName.isEmpty else {
+                    throw InputError(file: nil, expected: "a variable name after '$' in --log-format",
+                                     found: InputError.quote(spec))
+                }
+                flush()
+                if case .field = items.last {
+                    throw InputError(file: nil, message: "--log-format puts $\(varName) right after another variable with nothing between them; the line cannot be split there")
+                }
+                items.append(.field(name: "$" + varName, kind: nginxKind(varName)))
+                i = j
+            } else {
+                literal.append(b[i]); i += 1
+            }
+        }
+        flush()
+        return try checked(AccessFormat(name: name ?? spec, items: items))
+    }
+
+    /// Compiles an Apache `LogFormat` string: `%h`, `%>s`, `%{User-Agent}i`, … (`\"` is a quote).
+    public static func apache(_ spec: String, name: String? = nil) throws -> AccessFormat {
+        var items: [Item] = []
+        var literal: [UInt8] = []
+        let b = Array(spec.utf8)
+        var i = 0
+        func flush() { if !literal.isEmpty { items.append(.literal(literal)); literal = [] } }
+        while i < b.count {
+            let c = b[i]
+            if c == UInt8(ascii: "\\"), i + 1 < b.count {
+                let n = b[i + 1]
+                literal.append(n == UInt8(ascii: "n") ? 10 : n == UInt8(ascii: "t") ? 9 : n)
+                i += 2
+            } else if c == UInt8(ascii: "%") {
+                var j = i + 1
+                if j < b.count, b[j] == UInt8(ascii: "%") { literal.append(c); i = j + 1; continue }
+                // modifiers: <, >, status lists like !200,304
+                while j < b.count, b[j] == UInt8(ascii: "<") || b[j] == UInt8(ascii: ">") || b[j] == UInt8(ascii: "!")
+                    || b[j] == UInt8(ascii: ",") || (b[j] >= 0x30 && b[j] <= 0x39) { j += 1 }
+                var arg = ""
+                if j < b.count, b[j] == UInt8(ascii: "{") {
+                    guard let close = b[j...].firstIndex(of: UInt8(ascii: "}")) else {
+                        throw InputError(file: nil, expected: "'}' closing %{ in --log-format", found: InputError.quote(spec))
+                    }
+                    arg = String(decoding: b[(j + 1)..<close], as: UTF8.self)
+                    j = close + 1
+                }
+                guard j < b.count else {
+                    throw InputError(file: nil, expected: "a directive letter after '%' in --log-format", found: "the end")
+                }
+                let letter = Character(UnicodeScalar(b[j]))
+                flush()
+                let shown = "%" + (arg.isEmpty ? "" : "{\(arg)}") + String(letter)
+                if case .field = items.last {
+                    throw InputError(file: nil, message: "--log-format puts \(shown) right after another directive with nothing between them; the line cannot be split there")
+                }
+                items.append(.field(name: shown, kind: apacheKind(letter, arg)))
+                i = j + 1
+            } else {
+                literal.append(c); i += 1
+            }
+        }
+        flush()
+        return try checked(AccessFormat(name: name ?? spec, items: items))
+    }
+
+    static func checked(_ f: AccessFormat) throws -> AccessFormat {
+        let kinds = f.items.compactMap { if case .field(_, let k) = $0 { k } else { nil } }
+        guard kinds.contains(.status) else {
+            throw InputError(file: nil, expected: "a status field in --log-format ($status or %s / %>s)",
+                             found: InputError.quote(f.name), help: "why403 logs counts refused requests by their status")
+        }
+        return f
+    }
+
+    static func nginxKind(_ v: String) -> AccessField {
+        switch v {
+        case "remote_addr", "realip_remote_addr", "binary_remote_addr", "http_x_real_ip": .client
+        case "time_local", "time_iso8601", "msec": .time
+        case "request": .request
+        case "request_method": .method
+        case "request_uri", "uri", "document_uri": .path
+        case "status": .status
+        case "http_user_agent": .userAgent
+        case "http_referer": .referer
+        case "host", "http_host", "server_name": .host
+        case "remote_user": .user
+        default: .other
+        }
+    }
+
+    static func apacheKind(_ letter: Character, _ arg: String) -> AccessField {
+        switch letter {
+        case "h", "a": .client
+        case "t": .time
+        case "r": .request
+        case "m": .method
+        case "U": .path
+        case "s": .status
+        case "v", "V": .host
+        case "u": .user
+        case "i":
+            switch arg.lowercased() {
+            case "user-agent": .userAgent
+            case "referer": .referer
+            case "host": .host
+            default: .other
+            }
+        default: .other
+        }
+    }
+
+    /// The bytes every line with status `code` holds, for the pre-filter: the status with the bytes
+    /// that surround it in the format (`" 403 "` for combined), or the bare code where the format
+    /// does not fix them (JSON). INVARIANT: every line this format parses with that status contains it.
+    func needle(forStatus code: Int) -> [UInt8] {
+        let digits = Array(String(code).utf8)
+        guard !isJSON, let idx = items.firstIndex(where: { if case .field(_, .status) = $0 { true } else { false } })
+        else { return digits }
+        var out = digits
+        if idx > 0, case .literal(let before) = items[idx - 1], let last = before.last { out.insert(last, at: 0) }
+        if idx + 1 < items.count, case .literal(let after) = items[idx + 1], let first = after.first { out.append(first) }
+        // Fallbacks must contain the needle too: common's status is followed by a space as combined's is.
+        return out
+    }
+
+    // MARK: matching
+
+    /// Parses `line`, or says which field did not match.
+    func match(_ line: ByteLine) -> Result<AccessRecord, FormatMismatch> {
+        if isJSON { return JSONLine.parse(line) }
+        let first = matchItems(line)
+        if case .success = first { return first }
+        for f in fallbacks { if case .success(let r) = f.matchItems(line) { return .success(r) } }
+        return first
+    }
+
+    private func matchItems(_ line: ByteLine) -> Result<AccessRecord, FormatMismatch> {
+        var rec = AccessRecord()
+        var pos = 0
+        var i = 0
+        while i < items.count {
+            switch items[i] {
+            case .literal(let lit):
+                guard line.has(lit, at: pos) else {
+                    return .failure(FormatMismatch(field: "the text " + InputError.quote(String(decoding: lit, as: UTF8.self)),
+                                                   expected: "", found: foundText(line, pos)))
+                }
+                pos += lit.count
+                i += 1
+            case .field(let name, let kind):
+                var end = line.count
+                if i + 1 < items.count, case .literal(let next) = items[i + 1] {
+                    guard let e = findLiteral(next, in: line, from: pos, kind: kind) else {
+                        return .failure(FormatMismatch(field: name, expected: "\(name) followed by "
+                                                       + InputError.quote(String(decoding: next, as: UTF8.self)),
+                                                       found: foundText(line, pos)))
+                    }
+                    end = e
+                }
+                if let problem = assign(kind, line, pos, end, &rec) {
+                    return .failure(FormatMismatch(field: name, expected: problem, found: foundText(line, pos, end)))
+                }
+                pos = end
+                i += 1
+            }
+        }
+        // Trailing bytes after the last item: tolerated when the format ends with a field (already to
+        // the end), else they must be nothing but a carriage return.
+        if pos < line.count, !(pos == line.count - 1 && line[pos] == 0x0D) {
+            if case .literal = items.last {
+                return .failure(FormatMismatch(field: "the end of the line", expected: "", found: foundText(line, pos)))
+            }
+        }
+        return .success(rec)
+    }
+
+    private func findLiteral(_ lit: [UInt8], in line: ByteLine, from: Int, kind: AccessField) -> Int? {
+        var from = from
+        // A single-space separator after a time field would cut "10/Oct/2000:13:55:36 -0700" in two.
+        while let e = line.firstIndex(of: lit, from: from) {
+            if lit.first == 0x22, e > 0, line[e - 1] == 0x5C, e - 1 >= from { from = e + 1; continue }
+            return e
+        }
+        return nil
+    }
+
+    private func foundText(_ line: ByteLine, _ from: Int, _ to: Int? = nil) -> String {
+        let end = min(to ?? line.count, from + 40, line.count)
+        if from >= line.count { return "the end of the line" }
+        return InputError.quote(line.string(from, end), limit: 40)
+    }
+
+    /// Stores a field; returns what was expected when the text cannot be that field.
+    private func assign(_ kind: AccessField, _ line: ByteLine, _ from: Int, _ to: Int, _ rec: inout AccessRecord) -> String? {
+        switch kind {
+        case .status:
+            guard to - from == 3, let s = line.integer(from, to) else { return "a 3-digit status" }
+            rec.status = s
+        case .time:
+            guard let t = LogTime.parseAny(line, from, to) else { return "a time like 10/Oct/2000:13:55:36 -0700" }
+            rec.time = t
+        case .client: rec.client = line.string(from, to)
+        case .request:
+            let r = line.string(from, to)
+            rec.request = r
+            let parts = r.split(separator: " ", maxSplits: 2, omittingEmptySubsequences: false)
+            if parts.count >= 2 { rec.method = rec.method ?? String(parts[0]); rec.path = rec.path ?? String(parts[1]) }
+        case .method: rec.method = line.string(from, to)
+        case .path: rec.path = line.string(from, to)
+        case .userAgent: rec.userAgent = line.string(from, to)
+        case .referer: rec.referer = line.string(from, to)
+        case .host: rec.host = line.string(from, to)
+        case .user:
+            let u = line.string(from, to)
+            rec.user = u == "-" || u.isEmpty ? nil : u
+        case .other: break
+        }
+        return nil
+    }
+}
+
+/// Flat JSON objects, one per line (`log_format escape=json`, log shippers). Hand-written: only the
+/// few keys below are read, on candidate lines only, with no allocation for the keys skipped.
+enum JSONLine {
+    static func parse(_ line: ByteLine) -> Result<AccessRecord, FormatMismatch> {
+        var rec = AccessRecord()
+        var i = 0
+        func skipSpace() { while i < line.count, line[i] == 0x20 || line[i] == 0x09 || line[i] == 0x0D { i += 1 } }
+        func fail(_ expected: String) -> Result<AccessRecord, FormatMismatch> {
+            .failure(FormatMismatch(field: "JSON", expected: expected,
+                                    found: i < line.count ? InputError.quote(line.string(i, min(i + 40, line.count)), limit: 40) : "the end of the line"))
+        }
+        /// Reads a string; returns its content range (escapes kept) or nil.
+        func readString() -> (Int, Int)? {
+            guard i < line.count, line[i] == 0x22 else { return nil }
+            i += 1
+            let start = i
+            while i < line.count {
+                if line[i] == 0x5C { i += 2; continue }
+                if line[i] == 0x22 { let r = (start, i); i += 1; return r }
+                i += 1
+            }
+            return nil
+        }
+        skipSpace()
+        guard i < line.count, line[i] == 0x7B else { return fail("a JSON object '{'") }
+        i += 1
+        var sawStatus = false
+        while true {
+            skipSpace()
+            if i < line.count, line[i] == 0x7D { break }
+            guard let (ks, ke) = readString() else { return fail("a JSON key") }
+            skipSpace()
+            guard i < line.count, line[i] == 0x3A else { return fail("':' after a JSON key") }
+            i += 1
+            skipSpace()
+            var vs = i, ve = i
+            var isString = false
+            if let (s, e) = readString() { vs = s; ve = e; isString = true }
+            else if i < line.count, line[i] == 0x7B || line[i] == 0x5B {
+                // nested value: skip balanced brackets (strings inside are skipped whole)
+                var depth = 0
+                while i < line.count {
+                    let c = line[i]
+                    if c == 0x22 { _ = readString(); continue }
+                    if c == 0x7B || c == 0x5B { depth += 1 } else if c == 0x7D || c == 0x5D { depth -= 1; if depth == 0 { i += 1; break } }
+                    i += 1
+                }
+                ve = i
+            } else {
+                while i < line.count, line[i] != 0x2C, line[i] != 0x7D, line[i] != 0x20 { i += 1 }
+                ve = i
+                if vs == ve { return fail("a JSON value") }
+            }
+            let key = line.string(ks, ke)
+            let value: () -> String = { isString ? unescape(line.string(vs, ve)) : line.string(vs, ve) }
+            switch key {
+            case "status", "status_code", "response", "http_status":
+                guard ve - vs == 3, let s = line.integer(vs, ve) else {
+                    return .failure(FormatMismatch(field: "\"\(key)\"", expected: "a 3-digit status",
+                                                   found: InputError.quote(line.string(vs, ve), limit: 40)))
+                }
+                rec.status = s; sawStatus = true
+            case "remote_addr", "client", "client_ip", "clientip", "ip", "remote_ip", "realip_remote_addr":
+                rec.client = value()
+            case "time", "time_local", "time_iso8601", "@timestamp", "timestamp", "msec", "ts":
+                rec.time = LogTime.parseAny(line, vs, ve)
+            case "request": rec.request = value()
+                let parts = rec.request!.split(separator: " ", maxSplits: 2)
+                if parts.count >= 2 { rec.method = rec.method ?? String(parts[0]); rec.path = rec.path ?? String(parts[1]) }
+            case "request_uri", "uri", "path", "url": rec.path = value()
+            case "request_method", "method": rec.method = value()
+            case "http_user_agent", "user_agent", "agent", "ua": rec.userAgent = value()
+            case "http_referer", "referer", "referrer": rec.referer = value()
+            case "host", "http_host", "server_name", "vhost": rec.host = value()
+            case "remote_user", "user":
+                let u = value()
+                rec.user = u == "-" || u.isEmpty ? nil : u
+            default: break
+            }
+            skipSpace()
+            if i < line.count, line[i] == 0x2C { i += 1; continue }
+            if i < line.count, line[i] == 0x7D { break }
+            return fail("',' or '}' in the JSON object")
+        }
+        guard sawStatus else {
+            return .failure(FormatMismatch(field: "\"status\"", expected: "a \"status\" key in the JSON object", found: "none"))
+        }
+        return .success(rec)
+    }
+
+    static func unescape(_ s: String) -> String {
+        guard s.contains("\\") else { return s }
+        var out = ""
+        var it = s.unicodeScalars.makeIterator()
+        while let c = it.next() {
+            guard c == "\\", let n = it.next() else { out.unicodeScalars.append(c); continue }
+            switch n {
+            case "n": out += "\n"
+            case "t": out += "\t"
+            case "u":
+                var hex = ""
+                for _ in 0..<4 { if let h = it.next() { hex.unicodeScalars.append(h) } }
+                if let v = UInt32(hex, radix: 16), let u = UnicodeScalar(v) { out.unicodeScalars.append(u) }
+            default: out.unicodeScalars.append(n)
+            }
+        }
+        return out
+    }
+}
+
+extension UInt8 {
+    var isIdentifier: Bool {
+        (self >= 0x30 && self <= 0x39) || (self >= 0x41 && self <= 0x5A) || (self >= 0x61 && self <= 0x7A) || self == 0x5F
+    }
+}

@@ -1,0 +1,117 @@
+/// A moment read from a log line: seconds since the epoch in UTC, and the wall-clock time written in
+/// the line (as if it were UTC), which is what an nginx error log (no zone) and its access log share.
+public struct LogTime: Sendable, Hashable, Comparable {
+    /// Seconds since 1970-01-01T00:00:00Z.
+    public var utc: Int64
+    /// The local wall-clock time of the line, as seconds since 1970-01-01T00:00:00 of that clock.
+    public var wall: Int64
+
+    /// A time from both readings.
+    public init(utc: Int64, wall: Int64) {
+        self.utc = utc
+        self.wall = wall
+    }
+
+    public static func < (a: LogTime, b: LogTime) -> Bool { a.utc < b.utc }
+
+    /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's `days_from_civil`).
+    static func days(year: Int, month: Int, day: Int) -> Int64 {
+        let y = Int64(month <= 2 ? year - 1 : year)
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yoe = y - era * 400
+        let m = Int64(month)
+        let doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + Int64(day) - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        return era * 146097 + doe - 719468
+    }
+
+    static func seconds(year: Int, month: Int, day: Int, hour: Int, minute: Int, second: Int) -> Int64 {
+        days(year: year, month: month, day: day) * 86400 + Int64(hour * 3600 + minute * 60 + second)
+    }
+
+    /// `YYYY-MM-DDTHH:MM:SSZ` of a UTC epoch second.
+    public static func iso8601(_ t: Int64) -> String {
+        let days = t >= 0 ? t / 86400 : (t - 86399) / 86400
+        let secs = Int(t - days * 86400)
+        // civil_from_days
+        let z = days + 719468
+        let era = (z >= 0 ? z : z - 146096) / 146097
+        let doe = z - era * 146097
+        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365
+        let y = yoe + era * 400
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let d = doy - (153 * mp + 2) / 5 + 1
+        let m = mp < 10 ? mp + 3 : mp - 9
+        let year = m <= 2 ? y + 1 : y
+        func two(_ v: Int) -> String { v < 10 ? "0\(v)" : "\(v)" }
+        return "\(year)-\(two(Int(m)))-\(two(Int(d)))T\(two(secs / 3600)):\(two(secs / 60 % 60)):\(two(secs % 60))Z"
+    }
+
+    static let monthNames: [[UInt8]] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+        .map { Array($0.utf8) }
+
+    static func month(_ line: ByteLine, at i: Int) -> Int? {
+        guard i + 3 <= line.count else { return nil }
+        for (n, name) in monthNames.enumerated()
+        where line[i] == name[0] && line[i + 1] == name[1] && line[i + 2] == name[2] { return n + 1 }
+        return nil
+    }
+
+    /// `10/Oct/2000:13:55:36 -0700` (nginx `$time_local`, Apache `%t` without brackets).
+    static func parseCommon(_ line: ByteLine, _ from: Int, _ to: Int) -> LogTime? {
+        guard to - from >= 20 else { return nil }
+        let i = from
+        guard let day = line.integer(i, i + 2), line[i + 2] == 0x2F, let month = month(line, at: i + 3),
+              line[i + 6] == 0x2F, let year = line.integer(i + 7, i + 11), line[i + 11] == 0x3A,
+              let hh = line.integer(i + 12, i + 14), line[i + 14] == 0x3A, let mm = line.integer(i + 15, i + 17),
+              line[i + 17] == 0x3A, let ss = line.integer(i + 18, i + 20) else { return nil }
+        let wall = seconds(year: year, month: month, day: day, hour: hh, minute: mm, second: ss)
+        var offset: Int64 = 0
+        if to - from >= 26, line[i + 20] == 0x20, line[i + 21] == 0x2B || line[i + 21] == 0x2D,
+           let oh = line.integer(i + 22, i + 24), let om = line.integer(i + 24, i + 26) {
+            offset = Int64(oh * 3600 + om * 60) * (line[i + 21] == 0x2D ? -1 : 1)
+        }
+        return LogTime(utc: wall - offset, wall: wall)
+    }
+
+    /// `2026-11-29T09:30:17+00:00`, `…Z`, `…​.123Z`, or with a space instead of `T`.
+    static func parseISO(_ line: ByteLine, _ from: Int, _ to: Int) -> LogTime? {
+        guard to - from >= 19 else { return nil }
+        let i = from
+        guard let year = line.integer(i, i + 4), line[i + 4] == 0x2D, let month = line.integer(i + 5, i + 7),
+              line[i + 7] == 0x2D, let day = line.integer(i + 8, i + 10), line[i + 10] == 0x54 || line[i + 10] == 0x20,
+              let hh = line.integer(i + 11, i + 13), line[i + 13] == 0x3A, let mm = line.integer(i + 14, i + 16),
+              line[i + 16] == 0x3A, let ss = line.integer(i + 17, i + 19),
+              (1...12).contains(month) else { return nil }
+        let wall = seconds(year: year, month: month, day: day, hour: hh, minute: mm, second: ss)
+        var j = i + 19
+        if j < to, line[j] == 0x2E { j += 1; while j < to, line[j] >= 0x30, line[j] <= 0x39 { j += 1 } }
+        var offset: Int64 = 0
+        if j < to, line[j] == 0x2B || line[j] == 0x2D, to - j >= 5 {
+            let sign: Int64 = line[j] == 0x2D ? -1 : 1
+            if let oh = line.integer(j + 1, j + 3) {
+                let mmStart = line[j + 3] == 0x3A ? j + 4 : j + 3
+                let om = line.integer(mmStart, min(mmStart + 2, to)) ?? 0
+                offset = Int64(oh * 3600 + om * 60) * sign
+            }
+        }
+        return LogTime(utc: wall - offset, wall: wall)
+    }
+
+    /// `1764408617.123` (nginx `$msec`) or whole seconds.
+    static func parseEpoch(_ line: ByteLine, _ from: Int, _ to: Int) -> LogTime? {
+        var end = from
+        while end < to, line[end] >= 0x30, line[end] <= 0x39 { end += 1 }
+        guard let s = line.integer(from, end) else { return nil }
+        return LogTime(utc: Int64(s), wall: Int64(s))
+    }
+
+    /// Any of the forms above.
+    static func parseAny(_ line: ByteLine, _ from: Int, _ to: Int) -> LogTime? {
+        var f = from, t = to
+        if f < t, line[f] == 0x5B { f += 1 }
+        if t > f, line[t - 1] == 0x5D { t -= 1 }
+        return parseCommon(line, f, t) ?? parseISO(line, f, t) ?? parseEpoch(line, f, t)
+    }
+}

@@ -1,0 +1,152 @@
+import Foundation
+import Why403Core
+
+/// What to analyse: the inputs and the filters of `why403 logs`.
+public struct LogsInput: Sendable {
+    /// Log files (plain or gzip), `-` for stdin.
+    public var paths: [String]
+    /// Statuses counted as refusals (403 by default; 401 and 429 on request).
+    public var statuses: Set<Int>
+    /// Only lines at or after this UTC second.
+    public var since: Int64?
+    /// Only lines at or before this UTC second.
+    public var until: Int64?
+    /// Rows per table and findings shown.
+    public var top: Int
+    /// The access-log format.
+    public var format: AccessFormat
+    /// Memory bounds.
+    public var limits: LogsLimits
+    /// Called after each chunk read: file, bytes read, file size when known. Never prints by itself.
+    public var progress: (@Sendable (String, Int64, Int64?) -> Void)?
+
+    /// An input with the defaults of the command line.
+    public init(paths: [String], statuses: Set<Int> = [403], since: Int64? = nil, until: Int64? = nil, top: Int = 10,
+                format: AccessFormat = .combined, limits: LogsLimits = LogsLimits(),
+                progress: (@Sendable (String, Int64, Int64?) -> Void)? = nil) {
+        self.paths = paths
+        self.statuses = statuses
+        self.since = since
+        self.until = until
+        self.top = top
+        self.format = format
+        self.limits = limits
+        self.progress = progress
+    }
+}
+
+/// The Logs layer: reads nginx/Apache error and access logs and explains every refused request.
+///
+/// Entry point of `why403 logs` and of `diagnose` for the logs of a local server. Denies on nothing
+/// itself: it reports what the servers logged. A finding is `certain` when an error-log line states
+/// the reason (`directory index of … is forbidden`, `(13: Permission denied)`, `AH01276`, ModSecurity
+/// `Access denied`), `likely` where the message leaves a choice open (`access forbidden by rule`:
+/// an address rule or `deny all`), `possible` for access lines no error line explains. Evidence: the
+/// log lines, as `log FILE:LINE`. Fixes: the least change, printed, never run.
+public struct LogsAnalyzer: Sendable {
+    /// The analyser.
+    public init() {}
+
+    /// Analyses the inputs. Throws `InputError` for an unreadable file, bad gzip, or a `--log-format`
+    /// that matches no line of an access log.
+    public func analyze(_ input: LogsInput) throws -> Report {
+        let context = ScanContext(statuses: input.statuses, format: input.format, since: input.since,
+                                  until: input.until, limits: input.limits)
+        // Error logs first, so their reasons are known when the access lines are read.
+        var ordered: [(String, Bool)] = []
+        for p in input.paths { ordered.append((p, p != "-" && LogsAnalyzer.sniffIsErrorLog(p))) }
+        let errorFirst = ordered.filter { $0.1 } + ordered.filter { !$0.1 && $0.0 != "-" } + ordered.filter { $0.0 == "-" }
+        var lines = 0
+        var bytes: Int64 = 0
+        for (path, _) in errorFirst {
+            let display = path == "-" ? "(stdin)" : path
+            var scan = FileScan(file: display, context: context)
+            let buffer = LineBuffer(maxLineLength: input.limits.maxLineLength)
+            let progress = input.progress
+            nonisolated(unsafe) var fileBytes: Int64 = 0
+            try LogReader.read(path: path, buffer: buffer, sink: &scan, progress: { done, total in
+                fileBytes = done
+                progress?(display, done, total)
+            }, check: { s in if let f = s.fatal { throw f } })
+            scan.decideMode()
+            if let f = scan.fatal { throw f }
+            lines += scan.lineNumber
+            bytes += fileBytes
+        }
+        context.flushUnclaimedEvents()
+        context.aggregator.finish()
+        return LogsReportBuilder(input: input, context: context, lines: lines, bytes: bytes).report()
+    }
+
+    /// Analyses bytes already in memory, fed in chunks of `chunkSize` (for tests of the scanner).
+    public func analyze(data: [UInt8], name: String, chunkSize: Int, input: LogsInput) throws -> Report {
+        let context = ScanContext(statuses: input.statuses, format: input.format, since: input.since,
+                                  until: input.until, limits: input.limits)
+        var scan = FileScan(file: name, context: context)
+        let buffer = LineBuffer(capacity: 4096, maxLineLength: input.limits.maxLineLength)
+        var offset = 0
+        try data.withUnsafeBytes { all in
+            while offset < all.count {
+                let n = min(chunkSize, all.count - offset)
+                buffer.append(UnsafeRawBufferPointer(rebasing: all[offset..<(offset + n)]), to: &scan)
+                offset += n
+                if let f = scan.fatal { throw f }
+            }
+        }
+        buffer.drain(final: true, to: &scan)
+        scan.decideMode()
+        if let f = scan.fatal { throw f }
+        context.flushUnclaimedEvents()
+        context.aggregator.finish()
+        return LogsReportBuilder(input: input, context: context, lines: scan.lineNumber, bytes: Int64(data.count)).report()
+    }
+
+    /// Whether the first non-empty line of `path` is an nginx or Apache error-log line.
+    static func sniffIsErrorLog(_ path: String) -> Bool {
+        struct Sniff: LineBlockSink {
+            var kind: ErrorLogLine.Kind?
+            mutating func block(_ base: UnsafeRawPointer, _ count: Int) {
+                var pos = 0
+                while kind == nil, pos < count {
+                    let end = ByteSearch.index(of: 10, in: base, from: pos, to: count) ?? count
+                    if end > pos { kind = ErrorLogLine.kind(ByteLine(base + pos, end - pos)) }
+                    pos = end + 1
+                }
+            }
+            mutating func overlongLine() { if kind == nil { kind = .notError } }
+        }
+        struct Enough: Error {}
+        var sniff = Sniff()
+        do {
+            try LogReader.read(path: path, buffer: LineBuffer(capacity: 1 << 16), sink: &sniff, progress: nil,
+                               check: { s in if s.kind != nil { throw Enough() } })
+        } catch {}
+        return sniff.kind == .nginx || sniff.kind == .apache
+    }
+}
+
+/// Parses `--since` and `--until`: ISO 8601 (`2026-11-29T09:30:00Z`, `2026-11-29 09:30`, `2026-11-29`)
+/// or a duration before now (`90s`, `30m`, `1h`, `2d`, `1w`).
+public enum LogsTimeSpec {
+    /// The UTC second `text` names, relative durations counted back from `now`.
+    public static func parse(_ text: String, now: Int64, flag: String) throws -> Int64 {
+        let t = text.trimmingSpaces
+        if let unit = t.last, "smhdw".contains(unit), let n = Int64(t.dropLast()), n >= 0 {
+            let mult: Int64 = ["s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800][String(unit)]!
+            return now - n * mult
+        }
+        let bytes = Array(t.utf8)
+        var padded = bytes
+        if bytes.count == 10 { padded += Array("T00:00:00Z".utf8) }
+        else if bytes.count == 16 { padded += Array(":00Z".utf8) }
+        else if bytes.count == 19 { padded += Array("Z".utf8) }
+        let parsed: LogTime? = padded.withUnsafeBytes { b in
+            LogTime.parseISO(ByteLine(b.baseAddress!, b.count), 0, b.count)
+        }
+        guard let p = parsed, bytes.count >= 10 else {
+            throw InputError(file: nil, expected: "\(flag) as ISO 8601 (2026-11-29T09:30:00Z) or a duration like 1h, 30m, 2d",
+                             found: InputError.quote(text))
+        }
+        return p.utc
+    }
+}

@@ -1,0 +1,102 @@
+import Why403Core
+
+/// What each cause means in the words of the log, and its least-privilege fix. Printed, never run.
+enum LogsFixes {
+    /// A shell word for `s` (single-quoted).
+    static func sh(_ s: String) -> String {
+        "'" + s.replacingAll("'", with: "'\\''") + "'"
+    }
+
+    static func describe(_ g: CauseGroup, target: String?, topPath: String?) -> String {
+        let on = topPath.map { " (most on \($0))" } ?? ""
+        switch (g.cause, g.rule ?? "") {
+        case (.fsPermission, _): return "the server's user may not read \(target.map { "'\($0)'" } ?? "the file") or search a directory above it\(on)"
+        case (.indexMissing, _): return "directory \(target.map { "'\($0)'" } ?? "") has no index file and listing is off\(on)"
+        case (.accessIP, "nginx-access-forbidden-by-rule"): return "nginx 'access forbidden by rule': an allow/deny rule refused the client\(on)"
+        case (.accessIP, _): return "an address rule (Order/Deny from) refused the client\(on)"
+        case (.accessDeny, _): return "Apache 'client denied by server configuration' (a Require rule)\(on)"
+        case (.fsSymlink, _): return "a symbolic link was refused by policy or its target is not accessible\(on)"
+        case (.rateLimit, "nginx-limit-req"), (.rateLimit, "nginx-limit-conn"):
+            let zone = g.details.top(1).first?.key
+            return "nginx rate limiting\(zone.map { " by \($0)" } ?? "")\(on)"
+        case (.rateLimit, _): return "answered 429 Too Many Requests\(on)"
+        case (.authMissing, _): return "no credentials were sent where HTTP authentication is required\(on)"
+        case (.authInvalid, _): return "credentials were sent but the user is unknown or the password wrong\(on)"
+        case (.authRole, _): return "the user is known but not allowed by Require user/group\(on)"
+        case (.wafRule, _):
+            let msg = g.details.top(1).first?.key
+            return "ModSecurity rule \((g.rule ?? "").replacingAll("modsecurity-", with: ""))\(msg.map { " (\($0))" } ?? "") blocked the request\(on)"
+        case (.appForbidden, _): return "the auth_request backend answered the refusal\(on)"
+        default:
+            return "access-log lines with status \(g.statuses.keys.sorted().map(String.init).joined(separator: "/")) that no error-log line explains\(on)"
+        }
+    }
+
+    static func fixes(_ g: CauseGroup, target: String?, topPath: String?, topClient: String?,
+                      contributing: [String]) -> (fixes: [Fix], checks: [String]) {
+        let path = topPath ?? "/"
+        switch g.cause {
+        case .fsPermission:
+            let t = target ?? "FILE"
+            return ([Fix(summary: "give the server's user read on the file and search (x) on every directory above it, nothing more",
+                         commands: ["namei -l \(sh(t))", "why403 fs \(sh(t))"])],
+                    ["`namei -l` shows which component lacks r (file) or x (directory) for the server's user",
+                     "then, for that component only: chmod o+x DIR (or chgrp www-data and chmod g+x), chmod o+r FILE"])
+        case .indexMissing:
+            let d = target ?? "DIR"
+            return ([Fix(summary: "put the index file the site expects into the directory (or link to the page); turn listing on only if it is wanted",
+                         commands: ["ls -la \(sh(d))"],
+                         patch: g.layer == .apache ? "+    DirectoryIndex index.html\n" : "+    index index.html;\n")], [])
+        case .accessIP:
+            let client = topClient ?? "CLIENT"
+            if g.rule == "nginx-access-forbidden-by-rule" {
+                return ([Fix(summary: "if \(client) should get in, allow it before the deny in the location serving \(path)",
+                             patch: "+    allow \(client);\n     deny all;\n")],
+                        ["the message is the same for `deny all` and for an address rule: read the allow/deny lines of the location",
+                         "why403 nginx http://HOST\(path) --config /etc/nginx/nginx.conf --client-ip \(client)"])
+            }
+            return ([Fix(summary: "replace Order/Deny from with Require ip for the addresses that should get in",
+                         patch: "-    Deny from all\n+    Require ip \(client)\n")],
+                    ["why403 apache http://HOST\(path) --config /etc/apache2/apache2.conf --client-ip \(client)"])
+        case .accessDeny:
+            let client = topClient ?? "CLIENT"
+            return ([Fix(summary: "if \(path) should be served, grant it in the <Directory> or <Location> that denies it (only the addresses that need it)",
+                         patch: "-    Require all denied\n+    Require ip \(client)\n")],
+                    ["the message is the same for `Require all denied` and an address rule: find the Require lines that apply to \(target ?? path)",
+                     "why403 apache http://HOST\(path) --config /etc/apache2/apache2.conf --client-ip \(client)"])
+        case .fsSymlink:
+            return ([Fix(summary: g.layer == .apache
+                         ? "allow the link where it is needed only: Options +SymLinksIfOwnerMatch (link and target with the same owner), or make the target readable"
+                         : "make the link and its target owned by the same user (disable_symlinks if_not_owner), or relax disable_symlinks for this location only",
+                         commands: target.map { ["ls -la \(sh($0))", "namei -l \(sh($0))"] } ?? [])], [])
+        case .rateLimit:
+            return ([Fix(summary: "if these clients are legitimate, raise burst= on the limit_req of that zone or exempt them with a geo/map key; if they are a scanner, the limit works",
+                         patch: "-    limit_req zone=one;\n+    limit_req zone=one burst=20 nodelay;\n")],
+                    ["see the bursts: one address with many paths is a scanner; one path retried is a client bug"])
+        case .authMissing:
+            return ([Fix(summary: "the client must send credentials (Authorization: Basic …); browsers ask after the 401")],
+                    ["curl -u USER http://HOST\(path)"])
+        case .authInvalid:
+            return ([Fix(summary: "check the user and password against the password file; reset the password if needed",
+                         commands: ["htpasswd -v PASSWORD_FILE USER"])], [])
+        case .authRole:
+            return ([Fix(summary: "add the user to the Require user/group line of \(path) if it should have access")], [])
+        case .wafRule:
+            let id = (g.rule ?? "").replacingAll("modsecurity-", with: "")
+            var checks = ["read the matched data in the evidence: a real attack needs no fix"]
+            if id == "949110" || id == "959100" || id == "980130" {
+                checks.append("949110 only adds up the anomaly score; the rules that scored are: "
+                              + (contributing.isEmpty ? "(not in these logs)" : contributing.joined(separator: "; ")))
+            }
+            return ([Fix(summary: "if this is a false positive, turn off rule \(id) for \(path) only (not globally)",
+                         patch: "+SecRule REQUEST_URI \"@beginsWith \(path)\" \"id:1000001,phase:1,pass,nolog,ctl:ruleRemoveById=\(id)\"\n")],
+                    checks)
+        case .appForbidden:
+            return ([], ["look at the auth_request backend's own log for why it refused"])
+        default:
+            return ([], ["give the error log too: nginx and Apache log the reason for every refusal they make (error.log next to access.log)",
+                         "if the error log has no line for these requests, the application answered 403 itself: look at its log",
+                         "why403 diagnose http://HOST\(path)"])
+        }
+    }
+}

@@ -1,0 +1,133 @@
+import Why403Core
+
+/// The scanner state for one input: line numbers, the error/access sniffing of the first lines, the
+/// pre-filter, and the hand-off of parsed lines to the analysis.
+///
+/// The first `fullyParsedLines` lines are parsed whole whatever their status: they tell an error log
+/// from an access log and check the format. After them, in an access log, only lines holding a status
+/// needle (`" 403 "` for combined) are parsed; the others are counted and skipped, so malformed lines
+/// among them are not seen (the documented approximation of the fast path).
+struct FileScan: LineBlockSink {
+    let file: String
+    let context: ScanContext
+    let needles: [[UInt8]]
+    let maxLine: Int
+    var lineNumber = 0
+    var fullLeft: Int
+    var errorLines = 0
+    var accessMatched = 0
+    var accessFailed = 0
+    var firstMismatch: (line: Int, mismatch: FormatMismatch)?
+    var prefilter = false
+    var fatal: InputError?
+
+    init(file: String, context: ScanContext) {
+        self.file = file
+        self.context = context
+        self.maxLine = context.limits.maxLineLength
+        self.fullLeft = context.limits.fullyParsedLines
+        var n: [[UInt8]] = []
+        for s in context.statuses.sorted() where !n.contains(context.format.needle(forStatus: s)) {
+            n.append(context.format.needle(forStatus: s))
+        }
+        needles = n
+    }
+
+    mutating func overlongLine() {
+        lineNumber += 1
+        if !prefilter {
+            context.malformed(file: file, line: lineNumber, text: "(a line longer than \(maxLine) bytes)")
+            countFullLine()
+        }
+    }
+
+    mutating func block(_ base: UnsafeRawPointer, _ count: Int) {
+        var pos = 0
+        // Whole-line phase.
+        while pos < count && !prefilter {
+            let end = ByteSearch.index(of: 10, in: base, from: pos, to: count) ?? count
+            lineNumber += 1
+            let len = end - pos
+            if len > maxLine {
+                context.malformed(file: file, line: lineNumber, text: "(a line longer than \(maxLine) bytes)")
+            } else {
+                process(ByteLine(base + pos, len), whole: true)
+            }
+            countFullLine()
+            pos = end + 1
+        }
+        guard pos < count else { return }
+        // Pre-filter phase: only lines holding a needle are parsed.
+        if needles.count == 1 {
+            needles[0].withUnsafeBytes { needle in
+                while pos < count, let hit = ByteSearch.index(of: needle, in: base, from: pos, to: count) {
+                    pos = handleHit(base, count, pos, hit)
+                }
+            }
+        } else {
+            var hits: [Int] = []
+            for n in needles {
+                n.withUnsafeBytes { needle in
+                    var from = pos
+                    while let h = ByteSearch.index(of: needle, in: base, from: from, to: count) { hits.append(h); from = h + 1 }
+                }
+            }
+            hits.sort()
+            for h in hits where h >= pos { pos = handleHit(base, count, pos, h) }
+        }
+        lineNumber += ByteSearch.countNewlines(in: base, from: pos, to: count)
+    }
+
+    /// Parses the line holding `hit`; returns the offset after it.
+    private mutating func handleHit(_ base: UnsafeRawPointer, _ count: Int, _ pos: Int, _ hit: Int) -> Int {
+        let start = (ByteSearch.lastIndex(of: 10, in: base, from: pos, to: hit)).map { $0 + 1 } ?? pos
+        let end = ByteSearch.index(of: 10, in: base, from: hit, to: count) ?? count
+        lineNumber += ByteSearch.countNewlines(in: base, from: pos, to: start) + 1
+        if end - start <= maxLine { process(ByteLine(base + start, end - start), whole: false) }
+        return end + 1
+    }
+
+    private mutating func countFullLine() {
+        fullLeft -= 1
+        if fullLeft <= 0 { decideMode() }
+    }
+
+    /// After the whole-line phase: turn on the pre-filter for an access log; check the format.
+    mutating func decideMode() {
+        guard !prefilter else { return }
+        if accessMatched == 0, errorLines == 0, let (line, m) = firstMismatch, fatal == nil {
+            fatal = InputError(file: file, line: line,
+                               message: "this line does not match the log format \(InputError.quote(context.format.name, limit: 120)): "
+                                   + (m.expected.isEmpty ? "expected \(m.field)" : "expected \(m.expected)") + ", found \(m.found)",
+                               help: "give the format the server writes with --log-format (nginx log_format or Apache LogFormat string, or combined, common, json)")
+        }
+        prefilter = accessMatched > errorLines && fullLeft <= 0
+    }
+
+    private mutating func process(_ line: ByteLine, whole: Bool) {
+        if line.count == 0 || (line.count == 1 && line[0] == 0x0D) { return }
+        let kind = ErrorLogLine.kind(line)
+        if kind != .notError {
+            errorLines += 1
+            if let ev = ErrorLogLine.parse(line, kind: kind) {
+                context.errorEvent(ev, file: file, line: lineNumber, text: line.text)
+            }
+            return
+        }
+        if line.looksBinary {
+            context.malformed(file: file, line: lineNumber, text: line.text)
+            return
+        }
+        switch context.format.match(line) {
+        case .success(let rec):
+            accessMatched += 1
+            if context.statuses.contains(rec.status) {
+                context.accessDenial(rec, file: file, line: lineNumber, text: line.text)
+            }
+        case .failure(let m):
+            accessFailed += 1
+            if firstMismatch == nil { firstMismatch = (lineNumber, m) }
+            context.malformed(file: file, line: lineNumber, text: line.text)
+        }
+    }
+}

@@ -1,0 +1,264 @@
+import Why403Core
+
+/// Bounds of the aggregation: memory stays bounded whatever the input size.
+public struct LogsLimits: Sendable, Equatable {
+    /// Distinct keys kept per dimension (paths, clients, user agents); past it, Space-Saving counts.
+    public var keysPerDimension: Int = 10_000
+    /// Distinct clients and paths followed for burst and trickle detection; later ones are not followed.
+    public var trackedKeys: Int = 100_000
+    /// Error-log events held for correlation with access lines; later ones are counted on their own.
+    public var correlationEvents: Int = 500_000
+    /// A line longer than this is skipped as malformed.
+    public var maxLineLength: Int = 64 * 1024
+    /// Lines of each file parsed whole (format check, error/access sniffing) before the pre-filter runs.
+    public var fullyParsedLines: Int = 1_000
+    /// Denials per minute from one client that make a minute part of a burst.
+    public var burstPerMinute: Int = 10
+    /// Denials a burst must hold in all.
+    public var burstMinimum: Int = 20
+
+    /// The defaults.
+    public init() {}
+}
+
+/// The per-cause group behind one finding.
+struct CauseGroup {
+    var cause: Cause
+    var layer: Layer
+    var rule: String?
+    var confidence: Confidence
+    var count = 0
+    var correlated = 0
+    var statuses: [Int: Int] = [:]
+    var samples: [[Evidence]] = []
+    var paths = TopK(capacity: 256)
+    var clients = TopK(capacity: 256)
+    var targets = TopK(capacity: 64)
+    var details = TopK(capacity: 64)
+    var first: Int64?
+    var last: Int64?
+}
+
+/// A run of minutes in which one client was refused at least `burstPerMinute` times each minute.
+public struct Burst: Codable, Sendable, Equatable {
+    /// The client address.
+    public var client: String
+    /// First and last minute, ISO 8601 UTC.
+    public var start: String
+    public var end: String
+    /// Refusals in the run.
+    public var count: Int
+    /// Highest refusals in one minute of the run.
+    public var peakPerMinute: Int
+    /// Distinct paths hit (counted up to 50).
+    public var distinctPaths: Int
+    /// The most frequent cause in the run.
+    public var cause: String
+    /// `rate limit`, `scanner` or `retry loop`: what such a burst usually is.
+    public var kind: String
+}
+
+/// One path refused steadily: many minutes, few refusals each, usually a permission problem.
+public struct Trickle: Codable, Sendable, Equatable {
+    public var path: String
+    public var count: Int
+    public var minutes: Int
+    public var clients: Int
+    public var cause: String
+}
+
+/// Receives every denial and keeps the aggregates (the sink of the scanner).
+final class Aggregator {
+    let limits: LogsLimits
+    var total = 0
+    var statuses: [Int: Int] = [:]
+    var groups: [String: CauseGroup] = [:]
+    var groupOrder: [String] = []
+    var paths: TopK
+    var clients: TopK
+    var userAgents: TopK
+    var modsecurityRules = TopK(capacity: 512)
+    var timeline: [Int64: Int] = [:]
+    var bucketSeconds: Int64 = 60
+    var firstTime: Int64?
+    var lastTime: Int64?
+    var bursts: [Burst] = []
+    var clientStates: [String: ClientState] = [:]
+    var pathStates: [String: PathState] = [:]
+    var untrackedClients = false
+    var untrackedPaths = false
+
+    struct ClientState {
+        var minute: Int64 = .min
+        var minuteCount = 0
+        var runStart: Int64 = 0
+        var runEnd: Int64 = .min
+        var runCount = 0
+        var runPeak = 0
+        var runPaths: Set<String> = []
+        var runCauses: [String: Int] = [:]
+        var minutePaths: Set<String> = []
+        var minuteCauses: [String: Int] = [:]
+    }
+
+    struct PathState {
+        var count = 0
+        var minute: Int64 = .min
+        var minutes = 0
+        var minuteCount = 0
+        var peak = 0
+        var clients: Set<String> = []
+        var causes: [String: Int] = [:]
+    }
+
+    init(limits: LogsLimits) {
+        self.limits = limits
+        paths = TopK(capacity: limits.keysPerDimension)
+        clients = TopK(capacity: limits.keysPerDimension)
+        userAgents = TopK(capacity: limits.keysPerDimension)
+    }
+
+    func add(_ d: Denial) {
+        total += 1
+        if let s = d.status { statuses[s, default: 0] += 1 }
+        let key = "\(d.cause.rawValue)|\(d.layer.rawValue)|\(d.rule ?? "")"
+        if groups[key] == nil {
+            if groups.count >= 512 {
+                return addToOverflow(d)
+            }
+            groups[key] = CauseGroup(cause: d.cause, layer: d.layer, rule: d.rule, confidence: d.confidence)
+            groupOrder.append(key)
+        }
+        update(&groups[key]!, d)
+        let path = d.path?.pathOnly ?? "-"
+        paths.add(path)
+        clients.add(d.client)
+        userAgents.add(d.userAgent ?? "-")
+        guard let t = d.time?.utc else { return }
+        firstTime = min(firstTime ?? t, t)
+        lastTime = max(lastTime ?? t, t)
+        addToTimeline(t)
+        track(client: d.client, path: path, cause: d.cause.rawValue, minute: t / 60)
+    }
+
+    private func addToOverflow(_ d: Denial) {
+        var o = d
+        o.rule = "other"
+        let key = "\(d.cause.rawValue)|\(d.layer.rawValue)|other"
+        if groups[key] == nil {
+            groups[key] = CauseGroup(cause: d.cause, layer: d.layer, rule: "other", confidence: .possible)
+            groupOrder.append(key)
+        }
+        update(&groups[key]!, o)
+    }
+
+    private func update(_ g: inout CauseGroup, _ d: Denial) {
+        g.count += 1
+        if d.correlated { g.correlated += 1 }
+        if let s = d.status { g.statuses[s, default: 0] += 1 }
+        if g.samples.count < 3 { g.samples.append(d.evidence) }
+        g.paths.add(d.path?.pathOnly ?? "-")
+        g.clients.add(d.client)
+        if let t = d.target { g.targets.add(t) }
+        if let x = d.detail { g.details.add(x) }
+        if let t = d.time?.utc { g.first = min(g.first ?? t, t); g.last = max(g.last ?? t, t) }
+    }
+
+    private func addToTimeline(_ t: Int64) {
+        timeline[floorDiv(t, bucketSeconds) * bucketSeconds, default: 0] += 1
+        // Bounded: past 20,000 buckets, buckets double in width.
+        if timeline.count > 20_000 {
+            bucketSeconds *= 2
+            var merged: [Int64: Int] = [:]
+            for (k, v) in timeline { merged[floorDiv(k, bucketSeconds) * bucketSeconds, default: 0] += v }
+            timeline = merged
+        }
+    }
+
+    private func track(client: String, path: String, cause: String, minute: Int64) {
+        if clientStates[client] != nil || clientStates.count < limits.trackedKeys {
+            var st = clientStates[client] ?? ClientState()
+            if minute != st.minute {
+                closeMinute(client, &st)
+                st.minute = minute
+                st.minuteCount = 0
+            }
+            st.minuteCount += 1
+            if st.minutePaths.count < 50 { st.minutePaths.insert(path) }
+            st.minuteCauses[cause, default: 0] += 1
+            clientStates[client] = st
+        } else { untrackedClients = true }
+
+        if pathStates[path] != nil || pathStates.count < limits.trackedKeys {
+            var ps = pathStates[path] ?? PathState()
+            ps.count += 1
+            if minute != ps.minute { ps.minutes += 1; ps.minute = minute; ps.minuteCount = 0 }
+            ps.minuteCount += 1
+            ps.peak = max(ps.peak, ps.minuteCount)
+            if ps.clients.count < 10 { ps.clients.insert(client) }
+            if ps.causes.count < 8 || ps.causes[cause] != nil { ps.causes[cause, default: 0] += 1 }
+            pathStates[path] = ps
+        } else { untrackedPaths = true }
+    }
+
+    private func closeMinute(_ client: String, _ st: inout ClientState) {
+        guard st.minute != .min else { return }
+        if st.minuteCount >= limits.burstPerMinute {
+            if st.runCount > 0 && st.minute - st.runEnd == 1 {
+                st.runEnd = st.minute
+            } else {
+                finishRun(client, &st)
+                st.runStart = st.minute
+                st.runEnd = st.minute
+            }
+            st.runCount += st.minuteCount
+            st.runPeak = max(st.runPeak, st.minuteCount)
+            for p in st.minutePaths where st.runPaths.count < 50 { st.runPaths.insert(p) }
+            for (c, n) in st.minuteCauses { st.runCauses[c, default: 0] += n }
+        } else {
+            finishRun(client, &st)
+        }
+        st.minutePaths = []
+        st.minuteCauses = [:]
+    }
+
+    private func finishRun(_ client: String, _ st: inout ClientState) {
+        defer { st.runCount = 0; st.runPeak = 0; st.runPaths = []; st.runCauses = [:]; st.runEnd = .min }
+        guard st.runCount >= limits.burstMinimum else { return }
+        let cause = st.runCauses.max { $0.value != $1.value ? $0.value < $1.value : $0.key > $1.key }?.key ?? "unknown"
+        let kind: String
+        if cause == Cause.rateLimit.rawValue { kind = "rate limit" }
+        else if st.runPaths.count >= 10 { kind = "scanner" }
+        else { kind = "retry loop" }
+        bursts.append(Burst(client: client, start: LogTime.iso8601(st.runStart * 60), end: LogTime.iso8601(st.runEnd * 60 + 59),
+                            count: st.runCount, peakPerMinute: st.runPeak, distinctPaths: st.runPaths.count,
+                            cause: cause, kind: kind))
+        if bursts.count > 2_000 {
+            bursts.sort { $0.count > $1.count }
+            bursts.removeLast(bursts.count - 1_000)
+        }
+    }
+
+    /// Closes every open minute (call once, at the end).
+    func finish() {
+        for key in clientStates.keys.sorted() {
+            var st = clientStates[key]!
+            closeMinute(key, &st)
+            finishRun(key, &st)
+            clientStates[key] = st
+        }
+    }
+
+    /// Paths refused over many minutes at a low rate.
+    func trickles() -> [Trickle] {
+        pathStates.compactMap { path, ps -> Trickle? in
+            guard ps.count >= 5, ps.minutes >= 5, ps.peak <= 3 else { return nil }
+            let cause = ps.causes.max { $0.value != $1.value ? $0.value < $1.value : $0.key > $1.key }?.key ?? "unknown"
+            return Trickle(path: path, count: ps.count, minutes: ps.minutes, clients: ps.clients.count, cause: cause)
+        }.sorted { $0.count != $1.count ? $0.count > $1.count : $0.path < $1.path }
+    }
+}
+
+@inline(__always) func floorDiv(_ a: Int64, _ b: Int64) -> Int64 {
+    a >= 0 ? a / b : (a - b + 1) / b
+}

@@ -1,0 +1,31 @@
+import Why403Core
+
+/// One refused request as `why403 logs` counts it: from an access-log line (joined with its
+/// error-log reason when one was found) or from an error-log line alone.
+struct Denial {
+    var status: Int?
+    var cause: Cause
+    var layer: Layer
+    var confidence: Confidence
+    var rule: String?
+    var time: LogTime?
+    var client: String
+    /// The URI path without its query string (queries may hold secrets and split one path in many keys).
+    var path: String?
+    var userAgent: String?
+    /// The log lines that show it (access line first).
+    var evidence: [Evidence]
+    /// The file or directory an error message names.
+    var target: String?
+    var detail: String?
+    /// True when an access line was joined with an error-log reason.
+    var correlated: Bool
+}
+
+extension String {
+    /// The path part of a request target: query and fragment dropped.
+    var pathOnly: String {
+        if let q = firstIndex(where: { $0 == "?" || $0 == "#" }) { return String(self[..<q]) }
+        return self
+    }
+}

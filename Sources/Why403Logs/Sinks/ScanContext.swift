@@ -1,0 +1,166 @@
+import Why403Core
+
+/// What the scanners of all inputs share: the filters, the correlation of error-log reasons with
+/// access lines, and the aggregates.
+final class ScanContext {
+    let statuses: Set<Int>
+    let format: AccessFormat
+    let since: Int64?
+    let until: Int64?
+    let limits: LogsLimits
+    let aggregator: Aggregator
+
+    var malformedCount = 0
+    var malformedSamples: [Evidence] = []
+    var errorEventsSeen = 0
+    var accessDenials = 0
+    var correlatedDenials = 0
+    var outsideWindow = 0
+    var correlationOverflow = false
+
+    struct Stored {
+        var event: ErrorEvent
+        var evidence: Evidence
+        var consumed = false
+    }
+    var events: [Stored] = []
+    var exact: [String: [Int]] = [:]
+    var loose: [String: [Int]] = [:]
+
+    init(statuses: Set<Int>, format: AccessFormat, since: Int64?, until: Int64?, limits: LogsLimits) {
+        self.statuses = statuses
+        self.format = format
+        self.since = since
+        self.until = until
+        self.limits = limits
+        self.aggregator = Aggregator(limits: limits)
+    }
+
+    static func evidence(_ file: String, _ line: Int, _ text: String) -> Evidence {
+        var t = text
+        if t.hasSuffix("\r") { t.removeLast() }
+        if t.count > 400 { t = String(t.prefix(400)) + "…" }
+        return Evidence(source: "log \(file):\(line)", text: t)
+    }
+
+    func malformed(file: String, line: Int, text: String) {
+        malformedCount += 1
+        if malformedSamples.count < 5 {
+            malformedSamples.append(Evidence(source: "log \(file):\(line)", text: InputError.quote(text, limit: 120)))
+        }
+    }
+
+    private func inWindow(_ t: LogTime?) -> Bool {
+        guard let t else { return since == nil && until == nil }
+        if let since, t.utc < since { return false }
+        if let until, t.utc > until { return false }
+        return true
+    }
+
+    /// Whether an error event counts under the `--status` filter.
+    private func wanted(_ ev: ErrorEvent) -> Bool {
+        if let s = ev.status { return statuses.contains(s) }
+        // limit_req / limit_conn answer 503 unless limit_req_status says otherwise (often 429 or 403).
+        return !statuses.isDisjoint(with: [403, 429, 503])
+    }
+
+    func errorEvent(_ ev: ErrorEvent, file: String, line: Int, text: String) {
+        if ev.isWarningOnly {
+            aggregator.modsecurityRules.add(ev.rule + (ev.detail.map { " " + $0.prefix(80) } ?? ""))
+            return
+        }
+        guard inWindow(ev.time) else { outsideWindow += 1; return }
+        errorEventsSeen += 1
+        let evidence = ScanContext.evidence(file, line, text)
+        guard events.count < limits.correlationEvents, let t = ev.time?.wall, let client = ev.client else {
+            if ev.time != nil && ev.client != nil { correlationOverflow = true }
+            if wanted(ev) { aggregator.add(denial(from: ev, evidence: [evidence], status: ev.status, correlated: false)) }
+            return
+        }
+        let i = events.count
+        events.append(Stored(event: ev, evidence: evidence))
+        if let r = ev.request { exact["\(client)\u{1}\(r)\u{1}\(t)", default: []].append(i) }
+        loose["\(client)\u{1}\(t)", default: []].append(i)
+    }
+
+    func accessDenial(_ rec: AccessRecord, file: String, line: Int, text: String) {
+        guard inWindow(rec.time) else { outsideWindow += 1; return }
+        accessDenials += 1
+        let evidence = ScanContext.evidence(file, line, text)
+        if let t = rec.time?.wall, let i = correlate(client: rec.client, request: rec.request, user: rec.user, wall: t) {
+            events[i].consumed = true
+            correlatedDenials += 1
+            var d = denial(from: events[i].event, evidence: [evidence, events[i].evidence], status: rec.status, correlated: true)
+            d.path = rec.path ?? d.path
+            d.userAgent = rec.userAgent
+            d.time = rec.time
+            d.client = rec.client
+            aggregator.add(d)
+            return
+        }
+        var d = Denial(status: rec.status, cause: .unknown, layer: .unknown, confidence: .possible,
+                       rule: "status-\(rec.status)", time: rec.time, client: rec.client, path: rec.path,
+                       userAgent: rec.userAgent, evidence: [evidence], target: nil, detail: nil, correlated: false)
+        if rec.status == 429 { d.cause = .rateLimit; d.confidence = .likely }
+        aggregator.add(d)
+    }
+
+    /// The error event for this access line, one event per line (nginx and Apache write one reason
+    /// per refusal): same client, request and second (±1 s, as the error line may be written in the
+    /// second before the access line); else same client and second with the same path (the URI, or a
+    /// file path ending with it) and user (Apache error lines carry no request line).
+    private func correlate(client: String, request: String?, user: String?, wall: Int64) -> Int? {
+        guard !events.isEmpty else { return nil }
+        if let request {
+            for dt: Int64 in [0, -1, 1] {
+                guard let idx = exact["\(client)\u{1}\(request)\u{1}\(wall + dt)"] else { continue }
+                // One event per access line, in log order; a named user must be the same.
+                let sameUser = idx.filter { events[$0].event.user == nil || events[$0].event.user == user }
+                let pool = sameUser.isEmpty ? idx : sameUser
+                if let i = pool.first(where: { !events[$0].consumed && events[$0].event.user == user })
+                    ?? pool.first(where: { !events[$0].consumed }) {
+                    events[i].consumed = true
+                    return i
+                }
+            }
+        }
+        let uri = request.flatMap { $0.split(separator: " ").dropFirst().first }.map { String($0).pathOnly }
+        for dt: Int64 in [0, -1, 1] {
+            guard let idx = loose["\(client)\u{1}\(wall + dt)"] else { continue }
+            // Same user (Apache and nginx name the user of a failed login; the access log has it too).
+            var candidates = idx.filter { events[$0].event.user == user }
+            // Same path where both sides tell it: the URI, or a file path ending with it.
+            if let uri {
+                candidates = candidates.filter { i in
+                    let e = events[i].event
+                    if let p = e.path { return p.pathOnly == uri }
+                    if let t = e.target, uri != "/" { return t.hasSuffix(uri) }
+                    return false
+                }
+            } else if Set(candidates.map { events[$0].event.cause }).count != 1 {
+                continue
+            }
+            if let i = candidates.first(where: { !events[$0].consumed }) {
+                events[i].consumed = true
+                return i
+            }
+        }
+        return nil
+    }
+
+    func denial(from ev: ErrorEvent, evidence: [Evidence], status: Int?, correlated: Bool) -> Denial {
+        Denial(status: status, cause: ev.cause, layer: ev.layer, confidence: ev.confidence, rule: ev.rule, time: ev.time,
+               client: ev.client ?? "-", path: ev.path, userAgent: nil, evidence: evidence, target: ev.target,
+               detail: ev.detail, correlated: correlated)
+    }
+
+    /// Error events no access line claimed count on their own (at the end of the run).
+    func flushUnclaimedEvents() {
+        for s in events where !s.consumed && wanted(s.event) {
+            aggregator.add(denial(from: s.event, evidence: [s.evidence], status: s.event.status, correlated: false))
+        }
+        events = []
+        exact = [:]
+        loose = [:]
+    }
+}

@@ -1,0 +1,55 @@
+/// Counts keys with bounded memory: exact up to `capacity` distinct keys, then the Space-Saving
+/// algorithm (Metwally, Agrawal, El Abbadi, 2005): a new key replaces the key with the smallest count
+/// and inherits that count as its possible overcount (`error`). Every key whose true count exceeds
+/// total/capacity is kept; a reported count is at most `error` too high.
+///
+/// Hand-written: swift-collections has no counting sketch. The minimum is found by a linear scan,
+/// which runs only past the cap (a rare path for log keys); ties keep the older key.
+public struct TopK: Sendable {
+    /// One counted key.
+    public struct Entry: Sendable, Equatable {
+        public var key: String
+        public var count: Int
+        /// How much of `count` may belong to keys evicted before this one (0 while exact).
+        public var error: Int
+    }
+
+    public let capacity: Int
+    private var index: [String: Int] = [:]
+    private var entries: [Entry] = []
+    /// Total of all increments.
+    public private(set) var total = 0
+    /// True once a key was evicted: counts are then approximate.
+    public private(set) var isApproximate = false
+
+    /// A counter that keeps at most `capacity` keys.
+    public init(capacity: Int) {
+        self.capacity = max(1, capacity)
+    }
+
+    /// Adds `by` to `key`.
+    public mutating func add(_ key: String, by: Int = 1) {
+        total += by
+        if let i = index[key] { entries[i].count += by; return }
+        if entries.count < capacity {
+            index[key] = entries.count
+            entries.append(Entry(key: key, count: by, error: 0))
+            return
+        }
+        isApproximate = true
+        var minI = 0
+        for i in 1..<entries.count where entries[i].count < entries[minI].count { minI = i }
+        let old = entries[minI]
+        index[old.key] = nil
+        index[key] = minI
+        entries[minI] = Entry(key: key, count: old.count + by, error: old.count)
+    }
+
+    /// The `n` largest, count descending then key ascending (stable output).
+    public func top(_ n: Int) -> [Entry] {
+        Array(entries.sorted { $0.count != $1.count ? $0.count > $1.count : $0.key < $1.key }.prefix(n))
+    }
+
+    /// How many distinct keys are held.
+    public var distinct: Int { entries.count }
+}

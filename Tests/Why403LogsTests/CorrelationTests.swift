@@ -1,0 +1,67 @@
+import XCTest
+import Why403Core
+import Why403Logs
+import Why403TestSupport
+
+/// An access-log 403 joined with the error-log reason for the same client, request and second.
+final class CorrelationTests: XCTestCase {
+    func testNginxAccessJoinedWithErrorLog() throws {
+        // access log first on the command line: error logs are still read first
+        let r = try analyzeFiles([recorded("nginx-access.log"), recorded("nginx-error.log")], statuses: [401, 403, 429])
+        let s = try summary(r)
+        XCTAssertEqual(s.accessDenials, 10)
+        XCTAssertEqual(s.correlated, 10, "\(s.causes)")
+        XCTAssertEqual(s.denials, 10)
+        let byRule = Dictionary(uniqueKeysWithValues: s.causes.map { ($0.rule ?? "", $0.count) })
+        XCTAssertEqual(byRule["nginx-access-forbidden-by-rule"], 1)
+        XCTAssertEqual(byRule["nginx-directory-index-forbidden"], 1)
+        XCTAssertEqual(byRule["nginx-permission-denied"], 3)
+        XCTAssertEqual(byRule["nginx-limit-req"], 2)
+        XCTAssertEqual(byRule["nginx-auth-basic-missing"], 1)
+        let perm = try XCTUnwrap(r.findings.first { $0.cause == .fsPermission })
+        XCTAssertEqual(perm.confidence, .certain)
+        XCTAssertEqual(perm.evidence.count, 6, "access line and error line per sample")
+        XCTAssertTrue(perm.evidence[0].source.hasSuffix("nginx-access.log:4"), perm.evidence[0].source)
+        XCTAssertTrue(perm.evidence[1].text.contains("(13: Permission denied)"))
+        XCTAssertTrue(perm.fixes.first?.commands.contains { $0.hasPrefix("namei -l '/tmp/w4l/nginx/www/") } ?? false)
+        let rate = try XCTUnwrap(r.findings.first { $0.cause == .rateLimit })
+        XCTAssertEqual(rate.details?["statuses"], .object(["429": 2]))
+        XCTAssertTrue(rate.summary.contains("zone \"one\""), rate.summary)
+    }
+
+    func testApacheAccessJoinedByClientAndSecond() throws {
+        let r = try analyzeFiles([recorded("apache-access.log"), recorded("apache-error.log")], statuses: [401, 403], top: 20)
+        let s = try summary(r)
+        // 8 refusals with 403, 4 with 401; Apache logs nothing for a request without credentials,
+        // so one 401 stays unexplained.
+        XCTAssertEqual(s.accessDenials, 12)
+        XCTAssertEqual(s.correlated, 11, "\(s.causes)")
+        XCTAssertEqual(s.denials, 12)
+        XCTAssertEqual(Set(r.findings.map(\.cause)),
+                       [.accessDeny, .accessIP, .indexMissing, .fsPermission, .fsSymlink, .authInvalid, .authMissing, .wafRule, .unknown])
+        let byRule = Dictionary(uniqueKeysWithValues: s.causes.map { ($0.rule ?? "", $0.count) })
+        XCTAssertEqual(byRule["AH01618"], 1)
+        XCTAssertEqual(byRule["AH01617"], 1)
+        XCTAssertEqual(byRule["modsecurity-10001"], 1)
+        XCTAssertEqual(byRule["modsecurity-949110"], 1)
+        XCTAssertEqual(byRule["AH00132"], 1)
+        XCTAssertEqual(byRule["AH00035"], 1)
+    }
+
+    func testOnlyAccessLogGivesUnknownWithAdvice() throws {
+        let r = try analyzeFiles([recorded("nginx-access.log")])
+        XCTAssertEqual(r.verdict.cause, .unknown)
+        let f = try XCTUnwrap(r.findings.first)
+        XCTAssertEqual(f.confidence, .possible)
+        XCTAssertTrue(f.checks?.first?.contains("error log") ?? false)
+    }
+
+    func testUnclaimedErrorEventsCountOnTheirOwn() throws {
+        let r = try analyzeFiles([recorded("nginx-error.log")])
+        let s = try summary(r)
+        // 403s only: rule, index, 2x open(), forbidden, 2x limiting (status set by configuration)
+        XCTAssertEqual(s.denials, 7, "\(s.causes)")
+        XCTAssertEqual(s.correlated, 0)
+        XCTAssertEqual(r.verdict.cause, .fsPermission)
+    }
+}

@@ -1,0 +1,165 @@
+import Foundation
+import XCTest
+import Why403Core
+import Why403Logs
+import Why403TestSupport
+
+/// The scanner: chunk sizes, long and binary lines, gzip, stdin-like streams, time filters, caps.
+final class ScannerTests: XCTestCase {
+    /// A log mixing everything the scanner must treat the same whatever the chunking.
+    func mixedLog() -> String {
+        var lines: [String] = []
+        for i in 0..<1500 {
+            let minute = 10 + i / 100
+            let t = "29/Nov/2026:09:\(minute):\(String(format: "%02d", i % 60)) +0000"
+            lines.append(combined("10.0.\(i % 7).\(i % 13)", time: t, "GET /p\(i % 9) HTTP/1.1", status: i % 10 == 0 ? 403 : 200))
+        }
+        lines.insert(String(repeating: "x", count: 70_000), at: 5)       // overlong, in the whole-parse phase
+        lines.insert("\u{0}\u{1}\u{2}junk", at: 7)                      // binary
+        lines.insert(combined(status: 403) + "\r", at: 9)                // CRLF
+        lines.insert("2026/11/29 09:10:00 [error] 1#1: *1 access forbidden by rule, client: 10.0.0.0, server: s, request: \"GET /p0 HTTP/1.1\", host: \"h\"", at: 11)
+        lines.insert(String(repeating: "y", count: 70_000) + " 403 ", at: 1200) // overlong, in the pre-filter phase
+        return lines.joined(separator: "\n") + "\n" + combined("10.9.9.9", "GET /last HTTP/1.1") // no final newline
+    }
+
+    func testChunkSizesGiveIdenticalReports() throws {
+        let text = mixedLog()
+        let whole = jsonString(try analyzeText(text))
+        for chunk in [1, 7, 4096] {
+            XCTAssertEqual(jsonString(try analyzeText(text, chunk: chunk)), whole, "chunk size \(chunk)")
+        }
+        let s = try summary(try analyzeText(text))
+        XCTAssertEqual(s.linesRead, 1506)
+        XCTAssertEqual(s.malformed.count, 2, "\(s.malformed)")  // the first long line and the binary one
+        XCTAssertEqual(s.denials, 153, "150 + the CRLF line + the last line + the error-log line")
+    }
+
+    func testGzipEqualsPlainAndConcatenatedMembers() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let text = mixedLog()
+        let plain = try dir.write("access.log", text)
+        let half = text.index(text.startIndex, offsetBy: text.count / 2)
+        try dir.write("a.log", String(text[..<half]))
+        try dir.write("b.log", String(text[half...]))
+        try Run.shell("cd \(dir.path) && gzip -c access.log > access.log.gz && gzip -c a.log > two.gz && gzip -c b.log >> two.gz")
+        let a = try analyzeFiles([plain.path])
+        let b = try analyzeFiles([dir.path + "/access.log.gz"])
+        let c = try analyzeFiles([dir.path + "/two.gz"])
+        XCTAssertEqual(try summary(a).denials, try summary(b).denials)
+        XCTAssertEqual(a.findings.map(\.summary), b.findings.map(\.summary))
+        XCTAssertEqual(try summary(a).timeline, try summary(c).timeline)
+        XCTAssertEqual(try summary(a).linesRead, try summary(c).linesRead)
+    }
+
+    func testBadAndTruncatedGzipAreInputErrors() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        try dir.write("access.log", mixedLog())
+        try Run.shell("cd \(dir.path) && gzip -c access.log > ok.gz && head -c 3000 ok.gz > cut.gz && (printf '\\037\\213\\010\\000garbage-garbage-garbage' > bad.gz)")
+        for name in ["cut.gz", "bad.gz"] {
+            XCTAssertThrowsError(try analyzeFiles([dir.path + "/" + name]), name) { error in
+                let e = error as? InputError
+                XCTAssertEqual(e?.file, dir.path + "/" + name)
+                XCTAssertTrue(e?.message.hasPrefix("expected") ?? false, "\(error)")
+            }
+        }
+    }
+
+    func testUnreadableAndMissingFilesAreInputErrors() throws {
+        XCTAssertThrowsError(try analyzeFiles(["/nonexistent/why403.log"])) { error in
+            XCTAssertEqual((error as? InputError)?.file, "/nonexistent/why403.log")
+        }
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        XCTAssertThrowsError(try analyzeFiles([dir.path])) { error in
+            XCTAssertTrue((error as? InputError)?.message.contains("directory") ?? false, "\(error)")
+        }
+    }
+
+    func testSinceUntilAndStatuses() throws {
+        let text = [
+            combined(time: "29/Nov/2026:09:00:00 +0000"), combined(time: "29/Nov/2026:10:00:00 +0000", status: 401),
+            combined(time: "29/Nov/2026:11:00:00 +0000", status: 429), combined(time: "29/Nov/2026:12:00:00 +0000"),
+        ].joined(separator: "\n") + "\n"
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let f = try dir.write("a.log", text).path
+        let since = try LogsTimeSpec.parse("2026-11-29T09:30:00Z", now: 0, flag: "--since")
+        let until = try LogsTimeSpec.parse("2026-11-29 11:30", now: 0, flag: "--until")
+        XCTAssertEqual(try summary(try analyzeFiles([f], since: since, until: until)).denials, 0)
+        let s = try summary(try analyzeFiles([f], statuses: [401, 403, 429], since: since, until: until))
+        XCTAssertEqual(s.denials, 2)
+        XCTAssertEqual(s.byStatus, ["401": 1, "429": 1])
+        XCTAssertEqual(s.outsideWindow, 2)
+        let r = try analyzeFiles([f], statuses: [429])
+        XCTAssertEqual(r.findings.first?.cause, .rateLimit)
+        XCTAssertEqual(r.findings.first?.confidence, .likely)
+        XCTAssertEqual(try LogsTimeSpec.parse("1h", now: 10_000, flag: "--since"), 6400)
+        XCTAssertEqual(try LogsTimeSpec.parse("2d", now: 200_000, flag: "--since"), 27_200)
+        XCTAssertThrowsError(try LogsTimeSpec.parse("yesterday", now: 0, flag: "--since"))
+        XCTAssertThrowsError(try LogsTimeSpec.parse("2026-13-01", now: 0, flag: "--since"))
+    }
+
+    func testBurstAndTrickle() throws {
+        var lines: [String] = []
+        // a scanner: 60 refusals in 2 minutes over 30 paths
+        for i in 0..<60 {
+            lines.append(combined("198.51.100.66", time: "29/Nov/2026:09:0\(i / 30):\(String(format: "%02d", i % 30)) +0000", "GET /wp-\(i % 30).php HTTP/1.1", ua: "sqlmap/1.7"))
+        }
+        // a steady trickle on one path: 1 refusal per 10 minutes from several clients
+        for i in 0..<12 {
+            lines.append(combined("203.0.113.\(i % 4)", time: "29/Nov/2026:1\(i / 6):\(i % 6)5:00 +0000", "GET /reports/q3.pdf HTTP/1.1"))
+        }
+        let r = try analyzeText(lines.joined(separator: "\n") + "\n")
+        let s = try summary(r)
+        XCTAssertEqual(s.bursts.count, 1)
+        XCTAssertEqual(s.bursts.first?.client, "198.51.100.66")
+        XCTAssertEqual(s.bursts.first?.count, 60)
+        XCTAssertEqual(s.bursts.first?.kind, "scanner")
+        XCTAssertEqual(s.bursts.first?.start, "2026-11-29T09:00:00Z")
+        XCTAssertEqual(s.bursts.first?.end, "2026-11-29T09:01:59Z")
+        XCTAssertEqual(s.trickles.map(\.path), ["/reports/q3.pdf"])
+        XCTAssertEqual(s.trickles.first?.minutes, 12)
+        XCTAssertEqual(s.trickles.first?.clients, 4)
+        let text = LogsTextRenderer.render(r)
+        XCTAssertTrue(text.contains("bursts"))
+        XCTAssertTrue(text.contains("198.51.100.66: 60"))
+        XCTAssertTrue(text.contains("/reports/q3.pdf: 12 over 12 minutes from 4 clients"))
+    }
+
+    func testKeyCapsKeepMemoryBoundedAndSayApproximate() throws {
+        var limits = LogsLimits()
+        limits.keysPerDimension = 16
+        limits.trackedKeys = 16
+        var lines: [String] = []
+        for i in 0..<500 { lines.append(combined("10.0.\(i / 250).\(i % 250)", "GET /hot HTTP/1.1")) }
+        for i in 0..<300 { lines.append(combined("10.1.0.1", "GET /cold\(i) HTTP/1.1")) }
+        let r = try analyzeText(lines.joined(separator: "\n") + "\n", limits: limits)
+        let s = try summary(r)
+        XCTAssertTrue(s.approximate)
+        XCTAssertEqual(s.topPaths.first?.key, "/hot")
+        XCTAssertEqual(s.topPaths.first?.count, 500, "a key above total/capacity keeps an exact count when it never left")
+        XCTAssertEqual(s.topClients.first?.key, "10.1.0.1")
+        XCTAssertGreaterThanOrEqual(s.topClients.first?.count ?? 0, 300)
+        XCTAssertTrue(r.notes.contains { $0.contains("Space-Saving") })
+    }
+
+    func testTopKExactBelowCap() {
+        var t = TopK(capacity: 3)
+        for k in ["a", "b", "a", "c", "a", "b"] { t.add(k) }
+        XCTAssertEqual(t.top(2).map(\.key), ["a", "b"])
+        XCTAssertFalse(t.isApproximate)
+        t.add("d")
+        XCTAssertTrue(t.isApproximate)
+        XCTAssertEqual(t.top(1).first?.count, 3)
+        XCTAssertEqual(t.total, 7)
+    }
+
+    func testSecretsInLogLinesAreRedactedInEveryFormat() throws {
+        let text = combined("10.0.0.1", "GET /download?token=SuperSecretValue123&x=1 HTTP/1.1") + "\n"
+        let r = try analyzeText(text).redacted(by: Redactor())
+        let outputs = [jsonString(r), LogsTextRenderer.render(r), LogsHTMLRenderer.render(r)]
+        for o in outputs { XCTAssertFalse(o.contains("SuperSecretValue123"), o) }
+    }
+}
