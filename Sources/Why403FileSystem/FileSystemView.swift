@@ -88,6 +88,8 @@ public protocol FileSystemView: Sendable {
     func user(named name: String) -> UserIdentity?
     /// Whether SELinux is enabled on this machine.
     var selinuxEnabled: Bool { get }
+    /// Whether SELinux enforces (false when permissive: a wrong label is only logged).
+    var selinuxEnforcing: Bool { get }
     /// The name of the user with this uid, for evidence (`namei -l` style), or nil.
     func userName(_ uid: UInt32) -> String?
     /// The name of the group with this gid, for evidence, or nil.
@@ -95,6 +97,8 @@ public protocol FileSystemView: Sendable {
 }
 
 extension FileSystemView {
+    /// Default: enforcing whenever enabled.
+    public var selinuxEnforcing: Bool { selinuxEnabled }
     /// Default: names unknown, evidence shows numbers.
     public func userName(_ uid: UInt32) -> String? { nil }
     /// Default: names unknown, evidence shows numbers.

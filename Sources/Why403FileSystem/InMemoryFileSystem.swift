@@ -13,10 +13,13 @@ public struct InMemoryFileSystem: FileSystemView {
     var groups: [UInt32: String] = [0: "root"]
     /// Whether this twin claims SELinux is enabled.
     public var selinuxEnabled: Bool
+    /// Whether this twin claims SELinux enforces (when enabled).
+    public var selinuxEnforcing: Bool
 
     /// An empty filesystem holding only `/` and the user root.
-    public init(selinuxEnabled: Bool = false) {
+    public init(selinuxEnabled: Bool = false, selinuxEnforcing: Bool = true) {
         self.selinuxEnabled = selinuxEnabled
+        self.selinuxEnforcing = selinuxEnabled && selinuxEnforcing
     }
 
     /// Adds a directory (and its missing parents).

@@ -111,9 +111,15 @@ public struct LiveFileSystem: FileSystemView {
         return UserIdentity(name: login, uid: uid, gid: gid, groups: list)
     }
 
-    /// True when SELinux's filesystem is mounted (`/sys/fs/selinux/enforce` exists).
+    /// True when SELinux's filesystem is mounted (`/sys/fs/selinux/enforce` or the directory exists).
     public var selinuxEnabled: Bool {
-        access(selinuxMount + "/enforce", F_OK) == 0
+        access(selinuxMount + "/enforce", F_OK) == 0 || access(selinuxMount, F_OK) == 0
+    }
+
+    /// True when `/sys/fs/selinux/enforce` holds 1 (enforcing), false when 0 (permissive) or absent.
+    public var selinuxEnforcing: Bool {
+        guard let bytes = try? read(selinuxMount + "/enforce", limit: 4) else { return false }
+        return bytes.first == UInt8(ascii: "1")
     }
 
     /// The user name from `getpwuid_r`.

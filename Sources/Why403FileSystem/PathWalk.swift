@@ -480,6 +480,11 @@ struct Walker {
         }
         let type = String(parts[2])
         guard !PathWalk.webContentTypes.contains(type) else { return }
+        guard fs.selinuxEnforcing else {
+            notes.append("SELinux is permissive: \(path) is labelled \(type), outside the web-content types; "
+                + "it would be denied when enforcing (run restorecon -Rv \(PathWalk.shellQuote(Walker.parent(path))) before switching)")
+            return
+        }
         if outcome == nil { outcome = .denied(component: path) }
         let q = PathWalk.shellQuote(path)
         let dir = info.kind == .directory ? path : Walker.parent(path)

@@ -193,6 +193,17 @@ final class PathWalkTests: XCTestCase {
         XCTAssertTrue(finding.fixes.flatMap(\.commands).contains { $0.hasPrefix("semanage fcontext -a -t httpd_sys_content_t") })
     }
 
+    func testSELinuxPermissiveOnlyNotes() {
+        var f = InMemoryFileSystem(selinuxEnabled: true, selinuxEnforcing: false)
+        f.file("/var/www/html/moved.html", label: "unconfined_u:object_r:user_home_t:s0")
+        let r = PathWalk.check("/var/www/html/moved.html", as: wwwData, in: f)
+        XCTAssertEqual(r.outcome, .allowed)
+        XCTAssertTrue(r.notes.contains { $0.contains("permissive") && $0.contains("user_home_t") }, "\(r.notes)")
+        var g = InMemoryFileSystem(selinuxEnabled: true)
+        g.file("/var/www/html/x.html")
+        XCTAssertTrue(PathWalk.check("/var/www/html/x.html", as: wwwData, in: g).notes.contains { $0.contains("no security.selinux label") })
+    }
+
     func testQuotingOfPathsInFixes() {
         var f = fs()
         f.file("/srv/my site/it's.html", mode: 0o640)
