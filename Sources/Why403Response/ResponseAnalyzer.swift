@@ -43,7 +43,12 @@ public enum ResponseAnalyzer {
         var layerMatches = ordered.filter { !$0.0.causeOnly }
         let causeMatch = ordered.first { $0.0.causeOnly }
         if let (csig, cf) = causeMatch {
-            if let first = layerMatches.first, first.0.specificity >= Signatures.transitSpecificity {
+            if let first = layerMatches.first, first.1.layer == .application {
+                // An application's JSON error is a guess; the challenge proves the cause.
+                var f = cf
+                f.evidence += first.1.evidence.filter { !f.evidence.contains($0) }
+                layerMatches[0] = (csig, f)
+            } else if let first = layerMatches.first, first.0.specificity >= Signatures.transitSpecificity {
                 // The layer is known from its page; the challenge says the cause when the page does not.
                 if first.1.cause == .unknown {
                     var f = first.1

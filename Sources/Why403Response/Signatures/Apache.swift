@@ -3,7 +3,8 @@ import Why403Core
 /// Apache httpd's built-in error pages ("<h1>Forbidden</h1><p>You don't have permission to access
 /// this resource.</p>…<address>Apache/2.4.x …</address>"), learnt from the real apache2 on loopback.
 enum Apache {
-    static let apache: Condition = .any([.body("<address>Apache"), .headerContains("server", "Apache")])
+    static let apache: Condition = .any([.body("<address>Apache"), .headerContains("server", "Apache"),
+                                         .body("<p>You don't have permission to access this resource."), .body("<p>This server could not verify that you")])
     static let whiteBox = "explain it white-box from the configuration: `why403 apache URL --config /etc/apache2/apache2.conf`"
 
     static let signatures: [Signature] = [

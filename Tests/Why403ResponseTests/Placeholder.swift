@@ -1,6 +1,0 @@
-import XCTest
-import Why403Response
-
-final class Why403ResponseTestsPlaceholder: XCTestCase {
-    func testModuleLinks() {}
-}

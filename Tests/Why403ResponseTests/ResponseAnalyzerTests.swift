@@ -1,0 +1,181 @@
+import Foundation
+import XCTest
+import Why403Core
+import Why403Render
+import Why403Response
+import Why403TestSupport
+
+/// What specific responses prove: causes, confidence, extracted identifiers, the headline.
+final class ResponseAnalyzerTests: XCTestCase {
+    func analysis(_ relative: String) throws -> ResponseAnalysis {
+        let capture = try ResponseReader.read(Array(try Fixtures.data("responses/\(relative)")), file: relative)
+        return ResponseAnalyzer.analyze(capture.responses[0])
+    }
+
+    func report(_ relative: String) throws -> Report {
+        try ResponseReport.report(bytes: Array(try Fixtures.data("responses/\(relative)")), file: relative)
+    }
+
+    func testCloudflare1020IsACertainFirewallRuleWithRayID() throws {
+        let a = try analysis("cloudflare-1020/html-page.hit.http")
+        let f = try XCTUnwrap(a.findings.first)
+        XCTAssertEqual(f.layer, .cloudflare)
+        XCTAssertEqual(f.cause, .wafRule)
+        XCTAssertEqual(f.confidence, .certain)
+        XCTAssertEqual(f.summary, "a firewall rule blocked this request (Ray ID 8a1b2c3d4e5f6789)")
+        XCTAssertTrue(f.evidence.contains { $0.source == "header cf-ray" && $0.text.contains("8a1b2c3d4e5f6789") })
+        XCTAssertTrue(f.checks?.first?.contains("Security > Events") ?? false)
+        let headline = Renderer.headline(try report("cloudflare-1020/html-page.hit.http"))
+        XCTAssertEqual(headline, "403 from Cloudflare: a firewall rule blocked this request (Ray ID 8a1b2c3d4e5f6789)")
+    }
+
+    func testCloudflareCodesMapToCauses() throws {
+        XCTAssertEqual(try analysis("cloudflare-1020/plain-curl.hit.http").findings.first?.cause, .wafRule)
+        XCTAssertEqual(try analysis("cloudflare-1010/html-page.hit.http").findings.first?.cause, .botBlock)
+        XCTAssertEqual(try analysis("cloudflare-ip-ban/1006.hit.http").findings.first?.cause, .accessIP)
+        XCTAssertEqual(try analysis("cloudflare-ip-ban/1012-plain.hit.http").findings.first?.cause, .accessIP)
+        XCTAssertEqual(try analysis("cloudflare-1009/html-page.hit.http").findings.first?.cause, .geoBlock)
+        XCTAssertEqual(try analysis("cloudflare-1015/html-page.hit.http").findings.first?.cause, .rateLimit)
+        let generic = try XCTUnwrap(analysis("cloudflare/origin-text.hit.http").findings.first)
+        XCTAssertEqual(generic.cause, .unknown)
+        XCTAssertEqual(generic.confidence, .possible)
+    }
+
+    func testOriginPageThroughCloudflareNamesTheOrigin() throws {
+        let a = try analysis("nginx-default-403/through-cloudflare.hit.http")
+        XCTAssertEqual(a.layer, .nginx)
+        XCTAssertEqual(a.findings.map(\.layer), [.nginx, .cloudflare])
+        XCTAssertTrue(a.findings[1].summary.hasPrefix("the response also passed through Cloudflare"))
+    }
+
+    func testS3AccessDeniedIsUnknownWithOrderedChecks() throws {
+        let f = try XCTUnwrap(analysis("s3-access-denied/access-denied.hit.http").findings.first)
+        XCTAssertEqual(f.layer, .s3)
+        XCTAssertEqual(f.cause, .unknown)
+        let checks = try XCTUnwrap(f.checks)
+        let order = ["request id", "bucket policy", "s3:ListBucket", "Block Public Access", "kms:Decrypt", "OAC"]
+        var last = -1
+        for word in order {
+            let i = try XCTUnwrap(checks.firstIndex { $0.contains(word) }, word)
+            XCTAssertGreaterThan(i, last, "\(word) out of order")
+            last = i
+        }
+        XCTAssertTrue(f.evidence.contains { $0.source == "header x-amz-request-id" && $0.text == "Z8M4Q1X7B2N6V9C3" })
+        XCTAssertTrue(f.evidence.contains { $0.text.hasPrefix("host id ") })
+    }
+
+    func testS3DetailedMessagesProveTheCause() throws {
+        let implicit = try XCTUnwrap(analysis("s3-access-denied/implicit-deny-message.hit.http").findings.first)
+        XCTAssertEqual(implicit.cause, .policyImplicitDeny)
+        XCTAssertEqual(implicit.confidence, .certain)
+        XCTAssertEqual(try analysis("s3-access-denied/presigned-expired.hit.http").findings.first?.cause, .authInvalid)
+        XCTAssertEqual(try analysis("s3-auth-error/signature-mismatch.hit.http").findings.first?.cause, .authInvalid)
+    }
+
+    func testS3ThroughCloudFrontIsS3() throws {
+        let a = try analysis("s3-access-denied/through-cloudfront.hit.http")
+        XCTAssertEqual(a.findings.map(\.layer), [.s3, .cloudfront])
+    }
+
+    func testBearerInsufficientScope() throws {
+        let f = try XCTUnwrap(analysis("bearer-insufficient-scope/insufficient-scope.hit.http").findings.first)
+        XCTAssertEqual(f.cause, .authScope)
+        XCTAssertEqual(f.confidence, .certain)
+        XCTAssertEqual(f.summary, "the token is valid but lacks the scope the endpoint requires (orders:write orders:read)")
+        XCTAssertEqual(f.details?["scope"], .string("orders:write orders:read"))
+    }
+
+    func testBearerInvalidToken() throws {
+        let f = try XCTUnwrap(analysis("bearer-invalid-token/expired.hit.http").findings.first)
+        XCTAssertEqual(f.cause, .authInvalid)
+        XCTAssertEqual(f.summary, "the token was rejected as invalid, expired or revoked: The access token expired")
+    }
+
+    func testChallengeWithoutCredentials() throws {
+        let known = try XCTUnwrap(analysis("auth-challenge-missing/bearer-no-token.curl-v.hit.txt").findings.first)
+        XCTAssertEqual(known.cause, .authMissing)
+        XCTAssertEqual(known.confidence, .certain)
+        // A raw capture does not show the request: likely, not certain, and nginx named as the layer.
+        let a = try analysis("nginx-default-401/auth-basic.hit.http")
+        XCTAssertEqual(a.layer, .nginx)
+        XCTAssertEqual(a.findings.first?.cause, .authMissing)
+        XCTAssertEqual(a.findings.first?.confidence, .likely)
+        XCTAssertEqual(a.findings.first?.summary, "no credentials were sent; the server asks for Basic authentication (realm \"Restricted area\")")
+        // Credentials sent and refused.
+        let wrong = try analysis("nginx-default-401/wrong-password.curl-v.hit.txt")
+        XCTAssertEqual(wrong.layer, .nginx)
+        XCTAssertEqual(wrong.findings.first?.cause, .authInvalid)
+    }
+
+    func testGitHubScopes() throws {
+        let f = try XCTUnwrap(analysis("github-oauth-scopes/missing-scope.hit.http").findings.first)
+        XCTAssertEqual(f.cause, .authScope)
+        XCTAssertEqual(f.details?["missing_scopes"], .array(["admin:org", "write:org"]))
+        // The token holds an accepted scope: not the cause.
+        var r = CapturedResponse(status: 403, headers: HeaderList([("x-oauth-scopes", "repo, admin:org"), ("x-accepted-oauth-scopes", "admin:org")]))
+        r.body = Array(#"{"message":"Resource protected by organization SAML enforcement."}"#.utf8)
+        let g = try XCTUnwrap(ResponseAnalyzer.analyze(r).findings.first)
+        XCTAssertEqual(g.cause, .unknown)
+        XCTAssertEqual(g.confidence, .possible)
+    }
+
+    func testVariantsRefineTheCause() throws {
+        XCTAssertEqual(try analysis("iis-403/403-14.hit.http").findings.first?.cause, .indexMissing)
+        XCTAssertEqual(try analysis("iis-403/403-6.hit.http").findings.first?.cause, .accessIP)
+        XCTAssertEqual(try analysis("iis-403/remote-generic.hit.http").findings.first?.cause, .unknown)
+        XCTAssertEqual(try analysis("azure-storage/permission-mismatch.hit.http").findings.first?.cause, .authRole)
+        XCTAssertEqual(try analysis("azure-storage/authentication-failed.hit.http").findings.first?.cause, .authInvalid)
+        XCTAssertEqual(try analysis("apigw-access-denied/explicit-deny.hit.http").findings.first?.cause, .policyExplicitDeny)
+        XCTAssertEqual(try analysis("apigw-access-denied/authorizer-deny.hit.http").findings.first?.cause, .authRole)
+        XCTAssertEqual(try analysis("sucuri-block/geo.hit.http").findings.first?.cause, .geoBlock)
+        XCTAssertEqual(try analysis("wordfence/country-limited.hit.http").findings.first?.cause, .geoBlock)
+        XCTAssertEqual(try analysis("wordfence/unsafe-operation.hit.http").findings.first?.cause, .wafRule)
+        XCTAssertEqual(try analysis("gcs-access-denied/xml-anonymous.hit.http").findings.first?.cause, .authMissing)
+        XCTAssertEqual(try analysis("gcs-access-denied/json-api.hit.http").findings.first?.cause, .policyImplicitDeny)
+    }
+
+    func testSupportIdentifiersAreExtracted() throws {
+        func id(_ rel: String, _ key: String) throws -> JSONValue? { try analysis(rel).findings.first?.details?[key] }
+        XCTAssertEqual(try id("akamai-reference/entities.hit.http", "ref"), .string("18.6f2e1602.1700000000.1a2b3c4d"))
+        XCTAssertEqual(try id("akamai-reference/classic.hit.http", "ref"), .string("18.2d351ab8.1700000123.5f6e7d8c"))
+        XCTAssertEqual(try id("imperva-incident/iframe.hit.http", "incident"), .string("1234000260123456789-123456789012345678"))
+        XCTAssertEqual(try id("f5-asm/support-id.hit.http", "support"), .string("1234567890123456789"))
+        XCTAssertEqual(try id("apigw-missing-token/missing-token.hit.http", "reqid"), .string("3f1c2a9e-6b7d-4e8f-9a0b-1c2d3e4f5a6b"))
+        XCTAssertEqual(try id("cloudfront-geo/geo.hit.http", "cfid"), .string("Xq3mJ0dQ_Ebm3iFWOjm8gEU6QOaKqJ1zN8W9n6hP3oX2tDqD0ZrLfA=="))
+        XCTAssertEqual(try id("varnish/synth-403.hit.http", "xid"), .string("98765432"))
+        XCTAssertEqual(try id("azure-storage/authorization-failure.hit.http", "reqid"), .string("5e7c1a2b-301e-0042-6f3b-1a2b3c000000"))
+        let akamai = try XCTUnwrap(analysis("akamai-reference/entities.hit.http").findings.first)
+        XCTAssertTrue(akamai.checks?.first?.contains("errors.edgesuite.net/18.6f2e1602.1700000000.1a2b3c4d") ?? false)
+    }
+
+    func testUnmatchedDenialIsUnknownAndSuccessIsNone() {
+        let r = CapturedResponse(status: 403, headers: HeaderList([("Server", "Jetty")]), body: Array("nope".utf8))
+        let a = ResponseAnalyzer.analyze(r)
+        XCTAssertEqual(a.layer, .unknown)
+        XCTAssertEqual(a.findings.first?.cause, .unknown)
+        XCTAssertEqual(a.findings.first?.confidence, .possible)
+        let ok = ResponseAnalyzer.analyze(CapturedResponse(status: 200, headers: HeaderList([("Server", "cloudflare"), ("cf-ray", "abc-FRA")])))
+        XCTAssertEqual(ok.layer, .none)
+        XCTAssertTrue(ok.findings.isEmpty)
+    }
+
+    func testNoCertainWithoutProof() throws {
+        // The generic headers of a CDN, an unknown server page, the bare default pages: never certain.
+        for rel in ["cloudflare/origin-text.hit.http", "cloudfront/plain-through-cloudfront.hit.http", "nginx-default-403/deny-all.hit.http",
+                    "apache-default-403/require-denied.hit.http", "akamai/origin-through-akamai.hit.http", "fastly/vcl-403.hit.http"] {
+            for f in try analysis(rel).findings { XCTAssertNotEqual(f.confidence, .certain, rel) }
+        }
+    }
+
+    func testMalformedChallengeIsANoteNotACrash() {
+        let r = CapturedResponse(status: 401, headers: HeaderList([("WWW-Authenticate", #"Bearer realm="unterminated"#)]))
+        let a = ResponseAnalyzer.analyze(r)
+        XCTAssertTrue(a.notes.contains { $0.contains("WWW-Authenticate header is malformed") })
+    }
+
+    func testTemplateFill() {
+        XCTAssertEqual(Signature(id: "x", product: "x", layer: .nginx, cause: .unknown, confidence: .possible, when: [], summary: "", specificity: 0).id, "x")
+        let analysisNoRay = ResponseAnalyzer.analyze(CapturedResponse(status: 403, headers: HeaderList([("Server", "cloudflare")]), body: Array("error code: 1020".utf8)))
+        XCTAssertEqual(analysisNoRay.findings.first?.summary, "a firewall rule blocked this request")
+    }
+}
