@@ -28,10 +28,28 @@ public struct HtpasswdFile: Sendable {
     /// The entries, in file order.
     public var entries: [Entry]
 
-    /// Parses the file's text; a malformed line is an `InputError` naming path and line.
-    public init(path: String, contents: String) throws {
+    /// Malformed lines skipped by a lenient parse (`strict: false`), as the servers skip them.
+    public var skipped: [InputError] = []
+
+    /// Parses the file's text; a malformed line is an `InputError` naming path and line. With
+    /// `strict: false` a malformed line is skipped (as nginx and httpd do) and kept in `skipped`.
+    public init(path: String, contents: String, strict: Bool = true) throws {
         self.path = path
         self.entries = []
+        if !strict {
+            var lines = contents.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false).map { String(String.UnicodeScalarView($0)) }
+            while true {
+                do {
+                    let parsed = try HtpasswdFile(path: path, contents: lines.joined(separator: "\n"))
+                    entries = parsed.entries
+                    return
+                } catch let e as InputError {
+                    guard let line = e.line, line >= 1, line <= lines.count else { throw e }
+                    skipped.append(e)
+                    lines[line - 1] = ""  // blank: the numbering of the other lines is kept
+                }
+            }
+        }
         var number = 0
         // Split on the scalar LF: as Characters, "\r\n" is one grapheme and would not split.
         for raw in contents.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false) {

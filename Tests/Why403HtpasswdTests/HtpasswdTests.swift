@@ -116,6 +116,13 @@ final class HtpasswdTests: XCTestCase {
         }
     }
 
+    func testLenientParseSkipsMalformedLinesLikeTheServers() throws {
+        let file = try HtpasswdFile(path: "/p", contents: "junk\nalice:{SHA}x\n:nouser\nbob:{SHA}y\n", strict: false)
+        XCTAssertEqual(file.entries.map(\.user), ["alice", "bob"])
+        XCTAssertEqual(file.entries.map(\.line), [2, 4])
+        XCTAssertEqual(file.skipped.compactMap(\.line), [1, 3])
+    }
+
     func testMalformedLineNeverShowsItsText() {
         XCTAssertThrowsError(try HtpasswdFile(path: "/p", contents: "hunter2\n")) { error in
             XCTAssertFalse(String(describing: error).contains("hunter2"))
