@@ -1,0 +1,64 @@
+import Foundation
+import XCTest
+import Why403Core
+import Why403Logs
+import Why403TestSupport
+
+/// Real nginx and Apache (with ModSecurity and the OWASP CRS) on loopback refuse requests in every
+/// way `why403 logs` classifies; curl sends them; the lines the servers wrote are classified and
+/// joined with their access-log lines. Under CI=true a missing server or tool fails the test.
+final class RealServerTests: XCTestCase {
+    func testRealNginxAndApacheLogsAreClassified() throws {
+        for tool in ["nginx", "apache2", "curl", "openssl"] { _ = try RealTools.require(tool) }
+        guard FileManager.default.fileExists(atPath: "/usr/lib/apache2/modules/mod_security2.so"),
+              FileManager.default.fileExists(atPath: "/usr/share/modsecurity-crs/owasp-crs.load") else {
+            let message = "libapache2-mod-security2 and modsecurity-crs are not installed"
+            if RealTools.isCI { XCTFail(message) }
+            throw XCTSkip(message)
+        }
+        let dir = try TemporaryDirectory(prefix: "why403-logs-real")
+        defer { dir.remove() }
+        let script = Fixtures.url("logs/real/run-servers.sh").path
+        let nginxPort = RealTools.freePort()
+        var apachePort = RealTools.freePort()
+        if apachePort == nginxPort { apachePort = RealTools.freePort() }
+        let run = try Run.shell("sh \(script) \(dir.path) \(nginxPort) \(apachePort)", timeout: 120)
+        XCTAssertEqual(run.status, 0, "servers did not run:\n\(run.stdout)\n\(run.stderr)")
+        // Every request was answered as the script intends.
+        for expected in ["403 http://127.0.0.1:\(nginxPort)/deny/x", "429 http://127.0.0.1:\(nginxPort)/limited/",
+                         "403 http://127.0.0.1:\(apachePort)/waf/?q=attack"] {
+            XCTAssertTrue(run.stdout.contains(expected), "\(expected) not in\n\(run.stdout)")
+        }
+
+        // nginx
+        let nginxLogs = ["nginx/access.log", "nginx/error.log"].map { dir.path + "/" + $0 }
+        let n = try LogsAnalyzer().analyze(LogsInput(paths: nginxLogs, statuses: [401, 403, 429], top: 50))
+        let ns = try XCTUnwrap(LogsSummary(report: n))
+        let nginxErrors = (try? String(contentsOfFile: nginxLogs[1], encoding: .utf8)) ?? ""
+        XCTAssertEqual(ns.accessDenials, 10, nginxErrors)
+        XCTAssertEqual(ns.correlated, 10, "\(ns.causes)\n\(nginxErrors)")
+        let nginxRules = Dictionary(uniqueKeysWithValues: ns.causes.map { ($0.rule ?? "", $0.count) })
+        XCTAssertEqual(nginxRules, [
+            "nginx-access-forbidden-by-rule": 1, "nginx-directory-index-forbidden": 1, "nginx-permission-denied": 3,
+            "nginx-auth-basic-missing": 1, "nginx-auth-basic-user-not-found": 1, "nginx-auth-basic-password-mismatch": 1,
+            "nginx-limit-req": 2,
+        ], nginxErrors)
+        XCTAssertEqual(n.verdict.cause, .fsPermission)
+        XCTAssertEqual(n.findings.first?.confidence, .certain)
+
+        // Apache
+        let apacheLogs = ["apache/access.log", "apache/error.log"].map { dir.path + "/" + $0 }
+        let a = try LogsAnalyzer().analyze(LogsInput(paths: apacheLogs, statuses: [401, 403], top: 50))
+        let s = try XCTUnwrap(LogsSummary(report: a))
+        let apacheErrors = (try? String(contentsOfFile: apacheLogs[1], encoding: .utf8)) ?? ""
+        XCTAssertEqual(s.accessDenials, 12, apacheErrors)
+        // Apache writes no error line for a request that sent no credentials at all.
+        XCTAssertEqual(s.correlated, 11, "\(s.causes)\n\(apacheErrors)")
+        let apacheRules = Dictionary(uniqueKeysWithValues: s.causes.map { ($0.rule ?? "", $0.count) })
+        XCTAssertEqual(apacheRules, [
+            "AH01630": 1, "AH01797": 1, "AH01276": 1, "AH00132": 1, "AH00035": 1, "AH00037": 1, "AH01618": 1,
+            "AH01617": 1, "AH01614": 1, "modsecurity-10001": 1, "modsecurity-949110": 1, "status-401": 1,
+        ], apacheErrors)
+        XCTAssertTrue(s.modsecurityRules.contains { $0.key.hasPrefix("modsecurity-941100") }, "\(s.modsecurityRules)")
+    }
+}
