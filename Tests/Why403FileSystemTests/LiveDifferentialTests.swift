@@ -154,6 +154,64 @@ final class LiveDifferentialTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(fixed, 10)
     }
 
+    /// Root (uid 0, with the capabilities) against the kernel on the same cases: only "exists" matters.
+    func testRootAgreesWithTheKernel() throws {
+        let base = try TemporaryDirectory(prefix: "why403-fs-root")
+        defer { base.remove() }
+        let fs = LiveFileSystem()
+        let root = try XCTUnwrap(fs.user(named: "root"))
+        for (i, c) in Self.cases.enumerated() {
+            let dir = base.path + "/case\(i)"
+            XCTAssertEqual(try Run.shell("set -e; mkdir -p '\(dir)'; cd '\(dir)'; " + substitute(c.setup, dir)).status, 0)
+            let path = dir + "/" + c.path
+            let r: ProcessResult
+            switch c.need {
+            case .read: r = try Run.program("/bin/cat", ["--", path])
+            case .list: r = try Run.program("/bin/sh", ["-c", "ls -1 --color=never -- \"$1\" >/dev/null && cd -- \"$1\"", "sh", path])
+            case .reach: r = try Run.program("/usr/bin/stat", ["-L", "--", path])
+            }
+            let truth: Expect = r.status == 0 ? .allowed : r.stderr.contains("Not a directory") ? .notDir
+                : r.stderr.contains("No such file") ? .missing : .denied
+            XCTAssertEqual(expectOf(PathWalk.check(path, as: root, need: c.need, in: fs)), truth, "root: \(c.name): \(r.stderr)")
+        }
+    }
+
+    /// The steps match `namei -l` (util-linux) component by component: mode, owner, group.
+    func testStepsMatchNamei() throws {
+        let namei = try RealTools.require("namei")
+        let base = try TemporaryDirectory(prefix: "why403-fs-namei")
+        defer { base.remove() }
+        let n = names
+        XCTAssertEqual(try Run.shell("""
+            set -e; cd '\(base.path)'; mkdir -p a/b; echo x > a/b/f; chown \(n["B"]!):\(n["G"]!) a; chmod 2751 a
+            chmod 1777 a/b; chmod 4640 a/b/f; setfacl -m u:\(n["A"]!):r a/b/f; ln -s a/b al
+            """).status, 0)
+        let path = base.path + "/al/f"
+        let r = try Run.program(namei, ["-l", path])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        // namei prints "f: PATH" then one line per component: "drwxr-xr-x root root name"; a link's
+        // target is walked in nested lines. Keep the mode, owner and group columns.
+        let expected = r.stdout.split(separator: "\n").dropFirst().map { line -> String in
+            let cols = line.split(separator: " ", omittingEmptySubsequences: true)
+            return cols.prefix(3).joined(separator: " ")
+        }
+        let fs = LiveFileSystem()
+        let user = try XCTUnwrap(fs.user(named: n["A"]!))
+        let walk = PathWalk.check(path, as: user, in: fs)
+        var got: [String] = []
+        var seen: Set<String> = []
+        for (i, step) in walk.steps.enumerated() {
+            guard let info = step.info else { continue }
+            // namei does not repeat the directory a relative link resolves in.
+            defer { seen.insert(step.path) }
+            if i > 0, walk.steps[i - 1].info?.kind == .symlink, seen.contains(step.path) { continue }
+            let mode = String(PathWalk.modeString(info).prefix(10))
+            got.append("\(mode) \(fs.userName(info.uid) ?? String(info.uid)) \(fs.groupName(info.gid) ?? String(info.gid))")
+        }
+        XCTAssertEqual(walk.outcome, .allowed)
+        XCTAssertEqual(got, expected, "why403: \(got)\nnamei: \(expected)")
+    }
+
     func testLiveInfoReadsACLAndSymlink() throws {
         let base = try TemporaryDirectory(prefix: "why403-fs-live")
         defer { base.remove() }
