@@ -100,8 +100,11 @@ public enum PolicyEvaluator {
         var grants: [StatementResult] = []
         let resourceAllows = allows(resourceResults)
         let identityAllows = allows(identityResults)
-        let rootOfOwner = p.kind == .root && context.isSameAccount
-        if rootOfOwner { notes.append("the account root user has every permission of its account; only explicit denies (and SCPs) limit it") }
+        // The root user has every permission of its own account: its identity side always allows.
+        let rootOfOwner = p.kind == .root
+        if rootOfOwner {
+            notes.append("the account root user has every permission of its own account; explicit denies, SCPs and (across accounts) the resource policy still apply")
+        }
         let identityAllowed = rootOfOwner || !identityAllows.isEmpty
         let boundaryOK = boundaryResults.map { !allows($0).isEmpty } ?? true
         let sessionOK = sessionResults.map { !allows($0).isEmpty } ?? true

@@ -245,4 +245,20 @@ final class EvaluationLogicTests: XCTestCase {
             XCTAssertFalse(r.findings[0].fixes.isEmpty, principal)
         }
     }
+
+    func testAccountRootUser() throws {
+        // The root user has full access to its own account's resources unless an explicit deny (or an
+        // SCP) says otherwise; across accounts the resource policy must still grant.
+        var s = Scenario()
+        s.principal = "arn:aws:iam::111122223333:root"
+        assertVerdict(try s.report(), 200, .none)
+        s.bucket = doc(stmt("Deny", principal: "\"*\""))
+        assertVerdict(try s.report(), 403, .policyExplicitDeny)
+        s.principal = "444455556666"
+        s.context = [("aws:ResourceAccount", "111122223333")]
+        s.bucket = nil
+        assertVerdict(try s.report(), 403, .policyImplicitDeny)
+        s.bucket = doc(stmt(principal: "{\"AWS\": \"444455556666\"}"))
+        assertVerdict(try s.report(), 200, .none)
+    }
 }
