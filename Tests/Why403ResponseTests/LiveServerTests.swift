@@ -1,0 +1,133 @@
+import Foundation
+import XCTest
+import Why403Core
+import Why403Response
+import Why403TestSupport
+
+/// The real nginx and Apache httpd installed here, started on loopback: their default 401/403 pages
+/// are identified by the catalogue, and match the fixtures captured from them.
+final class LiveServerTests: XCTestCase {
+    /// A server process started by a test, stopped at the end.
+    final class Server {
+        let process: Process
+        init(_ path: String, _ args: [String]) throws {
+            process = Process()
+            process.executableURL = URL(fileURLWithPath: path)
+            process.arguments = args
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+        }
+        func stop() {
+            if process.isRunning { process.terminate() }
+            process.waitUntilExit()
+        }
+    }
+
+    /// `curl -si URL` once the server answers (polls a bounded number of times; no timing asserted).
+    func fetch(_ curl: String, _ url: String, _ extra: [String] = []) throws -> [UInt8] {
+        for _ in 0..<100 {
+            let r = try Run.program(curl, ["-si", "--max-time", "5"] + extra + [url])
+            if r.status == 0, !r.stdout.isEmpty { return Array(r.stdout.utf8) }
+            usleep(100_000)
+        }
+        XCTFail("the server at \(url) never answered")
+        return []
+    }
+
+    func body(_ bytes: [UInt8]) throws -> String {
+        try ResponseReader.read(bytes, file: "live").responses[0].bodyText
+    }
+
+    func testRealNginxDefaultPages() throws {
+        let nginx = try RealTools.require("nginx")
+        let curl = try RealTools.require("curl")
+        let dir = try TemporaryDirectory(prefix: "why403-resp-nginx")
+        defer { dir.remove() }
+        let port = RealTools.freePort()
+        try dir.write("www/index.html", "ok\n")
+        try dir.write("htpasswd", "u:$apr1$x$y\n")
+        try dir.write("nginx.conf", """
+            daemon off; pid \(dir.path)/nginx.pid; error_log \(dir.path)/error.log; worker_processes 1;
+            events {}
+            http { access_log off; client_body_temp_path \(dir.path); proxy_temp_path \(dir.path); fastcgi_temp_path \(dir.path);
+              uwsgi_temp_path \(dir.path); scgi_temp_path \(dir.path);
+              server { listen 127.0.0.1:\(port); root \(dir.path)/www;
+                location /deny/ { deny all; }
+                location /auth/ { auth_basic "Restricted area"; auth_basic_user_file \(dir.path)/htpasswd; }
+              } }
+            """)
+        let server = try Server(nginx, ["-c", "\(dir.path)/nginx.conf"])
+        defer { server.stop() }
+        let denied = try fetch(curl, "http://127.0.0.1:\(port)/deny/")
+        let report = try ResponseReport.report(bytes: denied, file: "live-nginx-403")
+        XCTAssertEqual(report.verdict.layer, .nginx)
+        XCTAssertEqual(report.verdict.status, 403)
+        XCTAssertEqual(report.findings.first?.rule, "nginx-default-403")
+        // The committed fixture is this page (the version may differ on another machine).
+        let fixture = try body(Array(try Fixtures.data("responses/nginx-default-403/deny-all.hit.http")))
+        XCTAssertEqual(try body(denied).replacingOccurrences(of: #"nginx/[0-9.]+"#, with: "nginx", options: .regularExpression),
+                       fixture.replacingOccurrences(of: #"nginx/[0-9.]+"#, with: "nginx", options: .regularExpression))
+
+        let challenged = try fetch(curl, "http://127.0.0.1:\(port)/auth/")
+        let r401 = try ResponseReport.report(bytes: challenged, file: "live-nginx-401")
+        XCTAssertEqual(r401.verdict, Verdict(status: 401, layer: .nginx, cause: .authMissing))
+
+        let transcript = try Run.program(curl, ["-sv", "-u", "u:wrong-password", "http://127.0.0.1:\(port)/auth/"])
+        let rv = try ResponseReport.report(bytes: Array((transcript.stderr + transcript.stdout).utf8), file: "live-nginx-v")
+        XCTAssertEqual(rv.verdict, Verdict(status: 401, layer: .nginx, cause: .authInvalid))
+        XCTAssertEqual(rv.subject.extra["format"], .string("curl-v"))
+    }
+
+    func testRealApacheDefaultPages() throws {
+        let apache = try RealTools.require("apache2")
+        let curl = try RealTools.require("curl")
+        let modules = "/usr/lib/apache2/modules"
+        let dir = try TemporaryDirectory(prefix: "why403-resp-apache")
+        defer { dir.remove() }
+        let port = RealTools.freePort()
+        try dir.write("www/index.html", "ok\n")
+        try dir.write("www/deny/x.html", "x\n")
+        try dir.write("www/auth/x.html", "x\n")
+        try dir.write("htpasswd", "u:$apr1$x$y\n")
+        let load = ["mpm_event", "authz_core", "authz_host", "authn_core", "authn_file", "authz_user", "auth_basic", "dir", "mime"]
+            .map { "LoadModule \($0)_module \(modules)/mod_\($0).so" }.joined(separator: "\n")
+        try dir.write("httpd.conf", """
+            ServerRoot \(dir.path)
+            Listen 127.0.0.1:\(port)
+            PidFile \(dir.path)/httpd.pid
+            ErrorLog \(dir.path)/error.log
+            \(load)
+            TypesConfig /etc/mime.types
+            ServerName localhost
+            User www-data
+            Group www-data
+            DocumentRoot \(dir.path)/www
+            <Directory \(dir.path)/www>
+              Require all granted
+            </Directory>
+            <Directory \(dir.path)/www/deny>
+              Require all denied
+            </Directory>
+            <Directory \(dir.path)/www/auth>
+              AuthType Basic
+              AuthName "Members only"
+              AuthUserFile \(dir.path)/htpasswd
+              Require valid-user
+            </Directory>
+            """)
+        _ = try Run.shell("chmod -R a+rX \(dir.path)")
+        let server = try Server(apache, ["-f", "\(dir.path)/httpd.conf", "-DFOREGROUND"])
+        defer { server.stop() }
+        let denied = try fetch(curl, "http://127.0.0.1:\(port)/deny/x.html")
+        let report = try ResponseReport.report(bytes: denied, file: "live-apache-403")
+        XCTAssertEqual(report.verdict.layer, .apache)
+        XCTAssertEqual(report.findings.first?.rule, "apache-default-403")
+        let fixture = try body(Array(try Fixtures.data("responses/apache-default-403/require-denied.hit.http")))
+        XCTAssertEqual(try body(denied), fixture)
+
+        let challenged = try fetch(curl, "http://127.0.0.1:\(port)/auth/x.html")
+        let r401 = try ResponseReport.report(bytes: challenged, file: "live-apache-401")
+        XCTAssertEqual(r401.verdict, Verdict(status: 401, layer: .apache, cause: .authMissing))
+    }
+}
