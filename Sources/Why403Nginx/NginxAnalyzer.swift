@@ -1,0 +1,92 @@
+import Why403Core
+import Why403FileSystem
+
+/// White-box nginx: what a configuration, on a filesystem, answers to one request, and why.
+///
+/// It parses the configuration (includes, `nginx -T` dumps), picks the server block and location as
+/// nginx does, runs the rewrite, access and content phases, and checks static files as the worker
+/// user of the `user` directive through `PathWalk`. Findings name the deciding directive (file:line)
+/// and carry a config patch or filesystem commands. A finding is `certain` when the configuration and
+/// the filesystem prove it; rate limits and upstream decisions are `possible`. Follows the nginx
+/// documentation of ngx_http_core_module, ngx_http_rewrite_module, ngx_http_access_module,
+/// ngx_http_auth_basic_module, ngx_http_index_module, ngx_http_autoindex_module and ngx_http_static_module.
+public enum NginxAnalyzer {
+    /// Where the configuration comes from.
+    public enum ConfigInput: Sendable {
+        /// A main configuration file on disk (includes read from disk).
+        case file(String)
+        /// The output of `nginx -T` (`name` is what error messages call it, `-` for stdin).
+        case dump(String, name: String)
+        /// A configuration's text, as if read from `path` (includes read from disk).
+        case text(String, path: String)
+    }
+
+    /// Everything one analysis needs; the filesystem is injected.
+    public struct Input: Sendable {
+        /// The configuration.
+        public var config: ConfigInput
+        /// The request.
+        public var request: NginxRequest
+        /// The filesystem nginx serves from.
+        public var fileSystem: any FileSystemView
+        /// nginx's prefix (`-p`): relative `root` paths start here. Debian's nginx uses /usr/share/nginx.
+        public var prefix: String
+
+        /// An input; `prefix` defaults to Debian's /usr/share/nginx.
+        public init(config: ConfigInput, request: NginxRequest, fileSystem: any FileSystemView, prefix: String = "/usr/share/nginx") {
+            self.config = config
+            self.request = request
+            self.fileSystem = fileSystem
+            self.prefix = prefix
+        }
+    }
+
+    /// Parses a configuration input (an `InputError` in nginx's words when malformed).
+    public static func parse(_ config: ConfigInput) throws -> NginxConfig {
+        switch config {
+        case .file(let path): try Parser.parse(path: path)
+        case .dump(let text, let name): try Parser.parse(dump: text, name: name)
+        case .text(let text, let path): try Parser.parse(text: text, path: path)
+        }
+    }
+
+    /// Analyses the request; throws `InputError` for a malformed configuration or URL.
+    public static func analyze(_ input: Input) throws -> Report {
+        let config = try parse(input.config)
+        return try analyze(config: config, input: input)
+    }
+
+    /// Analyses the request against an already parsed configuration.
+    public static func analyze(config: NginxConfig, input: Input) throws -> Report {
+        let sim = try Simulation(config: config, request: input.request, fs: input.fileSystem, prefix: input.prefix)
+        let result = try sim.run()
+        var notes: [String] = []
+        notes.append("path: " + result.trail.map { "\($0.source) \($0.text)" }.joined(separator: " → "))
+        if let l = result.location { notes.append("redirect to \(l)") }
+        notes += result.notes
+        let configName: String
+        switch input.config {
+        case .file(let p): configName = p
+        case .dump(_, let name): configName = name
+        case .text(_, let p): configName = p
+        }
+        var findings = result.findings
+        if var first = findings.first, first.details == nil {
+            first.details = ["server": .string(sim.server.location.description),
+                             "location": .string(sim.chain.last(where: { $0.name == "location" })?.location.description ?? "")]
+            findings[0] = first
+        }
+        let subject = Subject(kind: "nginx", url: input.request.url, method: input.request.method,
+                              clientIP: input.request.clientIP, config: configName)
+        // A possible finding alone (rate limit) does not make the verdict.
+        let primary = findings.first { $0.confidence != .possible || $0.layer == .application }
+        let verdict: Verdict
+        if let p = primary, (result.status ?? 0) >= 400 || p.layer == .application {
+            verdict = Verdict(status: result.status, layer: p.layer, cause: p.cause)
+        } else {
+            verdict = Verdict(status: result.status, layer: .none, cause: .none)
+        }
+        if let p = primary, let i = findings.firstIndex(of: p), i != 0 { findings.remove(at: i); findings.insert(p, at: 0) }
+        return Report(subject: subject, verdict: verdict, findings: findings, notes: notes)
+    }
+}

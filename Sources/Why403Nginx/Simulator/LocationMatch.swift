@@ -1,0 +1,67 @@
+import Why403Core
+
+extension Simulation {
+    /// The location for `uri` among `parent`'s locations (ngx_http_core_find_location): exact `=`
+    /// wins at once; the longest prefix is remembered, its nested locations searched; `^~` stops the
+    /// regex search; regexes of this level in order; nested locations of a regex match.
+    /// Returns the chain of locations (outermost first), empty when none matches.
+    func findLocation(_ uri: String, in parent: Directive) -> [Directive] { find(uri, in: parent).chain }
+
+    /// `final` is nginx's NGX_OK: an exact or a regex match, after which outer levels stop searching.
+    func find(_ uri: String, in parent: Directive) -> (chain: [Directive], final: Bool) {
+        let locs = (parent.block ?? []).filter { $0.name == "location" && $0.block != nil }
+        var best: Directive?
+        var bestLen = -1
+        for l in locs {
+            let (mod, path) = Simulation.locationParts(l)
+            switch mod {
+            case "=":
+                if uri == path { return ([l], true) }
+            case "", "^~":
+                if uri.hasPrefix(path) && path.count > bestLen { best = l; bestLen = path.count }
+            default: continue
+            }
+        }
+        var chain: [Directive] = []
+        var noregex = false
+        if let b = best {
+            noregex = Simulation.locationParts(b).0 == "^~"
+            let nested = find(uri, in: b)
+            chain = [b] + nested.chain
+            if nested.final { return (chain, true) }
+        }
+        if !noregex, let r = regexMatch(uri, locs) { return (r, true) }
+        return (chain, false)
+    }
+
+    func regexMatch(_ uri: String, _ locs: [Directive]) -> [Directive]? {
+        for l in locs {
+            let (mod, pattern) = Simulation.locationParts(l)
+            guard mod == "~" || mod == "~*" else { continue }
+            guard let re = regexCache.regex(pattern, caseless: mod == "~*") else {
+                notes.append("\(l.location): this regular expression could not be evaluated here: \(InputError.quote(pattern))")
+                continue
+            }
+            if let m = try? re.firstMatch(in: uri) {
+                captures = (0..<m.output.count).map { m.output[$0].substring.map(String.init) ?? "" }
+                for i in 0..<m.output.count { if let n = m.output[i].name { vars[n.lowercased()] = m.output[i].substring.map(String.init) ?? "" } }
+                return [l] + find(uri, in: l).chain
+            }
+        }
+        return nil
+    }
+
+    /// (modifier, path-or-pattern) of a location: `location = /x`, `location ~ re`, `location /p`.
+    static func locationParts(_ l: Directive) -> (String, String) {
+        if l.args.count == 2 { return (l.args[0], l.args[1]) }
+        let a = l.args.first ?? ""
+        for m in ["=", "^~", "~*", "~"] where a.hasPrefix(m) && a.count > m.count { return (m, String(a.dropFirst(m.count))) }
+        if a.hasPrefix("@") { return ("@", a) }
+        return ("", a)
+    }
+
+    /// The named location `@name` of the current server.
+    func namedLocation(_ name: String) -> Directive? {
+        server.children("location").first { $0.args.first == name }
+    }
+}

@@ -1,0 +1,110 @@
+import Why403Core
+import Why403FileSystem
+import Why403Htpasswd
+
+/// One request followed through nginx's phases over a parsed configuration.
+///
+/// INVARIANT: `chain` always starts with the http block, then the server block, then the matched
+/// locations (outermost first), then any `if` blocks whose condition held: inheritance looks from the
+/// end of the chain towards its start, as nginx merges configurations.
+final class Simulation {
+    let config: NginxConfig
+    let request: NginxRequest
+    let line: RequestLine
+    let fs: any FileSystemView
+    let prefix: String
+    let http: Directive
+    let main: [Directive]
+
+    var server: Directive!
+    var serverChain: [Directive] = []
+    var chain: [Directive] = []
+    var uri: String
+    var args: String?
+    var isInternal = false
+    var vars: [String: String] = [:]
+    var captures: [String] = []
+    var findings: [Finding] = []
+    var possible: [Finding] = []
+    var notes: [String] = []
+    var trail: [Evidence] = []
+    var remoteUser: String?
+    let regexCache = RegexCache()
+    var maps: [String: MapDef] = [:]
+    var geos: [String: GeoDef] = [:]
+    var evaluating: Set<String> = []
+    var cycles = 0
+
+    init(config: NginxConfig, request: NginxRequest, fs: any FileSystemView, prefix: String) throws {
+        self.config = config
+        self.request = request
+        self.fs = fs
+        self.prefix = prefix.hasSuffix("/") ? prefix : prefix + "/"
+        self.line = try RequestLine(request.url)
+        main = config.expanded
+        guard let h = main.first(where: { $0.name == "http" && $0.block != nil }) else {
+            throw InputError(file: config.files.first?.path, expected: "an http { } block", found: "none")
+        }
+        http = h
+        guard let u = URINormalizer.normalize(line.rawPath) else {
+            throw InputError(file: nil, expected: "a request path that stays under /", found: InputError.quote(line.rawPath))
+        }
+        uri = u
+        args = line.query
+        collectMaps()
+    }
+
+    // MARK: Inheritance
+
+    /// The innermost directive named `name` along the chain.
+    func nearest(_ name: String, in levels: [Directive]? = nil) -> Directive? {
+        for level in (levels ?? chain).reversed() {
+            if let d = level.block?.last(where: { $0.name == name }) { return d }
+        }
+        return nil
+    }
+
+    /// The directives named in `names` of the innermost level that has any of them (nginx's
+    /// "inherited only when not set at this level" rule for arrays such as allow/deny, error_page, index).
+    func innermostGroup(_ names: Set<String>, in levels: [Directive]? = nil) -> [Directive] {
+        for level in (levels ?? chain).reversed() {
+            let g = level.block?.filter { names.contains($0.name) } ?? []
+            if !g.isEmpty { return g }
+        }
+        return []
+    }
+
+    /// The user worker processes run as (`user` directive; nginx's compiled default is nobody).
+    var workerUserName: String {
+        if let u = main.first(where: { $0.name == "user" }), let n = u.args.first { return n }
+        return "nobody"
+    }
+
+    var userDirective: Directive? { main.first(where: { $0.name == "user" }) }
+
+    func evidence(_ d: Directive) -> Evidence { Evidence(d.location, d.text) }
+
+    /// Evidence for a block directive: its opening line, e.g. `location /admin/ {`.
+    func blockEvidence(_ d: Directive) -> Evidence { Evidence(d.location, d.text) }
+
+    var locationName: String {
+        if let loc = chain.last(where: { $0.name == "location" }) { return "location " + loc.args.joined(separator: " ") }
+        return "server (no location matched)"
+    }
+}
+
+/// Compiled regular expressions, by pattern and case flag.
+final class RegexCache {
+    var cache: [String: Regex<AnyRegexOutput>] = [:]
+
+    /// nginx regexes are PCRE; Swift's Regex reads the same syntax for what configurations use.
+    func regex(_ pattern: String, caseless: Bool) -> Regex<AnyRegexOutput>? {
+        let key = (caseless ? "i:" : "c:") + pattern
+        if let r = cache[key] { return r }
+        let p = pattern.replacingAll("(?P<", with: "(?<")
+        guard var r = try? Regex(p) else { return nil }
+        if caseless { r = r.ignoresCase() }
+        cache[key] = r
+        return r
+    }
+}
