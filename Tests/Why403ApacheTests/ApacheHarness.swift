@@ -1,0 +1,180 @@
+import Foundation
+import XCTest
+import Why403Core
+import Why403FileSystem
+import Why403Apache
+import Why403TestSupport
+
+/// One request of a differential scenario: sent to the real httpd from 127.0.0.`ip`, and explained by
+/// why403; the status must agree, the cause must be `cause`, and an AH code in httpd's error log must
+/// be the primary finding's rule.
+struct DiffRequest {
+    var path: String
+    var ip: Int
+    var method = "GET"
+    var headers: [String] = []
+    var cause: Cause
+    var host: String? = nil
+}
+
+/// A differential scenario: a configuration body and a document tree made by the test.
+struct DiffScenario {
+    var name: String
+    /// Configuration after the common part; `{ROOT}` is the scenario's directory.
+    var conf: String
+    /// Files under {ROOT}: relative path -> contents.
+    var files: [String: String] = [:]
+    /// Shell commands run in {ROOT} after the files are written (chmod, ln -s, chown).
+    var setup: [String] = []
+    var requests: [DiffRequest]
+    /// Extra LoadModule lines.
+    var modules: [String] = []
+    /// Whether to hand the error log to why403 (ModSecurity).
+    var giveLog = false
+}
+
+/// Runs scenarios against a real Apache httpd started from a temporary ServerRoot on loopback.
+enum ApacheHarness {
+    static let moduleDir = "/usr/lib/apache2/modules"
+    static let baseModules = ["mpm_prefork", "authz_core", "authz_host", "authz_user", "authz_groupfile", "authn_core",
+                              "authn_file", "auth_basic", "access_compat", "alias", "dir", "autoindex", "rewrite",
+                              "setenvif", "env", "userdir"]
+
+    static func config(root: String, port: Int, scenario: DiffScenario) -> String {
+        var s = """
+        ServerRoot "\(root)"
+        Listen 127.0.0.1:\(port)
+        PidFile \(root)/httpd.pid
+        ErrorLog \(root)/error.log
+        LogLevel warn
+        DefaultRuntimeDir \(root)
+        User www-data
+        Group www-data
+        ServerName localhost
+
+        """
+        for m in baseModules + scenario.modules {
+            s += "LoadModule \(m)_module \(moduleDir)/mod_\(m).so\n"
+        }
+        s += """
+        DocumentRoot "\(root)/www"
+        <Directory />
+            AllowOverride None
+            Require all denied
+        </Directory>
+
+        """
+        s += scenario.conf.replacingOccurrences(of: "{ROOT}", with: root)
+        return s
+    }
+
+    struct Failure: CustomStringConvertible {
+        var scenario: String
+        var request: String
+        var detail: String
+        var description: String { "[\(scenario)] \(request): \(detail)" }
+    }
+
+    /// Runs one scenario; returns the number of requests compared and the disagreements.
+    static func run(_ scenario: DiffScenario, apache: String) throws -> (count: Int, failures: [Failure]) {
+        let dir = try TemporaryDirectory(prefix: "why403-apache-\(scenario.name)")
+        defer { dir.remove() }
+        let root = dir.path
+        try FileManager.default.createDirectory(atPath: root + "/www", withIntermediateDirectories: true)
+        for (path, text) in scenario.files {
+            try dir.write(path, text.replacingOccurrences(of: "{ROOT}", with: root))
+        }
+        try Run.shell("chmod -R a+rX \(root)/www")
+        for cmd in scenario.setup {
+            let r = try Run.shell("cd \(root) && " + cmd.replacingOccurrences(of: "{ROOT}", with: root))
+            if r.status != 0 { XCTFail("setup '\(cmd)' failed: \(r.stderr)") }
+        }
+        let port = RealTools.freePort()
+        let confPath = root + "/httpd.conf"
+        try config(root: root, port: port, scenario: scenario).write(toFile: confPath, atomically: true, encoding: .utf8)
+        let start = try Run.program(apache, ["-f", confPath, "-k", "start"], environment: ["PATH": "/usr/sbin:/usr/bin:/bin"])
+        guard start.status == 0 else {
+            return (0, [Failure(scenario: scenario.name, request: "start", detail: "apache2 did not start: \(start.stderr)\(start.stdout)")])
+        }
+        defer {
+            _ = try? Run.program(apache, ["-f", confPath, "-k", "stop"])
+            var n = 0
+            while FileManager.default.fileExists(atPath: root + "/httpd.pid") && n < 200 { usleep(20_000); n += 1 }
+        }
+        // Wait until it answers.
+        var up = false
+        for _ in 0..<250 {
+            let r = try Run.program("/usr/bin/curl", ["-s", "-o", "/dev/null", "-w", "%{http_code}", "http://127.0.0.1:\(port)/"])
+            if r.stdout != "000" && !r.stdout.isEmpty { up = true; break }
+            usleep(20_000)
+        }
+        guard up else { return (0, [Failure(scenario: scenario.name, request: "start", detail: "apache2 never answered")]) }
+        let logPath = root + "/error.log"
+        var failures: [Failure] = []
+        var count = 0
+        for rq in scenario.requests {
+            let before = (try? String(contentsOfFile: logPath, encoding: .utf8))?.utf8.count ?? 0
+            let clientIP = "127.0.0.\(rq.ip)"
+            var args = ["-s", "-o", "/dev/null", "-w", "%{http_code}", "--interface", clientIP, "-X", rq.method]
+            for h in rq.headers { args += ["-H", h] }
+            if let host = rq.host { args += ["-H", "Host: \(host)"] }
+            args.append("http://127.0.0.1:\(port)\(rq.path)")
+            let r = try Run.program("/usr/bin/curl", args)
+            let real = Int(r.stdout) ?? -1
+            // Let httpd flush its error log line.
+            usleep(30_000)
+            let logText = (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? ""
+            let newLog = String(logText.utf8.dropFirst(before)) ?? ""
+            let ah = firstAH(newLog)
+            count += 1
+            let label = "\(rq.method) \(rq.path) from \(clientIP) \(rq.headers)"
+            do {
+                var headers = rq.headers.map { h -> HTTPHeaderField in
+                    let c = h.firstIndex(of: ":")!
+                    return HTTPHeaderField(name: String(h[..<c]), value: String(h[h.index(after: c)...]).trimmingCharacters(in: .whitespaces))
+                }
+                if let host = rq.host { headers.append(HTTPHeaderField(name: "Host", value: host)) }
+                let request = try ApacheRequest(url: "http://127.0.0.1:\(port)\(rq.path)", method: rq.method,
+                                                headers: headers, clientIP: clientIP)
+                let report = try ApacheAnalyzer.analyze(ApacheAnalyzerInput(
+                    configPath: confPath, request: request, fileSystem: LiveFileSystem(),
+                    logPath: scenario.giveLog ? logPath : nil))
+                if report.verdict.status != real {
+                    failures.append(Failure(scenario: scenario.name, request: label,
+                                            detail: "httpd answered \(real), why403 predicts \(report.verdict.status.map(String.init) ?? "nil") (\(report.verdict.cause.rawValue)); log: \(newLog.prefix(300)); findings: \(report.findings.map(\.summary))"))
+                    continue
+                }
+                if report.verdict.cause != rq.cause {
+                    failures.append(Failure(scenario: scenario.name, request: label,
+                                            detail: "cause \(report.verdict.cause.rawValue), expected \(rq.cause.rawValue); findings: \(report.findings.map(\.summary))"))
+                    continue
+                }
+                if let ah, report.verdict.status ?? 0 >= 400 {
+                    let rule = report.findings.first?.rule
+                    if rule != ah {
+                        failures.append(Failure(scenario: scenario.name, request: label,
+                                                detail: "httpd logged \(ah), why403's finding says \(rule ?? "nil"): \(newLog.prefix(300))"))
+                    }
+                }
+            } catch {
+                failures.append(Failure(scenario: scenario.name, request: label, detail: "why403 threw \(error)"))
+            }
+        }
+        return (count, failures)
+    }
+
+    /// The first `AH01234` code in log text (ModSecurity lines give their rule id instead).
+    static func firstAH(_ text: String) -> String? {
+        for line in text.split(separator: "\n") {
+            if line.contains("ModSecurity: Access denied"), let r = line.range(of: "[id \"") {
+                return String(line[r.upperBound...].prefix { $0 != "\"" })
+            }
+            if line.contains("ModSecurity: Warning") { continue }
+            if let r = line.range(of: "AH0") ?? line.range(of: "AH1") {
+                let code = line[r.lowerBound...].prefix(7)
+                if code.count == 7 && code.dropFirst(2).allSatisfy(\.isNumber) { return String(code) }
+            }
+        }
+        return nil
+    }
+}
