@@ -296,7 +296,8 @@ public enum S3Analyzer {
         let resource = s3.map { "arn:\($0.partition):s3:::\($0.bucket)/*" } ?? ctx.resource
         let fix = Fix(summary: requested == nil ? "grant the distribution (replace ACCOUNT and ID with the distribution's)" : "add this statement (or change the AWS:SourceArn condition to the distribution that serves this origin)",
                       patch: FixBuilder.resourceStatement(principal: ctx.principal, action: ctx.action, resource: ctx.action.lowercased() == "s3:getobject" ? resource : ctx.resource,
-                                                          conditions: OriginAccessRule.condition(sourceArn: requested ?? "arn:aws:cloudfront::ACCOUNT:distribution/ID")))
+                                                          conditions: OriginAccessRule.condition(sourceArn: requested ?? "arn:aws:cloudfront::ACCOUNT:distribution/ID"),
+                                                          sid: "AllowCloudFrontServicePrincipal"))
         return Finding(cause: .policyOriginAccess, layer: .s3, confidence: requested == nil && !near.isEmpty ? .likely : confidence,
                        summary: summary, evidence: evidence, fixes: [fix], rule: "s3-cloudfront-oac", details: details)
     }

@@ -23,7 +23,7 @@ enum FixBuilder {
     }
 
     /// A resource-policy statement granting `action` on `resource` to `principal`.
-    static func resourceStatement(principal: Principal, action: String, resource: String, conditions: String? = nil) -> String {
+    static func resourceStatement(principal: Principal, action: String, resource: String, conditions: String? = nil, sid: String? = nil) -> String {
         let who: String
         switch principal.kind {
         case .anonymous: who = "\"*\""
@@ -32,7 +32,7 @@ enum FixBuilder {
         }
         var s = """
         {
-          "Sid": \(json(sid(action))),
+          "Sid": \(json(sid ?? self.sid(action))),
           "Effect": "Allow",
           "Principal": \(who),
           "Action": \(json(action)),
