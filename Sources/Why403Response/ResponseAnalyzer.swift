@@ -219,7 +219,8 @@ struct MatchContext {
         let text = raw.contains("&#") ? MatchContext.decodeCharacterReferences(raw) : raw
         bodyText = text
         bodyLower = text.lowercased()
-        bodyLines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        // By Character: "\r\n" is one Character in Swift, so split on every newline kind.
+        bodyLines = text.split(omittingEmptySubsequences: false, whereSeparator: { $0.isNewline })
         var cs: [AuthChallenge] = []
         var notes: [String] = []
         for v in r.headers.values("www-authenticate") + r.headers.values("proxy-authenticate") {
@@ -305,9 +306,7 @@ struct MatchContext {
                 if let error {
                     if error.isEmpty { if err != nil { continue } } else if err?.lowercased() != error.lowercased() { continue }
                 }
-                let raw = response.headers.values("www-authenticate").first { $0.lowercased().contains(ch.scheme.lowercased()) }
-                    ?? response.headers.values("proxy-authenticate").first ?? ch.scheme
-                return [headerEvidence("www-authenticate", raw)]
+                return [Evidence(source: "header www-authenticate", text: MatchContext.describe(ch))]
             }
             return nil
         case .requestCredentials(let sent):
@@ -328,6 +327,16 @@ struct MatchContext {
             }
             return nil
         }
+    }
+
+    /// A challenge as evidence: `Basic (realm="x")`. Not the raw header: "Basic realm" would read as
+    /// Basic credentials to the Redactor; a token68 is never quoted.
+    static func describe(_ ch: AuthChallenge) -> String {
+        if ch.token68 != nil { return "\(ch.scheme) (token68)" }
+        if ch.parameters.isEmpty { return "\(ch.scheme) (no parameters)" }
+        let order = ["realm", "error", "error_description", "scope"]
+        let keys = order.filter { ch.parameters[$0] != nil } + ch.parameters.keys.filter { !order.contains($0) }.sorted()
+        return "\(ch.scheme) (" + keys.map { "\($0)=\"\(ch.parameters[$0]!)\"" }.joined(separator: ", ") + ")"
     }
 
     static func describe(_ v: Any) -> String {

@@ -131,7 +131,7 @@ public enum CharClass: Sendable {
         case .digits: return c.isASCII && c.isNumber
         case .alphanumeric: return c.isASCII && (c.isLetter || c.isNumber)
         case .identifier: return c.isASCII && (c.isLetter || c.isNumber || c == "." || c == "-" || c == "_" || c == ":" || c == "/" || c == "+" || c == "=")
-        case .line: return c != "\n" && c != "\r" && c != "<"
+        case .line: return !c.isNewline && c != "<"
         }
     }
 }

@@ -100,11 +100,18 @@ final class ResponseAnalyzerTests: XCTestCase {
         XCTAssertEqual(a.layer, .nginx)
         XCTAssertEqual(a.findings.first?.cause, .authMissing)
         XCTAssertEqual(a.findings.first?.confidence, .likely)
-        XCTAssertEqual(a.findings.first?.summary, "no credentials were sent; the server asks for Basic authentication (realm \"Restricted area\")")
+        XCTAssertEqual(a.findings.first?.summary, "no credentials were sent; the server asks for \"Basic\" authentication (realm \"Restricted area\")")
         // Credentials sent and refused.
         let wrong = try analysis("nginx-default-401/wrong-password.curl-v.hit.txt")
         XCTAssertEqual(wrong.layer, .nginx)
         XCTAssertEqual(wrong.findings.first?.cause, .authInvalid)
+    }
+
+    func testChallengeEvidenceSurvivesRedaction() throws {
+        let text = Renderer.render(try report("nginx-default-401/auth-basic.hit.http").redacted(by: Redactor()), as: .text)
+        XCTAssertTrue(text.contains(#"Basic (realm="Restricted area")"#), text)
+        XCTAssertFalse(text.contains("[redacted]"), text)
+        XCTAssertTrue(text.hasPrefix(#"401 from nginx: no credentials were sent; the server asks for "Basic" authentication (realm "Restricted area")"#), text)
     }
 
     func testGitHubScopes() throws {

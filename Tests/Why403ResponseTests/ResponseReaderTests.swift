@@ -160,6 +160,18 @@ final class ResponseReaderTests: XCTestCase {
         }
     }
 
+    func testExampleSessionHAR() throws {
+        let report = try ResponseReport.report(bytes: Array(try Fixtures.data("responses/example-session.har")), file: "example-session.har")
+        XCTAssertEqual(report.verdict, Verdict(status: 403, layer: .cloudflare, cause: .wafRule))
+        XCTAssertEqual(report.findings.map(\.cause), [.wafRule, .authInvalid, .authScope])
+        XCTAssertEqual(report.findings.map(\.layer), [.cloudflare, .s3, .application])
+        let out = Renderer.render(report.redacted(by: Redactor()), as: .json)
+        for secret in ["s3cr3t-session-value", "abc123secrettoken", "Zm9vYmFyYmF6cXV4LWNmLWJtLXZhbHVl", "AKIAIOSFODNN7EXAMPLE",
+                       "0f1e2d3c4b5a69788796a5b4c3d2e1f0", "ZmFrZXNpZ25hdHVyZWZvcnRoZWV4YW1wbGVoYXJmaWxl"] {
+            XCTAssertFalse(out.contains(secret), "\(secret) leaked")
+        }
+    }
+
     func testHARWithoutDenials() throws {
         let report = try ResponseReport.report(bytes: try har([entry("https://x.example/", 200, headers: [], body: "")]), file: "ok.har")
         XCTAssertEqual(report.verdict, .notDenied)

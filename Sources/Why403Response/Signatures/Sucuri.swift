@@ -10,7 +10,7 @@ enum Sucuri {
                   summary: "Sucuri's firewall blocked this request[: {reason}][ (Block ID {block})]",
                   extract: [Extract("block", "Block ID", from: [.header("x-sucuri-block"), .body(after: "Block ID:", chars: .identifier)]),
                             Extract("reason", "Block reason", from: [.body(after: "Block reason:", chars: .line)]),
-                            Extract("sid", "x-sucuri-id", from: [.header("x-sucuri-id")])],
+                            Extract("sid", "Sucuri server id", from: [.header("x-sucuri-id")])],
                   lookup: "Sucuri dashboard > Firewall (WAF) > Audit Trails, filter by the client's IP and time[ (Block ID {block})]",
                   variants: [
                       Variant("block", ["GEO*"], cause: .geoBlock, confidence: .certain),
