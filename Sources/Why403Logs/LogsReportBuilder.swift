@@ -37,7 +37,7 @@ struct LogsReportBuilder {
     func report() -> Report {
         let groups = sortedGroups()
         let approximate = agg.paths.isApproximate || agg.clients.isApproximate || agg.userAgents.isApproximate
-            || agg.untrackedClients || agg.untrackedPaths || context.correlationOverflow
+            || context.correlationOverflow
         let summary = LogsSummary(
             files: input.paths.map { $0 == "-" ? "(stdin)" : $0 }, linesRead: lines, bytesRead: bytes,
             statusesCounted: input.statuses.sorted(), since: input.since.map(LogTime.iso8601),
@@ -71,7 +71,7 @@ struct LogsReportBuilder {
         if approximate {
             notes.append("more distinct keys than the caps (\(input.limits.keysPerDimension) per table): counts of rare keys are Space-Saving estimates, each at most its 'error' too high")
         }
-        if context.errorEventsSeen > 0 && agg.groups.keys.contains(where: { $0.hasPrefix("unknown|") }) {
+        if context.errorEventsSeen > 0 && agg.groups.keys.contains(where: { $0.cause == .unknown }) {
             notes.append("some access-log refusals have no matching error-log line (same client, request and second): nginx and Apache log a reason for their own refusals, so these likely came from the application or from a rule that logs nothing (return 403, RewriteRule [F])")
         }
         if context.errorEventsSeen > 0 {

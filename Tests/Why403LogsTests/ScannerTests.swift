@@ -131,7 +131,6 @@ final class ScannerTests: XCTestCase {
     func testKeyCapsKeepMemoryBoundedAndSayApproximate() throws {
         var limits = LogsLimits()
         limits.keysPerDimension = 16
-        limits.trackedKeys = 16
         var lines: [String] = []
         for i in 0..<500 { lines.append(combined("10.0.\(i / 250).\(i % 250)", "GET /hot HTTP/1.1")) }
         for i in 0..<300 { lines.append(combined("10.1.0.1", "GET /cold\(i) HTTP/1.1")) }

@@ -6,18 +6,39 @@ public enum AccessField: String, Sendable, Hashable {
 }
 
 /// A parsed access-log line. Only lines whose status is wanted are parsed this far.
+///
+/// Only the fields the analysis uses become `String`s; the request line stays a byte range until a
+/// correlation needs it (the hot path of a large access log makes three strings per refusal).
 struct AccessRecord {
     var status: Int = 0
     var client: String = "-"
     var time: LogTime?
-    var request: String?
-    var method: String?
+    /// The request line as bytes of the line (formats) …
+    var requestRange: Range<Int>?
+    /// … or as text (JSON).
+    var requestText: String?
+    /// The URI path, query and fragment dropped.
     var path: String?
     var userAgent: String?
-    var referer: String?
-    var host: String?
     /// The authenticated (or attempted) user; nil for `-`.
     var user: String?
+
+    /// The request line (`GET /x HTTP/1.1`).
+    func request(in line: ByteLine) -> String? {
+        if let requestText { return requestText }
+        return requestRange.map { line.string($0.lowerBound, $0.upperBound) }
+    }
+
+    /// The path of a request line in `line[from..<to]`, without query or fragment.
+    static func path(ofRequest line: ByteLine, _ from: Int, _ to: Int) -> String? {
+        var i = from
+        while i < to, line[i] != 0x20 { i += 1 }
+        guard i < to else { return nil }
+        i += 1
+        let start = i
+        while i < to, line[i] != 0x20, line[i] != 0x3F, line[i] != 0x23 { i += 1 }
+        return start < i ? line.string(start, i) : nil
+    }
 }
 
 /// Why a line did not match the format: which field, what it expected and what was there.
@@ -307,15 +328,11 @@ public struct AccessFormat: Sendable, CustomStringConvertible {
             rec.time = t
         case .client: rec.client = line.string(from, to)
         case .request:
-            let r = line.string(from, to)
-            rec.request = r
-            let parts = r.split(separator: " ", maxSplits: 2, omittingEmptySubsequences: false)
-            if parts.count >= 2 { rec.method = rec.method ?? String(parts[0]); rec.path = rec.path ?? String(parts[1]) }
-        case .method: rec.method = line.string(from, to)
-        case .path: rec.path = line.string(from, to)
+            rec.requestRange = from..<to
+            if rec.path == nil { rec.path = AccessRecord.path(ofRequest: line, from, to) }
+        case .path: rec.path = line.string(from, to).pathOnly
         case .userAgent: rec.userAgent = line.string(from, to)
-        case .referer: rec.referer = line.string(from, to)
-        case .host: rec.host = line.string(from, to)
+        case .method, .referer, .host: break
         case .user:
             let u = line.string(from, to)
             rec.user = u == "-" || u.isEmpty ? nil : u
@@ -391,14 +408,13 @@ enum JSONLine {
                 rec.client = value()
             case "time", "time_local", "time_iso8601", "@timestamp", "timestamp", "msec", "ts":
                 rec.time = LogTime.parseAny(line, vs, ve)
-            case "request": rec.request = value()
-                let parts = rec.request!.split(separator: " ", maxSplits: 2)
-                if parts.count >= 2 { rec.method = rec.method ?? String(parts[0]); rec.path = rec.path ?? String(parts[1]) }
-            case "request_uri", "uri", "path", "url": rec.path = value()
-            case "request_method", "method": rec.method = value()
+            case "request":
+                let r = value()
+                rec.requestText = r
+                let parts = r.split(separator: " ", maxSplits: 2)
+                if parts.count >= 2, rec.path == nil { rec.path = String(parts[1]).pathOnly }
+            case "request_uri", "uri", "path", "url": rec.path = value().pathOnly
             case "http_user_agent", "user_agent", "agent", "ua": rec.userAgent = value()
-            case "http_referer", "referer", "referrer": rec.referer = value()
-            case "host", "http_host", "server_name", "vhost": rec.host = value()
             case "remote_user", "user":
                 let u = value()
                 rec.user = u == "-" || u.isEmpty ? nil : u

@@ -10,7 +10,7 @@ import Why403Core
 struct FileScan: LineBlockSink {
     let file: String
     let context: ScanContext
-    let needles: [[UInt8]]
+    let needles: [Needle]
     let maxLine: Int
     var lineNumber = 0
     var fullLeft: Int
@@ -30,7 +30,7 @@ struct FileScan: LineBlockSink {
         for s in context.statuses.sorted() where !n.contains(context.format.needle(forStatus: s)) {
             n.append(context.format.needle(forStatus: s))
         }
-        needles = n
+        needles = n.map(Needle.init)
     }
 
     mutating func overlongLine() {
@@ -59,18 +59,15 @@ struct FileScan: LineBlockSink {
         guard pos < count else { return }
         // Pre-filter phase: only lines holding a needle are parsed.
         if needles.count == 1 {
-            needles[0].withUnsafeBytes { needle in
-                while pos < count, let hit = ByteSearch.index(of: needle, in: base, from: pos, to: count) {
-                    pos = handleHit(base, count, pos, hit)
-                }
+            let needle = needles[0]
+            while pos < count, let hit = needle.find(in: base, from: pos, to: count) {
+                pos = handleHit(base, count, pos, hit)
             }
         } else {
             var hits: [Int] = []
-            for n in needles {
-                n.withUnsafeBytes { needle in
-                    var from = pos
-                    while let h = ByteSearch.index(of: needle, in: base, from: from, to: count) { hits.append(h); from = h + 1 }
-                }
+            for needle in needles {
+                var from = pos
+                while let h = needle.find(in: base, from: from, to: count) { hits.append(h); from = h + 1 }
             }
             hits.sort()
             for h in hits where h >= pos { pos = handleHit(base, count, pos, h) }
@@ -122,7 +119,7 @@ struct FileScan: LineBlockSink {
         case .success(let rec):
             accessMatched += 1
             if context.statuses.contains(rec.status) {
-                context.accessDenial(rec, file: file, line: lineNumber, text: line.text)
+                context.accessDenial(rec, file: file, line: lineNumber, bytes: line)
             }
         case .failure(let m):
             accessFailed += 1

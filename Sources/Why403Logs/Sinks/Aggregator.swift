@@ -2,10 +2,9 @@ import Why403Core
 
 /// Bounds of the aggregation: memory stays bounded whatever the input size.
 public struct LogsLimits: Sendable, Equatable {
-    /// Distinct keys kept per dimension (paths, clients, user agents); past it, Space-Saving counts.
+    /// Distinct keys kept per dimension (paths, clients, user agents), with the burst and trickle state
+    /// of each client and path; past it, Space-Saving counts and an evicted key loses that state.
     public var keysPerDimension: Int = 10_000
-    /// Distinct clients and paths followed for burst and trickle detection; later ones are not followed.
-    public var trackedKeys: Int = 100_000
     /// Error-log events held for correlation with access lines; later ones are counted on their own.
     public var correlationEvents: Int = 500_000
     /// A line longer than this is skipped as malformed.
@@ -72,8 +71,13 @@ final class Aggregator {
     let limits: LogsLimits
     var total = 0
     var statuses: [Int: Int] = [:]
-    var groups: [String: CauseGroup] = [:]
-    var groupOrder: [String] = []
+    struct GroupKey: Hashable {
+        var cause: Cause
+        var layer: Layer
+        var rule: String?
+    }
+    var groups: [GroupKey: CauseGroup] = [:]
+    var groupOrder: [GroupKey] = []
     var paths: TopK
     var clients: TopK
     var userAgents: TopK
@@ -83,10 +87,10 @@ final class Aggregator {
     var firstTime: Int64?
     var lastTime: Int64?
     var bursts: [Burst] = []
-    var clientStates: [String: ClientState] = [:]
-    var pathStates: [String: PathState] = [:]
-    var untrackedClients = false
-    var untrackedPaths = false
+    /// Burst state per client and trickle state per path, in the slots of `clients` and `paths`
+    /// (a key evicted from the counter loses its state: the documented approximation past the cap).
+    var clientStates: [ClientState] = []
+    var pathStates: [PathState] = []
 
     struct ClientState {
         var minute: Int64 = .min
@@ -118,46 +122,58 @@ final class Aggregator {
         userAgents = TopK(capacity: limits.keysPerDimension)
     }
 
-    func add(_ d: Denial) {
+    /// Counts one refusal; `evidence` is asked for only when the refusal becomes a sample.
+    func add(_ d: Denial, evidence: () -> [Evidence]) {
         total += 1
         if let s = d.status { statuses[s, default: 0] += 1 }
-        let key = "\(d.cause.rawValue)|\(d.layer.rawValue)|\(d.rule ?? "")"
+        let key = GroupKey(cause: d.cause, layer: d.layer, rule: d.rule)
         if groups[key] == nil {
             if groups.count >= 512 {
-                return addToOverflow(d)
+                return addToOverflow(d, evidence: evidence)
             }
             groups[key] = CauseGroup(cause: d.cause, layer: d.layer, rule: d.rule, confidence: d.confidence)
             groupOrder.append(key)
         }
-        update(&groups[key]!, d)
-        let path = d.path?.pathOnly ?? "-"
-        paths.add(path)
-        clients.add(d.client)
+        update(&groups[key]!, d, evidence)
+        let path = d.path ?? "-"
+        let p = paths.addReturningSlot(path)
+        let c = clients.addReturningSlot(d.client)
         userAgents.add(d.userAgent ?? "-")
+        if p.fresh { reset(&pathStates, p.slot, PathState()) }
+        if c.fresh {
+            if c.slot < clientStates.count { finish(client: clients.key(at: c.slot), slot: c.slot) }
+            reset(&clientStates, c.slot, ClientState())
+        }
         guard let t = d.time?.utc else { return }
         firstTime = min(firstTime ?? t, t)
         lastTime = max(lastTime ?? t, t)
         addToTimeline(t)
-        track(client: d.client, path: path, cause: d.cause.rawValue, minute: t / 60)
+        let minute = floorDiv(t, 60)
+        trackClient(&clientStates[c.slot], d.client, path, d.cause, minute)
+        trackPath(&pathStates[p.slot], d.client, d.cause, minute)
     }
 
-    private func addToOverflow(_ d: Denial) {
+    private func reset<T>(_ array: inout [T], _ slot: Int, _ value: T) {
+        if slot < array.count { array[slot] = value } else { array.append(value) }
+    }
+
+    private func addToOverflow(_ d: Denial, evidence: () -> [Evidence]) {
         var o = d
         o.rule = "other"
-        let key = "\(d.cause.rawValue)|\(d.layer.rawValue)|other"
+        let key = GroupKey(cause: d.cause, layer: d.layer, rule: "other")
         if groups[key] == nil {
             groups[key] = CauseGroup(cause: d.cause, layer: d.layer, rule: "other", confidence: .possible)
             groupOrder.append(key)
         }
-        update(&groups[key]!, o)
+        update(&groups[key]!, o, evidence)
     }
 
-    private func update(_ g: inout CauseGroup, _ d: Denial) {
+    private func update(_ g: inout CauseGroup, _ d: Denial, _ evidence: () -> [Evidence]) {
         g.count += 1
         if d.correlated { g.correlated += 1 }
         if let s = d.status { g.statuses[s, default: 0] += 1 }
-        if g.samples.count < 3 { g.samples.append(d.evidence) }
-        g.paths.add(d.path?.pathOnly ?? "-")
+        if g.samples.count < 3 { g.samples.append(evidence()) }
+        g.paths.add(d.path ?? "-")
         g.clients.add(d.client)
         if let t = d.target { g.targets.add(t) }
         if let x = d.detail { g.details.add(x) }
@@ -175,30 +191,24 @@ final class Aggregator {
         }
     }
 
-    private func track(client: String, path: String, cause: String, minute: Int64) {
-        if clientStates[client] != nil || clientStates.count < limits.trackedKeys {
-            var st = clientStates[client] ?? ClientState()
-            if minute != st.minute {
-                closeMinute(client, &st)
-                st.minute = minute
-                st.minuteCount = 0
-            }
-            st.minuteCount += 1
-            if st.minutePaths.count < 50 { st.minutePaths.insert(path) }
-            st.minuteCauses[cause, default: 0] += 1
-            clientStates[client] = st
-        } else { untrackedClients = true }
+    private func trackClient(_ st: inout ClientState, _ client: String, _ path: String, _ cause: Cause, _ minute: Int64) {
+        if minute != st.minute {
+            closeMinute(client, &st)
+            st.minute = minute
+            st.minuteCount = 0
+        }
+        st.minuteCount += 1
+        if st.minutePaths.count < 50 { st.minutePaths.insert(path) }
+        st.minuteCauses[cause.rawValue, default: 0] += 1
+    }
 
-        if pathStates[path] != nil || pathStates.count < limits.trackedKeys {
-            var ps = pathStates[path] ?? PathState()
-            ps.count += 1
-            if minute != ps.minute { ps.minutes += 1; ps.minute = minute; ps.minuteCount = 0 }
-            ps.minuteCount += 1
-            ps.peak = max(ps.peak, ps.minuteCount)
-            if ps.clients.count < 10 { ps.clients.insert(client) }
-            if ps.causes.count < 8 || ps.causes[cause] != nil { ps.causes[cause, default: 0] += 1 }
-            pathStates[path] = ps
-        } else { untrackedPaths = true }
+    private func trackPath(_ ps: inout PathState, _ client: String, _ cause: Cause, _ minute: Int64) {
+        ps.count += 1
+        if minute != ps.minute { ps.minutes += 1; ps.minute = minute; ps.minuteCount = 0 }
+        ps.minuteCount += 1
+        ps.peak = max(ps.peak, ps.minuteCount)
+        if ps.clients.count < 10 { ps.clients.insert(client) }
+        if ps.causes.count < 8 || ps.causes[cause.rawValue] != nil { ps.causes[cause.rawValue, default: 0] += 1 }
     }
 
     private func closeMinute(_ client: String, _ st: inout ClientState) {
@@ -239,19 +249,24 @@ final class Aggregator {
         }
     }
 
+    /// Closes the open minute and run of the client in `slot`.
+    private func finish(client: String, slot: Int) {
+        var st = clientStates[slot]
+        closeMinute(client, &st)
+        finishRun(client, &st)
+        clientStates[slot] = st
+    }
+
     /// Closes every open minute (call once, at the end).
     func finish() {
-        for key in clientStates.keys.sorted() {
-            var st = clientStates[key]!
-            closeMinute(key, &st)
-            finishRun(key, &st)
-            clientStates[key] = st
-        }
+        let order = clientStates.indices.sorted { clients.key(at: $0) < clients.key(at: $1) }
+        for slot in order { finish(client: clients.key(at: slot), slot: slot) }
     }
 
     /// Paths refused over many minutes at a low rate.
     func trickles() -> [Trickle] {
-        pathStates.compactMap { path, ps -> Trickle? in
+        pathStates.enumerated().compactMap { slot, ps -> Trickle? in
+            let path = paths.key(at: slot)
             guard ps.count >= 5, ps.minutes >= 5, ps.peak <= 3 else { return nil }
             let cause = ps.causes.max { $0.value != $1.value ? $0.value < $1.value : $0.key > $1.key }?.key ?? "unknown"
             return Trickle(path: path, count: ps.count, minutes: ps.minutes, clients: ps.clients.count, cause: cause)

@@ -13,8 +13,6 @@ struct Denial {
     /// The URI path without its query string (queries may hold secrets and split one path in many keys).
     var path: String?
     var userAgent: String?
-    /// The log lines that show it (access line first).
-    var evidence: [Evidence]
     /// The file or directory an error message names.
     var target: String?
     var detail: String?
@@ -25,7 +23,7 @@ struct Denial {
 extension String {
     /// The path part of a request target: query and fragment dropped.
     var pathOnly: String {
-        if let q = firstIndex(where: { $0 == "?" || $0 == "#" }) { return String(self[..<q]) }
+        if let q = utf8.firstIndex(where: { $0 == 0x3F || $0 == 0x23 }) { return String(self[..<q]) }
         return self
     }
 }

@@ -74,7 +74,7 @@ final class ScanContext {
         let evidence = ScanContext.evidence(file, line, text)
         guard events.count < limits.correlationEvents, let t = ev.time?.wall, let client = ev.client else {
             if ev.time != nil && ev.client != nil { correlationOverflow = true }
-            if wanted(ev) { aggregator.add(denial(from: ev, evidence: [evidence], status: ev.status, correlated: false)) }
+            if wanted(ev) { aggregator.add(denial(from: ev, status: ev.status, correlated: false)) { [evidence] } }
             return
         }
         let i = events.count
@@ -83,27 +83,32 @@ final class ScanContext {
         loose["\(client)\u{1}\(t)", default: []].append(i)
     }
 
-    func accessDenial(_ rec: AccessRecord, file: String, line: Int, text: String) {
+    func accessDenial(_ rec: AccessRecord, file: String, line: Int, bytes: ByteLine) {
         guard inWindow(rec.time) else { outsideWindow += 1; return }
         accessDenials += 1
-        let evidence = ScanContext.evidence(file, line, text)
-        if let t = rec.time?.wall, let i = correlate(client: rec.client, request: rec.request, user: rec.user, wall: t) {
+        let evidence = { ScanContext.evidence(file, line, bytes.text) }
+        if !events.isEmpty, let t = rec.time?.wall,
+           let i = correlate(client: rec.client, request: rec.request(in: bytes), user: rec.user, wall: t) {
             events[i].consumed = true
             correlatedDenials += 1
-            var d = denial(from: events[i].event, evidence: [evidence, events[i].evidence], status: rec.status, correlated: true)
+            var d = denial(from: events[i].event, status: rec.status, correlated: true)
             d.path = rec.path ?? d.path
             d.userAgent = rec.userAgent
             d.time = rec.time
             d.client = rec.client
-            aggregator.add(d)
+            let errorEvidence = events[i].evidence
+            aggregator.add(d) { [evidence(), errorEvidence] }
             return
         }
         var d = Denial(status: rec.status, cause: .unknown, layer: .unknown, confidence: .possible,
-                       rule: "status-\(rec.status)", time: rec.time, client: rec.client, path: rec.path,
-                       userAgent: rec.userAgent, evidence: [evidence], target: nil, detail: nil, correlated: false)
+                       rule: ScanContext.statusRule(rec.status), time: rec.time, client: rec.client, path: rec.path,
+                       userAgent: rec.userAgent, target: nil, detail: nil, correlated: false)
         if rec.status == 429 { d.cause = .rateLimit; d.confidence = .likely }
-        aggregator.add(d)
+        aggregator.add(d) { [evidence()] }
     }
+
+    static let statusRules: [Int: String] = Dictionary(uniqueKeysWithValues: (100...599).map { ($0, "status-\($0)") })
+    static func statusRule(_ s: Int) -> String { statusRules[s] ?? "status-\(s)" }
 
     /// The error event for this access line, one event per line (nginx and Apache write one reason
     /// per refusal): same client, request and second (±1 s, as the error line may be written in the
@@ -148,16 +153,17 @@ final class ScanContext {
         return nil
     }
 
-    func denial(from ev: ErrorEvent, evidence: [Evidence], status: Int?, correlated: Bool) -> Denial {
+    func denial(from ev: ErrorEvent, status: Int?, correlated: Bool) -> Denial {
         Denial(status: status, cause: ev.cause, layer: ev.layer, confidence: ev.confidence, rule: ev.rule, time: ev.time,
-               client: ev.client ?? "-", path: ev.path, userAgent: nil, evidence: evidence, target: ev.target,
+               client: ev.client ?? "-", path: ev.path?.pathOnly, userAgent: nil, target: ev.target,
                detail: ev.detail, correlated: correlated)
     }
 
     /// Error events no access line claimed count on their own (at the end of the run).
     func flushUnclaimedEvents() {
         for s in events where !s.consumed && wanted(s.event) {
-            aggregator.add(denial(from: s.event, evidence: [s.evidence], status: s.event.status, correlated: false))
+            let e = s.evidence
+            aggregator.add(denial(from: s.event, status: s.event.status, correlated: false)) { [e] }
         }
         events = []
         exact = [:]

@@ -29,12 +29,20 @@ public struct TopK: Sendable {
 
     /// Adds `by` to `key`.
     public mutating func add(_ key: String, by: Int = 1) {
+        _ = addReturningSlot(key, by: by)
+    }
+
+    /// Adds `by` to `key`; returns the key's slot (stable while the key is held, below `capacity`) and
+    /// whether the slot is new to this key (a new key, or one that took an evicted key's slot), so a
+    /// caller can keep per-key state in an array beside the counter with one hash lookup per line.
+    @discardableResult
+    mutating func addReturningSlot(_ key: String, by: Int = 1) -> (slot: Int, fresh: Bool) {
         total += by
-        if let i = index[key] { entries[i].count += by; return }
+        if let i = index[key] { entries[i].count += by; return (i, false) }
         if entries.count < capacity {
             index[key] = entries.count
             entries.append(Entry(key: key, count: by, error: 0))
-            return
+            return (entries.count - 1, true)
         }
         isApproximate = true
         var minI = 0
@@ -43,7 +51,11 @@ public struct TopK: Sendable {
         index[old.key] = nil
         index[key] = minI
         entries[minI] = Entry(key: key, count: old.count + by, error: old.count)
+        return (minI, true)
     }
+
+    /// The key held in `slot`.
+    func key(at slot: Int) -> String { entries[slot].key }
 
     /// The `n` largest, count descending then key ascending (stable output).
     public func top(_ n: Int) -> [Entry] {

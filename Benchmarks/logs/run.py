@@ -1,0 +1,69 @@
+#!/usr/bin/env python3
+"""Measures, in one run on one generated file, `why403 logs`, `rg -c ' 403 '` and GoAccess.
+
+Usage: Benchmarks/logs/run.py [--size-mib 1024] [--reps 3] [--log PATH]
+Environment: WHY403 = the why403 binary (default .build-release/release/why403).
+The log (about 1 GiB, a few percent 403s) is generated under /tmp unless --log is given, and is
+read once before timing so every tool starts from the page cache. Prints each run, the medians, and
+the ratios: why403 / ripgrep (goal <= 2) and GoAccess / why403 (goal >= 5).
+"""
+import argparse
+import os
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+
+here = os.path.dirname(os.path.abspath(__file__))
+root = os.path.dirname(os.path.dirname(here))
+ap = argparse.ArgumentParser()
+ap.add_argument("--size-mib", type=int, default=1024)
+ap.add_argument("--reps", type=int, default=3)
+ap.add_argument("--log", default=None)
+args = ap.parse_args()
+
+why403 = os.environ.get("WHY403", os.path.join(root, ".build-release/release/why403"))
+for tool in [why403, shutil.which("rg"), shutil.which("goaccess")]:
+    if not tool or not os.path.exists(tool):
+        sys.exit("missing tool: %s (WHY403=path for why403; apt-get install ripgrep goaccess)" % tool)
+
+log = args.log or "/tmp/why403-bench-access-%d.log" % args.size_mib
+if not os.path.exists(log) or os.path.getsize(log) < args.size_mib * 1024 * 1024:
+    subprocess.run([sys.executable, os.path.join(here, "generate.py"), log, str(args.size_mib)], check=True)
+size = os.path.getsize(log)
+with open(log, "rb") as f:  # warm the page cache
+    while f.read(1 << 24):
+        pass
+
+commands = {
+    "why403": [why403, "logs", log, "--format", "json"],
+    "ripgrep": ["rg", "-c", " 403 ", log],
+    "goaccess": ["goaccess", log, "--log-format=COMBINED", "--no-global-config", "-o", "/tmp/why403-bench-goaccess.json"],
+}
+times = {k: [] for k in commands}
+outputs = {}
+for rep in range(args.reps):
+    for name, cmd in commands.items():
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        t0 = time.perf_counter()
+        p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        dt = time.perf_counter() - t0
+        if p.returncode != 0:
+            sys.exit("%s failed (%d): %s" % (name, p.returncode, p.stderr.decode()[:500]))
+        outputs[name] = p.stdout
+        times[name].append(dt)
+        print("rep %d %-8s %7.3f s" % (rep + 1, name, dt), flush=True)
+
+med = {k: statistics.median(v) for k, v in times.items()}
+print()
+print("file: %s, %.2f GiB" % (log, size / (1 << 30)))
+for k, v in med.items():
+    print("median %-8s %7.3f s  %6.0f MiB/s" % (k, v, size / (1 << 20) / v))
+import json
+rep = json.loads(outputs["why403"])
+print("why403 counted %d 403s in %d lines; rg counted %s lines with ' 403 '"
+      % (rep["subject"]["denials"], rep["subject"]["lines_read"], outputs["ripgrep"].decode().strip()))
+print("ratio why403/ripgrep  = %.2f  (goal <= 2)" % (med["why403"] / med["ripgrep"]))
+print("ratio goaccess/why403 = %.2f  (goal >= 5)" % (med["goaccess"] / med["why403"]))
