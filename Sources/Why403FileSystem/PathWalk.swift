@@ -335,10 +335,10 @@ struct Walker {
 
     /// The `namei -l` line of a step.
     func nameiLine(_ step: PathAccess.Step) -> String {
-        guard let info = step.info else { return "? \(step.path) (does not exist)" }
-        var s = "\(PathWalk.modeString(info)) \(owner(info)) \(step.path)"
+        guard let info = step.info else { return "does not exist" }
+        var s = "\(PathWalk.modeString(info)) \(owner(info))"
         if info.kind == .symlink { s += " -> \(info.symlinkTarget ?? "?")" }
-        else { s += "  [\(user.name): \(step.effective)]" }
+        else { s += "  (\(user.name) may: \(step.effective))" }
         return s
     }
 
@@ -395,7 +395,9 @@ struct Walker {
         }
         let summary = "\(user.name) may not \(what) \(path): \(PathWalk.modeString(info)) \(owner(info)), "
             + "\(user.name) falls in the \(cls.name) class with \(PathWalk.bits(cls.bits)), missing \(PathWalk.letters(missing))"
-        var evidence = steps.map { Evidence(source: "path \($0.path)", text: nameiLine($0)) }
+        // The first denial shows the whole walk (as `namei -l` would); a later one only its component.
+        let shown = findings.contains { $0.cause == .fsPermission } ? steps.filter { $0.path == path } : steps
+        var evidence = shown.map { Evidence(source: "path \($0.path)", text: nameiLine($0)) }
         if let acl = aclText(info) { evidence.append(Evidence(source: "acl \(path)", text: acl)) }
         evidence.append(Evidence(source: "user \(user.name)", text: String(identityNote().dropFirst("checked as user ".count))))
         let details: [String: JSONValue] = [

@@ -32,7 +32,7 @@ final class FSCLITests: XCTestCase {
         let finding = try XCTUnwrap(report.findings.first)
         XCTAssertEqual(finding.confidence, .certain)
         XCTAssertEqual(finding.fixes.first?.commands, ["chmod o+x \(tmp.path)/site"])
-        XCTAssertTrue(finding.evidence.contains { $0.text.hasPrefix("drwxr-x--- root:root \(tmp.path)/site") }, "\(finding.evidence)")
+        XCTAssertTrue(finding.evidence.contains { $0.source == "path \(tmp.path)/site" && $0.text.hasPrefix("drwxr-x--- root:root") }, "\(finding.evidence)")
     }
 
     func testACLGrantTextOutput() throws {

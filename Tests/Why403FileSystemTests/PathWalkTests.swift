@@ -42,7 +42,7 @@ final class PathWalkTests: XCTestCase {
         XCTAssertEqual(finding.confidence, .certain)
         XCTAssertEqual(finding.fixes.first?.commands, ["setfacl -m u:www-data:x /home/alice"])
         XCTAssertEqual(finding.fixes.dropFirst().first?.commands, ["chmod o+x /home/alice"])
-        XCTAssertTrue(finding.evidence.contains { $0.text.hasPrefix("drwxr-x--- alice:alice /home/alice") }, "\(finding.evidence)")
+        XCTAssertTrue(finding.evidence.contains { $0.source == "path /home/alice" && $0.text == "drwxr-x--- alice:alice  (www-data may: ---)" }, "\(finding.evidence)")
         XCTAssertFalse(finding.fixes.flatMap(\.commands).contains { $0.contains("777") })
     }
 
