@@ -222,6 +222,11 @@ public enum S3Analyzer {
         for g in d.gaps {
             evidence.append(Evidence(source: g.file ?? g.kind.rawValue, text: "\(g.kind.rawValue): \(g.text)"))
         }
+        // Allows that exist but are not enough on their own (the other side of a cross-account request,
+        // or a grant limited by a boundary, session policy or SCP).
+        evidence += d.results.filter { $0.applies && $0.statement.effect == .allow }.map {
+            Evidence(source: $0.statement.location, text: "\($0.kind.rawValue) \($0.statement.label): Allow — applies, but is not enough on its own")
+        }
         evidence += nearEvidence(d, kinds: Set(d.gaps.map(\.kind)))
         var fixes: [Fix] = []
         let gapKinds = Set(d.gaps.map(\.kind))
@@ -248,7 +253,7 @@ public enum S3Analyzer {
         let why = d.gaps.map { "\($0.kind.rawValue): \($0.text)" }.joined(separator: "; ")
         let scope = !p.isIAM ? "" : (ctx.isSameAccount ? " (same-account request)" : " (cross-account request: account \(p.account ?? "?") to \(ctx.resourceAccount ?? "?"))")
         return Finding(cause: .policyImplicitDeny, layer: .s3, confidence: confidence,
-                       summary: "implicit deny: nothing allows \(ctx.action) on \(ctx.resource) for \(StatementEvaluator.who(p))\(scope): \(why)",
+                       summary: "implicit deny: \(ctx.action) on \(ctx.resource) is not allowed for \(StatementEvaluator.who(p))\(scope): \(why)",
                        evidence: evidence.isEmpty ? [Evidence(source: "request", text: "\(ctx.action) on \(ctx.resource)")] : evidence,
                        fixes: fixes, rule: "s3-implicit-deny", details: details)
     }
