@@ -2,15 +2,22 @@ import Why403Core
 
 /// Header fields in order, names compared case-insensitively.
 public struct HeaderList: Sendable, Equatable, Sequence {
+    /// The fields in the order they came.
     public var entries: [Header]
 
+    /// One header field.
     public struct Header: Sendable, Equatable {
+        /// The name as written.
         public var name: String
+        /// The value, trimmed.
         public var value: String
+        /// A header field.
         public init(name: String, value: String) { self.name = name; self.value = value }
     }
 
+    /// A list of the given fields.
     public init(_ entries: [Header] = []) { self.entries = entries }
+    /// A list from name/value pairs.
     public init(_ pairs: [(String, String)]) { self.entries = pairs.map { Header(name: $0.0, value: $0.1) } }
 
     /// The first value of `name`, or nil.
@@ -25,22 +32,32 @@ public struct HeaderList: Sendable, Equatable, Sequence {
         return entries.filter { $0.name.lowercased() == lower }.map(\.value)
     }
 
+    /// True when `name` is present.
     public func contains(_ name: String) -> Bool { self[name] != nil }
 
+    /// Adds a field at the end.
     public mutating func append(_ name: String, _ value: String) { entries.append(Header(name: name, value: value)) }
 
+    /// Iterates over the fields in order.
     public func makeIterator() -> IndexingIterator<[Header]> { entries.makeIterator() }
 }
 
 /// One response as why403 saw it: from a live probe, a raw `curl -si` capture, a `curl -v`
 /// transcript or a HAR entry. The request side is what was sent, when known.
 public struct CapturedResponse: Sendable, Equatable {
+    /// The request URL, when known.
     public var url: String?
+    /// The request method, when known.
     public var method: String?
+    /// The request's headers, when known (empty for a raw capture).
     public var requestHeaders: HeaderList
+    /// `HTTP/1.1`, `HTTP/2`.
     public var httpVersion: String?
+    /// The status code.
     public var status: Int
+    /// The reason phrase, when one was sent.
     public var reason: String?
+    /// The response's headers.
     public var headers: HeaderList
     /// The body as read, up to the cap.
     public var body: [UInt8]

@@ -5,7 +5,9 @@ import Why403Core
 public struct ResponseAnalysis: Sendable, Equatable {
     /// The layer that produced the response (`unknown` when no signature matched).
     public var layer: Layer
+    /// The findings, primary first; other layers the response passed through follow.
     public var findings: [Finding]
+    /// What could not be used (a malformed challenge, a cut body).
     public var notes: [String]
     /// The ids of every signature that matched, best first.
     public var matched: [String]
@@ -56,7 +58,8 @@ public enum ResponseAnalyzer {
                     f.confidence = cf.confidence
                     f.summary = cf.summary
                     f.evidence += cf.evidence.filter { !f.evidence.contains($0) }
-                    f.checks = cf.checks
+                    let merged = (cf.checks ?? []) + (f.checks ?? []).filter { !(cf.checks ?? []).contains($0) }
+                    f.checks = merged.isEmpty ? nil : merged
                     f.fixes = cf.fixes + f.fixes
                     f.details?["cause_rule"] = .string(csig.id)
                     layerMatches[0].1 = f

@@ -13,6 +13,7 @@ public enum CaptureFormat: String, Sendable, Equatable {
 
 /// What was read from a file: the responses to analyse and what was seen on the way.
 public struct ResponseCapture: Sendable, Equatable {
+    /// The detected format.
     public var format: CaptureFormat
     /// Raw and curl -v: the last response (the one the client ended with). HAR: every 401/403/407 entry.
     public var responses: [CapturedResponse]
@@ -20,6 +21,7 @@ public struct ResponseCapture: Sendable, Equatable {
     public var chain: [String]
     /// HAR: how many entries the file holds.
     public var totalEntries: Int
+    /// What the reader noticed: a redirect chain, a truncated or encoded body.
     public var notes: [String]
 
     /// A capture; see the properties.

@@ -10,7 +10,9 @@ public struct Signature: Sendable {
     public var id: String
     /// The product as people name it ("Cloudflare").
     public var product: String
+    /// The layer a match names.
     public var layer: Layer
+    /// The cause a match proves (`unknown` when the response cannot prove one).
     public var cause: Cause
     /// How sure a match makes us: `certain` only when the page or header itself proves the cause.
     public var confidence: Confidence
@@ -27,6 +29,7 @@ public struct Signature: Sendable {
     public var lookup: String?
     /// Next steps, in order, where the response cannot prove the cause (shown as "check, in order").
     public var checks: [String]
+    /// Fixes, with `{key}` placeholders.
     public var fixes: [Fix]
     /// Refinements by an extracted value (an error code, a sub-status): the first that matches wins.
     public var variants: [Variant]
@@ -88,6 +91,7 @@ public struct Extract: Sendable {
     public var key: String
     /// How people call it ("Ray ID").
     public var label: String
+    /// The sources, tried in order.
     public var from: [ValueSource]
 
     /// An identifier extracted from the first source that has it.
@@ -119,6 +123,7 @@ public enum ValueSource: Sendable {
 
 /// The characters an identifier is made of.
 public enum CharClass: Sendable {
+    /// Hexadecimal digits, decimal digits, ASCII letters and digits.
     case hex, digits, alphanumeric
     /// Letters, digits and `.-_:` (request ids, references).
     case identifier
@@ -138,15 +143,19 @@ public enum CharClass: Sendable {
 
 /// A refinement of a signature by the value of an extracted key (an error code, a sub-status).
 public struct Variant: Sendable {
+    /// The extracted key compared.
     public var key: String
     /// Matching values, case-insensitive; a value ending in `*` is a prefix, `*text*` a substring.
     public var values: [String]
+    /// The cause when the value matches.
     public var cause: Cause
+    /// The confidence when the value matches.
     public var confidence: Confidence
     /// Replaces the signature's summary when non-nil.
     public var summary: String?
     /// Replace the signature's checks and fixes when non-nil.
     public var checks: [String]?
+    /// Replacement fixes.
     public var fixes: [Fix]?
 
     /// A refinement: when extracted `key` is one of `values`, these cause and words apply.

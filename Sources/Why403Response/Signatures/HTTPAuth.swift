@@ -36,7 +36,7 @@ enum HTTPAuth {
                   extract: [Extract("scheme", "scheme", from: [.challengeScheme]),
                             Extract("realm", "realm", from: [.challenge(scheme: "*", parameter: "realm")])],
                   checks: ["the scheme sent matches the one asked for", "for Basic: the user exists and the password matches (nginx/Apache error log; `why403 nginx`/`why403 apache` check htpasswd)",
-                           tokenChecks],
+                           "for Bearer: " + tokenChecks],
                   specificity: 45, causeOnly: true),
     ]
 }
