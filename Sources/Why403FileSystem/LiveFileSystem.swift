@@ -64,14 +64,22 @@ public struct LiveFileSystem: FileSystemView {
         return names.sorted()
     }
 
-    /// Up to `limit` bytes of a file; an unreadable file is an `InputError` naming it.
+    /// Up to `limit` bytes of a regular file; an unreadable file, or one that is not a regular file (a
+    /// directory, a FIFO that would block, a device), is an `InputError` naming it.
     public func read(_ path: String, limit: Int) throws -> [UInt8] {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        // O_NONBLOCK: opening a FIFO must not hang; it is refused below.
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
         guard fd >= 0 else {
             let e = errno
             throw InputError(file: path, message: "cannot open: \(String(cString: strerror(e)))")
         }
         defer { close(fd) }
+        var st = stat()
+        guard fstat(fd, &st) == 0, UInt32(st.st_mode) & 0o170000 == 0o100000 else {
+            throw InputError(file: path, expected: "a regular file", found: "a directory, device, socket or pipe")
+        }
+        // Back to blocking reads for a regular file.
+        _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK)
         var out: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 65536)
         while out.count < limit {

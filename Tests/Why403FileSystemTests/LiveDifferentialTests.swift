@@ -212,6 +212,30 @@ final class LiveDifferentialTests: XCTestCase {
         XCTAssertEqual(got, expected, "why403: \(got)\nnamei: \(expected)")
     }
 
+    func testReadRefusesFIFOsAndDirectoriesWithoutHanging() throws {
+        let base = try TemporaryDirectory(prefix: "why403-fs-fifo")
+        defer { base.remove() }
+        XCTAssertEqual(mkfifo(base.path + "/pipe", 0o644), 0)
+        let fs = LiveFileSystem()
+        XCTAssertEqual(fs.info(base.path + "/pipe")?.kind, .other)
+        for path in [base.path + "/pipe", base.path, "/dev/zero"] {
+            XCTAssertThrowsError(try fs.read(path, limit: 10)) { error in
+                XCTAssertEqual((error as? InputError)?.file, path)
+            }
+        }
+    }
+
+    func testSELinuxStateFromTheMount() throws {
+        let base = try TemporaryDirectory(prefix: "why403-fs-selinux")
+        defer { base.remove() }
+        XCTAssertFalse(LiveFileSystem(selinuxMount: base.path + "/absent").selinuxEnabled)
+        try base.write("enforce", "1")
+        XCTAssertTrue(LiveFileSystem(selinuxMount: base.path).selinuxEnabled)
+        XCTAssertTrue(LiveFileSystem(selinuxMount: base.path).selinuxEnforcing)
+        try base.write("enforce", "0")
+        XCTAssertFalse(LiveFileSystem(selinuxMount: base.path).selinuxEnforcing)
+    }
+
     func testLiveInfoReadsACLAndSymlink() throws {
         let base = try TemporaryDirectory(prefix: "why403-fs-live")
         defer { base.remove() }

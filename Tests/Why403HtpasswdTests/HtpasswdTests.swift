@@ -43,6 +43,34 @@ final class HtpasswdTests: XCTestCase {
     func testSHA256CryptFromRealHtpasswd() throws { try check("2", format: "SHA-256-crypt", passwords: ["secret", "x y"]) }
     func testSHA512CryptFromRealHtpasswd() throws { try check("5", format: "SHA-512-crypt", passwords: ["secret", "x y"]) }
 
+    /// Differential against the real tool's own verification (`htpasswd -vb`, apr-util): for every
+    /// format, right and wrong passwords give the same answer.
+    func testAgreesWithHtpasswdVerify() throws {
+        let tool = try RealTools.require("htpasswd")
+        let tmp = try TemporaryDirectory(prefix: "why403-htpasswd")
+        defer { tmp.remove() }
+        var rng = SplitMix(seed: 7)
+        var compared = 0
+        for flag in ["m", "s", "B", "d", "2", "5"] {
+            for n in 0..<4 {
+                let length = Int(rng.next() % 12) + (flag == "d" ? 1 : 0)
+                let alphabet = Array("abcXYZ019 :$!é")
+                let pw = String((0..<length).map { _ in alphabet[Int(rng.next() % UInt64(alphabet.count))] })
+                let file = tmp.path + "/f\(flag)\(n)"
+                let made = try Run.program(tool, ["-cb" + flag, file, "u\(n)", pw])
+                XCTAssertEqual(made.status, 0, made.stderr)
+                let parsed = try HtpasswdFile(path: file, contents: String(contentsOfFile: file, encoding: .utf8))
+                for attempt in [pw, pw + "1", String(pw.dropLast()), pw.uppercased()] {
+                    let real = try Run.program(tool, ["-vb", file, "u\(n)", attempt]).status == 0
+                    let ours = parsed.verify(user: "u\(n)", password: attempt, server: .apache)
+                    XCTAssertEqual(ours == .match(line: 1), real, "-\(flag) \(pw.debugDescription) vs \(attempt.debugDescription): \(ours)")
+                    compared += 1
+                }
+            }
+        }
+        XCTAssertEqual(compared, 96)
+    }
+
     func testPlainTextIsUnsupportedOnLinux() throws {
         let hash = try realHash("p", password: "secret")
         XCTAssertEqual(hash, "secret")
