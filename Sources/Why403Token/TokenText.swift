@@ -88,8 +88,8 @@ public struct TokenText: Sendable, Equatable {
                 throw InputError(file: source, expected: "one token (or `Bearer <token>`)",
                                  found: "two words, the first one \(InputError.quote(w, limit: 12))")
             }
-        } else if words.count == 1, headerName != nil, TokenText.tokenSchemes.contains(text.lowercased()) {
-            // "Authorization: Bearer" and nothing after it.
+        } else if words.count == 1, TokenText.tokenSchemes.contains(text.lowercased()) {
+            // "Authorization: Bearer" (or "Bearer") and nothing after it: no credentials.
             scheme = text
             text = ""
         }

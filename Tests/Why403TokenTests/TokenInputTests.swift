@@ -41,6 +41,8 @@ final class TokenInputTests: XCTestCase {
         XCTAssertEqual(r1_.verdict.cause, .authMissing)
         let r2_ = try await analyze("Authorization: Bearer", roles: ["admin"])
         XCTAssertEqual(r2_.verdict.cause, .authMissing)
+        let r3_ = try await analyze("Bearer ", scopes: ["a"])
+        XCTAssertEqual(r3_.verdict.cause, .authMissing)
     }
 
     func testTwoSegmentsIsAnInputError() async throws {
