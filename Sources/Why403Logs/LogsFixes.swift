@@ -37,9 +37,10 @@ enum LogsFixes {
         let path = topPath ?? "/"
         switch g.cause {
         case .fsPermission:
-            let t = target ?? "FILE"
+            let targets = g.targets.top(3).map(\.key)
+            let shown = targets.isEmpty ? ["FILE"] : targets
             return ([Fix(summary: "give the server's user read on the file and search (x) on every directory above it, nothing more",
-                         commands: ["namei -l \(sh(t))", "why403 fs \(sh(t))"])],
+                         commands: shown.flatMap { ["namei -l \(sh($0))", "why403 fs \(sh($0))"] })],
                     ["`namei -l` shows which component lacks r (file) or x (directory) for the server's user",
                      "then, for that component only: chmod o+x DIR (or chgrp www-data and chmod g+x), chmod o+r FILE"])
         case .indexMissing:
@@ -70,8 +71,13 @@ enum LogsFixes {
                          : "make the link and its target owned by the same user (disable_symlinks if_not_owner), or relax disable_symlinks for this location only",
                          commands: target.map { ["ls -la \(sh($0))", "namei -l \(sh($0))"] } ?? [])], [])
         case .rateLimit:
-            return ([Fix(summary: "if these clients are legitimate, raise burst= on the limit_req of that zone or exempt them with a geo/map key; if they are a scanner, the limit works",
-                         patch: "-    limit_req zone=one;\n+    limit_req zone=one burst=20 nodelay;\n")],
+            let zone = g.details.top(1).first.flatMap { ErrorLogLine.nthQuoted(Substring($0.key), 0) } ?? "ZONE"
+            guard g.rule == "nginx-limit-req" else {
+                return ([Fix(summary: "if these clients are legitimate, raise the limit that answers 429 for them; if they are a scanner, the limit works")],
+                        ["see the bursts: one address with many paths is a scanner; one path retried is a client bug"])
+            }
+            return ([Fix(summary: "if these clients are legitimate, let zone \"\(zone)\" absorb their bursts (or exempt them with a geo/map key); if they are a scanner, the limit works",
+                         patch: "-    limit_req zone=\(zone);\n+    limit_req zone=\(zone) burst=20 nodelay;\n")],
                     ["see the bursts: one address with many paths is a scanner; one path retried is a client bug"])
         case .authMissing:
             return ([Fix(summary: "the client must send credentials (Authorization: Basic …); browsers ask after the 401")],

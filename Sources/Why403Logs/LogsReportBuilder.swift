@@ -27,7 +27,7 @@ struct LogsReportBuilder {
     }
 
     func sortedGroups() -> [CauseGroup] {
-        agg.groupOrder.compactMap { agg.groups[$0] }.sorted {
+        agg.groups.sorted {
             if $0.count != $1.count { return $0.count > $1.count }
             if $0.confidence != $1.confidence { return $0.confidence < $1.confidence }
             return ($0.rule ?? "") < ($1.rule ?? "")
@@ -71,7 +71,7 @@ struct LogsReportBuilder {
         if approximate {
             notes.append("more distinct keys than the caps (\(input.limits.keysPerDimension) per table): counts of rare keys are Space-Saving estimates, each at most its 'error' too high")
         }
-        if context.errorEventsSeen > 0 && agg.groups.keys.contains(where: { $0.cause == .unknown }) {
+        if context.errorEventsSeen > 0 && agg.groups.contains(where: { $0.cause == .unknown }) {
             notes.append("some access-log refusals have no matching error-log line (same client, request and second): nginx and Apache log a reason for their own refusals, so these likely came from the application or from a rule that logs nothing (return 403, RewriteRule [F])")
         }
         if context.errorEventsSeen > 0 {

@@ -70,14 +70,26 @@ public struct Trickle: Codable, Sendable, Equatable {
 final class Aggregator {
     let limits: LogsLimits
     var total = 0
-    var statuses: [Int: Int] = [:]
+    /// Refusals per status (100…599 in an array: no hashing per line).
+    private var statusCounts = [Int](repeating: 0, count: 600)
+    var statuses: [Int: Int] {
+        var out: [Int: Int] = [:]
+        for (s, n) in statusCounts.enumerated() where n > 0 { out[s] = n }
+        return out
+    }
+
+    private func countStatus(_ s: Int) {
+        if s >= 0 && s < 600 { statusCounts[s] += 1 }
+    }
     struct GroupKey: Hashable {
         var cause: Cause
         var layer: Layer
         var rule: String?
     }
-    var groups: [GroupKey: CauseGroup] = [:]
-    var groupOrder: [GroupKey] = []
+    /// The cause groups in order of first appearance, and where each key is.
+    var groups: [CauseGroup] = []
+    var groupIndex: [GroupKey: Int] = [:]
+    private var lastGroup: (key: GroupKey, index: Int)?
     var paths: TopK
     var clients: TopK
     var userAgents: TopK
@@ -125,16 +137,23 @@ final class Aggregator {
     /// Counts one refusal; `evidence` is asked for only when the refusal becomes a sample.
     func add(_ d: Denial, evidence: () -> [Evidence]) {
         total += 1
-        if let s = d.status { statuses[s, default: 0] += 1 }
+        if let s = d.status { countStatus(s) }
         let key = GroupKey(cause: d.cause, layer: d.layer, rule: d.rule)
-        if groups[key] == nil {
-            if groups.count >= 512 {
-                return addToOverflow(d, evidence: evidence)
-            }
-            groups[key] = CauseGroup(cause: d.cause, layer: d.layer, rule: d.rule, confidence: d.confidence)
-            groupOrder.append(key)
+        // Refusals come in runs of one cause: the last group is checked before the dictionary.
+        let gi: Int
+        if let last = lastGroup, last.key == key {
+            gi = last.index
+        } else if let i = groupIndex[key] {
+            gi = i
+        } else if groups.count >= 512 {
+            return addToOverflow(d, evidence: evidence)
+        } else {
+            gi = groups.count
+            groups.append(CauseGroup(cause: d.cause, layer: d.layer, rule: d.rule, confidence: d.confidence))
+            groupIndex[key] = gi
         }
-        update(&groups[key]!, d, evidence)
+        lastGroup = (key, gi)
+        update(&groups[gi], d, evidence)
         let path = d.path ?? "-"
         let p = paths.addReturningSlot(path)
         let c = clients.addReturningSlot(d.client)
@@ -161,11 +180,11 @@ final class Aggregator {
         var o = d
         o.rule = "other"
         let key = GroupKey(cause: d.cause, layer: d.layer, rule: "other")
-        if groups[key] == nil {
-            groups[key] = CauseGroup(cause: d.cause, layer: d.layer, rule: "other", confidence: .possible)
-            groupOrder.append(key)
+        if groupIndex[key] == nil {
+            groupIndex[key] = groups.count
+            groups.append(CauseGroup(cause: d.cause, layer: d.layer, rule: "other", confidence: .possible))
         }
-        update(&groups[key]!, o, evidence)
+        update(&groups[groupIndex[key]!], o, evidence)
     }
 
     private func update(_ g: inout CauseGroup, _ d: Denial, _ evidence: () -> [Evidence]) {
@@ -180,8 +199,29 @@ final class Aggregator {
         if let t = d.time?.utc { g.first = min(g.first ?? t, t); g.last = max(g.last ?? t, t) }
     }
 
+    /// The bucket being filled (logs are in time order: one dictionary write per bucket, not per line).
+    private var openBucket: Int64 = .min
+    private var openCount = 0
+
     private func addToTimeline(_ t: Int64) {
-        timeline[floorDiv(t, bucketSeconds) * bucketSeconds, default: 0] += 1
+        let bucket = floorDiv(t, bucketSeconds) * bucketSeconds
+        if bucket == openBucket { openCount += 1; return }
+        flushTimeline()
+        openBucket = bucket
+        openCount = 1
+    }
+
+    /// Writes the open bucket into `timeline` (also called before the timeline is read).
+    func flushTimeline() {
+        guard openCount > 0 else { return }
+        let (bucket, n) = (openBucket, openCount)
+        openCount = 0
+        openBucket = .min
+        addBucket(bucket, n)
+    }
+
+    private func addBucket(_ bucket: Int64, _ n: Int) {
+        timeline[bucket, default: 0] += n
         // Bounded: past 20,000 buckets, buckets double in width.
         if timeline.count > 20_000 {
             bucketSeconds *= 2
@@ -259,6 +299,7 @@ final class Aggregator {
 
     /// Closes every open minute (call once, at the end).
     func finish() {
+        flushTimeline()
         let order = clientStates.indices.sorted { clients.key(at: $0) < clients.key(at: $1) }
         for slot in order { finish(client: clients.key(at: slot), slot: slot) }
     }

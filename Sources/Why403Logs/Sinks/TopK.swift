@@ -17,6 +17,8 @@ public struct TopK: Sendable {
     public let capacity: Int
     private var index: [String: Int] = [:]
     private var entries: [Entry] = []
+    private var minCandidates: [Int] = []
+    private var minValue = 0
     /// Total of all increments.
     public private(set) var total = 0
     /// True once a key was evicted: counts are then approximate.
@@ -45,13 +47,25 @@ public struct TopK: Sendable {
             return (entries.count - 1, true)
         }
         isApproximate = true
-        var minI = 0
-        for i in 1..<entries.count where entries[i].count < entries[minI].count { minI = i }
+        let minI = takeMinimum()
         let old = entries[minI]
         index[old.key] = nil
         index[key] = minI
         entries[minI] = Entry(key: key, count: old.count + by, error: old.count)
         return (minI, true)
+    }
+
+    /// The slot of a key with the smallest count. Amortized: every slot at the minimum is collected
+    /// in one scan and handed out in turn; counts only grow, so a collected slot still at `minValue`
+    /// is still a minimum (a slot that grew since is skipped).
+    private mutating func takeMinimum() -> Int {
+        while true {
+            while let i = minCandidates.popLast() {
+                if entries[i].count == minValue { return i }
+            }
+            minValue = entries.lazy.map(\.count).min() ?? 0
+            minCandidates = entries.indices.filter { entries[$0].count == minValue }.reversed()
+        }
     }
 
     /// The key held in `slot`.
