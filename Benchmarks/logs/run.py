@@ -9,7 +9,6 @@ the ratios: why403 / ripgrep (goal <= 2) and GoAccess / why403 (goal >= 5).
 """
 import argparse
 import os
-import resource
 import shutil
 import statistics
 import subprocess
@@ -43,27 +42,44 @@ commands = {
     "goaccess": ["goaccess", log, "--log-format=COMBINED", "--no-global-config", "-o", "/tmp/why403-bench-goaccess.json"],
 }
 times = {k: [] for k in commands}
+cpu = {k: [] for k in commands}
+rss = {k: 0 for k in commands}
 outputs = {}
+
+
+def run(cmd):
+    """Runs cmd; returns (wall seconds, user+sys seconds, max RSS KiB, stdout)."""
+    out_path = "/tmp/why403-bench-stdout"
+    with open(out_path, "wb") as out, open(os.devnull, "wb") as err:
+        t0 = time.perf_counter()
+        p = subprocess.Popen(cmd, stdout=out, stderr=err)
+        _, status, ru = os.wait4(p.pid, 0)
+        dt = time.perf_counter() - t0
+    if os.waitstatus_to_exitcode(status) != 0:
+        sys.exit("%s failed with status %d" % (cmd[0], os.waitstatus_to_exitcode(status)))
+    with open(out_path, "rb") as f:
+        return dt, ru.ru_utime + ru.ru_stime, ru.ru_maxrss, f.read()
+
+
 for rep in range(args.reps):
     for name, cmd in commands.items():
-        before = resource.getrusage(resource.RUSAGE_CHILDREN)
-        t0 = time.perf_counter()
-        p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-        dt = time.perf_counter() - t0
-        if p.returncode != 0:
-            sys.exit("%s failed (%d): %s" % (name, p.returncode, p.stderr.decode()[:500]))
-        outputs[name] = p.stdout
+        dt, c, m, out = run(cmd)
+        outputs[name] = out
         times[name].append(dt)
-        print("rep %d %-8s %7.3f s" % (rep + 1, name, dt), flush=True)
+        cpu[name].append(c)
+        rss[name] = max(rss[name], m)
+        print("rep %d %-8s %7.3f s wall  %7.3f s cpu  %7d KiB max RSS" % (rep + 1, name, dt, c, m), flush=True)
 
 med = {k: statistics.median(v) for k, v in times.items()}
+medcpu = {k: statistics.median(v) for k, v in cpu.items()}
 print()
-print("file: %s, %.2f GiB" % (log, size / (1 << 30)))
+print("file: %s, %.2f GiB, load average at the end: %s" % (log, size / (1 << 30), open("/proc/loadavg").read().split()[:3]))
 for k, v in med.items():
-    print("median %-8s %7.3f s  %6.0f MiB/s" % (k, v, size / (1 << 20) / v))
+    print("median %-8s %7.3f s wall (%6.0f MiB/s)  %7.3f s cpu  max RSS %d MiB"
+          % (k, v, size / (1 << 20) / v, medcpu[k], rss[k] // 1024))
 import json
 rep = json.loads(outputs["why403"])
 print("why403 counted %d 403s in %d lines; rg counted %s lines with ' 403 '"
       % (rep["subject"]["denials"], rep["subject"]["lines_read"], outputs["ripgrep"].decode().strip()))
-print("ratio why403/ripgrep  = %.2f  (goal <= 2)" % (med["why403"] / med["ripgrep"]))
-print("ratio goaccess/why403 = %.2f  (goal >= 5)" % (med["goaccess"] / med["why403"]))
+print("ratio why403/ripgrep  = %.2f wall, %.2f cpu  (goal <= 2)" % (med["why403"] / med["ripgrep"], medcpu["why403"] / medcpu["ripgrep"]))
+print("ratio goaccess/why403 = %.2f wall, %.2f cpu  (goal >= 5)" % (med["goaccess"] / med["why403"], medcpu["goaccess"] / medcpu["why403"]))

@@ -7,8 +7,11 @@ import Why403Core
 public struct LogsSummary: Codable, Sendable, Equatable {
     /// One row of a table: a key and its count (`error`: possible overcount past the key cap).
     public struct Row: Codable, Sendable, Equatable {
+        /// The key (a path, an address, a user agent, a rule).
         public var key: String
+        /// How many.
         public var count: Int
+        /// How much `count` may be too high (past the key cap).
         public var error: Int?
 
         /// A row.
@@ -21,49 +24,82 @@ public struct LogsSummary: Codable, Sendable, Equatable {
 
     /// One cause with its count.
     public struct CauseRow: Codable, Sendable, Equatable {
+        /// The report-v1 cause id.
         public var cause: String
+        /// The report-v1 layer id.
         public var layer: String
+        /// The message or rule id behind the cause.
         public var rule: String?
+        /// `certain`, `likely` or `possible`.
         public var confidence: String
+        /// How many.
         public var count: Int
+        /// How many were joined with an error-log line.
         public var correlated: Int
     }
 
     /// Refusals per time bucket from `start`.
     public struct Timeline: Codable, Sendable, Equatable {
+        /// The first bucket, ISO 8601 UTC.
         public var start: String?
+        /// The width of a bucket in seconds.
         public var bucketSeconds: Int
+        /// Refusals per bucket.
         public var counts: [Int]
         enum CodingKeys: String, CodingKey { case start, bucketSeconds = "bucket_seconds", counts }
     }
 
     /// Malformed lines, counted and skipped.
     public struct Malformed: Codable, Sendable, Equatable {
+        /// How many.
         public var count: Int
+        /// Up to five of them, as `log FILE:LINE` and the quoted line.
         public var samples: [Evidence]
     }
 
+    /// The inputs (`(stdin)` for `-`).
     public var files: [String]
+    /// Lines read in all.
     public var linesRead: Int
+    /// Bytes read in all (compressed size for .gz).
     public var bytesRead: Int64
+    /// The statuses counted as refusals.
     public var statusesCounted: [Int]
+    /// The start of the time window, ISO 8601 UTC.
     public var since: String?
+    /// The end of the time window, ISO 8601 UTC.
     public var until: String?
+    /// Refused requests counted.
     public var denials: Int
+    /// Refusals read from access logs.
     public var accessDenials: Int
+    /// Error-log lines that explain a refusal.
     public var errorLogEvents: Int
+    /// How many were joined with an error-log line.
     public var correlated: Int
+    /// Lines dropped by --since/--until.
     public var outsideWindow: Int
+    /// Refusals per status.
     public var byStatus: [String: Int]
+    /// Every cause, most frequent first.
     public var causes: [CauseRow]
+    /// The most refused paths (without query strings).
     public var topPaths: [Row]
+    /// The most refused client addresses.
     public var topClients: [Row]
+    /// The most refused user agents.
     public var topUserAgents: [Row]
+    /// ModSecurity rules that matched as warnings (anomaly-score contributors).
     public var modsecurityRules: [Row]
+    /// Refusals over time.
     public var timeline: Timeline
+    /// Clients refused in bursts.
     public var bursts: [Burst]
+    /// Paths refused steadily.
     public var trickles: [Trickle]
+    /// Lines skipped as malformed.
     public var malformed: Malformed
+    /// True when a cap was reached and counts are estimates.
     public var approximate: Bool
 
     enum CodingKeys: String, CodingKey {

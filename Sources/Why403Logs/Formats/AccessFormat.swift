@@ -68,6 +68,7 @@ public struct AccessFormat: Sendable, CustomStringConvertible {
     /// Formats tried, in order, when this one fails (combined falls back to common).
     let fallbacks: [AccessFormat]
 
+    /// The format as the user named it.
     public var description: String { name }
 
     init(name: String, items: [Item], isJSON: Bool = false, fallbacks: [AccessFormat] = []) {

@@ -12,6 +12,7 @@ public struct LogTime: Sendable, Hashable, Comparable {
         self.wall = wall
     }
 
+    /// Earlier in UTC.
     public static func < (a: LogTime, b: LogTime) -> Bool { a.utc < b.utc }
 
     /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's `days_from_civil`).

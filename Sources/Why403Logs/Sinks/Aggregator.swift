@@ -44,6 +44,7 @@ public struct Burst: Codable, Sendable, Equatable {
     public var client: String
     /// First and last minute, ISO 8601 UTC.
     public var start: String
+    /// The last minute of the run, ISO 8601 UTC (its last second).
     public var end: String
     /// Refusals in the run.
     public var count: Int
@@ -55,14 +56,23 @@ public struct Burst: Codable, Sendable, Equatable {
     public var cause: String
     /// `rate limit`, `scanner` or `retry loop`: what such a burst usually is.
     public var kind: String
+
+    enum CodingKeys: String, CodingKey {
+        case client, start, end, count, peakPerMinute = "peak_per_minute", distinctPaths = "distinct_paths", cause, kind
+    }
 }
 
 /// One path refused steadily: many minutes, few refusals each, usually a permission problem.
 public struct Trickle: Codable, Sendable, Equatable {
+    /// The path.
     public var path: String
+    /// How many.
     public var count: Int
+    /// Distinct minutes with a refusal.
     public var minutes: Int
+    /// Distinct clients (counted up to 10).
     public var clients: Int
+    /// The report-v1 cause id.
     public var cause: String
 }
 

@@ -8,12 +8,15 @@
 public struct TopK: Sendable {
     /// One counted key.
     public struct Entry: Sendable, Equatable {
+        /// The key (a path, an address, a user agent, a rule).
         public var key: String
+        /// How many.
         public var count: Int
         /// How much of `count` may belong to keys evicted before this one (0 while exact).
         public var error: Int
     }
 
+    /// The most keys held.
     public let capacity: Int
     private var index: [String: Int] = [:]
     private var entries: [Entry] = []
