@@ -393,7 +393,7 @@ struct Evaluation {
                                     summary: "the server answered as if no token had been sent: its challenge has no error code, which RFC 6750 §3.1 reserves for requests without credentials; the Authorization header may be dropped on the way",
                                     evidence: [evidence],
                                     fixes: [TokenFixes.passAuthorization(sentScheme)], rule: "token-not-received",
-                                    checks: ["send the request with `curl -v` and check that `> Authorization: \(sentScheme) …` leaves the client",
+                                    checks: ["send the request with `curl -v` and check that the Authorization header (\(sentScheme)) is among the lines it prints with `>`",
                                              "check every proxy between client and API for a rule that drops or rewrites Authorization",
                                              "a redirect to another host drops Authorization (curl, browsers, most clients): request the final URL directly"]))
             return
@@ -477,7 +477,7 @@ struct Evaluation {
         allNotes += notes
         let verdict: Verdict
         if let primary = fs.first {
-            verdict = Verdict(status: status, layer: primary.cause == .unknown ? .unknown : primary.layer, cause: primary.cause)
+            verdict = Verdict(status: status, layer: primary.layer, cause: primary.cause)
         } else {
             verdict = .notDenied
         }

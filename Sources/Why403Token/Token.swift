@@ -242,14 +242,14 @@ struct Correlation {
                                    summary: "the token lacks an OAuth scope this Google API needs (ACCESS_TOKEN_SCOPE_INSUFFICIENT)" + (have.isEmpty ? "" : "; granted: \(have.joined(separator: " "))"),
                                    evidence: [ev(quoted)], fixes: [TokenFixes.requestScope([], granted: have), TokenFixes.noRetry],
                                    rule: "google-scope-insufficient",
-                                   checks: [#"list the token's scopes: curl -s "https://oauth2.googleapis.com/tokeninfo?access_token=$TOKEN""#,
+                                   checks: [#"list the token's scopes: curl -s --data-urlencode access_token@token.txt https://oauth2.googleapis.com/tokeninfo  # token.txt holds the token"#,
                                             "compare them with the scopes listed in the method's reference page"]))
             } else if reasons.contains("insufficientPermissions") {
                 out.append(Finding(cause: .authScope, layer: .application, confidence: .likely,
                                    summary: "the server says insufficientPermissions: usually a missing OAuth scope, else the user's own rights on the resource",
                                    evidence: [ev(quoted)], fixes: [TokenFixes.requestScope([], granted: have), TokenFixes.noRetry],
                                    rule: "google-insufficient-permissions",
-                                   checks: [#"list the token's scopes: curl -s "https://oauth2.googleapis.com/tokeninfo?access_token=$TOKEN""#]))
+                                   checks: [#"list the token's scopes: curl -s --data-urlencode access_token@token.txt https://oauth2.googleapis.com/tokeninfo  # token.txt holds the token"#]))
             } else if status == "PERMISSION_DENIED" {
                 out.append(Finding(cause: .authRole, layer: .application, confidence: .likely,
                                    summary: "the caller lacks a permission on the resource (PERMISSION_DENIED)" + (message.isEmpty ? "" : ": \(message.prefix(160))"),

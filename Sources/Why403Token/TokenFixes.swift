@@ -5,7 +5,7 @@ enum TokenFixes {
     /// A 401 from an expired or refused token: the one case where a new token helps.
     static let refresh = Fix(
         summary: "get a new access token (refresh_token grant, or sign in again) and retry once: refreshing is the answer to a 401 only",
-        commands: [#"curl -s -u "$CLIENT_ID:$CLIENT_SECRET" -d grant_type=refresh_token --data-urlencode refresh_token@refresh_token.txt "$TOKEN_ENDPOINT""#])
+        commands: [#"curl -s -u "$CLIENT_ID:$CLIENT_SECRET" --data-urlencode refresh_token@refresh_token.txt -d grant_type=refresh_token "$TOKEN_ENDPOINT""#])
 
     /// A clock problem (nbf, iat).
     static let clock = Fix(
@@ -78,14 +78,14 @@ enum OpaqueToken {
 
     static let vendors: [(prefix: String, vendor: Vendor)] = [
         ("github_pat_", Vendor(name: "a GitHub fine-grained personal access token", check: "GitHub lists a fine-grained token's permissions on its settings page (Settings > Developer settings > Fine-grained tokens); classic scopes do not apply")),
-        ("ghp_", Vendor(name: "a GitHub personal access token (classic)", check: #"curl -sI -H "Authorization: Bearer $TOKEN" https://api.github.com/user | grep -i '^x-oauth-scopes'"#)),
-        ("gho_", Vendor(name: "a GitHub OAuth app token", check: #"curl -sI -H "Authorization: Bearer $TOKEN" https://api.github.com/user | grep -i '^x-oauth-scopes'"#)),
+        ("ghp_", Vendor(name: "a GitHub personal access token (classic)", check: #"curl -sI -u "$GITHUB_USER:$TOKEN" https://api.github.com/user | grep -i '^x-oauth-scopes'"#)),
+        ("gho_", Vendor(name: "a GitHub OAuth app token", check: #"curl -sI -u "$GITHUB_USER:$TOKEN" https://api.github.com/user | grep -i '^x-oauth-scopes'"#)),
         ("ghu_", Vendor(name: "a GitHub App user token", check: "its rights are the GitHub App's permissions intersected with the user's")),
         ("ghs_", Vendor(name: "a GitHub App installation token", check: "its rights are the GitHub App installation's permissions (App settings > Permissions)")),
-        ("glpat-", Vendor(name: "a GitLab personal access token", check: #"curl -s -H "PRIVATE-TOKEN: $TOKEN" https://gitlab.com/api/v4/personal_access_tokens/self"#)),
-        ("xoxb-", Vendor(name: "a Slack bot token", check: #"curl -sI -H "Authorization: Bearer $TOKEN" https://slack.com/api/auth.test | grep -i '^x-oauth-scopes'"#)),
-        ("xoxp-", Vendor(name: "a Slack user token", check: #"curl -sI -H "Authorization: Bearer $TOKEN" https://slack.com/api/auth.test | grep -i '^x-oauth-scopes'"#)),
-        ("ya29.", Vendor(name: "a Google OAuth access token", check: #"curl -s "https://oauth2.googleapis.com/tokeninfo?access_token=$TOKEN""#)),
+        ("glpat-", Vendor(name: "a GitLab personal access token", check: #"curl -s -H @private-token-header.txt https://gitlab.com/api/v4/personal_access_tokens/self  # the file holds the PRIVATE-TOKEN header line"#)),
+        ("xoxb-", Vendor(name: "a Slack bot token", check: #"curl -sI -H @authorization-header.txt https://slack.com/api/auth.test | grep -i '^x-oauth-scopes'  # the file holds the Authorization header line"#)),
+        ("xoxp-", Vendor(name: "a Slack user token", check: #"curl -sI -H @authorization-header.txt https://slack.com/api/auth.test | grep -i '^x-oauth-scopes'  # the file holds the Authorization header line"#)),
+        ("ya29.", Vendor(name: "a Google OAuth access token", check: #"curl -s --data-urlencode access_token@token.txt https://oauth2.googleapis.com/tokeninfo  # token.txt holds the token"#)),
     ]
 
     static func vendor(of token: String) -> Vendor? {

@@ -140,3 +140,33 @@ final class TokenRightsTests: XCTestCase {
         XCTAssertEqual(r.findings.map(\.cause), [.authScope, .authRole])
     }
 }
+
+/// The commands and checks the reports print survive redaction unchanged (they hold placeholders,
+/// never secrets), so a person can paste them.
+final class TokenFixTextTests: XCTestCase {
+    func testFixesAndChecksAreNotMangledByTheRedactor() async throws {
+        var reports: [Report] = []
+        reports.append(try await analyze(try PyJOSE.sign(claims(exp: testNow - 100)), challenge: #"Bearer error="invalid_token""#))
+        reports.append(try await analyze(try PyJOSE.sign(claims(["scope": "a"])), scopes: ["b"], audience: "api://x"))
+        reports.append(try await analyze(try PyJOSE.sign(claims()), challenge: #"Bearer realm="r""#))
+        reports.append(try await analyze(try PyJOSE.sign(claims(["roles": ["u"]])), roles: ["admin"]))
+        for prefix in ["ghp_", "gho_", "glpat-", "xoxb-", "ya29.", "github_pat_"] {
+            reports.append(try await analyze(prefix + "abcdefghijklmnopqrstuvwxyz0123456789", scopes: ["repo"]))
+        }
+        var findings = reports.flatMap(\.findings)
+        for body in [#"{"error":{"code":403,"status":"PERMISSION_DENIED","message":"Request had insufficient authentication scopes."}}"#,
+                     #"{"error":{"errors":[{"reason":"insufficientPermissions"}],"code":403}}"#,
+                     #"{"error":{"code":403,"status":"PERMISSION_DENIED","message":"Permission 'x.y' denied"}}"#] {
+            findings += TokenModule.correlate(token: "ya29.abcdefgh", with: AuthResponseFacts(status: 403, body: body), now: testNow)
+        }
+        findings += TokenModule.correlate(token: "ghp_abcdefghijkl", with: AuthResponseFacts(status: 401, wwwAuthenticate: [#"Bearer realm="x""#]), now: testNow)
+        XCTAssertGreaterThan(findings.count, 12)
+        for r in [Report(subject: Subject(kind: "token"), status: nil, findings: findings)] {
+            let texts = r.findings.flatMap { f in f.fixes.flatMap { [$0.summary] + $0.commands + ($0.patch.map { [$0] } ?? []) } + (f.checks ?? []) }
+            for t in texts {
+                let redacted = Redactor().redact(t)
+                XCTAssertEqual(redacted, t)
+            }
+        }
+    }
+}

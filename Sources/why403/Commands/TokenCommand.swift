@@ -86,12 +86,16 @@ struct TokenCommand: AsyncParsableCommand {
         output.emit(report, redactor: redactor)
     }
 
-    /// Standard input, at most `limit` bytes and one more (so that "too long" can be told apart).
+    /// Standard input, keeping at most `limit` bytes and one more (so that "too long" can be told apart).
+    /// The rest is read and dropped up to 16 MiB, so a writer is not killed by SIGPIPE; an endless
+    /// stream stops there instead of hanging.
     static func readStdin(limit: Int) throws -> [UInt8] {
         var out: [UInt8] = []
-        while out.count <= limit {
+        var total = 0
+        while total <= 16 << 20 {
             guard let chunk = try FileHandle.standardInput.read(upToCount: 65_536), !chunk.isEmpty else { break }
-            out += chunk
+            total += chunk.count
+            if out.count <= limit { out += chunk }
         }
         return out
     }
