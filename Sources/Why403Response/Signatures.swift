@@ -33,6 +33,9 @@ public enum Signatures {
     /// passes on: it names the path, not necessarily who refused.
     public static let transitSpecificity = 20
 
+    /// The statuses the generic headers of a CDN are reported for: refusals, not every error it passes on.
+    public static let refusals: Set<Int> = [401, 403, 407, 429]
+
     /// The signature with this id.
     public static func named(_ id: String) -> Signature? { all.first { $0.id == id } }
 }

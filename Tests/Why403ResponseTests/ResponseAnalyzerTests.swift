@@ -174,6 +174,16 @@ final class ResponseAnalyzerTests: XCTestCase {
         }
     }
 
+    func testPagesThatOnlyMentionAProductDoNotMatchIt() {
+        let wp = CapturedResponse(status: 403, headers: HeaderList([("Content-Type", "text/html")]),
+                                  body: Array(#"<html><script src="/wp-content/plugins/wordfence/js/admin.js"></script><h1>Members only</h1></html>"#.utf8))
+        XCTAssertFalse(ResponseAnalyzer.analyze(wp).matched.contains("wordfence"))
+        let ok = CapturedResponse(status: 200, body: Array("The requested URL was rejected. Please consult with your administrator.".utf8))
+        XCTAssertEqual(ResponseAnalyzer.analyze(ok).layer, .f5, "ASM blocks with status 200")
+        let notFound = CapturedResponse(status: 404, headers: HeaderList([("Server", "cloudflare"), ("cf-ray", "0123456789abcdef-FRA")]))
+        XCTAssertEqual(ResponseAnalyzer.analyze(notFound).layer, .none, "a 404 passed on by a CDN is not a refusal")
+    }
+
     func testMalformedChallengeIsANoteNotACrash() {
         let r = CapturedResponse(status: 401, headers: HeaderList([("WWW-Authenticate", #"Bearer realm="unterminated"#)]))
         let a = ResponseAnalyzer.analyze(r)

@@ -16,7 +16,7 @@ enum Akamai {
                            "Bot Manager: the bot category action", "an edge property rule (geo, IP block list, Deny by condition)"],
                   specificity: 80),
         Signature(id: "akamai", product: "Akamai", layer: .akamai, cause: .unknown, confidence: .possible,
-                  when: [edge],
+                  statuses: Signatures.refusals, when: [edge],
                   summary: "the response came through Akamai; nothing in it says whether Akamai or the origin refused[ (reference {ref})]",
                   extract: [reference], lookup: lookup,
                   checks: ["request with the Pragma: akamai-x-cache-on, akamai-x-get-request-id headers to see whether the origin was reached"],

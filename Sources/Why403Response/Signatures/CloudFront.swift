@@ -17,7 +17,7 @@ enum CloudFront {
                   fixes: [Fix(summary: "add the country to the allow list (or remove it from the block list) of the distribution's geographic restriction")],
                   specificity: 90),
         Signature(id: "cloudfront", product: "CloudFront", layer: .cloudfront, cause: .unknown, confidence: .possible,
-                  when: [edge],
+                  statuses: Signatures.refusals, when: [edge],
                   summary: "the response came through CloudFront; nothing in it says whether CloudFront or the origin refused[ (request id {cfid})]",
                   extract: [requestID], lookup: lookup,
                   checks: ["x-cache \"Error from cloudfront\" is set for any error, the origin's included: look at the body for the origin's own page (S3 XML, a server page)",

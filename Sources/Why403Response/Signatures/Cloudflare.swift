@@ -53,7 +53,7 @@ enum Cloudflare {
                            "if Security > Events shows nothing for the Ray ID, ask Cloudflare support with the Ray ID"],
                   specificity: 70),
         Signature(id: "cloudflare", product: "Cloudflare", layer: .cloudflare, cause: .unknown, confidence: .possible,
-                  when: [edge],
+                  statuses: Signatures.refusals, when: [edge],
                   summary: "the response came through Cloudflare; nothing in it names a Cloudflare feature, so the origin may have refused[ (Ray ID {ray})]",
                   extract: [ray], lookup: lookup,
                   checks: ["no event for the Ray ID means Cloudflare passed the origin's answer on: diagnose the origin (its logs, `why403 nginx`/`why403 apache`)"],

@@ -8,7 +8,7 @@ enum Fastly {
 
     static let signatures: [Signature] = [
         Signature(id: "fastly", product: "Fastly", layer: .fastly, cause: .unknown, confidence: .possible,
-                  when: [edge],
+                  statuses: Signatures.refusals, when: [edge],
                   summary: "the response came through Fastly[; the edge answered itself (details {details})]",
                   extract: [Extract("details", "details", from: [.body(after: "Details:", chars: .identifier)]),
                             Extract("pop", "served by", from: [.header("x-served-by")]),

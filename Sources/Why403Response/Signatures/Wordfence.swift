@@ -5,7 +5,7 @@ import Why403Core
 enum Wordfence {
     static let signatures: [Signature] = [
         Signature(id: "wordfence", product: "Wordfence", layer: .wordfence, cause: .wafRule, confidence: .likely,
-                  statuses: [403, 503], when: [.any([.body("by Wordfence"), .body("wordfence")])],
+                  statuses: [403, 503], when: [.any([.body("by Wordfence"), .body("wf-block-technical-data")])],
                   summary: "Wordfence blocked this request[: {reason}]",
                   extract: [Extract("reason", "Block Reason", from: [.body(after: "Block Reason:", chars: .line)]),
                             Extract("unsafe", "page", from: [.body(after: "A potentially unsafe operation", chars: .line)])],
