@@ -91,6 +91,16 @@ final class SignatureCatalogueTests: XCTestCase {
         XCTAssertEqual(wrong, [], "misidentified fixtures")
     }
 
+    /// The fixtures are whole responses: none is cut short of its Content-Length.
+    func testFixturesAreNotTruncated() throws {
+        for id in try fixtureFolders() {
+            for url in try files(id, "hit") + files(id, "miss") {
+                let c = try ResponseReader.read(Array(try Data(contentsOf: url)), file: url.lastPathComponent)
+                XCTAssertFalse(c.notes.contains { $0.contains("truncated") }, "\(id)/\(url.lastPathComponent): \(c.notes)")
+            }
+        }
+    }
+
     /// Certain findings always carry evidence beyond the status line, and every finding carries evidence.
     func testCertainFindingsCarryEvidence() throws {
         for sig in Signatures.all {
