@@ -79,6 +79,53 @@ final class LiveServerTests: XCTestCase {
         XCTAssertEqual(rv.subject.extra["format"], .string("curl-v"))
     }
 
+    /// A real ModSecurity denial answers with Apache's own page: the response cannot name ModSecurity,
+    /// so the verdict is Apache with an unknown cause, and the checks point at the error log line.
+    func testRealModSecurityDenialIsApachesPageWithTheLogCheck() throws {
+        let apache = try RealTools.require("apache2")
+        let curl = try RealTools.require("curl")
+        let modules = "/usr/lib/apache2/modules"
+        guard FileManager.default.fileExists(atPath: "\(modules)/mod_security2.so") else {
+            if RealTools.isCI { XCTFail("mod_security2 is not installed (libapache2-mod-security2)") }
+            throw XCTSkip("mod_security2 is not installed")
+        }
+        let dir = try TemporaryDirectory(prefix: "why403-resp-modsec")
+        defer { dir.remove() }
+        let port = RealTools.freePort()
+        try dir.write("www/index.html", "ok\n")
+        let load = ["mpm_event", "authz_core", "dir", "mime", "unique_id", "security2"]
+            .map { "LoadModule \($0)_module \(modules)/mod_\($0).so" }.joined(separator: "\n")
+        try dir.write("httpd.conf", """
+            ServerRoot \(dir.path)
+            Listen 127.0.0.1:\(port)
+            PidFile \(dir.path)/httpd.pid
+            ErrorLog \(dir.path)/error.log
+            \(load)
+            TypesConfig /etc/mime.types
+            ServerName localhost
+            User www-data
+            Group www-data
+            DocumentRoot \(dir.path)/www
+            <Directory \(dir.path)/www>
+              Require all granted
+            </Directory>
+            SecRuleEngine On
+            SecAuditEngine Off
+            SecRule ARGS "@contains attack" "id:1001,phase:2,deny,status:403,log,msg:'test rule'"
+            """)
+        _ = try Run.shell("chmod -R a+rX \(dir.path)")
+        let server = try Server(apache, ["-f", "\(dir.path)/httpd.conf", "-DFOREGROUND"])
+        defer { server.stop() }
+        _ = try fetch(curl, "http://127.0.0.1:\(port)/")
+        let denied = try fetch(curl, "http://127.0.0.1:\(port)/?q=attack")
+        let report = try ResponseReport.report(bytes: denied, file: "live-modsec-403")
+        XCTAssertEqual(report.verdict, Verdict(status: 403, layer: .apache, cause: .unknown))
+        XCTAssertNotEqual(report.findings.first?.confidence, .certain)
+        XCTAssertTrue(report.findings.first?.checks?.contains { $0.contains("ModSecurity: Access denied") } ?? false)
+        let log = (try? String(contentsOfFile: "\(dir.path)/error.log", encoding: .utf8)) ?? ""
+        XCTAssertTrue(log.contains("ModSecurity: Access denied with code 403"), "the real ModSecurity did deny: \(log.suffix(500))")
+    }
+
     func testRealApacheDefaultPages() throws {
         let apache = try RealTools.require("apache2")
         let curl = try RealTools.require("curl")
