@@ -52,6 +52,25 @@ final class ScannerTests: XCTestCase {
         XCTAssertEqual(try summary(a).linesRead, try summary(c).linesRead)
     }
 
+    func testLargeFileReadAheadEqualsInMemory() throws {
+        // Larger than the read-ahead ring (4 x 1 MiB), so buffers are reused while lines span them.
+        var text = ""
+        var i = 0
+        while text.utf8.count < 7 << 20 {
+            text += combined("10.\(i % 200).0.\(i % 7)", time: "29/Nov/2026:\(10 + i / 60_000):\(String(format: "%02d", i / 1000 % 60)):00 +0000",
+                             "GET /f\(i % 300) HTTP/1.1", status: i % 23 == 0 ? 403 : 200) + "\n"
+            i += 1
+        }
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let f = try dir.write("big.log", text).path
+        let fromFile = try analyzeFiles([f])
+        let inMemory = try analyzeText(text, name: f, chunk: 65_536)
+        XCTAssertEqual(jsonString(fromFile).replacingOccurrences(of: "\"bytes_read\":\(text.utf8.count)", with: ""),
+                       jsonString(inMemory).replacingOccurrences(of: "\"bytes_read\":\(text.utf8.count)", with: ""))
+        XCTAssertEqual(try summary(fromFile).linesRead, i)
+    }
+
     func testBadAndTruncatedGzipAreInputErrors() throws {
         let dir = try TemporaryDirectory()
         defer { dir.remove() }

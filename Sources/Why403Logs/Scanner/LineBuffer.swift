@@ -47,17 +47,45 @@ final class LineBuffer {
     /// Marks `n` bytes of the writable space as written.
     func didWrite(_ n: Int) { count += n }
 
-    /// Copies `bytes` in, draining whole lines as the buffer fills.
+    /// Passes the whole lines of `bytes` to `sink` where they lie; only a line cut by the chunk's end
+    /// is copied (and held until its end arrives).
     func append<S: LineBlockSink>(_ bytes: UnsafeRawBufferPointer, to sink: inout S) {
-        var offset = 0
-        while offset < bytes.count {
-            let space = writableSpace(minimum: min(bytes.count - offset, 1 << 20))
-            let n = min(space.count, bytes.count - offset)
-            space.baseAddress!.copyMemory(from: bytes.baseAddress! + offset, byteCount: n)
-            didWrite(n)
-            offset += n
-            drain(final: false, to: &sink)
+        guard let base = bytes.baseAddress, bytes.count > 0 else { return }
+        let n = bytes.count
+        var pos = 0
+        if skipping || count > 0 {
+            guard let nl = ByteSearch.index(of: 10, in: base, from: 0, to: n) else {
+                // No line end: the held line only grows.
+                if skipping { return }
+                if count + n > maxLineLength { skipping = true; count = 0; return }
+                hold(base, n)
+                return
+            }
+            if skipping {
+                skipping = false
+                sink.overlongLine()
+            } else if count + nl > maxLineLength {
+                count = 0
+                sink.overlongLine()
+            } else {
+                hold(base, nl + 1)
+                sink.block(storage, count)
+                count = 0
+            }
+            pos = nl + 1
         }
+        if let last = ByteSearch.lastIndex(of: 10, in: base, from: pos, to: n) {
+            sink.block(base + pos, last + 1 - pos)
+            pos = last + 1
+        }
+        let rest = n - pos
+        if rest > maxLineLength { skipping = true } else if rest > 0 { hold(base + pos, rest) }
+    }
+
+    private func hold(_ bytes: UnsafeRawPointer, _ n: Int) {
+        let space = writableSpace(minimum: n)
+        space.baseAddress!.copyMemory(from: bytes, byteCount: n)
+        didWrite(n)
     }
 
     /// Passes the whole lines held to `sink`; with `final`, the last line too (a newline is added).

@@ -47,14 +47,17 @@ enum LogReader {
         }
         head.withUnsafeBytes { buffer.append(UnsafeRawBufferPointer(rebasing: $0[0..<headCount]), to: &sink) }
         var done = Int64(headCount)
+        // A second thread reads ahead while this one scans, so the copy out of the page cache
+        // (a fifth of the time on a cached 1 GiB log) overlaps the scan.
+        let ahead = ReadAhead(fd: fd)
+        defer { ahead.shutDown() }
         while true {
-            let space = buffer.writableSpace(minimum: chunkSize)
-            let n = Foundation.read(fd, space.baseAddress!, min(space.count, chunkSize))
-            if n < 0 { if errno == EINTR { continue }; throw readError(path) }
-            if n == 0 { break }
-            buffer.didWrite(n)
-            buffer.drain(final: false, to: &sink)
-            done += Int64(n)
+            let (chunk, failure) = ahead.next()
+            if let failure { errno = failure; throw readError(path) }
+            guard let chunk, chunk.count > 0 else { break }
+            buffer.append(chunk, to: &sink)
+            ahead.release()
+            done += Int64(chunk.count)
             progress?(done, total)
             try check(&sink)
         }
@@ -130,5 +133,81 @@ enum LogReader {
         }
         buffer.drain(final: true, to: &sink)
         try check(&sink)
+    }
+}
+
+/// Reads a file ahead of its consumer on a second thread, into a small ring of 1 MiB buffers.
+///
+/// INVARIANT: a buffer handed out by `next()` is not written until `release()`; `shutDown()` stops
+/// the reader and waits for it before the buffers are freed, whether the file was read to its end
+/// or the scan stopped early.
+final class ReadAhead: @unchecked Sendable {
+    static let slots = 4
+    static let size = 1 << 20
+    private let fd: Int32
+    private let buffers: [UnsafeMutableRawPointer]
+    private var lengths = [Int](repeating: 0, count: ReadAhead.slots)
+    private var errors = [Int32](repeating: 0, count: ReadAhead.slots)
+    // Created at 0 and signalled up: libdispatch traps when a semaphore is freed below its initial value.
+    private let empty = DispatchSemaphore(value: 0)
+    private let full = DispatchSemaphore(value: 0)
+    private let finished = DispatchSemaphore(value: 0)
+    private var stop = false
+    private var readSlot = 0
+    private var takeSlot = 0
+    private var isShutDown = false
+
+    init(fd: Int32) {
+        self.fd = fd
+        buffers = (0..<ReadAhead.slots).map { _ in UnsafeMutableRawPointer.allocate(byteCount: ReadAhead.size, alignment: 64) }
+        for _ in 0..<ReadAhead.slots { empty.signal() }
+        let thread = Thread { [self] in self.run() }
+        thread.start()
+    }
+
+    private func run() {
+        defer { finished.signal() }
+        while true {
+            empty.wait()
+            if stop { return }
+            let slot = readSlot
+            var n = 0
+            var failure: Int32 = 0
+            while n < ReadAhead.size {
+                let r = Foundation.read(fd, buffers[slot] + n, ReadAhead.size - n)
+                if r < 0 { if errno == EINTR { continue }; failure = errno; break }
+                if r == 0 { break }
+                n += r
+            }
+            lengths[slot] = n
+            errors[slot] = failure
+            readSlot = (slot + 1) % ReadAhead.slots
+            full.signal()
+            if n == 0 || failure != 0 { return }
+        }
+    }
+
+    /// The next chunk (empty at the end of the file), or the errno of a failed read.
+    func next() -> (UnsafeRawBufferPointer?, Int32?) {
+        full.wait()
+        let slot = takeSlot
+        if errors[slot] != 0 { return (nil, errors[slot]) }
+        return (UnsafeRawBufferPointer(start: buffers[slot], count: lengths[slot]), nil)
+    }
+
+    /// Gives the chunk from `next()` back to the reader.
+    func release() {
+        takeSlot = (takeSlot + 1) % ReadAhead.slots
+        empty.signal()
+    }
+
+    /// Stops the reader, waits for it, frees the buffers.
+    func shutDown() {
+        guard !isShutDown else { return }
+        isShutDown = true
+        stop = true
+        empty.signal()
+        finished.wait()
+        for b in buffers { b.deallocate() }
     }
 }
