@@ -5,6 +5,7 @@ import Why403Core
 public struct ClaimValues: Sendable, Equatable {
     /// The claim's path: `scope`, `realm_access.roles`, `resource_access.api.roles`, ...
     public var claim: String
+    /// The values read, in the claim's order.
     public var values: [String]
 }
 

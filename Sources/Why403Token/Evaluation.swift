@@ -270,6 +270,8 @@ struct Evaluation {
             }
         case .none:
             break
+        case .noUsableKeys:
+            notes.append("the signature was not checked: \(file) has no key this tool can use")
         case .unsupported(let a):
             notes.append("the signature was not checked: algorithm \(a) is not one of \(KeySet.supportedAlgorithms.sorted().joined(separator: ", "))")
         case .unknownKID(let kid):
@@ -536,6 +538,7 @@ struct Evaluation {
                 case .unknownKID?: sig = "unknown kid"
                 case .noMatchingKey?: sig = "no matching key"
                 case .unsupported?: sig = "unsupported algorithm"
+                case .noUsableKeys?: sig = "not checked"
                 case .none?: sig = "none"
                 }
                 o["signature"] = .string(sig)

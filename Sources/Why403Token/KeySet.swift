@@ -35,7 +35,9 @@ public struct KeySet: Sendable {
     /// What the file held.
     public enum Form: String, Sendable { case jwks = "JWKS", jwk = "JWK", pem = "PEM", secret = "shared secret" }
 
+    /// The usable keys, in the file's order.
     public var keys: [Key]
+    /// What the file held.
     public var form: Form
     /// Keys of the file that could not be used, with the reason (unknown `kty`, bad numbers, ...).
     public var skipped: [String]

@@ -8,6 +8,7 @@ public enum TokenModule {}
 /// What a response said about authorization, for correlation with the token that was sent
 /// (used by `why403 probe --bearer`).
 public struct AuthResponseFacts: Sendable, Equatable {
+    /// The response's status code.
     public var status: Int
     /// Raw `WWW-Authenticate` header values.
     public var wwwAuthenticate: [String]
@@ -18,6 +19,7 @@ public struct AuthResponseFacts: Sendable, Equatable {
     /// The response body (JSON error bodies: insufficient_scope, PERMISSION_DENIED, ...), capped.
     public var body: String?
 
+    /// The facts of one response; everything but the status is optional.
     public init(status: Int, wwwAuthenticate: [String] = [], acceptedScopes: String? = nil,
                 grantedScopes: String? = nil, body: String? = nil) {
         self.status = status

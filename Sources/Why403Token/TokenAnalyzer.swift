@@ -97,6 +97,8 @@ struct SignatureCheck: Sendable {
         case unknownKID(String)
         case noMatchingKey([String])
         case unsupported(String)
+        /// The file held no key this tool can use (all skipped).
+        case noUsableKeys
         case none
     }
     var outcome: Outcome
@@ -105,6 +107,7 @@ struct SignatureCheck: Sendable {
     static func run(_ jwt: DecodedJWT, keys: KeySet) async -> SignatureCheck {
         guard let alg = jwt.algorithm, alg.lowercased() != "none" else { return SignatureCheck(outcome: .none, keys: keys) }
         guard KeySet.supportedAlgorithms.contains(alg) else { return SignatureCheck(outcome: .unsupported(alg), keys: keys) }
+        if keys.keys.isEmpty { return SignatureCheck(outcome: .noUsableKeys, keys: keys) }
         var candidates = keys.keys
         // RFC 7515 §4.1.4: with a kid, the key is the one of that id; keys without ids stay candidates
         // only when no key of the set has an id.

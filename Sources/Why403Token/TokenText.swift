@@ -28,6 +28,7 @@ public struct TokenText: Sendable, Equatable {
     public var scheme: String?
     /// The header name it came with (`Authorization`), when a header line was given.
     public var headerName: String?
+    /// What kind of credentials the text is.
     public var kind: Kind
     /// The dot-separated segments (JWS: 3, JWE: 5; opaque: as split).
     public var segments: [Substring] { value.split(separator: ".", omittingEmptySubsequences: false) }

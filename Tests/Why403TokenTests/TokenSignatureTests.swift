@@ -166,5 +166,10 @@ final class TokenSignatureTests: XCTestCase {
         let ks = try KeySet(data: mixed, source: "jwks.json")
         XCTAssertEqual(ks.keys.count, 1)
         XCTAssertEqual(ks.skipped, ["key 1 (kid bad): has the key type \"XYZ\", not RSA, EC, OKP or oct"])
+        // A JWKS with no usable key: the signature is said unchecked, not invalid.
+        let useless = try KeySet(data: PyJOSE.jwks([#"{"kty":"XYZ","kid":"bad"}"#]), source: "jwks.json")
+        let r = try await analyze(try PyJOSE.sign(claims()), keys: useless)
+        XCTAssertEqual(r.verdict.cause, Cause.none)
+        XCTAssertTrue(r.notes.contains { $0.contains("jwks.json has no key this tool can use") }, r.notes.joined(separator: "\n"))
     }
 }
