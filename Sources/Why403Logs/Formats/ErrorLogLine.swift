@@ -49,6 +49,14 @@ enum ErrorLogLine {
 
     /// The event a line reports, or nil when the line is not about a refused request.
     static func parse(_ line: ByteLine, kind: Kind) -> ErrorEvent? {
+        // Cheap byte test first: every message about a request names its client.
+        switch kind {
+        case .nginx: guard line.firstIndex(of: clientMarker, from: 20) != nil else { return nil }
+        case .apache:
+            guard line.firstIndex(of: apacheClientMarker, from: 20) != nil || line.firstIndex(of: modsecMarker, from: 20) != nil
+            else { return nil }
+        case .notError: return nil
+        }
         let text = line.text
         switch kind {
         case .nginx: return nginx(line, text)
@@ -56,6 +64,10 @@ enum ErrorLogLine {
         case .notError: return nil
         }
     }
+
+    static let clientMarker = Array(", client: ".utf8)
+    static let apacheClientMarker = Array("[client ".utf8)
+    static let modsecMarker = Array("ModSecurity: ".utf8)
 
     // MARK: nginx
 
