@@ -26,7 +26,14 @@ public struct PolicySet: Sendable {
 /// The decision for one request, with everything that led to it.
 public struct Decision: Sendable {
     /// Allow, explicit deny or implicit deny.
-    public enum Outcome: String, Sendable { case allow, explicitDeny = "explicit-deny", implicitDeny = "implicit-deny" }
+    public enum Outcome: String, Sendable {
+        /// Allowed.
+        case allow
+        /// An applicable Deny statement.
+        case explicitDeny = "explicit-deny"
+        /// No sufficient Allow.
+        case implicitDeny = "implicit-deny"
+    }
 
     /// The outcome.
     public var outcome: Outcome

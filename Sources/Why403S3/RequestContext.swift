@@ -4,7 +4,20 @@ import Why403Core
 public struct Principal: Sendable, Equatable {
     /// The forms cli-v1 accepts.
     public enum Kind: String, Sendable {
-        case anonymous, root, user, role, assumedRole = "assumed-role", federatedUser = "federated-user", service
+        /// `*`: an unauthenticated caller.
+        case anonymous
+        /// The account root user (`arn:aws:iam::ID:root` or a bare account id).
+        case root
+        /// An IAM user.
+        case user
+        /// An IAM role ARN (as named; requests really come from its sessions).
+        case role
+        /// A role session (`arn:aws:sts::ID:assumed-role/ROLE/SESSION`).
+        case assumedRole = "assumed-role"
+        /// A federated user session (`arn:aws:sts::ID:federated-user/NAME`).
+        case federatedUser = "federated-user"
+        /// An AWS service principal such as `cloudfront.amazonaws.com`.
+        case service
     }
 
     /// The form.

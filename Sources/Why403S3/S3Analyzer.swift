@@ -129,7 +129,11 @@ public enum S3Analyzer {
                         allowFinding.summary = "the request is allowed and the object does not exist: S3 answers 404 because s3:ListBucket on \(s3.bucketArn) is allowed"
                         allowFinding.evidence += list.grants.map(\.evidence)
                     } else {
-                        findings.append(noListFinding(list, ctx: listCtx, input: input, s3: s3, confidence: confidence))
+                        let listAbsent = absentKeys(list)
+                        if !listAbsent.isEmpty {
+                            notes.append("the s3:ListBucket decision depends on condition keys absent from the request context: \(listAbsent.joined(separator: ", "))")
+                        }
+                        findings.append(noListFinding(list, ctx: listCtx, input: input, s3: s3, confidence: listAbsent.isEmpty ? confidence : .likely))
                         status = 403
                     }
                 } else {

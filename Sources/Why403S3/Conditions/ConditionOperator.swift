@@ -25,12 +25,27 @@ public struct ConditionOperator: Sendable, Equatable {
 
     /// The positive comparison an operator performs (negated operators negate it).
     public enum Comparison: Sendable {
-        case equals, equalsIgnoreCase, like, lessThan, lessThanEquals, greaterThan, greaterThanEquals
+        /// Exact equality (strings case-sensitive; numbers and dates by value).
+        case equals
+        /// Equality ignoring case (`StringEqualsIgnoreCase`).
+        case equalsIgnoreCase
+        /// Wildcard match (`StringLike`, `Arn*`).
+        case like
+        /// Request value < policy value.
+        case lessThan
+        /// Request value <= policy value.
+        case lessThanEquals
+        /// Request value > policy value.
+        case greaterThan
+        /// Request value >= policy value.
+        case greaterThanEquals
     }
 
     /// `ForAnyValue:` / `ForAllValues:`.
     public enum SetQualifier: String, Sendable {
+        /// At least one request value must match (false on an absent key).
         case forAnyValue = "ForAnyValue"
+        /// Every request value must match (true on an absent key).
         case forAllValues = "ForAllValues"
     }
 
