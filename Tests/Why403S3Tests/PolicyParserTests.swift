@@ -72,16 +72,18 @@ final class PolicyParserTests: XCTestCase {
 
     func testMalformedJSON() {
         XCTAssertEqual(error(""), "p.json:1: error: expected a JSON policy document, found an empty file")
-        XCTAssertEqual(error("{\n  \"Statement\": [\n"), "p.json:3:1: error: expected a JSON value, found the end of the file")
-        XCTAssertEqual(error("{\"Statement\": [}"), "p.json:1:16: error: expected a JSON value, found \"}\"")
-        XCTAssertEqual(error("{\"a\" 1}"), "p.json:1:6: error: expected ':' after the key \"a\", found \"1\"")
-        XCTAssertEqual(error("{} x"), "p.json:1:4: error: expected the end of the document, found \"x\"")
+        XCTAssertEqual(error("{\n  \"Statement\": [\n"), "p.json:3:1: error: expected a JSON value at $.Statement[0], found the end of the file")
+        XCTAssertEqual(error("{\"Statement\": [}"), "p.json:1:16: error: expected a JSON value at $.Statement[0], found \"}\"")
+        XCTAssertEqual(error("{\"a\" 1}"), "p.json:1:6: error: expected ':' after the key \"a\" at $, found \"1\"")
+        XCTAssertEqual(error("{} x"), "p.json:1:4: error: expected the end of the document at $, found \"x\"")
         XCTAssertTrue(error("{\"a\": \"x\ny\"}").contains("found a line break"))
         XCTAssertTrue(error("{\"a\": \"\\q\"}").contains("expected a JSON escape"))
         XCTAssertTrue(error(String(repeating: "[", count: 200)).contains("levels of nesting"))
         XCTAssertTrue(error("\u{0}\u{1}\u{2}").contains("byte 0x0"))
         XCTAssertTrue(error("[1, 2]").contains("expected a policy document object"))
-        XCTAssertTrue(error("{\"a\": -}").contains("expected a digit"))
+        XCTAssertTrue(error("{\"a\": -}").contains("expected a digit at $.a"))
+        XCTAssertTrue(error("{\"Statement\": [{\"Effect\": \"Allow\", \"Condition\": {\"Bool\": {\"aws:SecureTransport\": tru}}}]}")
+            .contains("at $.Statement[0].Condition.Bool.aws:SecureTransport"))
     }
 
     func testJSONStringEscapes() throws {

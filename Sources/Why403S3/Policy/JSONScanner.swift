@@ -60,6 +60,8 @@ public struct JSONScanner {
     var pos = 0
     var line = 1
     var lineStart = 0
+    /// The JSON path of the value being read (`$.Statement[0].Condition`), for error messages.
+    var path: [String] = []
 
     /// Parses `bytes`; errors name `file`, the line and column, and what was expected.
     public static func parse(_ bytes: [UInt8], file: String) throws -> JSONNode {
@@ -80,8 +82,14 @@ public struct JSONScanner {
 
     var column: Int { pos - lineStart + 1 }
 
+    /// `.Key`, or `["odd key"]` when the key is not a plain word.
+    static func pathComponent(_ key: String) -> String {
+        let plain = !key.isEmpty && key.unicodeScalars.allSatisfy { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || "_-:/".unicodeScalars.contains($0)) }
+        return plain ? "." + key : "[" + InputError.quote(key, limit: 40) + "]"
+    }
+
     func error(expected: String, found: String) -> InputError {
-        InputError(file: file, line: line, column: column, expected: expected, found: found)
+        InputError(file: file, line: line, column: column, expected: "\(expected) at $\(path.joined())", found: found)
     }
 
     func describeHere() -> String {
@@ -126,7 +134,9 @@ public struct JSONScanner {
                     throw error(expected: "':' after the key \(InputError.quote(key, limit: 40))", found: describeHere())
                 }
                 pos += 1
+                path.append(JSONScanner.pathComponent(key))
                 let v = try value(depth: depth + 1)
+                path.removeLast()
                 members.append(JSONNode.Member(key: key, line: keyLine, value: v))
                 skipSpace()
                 guard pos < bytes.count else { throw error(expected: "',' or '}'", found: "the end of the file") }
@@ -141,7 +151,9 @@ public struct JSONScanner {
             skipSpace()
             if pos < bytes.count && bytes[pos] == UInt8(ascii: "]") { pos += 1; return JSONNode(kind: .array([]), line: l, column: c) }
             while true {
+                path.append("[\(items.count)]")
                 items.append(try value(depth: depth + 1))
+                path.removeLast()
                 skipSpace()
                 guard pos < bytes.count else { throw error(expected: "',' or ']'", found: "the end of the file") }
                 if bytes[pos] == UInt8(ascii: ",") { pos += 1; continue }
