@@ -177,8 +177,12 @@ public enum PolicyEvaluator {
             } else if scpOK {
                 let identityText = policies.identity.isEmpty && !rootOfOwner ? "no identity policy was given (--identity-policy)" : "no identity-policy Allow statement matches"
                 if context.isSameAccount {
-                    if !identityAllowed { gaps.append(.init(kind: .identity, file: policies.identity.first?.file, text: identityText)) }
-                    if resourceRequired || (resourceAllows.isEmpty || !bpaBlocked.isEmpty) || !identityAllowed {
+                    // Within one account either side is enough: name both only when neither allows. When the
+                    // identity policies allow and a boundary or session policy narrows, those gaps say it.
+                    if !identityAllowed {
+                        gaps.append(.init(kind: .identity, file: policies.identity.first?.file, text: identityText))
+                        gaps.append(.init(kind: rkind, file: rfile, text: resourceText))
+                    } else if resourceRequired {
                         gaps.append(.init(kind: rkind, file: rfile, text: resourceText))
                     }
                 } else {

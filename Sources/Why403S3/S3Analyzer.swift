@@ -245,7 +245,7 @@ public enum S3Analyzer {
         if needsBucket || (gapKinds.contains(.bucket) && ctx.isSameAccount && p.isIAM) {
             let bucket = S3Resource(arn: ctx.resource)?.bucket ?? "BUCKET"
             var summary = "add this statement to the bucket policy (\(input.bucketPolicy?.file ?? "bucket \(bucket)"))"
-            if ctx.isSameAccount { summary += " — or the identity-policy fix above; either is enough within one account" }
+            if ctx.isSameAccount && needsIdentity { summary += " — or the identity-policy fix above; either is enough within one account" }
             if p.kind == .anonymous { summary += "; only if the object is meant to be public (Block Public Access may still block it)" }
             fixes.append(Fix(summary: summary, commands: ["aws s3api put-bucket-policy --bucket \(bucket) --policy file://\(input.bucketPolicy?.file ?? "bucket-policy.json")"],
                              patch: FixBuilder.resourceStatement(principal: p, action: ctx.action, resource: ctx.resource)))

@@ -181,7 +181,12 @@ final class EvaluationLogicTests: XCTestCase {
         s.scps = [doc(istmt(action: "\"*\"", resource: "\"*\""))]
         assertVerdict(try s.report(), 200, .none)
         s.boundary = doc(istmt(action: "\"s3:PutObject\""))
-        assertVerdict(try s.report(), 403, .policyImplicitDeny)
+        let narrowed = try s.report()
+        assertVerdict(narrowed, 403, .policyImplicitDeny)
+        // The identity policy allows: the boundary is the gap, and the fix is there (not a bucket grant).
+        XCTAssertTrue(narrowed.findings[0].summary.contains("permissions boundary"), narrowed.findings[0].summary)
+        XCTAssertFalse(narrowed.findings[0].summary.contains("bucket policy"), narrowed.findings[0].summary)
+        XCTAssertEqual(narrowed.findings[0].fixes.count, 1)
         s.boundary = doc(istmt(action: "\"s3:Get*\""))
         assertVerdict(try s.report(), 200, .none)
         s.principal = "arn:aws:sts::111122223333:assumed-role/reader/s1"

@@ -28,6 +28,8 @@ enum FixBuilder {
         switch principal.kind {
         case .anonymous: who = "\"*\""
         case .service: who = "{ \"Service\": \(json(principal.raw)) }"
+        // A role session is granted through its role: session ARNs change with every session.
+        case .assumedRole: who = "{ \"AWS\": \(json(principal.roleArn ?? principal.raw)) }"
         default: who = "{ \"AWS\": \(json(principal.raw)) }"
         }
         var s = """
