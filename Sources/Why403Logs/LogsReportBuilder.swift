@@ -45,7 +45,8 @@ struct LogsReportBuilder {
             errorLogEvents: context.errorEventsSeen, correlated: context.correlatedDenials, outsideWindow: context.outsideWindow,
             byStatus: Dictionary(uniqueKeysWithValues: agg.statuses.map { (String($0.key), $0.value) }),
             causes: groups.map { LogsSummary.CauseRow(cause: $0.cause.rawValue, layer: $0.layer.rawValue, rule: $0.rule,
-                                                       confidence: $0.confidence.rawValue, count: $0.count, correlated: $0.correlated) },
+                                                       confidence: $0.confidence.rawValue, count: $0.count, correlated: $0.correlated,
+                                                       rules: $0.rules.top(32).map { LogsSummary.Row(key: $0.key, count: $0.count) }) },
             topPaths: rows(agg.paths), topClients: rows(agg.clients), topUserAgents: rows(agg.userAgents),
             modsecurityRules: rows(agg.modsecurityRules), timeline: timeline(),
             bursts: Array(agg.bursts.sorted { $0.count != $1.count ? $0.count > $1.count : $0.client < $1.client }.prefix(input.top)),
@@ -103,6 +104,9 @@ struct LogsReportBuilder {
         ]
         if g.targets.distinct > 0 {
             details["targets"] = .array(g.targets.top(5).map { .object(["key": .string($0.key), "count": .int($0.count)]) })
+        }
+        if g.rules.distinct > 1 {
+            details["rules"] = .array(g.rules.top(10).map { .object(["key": .string($0.key), "count": .int($0.count)]) })
         }
         if g.details.distinct > 0 {
             details["messages"] = .array(g.details.top(5).map { .object(["key": .string($0.key), "count": .int($0.count)]) })

@@ -36,6 +36,8 @@ public struct LogsSummary: Codable, Sendable, Equatable {
         public var count: Int
         /// How many were joined with an error-log line.
         public var correlated: Int
+        /// The messages or rules behind this cause, counted (`AH00132`, `nginx-permission-denied`, …).
+        public var rules: [Row]
     }
 
     /// Refusals per time bucket from `start`.

@@ -12,7 +12,7 @@ final class CorrelationTests: XCTestCase {
         XCTAssertEqual(s.accessDenials, 10)
         XCTAssertEqual(s.correlated, 10, "\(s.causes)")
         XCTAssertEqual(s.denials, 10)
-        let byRule = Dictionary(uniqueKeysWithValues: s.causes.map { ($0.rule ?? "", $0.count) })
+        let byRule = perRule(s)
         XCTAssertEqual(byRule["nginx-access-forbidden-by-rule"], 1)
         XCTAssertEqual(byRule["nginx-directory-index-forbidden"], 1)
         XCTAssertEqual(byRule["nginx-permission-denied"], 3)
@@ -39,7 +39,7 @@ final class CorrelationTests: XCTestCase {
         XCTAssertEqual(s.denials, 12)
         XCTAssertEqual(Set(r.findings.map(\.cause)),
                        [.accessDeny, .accessIP, .indexMissing, .fsPermission, .fsSymlink, .authInvalid, .authMissing, .wafRule, .unknown])
-        let byRule = Dictionary(uniqueKeysWithValues: s.causes.map { ($0.rule ?? "", $0.count) })
+        let byRule = perRule(s)
         XCTAssertEqual(byRule["AH01618"], 1)
         XCTAssertEqual(byRule["AH01617"], 1)
         XCTAssertEqual(byRule["modsecurity-10001"], 1)

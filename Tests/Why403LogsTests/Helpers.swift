@@ -35,3 +35,10 @@ func jsonString(_ r: Report) -> String {
 }
 
 func recorded(_ name: String) -> String { Fixtures.url("logs/recorded/\(name)").path }
+
+/// Refusals per message or rule id (`AH01630`, `nginx-limit-req`, `modsecurity-949110`, `status-401`).
+func perRule(_ s: LogsSummary) -> [String: Int] {
+    var out: [String: Int] = [:]
+    for c in s.causes { for r in c.rules { out[r.key, default: 0] += r.count } }
+    return out
+}

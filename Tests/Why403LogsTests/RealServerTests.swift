@@ -37,7 +37,7 @@ final class RealServerTests: XCTestCase {
         let nginxErrors = (try? String(contentsOfFile: nginxLogs[1], encoding: .utf8)) ?? ""
         XCTAssertEqual(ns.accessDenials, 10, nginxErrors)
         XCTAssertEqual(ns.correlated, 10, "\(ns.causes)\n\(nginxErrors)")
-        let nginxRules = Dictionary(uniqueKeysWithValues: ns.causes.map { ($0.rule ?? "", $0.count) })
+        let nginxRules = perRule(ns)
         XCTAssertEqual(nginxRules, [
             "nginx-access-forbidden-by-rule": 1, "nginx-directory-index-forbidden": 1, "nginx-permission-denied": 3,
             "nginx-auth-basic-missing": 1, "nginx-auth-basic-user-not-found": 1, "nginx-auth-basic-password-mismatch": 1,
@@ -54,7 +54,7 @@ final class RealServerTests: XCTestCase {
         XCTAssertEqual(s.accessDenials, 12, apacheErrors)
         // Apache writes no error line for a request that sent no credentials at all.
         XCTAssertEqual(s.correlated, 11, "\(s.causes)\n\(apacheErrors)")
-        let apacheRules = Dictionary(uniqueKeysWithValues: s.causes.map { ($0.rule ?? "", $0.count) })
+        let apacheRules = perRule(s)
         XCTAssertEqual(apacheRules, [
             "AH01630": 1, "AH01797": 1, "AH01276": 1, "AH00132": 1, "AH00035": 1, "AH00037": 1, "AH01618": 1,
             "AH01617": 1, "AH01614": 1, "modsecurity-10001": 1, "modsecurity-949110": 1, "status-401": 1,

@@ -20,6 +20,15 @@ final class RenderTests: XCTestCase {
         XCTAssertTrue(text.contains("log \(recorded("nginx-error.log")):"), text)
     }
 
+    func testMarkdownHasTables() throws {
+        let r = try analyzeFiles([recorded("nginx-access.log"), recorded("nginx-error.log")], statuses: [401, 403, 429])
+        let md = LogsMarkdownRenderer.render(r.redacted(by: Redactor()))
+        XCTAssertTrue(md.hasPrefix("## why403 logs: 10 refused requests"), md)
+        XCTAssertTrue(md.contains("| count | cause | layer | confidence | rule |"))
+        XCTAssertTrue(md.contains("### paths"))
+        XCTAssertTrue(md.contains("**fix**"))
+    }
+
     func testHTMLIsSelfContained() throws {
         let r = try analyzeFiles([recorded("apache-access.log"), recorded("apache-error.log")], statuses: [401, 403])
         let html = LogsHTMLRenderer.render(r.redacted(by: Redactor()))

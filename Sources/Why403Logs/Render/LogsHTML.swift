@@ -74,7 +74,7 @@ public enum LogsHTMLRenderer {
         if !s.causes.isEmpty {
             o += "<h2>causes</h2>\n<table><tr><th>count</th><th>cause</th><th>layer</th><th>confidence</th><th>rule</th></tr>\n"
             for c in s.causes {
-                o += "<tr><td class=n>\(c.count)</td><td>\(esc(c.cause))</td><td>\(esc(c.layer))</td><td class=\(esc(c.confidence))>\(esc(c.confidence))</td><td>\(esc(c.rule ?? ""))</td></tr>\n"
+                o += "<tr><td class=n>\(c.count)</td><td>\(esc(c.cause))</td><td>\(esc(c.layer))</td><td class=\(esc(c.confidence))>\(esc(c.confidence))</td><td>\(esc(LogsTextRenderer.rules(c)))</td></tr>\n"
             }
             o += "</table>\n"
         }

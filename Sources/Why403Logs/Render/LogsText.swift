@@ -21,6 +21,13 @@ public enum LogsTextRenderer {
         })
     }
 
+    /// The rules of a cause row: `AH00132 ×2, AH00035` (the key rule alone for ModSecurity).
+    static func rules(_ c: LogsSummary.CauseRow) -> String {
+        if c.rules.count <= 1 { return c.rule ?? "" }
+        return c.rules.prefix(4).map { $0.count > 1 ? "\($0.key) ×\($0.count)" : $0.key }.joined(separator: ", ")
+            + (c.rules.count > 4 ? ", …" : "")
+    }
+
     static func pad(_ s: String, _ n: Int) -> String {
         s.count >= n ? s : s + String(repeating: " ", count: n - s.count)
     }
@@ -67,7 +74,7 @@ public enum LogsTextRenderer {
             let width = max(5, s.causes.map { String($0.count).count }.max() ?? 1)
             for c in s.causes.prefix(max(1, report.findings.count)) {
                 let pct = s.denials > 0 ? Int((Double(c.count) * 100 / Double(s.denials)).rounded()) : 0
-                out += "  \(lpad(String(c.count), width)) \(lpad("\(pct)%", 4))  \(pad(c.cause, 16)) \(pad(c.layer, 12)) \(pad(c.confidence, 8)) \(c.rule ?? "")\n"
+                out += "  \(lpad(String(c.count), width)) \(lpad("\(pct)%", 4))  \(pad(c.cause, 16)) \(pad(c.layer, 12)) \(pad(c.confidence, 8)) \(LogsTextRenderer.rules(c))\n"
             }
         }
         out += table("paths", s.topPaths, total: s.denials)

@@ -20,12 +20,19 @@ public struct LogsLimits: Sendable, Equatable {
     public init() {}
 }
 
-/// The per-cause group behind one finding.
+/// The per-cause group behind one finding: one cause at one layer (ModSecurity: one rule id, as
+/// each rule has its own fix). Its confidence is the lowest of its members: `certain` only when
+/// every refusal in it was proved.
 struct CauseGroup {
     var cause: Cause
     var layer: Layer
-    var rule: String?
+    /// The rule that keys the group (ModSecurity), else nil.
+    var keyRule: String?
     var confidence: Confidence
+    /// The messages or rules behind the refusals, counted.
+    var rules = TopK(capacity: 32)
+    /// The rule shown: the key rule, else the most frequent one.
+    var rule: String? { keyRule ?? rules.top(1).first?.key }
     var count = 0
     var correlated = 0
     var statuses: [Int: Int] = [:]
@@ -148,7 +155,7 @@ final class Aggregator {
     func add(_ d: Denial, evidence: () -> [Evidence]) {
         total += 1
         if let s = d.status { countStatus(s) }
-        let key = GroupKey(cause: d.cause, layer: d.layer, rule: d.rule)
+        let key = GroupKey(cause: d.cause, layer: d.layer, rule: d.cause == .wafRule ? d.rule : nil)
         // Refusals come in runs of one cause: the last group is checked before the dictionary.
         let gi: Int
         if let last = lastGroup, last.key == key {
@@ -159,7 +166,7 @@ final class Aggregator {
             return addToOverflow(d, evidence: evidence)
         } else {
             gi = groups.count
-            groups.append(CauseGroup(cause: d.cause, layer: d.layer, rule: d.rule, confidence: d.confidence))
+            groups.append(CauseGroup(cause: d.cause, layer: d.layer, keyRule: key.rule, confidence: d.confidence))
             groupIndex[key] = gi
         }
         lastGroup = (key, gi)
@@ -192,13 +199,15 @@ final class Aggregator {
         let key = GroupKey(cause: d.cause, layer: d.layer, rule: "other")
         if groupIndex[key] == nil {
             groupIndex[key] = groups.count
-            groups.append(CauseGroup(cause: d.cause, layer: d.layer, rule: "other", confidence: .possible))
+            groups.append(CauseGroup(cause: d.cause, layer: d.layer, keyRule: "other", confidence: .possible))
         }
         update(&groups[groupIndex[key]!], o, evidence)
     }
 
     private func update(_ g: inout CauseGroup, _ d: Denial, _ evidence: () -> [Evidence]) {
         g.count += 1
+        if let r = d.rule { g.rules.add(r) }
+        if d.confidence > g.confidence { g.confidence = d.confidence }
         if d.correlated { g.correlated += 1 }
         if let s = d.status { g.statuses[s, default: 0] += 1 }
         if g.samples.count < 3 { g.samples.append(evidence()) }

@@ -73,6 +73,8 @@ struct LogsCommand: AsyncParsableCommand {
             Terminal.out(LogsTextRenderer.render(report.redacted(by: Redactor())))
         case .html:
             Terminal.out(LogsHTMLRenderer.render(report.redacted(by: Redactor())))
+        case .markdown:
+            Terminal.out(LogsMarkdownRenderer.render(report.redacted(by: Redactor())))
         default:
             output.emit(report)
         }
