@@ -26,6 +26,11 @@ public struct DecodedJWT: Sendable, Equatable {
     /// the token's text; `source` is the name shown as the error's file.
     public init(_ token: TokenText, source: String = "TOKEN") throws {
         let parts = token.segments
+        // INVARIANT: below, a JWS has exactly 3 segments and a JWE 5 (TokenText classified them so).
+        guard (token.kind == .jws && parts.count == 3) || (token.kind == .jwe && parts.count == 5) else {
+            throw InputError(file: source, expected: "a JWT of 3 segments (JWS) or 5 (JWE)",
+                             found: "\(token.kind == .none ? "no token" : "\(parts.count) segments")")
+        }
         encrypted = token.kind == .jwe
         let names = encrypted ? ["header", "encrypted key", "initialization vector", "ciphertext", "authentication tag"]
                               : ["header", "payload", "signature"]

@@ -406,8 +406,8 @@ struct Evaluation {
         case "invalid_token":
             // A local finding explains it better; the challenge then backs it up.
             if let i = findings.firstIndex(where: { $0.cause == .authInvalid }) {
+                // The server's word confirms a 401, not which reason: the confidence stays as found.
                 findings[i].evidence.append(evidence)
-                if findings[i].confidence == .likely { findings[i].confidence = .certain }
             } else {
                 var checks = ["check the token's aud and iss against what the API expects (--audience, --issuer)"]
                 if signature == nil && text.kind == .jws { checks.append("check the signature against the API's keys (--jwks FILE)") }

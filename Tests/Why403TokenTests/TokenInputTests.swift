@@ -87,6 +87,13 @@ final class TokenInputTests: XCTestCase {
         XCTAssertNotNil(e)
     }
 
+    func testDecodingAnOpaqueTextIsAnErrorNotACrash() async throws {
+        let opaque = try TokenText("abc.def.ghi.jkl")
+        XCTAssertEqual(opaque.kind, .opaque)
+        XCTAssertThrowsError(try DecodedJWT(opaque))
+        XCTAssertThrowsError(try DecodedJWT(try TokenText("")))
+    }
+
     func testHeaderWithoutAlg() async {
         let token = Base64URL.encode(Array(#"{"typ":"JWT"}"#.utf8)) + "." + Base64URL.encode(Array(#"{"sub":"x"}"#.utf8)) + ".c2ln"
         let e = await assertInputError { _ = try await analyze(token) }
