@@ -87,7 +87,24 @@ public enum S3Analyzer {
         var status = 403
         let s3res = S3Resource(arn: input.resource)
         let absent = absentKeys(decision)
-        let confidence: Confidence = absent.isEmpty ? .certain : .likely
+        var confidence: Confidence = absent.isEmpty ? .certain : .likely
+        // Policies the user did not give are taken as empty; a verdict that another policy could change
+        // is not proven. An explicit Deny is proof whatever else exists; an allow could still meet a
+        // Deny in a bucket policy not given; an implicit deny could meet an Allow in a policy not given.
+        let bucketUnknown = input.bucketPolicy == nil && s3res != nil
+        switch decision.outcome {
+        case .explicitDeny: break
+        case .allow:
+            if bucketUnknown && confidence == .certain {
+                confidence = .likely
+                notes.append("confidence is likely, not certain: a Deny in the bucket policy, which was not given, would change the verdict")
+            }
+        case .implicitDeny:
+            if decision.gaps.contains(where: { $0.file == nil && ($0.kind == .bucket || $0.kind == .identity) }) && confidence == .certain {
+                confidence = .likely
+                notes.append("confidence is likely, not certain: the verdict rests on a policy that was not given (taken as empty)")
+            }
+        }
         if !absent.isEmpty {
             notes.append("the decision depends on condition keys absent from the request context: \(absent.joined(separator: ", ")); a real request may carry them (give them with --context KEY=VALUE)")
         }

@@ -15,7 +15,23 @@ final class EvaluationLogicTests: XCTestCase {
         // "By default, all requests are implicitly denied."
         let r = try Scenario().report()
         assertVerdict(r, 403, .policyImplicitDeny)
-        XCTAssertEqual(r.findings.first?.confidence, .certain)
+        // No policy was given at all: the verdict rests on policies taken as empty, so not certain.
+        XCTAssertEqual(r.findings.first?.confidence, .likely)
+        var s = Scenario()
+        s.bucket = doc()
+        s.identity = [doc()]
+        let given = try s.report()
+        assertVerdict(given, 403, .policyImplicitDeny)
+        XCTAssertEqual(given.findings.first?.confidence, .certain)
+    }
+
+    func testAllowWithoutBucketPolicyIsOnlyLikely() throws {
+        // A Deny in a bucket policy that was not given could still refuse the request.
+        var s = Scenario()
+        s.identity = [doc(istmt())]
+        XCTAssertEqual(try s.report().findings.first?.confidence, .likely)
+        s.bucket = doc()
+        XCTAssertEqual(try s.report().findings.first?.confidence, .certain)
     }
 
     func testSameAccountIdentityAloneAllows() throws {
