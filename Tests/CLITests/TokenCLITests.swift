@@ -113,6 +113,23 @@ final class TokenCLITests: XCTestCase {
         XCTAssertTrue(empty.stderr.contains("expected a token, found an empty string"), empty.stderr)
     }
 
+    func testMarkdownAndFlagValidation() throws {
+        let t = try makeToken(base(["roles": ["viewer"]]))
+        let md = try Run.why403(["token", t, "--role", "editor", "--now", "\(Self.now)", "--format", "markdown"])
+        XCTAssertEqual(md.status, 0, md.stderr)
+        XCTAssertTrue(md.stdout.contains("| 403 | `application` | `auth.role` |"), md.stdout)
+        assertNoLeak(md, t)
+        let neg = try Run.why403(["token", t, "--leeway=-5"])
+        XCTAssertEqual(neg.status, 2)
+        XCTAssertTrue(neg.stderr.contains("--leeway takes a number of seconds, 0 or more"), neg.stderr)
+        let badNow = try Run.why403(["token", t, "--now", "yesterday"])
+        XCTAssertEqual(badNow.status, 2)
+        XCTAssertFalse(badNow.stderr.contains(t))
+        let badChallenge = try Run.why403(["token", t, "--www-authenticate", #"Bearer error="open"#])
+        XCTAssertEqual(badChallenge.status, 2)
+        XCTAssertTrue(badChallenge.stderr.hasPrefix("--www-authenticate:"), badChallenge.stderr)
+    }
+
     func testHelpListsEveryFlag() throws {
         let r = try Run.why403(["token", "--help"])
         XCTAssertEqual(r.status, 0)

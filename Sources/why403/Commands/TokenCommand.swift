@@ -70,7 +70,10 @@ struct TokenCommand: AsyncParsableCommand {
         if let jwks {
             let data = try Self.readFile(jwks)
             let set = try KeySet(data: data, source: jwks)
-            if set.form == .secret { redactor = redactor.adding(secret: String(decoding: data, as: UTF8.self)) }
+            if set.form == .secret {
+                // The secret as KeySet reads it: the file less its final newline.
+                redactor = redactor.adding(secret: String(decoding: data, as: UTF8.self).trimmingCharacters(in: .newlines))
+            }
             keys = set
         }
         let input = TokenInput(token: tokenText, requiredScopes: scope, requiredRoles: role, wwwAuthenticate: wwwAuthenticate,
