@@ -201,13 +201,15 @@ final class ReadAhead: @unchecked Sendable {
         empty.signal()
     }
 
-    /// Stops the reader, waits for it, frees the buffers.
+    /// Stops the reader, waits for it, frees the buffers. A reader still blocked after a second can
+    /// only be waiting on a pipe that stays open (stdin behind `tail -f`): it is left to the process
+    /// exit, with its buffers, rather than hang the report.
     func shutDown() {
         guard !isShutDown else { return }
         isShutDown = true
         stop = true
         empty.signal()
-        finished.wait()
+        guard finished.wait(timeout: .now() + .seconds(1)) == .success else { return }
         for b in buffers { b.deallocate() }
     }
 }
