@@ -76,7 +76,14 @@ public enum HumanTime {
         if s < 3600 { return "\(Int(s / 60)) min" }
         if s < 2 * 86400 { return "\(Int(s / 3600)) h" }
         if s < 2 * 365 * 86400 { return "\(Int(s / 86400)) d" }
-        return "\(Int(s / (365.25 * 86400))) years"
+        let years = s / (365.25 * 86400)
+        // INVARIANT: Int(_:) traps past Int.max; claims may hold any number (1e300).
+        return years.isFinite && years < 1e12 ? "\(Int(years)) years" : "an unbounded time"
+    }
+
+    /// A number of seconds as an integer when it fits, for messages ("30", "1e+300").
+    public static func seconds(_ value: Double) -> String {
+        value.isFinite && abs(value) < 1e15 ? String(Int64(value)) : String(value)
     }
 
     /// "in 3 h" or "3 h ago" (or "now").

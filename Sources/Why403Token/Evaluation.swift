@@ -156,7 +156,7 @@ struct Evaluation {
 
     mutating func checkTimes() {
         let leeway = input.leeway
-        let leewayText = leeway > 0 ? " with a leeway of \(Int(leeway)) s" : ""
+        let leewayText = leeway > 0 ? " with a leeway of \(HumanTime.seconds(leeway)) s" : ""
         for name in ["exp", "nbf", "iat"] where claims[name] != nil && claims[name]?.numberValue == nil {
             findings.append(Finding(cause: .authInvalid, layer: .application, confidence: .likely,
                                     summary: "claim \(name) is a \(claims[name]!.kindName), not a NumericDate (seconds since 1970, RFC 7519 §2)",
@@ -207,7 +207,7 @@ struct Evaluation {
     }
 
     var nowEvidence: Evidence {
-        Evidence(source: "clock", text: "\(HumanTime.stamp(now))\(input.leeway > 0 ? ", leeway \(Int(input.leeway)) s" : "")")
+        Evidence(source: "clock", text: "\(HumanTime.stamp(now))\(input.leeway > 0 ? ", leeway \(HumanTime.seconds(input.leeway)) s" : "")")
     }
 
     // MARK: audience and issuer

@@ -200,14 +200,30 @@ final class TokenInputTests: XCTestCase {
             do { _ = try TokenText(bytes: bytes) } catch is InputError {}
         }
         // Random base64url segments around real JSON fragments.
-        let fragments = ["{", "}", "[", "]", "\"alg\":", "\"none\"", "1e999", "-0", "null", "\"exp\":", ",", "{\"a\":{\"b\":", "\"\\u0000\""]
+        let fragments = ["{", "}", "[", "]", "\"alg\":", "\"none\"", "1e999", "1e300", "-1e300", "\"nbf\":", "\"iat\":", "\"scope\":", "\"scp\":", "\"realm_access\":", "-0", "null", "\"exp\":", ",", "{\"a\":{\"b\":", "\"\\u0000\""]
         for _ in 0..<500 {
             var header = ""
             var payload = ""
             for _ in 0..<Int(rng.next() % 8) { header += fragments[Int(rng.next() % UInt64(fragments.count))] }
             for _ in 0..<Int(rng.next() % 12) { payload += fragments[Int(rng.next() % UInt64(fragments.count))] }
             let token = "ey" + Base64URL.encode(Array(("{\"alg\":\"HS256\"" + header).utf8)).dropFirst(2) + "." + Base64URL.encode(Array(payload.utf8)) + ".c2ln"
-            do { _ = try await analyze(token, scopes: ["a"]) } catch is InputError {}
+            do { _ = try await analyze(token, scopes: ["a"], roles: ["r"], audience: "x", issuer: "y") } catch is InputError {}
+        }
+        // Well-formed claims of every JSON type in every claim the checks read.
+        let names = ["exp", "nbf", "iat", "aud", "iss", "scope", "scp", "roles", "role", "groups", "permissions", "realm_access",
+                     "resource_access", "cognito:groups", "https://x.example/roles", "azp", "nonce", "client_secret"]
+        let values = ["null", "true", "0", "-1", "1.5", "1e300", "-1e300", "1795946400", "\"\"", "\"a b\"", "[]", "[1,\"a\",null,{}]",
+                      "{}", "{\"roles\":[\"a\"]}", "{\"api\":{\"roles\":\"a\"}}", "{\"api\":[]}", "\"\\u0000\""]
+        for _ in 0..<800 {
+            var members: [String] = []
+            for _ in 0..<Int(1 + rng.next() % 8) {
+                members.append("\"\(names[Int(rng.next() % UInt64(names.count))])\":\(values[Int(rng.next() % UInt64(values.count))])")
+            }
+            let header = rng.next() % 4 == 0 ? #"{"alg":"none"}"# : #"{"alg":"HS256","kid":"k"}"#
+            let token = Base64URL.encode(Array(header.utf8)) + "." + Base64URL.encode(Array(("{" + members.joined(separator: ",") + "}").utf8)) + ".c2ln"
+            let r = try await analyze(token, scopes: ["a"], roles: ["a"], challenge: #"Bearer error="insufficient_scope", scope="b""#,
+                                      audience: "x", issuer: "y", leeway: Double(rng.next() % 120))
+            XCTAssertEqual(r.verdict.status, 401, "aud/iss never match here, so every token is a 401")
         }
     }
 }

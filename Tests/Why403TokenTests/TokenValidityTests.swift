@@ -80,6 +80,17 @@ final class TokenValidityTests: XCTestCase {
         XCTAssertEqual(r.findings[0].rule, "token-time-type")
     }
 
+    func testExtremeNumbersDoNotTrap() async throws {
+        let t = try PyJOSE.sign(claims(["nbf": -1e300, "iat": -1e300], exp: nil).merging(["exp": 1e300]) { $1 })
+        let r = try await analyze(t, leeway: 1e300)
+        XCTAssertEqual(r.verdict.cause, Cause.none)
+        XCTAssertTrue(r.notes.joined().contains("out of range"), r.notes.joined(separator: "\n"))
+        let past = try PyJOSE.sign(claims(exp: nil).merging(["exp": -1e300]) { $1 })
+        let r2 = try await analyze(past, now: 1e15, leeway: 1e12)
+        XCTAssertEqual(r2.verdict.cause, .authInvalid)
+        XCTAssertTrue(r2.findings[0].summary.contains("an unbounded time"), r2.findings[0].summary)
+    }
+
     func testAudience() async throws {
         let t = try PyJOSE.sign(claims(["aud": ["api://billing", "api://reports"]]))
         let r6_ = try await analyze(t, audience: "api://reports")
