@@ -179,7 +179,12 @@ public enum S3Analyzer {
         if input.objectMissing { extra["object_missing"] = true }
         let subject = Subject(kind: "s3", extra: extra)
         // The primary finding is the one that denies, when any.
-        findings.sort { a, b in (a.cause != .none ? 0 : 1, a.confidence) < (b.cause != .none ? 0 : 1, b.confidence) }
+        // When refused, the denying finding comes first; when allowed (or 404), the allow finding does,
+        // and a merely possible denial (SSE-KMS without the key ARN) follows it.
+        let denied = status == 403
+        findings.sort { a, b in
+            ((a.cause != .none) == denied ? 0 : 1, a.confidence) < ((b.cause != .none) == denied ? 0 : 1, b.confidence)
+        }
         let primary = findings.first(where: { $0.cause != .none && status == 403 })
         let verdict = Verdict(status: status, layer: primary == nil ? .none : .s3, cause: primary?.cause ?? .none)
         return Report(subject: subject, verdict: verdict, findings: findings, notes: notes)

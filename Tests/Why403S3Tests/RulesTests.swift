@@ -206,6 +206,7 @@ final class RulesTests: XCTestCase {
         s.context = [("s3:x-amz-server-side-encryption", "aws:kms")]
         let r = try s.report()
         XCTAssertEqual(r.verdict.status, 200)
+        XCTAssertEqual(r.findings.first?.rule, "s3-allow")  // the verdict's finding first
         XCTAssertTrue(r.findings.contains { $0.rule == "s3-kms" && $0.confidence == .possible })
     }
 }
