@@ -1,6 +1,7 @@
 import XCTest
 import Why403Core
 @testable import Why403S3
+import Why403TestSupport
 
 /// The policy grammar ("IAM JSON policy element reference", "Grammar of the IAM JSON policy
 /// language": https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_grammar.html) and
@@ -128,5 +129,21 @@ final class PolicyParserTests: XCTestCase {
         XCTAssertTrue(Wildcard.match(Wildcard.tokens("S3:GET*"), "s3:GetObject", ignoreCase: true))
         // Pathological patterns stay fast (linear matcher; no timing assertion, just completion).
         XCTAssertFalse(Wildcard.match(Wildcard.tokens(String(repeating: "a*", count: 200) + "b"), String(repeating: "a", count: 5000)))
+    }
+
+    func testHostileFilesAreInputErrors() throws {
+        // A device that never ends, a directory, a missing file, an oversized file: exit-2 errors, no hang.
+        for path in ["/dev/zero", "/tmp", "/nonexistent/policy.json"] {
+            XCTAssertThrowsError(try PolicyParser.load(path: path, kind: .bucket), path) { e in
+                XCTAssertEqual((e as? InputError)?.file, path)
+            }
+        }
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let big = try dir.write("big.json", "{\"Statement\": [" + String(repeating: " ", count: PolicyParser.maxBytes) + "]}")
+        XCTAssertThrowsError(try PolicyParser.load(path: big.path, kind: .identity)) { e in
+            XCTAssertTrue("\(e)".contains("at most"), "\(e)")
+        }
+        XCTAssertThrowsError(try PublicAccessBlock.load(path: "/dev/zero"))
     }
 }

@@ -12,10 +12,27 @@ public enum PolicyParser {
 
     /// Reads and parses the policy file at `path`.
     public static func load(path: String, kind: PolicyKind) throws -> Policy {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw InputError(file: path, message: "cannot read the \(kind.rawValue) file", help: "check that the path exists and is readable")
+        try parse(readBounded(path: path, what: "the \(kind.rawValue) file"), file: path, kind: kind)
+    }
+
+    /// Reads at most `maxBytes + 1` bytes of `path`, so `/dev/zero`, a FIFO left open or a huge file
+    /// cannot make the command hang or exhaust memory.
+    static func readBounded(path: String, what: String) throws -> [UInt8] {
+        var isDir: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir), !isDir.boolValue,
+              let handle = FileHandle(forReadingAtPath: path) else {
+            throw InputError(file: path, message: "cannot read \(what)", help: "check that the path exists, is a file and is readable")
         }
-        return try parse(Array(data), file: path, kind: kind)
+        defer { try? handle.close() }
+        var out: [UInt8] = []
+        while out.count <= maxBytes {
+            guard let chunk = try? handle.read(upToCount: 65536), !chunk.isEmpty else { break }
+            out.append(contentsOf: chunk)
+        }
+        guard out.count <= maxBytes else {
+            throw InputError(file: path, expected: "a policy of at most \(maxBytes) bytes", found: "a larger file")
+        }
+        return out
     }
 
     /// Parses policy JSON held in memory.

@@ -40,10 +40,7 @@ public struct PublicAccessBlock: Sendable, Equatable {
     /// Reads a `PublicAccessBlockConfiguration` object (as `aws s3api get-public-access-block` prints
     /// it, with or without the outer `{"PublicAccessBlockConfiguration": …}`).
     public static func load(path: String) throws -> PublicAccessBlock {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw InputError(file: path, message: "cannot read the Block Public Access file")
-        }
-        return try parse(Array(data), file: path)
+        try parse(PolicyParser.readBounded(path: path, what: "the Block Public Access file"), file: path)
     }
 
     /// Parses the JSON of a `PublicAccessBlockConfiguration`.
