@@ -50,7 +50,7 @@ public struct Parser {
     }
 
     mutating func parseBlock(_ t: [Token], _ pos: inout Int, file: String, inBlock: Bool, special: Bool,
-                             depth: Int) throws -> [Directive] {
+                             depth: Int, parent: String = "") throws -> [Directive] {
         var out: [Directive] = []
         guard depth < 100 else { throw InputError(file: file, line: t[min(pos, t.count - 1)].line, message: "too deeply nested blocks") }
         while pos < t.count {
@@ -84,7 +84,8 @@ public struct Parser {
             }
             let loc = SourceLocation(file: file, line: line)
             if name == "if" { args = Parser.stripIfParens(args) }
-            if !special, let spec = DirectiveTable.specs[name] {
+            // Inside upstream, "server" is a simple directive: the table is for http/server/location contexts.
+            if !special, !(parent == "upstream" || parent == "stream" || parent == "mail"), let spec = DirectiveTable.specs[name] {
                 if spec.block && term != "{" {
                     throw InputError(file: file, line: line, message: "directive \"\(name)\" has no opening \"{\"")
                 }
@@ -97,10 +98,8 @@ public struct Parser {
             }
             if term == "{" {
                 let isSpecial = DirectiveTable.specialBodies.contains(name)
-                let body = try parseBlock(t, &pos, file: file, inBlock: true, special: isSpecial, depth: depth + 1)
-                if pos > t.count || (pos == t.count && t.last.map { !$0.isPunct("}") } ?? true) {
-                    // parseBlock returned because tokens ran out
-                }
+                let body = try parseBlock(t, &pos, file: file, inBlock: true, special: isSpecial, depth: depth + 1,
+                                          parent: parent == "stream" || parent == "mail" ? parent : name)
                 out.append(Directive(name: name, args: args, location: loc, block: body))
                 continue
             }

@@ -34,7 +34,7 @@ struct CIDR: Equatable {
 
     static func parse(_ s: String) -> CIDR? {
         if s == "all" { return CIDR(address: nil, prefix: 0, all: true) }
-        let parts = s.split(separator: "/", maxSplits: 1)
+        let parts = s.split(separator: "/", maxSplits: 1, omittingEmptySubsequences: false)
         guard let addr = IPAddress.parse(String(parts[0])) else { return nil }
         let maxLen = addr.bytes.count * 8
         var len = maxLen

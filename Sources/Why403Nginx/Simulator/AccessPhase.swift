@@ -55,8 +55,11 @@ extension Simulation {
         let satisfyAny = nearest("satisfy", in: levels)?.args.first == "any"
         if satisfyAny, let a = access, a.allowed { return nil }
         if !satisfyAny, let a = access, !a.allowed { return Decision(status: 403, finding: denyFinding(a.rule, rules: rules)) }
-        if let auth = authBasic(levels) { return auth }
-        if satisfyAny, let a = access, !a.allowed { return Decision(status: 403, finding: denyFinding(a.rule, rules: rules)) }
+        let configured = authConfigured(levels)
+        let auth = configured ? authBasic(levels) : nil
+        if let auth { return auth }
+        // satisfy any: valid credentials let the request through even when the address rules deny it.
+        if satisfyAny, let a = access, !a.allowed, !configured { return Decision(status: 403, finding: denyFinding(a.rule, rules: rules)) }
         if let ar = nearest("auth_request", in: levels), ar.args.first != "off" {
             return Decision(status: nil, finding: upstreamFinding(ar, what: "auth_request subrequest to \(ar.args.first ?? "")"))
         }
@@ -64,7 +67,7 @@ extension Simulation {
     }
 
     func denyFinding(_ rule: Directive, rules: [Directive]) -> Finding {
-        let idx = rules.firstIndex(where: { $0.location == rule.location }) ?? 0
+        let idx = rules.firstIndex(of: rule) ?? 0
         let before = rules[..<idx]
         let clientDependent = rule.args.first != "all" || before.contains { $0.args.first != "all" }
         let cause: Cause = clientDependent ? .accessIP : .accessDeny
@@ -87,6 +90,11 @@ extension Simulation {
                                                           : "if this path should be reachable, allow the client before \(InputError.quote(rule.text))",
                                    patch: patch)],
                        rule: "nginx-access")
+    }
+
+    func authConfigured(_ levels: [Directive]) -> Bool {
+        guard let ab = nearest("auth_basic", in: levels), let realm = ab.args.first, realm != "off" else { return false }
+        return nearest("auth_basic_user_file", in: levels) != nil
     }
 
     /// auth_basic with auth_basic_user_file (ngx_http_auth_basic_module): nil when it lets the request through.

@@ -1,13 +1,51 @@
 import ArgumentParser
+import Foundation
 import Why403Core
+import Why403FileSystem
+import Why403Nginx
 
-/// `why403 nginx` (see ../shared/spec/cli-v1.md). Not built yet.
+/// `why403 nginx URL --config FILE` (cli-v1): what this nginx configuration, on this machine's
+/// filesystem, answers to the request, and why (server block, location, rule, file, file:line).
 struct NginxCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "nginx", abstract: "Not available yet.")
+    static let configuration = CommandConfiguration(
+        commandName: "nginx",
+        abstract: "Explain what an nginx configuration answers to a request, and why, from its configuration and files.",
+        discussion: """
+        White box: parses the configuration (includes resolved as nginx does, or the output of 'nginx -T' \
+        with --config -), picks the server block and the location as nginx does, runs the rewrite, access \
+        and content phases, and checks the files on this machine as the worker user of the 'user' directive. \
+        Nothing is changed: fixes are printed as patches and commands.
+        """)
+
+    @Argument(help: "The URL (its host and port pick the server block; a URL without a scheme is taken as http://).")
+    var url: String
+
+    @Option(name: .long, help: ArgumentHelp("The main configuration file, or - to read the output of 'nginx -T' from stdin.", valueName: "file"))
+    var config: String
+
+    @Option(name: .long, help: ArgumentHelp("nginx's prefix (-p): relative root paths start here.", valueName: "dir"))
+    var prefix: String = "/usr/share/nginx"
+
+    @OptionGroup var request: RequestOptions
 
     @OptionGroup var output: OutputOptions
 
+    func validate() throws {
+        try output.validate()
+    }
+
     func run() async throws {
-        throw InputError(file: nil, message: "'why403 nginx' is not available in this build yet")
+        let headers = try request.parsedHeaders().map { NginxRequest.Header(name: $0.name, value: $0.value) }
+        let input: NginxAnalyzer.ConfigInput
+        if config == "-" {
+            let data = FileHandle.standardInput.readDataToEndOfFile()
+            input = .dump(String(decoding: data, as: UTF8.self), name: "-")
+        } else {
+            input = .file(config)
+        }
+        let req = NginxRequest(method: request.method.uppercased(), url: normalizeURL(url), headers: headers,
+                               clientIP: request.clientIP ?? "127.0.0.1")
+        let report = try NginxAnalyzer.analyze(.init(config: input, request: req, fileSystem: LiveFileSystem(), prefix: prefix))
+        output.emit(report)
     }
 }

@@ -1,0 +1,160 @@
+import Foundation
+import XCTest
+import Why403Core
+import Why403FileSystem
+import Why403TestSupport
+@testable import Why403Nginx
+
+/// One request of a differential scenario: sent to the real nginx with curl from 127.0.0.`from`,
+/// and resolved by why403; both must give the same status, and the cause must be `cause` and agree
+/// with the reason nginx writes to its error log.
+struct DiffRequest {
+    var path: String
+    var from: Int = 1
+    var method: String = "GET"
+    var headers: [String] = []
+    var cause: Cause = .none
+    /// When false, the error log is not used to check the cause (a reason that nginx logs but skips over).
+    var logCheck: Bool = true
+}
+
+/// A configuration (the inside of `http { }`, with `@ROOT@`, `@PORT@`, `@PREFIX@` placeholders),
+/// a filesystem made by `setup`, and requests.
+struct DiffScenario {
+    var name: String
+    var user: String = DifferentialHarness.worker
+    var http: String
+    var setup: (String) throws -> Void = { _ in }
+    var requests: [DiffRequest]
+}
+
+enum DifferentialHarness {
+    static let worker = "why403w"
+    static let group = "why403g"
+
+    /// The test users and groups (tests run as root, here and in CI).
+    static func makeUsers() throws {
+        try sh("getent group \(group) >/dev/null || groupadd \(group)")
+        try sh("id -u \(worker) >/dev/null 2>&1 || useradd -r -M -s /usr/sbin/nologin \(worker)")
+        try sh("id -u why403other >/dev/null 2>&1 || useradd -r -M -s /usr/sbin/nologin why403other")
+        try sh("usermod -a -G \(group) \(worker)")
+    }
+
+    /// Runs a shell command with posix_spawn and waits for it: the daemonizing nginx leaves Foundation's
+    /// Process waiting for a termination it never reports, so the harness manages its children itself.
+    static func spawnShell(_ command: String) -> Int32 {
+        var pid: pid_t = 0
+        let argv: [UnsafeMutablePointer<CChar>?] = [strdup("/bin/sh"), strdup("-c"), strdup(command), nil]
+        defer { for a in argv { free(a) } }
+        guard posix_spawn(&pid, "/bin/sh", nil, nil, argv, environ) == 0 else { return -1 }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        return (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+    }
+
+    @discardableResult
+    static func sh(_ command: String) throws -> String {
+        let r = try Run.shell(command)
+        if r.status != 0 { throw InputError(file: nil, message: "setup command failed: \(command): \(r.stderr)") }
+        return r.stdout
+    }
+
+    /// What nginx's error log says about the request, as the causes it can mean.
+    static func causes(forLog log: String, status: Int) -> Set<Cause> {
+        if log.contains("access forbidden by rule") { return [.accessIP, .accessDeny] }
+        if log.contains("directory index of") { return [.indexMissing] }
+        if log.contains("(13: Permission denied)") { return [.fsPermission] }
+        if log.contains("Too many levels of symbolic links") { return [.fsSymlink] }
+        if log.contains("no user/password was provided") { return [.authMissing] }
+        if log.contains("password mismatch") || log.contains("was not found in") { return [.authInvalid] }
+        if status == 403 { return [.accessDeny, .accessIP, .hotlinkReferer, .botBlock] }  // `return 403` logs nothing
+        return [.none]
+    }
+
+    /// Runs one scenario against the real nginx and why403; returns the number of requests compared.
+    @discardableResult
+    static func run(_ s: DiffScenario, file: StaticString = #filePath, line: UInt = #line) throws -> Int {
+        let nginx = try RealTools.require("nginx", file: file, line: line)
+        _ = try RealTools.require("curl", file: file, line: line)
+        try makeUsers()
+        let dir = try TemporaryDirectory(prefix: "why403-nginx-\(s.name)")
+        defer { dir.remove() }
+        let root = dir.path + "/www"
+        try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+        chmod(root, 0o755)
+        try s.setup(root)
+        let port = RealTools.freePort()
+        let body = s.http.replacingAll("@ROOT@", with: root).replacingAll("@PORT@", with: String(port))
+            .replacingAll("@PREFIX@", with: dir.path)
+        let conf = """
+        user \(s.user);
+        worker_processes 1;
+        pid \(dir.path)/nginx.pid;
+        error_log \(dir.path)/error.log info;
+        events { worker_connections 64; }
+        http {
+            access_log off;
+        \(body)
+        }
+
+        """
+        try dir.write("nginx.conf", conf)
+        // The daemonized master must not inherit our pipes (the read would never see EOF): output to a file.
+        let args = "-p '\(dir.path)/' -c '\(dir.path)/nginx.conf' -e '\(dir.path)/startup.log'"
+        let startStatus = spawnShell("'\(nginx)' \(args) </dev/null >'\(dir.path)/start.out' 2>&1")
+        guard startStatus == 0 else {
+            let out = (try? String(contentsOfFile: dir.path + "/start.out", encoding: .utf8)) ?? ""
+            XCTFail("nginx did not start for \(s.name): \(out)\n\(conf)", file: file, line: line)
+            return 0
+        }
+        defer {
+            _ = spawnShell("'\(nginx)' \(args) -s stop </dev/null >/dev/null 2>&1")
+            for _ in 0..<150 where FileManager.default.fileExists(atPath: dir.path + "/nginx.pid") { usleep(20_000) }
+        }
+        let logPath = dir.path + "/error.log"
+        var compared = 0
+        for r in s.requests {
+            let before = (try? FileManager.default.attributesOfItem(atPath: logPath)[.size] as? Int) ?? 0
+            var args = ["-s", "-o", "/dev/null", "-w", "%{http_code}", "--interface", "127.0.0.\(r.from)", "-X", r.method,
+                        "-A", "why403-test"]
+            for h in r.headers { args += ["-H", h] }
+            args.append("http://127.0.0.1:\(port)\(r.path)")
+            let quoted = args.map { "'" + $0.replacingAll("'", with: "'\\''") + "'" }.joined(separator: " ")
+            _ = spawnShell("/usr/bin/curl --max-time 20 \(quoted) </dev/null >'\(dir.path)/curl.out' 2>/dev/null")
+            let realStatus = Int((try? String(contentsOfFile: dir.path + "/curl.out", encoding: .utf8)) ?? "") ?? -1
+            usleep(30_000)  // let the worker flush the error log line
+            let logData = FileManager.default.contents(atPath: logPath) ?? Data()
+            let newLog = before < logData.count ? String(decoding: logData[before...], as: UTF8.self) : ""
+            let headers = r.headers.compactMap { h -> NginxRequest.Header? in
+                guard let colon = h.firstIndex(of: ":") else { return nil }
+                return NginxRequest.Header(name: String(h[..<colon]), value: h[h.index(after: colon)...].trimmingSpaces)
+            } + (r.headers.contains { $0.lowercased().hasPrefix("user-agent:") } ? [] : [NginxRequest.Header(name: "User-Agent", value: "why403-test")])
+            let request = NginxRequest(method: r.method, url: "http://127.0.0.1:\(port)\(r.path)", headers: headers,
+                                       clientIP: "127.0.0.\(r.from)")
+            let report = try NginxAnalyzer.analyze(.init(config: .file(dir.path + "/nginx.conf"), request: request,
+                                                          fileSystem: LiveFileSystem(), prefix: dir.path))
+            let where_ = "\(s.name) \(r.method) \(r.path) from 127.0.0.\(r.from) \(r.headers)"
+            XCTAssertEqual(report.verdict.status, realStatus, "status: \(where_)\nlog: \(newLog)\n\(report.findings.map(\.summary))\n\(report.notes)", file: file, line: line)
+            XCTAssertEqual(report.verdict.cause, r.cause, "cause: \(where_)\n\(report.findings.map(\.summary))\n\(report.notes)", file: file, line: line)
+            if r.logCheck {
+                let logged = causes(forLog: newLog, status: realStatus)
+                XCTAssertTrue(logged.contains(report.verdict.cause), "log reason \(logged) vs \(report.verdict.cause): \(where_)\nlog: \(newLog)", file: file, line: line)
+            }
+            if report.verdict.cause != .none {
+                let f = report.findings.first
+                XCTAssertFalse(f?.evidence.isEmpty ?? true, "no evidence: \(where_)", file: file, line: line)
+            }
+            compared += 1
+        }
+        DifferentialHarness.total.add(compared)
+        return compared
+    }
+
+    final class Counter: @unchecked Sendable {
+        private let lock = NSLock()
+        private var n = 0
+        func add(_ k: Int) { lock.lock(); n += k; lock.unlock() }
+        var value: Int { lock.lock(); defer { lock.unlock() }; return n }
+    }
+    static let total = Counter()
+}

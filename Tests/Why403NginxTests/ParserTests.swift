@@ -1,0 +1,77 @@
+import Foundation
+import XCTest
+import Why403Core
+import Why403TestSupport
+@testable import Why403Nginx
+
+final class ParserTests: XCTestCase {
+    func testParsesIncludesSpecialBodiesAndUnknownBlocks() throws {
+        let path = Fixtures.url("nginx/parse-basic/nginx.conf").path
+        let config = try Parser.parse(path: path)
+        XCTAssertEqual(config.files.count, 4)
+        XCTAssertEqual(config.files.map { ($0.path as NSString).lastPathComponent }, ["nginx.conf", "mime.types", "10-shop.conf", "20-api.conf"])
+        let http = try XCTUnwrap(config.expanded.first { $0.name == "http" })
+        let servers = http.children("server")
+        XCTAssertEqual(servers.count, 2)
+        XCTAssertTrue(servers[0].location.file.hasSuffix("conf.d/10-shop.conf"))
+        XCTAssertEqual(servers[0].location.line, 1)
+        let map = try XCTUnwrap(http.child("map"))
+        XCTAssertEqual(map.args, ["$http_user_agent", "$bad_agent"])
+        XCTAssertEqual(map.block?[1].name, "~*(curl|wget|python-requests)")
+        XCTAssertNotNil(http.child("types"))
+        let unknown = try XCTUnwrap(servers[1].child("some_module_block"))
+        XCTAssertEqual(unknown.block?.first?.args, ["single quoted value", "double \"quoted\""])
+        let ifd = try XCTUnwrap(servers[0].child("if"))
+        XCTAssertEqual(ifd.args, ["$bad_agent"])
+        XCTAssertEqual(ifd.location.line, 33)
+    }
+
+    func testDumpSections() throws {
+        let text = try Fixtures.string("nginx/parse-dump/dump.txt")
+        let config = try Parser.parse(dump: text)
+        XCTAssertEqual(config.files.map(\.path), ["/etc/nginx/nginx.conf", "/etc/nginx/sites-enabled/default"])
+        let deny = config.expanded.first { $0.name == "http" }?.child("server")?.child("location")?.child("deny")
+        XCTAssertEqual(deny?.location, SourceLocation(file: "/etc/nginx/sites-enabled/default", line: 5))
+        XCTAssertThrowsError(try Parser.parse(dump: "user nobody;\n")) { e in
+            XCTAssertTrue("\(e)".contains("# configuration file"), "\(e)")
+        }
+    }
+
+    func testErrorsInNginxWords() {
+        let cases: [(String, String, Int)] = [
+            ("http {\n  server {\n", "unexpected end of file, expecting \"}\"", 2),
+            ("events {}\n}\n", "unexpected \"}\"", 2),
+            ("user nobody\n", "unexpected end of file, expecting \";\" or \"}\"", 1),
+            ("http { root /a {\n} }", "directive \"root\" is not terminated by \";\"", 1),
+            ("http {\n location /;\n}", "directive \"location\" has no opening \"{\"", 2),
+            ("http { allow; }", "invalid number of arguments in \"allow\" directive", 1),
+            ("user \"nobody;\n", "unexpected end of file, expecting '\"'", 1),
+            ("user \"a\"b;", "unexpected \"b\"", 1),
+            (";", "unexpected \";\"", 1),
+        ]
+        for (text, message, line) in cases {
+            XCTAssertThrowsError(try Parser.parse(text: text, path: "/x/nginx.conf"), text) { e in
+                guard let e = e as? InputError else { return XCTFail("not an InputError: \(e)") }
+                XCTAssertEqual(e.message, message, text)
+                XCTAssertEqual(e.line, line, text)
+                XCTAssertEqual(e.file, "/x/nginx.conf", text)
+            }
+        }
+    }
+
+    func testMissingIncludeNamesTheIncludingLine() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        try dir.write("nginx.conf", "events {}\nhttp {\n    include missing.conf;\n    include none-*.conf;\n}\n")
+        XCTAssertThrowsError(try Parser.parse(path: dir.path + "/nginx.conf")) { e in
+            let e = e as? InputError
+            XCTAssertEqual(e?.line, 3)
+            XCTAssertTrue(e?.message.contains("No such file or directory") ?? false)
+        }
+    }
+
+    func testLexerEscapesAndVariables() throws {
+        let t = try Lexer.tokenize("set $a \"x\\\"y\" ; rewrite ^/(.*)\\.html$ /${a}b; if ($x ~ \"a b\") {}", file: "t")
+        XCTAssertEqual(t.map(\.text), ["set", "$a", "x\"y", ";", "rewrite", "^/(.*)\\.html$", "/${a}b", ";", "if", "($x", "~", "a b", ")", "{", "}"])
+    }
+}
