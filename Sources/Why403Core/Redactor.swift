@@ -146,13 +146,13 @@ public struct Redactor: Sendable {
     /// `Bearer xyz`, `Basic xyz` outside header lines (a command line, an error message).
     func redactSchemes(_ s: String) -> String {
         var out = s
-        for scheme in ["Bearer ", "bearer ", "Basic ", "basic ", "Token ", "token "] where out.contains(scheme) {
+        for scheme in ["Bearer ", "bearer ", "Basic ", "basic "] where out.contains(scheme) {
             var result = ""
             var rest = Substring(out)
             while let r = rest.range(of: scheme) {
                 result += rest[..<r.upperBound]
                 let value = rest[r.upperBound...].prefix(while: { $0.isBase64URL || $0 == "." || $0 == "=" || $0 == "+" || $0 == "/" || $0 == "~" })
-                if value.count >= 8 || (value.count >= 1 && value.hasPrefix("[") == false && scheme.lowercased().hasPrefix("basic")) {
+                if Redactor.looksLikeCredential(value) {
                     result += Redactor.mark
                 } else {
                     result += value
@@ -163,6 +163,27 @@ public struct Redactor: Sendable {
             out = result
         }
         return out
+    }
+
+    /// A word after `Bearer `/`Basic ` is a credential when it is long and not plain prose: "Basic
+    /// authentication" and `Basic realm="x"` stay, `Basic dXNlcjpwYXNz` and JWTs go.
+    static func looksLikeCredential(_ value: Substring) -> Bool {
+        guard value.count >= 8, !value.hasPrefix("[") else { return false }
+        var lower = false, upper = false, digit = false, symbol = false
+        for c in value.unicodeScalars {
+            switch c {
+            case "a"..."z": lower = true
+            case "A"..."Z": upper = true
+            case "0"..."9": digit = true
+            default: symbol = true
+            }
+        }
+        let classes = [lower, upper, digit, symbol].filter { $0 }.count
+        if classes < 2 { return false }
+        // "Authentication": a capitalised word is prose.
+        if classes == 2 && upper && lower && !digit && !symbol,
+           value.dropFirst().unicodeScalars.allSatisfy({ $0.properties.isLowercase }) { return false }
+        return true
     }
 
     /// `?X-Amz-Signature=…&token=…` and `password=…` anywhere.

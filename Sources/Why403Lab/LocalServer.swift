@@ -39,7 +39,8 @@ public final class LocalServer: @unchecked Sendable {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: bin)
         p.arguments = ["-p", prefix, "-c", config, "-g", "daemon off;"]
-        return try start(kind: .nginx, process: p, port: port, log: URL(fileURLWithPath: prefix + "/logs/error.log"))
+        return try start(kind: .nginx, process: p, port: port, log: URL(fileURLWithPath: prefix + "/logs/error.log"),
+                         stderrPath: prefix + "/logs/stderr.log")
     }
 
     /// Starts Apache httpd with `config` in the foreground and waits until `port` accepts connections.
@@ -48,19 +49,24 @@ public final class LocalServer: @unchecked Sendable {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: bin)
         p.arguments = ["-d", serverRoot, "-f", config, "-DFOREGROUND"]
-        return try start(kind: .apache, process: p, port: port, log: URL(fileURLWithPath: serverRoot + "/error.log"))
+        return try start(kind: .apache, process: p, port: port, log: URL(fileURLWithPath: serverRoot + "/error.log"),
+                         stderrPath: serverRoot + "/stderr.log")
     }
 
-    private static func start(kind: Kind, process p: Process, port: Int, log: URL) throws -> LocalServer {
-        let err = Pipe()
+    private static func start(kind: Kind, process p: Process, port: Int, log: URL, stderrPath: String) throws -> LocalServer {
+        // The server's stderr goes to a file, not a pipe: a pipe whose reader is gone kills the server
+        // with SIGPIPE the next time it writes (Apache does, on shutdown).
+        FileManager.default.createFile(atPath: stderrPath, contents: nil)
+        let err = FileHandle(forWritingAtPath: stderrPath) ?? FileHandle.nullDevice
         p.standardError = err
         p.standardOutput = FileHandle.nullDevice
+        p.standardInput = FileHandle.nullDevice
         try p.run()
         let server = LocalServer(kind: kind, port: port, process: p, log: log)
         let deadline = Date().addingTimeInterval(10)
         while Date() < deadline {
             if !p.isRunning {
-                let text = String(decoding: err.fileHandleForReading.availableData, as: UTF8.self)
+                let text = (try? String(contentsOfFile: stderrPath, encoding: .utf8)) ?? ""
                 throw InputError(file: nil, message: "\(kind.rawValue) did not start: \(text.trimmingSpaces)")
             }
             if canConnect(port: port) { return server }
@@ -74,13 +80,14 @@ public final class LocalServer: @unchecked Sendable {
     public var errorLog: String { (try? String(contentsOf: log, encoding: .utf8)) ?? "" }
 
     public func stop() {
-        guard process.isRunning else { return }
-        process.terminate()
-        let deadline = Date().addingTimeInterval(5)
-        while process.isRunning && Date() < deadline { usleep(20_000) }
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-        process.waitUntilExit()
-        // Apache leaves its children a moment to exit; wait until the port is free again.
+        let pid = process.processIdentifier
+        if process.isRunning {
+            kill(pid, SIGTERM)
+            let deadline = Date().addingTimeInterval(5)
+            while process.isRunning && Date() < deadline { usleep(20_000) }
+            if process.isRunning { kill(pid, SIGKILL) }
+        }
+        // The workers exit after their master; wait (bounded) until the port is free again.
         let freeBy = Date().addingTimeInterval(3)
         while LocalServer.canConnect(port: port) && Date() < freeBy { usleep(20_000) }
     }

@@ -21,6 +21,8 @@ struct Why403: AsyncParsableCommand {
 @main
 enum Entry {
     static func main() async {
+        // A closed stdout must end the program through EPIPE (Terminal.out), not a signal mid-write.
+        signal(SIGPIPE, SIG_IGN)
         do {
             var command = try Why403.parseAsRoot()
             if var asyncCommand = command as? any AsyncParsableCommand {
@@ -59,8 +61,18 @@ enum Terminal {
         FileHandle.standardError.write(Data((text.hasSuffix("\n") ? text : text + "\n").utf8))
     }
 
+    /// Writes to stdout; when the reader has gone (`why403 ... | head`), stops quietly as `cat` does.
     static func out(_ text: String) {
-        FileHandle.standardOutput.write(Data(text.utf8))
+        var bytes = Array(text.utf8)
+        var offset = 0
+        while offset < bytes.count {
+            let n = bytes.withUnsafeMutableBytes { write(STDOUT_FILENO, $0.baseAddress! + offset, $0.count - offset) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                exit(errno == EPIPE ? 0 : 1)
+            }
+            offset += n
+        }
     }
 
     /// Colour only on a terminal and never with `NO_COLOR`.

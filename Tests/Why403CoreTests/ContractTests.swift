@@ -89,6 +89,14 @@ final class RedactorTests: XCTestCase {
         XCTAssertEqual(r.redact("password=hunter2 user=bob"), "password=[redacted] user=bob")
     }
 
+    func testProseAfterSchemeWordsStays() {
+        XCTAssertEqual(r.redact("Basic authentication failed"), "Basic authentication failed")
+        XCTAssertEqual(r.redact("challenge Basic realm=\"admin\""), "challenge Basic realm=\"admin\"")
+        XCTAssertEqual(r.redact("Basic Authentication"), "Basic Authentication")
+        XCTAssertEqual(r.redact("sent Basic dXNlcjpwYXNz here"), "sent Basic [redacted] here")
+        XCTAssertEqual(r.redact("sent Bearer abcDEF123456 here"), "sent Bearer [redacted] here")
+    }
+
     func testRegisteredSecret() {
         let r2 = r.adding(secret: "opaque-token-123456")
         XCTAssertEqual(r2.redact("sent opaque-token-123456 to it"), "sent [redacted] to it")

@@ -1,0 +1,72 @@
+import Why403Core
+import Why403FileSystem
+import Why403Nginx
+import Why403Apache
+
+/// What `why403 audit` checks: configurations and a web root.
+public struct AuditInput: Sendable {
+    public var nginx: [String]
+    public var apache: [String]
+    public var roots: [String]
+    /// The server's user for `--root` (nil: found as `why403 fs` finds it).
+    public var user: String?
+    public var fileSystem: any FileSystemView
+
+    public init(nginx: [String] = [], apache: [String] = [], roots: [String] = [], user: String? = nil,
+                fileSystem: any FileSystemView = LiveFileSystem()) {
+        self.nginx = nginx
+        self.apache = apache
+        self.roots = roots
+        self.user = user
+        self.fileSystem = fileSystem
+    }
+}
+
+/// Prevention, for CI: configuration and permission problems that cause (or would hide) 403s.
+///
+/// Runs the nginx checks (`NginxAudit`), the Apache checks where that module offers them, and the
+/// web-root checks (`RootAudit`). Findings carry a severity; the verdict is the most serious one.
+public enum AuditAnalyzer {
+    public static func run(_ input: AuditInput) throws -> Report {
+        guard !(input.nginx.isEmpty && input.apache.isEmpty && input.roots.isEmpty) else {
+            throw InputError(file: nil, expected: "at least one of --nginx FILE, --apache FILE, --root DIR", found: "none")
+        }
+        var findings: [Finding] = []
+        var notes: [String] = []
+        for path in input.nginx {
+            let config = try NginxAnalyzer.parse(.file(path))
+            let found = NginxAudit.run(config)
+            findings += found
+            notes.append("nginx \(path): \(config.files.count) file(s) read, \(NginxAudit.checkIDs.count) checks, \(found.count) finding(s)")
+        }
+        for path in input.apache {
+            let found = try ApacheAuditBridge.run(configPath: path, fileSystem: input.fileSystem)
+            findings += found.findings
+            notes += found.notes
+        }
+        for root in input.roots {
+            let choice = input.user.map { ServerUser.Choice(name: $0, reason: "--user") } ?? ServerUser.detect(in: input.fileSystem)
+            guard let user = input.fileSystem.user(named: choice.name) else {
+                throw InputError(file: nil, message: "no such user \(InputError.quote(choice.name))", help: "pass --user NAME")
+            }
+            let (f, n) = try RootAudit(root: root, user: user).run(in: input.fileSystem)
+            findings += f
+            notes += n
+            notes.append("\(root) checked as \(choice.name): \(choice.reason)")
+        }
+        findings.sort { ($0.severity ?? .info) > ($1.severity ?? .info) }
+        let worst = findings.first
+        let verdict = worst.map { Verdict(status: nil, layer: $0.layer, cause: $0.cause) } ?? Verdict(status: nil, layer: .none, cause: .none)
+        let subject = Subject(kind: "audit", config: (input.nginx + input.apache).first,
+                              path: input.roots.first,
+                              extra: ["counts": .object(Dictionary(uniqueKeysWithValues: Severity.allCases.map { s in
+                                  (s.rawValue, JSONValue.int(findings.filter { $0.severity == s }.count))
+                              }))])
+        return Report(subject: subject, verdict: verdict, findings: findings, notes: notes)
+    }
+
+    /// The most serious severity among the findings, nil when there are none.
+    public static func worst(_ report: Report) -> Severity? {
+        report.findings.compactMap(\.severity).max()
+    }
+}

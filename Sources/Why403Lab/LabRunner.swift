@@ -1,0 +1,199 @@
+import Foundation
+import Why403Core
+import Why403FileSystem
+import Why403Nginx
+import Why403Apache
+import Why403Response
+import Why403Token
+import Why403S3
+import Why403Probe
+
+/// What one scenario gave: why403's report, and what the real server answered when it could be asked.
+public struct LabResult: Sendable {
+    public var scenario: LabScenario
+    public var report: Report
+    /// The status the real server answered (nil when it was not started).
+    public var observed: Int?
+    /// The lines the real server wrote to its error log for this request.
+    public var serverLog: [String]
+    /// Why the real server was not asked, when it was not.
+    public var skipped: String?
+
+    /// The prediction is the expected status and cause.
+    public var explained: Bool {
+        report.verdict.status == scenario.expectedStatus && report.verdict.cause == scenario.expectedCause
+    }
+
+    /// The real server answered what why403 predicted (nil when it was not asked).
+    public var agrees: Bool? { observed.map { $0 == report.verdict.status } }
+}
+
+/// Runs the lab: builds each scenario in a scratch folder, explains it with the analyser of its layer,
+/// and where nginx or Apache httpd is installed, starts the real server on loopback, sends the request,
+/// and records what it answered and logged.
+public struct LabRunner: Sendable {
+    public var directory: String
+    public var startServers: Bool
+    public var fileSystem: any FileSystemView
+    public var transport: any HTTPTransport
+
+    public init(directory: String, startServers: Bool = true, fileSystem: any FileSystemView = LiveFileSystem(),
+                transport: any HTTPTransport = AsyncHTTPClientTransport()) {
+        self.directory = directory
+        self.startServers = startServers
+        self.fileSystem = fileSystem
+        self.transport = transport
+    }
+
+    static var isRoot: Bool { geteuid() == 0 }
+
+    public func run(_ scenarios: [LabScenario] = LabScenario.all,
+                    progress: @Sendable (LabResult) -> Void = { _ in }) async throws -> [LabResult] {
+        var results: [LabResult] = []
+        for scenario in scenarios {
+            let result = try await run(scenario)
+            progress(result)
+            results.append(result)
+        }
+        return results
+    }
+
+    public func run(_ scenario: LabScenario) async throws -> LabResult {
+        let dir = directory + "/" + scenario.id
+        let port = LocalServer.freePort()
+        try materialize(scenario, in: dir, port: port)
+        switch scenario.kind {
+        case .nginx: return try await runNginx(scenario, dir: dir, port: port)
+        case .apache: return try await runApache(scenario, dir: dir, port: port)
+        case .response:
+            let path = dir + "/" + scenario.request
+            let bytes = try fileSystem.read(path, limit: 1 << 20)
+            return LabResult(scenario: scenario, report: try ResponseReport.report(bytes: bytes, file: path),
+                             observed: nil, serverLog: [], skipped: nil)
+        case .token:
+            let report = try await TokenAnalyzer().analyze(TokenInput(
+                token: LabRunner.labToken(), requiredScopes: scenario.arguments["scope"].map { [$0] } ?? [],
+                now: LabRunner.labNow))
+            return LabResult(scenario: scenario, report: report, observed: nil, serverLog: [], skipped: nil)
+        case .s3:
+            let a = scenario.arguments
+            let input = try S3Input(
+                principal: try Principal.parse(a["principal"] ?? "*"), action: a["action"] ?? "",
+                resource: a["resource"] ?? "", context: try a["context"].map { [try S3Input.contextPair($0)] } ?? [],
+                bucketPolicy: try PolicyParser.load(path: dir + "/" + scenario.request, kind: .bucket))
+            return LabResult(scenario: scenario, report: S3Analyzer.analyze(input), observed: nil, serverLog: [], skipped: nil)
+        }
+    }
+
+    // MARK: nginx and Apache
+
+    func runNginx(_ s: LabScenario, dir: String, port: Int) async throws -> LabResult {
+        let url = "http://127.0.0.1:\(port)\(s.request)"
+        let request = NginxRequest(method: "GET", url: url,
+                                   headers: s.headers.map { NginxRequest.Header(name: $0.0, value: $0.1) },
+                                   clientIP: s.clientIP)
+        let report = try NginxAnalyzer.analyze(NginxAnalyzer.Input(
+            config: .file(dir + "/nginx.conf"), request: request, fileSystem: fileSystem, prefix: dir))
+        guard let why = skipReason(s, binary: LocalServer.nginxPath, name: "nginx") else {
+            let server = try LocalServer.nginx(config: dir + "/nginx.conf", prefix: dir, port: port)
+            defer { server.stop() }
+            let before = server.errorLog.count
+            let observed = await fetch(url, headers: s.headers)
+            return LabResult(scenario: s, report: report, observed: observed,
+                             serverLog: newLines(server.errorLog, after: before), skipped: nil)
+        }
+        return LabResult(scenario: s, report: report, observed: nil, serverLog: [], skipped: why)
+    }
+
+    func runApache(_ s: LabScenario, dir: String, port: Int) async throws -> LabResult {
+        let url = "http://127.0.0.1:\(port)\(s.request)"
+        let request = try ApacheRequest(url: url, method: "GET",
+                                        headers: s.headers.map { HTTPHeaderField(name: $0.0, value: $0.1) },
+                                        clientIP: s.clientIP)
+        let report = try ApacheAnalyzer.analyze(ApacheAnalyzerInput(
+            configPath: dir + "/httpd.conf", request: request, fileSystem: fileSystem))
+        guard let why = skipReason(s, binary: LocalServer.apachePath, name: "apache2") else {
+            let server = try LocalServer.apache(config: dir + "/httpd.conf", serverRoot: dir, port: port)
+            defer { server.stop() }
+            let before = server.errorLog.count
+            let observed = await fetch(url, headers: s.headers)
+            // Apache writes its error log after the response: give it a moment.
+            try? await Task.sleep(nanoseconds: 150_000_000)
+            return LabResult(scenario: s, report: report, observed: observed,
+                             serverLog: newLines(server.errorLog, after: before), skipped: nil)
+        }
+        return LabResult(scenario: s, report: report, observed: nil, serverLog: [], skipped: why)
+    }
+
+    /// Nil when the real server can be asked; else why not.
+    func skipReason(_ s: LabScenario, binary: String?, name: String) -> String? {
+        if !startServers { return "real servers not started (--no-servers)" }
+        if binary == nil { return "\(name) is not installed: the prediction was not compared with the real server" }
+        if s.needsRoot && !LabRunner.isRoot { return "file modes are checked as www-data, which needs root to reproduce" }
+        return nil
+    }
+
+    func fetch(_ url: String, headers: [(String, String)]) async -> Int? {
+        var list = HeaderList()
+        for (n, v) in headers { list.append(n, v) }
+        list.append("Host", "shop.test")
+        let result = await transport.send(ProbeRequest(url: url, method: "GET", headers: list),
+                                          options: TransportOptions(connectTimeout: 3, totalTimeout: 10))
+        return result.response?.status
+    }
+
+    func newLines(_ log: String, after offset: Int) -> [String] {
+        let utf8 = Array(log.utf8)
+        guard offset < utf8.count else { return [] }
+        return String(decoding: utf8[offset...], as: UTF8.self).split(separator: "\n").map(String.init)
+            .filter { line in !["[notice]", "[info]", "[debug]", ":notice]", ":info]", ":debug]", ":trace"].contains { line.contains($0) } }
+    }
+
+    // MARK: files
+
+    func materialize(_ s: LabScenario, in dir: String, port: Int) throws {
+        let fm = FileManager.default
+        try? fm.removeItem(atPath: dir)
+        for sub in ["", "/logs", "/tmp", "/www"] {
+            try fm.createDirectory(atPath: dir + sub, withIntermediateDirectories: true)
+            chmod(dir + sub, 0o755)
+        }
+        let userLine: String
+        switch s.kind {
+        case .nginx: userLine = LabRunner.isRoot ? "user www-data;" : ""
+        case .apache: userLine = LabRunner.isRoot ? "User www-data\nGroup www-data" : ""
+        default: userLine = ""
+        }
+        for d in s.directories {
+            try fm.createDirectory(atPath: dir + "/" + d.path, withIntermediateDirectories: true)
+        }
+        for f in s.files {
+            let path = dir + "/" + f.path
+            try fm.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            let text = f.text.replacingOccurrences(of: "{{DIR}}", with: dir)
+                .replacingOccurrences(of: "{{PORT}}", with: String(port))
+                .replacingOccurrences(of: "{{USER}}", with: userLine)
+            try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+            chmod(path, mode_t(f.mode))
+        }
+        for d in s.directories { chmod(dir + "/" + d.path, mode_t(d.mode)) }
+    }
+
+    // MARK: the token scenario
+
+    /// A fixed clock for the token scenario: 2026-11-29 09:00 UTC.
+    static let labNow: Double = 1_795_856_400
+
+    /// An HS256 token (signature not checked without --jwks) issued at `labNow` - 600 s, expiring in an hour.
+    static func labToken() -> String {
+        func b64(_ s: String) -> String {
+            Data(s.utf8).base64EncodedString().replacingOccurrences(of: "+", with: "-")
+                .replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+        }
+        let header = #"{"alg":"HS256","typ":"JWT"}"#
+        let iat = Int(labNow) - 600
+        let claims = #"{"iss":"https://id.shop.example/","sub":"user-42","aud":"https://api.shop.example","#
+            + #""scope":"read:profile write:profile","iat":\#(iat),"exp":\#(iat + 3600)}"#
+        return b64(header) + "." + b64(claims) + "." + b64("lab-signature-not-checked")
+    }
+}
