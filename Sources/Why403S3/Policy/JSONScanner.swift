@@ -84,7 +84,11 @@ public struct JSONScanner {
 
     /// `.Key`, or `["odd key"]` when the key is not a plain word.
     static func pathComponent(_ key: String) -> String {
-        let plain = !key.isEmpty && key.unicodeScalars.allSatisfy { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || "_-:/".unicodeScalars.contains($0)) }
+        // Plain ASCII checks: Unicode property lookups cost more than the rest of the parse.
+        let plain = !key.isEmpty && key.utf8.allSatisfy { b in
+            (b >= 0x61 && b <= 0x7A) || (b >= 0x41 && b <= 0x5A) || (b >= 0x30 && b <= 0x39)
+                || b == UInt8(ascii: "_") || b == UInt8(ascii: "-") || b == UInt8(ascii: ":") || b == UInt8(ascii: "/")
+        }
         return plain ? "." + key : "[" + InputError.quote(key, limit: 40) + "]"
     }
 

@@ -46,7 +46,7 @@ enum Wildcard {
     /// Expands policy variables in `text` (when `variables` is true) using `lookup`.
     /// Grammar: `${key}` or `${key, 'default'}`; `${*}`, `${?}`, `${$}` are literal characters.
     static func expand(_ text: String, variables: Bool, lookup: (String) -> String?) -> PolicyValue {
-        guard variables, text.contains("${") else { return PolicyValue(text: text, tokens: tokens(text), unresolved: []) }
+        guard variables, text.utf8.contains(UInt8(ascii: "$")) else { return PolicyValue(text: text, tokens: tokens(text), unresolved: []) }
         var out: [PatternToken] = []
         var unresolved: [String] = []
         let scalars = Array(text.unicodeScalars)
