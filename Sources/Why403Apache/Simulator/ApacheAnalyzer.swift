@@ -129,7 +129,9 @@ struct Simulation {
             }
         }
         let primary = findings.first { $0.cause != .none }
-        let denied = outcome.status >= 400
+        // Causes explain refusals (401, 403) and the 500s that a configuration error produces;
+        // 404, 410 and redirects are "not denied".
+        let denied = [401, 403, 500].contains(outcome.status)
         let verdict = Verdict(status: outcome.status, layer: denied ? (primary?.layer ?? .apache) : .none,
                               cause: denied ? (primary?.cause ?? .unknown) : .none)
         let subject = Subject(kind: "apache", url: req.url, method: req.method, clientIP: req.clientIP,

@@ -29,6 +29,8 @@ struct DirConfig {
     var fileSections: [ApacheDirective] = []
     /// `<If>` sections nested in directory sections, in order.
     var ifSections: [ApacheDirective] = []
+    /// `AuthzSendForbiddenOnFailure On`.
+    var forbiddenOnFailure = false
     /// `SecRuleEngine` in effect.
     var secRuleEngine: ApacheDirective?
     /// Directives met that the simulator does not model, by name.
@@ -57,19 +59,21 @@ struct DirConfig {
         }
 
         var flat: [ApacheDirective] = []
-        // <Limit>/<LimitExcept> apply their contents only to the methods they name.
-        func flatten(_ ds: [ApacheDirective]) {
+        // <Limit>/<LimitExcept> apply their contents only to the methods they name; a Require inside
+        // joins the section's implicit <RequireAny> (checked against httpd 2.4: with `Require all
+        // granted` beside it, `<LimitExcept GET> Require all denied` does not refuse a POST).
+        func flatten(_ ds: [ApacheDirective], limited: Bool) {
             for d in ds {
                 if d.is("Limit") {
-                    if d.args.map({ $0.uppercased() }).contains(method) { flatten(d.children ?? []) }
+                    if d.args.map({ $0.uppercased() }).contains(method) { flatten(d.children ?? [], limited: true) }
                 } else if d.is("LimitExcept") {
-                    if !d.args.map({ $0.uppercased() }).contains(method) { flatten(d.children ?? []) }
+                    if !d.args.map({ $0.uppercased() }).contains(method) { flatten(d.children ?? [], limited: true) }
                 } else {
                     flat.append(d)
                 }
             }
         }
-        flatten(directives)
+        flatten(directives, limited: false)
 
         for d in flat {
             switch d.key {
@@ -96,6 +100,8 @@ struct DirConfig {
                 authzChildren.append(AuthzNode.parse(d))
             case "requireall", "requireany", "requirenone":
                 authzChildren.append(AuthzNode.parse(d))
+            case "authzsendforbiddenonfailure":
+                forbiddenOnFailure = d.args.first?.lowercased() == "on"
             case "authmerging":
                 authMerging = d.args.first?.lowercased()
             case "authtype":
@@ -164,7 +170,9 @@ struct DirConfig {
             default: authz = node
             }
         }
-        if let c = compatNew { self.compat = c }
+        if let c = compatNew {
+            self.compat = c
+        }
         if var r = rewriteNew {
             if r.inherit, let parent = inheritedRewrite { r.rules = r.rules + parent.rules }
             self.rewrite = r

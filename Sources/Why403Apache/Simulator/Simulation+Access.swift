@@ -147,11 +147,17 @@ extension Simulation {
                 notes.append("user \(safeUser) authenticated against \(file)")
                 return nil
             }
+            // authorize_user_core: a denial after authentication answers 401 (AH01631), unless
+            // AuthzSendForbiddenOnFailure On, which answers 403.
             var f = authzFinding(trace, filename: filename, user: userName)
             if f.cause == .accessDeny { f.cause = .authRole }
-            return Outcome(status: 403, findings: [f])
+            let forbidden = allDirectivesForbiddenOnFailure(dc)
+            if !forbidden { f.summary += "; httpd answers 401 so the browser asks for other credentials" }
+            return Outcome(status: forbidden ? 403 : 401, findings: [f])
         }
     }
+
+    func allDirectivesForbiddenOnFailure(_ dc: DirConfig) -> Bool { dc.forbiddenOnFailure }
 
     func collectRequires(_ n: AuthzNode, into ev: inout [Evidence]) {
         switch n {
