@@ -38,6 +38,7 @@ extension Simulation {
         } else {
             let rules = allDirectives(config.directives).filter { $0.is("SecRule") }
             s += "; \(rules.count) SecRule lines of its own, no CRS"
+            if !threshold.hasSuffix("(CRS default)") { s += "; inbound anomaly threshold \(threshold)" }
         }
         if state.lowercased() == "on" {
             s += ". It may refuse requests by content; give the error log with --log to map a 403 to its rule"
