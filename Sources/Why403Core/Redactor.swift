@@ -87,7 +87,9 @@ public struct Redactor: Sendable {
     /// `Authorization: …`, `Cookie: …` lines inside a larger text (a transcript, a raw response).
     func redactHeaderLines(_ s: String) -> String {
         guard s.contains(":") else { return s }
-        var lines = s.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        // Split on the scalar "\n": as Characters, "\r\n" is one grapheme and would not split.
+        var lines = s.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false)
+            .map { String(String.UnicodeScalarView($0)) }
         var changed = false
         for i in lines.indices {
             let line = lines[i]
@@ -105,8 +107,8 @@ public struct Redactor: Sendable {
             }
             let lead = rest.prefix(while: { $0 == " " })
             let value = String(rest.dropFirst(lead.count))
-            let cr = value.hasSuffix("\r") ? "\r" : ""
-            let v = cr.isEmpty ? value : String(value.dropLast())
+            let cr = value.unicodeScalars.last == "\r" ? "\r" : ""
+            let v = cr.isEmpty ? value : String(String.UnicodeScalarView(value.unicodeScalars.dropLast()))
             lines[i] = String(line[..<colon]) + ":" + lead + redactHeader(name: name, value: v) + tail + cr
             changed = true
         }
@@ -179,7 +181,8 @@ public struct Redactor: Sendable {
             }
         }
         let classes = [lower, upper, digit, symbol].filter { $0 }.count
-        if classes < 2 { return false }
+        // One character class: a word ("authentication"), unless longer than any word.
+        if classes < 2 { return value.count >= 20 }
         // "Authentication": a capitalised word is prose.
         if classes == 2 && upper && lower && !digit && !symbol,
            value.dropFirst().unicodeScalars.allSatisfy({ $0.properties.isLowercase }) { return false }

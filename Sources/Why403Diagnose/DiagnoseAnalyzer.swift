@@ -95,8 +95,10 @@ public enum DiagnoseAnalyzer {
 
         var findings: [Finding]
         if observed == nil || observed == whiteBox.verdict.status {
+            // The black box's "unknown, check these" is answered by the white box: keep only what it adds
+            // (a CDN in front, a different layer).
             findings = whiteBox.findings + report.findings.filter { f in
-                !whiteBox.findings.contains { $0.cause == f.cause && $0.layer == f.layer }
+                f.cause != .unknown && !whiteBox.findings.contains { $0.cause == f.cause && $0.layer == f.layer }
             }
             report.verdict = Verdict(status: observed ?? whiteBox.verdict.status, layer: whiteBox.verdict.layer,
                                      cause: whiteBox.verdict.cause)

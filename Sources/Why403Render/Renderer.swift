@@ -21,7 +21,7 @@ public enum Renderer {
 
     /// Exactly one JSON object (report-v1), pretty-printed, with a final newline.
     public static func json(_ report: Report) -> String {
-        json(encodable: report)
+        report.orderedJSON.render() + "\n"
     }
 
     public static func json(encodable value: some Encodable) -> String {

@@ -31,10 +31,10 @@ enum Entry {
                 try command.run()
             }
         } catch let error as InputError {
-            Terminal.error(error.description)
+            Terminal.error(Redactor().redact(error.description))
             exit(2)
         } catch let errors as InputErrors {
-            Terminal.error(errors.description)
+            Terminal.error(Redactor().redact(errors.description))
             exit(2)
         } catch let code as ExitCode {
             exit(code.rawValue)

@@ -2,7 +2,10 @@ import ArgumentParser
 import Why403Core
 import Why403Render
 
-extension OutputFormat: ExpressibleByArgument {}
+extension OutputFormat: ExpressibleByArgument {
+    /// Help lists the formats every command takes; `audit` (sarif) and `logs` (html) say theirs.
+    public static var allValueStrings: [String] { ["text", "json", "markdown"] }
+}
 
 /// `--format`, shared by every analysing command.
 struct OutputOptions: ParsableArguments {
