@@ -145,4 +145,49 @@ final class AnalyzerTests: XCTestCase {
         let clean = try Parser.parse(text: base, path: "/etc/nginx/nginx.conf", source: FuzzTests.MemorySource(files: [:]))
         XCTAssertEqual(NginxAudit.run(clean).count, 0)
     }
+
+    func testIPv6RulesAndMappedAddresses() throws {
+        let conf = """
+        events {}
+        http { server { listen 80; root /srv/site;
+            location / { deny 2001:db8::1; allow 2001:db8::/32; allow 192.0.2.0/24; deny all; } } }
+        """
+        XCTAssertEqual(try analyze(conf, "http://x/index.html", ip: "2001:db8::1").verdict.cause, .accessIP)
+        XCTAssertEqual(try analyze(conf, "http://x/index.html", ip: "2001:db8::2").verdict.status, 200)
+        XCTAssertEqual(try analyze(conf, "http://x/index.html", ip: "::ffff:192.0.2.7").verdict.status, 200)
+        XCTAssertEqual(try analyze(conf, "http://x/index.html", ip: "2001:db9::1").verdict.cause, .accessIP)
+    }
+
+    func testDumpWithGlobIncludeAndErrorPageConcealment() throws {
+        let dump = """
+        # configuration file /etc/nginx/nginx.conf:
+        user www-data;
+        events {}
+        http {
+            include /etc/nginx/sites-enabled/*;
+        }
+
+        # configuration file /etc/nginx/sites-enabled/shop:
+        server {
+            listen 80;
+            root /srv/site;
+            error_page 403 =404 /index.html;
+            location /admin/ { deny all; }
+        }
+
+        """
+        var fs = InMemoryFileSystem()
+        fs.user("www-data", uid: 33, gid: 33)
+        fs.file("/srv/site/index.html", "x")
+        let req = NginxRequest(url: "http://shop.test/admin/x", clientIP: "198.51.100.4")
+        let r = try NginxAnalyzer.analyze(.init(config: .dump(dump, name: "-"), request: req, fileSystem: fs))
+        XCTAssertEqual(r.verdict, Verdict(status: 404, layer: .nginx, cause: .accessDeny))
+        XCTAssertEqual(r.findings.first?.evidence.first?.source, "/etc/nginx/sites-enabled/shop:5")
+        XCTAssertTrue(r.findings.first?.summary.contains("turns the 403 into 404") ?? false)
+    }
+
+    func testRewriteCycleIs500() throws {
+        let conf = "events {}\nhttp { server { listen 80; location / { rewrite ^(.*)$ $1 last; } } }"
+        XCTAssertEqual(try analyze(conf, "http://x/a").verdict.status, 500)
+    }
 }

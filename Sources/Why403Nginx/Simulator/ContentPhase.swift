@@ -67,7 +67,7 @@ extension Simulation {
             cause: .fsPermission, layer: .filesystem, confidence: .certain,
             summary: "\(workerUserName) may not \(what) \(path)",
             evidence: access.steps.filter { !$0.ok }.map { Evidence(source: $0.path, text: "\($0.effective) for \(workerUserName)") })
-        f.summary = "nginx's worker user \(InputError.quote(workerUserName)) may not \(what) \(path): " + f.summary
+        if access.findings.isEmpty == false { f.summary = "nginx runs as \(InputError.quote(workerUserName)): " + f.summary }
         if let u = userDirective { f.evidence.append(evidence(u)) }
         else { f.evidence.append(Evidence(source: config.files.first?.path ?? "nginx.conf", text: "no 'user' directive: workers run as nobody")) }
         if let r = mapURIToPath(uri).directive { f.evidence.append(evidence(r)) }
@@ -223,7 +223,8 @@ extension Simulation {
             let fixes = [
                 Fix(summary: "add an index file to the directory", commands: ["ls -la '\(dir)'"]),
                 Fix(summary: "or name the file the directory has as its index", patch: Patcher(config: config).insertAfter(target, "index index.html index.htm;", indentMore: true)),
-                Fix(summary: "or list the directory (only if its contents are public)", patch: Patcher(config: config).insertAfter(target, "autoindex on;", indentMore: true)),
+                Fix(summary: "or list the directory (only if its contents are public)",
+                    patch: nearest("autoindex").map { Patcher(config: config).replace($0, with: "autoindex on;") } ?? Patcher(config: config).insertAfter(target, "autoindex on;", indentMore: true)),
             ]
             return .respond(Decision(status: 403, finding: Finding(
                 cause: .indexMissing, layer: .nginx, confidence: .certain,
