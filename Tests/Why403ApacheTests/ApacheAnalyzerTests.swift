@@ -164,3 +164,27 @@ final class ApacheAnalyzerTests: XCTestCase {
         XCTAssertTrue(r.findings.first?.summary.contains("RewriteEngine not allowed here") ?? false)
     }
 }
+
+/// The audit checks: each must report on its hit configuration and stay quiet on the miss.
+final class ApacheAuditTests: XCTestCase {
+    func run(_ conf: String, htaccess: Bool = false) throws -> [String] {
+        var fs = InMemoryFileSystem()
+        fs.file("/c/httpd.conf", conf)
+        fs.file("/var/www/index.html", "x")
+        if htaccess { fs.file("/var/www/.htaccess", "Require all denied\n") }
+        return try ApacheAudit.run(configPath: "/c/httpd.conf", fileSystem: fs).map(\.id)
+    }
+
+    func testHitsAndMisses() throws {
+        XCTAssertEqual(try run("<Directory /var/www>\nOrder allow,deny\nAllow from all\nRequire ip 10.0.0.0/8\n</Directory>\n"),
+                       ["apache.mixed-access-control"])
+        XCTAssertEqual(try run("<Directory /var/www>\nRequire ip 10.0.0.0/8\n</Directory>\n"), [])
+        XCTAssertEqual(try run("<Directory /var/www>\nAuthType Basic\nAuthName x\n</Directory>\n"), ["apache.authtype-without-require"])
+        XCTAssertEqual(try run("<Directory />\nRequire all granted\n</Directory>\n"), ["apache.root-granted"])
+        XCTAssertEqual(try run("<Directory />\nRequire all denied\n</Directory>\n"), [])
+        XCTAssertEqual(try run("<Directory /var/www>\nOptions Indexes\nRequire all granted\n</Directory>\n"), ["apache.indexes-on"])
+        XCTAssertEqual(try run("DocumentRoot /var/www\n<Directory /var/www>\nAllowOverride None\n</Directory>\n", htaccess: true),
+                       ["apache.htaccess-ignored"])
+        XCTAssertEqual(try run("DocumentRoot /var/www\n<Directory /var/www>\nAllowOverride All\n</Directory>\n", htaccess: true), [])
+    }
+}

@@ -237,6 +237,12 @@ public struct ApacheConfigParser {
             let after = rest[r.upperBound...]
             guard let close = after.firstIndex(of: "}") else { out += rest[r.lowerBound...]; rest = ""; break }
             let name = String(after[..<close])
+            // httpd substitutes only ${NAME} with a name of letters, digits and '_' (ap_resolve_env).
+            guard !name.isEmpty, name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }) else {
+                out += "${"
+                rest = after
+                continue
+            }
             if let v = defines[name] ?? environment[name] {
                 out += v
             } else {

@@ -645,7 +645,7 @@ struct Simulation {
                     summary: "\(path) is IGNORED: AllowOverride None applies to \(dir)\(at); nothing in it takes effect",
                     evidence: ev,
                     fixes: [Fix(summary: "let the .htaccess take effect (only the classes it needs), or move its directives into the <Directory> section",
-                                patch: patchFor(dc.allowOverrideSource, replace: "AllowOverride AuthConfig Limit FileInfo Options Indexes", dir: dir))],
+                                patch: patchFor(dc.allowOverrideSource, replace: "AllowOverride " + neededOverrides(path), dir: dir))],
                     rule: "htaccess-ignored"))
             }
             return nil
@@ -708,6 +708,24 @@ struct Simulation {
         var errs: [ApacheDirective] = []
         dc.apply(ds, dir: dir, method: req.method, errors: &errs)
         return nil
+    }
+
+    /// The AllowOverride classes the directives of an .htaccess need (least privilege for the fix).
+    func neededOverrides(_ path: String) -> String {
+        guard let bytes = try? fs.read(path, limit: 1 << 20), !bytes.contains(0) else { return "AuthConfig" }
+        var classes = Set<String>()
+        func walk(_ lines: [ApacheConfigParser.Line]) {
+            for l in lines {
+                var name = String(l.text.prefix { $0 != " " && $0 != "\t" }).lowercased()
+                if name.hasPrefix("</") { continue }
+                if name.hasPrefix("<") { name.removeFirst(); if name.hasSuffix(">") { name.removeLast() } }
+                if let c = OverrideTable.classes[name], c != "all" { classes.insert(c) }
+            }
+        }
+        walk(ApacheConfigParser.logicalLines(String(decoding: bytes, as: UTF8.self)))
+        let names = ["authconfig": "AuthConfig", "fileinfo": "FileInfo", "indexes": "Indexes", "limit": "Limit", "options": "Options"]
+        let out = classes.sorted().compactMap { names[$0] }
+        return out.isEmpty ? "AuthConfig" : out.joined(separator: " ")
     }
 
     func notAllowed(_ d: ApacheDirective, path: String, dc: DirConfig, reason: String) -> Outcome {
