@@ -422,6 +422,80 @@ final class DifferentialTests: XCTestCase {
             ]))
     }
 
+    func test31NamedLocationsAndArgs() throws {
+        try DifferentialHarness.run(.init(name: "named", http: """
+            server { listen 127.0.0.1:@PORT@; root @ROOT@;
+                location /app/ { try_files $uri @back; }
+                location @back { if ($arg_token = "") { return 403; } rewrite ^ /a.txt break; }
+                location /err/ { error_page 403 = @denied; deny all; }
+                location @denied { return 410; }
+            }
+            """, setup: Self.site, requests: [
+                R(path: "/app/x", cause: .accessDeny), R(path: "/app/x?token=1"), R(path: "/err/x", cause: .accessDeny),
+            ]))
+    }
+
+    func test32RegexServerCapturesInRoot() throws {
+        try DifferentialHarness.run(.init(name: "captures", http: """
+            server { listen 127.0.0.1:@PORT@; server_name ~^(?<site>[a-z]+)\\.local$; root @ROOT@/$site; }
+            """, setup: { r in
+                try Self.dir(r + "/alpha"); try Self.file(r + "/alpha/index.html")
+                try Self.dir(r + "/beta"); try Self.file(r + "/beta/index.html", mode: 0o600)
+            }, requests: [
+                R(path: "/", headers: ["Host: alpha.local"]), R(path: "/", headers: ["Host: beta.local"], cause: .fsPermission),
+                R(path: "/index.html", headers: ["Host: beta.local"], cause: .fsPermission),
+            ]))
+    }
+
+    func test33AuthOffInNestedLocationAndIfRoot() throws {
+        try DifferentialHarness.run(.init(name: "authoff", http: """
+            server { listen 127.0.0.1:@PORT@; root @ROOT@;
+                auth_basic "Site"; auth_basic_user_file @PREFIX@/htpasswd;
+                location /public/ { auth_basic off; }
+                location /swap/ { if ($http_x_alt) { root @ROOT@/alt; } }
+            }
+            """, setup: { r in
+                try Self.site(r); try Self.htpasswd(r)
+                try Self.dir(r + "/public"); try Self.file(r + "/public/p.txt")
+                try Self.dir(r + "/swap"); try Self.file(r + "/swap/s.txt")
+                try Self.dir(r + "/alt/swap"); try Self.file(r + "/alt/swap/s.txt", mode: 0o600)
+            }, requests: [
+                R(path: "/public/p.txt"), R(path: "/a.txt", cause: .authMissing),
+                R(path: "/swap/s.txt", headers: [Self.basic("alice", "wonderland")]),
+                R(path: "/swap/s.txt", headers: [Self.basic("alice", "wonderland"), "X-Alt: 1"], cause: .fsPermission),
+            ]))
+    }
+
+    func test34RewriteWithoutFlagAndRegexAlias() throws {
+        try DifferentialHarness.run(.init(name: "aliasregex", http: """
+            server { listen 127.0.0.1:@PORT@; root @ROOT@;
+                location /v1/ { rewrite ^/v1/(.*)$ /v2/$1; }
+                location /v2/ { deny 127.0.0.9; }
+                location ~ ^/pics/(.+\\.png)$ { alias @PREFIX@/images/$1; }
+            }
+            """, setup: { r in
+                try Self.dir(r + "/v2"); try Self.file(r + "/v2/f.txt")
+                try Self.dir(r + "/../images"); try Self.file(r + "/../images/a.png"); try Self.file(r + "/../images/b.png", mode: 0o600)
+            }, requests: [
+                R(path: "/v1/f.txt"), R(path: "/v1/f.txt", from: 9, cause: .accessIP),
+                R(path: "/pics/a.png"), R(path: "/pics/b.png", cause: .fsPermission), R(path: "/pics/c.png"),
+            ]))
+    }
+
+    func test35MapHostnamesAndCookie() throws {
+        try DifferentialHarness.run(.init(name: "hostnames", http: """
+            map $host $closed_site { hostnames; default 0; *.closed.test 1; }
+            server { listen 127.0.0.1:@PORT@; root @ROOT@;
+                if ($closed_site) { return 403; }
+                location /vip/ { if ($cookie_vip != "yes") { return 403; } }
+            }
+            """, setup: { r in try Self.site(r); try Self.dir(r + "/vip"); try Self.file(r + "/vip/v.txt") }, requests: [
+                R(path: "/a.txt", headers: ["Host: www.closed.test"], cause: .accessDeny),
+                R(path: "/a.txt", headers: ["Host: open.test"]),
+                R(path: "/vip/v.txt", cause: .accessDeny), R(path: "/vip/v.txt", headers: ["Cookie: a=b; vip=yes"]),
+            ]))
+    }
+
     func test99AtLeast100Requests() throws {
         // Runs last (alphabetical order): every scenario above has reported its count.
         if DifferentialHarness.total.value > 0 {
