@@ -93,7 +93,7 @@ public struct RootAudit: Sendable {
     private func withSeverity(_ f: Finding, _ s: Severity, rule: String) -> Finding {
         var x = f
         x.severity = s
-        x.rule = x.rule ?? rule
+        x.rule = rule
         return x
     }
 

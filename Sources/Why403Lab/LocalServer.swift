@@ -10,13 +10,15 @@ public final class LocalServer: @unchecked Sendable {
 
     public let kind: Kind
     public let port: Int
-    private let process: Process
+    /// The server's pid, which is also its process group (the workers are in it).
+    private let pid: pid_t
     private let log: URL
+    private var stopped = false
 
-    private init(kind: Kind, port: Int, process: Process, log: URL) {
+    private init(kind: Kind, port: Int, pid: pid_t, log: URL) {
         self.kind = kind
         self.port = port
-        self.process = process
+        self.pid = pid
         self.log = log
     }
 
@@ -36,36 +38,56 @@ public final class LocalServer: @unchecked Sendable {
     /// Starts nginx with `config` (prefix `prefix`) and waits until `port` accepts connections.
     public static func nginx(config: String, prefix: String, port: Int) throws -> LocalServer {
         guard let bin = nginxPath else { throw InputError(file: nil, message: "nginx is not installed") }
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: bin)
-        p.arguments = ["-p", prefix, "-c", config, "-g", "daemon off;"]
-        return try start(kind: .nginx, process: p, port: port, log: URL(fileURLWithPath: prefix + "/logs/error.log"),
-                         stderrPath: prefix + "/logs/stderr.log")
+        return try start(kind: .nginx, argv: [bin, "-p", prefix, "-c", config, "-g", "daemon off;"], port: port,
+                         log: URL(fileURLWithPath: prefix + "/logs/error.log"), stderrPath: prefix + "/logs/stderr.log")
     }
 
     /// Starts Apache httpd with `config` in the foreground and waits until `port` accepts connections.
     public static func apache(config: String, serverRoot: String, port: Int) throws -> LocalServer {
         guard let bin = apachePath else { throw InputError(file: nil, message: "apache2 is not installed") }
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: bin)
-        p.arguments = ["-d", serverRoot, "-f", config, "-DFOREGROUND"]
-        return try start(kind: .apache, process: p, port: port, log: URL(fileURLWithPath: serverRoot + "/error.log"),
-                         stderrPath: serverRoot + "/stderr.log")
+        return try start(kind: .apache, argv: [bin, "-d", serverRoot, "-f", config, "-DFOREGROUND"], port: port,
+                         log: URL(fileURLWithPath: serverRoot + "/error.log"), stderrPath: serverRoot + "/stderr.log")
     }
 
-    private static func start(kind: Kind, process p: Process, port: Int, log: URL, stderrPath: String) throws -> LocalServer {
-        // The server's stderr goes to a file, not a pipe: a pipe whose reader is gone kills the server
-        // with SIGPIPE the next time it writes (Apache does, on shutdown).
-        FileManager.default.createFile(atPath: stderrPath, contents: nil)
-        let err = FileHandle(forWritingAtPath: stderrPath) ?? FileHandle.nullDevice
-        p.standardError = err
-        p.standardOutput = FileHandle.nullDevice
-        p.standardInput = FileHandle.nullDevice
-        try p.run()
-        let server = LocalServer(kind: kind, port: port, process: p, log: log)
+    /// Spawns the server with posix_spawn rather than Foundation's Process, for two reasons that decide
+    /// whether it can be stopped: Process hands the child this program's blocked signal mask (Apache then
+    /// never sees SIGTERM), and it gives no process group to signal the workers with. Here the child gets
+    /// an empty mask, default signal actions, its own process group, and stderr in a file (a pipe whose
+    /// reader is gone would kill it with SIGPIPE).
+    private static func start(kind: Kind, argv: [String], port: Int, log: URL, stderrPath: String) throws -> LocalServer {
+        var attr = posix_spawnattr_t()
+        posix_spawnattr_init(&attr)
+        defer { posix_spawnattr_destroy(&attr) }
+        var empty = sigset_t()
+        sigemptyset(&empty)
+        posix_spawnattr_setsigmask(&attr, &empty)
+        var defaults = sigset_t()
+        sigemptyset(&defaults)
+        for sig in [SIGPIPE, SIGTERM, SIGINT, SIGHUP, SIGCHLD, SIGQUIT, SIGUSR1] { sigaddset(&defaults, sig) }
+        posix_spawnattr_setsigdefault(&attr, &defaults)
+        posix_spawnattr_setpgroup(&attr, 0)
+        posix_spawnattr_setflags(&attr, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETPGROUP))
+
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 2, stderrPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+
+        var cArgs: [UnsafeMutablePointer<CChar>?] = argv.map { strdup($0) } + [nil]
+        defer { for a in cArgs { free(a) } }
+        var pid: pid_t = 0
+        let rc = posix_spawn(&pid, argv[0], &actions, &attr, &cArgs, environ)
+        guard rc == 0 else {
+            throw InputError(file: nil, message: "\(kind.rawValue) could not be started: \(String(cString: strerror(rc)))")
+        }
+        let server = LocalServer(kind: kind, port: port, pid: pid, log: log)
         let deadline = Date().addingTimeInterval(10)
         while Date() < deadline {
-            if !p.isRunning {
+            var status: Int32 = 0
+            if waitpid(pid, &status, WNOHANG) == pid {
+                server.stopped = true
                 let text = (try? String(contentsOfFile: stderrPath, encoding: .utf8)) ?? ""
                 throw InputError(file: nil, message: "\(kind.rawValue) did not start: \(text.trimmingSpaces)")
             }
@@ -79,21 +101,24 @@ public final class LocalServer: @unchecked Sendable {
     /// The server's error log as written so far.
     public var errorLog: String { (try? String(contentsOf: log, encoding: .utf8)) ?? "" }
 
+    /// Stops the server and its workers (SIGTERM to the group, SIGKILL after 5 s) and reaps it.
     public func stop() {
-        let pid = process.processIdentifier
-        if process.isRunning {
-            kill(pid, SIGTERM)
-            let deadline = Date().addingTimeInterval(5)
-            while process.isRunning && Date() < deadline { usleep(20_000) }
-            if process.isRunning { kill(pid, SIGKILL) }
+        guard !stopped else { return }
+        stopped = true
+        kill(-pid, SIGTERM)
+        var status: Int32 = 0
+        let deadline = Date().addingTimeInterval(5)
+        while waitpid(pid, &status, WNOHANG) == 0 && Date() < deadline { usleep(10_000) }
+        if waitpid(pid, &status, WNOHANG) == 0 {
+            kill(-pid, SIGKILL)
+            waitpid(pid, &status, 0)
         }
-        // The workers exit after their master; wait (bounded) until the port is free again.
+        // Workers leave with their master; wait (bounded) until the port is free again.
         let freeBy = Date().addingTimeInterval(3)
-        while LocalServer.canConnect(port: port) && Date() < freeBy { usleep(20_000) }
+        while LocalServer.canConnect(port: port) && Date() < freeBy { usleep(10_000) }
     }
 
     deinit { stop() }
-
     /// True when something accepts TCP connections on 127.0.0.1:`port`.
     public static func canConnect(port: Int) -> Bool {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
