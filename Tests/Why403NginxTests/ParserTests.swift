@@ -70,6 +70,14 @@ final class ParserTests: XCTestCase {
         }
     }
 
+    func testHostileFilesAreInputErrors() {
+        for path in ["/dev/zero", "/etc", "/nonexistent/nginx.conf"] {
+            XCTAssertThrowsError(try Parser.parse(path: path), path) { e in
+                XCTAssertEqual((e as? InputError)?.file, path)
+            }
+        }
+    }
+
     func testLexerEscapesAndVariables() throws {
         let t = try Lexer.tokenize("set $a \"x\\\"y\" ; rewrite ^/(.*)\\.html$ /${a}b; if ($x ~ \"a b\") {}", file: "t")
         XCTAssertEqual(t.map(\.text), ["set", "$a", "x\"y", ";", "rewrite", "^/(.*)\\.html$", "/${a}b", ";", "if", "($x", "~", "a b", ")", "{", "}"])

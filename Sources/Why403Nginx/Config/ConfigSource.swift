@@ -15,6 +15,20 @@ public struct DiskConfigSource: ConfigSource {
     public init() {}
 
     public func read(_ path: String) throws -> String {
+        // Only regular files: a device (/dev/zero) or a FIFO would never end.
+        var st = stat()
+        if stat(path, &st) == 0 {
+            let fmt = UInt32(st.st_mode) & 0o170000
+            if fmt == 0o040000 {
+                throw InputError(file: path, message: "open() \(InputError.quote(path, limit: 200)) failed (21: Is a directory)")
+            }
+            if fmt != 0o100000 {
+                throw InputError(file: path, expected: "a regular configuration file", found: "a device, socket or pipe")
+            }
+            if st.st_size > 64 << 20 {
+                throw InputError(file: path, expected: "a configuration file under 64 MiB", found: "\(st.st_size) bytes")
+            }
+        }
         guard let data = FileManager.default.contents(atPath: path) else {
             let exists = FileManager.default.fileExists(atPath: path)
             throw InputError(file: path, message: "open() \(InputError.quote(path, limit: 200)) failed (\(exists ? "13: Permission denied" : "2: No such file or directory"))")
