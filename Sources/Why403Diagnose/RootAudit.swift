@@ -39,6 +39,9 @@ public struct RootAudit: Sendable {
             return (rootAccess.findings.map { withSeverity($0, .error, rule: "fs.unsearchable-directory") },
                     ["\(user.name) cannot list \(root) itself: nothing below it was checked"])
         }
+        if rootInfo.kind == .directory && rootInfo.mode & 0o002 != 0 && rootInfo.mode & 0o1000 == 0 {
+            findings.append(worldWritable(root, rootInfo))
+        }
         let base = root.hasSuffix("/") ? root : root + "/"
         while let dir = queue.popLast() {
             guard let names = fs.list(dir) else { continue }
@@ -51,12 +54,7 @@ public struct RootAudit: Sendable {
                 let path = dir.hasSuffix("/") ? dir + name : dir + "/" + name
                 guard let info = fs.info(path) else { continue }
                 if info.mode & 0o002 != 0 && info.mode & 0o1000 == 0 && info.kind != .symlink {
-                    findings.append(Finding(
-                        cause: .fsPermission, layer: .filesystem, confidence: .certain,
-                        summary: "\(path) is writable by every user: anyone on the machine can change what is served",
-                        evidence: [Evidence(source: path, text: "mode \(octal(info.mode)) (o+w)")],
-                        fixes: [Fix(summary: "remove write permission for others", commands: ["chmod o-w '\(path)'"])],
-                        rule: "fs.world-writable", severity: .warning))
+                    findings.append(worldWritable(path, info))
                 }
                 switch info.kind {
                 case .directory:
@@ -88,6 +86,14 @@ public struct RootAudit: Sendable {
         }
         notes.append("checked \(visited) entries under \(root) as \(user.name) (uid \(user.uid))")
         return (dedupe(findings), notes)
+    }
+
+    private func worldWritable(_ path: String, _ info: FileInfo) -> Finding {
+        Finding(cause: .fsPermission, layer: .filesystem, confidence: .certain,
+                summary: "\(path) is writable by every user: anyone on the machine can change what is served",
+                evidence: [Evidence(source: path, text: "mode \(octal(info.mode)) (o+w)")],
+                fixes: [Fix(summary: "remove write permission for others", commands: ["chmod o-w '\(path)'"])],
+                rule: "fs.world-writable", severity: .warning)
     }
 
     private func withSeverity(_ f: Finding, _ s: Severity, rule: String) -> Finding {

@@ -40,7 +40,7 @@ public enum Renderer {
         if let subjectLine = subjectLine(report.subject) { out += st.dim(subjectLine) + "\n" }
         for (i, f) in report.findings.enumerated() {
             out += "\n"
-            let tag = i == 0 && report.verdict.cause != .none ? "cause" : "also"
+            let tag = f.severity.map { $0.rawValue } ?? (i == 0 && report.verdict.cause != .none ? "cause" : "also")
             let conf = f.confidence == .certain ? st.red(f.confidence.rawValue) : st.yellow(f.confidence.rawValue)
             out += "\(st.bold(tag)) [\(conf)] \(f.cause.rawValue) (\(f.layer.rawValue))"
             if let rule = f.rule { out += " \(st.dim(rule))" }
@@ -77,6 +77,15 @@ public enum Renderer {
     /// "403 from Cloudflare: a firewall rule blocked this request (Ray ID …)".
     public static func headline(_ report: Report) -> String {
         let v = report.verdict
+        if report.subject.kind == "audit" {
+            let counts = Severity.allCases.reversed().map { s in (s, report.findings.filter { $0.severity == s }.count) }
+            if report.findings.isEmpty { return "audit: no problems found" }
+            return "audit: " + counts.filter { $0.1 > 0 }.map { "\($0.1) \($0.0.rawValue)\($0.1 == 1 || $0.0 == .info ? "" : "s")" }
+                .joined(separator: ", ")
+        }
+        if v.status == nil && v.cause != .none, let primary = report.findings.first {
+            return "\(v.layer.displayName): \(primary.summary)"
+        }
         let status = v.status.map(String.init) ?? "—"
         if v.cause == .none {
             if let s = v.status { return "\(s): not denied" + (v.layer == .none ? "" : " (\(v.layer.displayName))") }
