@@ -6,6 +6,7 @@ struct Listen {
     var port: Int
     var isDefault: Bool
     var directive: Directive?
+    var v6Only = false
 }
 
 extension Simulation {
@@ -33,9 +34,10 @@ extension Simulation {
             } else {
                 addr = first == "*" ? nil : (IPAddress.parse(first) ?? (first == "localhost" ? IPAddress.parse("127.0.0.1") : nil))
             }
-            // "[::]:80" is a wildcard address for IPv6.
-            if let a = addr, a.bytes.allSatisfy({ $0 == 0 }) { addr = a.isV6 ? addr : nil }
-            out.append(Listen(address: addr, port: port, isDefault: isDefault, directive: d))
+            // "0.0.0.0:80" and "[::]:80" are wildcards (the IPv6 one for IPv6 clients only: ipv6only=on).
+            var v6Only = false
+            if let a = addr, a.bytes.allSatisfy({ $0 == 0 }) { v6Only = a.isV6; addr = nil }
+            out.append(Listen(address: addr, port: port, isDefault: isDefault, directive: d, v6Only: v6Only))
         }
         return out
     }
@@ -56,9 +58,9 @@ extension Simulation {
         for s in servers {
             for l in Simulation.listens(of: s) where l.port == port {
                 if let a = l.address {
-                    if let local, a == local || (a.isV6 && a.bytes.allSatisfy { $0 == 0 }) { specific.append((s, l)) }
+                    if let local, a == local { specific.append((s, l)) }
                     else if local == nil { specific.append((s, l)) }
-                } else {
+                } else if local.map({ l.v6Only ? $0.isV6 : !$0.isV6 }) ?? true {  // a wildcard of the connection's family
                     wildcard.append((s, l))
                 }
             }
