@@ -154,6 +154,71 @@ final class LiveDifferentialTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(fixed, 10)
     }
 
+    /// The status PathWalk predicts against the real nginx serving the same tree as user A
+    /// (`user A P;`, `autoindex on`): 200, 403 (EACCES, ELOOP) or 404 (ENOENT, ENOTDIR). Cases whose
+    /// path has `..` are left out (nginx normalizes the URI) and so are `reach` cases.
+    func testStatusAgreesWithRealNginx() throws {
+        let nginx = try RealTools.require("nginx")
+        let curl = try RealTools.require("curl")
+        let base = try TemporaryDirectory(prefix: "why403-fs-nginx")
+        defer { base.remove() }
+        let www = base.path + "/www"
+        let port = RealTools.freePort()
+        try base.write("nginx.conf", """
+            user \(names["A"]!) \(names["P"]!);
+            worker_processes 1;
+            pid \(base.path)/nginx.pid;
+            error_log \(base.path)/error.log info;
+            events { worker_connections 64; }
+            http {
+                access_log off;
+                server {
+                    listen 127.0.0.1:\(port);
+                    root \(www);
+                    autoindex on;
+                }
+            }
+            """)
+        var expected: [(String, String, Int)] = []
+        let fs = LiveFileSystem()
+        let user = try XCTUnwrap(fs.user(named: names["A"]!))
+        for (i, c) in Self.cases.enumerated() where c.need != .reach && !c.path.contains("..") {
+            let dir = www + "/case\(i)"
+            XCTAssertEqual(try Run.shell("set -e; mkdir -p '\(dir)'; cd '\(dir)'; " + substitute(c.setup, dir)).status, 0)
+            let uri = "/case\(i)/" + c.path + (c.need == .list ? "/" : "")
+            let walk = PathWalk.check(www + uri, as: user, need: c.need, in: fs)
+            expected.append((c.name, uri, walk.status))
+        }
+        // The daemon must not inherit the test's pipes: its output goes to files.
+        let conf = "-p '\(base.path)' -c '\(base.path)/nginx.conf' -e '\(base.path)/startup.log'"
+        // Started with posix_spawn, not Foundation's Process, which never reports the exit of a shell
+        // whose child daemonizes.
+        let start = Self.spawnShell("'\(nginx)' \(conf) </dev/null >'\(base.path)/start.out' 2>&1")
+        XCTAssertEqual(start, 0, (try? String(contentsOfFile: base.path + "/start.out", encoding: .utf8)) ?? "")
+        defer { _ = Self.spawnShell("'\(nginx)' \(conf) -s stop </dev/null >/dev/null 2>&1") }
+        // Wait until it answers (bounded; not a timed assertion).
+        for _ in 0..<100 {
+            if (try? Run.program(curl, ["-s", "-o", "/dev/null", "http://127.0.0.1:\(port)/"]))?.status == 0 { break }
+            usleep(50_000)
+        }
+        for (name, uri, predicted) in expected {
+            let r = try Run.program(curl, ["-s", "-o", "/dev/null", "-w", "%{http_code}", "http://127.0.0.1:\(port)\(uri)"])
+            XCTAssertEqual(Int(r.stdout), predicted, "\(name): \(uri): nginx \(r.stdout), why403 \(predicted)")
+        }
+        XCTAssertGreaterThanOrEqual(expected.count, 30)
+    }
+
+    /// Runs `sh -c command` with posix_spawn and waits for it; returns its exit status.
+    static func spawnShell(_ command: String) -> Int32 {
+        var pid: pid_t = 0
+        let argv: [UnsafeMutablePointer<CChar>?] = [strdup("/bin/sh"), strdup("-c"), strdup(command), nil]
+        defer { for a in argv { free(a) } }
+        guard posix_spawn(&pid, "/bin/sh", nil, nil, argv, environ) == 0 else { return -1 }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        return (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+    }
+
     /// Root (uid 0, with the capabilities) against the kernel on the same cases: only "exists" matters.
     func testRootAgreesWithTheKernel() throws {
         let base = try TemporaryDirectory(prefix: "why403-fs-root")
