@@ -15,7 +15,8 @@ APACHE=${APACHE:-$(command -v apache2 || echo /usr/sbin/apache2)}
 [ -x "$APACHE" ] || { echo "apache2 not found" >&2; exit 2; }
 
 DIR=$(mktemp -d /tmp/why403-apache-bench.XXXXXX)
-trap 'rm -rf "$DIR"' EXIT
+[ -n "${KEEP:-}" ] || trap 'rm -rf "$DIR"' EXIT
+chmod 755 "$DIR"
 mkdir -p "$DIR/www" "$DIR/sites"
 echo hi > "$DIR/www/index.html"
 M=/usr/lib/apache2/modules

@@ -160,68 +160,81 @@ public struct ApacheConfigParser {
                                      found: "binary data (a NUL byte)"))
             return []
         }
-        let text = String(decoding: bytes, as: UTF8.self)
-        let lines = Self.logicalLines(text)
+        let lines = Self.logicalLines(bytes)
         var index = 0
         return parseBlock(lines, &index, file: path, closing: nil, openedAt: nil)
     }
 
     /// Splits text into logical lines: `\` at the end of a line continues it (httpd joins without the
-    /// backslash), blank lines and `#` comment lines dropped.
+    /// backslash), blank lines and `#` comment lines dropped. Works on bytes: this is the hot loop of
+    /// reading large configurations.
     static func logicalLines(_ text: String) -> [Line] {
+        logicalLines(Array(text.utf8))
+    }
+
+    static func logicalLines(_ bytes: [UInt8]) -> [Line] {
         var out: [Line] = []
-        var pending = ""
+        var pending: [UInt8] = []
         var start = 0
         var number = 0
-        for raw in text.split(separator: "\n", omittingEmptySubsequences: false) {
-            number += 1
-            var s = Substring(raw)
-            if s.hasSuffix("\r") { s = s.dropLast() }
-            var trimmed = s
-            while let last = trimmed.last, last == " " || last == "\t" { trimmed = trimmed.dropLast() }
-            if pending.isEmpty { start = number }
-            if trimmed.hasSuffix("\\") {
-                pending += trimmed.dropLast()
-                continue
+        var i = 0
+        let n = bytes.count
+        func isSpace(_ b: UInt8) -> Bool { b == 32 || b == 9 || b == 13 || b == 11 || b == 12 }
+        func flush() {
+            var lo = 0, hi = pending.count
+            while lo < hi && isSpace(pending[lo]) { lo += 1 }
+            while hi > lo && isSpace(pending[hi - 1]) { hi -= 1 }
+            if lo < hi && pending[lo] != UInt8(ascii: "#") {
+                out.append(Line(text: String(decoding: pending[lo..<hi], as: UTF8.self), number: start))
             }
-            pending += trimmed
-            let t = pending.trimmingSpaces
-            pending = ""
-            if t.isEmpty || t.hasPrefix("#") { continue }
-            out.append(Line(text: t, number: start))
+            pending.removeAll(keepingCapacity: true)
         }
-        let t = pending.trimmingSpaces
-        if !t.isEmpty && !t.hasPrefix("#") { out.append(Line(text: t, number: start)) }
+        while i < n {
+            var j = i
+            while j < n && bytes[j] != 10 { j += 1 }
+            number += 1
+            var hi = j
+            while hi > i && isSpace(bytes[hi - 1]) { hi -= 1 }
+            if pending.isEmpty { start = number }
+            if hi > i && bytes[hi - 1] == UInt8(ascii: "\\") {
+                pending.append(contentsOf: bytes[i..<(hi - 1)])
+            } else {
+                pending.append(contentsOf: bytes[i..<hi])
+                flush()
+            }
+            i = j + 1
+        }
+        if !pending.isEmpty { flush() }
         return out
     }
 
     /// Splits arguments as `ap_getword_conf` does: whitespace separates, `"…"` and `'…'` quote, a
     /// backslash escapes the quote character inside quotes.
     static func words(_ s: Substring) -> [String] {
+        let u = Array(s.utf8)
         var out: [String] = []
-        var i = s.startIndex
-        while i < s.endIndex {
-            while i < s.endIndex, s[i] == " " || s[i] == "\t" { i = s.index(after: i) }
-            if i == s.endIndex { break }
-            let c = s[i]
-            var word = ""
-            if c == "\"" || c == "'" {
-                i = s.index(after: i)
-                while i < s.endIndex, s[i] != c {
-                    if s[i] == "\\", s.index(after: i) < s.endIndex, s[s.index(after: i)] == c {
-                        i = s.index(after: i)
-                    }
-                    word.append(s[i])
-                    i = s.index(after: i)
+        var i = 0
+        let n = u.count
+        while i < n {
+            while i < n, u[i] == 32 || u[i] == 9 { i += 1 }
+            if i == n { break }
+            let c = u[i]
+            var word: [UInt8] = []
+            if c == 34 || c == 39 {
+                i += 1
+                while i < n, u[i] != c {
+                    if u[i] == 92, i + 1 < n, u[i + 1] == c { i += 1 }
+                    word.append(u[i])
+                    i += 1
                 }
-                if i < s.endIndex { i = s.index(after: i) }
+                if i < n { i += 1 }
             } else {
-                while i < s.endIndex, s[i] != " " && s[i] != "\t" {
-                    word.append(s[i])
-                    i = s.index(after: i)
+                while i < n, u[i] != 32 && u[i] != 9 {
+                    word.append(u[i])
+                    i += 1
                 }
             }
-            out.append(word)
+            out.append(String(decoding: word, as: UTF8.self))
         }
         return out
     }
@@ -229,7 +242,7 @@ public struct ApacheConfigParser {
     /// Expands `${VAR}` from Define and the environment; an undefined variable is left as written
     /// (httpd warns AH00111).
     mutating func expand(_ s: String, at loc: SourceLocation) -> String {
-        guard s.contains("${") else { return s }
+        guard s.utf8.contains(UInt8(ascii: "$")), s.contains("${") else { return s }
         var out = ""
         var rest = Substring(s)
         while let r = rest.range(of: "${") {
@@ -451,7 +464,9 @@ public struct ApacheConfigParser {
             }
             candidates = next
         }
-        candidates = candidates.filter { fs.info($0) != nil }
+        if let last = parts.last, !last.contains(where: { $0 == "*" || $0 == "?" || $0 == "[" }) {
+            candidates = candidates.filter { fs.info($0) != nil }
+        }
         if candidates.isEmpty && !optional {
             let dir = Self.dirname(path)
             errors.append(InputError(loc, message: "No matches for the wildcard '\(Self.basename(path))' in '\(dir)', failing"))
