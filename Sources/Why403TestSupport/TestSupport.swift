@@ -80,25 +80,30 @@ public enum Run {
         p.executableURL = URL(fileURLWithPath: path)
         p.arguments = arguments
         if let environment { p.environment = environment }
-        let out = Pipe(), err = Pipe(), inp = Pipe()
+        // Output goes to files, not pipes: a child that daemonizes (nginx, apachectl) keeps a pipe open
+        // forever and reading it to the end would never return.
+        let base = NSTemporaryDirectory() + "why403-run-\(UUID().uuidString.prefix(8))"
+        FileManager.default.createFile(atPath: base + ".out", contents: nil)
+        FileManager.default.createFile(atPath: base + ".err", contents: nil)
+        defer {
+            try? FileManager.default.removeItem(atPath: base + ".out")
+            try? FileManager.default.removeItem(atPath: base + ".err")
+        }
+        let out = FileHandle(forWritingAtPath: base + ".out")!, err = FileHandle(forWritingAtPath: base + ".err")!
+        defer { try? out.close(); try? err.close() }
+        let inp = Pipe()
         p.standardOutput = out
         p.standardError = err
         p.standardInput = inp
         try p.run()
         if let stdin { inp.fileHandleForWriting.write(stdin) }
         try? inp.fileHandleForWriting.close()
-        // Read both pipes concurrently so a full pipe never blocks the child.
-        let group = DispatchGroup()
-        nonisolated(unsafe) var outData = Data(), errData = Data()
-        group.enter()
-        DispatchQueue.global().async { outData = out.fileHandleForReading.readDataToEndOfFile(); group.leave() }
-        group.enter()
-        DispatchQueue.global().async { errData = err.fileHandleForReading.readDataToEndOfFile(); group.leave() }
         let deadline = Date().addingTimeInterval(timeout)
         while p.isRunning && Date() < deadline { usleep(10_000) }
         if p.isRunning { p.terminate(); usleep(200_000); if p.isRunning { kill(p.processIdentifier, SIGKILL) } }
-        group.wait()
         p.waitUntilExit()
+        let outData = FileManager.default.contents(atPath: base + ".out") ?? Data()
+        let errData = FileManager.default.contents(atPath: base + ".err") ?? Data()
         return ProcessResult(status: p.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
                              stderr: String(decoding: errData, as: UTF8.self))
     }
