@@ -148,7 +148,9 @@ final class ApacheAnalyzerTests: XCTestCase {
             request: ApacheRequest(url: "http://shop.test/admin/", clientIP: "203.0.113.9"), fileSystem: fs))
         XCTAssertEqual(r.verdict.status, 403)
         XCTAssertEqual(r.verdict.cause, .accessIP)
-        XCTAssertEqual(r.findings.first?.evidence.first?.source, "/etc/apache2/sites-enabled/shop.conf:5")
+        XCTAssertEqual(r.findings.first?.evidence.map(\.source),
+                       ["/etc/apache2/sites-enabled/shop.conf:4", "/etc/apache2/sites-enabled/shop.conf:5"])
+        XCTAssertEqual(r.findings.first?.evidence.first?.text, "<Directory /var/www/shop/admin>")
         XCTAssertEqual(r.subject.extra["virtual_host"], .string("/etc/apache2/sites-enabled/shop.conf:1: <VirtualHost *:80>"))
     }
 

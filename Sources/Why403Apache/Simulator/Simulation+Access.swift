@@ -48,7 +48,9 @@ extension Simulation {
             if !compatOK, let c = dc.compat, let cr = compatResult {
                 return Outcome(status: 403, findings: [compatFinding(c, cr, filename: filename)])
             }
-            return Outcome(status: 403, findings: [authzFinding(trace, filename: filename, user: nil)])
+            var f = authzFinding(trace, filename: filename, user: nil)
+            f.evidence = withSections(f.evidence, decisive)
+            return Outcome(status: 403, findings: [f])
         case .deniedNoUser:
             return authenticate(dc, authz: authz, filename: filename, uri: uri)
         }
@@ -158,6 +160,24 @@ extension Simulation {
     }
 
     func allDirectivesForbiddenOnFailure(_ dc: DirConfig) -> Bool { dc.forbiddenOnFailure }
+
+    /// Puts the header of the section that holds each evidence line before it (`<Directory …>`),
+    /// so the reader sees where the rule applies.
+    func withSections(_ evidence: [Evidence], _ sections: [ApacheDirective]) -> [Evidence] {
+        func contains(_ s: ApacheDirective, _ e: Evidence) -> Bool {
+            for c in s.children ?? [] {
+                if c.evidence == e { return true }
+                if c.isSection, contains(c, e) { return true }
+            }
+            return false
+        }
+        var out: [Evidence] = []
+        for e in evidence {
+            if let s = sections.last(where: { contains($0, e) }), !out.contains(s.evidence) { out.append(s.evidence) }
+            if !out.contains(e) { out.append(e) }
+        }
+        return out
+    }
 
     func collectRequires(_ n: AuthzNode, into ev: inout [Evidence]) {
         switch n {
