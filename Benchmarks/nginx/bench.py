@@ -7,7 +7,7 @@ with the ratios. Usage:
 
 Run as root (nginx -t opens its pid/log paths); only the temporary directory is written.
 """
-import argparse, os, shutil, statistics, subprocess, sys, tempfile, time
+import argparse, os, resource, shutil, statistics, subprocess, sys, tempfile, time
 
 def generate(root, servers, files):
     os.makedirs(os.path.join(root, "sites"), exist_ok=True)
@@ -46,9 +46,15 @@ http {{
                 n += 1
 
 def timed(cmd, env=None):
+    """Wall time, and CPU time (user + system of the child): the CPU time is what a busy machine
+    does not distort."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t = time.perf_counter()
     r = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
-    return time.perf_counter() - t, r
+    wall = time.perf_counter() - t
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    r.cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return wall, r
 
 def main():
     ap = argparse.ArgumentParser()
@@ -81,18 +87,21 @@ def main():
         if r.returncode != 0:
             sys.exit("nginx -t failed: " + r.stderr.decode()[:500])
         times = {k: [] for k in cmds}
+        cpu = {k: [] for k in cmds}
         for _ in range(a.reps):
             for k, c in cmds.items():  # interleaved, so drift hits every tool alike
-                t, _ = timed(c)
+                t, r = timed(c)
                 times[k].append(t)
+                cpu[k].append(r.cpu)
         med = {k: statistics.median(v) for k, v in times.items()}
-        w = med["why403 nginx (parse + resolve one request)"]
-        print(f"configuration: {a.servers} server blocks in {a.files} included files, {a.reps} repetitions, median wall time")
-        print(f"why403: {why403}")
-        for k, v in med.items():
-            print(f"  {k:45s} {v*1000:9.1f} ms   (min {min(times[k])*1000:.1f}, max {max(times[k])*1000:.1f})")
-        print(f"ratio nginx -t / why403          = {med['nginx -t'] / w:6.2f}x  (goal >= 1: no slower than nginx -t)")
-        print(f"ratio crossplane parse / why403  = {med['crossplane parse'] / w:6.2f}x  (goal >= 10)")
+        mcpu = {k: statistics.median(v) for k, v in cpu.items()}
+        w = "why403 nginx (parse + resolve one request)"
+        print(f"configuration: {a.servers} server blocks in {a.files} included files, {a.reps} repetitions, medians")
+        print(f"why403: {why403}; load average now: {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs")
+        for k in cmds:
+            print(f"  {k:45s} wall {med[k]*1000:8.1f} ms (min {min(times[k])*1000:.1f})   cpu {mcpu[k]*1000:8.1f} ms")
+        print(f"ratio nginx -t / why403          wall {med['nginx -t'] / med[w]:6.2f}x   cpu {mcpu['nginx -t'] / mcpu[w]:6.2f}x  (goal >= 1)")
+        print(f"ratio crossplane parse / why403  wall {med['crossplane parse'] / med[w]:6.2f}x   cpu {mcpu['crossplane parse'] / mcpu[w]:6.2f}x  (goal >= 10)")
     finally:
         shutil.rmtree(root, ignore_errors=True)
 
