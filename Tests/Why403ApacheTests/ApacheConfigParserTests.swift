@@ -156,7 +156,16 @@ final class ApacheConfigParserTests: XCTestCase {
         var loop = InMemoryFileSystem()
         loop.file("/c/a.conf", "Include /c/a.conf\n")
         XCTAssertThrowsError(try parse(loop, "/c/a.conf")) { e in
-            XCTAssertTrue(String(describing: e).contains("include depth"))
+            XCTAssertTrue(String(describing: e).contains("recursive Include of /c/a.conf"))
+        }
+    }
+
+    /// Found by Fuzz/apache: a directory Include holding the main file twice grew exponentially.
+    func testSelfIncludingDirectoryIsAnErrorNotAnExplosion() throws {
+        var fs = InMemoryFileSystem()
+        fs.file("/c/httpd.conf", "Include /c/\nInclude /c/\n")
+        XCTAssertThrowsError(try parse(fs, "/c/httpd.conf")) { e in
+            XCTAssertTrue(String(describing: e).contains("recursive Include of /c/httpd.conf"), "\(e)")
         }
     }
 

@@ -61,6 +61,9 @@ public struct ApacheConfigParser {
     var depth = 0
     /// Bytes read so far, so a hostile include tree cannot exhaust memory.
     var bytesRead = 0
+    /// The files being read, outermost first (a file on it including itself is an error).
+    var includeStack: [String] = []
+    var budgetExceeded = false
 
     /// A parser reading through `fs`; `defines` are `-D` parameters, `environment` the variables
     /// httpd's environment would have (Debian's envvars are added automatically).
@@ -139,6 +142,21 @@ public struct ApacheConfigParser {
     mutating func readFile(_ path: String, from include: SourceLocation?) -> [ApacheDirective] {
         depth += 1
         defer { depth -= 1 }
+        if includeStack.contains(path) {
+            errors.append(InputError(file: include?.file ?? path, line: include?.line,
+                                     message: "recursive Include of \(path) (it includes itself)"))
+            return []
+        }
+        if files.count >= 20_000 || bytesRead > 512 << 20 {
+            if !budgetExceeded {
+                budgetExceeded = true
+                errors.append(InputError(file: include?.file ?? path, line: include?.line,
+                                         message: "more than 20000 configuration files or 512 MB included; stopped reading"))
+            }
+            return []
+        }
+        includeStack.append(path)
+        defer { includeStack.removeLast() }
         if depth > 128 {
             errors.append(InputError(file: include?.file ?? path, line: include?.line,
                                      message: "exceeded the maximum include depth of 128 (an Include loop?) at \(InputError.quote(path))"))
