@@ -154,6 +154,18 @@ final class ApacheAnalyzerTests: XCTestCase {
         XCTAssertEqual(r.subject.extra["virtual_host"], .string("/etc/apache2/sites-enabled/shop.conf:1: <VirtualHost *:80>"))
     }
 
+    func testErrorDocumentIsNamed() throws {
+        let fs = site("""
+        ErrorDocument 403 /denied.html
+        <Directory /var/www>
+            Require all denied
+        </Directory>
+        """)
+        let r = try analyze(fs, "http://x/index.html")
+        XCTAssertEqual(r.verdict.status, 403)
+        XCTAssertTrue(r.notes.contains { $0.contains("ErrorDocument 403 is set (/srv/httpd.conf:13") }, "\(r.notes)")
+    }
+
     func testNotAllowedInHtaccessPredicts500() throws {
         let fs = site("""
         <Directory /var/www>

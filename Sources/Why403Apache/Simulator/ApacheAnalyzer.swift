@@ -56,6 +56,8 @@ struct Simulation {
     var mainDirectives: [ApacheDirective] = []
     var vhostDirectives: [ApacheDirective] = []
     var htaccessRead: [String] = []
+    /// ErrorDocument lines in effect for the request (by status).
+    var errorDocuments: [String: ApacheDirective] = [:]
 
     init(config: ApacheConfig, input: ApacheAnalyzerInput) {
         self.config = config
@@ -127,6 +129,9 @@ struct Simulation {
                 if f.cause == .accessIP && f.confidence == .certain { f.confidence = .likely }
                 return f
             }
+        }
+        if let doc = errorDocuments[String(outcome.status)] {
+            notes.append("ErrorDocument \(outcome.status) is set (\(doc.location): \(doc.text)): the client sees that document, not httpd's default \(outcome.status) page")
         }
         let primary = findings.first { $0.cause != .none }
         // Causes explain refusals (401, 403) and the 500s that a configuration error produces;
@@ -526,6 +531,7 @@ struct Simulation {
         // <If>: server level and nested, in order.
         applyIfs(serverDirectives.filter { $0.is("If") || $0.is("ElseIf") || $0.is("Else") } + dc.ifSections, uri: uri, dc: &dc, decisive: &decisive)
 
+        errorDocuments = dc.errorDocuments
         // header_parser: per-dir SetEnvIf.
         applySetEnv(dc.setEnv, uri: uri, filename: finalPath)
 
