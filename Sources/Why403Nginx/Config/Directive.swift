@@ -60,21 +60,33 @@ public struct NginxConfig: Sendable {
     public var confPrefix: String
 
     /// The main file's directives with every `include` replaced by what it includes (recursively).
-    public var expanded: [Directive] { expand(files.first?.directives ?? [], depth: 0) }
+    public var expanded: [Directive] {
+        let top = files.first?.directives ?? []
+        return expand(top, depth: 0) ?? top
+    }
 
-    func expand(_ list: [Directive], depth: Int) -> [Directive] {
-        var out: [Directive] = []
-        out.reserveCapacity(list.count)
-        for d in list {
-            if d.name == "include" && d.block == nil && !d.includes.isEmpty {
+    /// The list with includes replaced, or nil when nothing below it includes anything (then the
+    /// original arrays are shared, not copied: a 5,000-server configuration expands in no time).
+    func expand(_ list: [Directive], depth: Int) -> [Directive]? {
+        var out: [Directive]? = nil
+        for (i, d) in list.enumerated() {
+            if d.name == "include" && d.block == nil {
+                if out == nil { out = Array(list[..<i]) }
                 guard depth < 32 else { continue }
-                for i in d.includes where i < files.count { out += expand(files[i].directives, depth: depth + 1) }
+                for f in d.includes where f < files.count {
+                    let inc = files[f].directives
+                    out! += expand(inc, depth: depth + 1) ?? inc
+                }
                 continue
             }
-            if d.name == "include" && d.block == nil { continue }
-            var e = d
-            if let b = d.block { e.block = expand(b, depth: depth) }
-            out.append(e)
+            if let b = d.block, let nb = expand(b, depth: depth) {
+                if out == nil { out = Array(list[..<i]) }
+                var e = d
+                e.block = nb
+                out!.append(e)
+                continue
+            }
+            out?.append(d)
         }
         return out
     }

@@ -80,7 +80,23 @@ public struct Lexer {
                 tokens.append(Token(text: String(decoding: out, as: UTF8.self), line: start, quoted: true))
                 continue
             }
-            // A bare word ("#" inside a word is kept, as nginx does).
+            // A bare word ("#" inside a word is kept, as nginx does). Fast path: no backslash, so the
+            // token is the bytes as written.
+            var j = i
+            var plain = true
+            var dollar = false
+            while j < n {
+                let c = bytes[j]
+                if isSpace(c) || c == UInt8(ascii: ";") || (c == UInt8(ascii: "{") && !dollar) { break }
+                if c == 0x5C { plain = false; break }
+                dollar = c == UInt8(ascii: "$")
+                j += 1
+            }
+            if plain {
+                tokens.append(Token(text: String(decoding: bytes[i..<j], as: UTF8.self), line: start, quoted: false))
+                i = j
+                continue
+            }
             var out: [UInt8] = []
             var prevDollar = false
             while i < n {

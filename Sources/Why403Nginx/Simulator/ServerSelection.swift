@@ -76,8 +76,8 @@ extension Simulation {
                              help: "give the URL with the port nginx listens on")
         }
         // Unique servers in configuration order.
-        var seen = Set<String>()
-        let candidates = group.filter { seen.insert($0.0.location.description).inserted }
+        var seen = Set<SourceLocation>()
+        let candidates = group.filter { seen.insert($0.0.location).inserted }
         let hostHeader = request.header("Host").map(Simulation.hostOnly) ?? line.host
         var chosen: Directive?
         var why = ""
