@@ -8,8 +8,8 @@ struct NginxHarness {
     let nginx: String
     let port: Int
 
-    /// Starts nginx with `server` (the body of one `server {}` block; `PORT` is replaced) and the
-    /// `http`-level lines in `http`. With `tls`, a self-signed certificate for 127.0.0.1 is made with openssl.
+    /// Starts nginx with `server` (the body of one `server {}` block; `PORT` and `ROOT`, a folder holding index.html, are replaced) and the
+    /// `http`-level lines in `http`. With `tls` (`listen … ssl http2`, accepted by nginx 1.22 and, deprecated, by later ones), a self-signed certificate for 127.0.0.1 is made with openssl.
     static func start(server: String, http: String = "", tls: Bool = false,
                       file: StaticString = #filePath, line: UInt = #line) throws -> NginxHarness {
         let nginx = try RealTools.require("nginx", file: file, line: line)
@@ -17,9 +17,10 @@ struct NginxHarness {
         let port = RealTools.freePort()
         if tls {
             let openssl = try RealTools.require("openssl", file: file, line: line)
-            let r = try Run.program(openssl, ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+            let r = try startDaemon(openssl, ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
                                               "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
-                                              "-keyout", dir.path + "/key.pem", "-out", dir.path + "/cert.pem"])
+                                              "-keyout", dir.path + "/key.pem", "-out", dir.path + "/cert.pem"],
+                                    log: dir.path + "/openssl.log")
             XCTAssertEqual(r.status, 0, r.stderr, file: file, line: line)
         }
         let conf = """
@@ -36,16 +37,19 @@ struct NginxHarness {
             scgi_temp_path \(dir.path)/tmp_scgi;
             \(http)
             server {
-                \(tls ? "listen 127.0.0.1:\(port) ssl;\n        http2 on;\n        ssl_certificate \(dir.path)/cert.pem;\n        ssl_certificate_key \(dir.path)/key.pem;" : "listen 127.0.0.1:\(port);")
+                \(tls ? "listen 127.0.0.1:\(port) ssl http2;\n        ssl_certificate \(dir.path)/cert.pem;\n        ssl_certificate_key \(dir.path)/key.pem;" : "listen 127.0.0.1:\(port);")
                 server_name localhost;
-                \(server.replacingOccurrences(of: "PORT", with: String(port)))
+                \(server.replacingOccurrences(of: "PORT", with: String(port)).replacingOccurrences(of: "ROOT", with: dir.path + "/www"))
             }
         }
         """
         try dir.write("nginx.conf", conf)
-        let r = try Run.program(nginx, ["-p", dir.path, "-c", dir.path + "/nginx.conf"])
+        try dir.write("www/index.html", "<p>ok</p>\n", mode: 0o644)
+        // Not through Run.program: a daemon would inherit its pipes and hold them open forever.
+        let r = try startDaemon(nginx, ["-p", dir.path, "-c", dir.path + "/nginx.conf"], log: dir.path + "/start.log")
         guard r.status == 0 else {
-            XCTFail("nginx did not start: \(r.stderr)", file: file, line: line)
+            let log = (try? String(contentsOfFile: dir.path + "/start.log", encoding: .utf8)) ?? ""
+            XCTFail("nginx did not start: \(log)", file: file, line: line)
             throw XCTSkip("nginx did not start")
         }
         let h = NginxHarness(dir: dir, nginx: nginx, port: port)
@@ -73,9 +77,32 @@ struct NginxHarness {
     func url(_ path: String, scheme: String = "http") -> String { "\(scheme)://127.0.0.1:\(port)\(path)" }
 
     func stop() {
-        _ = try? Run.program(nginx, ["-p", dir.path, "-c", dir.path + "/nginx.conf", "-s", "stop"])
+        _ = try? startDaemon(nginx, ["-p", dir.path, "-c", dir.path + "/nginx.conf", "-s", "stop"], log: dir.path + "/stop.log")
         // Wait for the master to exit so the prefix can go.
         for _ in 0..<50 where FileManager.default.fileExists(atPath: dir.path + "/nginx.pid") { usleep(50_000) }
         dir.remove()
     }
+}
+
+/// Runs a program that daemonizes (nginx) with no pipes: stdin from /dev/null, output to `log`.
+///
+/// posix_spawn and waitpid instead of Foundation's Process: `Process.waitUntilExit()` called from an async
+/// test never returns on Linux here (it waits on a run loop the cooperative pool does not spin), and
+/// Run.program's pipes would be inherited and held open forever by the daemon.
+func startDaemon(_ path: String, _ arguments: [String], log: String) throws -> (status: Int32, stderr: String) {
+    var actions = posix_spawn_file_actions_t()
+    posix_spawn_file_actions_init(&actions)
+    defer { posix_spawn_file_actions_destroy(&actions) }
+    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+    posix_spawn_file_actions_addopen(&actions, 1, log, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+    posix_spawn_file_actions_adddup2(&actions, 1, 2)
+    let argv: [UnsafeMutablePointer<CChar>?] = ([path] + arguments).map { strdup($0) } + [nil]
+    defer { for a in argv { free(a) } }
+    var pid: pid_t = 0
+    let rc = posix_spawn(&pid, path, &actions, nil, argv, environ)
+    guard rc == 0 else { return (-1, "posix_spawn failed: \(rc)") }
+    var status: Int32 = 0
+    while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+    let exit = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+    return (exit, (try? String(contentsOfFile: log, encoding: .utf8)) ?? "")
 }

@@ -6,6 +6,7 @@ import Why403Response
 import Why403TestSupport
 
 /// The probe against a real nginx on loopback: HTTP/2 over TLS, variants, rate limiting.
+/// (limit_req runs in the preaccess phase, after `return`: the rate cases serve a file.)
 final class RealNginxTests: XCTestCase {
     func testHTTP2OverTLSWithInsecure() async throws {
         let nginx = try NginxHarness.start(server: """
@@ -62,7 +63,7 @@ final class RealNginxTests: XCTestCase {
 
     func testRateLimitTurns200Into429() async throws {
         let nginx = try NginxHarness.start(server: """
-            location / { limit_req zone=probe; limit_req_status 429; return 200 "ok\\n"; }
+            location / { limit_req zone=probe; limit_req_status 429; root ROOT; }
             """, http: "limit_req_zone $binary_remote_addr zone=probe:1m rate=2r/s;")
         defer { nginx.stop() }
         let outcome = try await probe(nginx.url("/")) { $0.rate = 6 }
@@ -74,7 +75,7 @@ final class RealNginxTests: XCTestCase {
 
     func testRateLimitWith403IsLikely() async throws {
         let nginx = try NginxHarness.start(server: """
-            location / { limit_req zone=probe; limit_req_status 403; return 200 "ok\\n"; }
+            location / { limit_req zone=probe; limit_req_status 403; root ROOT; }
             """, http: "limit_req_zone $binary_remote_addr zone=probe:1m rate=2r/s;")
         defer { nginx.stop() }
         let outcome = try await probe(nginx.url("/")) { $0.rate = 6 }
