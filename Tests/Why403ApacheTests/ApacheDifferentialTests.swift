@@ -295,6 +295,21 @@ final class ApacheDifferentialTests: XCTestCase {
                             DiffRequest(path: "/alice/a.txt", ip: 62, headers: ["Authorization: Basic YWxpY2U6d29uZGVybGFuZA=="], cause: .none),
                             DiffRequest(path: "/alice/a.txt", ip: 63, cause: .authMissing),
                          ]),
+            DiffScenario(name: "require-group", conf: granted + """
+                <Directory "{ROOT}/www/ops">
+                    AuthType Basic
+                    AuthName "ops"
+                    AuthUserFile {ROOT}/users
+                    AuthGroupFile {ROOT}/groups
+                    Require group ops
+                </Directory>
+                """,
+                         files: ["www/ops/a.txt": "a", "groups": "ops: bob\nstaff: alice bob\n"],
+                         setup: [htpasswdSetup, "chmod 644 groups"],
+                         requests: [
+                            DiffRequest(path: "/ops/a.txt", ip: 115, headers: ["Authorization: Basic Ym9iOmJ1aWxkZXI="], cause: .none),
+                            DiffRequest(path: "/ops/a.txt", ip: 116, headers: ["Authorization: Basic YWxpY2U6d29uZGVybGFuZA=="], cause: .authRole),
+                         ]),
             DiffScenario(name: "files-block", conf: granted + """
                 <FilesMatch "\\.(bak|sql)$">
                     Require all denied

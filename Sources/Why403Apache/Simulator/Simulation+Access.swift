@@ -37,7 +37,7 @@ extension Simulation {
             }
             return nil
         }
-        var ctx = makeContext(user: nil)
+        var ctx = makeContext(user: nil, groupFile: dc.authGroupFile?.args.first.map(resolve))
         var trace: [AuthzTrace] = []
         let r = Authz.evaluate(authz, &ctx, trace: &trace)
         uncertain += ctx.uncertain
@@ -56,8 +56,7 @@ extension Simulation {
         }
     }
 
-    func makeContext(user: String?) -> AuthzContext {
-        let groupFile = lastGroupFile
+    func makeContext(user: String?, groupFile: String?) -> AuthzContext {
         let fsRef = fs
         let groups: (String) -> Set<String> = { u in
             guard let gf = groupFile, let bytes = try? fsRef.read(gf, limit: 1 << 20) else { return [] }
@@ -74,8 +73,6 @@ extension Simulation {
                             method: req.method, env: env, user: user, groups: groups,
                             expr: { me.evalExpr($0) })
     }
-
-    var lastGroupFile: String? { nil }
 
     mutating func authenticate(_ dc: DirConfig, authz: AuthzNode, filename: String, uri: String) -> Outcome? {
         var ev: [Evidence] = []
@@ -141,7 +138,7 @@ extension Simulation {
             return Outcome(status: 401, findings: [Finding(cause: .authInvalid, layer: .apache, confidence: .possible,
                 summary: "the hash of \(safeUser) at \(file):\(line) is in a format why403 cannot verify (\(format))", evidence: ev)])
         case .match:
-            var ctx = makeContext(user: userName)
+            var ctx = makeContext(user: userName, groupFile: dc.authGroupFile?.args.first.map(resolve))
             var trace: [AuthzTrace] = []
             let r = Authz.evaluate(authz, &ctx, trace: &trace)
             uncertain += ctx.uncertain
