@@ -72,39 +72,64 @@ public enum Run {
     }
 
     /// Runs a program and waits for it, killing it after `timeout` seconds.
+    ///
+    /// posix_spawn and waitpid rather than Foundation's Process: Process misses its child's exit when
+    /// called from async tests (the wait then lasts until the timeout or forever), and passes the test
+    /// runner's blocked signal mask to the child. Output goes to files, not pipes, so a child that
+    /// daemonizes (nginx, apachectl) and keeps them open cannot hang the test.
     public static func program(_ path: String, _ arguments: [String], stdin: Data? = nil,
                                environment: [String: String]? = nil, timeout: TimeInterval = 60) throws -> ProcessResult {
-        // A child that exits before reading its stdin must not kill the test process with SIGPIPE.
-        signal(SIGPIPE, SIG_IGN)
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: path)
-        p.arguments = arguments
-        if let environment { p.environment = environment }
-        // Output goes to files, not pipes: a child that daemonizes (nginx, apachectl) keeps a pipe open
-        // forever and reading it to the end would never return.
         let base = NSTemporaryDirectory() + "why403-run-\(UUID().uuidString.prefix(8))"
-        FileManager.default.createFile(atPath: base + ".out", contents: nil)
-        FileManager.default.createFile(atPath: base + ".err", contents: nil)
-        defer {
-            try? FileManager.default.removeItem(atPath: base + ".out")
-            try? FileManager.default.removeItem(atPath: base + ".err")
+        let files = [base + ".in", base + ".out", base + ".err"]
+        FileManager.default.createFile(atPath: files[0], contents: stdin ?? Data())
+        defer { for f in files { try? FileManager.default.removeItem(atPath: f) } }
+
+        var attr = posix_spawnattr_t()
+        posix_spawnattr_init(&attr)
+        defer { posix_spawnattr_destroy(&attr) }
+        var empty = sigset_t()
+        sigemptyset(&empty)
+        posix_spawnattr_setsigmask(&attr, &empty)
+        var defaults = sigset_t()
+        sigemptyset(&defaults)
+        for sig in [SIGPIPE, SIGTERM, SIGINT, SIGHUP, SIGCHLD] { sigaddset(&defaults, sig) }
+        posix_spawnattr_setsigdefault(&attr, &defaults)
+        posix_spawnattr_setflags(&attr, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, files[0], O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, files[1], O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        posix_spawn_file_actions_addopen(&actions, 2, files[2], O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+
+        let env = (environment ?? ProcessInfo.processInfo.environment).map { "\($0.key)=\($0.value)" }
+        var cArgs: [UnsafeMutablePointer<CChar>?] = ([path] + arguments).map { strdup($0) } + [nil]
+        var cEnv: [UnsafeMutablePointer<CChar>?] = env.map { strdup($0) } + [nil]
+        defer { for a in cArgs { free(a) }; for e in cEnv { free(e) } }
+        var pid: pid_t = 0
+        let rc = posix_spawn(&pid, path, &actions, &attr, &cArgs, &cEnv)
+        guard rc == 0 else {
+            throw NSError(domain: "Run", code: Int(rc), userInfo: [NSLocalizedDescriptionKey: "cannot run \(path): \(String(cString: strerror(rc)))"])
         }
-        let out = FileHandle(forWritingAtPath: base + ".out")!, err = FileHandle(forWritingAtPath: base + ".err")!
-        defer { try? out.close(); try? err.close() }
-        let inp = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        p.standardInput = inp
-        try p.run()
-        if let stdin { inp.fileHandleForWriting.write(stdin) }
-        try? inp.fileHandleForWriting.close()
+        var status: Int32 = 0
         let deadline = Date().addingTimeInterval(timeout)
-        while p.isRunning && Date() < deadline { usleep(10_000) }
-        if p.isRunning { p.terminate(); usleep(200_000); if p.isRunning { kill(p.processIdentifier, SIGKILL) } }
-        p.waitUntilExit()
-        let outData = FileManager.default.contents(atPath: base + ".out") ?? Data()
-        let errData = FileManager.default.contents(atPath: base + ".err") ?? Data()
-        return ProcessResult(status: p.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+        var done = false
+        while Date() < deadline {
+            let r = waitpid(pid, &status, WNOHANG)
+            if r == pid || (r < 0 && errno != EINTR) { done = true; break }
+            usleep(5_000)
+        }
+        if !done {
+            kill(pid, SIGTERM)
+            usleep(200_000)
+            kill(pid, SIGKILL)
+            while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        }
+        // WIFEXITED / WEXITSTATUS, and 128 + signal for a killed child, as a shell reports it.
+        let code: Int32 = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+        let outData = FileManager.default.contents(atPath: files[1]) ?? Data()
+        let errData = FileManager.default.contents(atPath: files[2]) ?? Data()
+        return ProcessResult(status: code, stdout: String(decoding: outData, as: UTF8.self),
                              stderr: String(decoding: errData, as: UTF8.self))
     }
 

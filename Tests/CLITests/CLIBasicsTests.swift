@@ -44,3 +44,14 @@ final class CLIBasicsTests: XCTestCase {
         XCTAssertEqual(r.stdout.trimmingCharacters(in: .whitespacesAndNewlines), Why403Version.current)
     }
 }
+
+/// Formats beyond text, json and markdown belong to the commands that write them.
+final class FormatCheckTests: XCTestCase {
+    func testSarifOnlyForAuditAndHtmlOnlyForLogs() throws {
+        for (argv, ok) in [(["fs", "/tmp", "--format", "sarif"], false), (["fs", "/tmp", "--format", "html"], false),
+                           (["lab", "--no-servers", "--only", "cloudflare-1020", "--format", "sarif"], false)] {
+            let r = try Run.why403(argv)
+            XCTAssertEqual(r.status == 2, !ok, "\(argv): \(r.status) \(r.stderr)")
+        }
+    }
+}

@@ -156,3 +156,24 @@ final class AuditCLITests: XCTestCase {
         XCTAssertTrue(r.stderr.contains(conf.path), r.stderr)
     }
 }
+
+final class ApacheAuditCLITests: XCTestCase {
+    func testIgnoredHtaccessIsReported() throws {
+        let dir = try TemporaryDirectory(prefix: "why403-audit-apache")
+        defer { dir.remove() }
+        try dir.write("www/.htaccess", "Require all granted\n")
+        let conf = try dir.write("httpd.conf", """
+        Listen 8080
+        DocumentRoot "\(dir.path)/www"
+        <Directory "\(dir.path)/www">
+            AllowOverride None
+            Require all granted
+        </Directory>
+        """)
+        let r = try Run.why403(["audit", "--apache", conf.path, "--format", "json"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let report = try decodeReport(r.stdout)
+        XCTAssertTrue(report.findings.contains { $0.rule == "apache.htaccess-ignored" && $0.severity == .warning },
+                      "\(report.findings.map(\.rule))")
+    }
+}

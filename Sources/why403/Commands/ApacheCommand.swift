@@ -36,7 +36,7 @@ struct ApacheCommand: AsyncParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func validate() throws {
-        try output.validate()
+        try output.checkFormat(allowing: [])
         guard !config.isEmpty else { throw ValidationError("--config must name the main configuration file") }
     }
 

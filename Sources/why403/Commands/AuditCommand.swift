@@ -33,7 +33,7 @@ struct AuditCommand: AsyncParsableCommand {
     @Option(name: .customLong("fail-on"), help: "Exit 1 when a finding is at or above this severity: error, warning or info.")
     var failOn: Severity = .error
 
-    func validate() throws { try output.validate(allowing: [.sarif]) }
+    func validate() throws { try output.checkFormat(allowing: [.sarif]) }
 
     func run() async throws {
         let report = try AuditAnalyzer.run(AuditInput(nginx: nginx, apache: apache, roots: root, user: user))

@@ -33,7 +33,7 @@ struct DiagnoseCommand: AsyncParsableCommand {
     var insecure = false
 
     func validate() throws {
-        try output.validate()
+        try output.checkFormat(allowing: [])
         if request.clientIP != nil {
             throw ValidationError("--client-ip does not apply to diagnose: the request really goes out from this machine")
         }

@@ -25,7 +25,7 @@ struct FSCommand: AsyncParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func validate() throws {
-        try output.validate()
+        try output.checkFormat(allowing: [])
         guard !path.isEmpty else { throw ValidationError("PATH must not be empty") }
     }
 

@@ -27,7 +27,7 @@ struct LabCommand: AsyncParsableCommand {
     @Option(help: "Run only these scenarios (repeatable): ids as printed by the tour.")
     var only: [String] = []
 
-    func validate() throws { try output.validate() }
+    func validate() throws { try output.checkFormat(allowing: []) }
 
     func run() async throws {
         let dir = NSTemporaryDirectory() + "why403-lab-\(getpid())"

@@ -37,7 +37,7 @@ struct LogsCommand: AsyncParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func validate() throws {
-        try output.validate(allowing: [.html])
+        try output.checkFormat(allowing: [.html])
         guard !files.isEmpty else { throw ValidationError("give at least one log file, or - for stdin") }
         guard top > 0 else { throw ValidationError("--top must be at least 1") }
         _ = try statuses()

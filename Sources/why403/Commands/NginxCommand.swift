@@ -31,7 +31,7 @@ struct NginxCommand: AsyncParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func validate() throws {
-        try output.validate()
+        try output.checkFormat(allowing: [])
     }
 
     func run() async throws {

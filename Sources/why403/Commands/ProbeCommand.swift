@@ -55,7 +55,7 @@ struct ProbeCommand: AsyncParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func validate() throws {
-        try output.validate(allowing: [])
+        try output.checkFormat(allowing: [])
         if request.clientIP != nil {
             throw ValidationError("--client-ip is not meaningful for probe: the server sees this machine's address (use --proxy to come from another one)")
         }

@@ -15,7 +15,7 @@ struct ResponseCommand: AsyncParsableCommand {
 
     @OptionGroup var output: OutputOptions
 
-    func validate() throws { try output.validate() }
+    func validate() throws { try output.checkFormat(allowing: []) }
 
     func run() async throws {
         let bytes = try Self.readInput(file)

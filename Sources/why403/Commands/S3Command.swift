@@ -53,7 +53,7 @@ struct S3Command: AsyncParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func validate() throws {
-        try output.validate()
+        try output.checkFormat(allowing: [])
     }
 
     func run() async throws {

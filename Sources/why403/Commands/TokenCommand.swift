@@ -48,7 +48,7 @@ struct TokenCommand: AsyncParsableCommand {
     static let maximumKeyFile = 4 << 20
 
     func validate() throws {
-        try output.validate()
+        try output.checkFormat(allowing: [])
         guard leeway >= 0, leeway.isFinite else { throw ValidationError("--leeway takes a number of seconds, 0 or more") }
         if let now, !now.isFinite { throw ValidationError("--now takes a number of seconds since 1970") }
     }

@@ -12,8 +12,10 @@ struct OutputOptions: ParsableArguments {
     @Option(name: .long, help: "Output format: text, json or markdown.")
     var format: OutputFormat = .text
 
-    /// Formats a command accepts beyond text, json and markdown (`sarif` for audit, `html` for logs).
-    func validate(allowing extra: Set<OutputFormat> = []) throws {
+    /// Rejects a format the command does not write; `extra` names what it accepts beyond text, json and
+    /// markdown (`sarif` for audit, `html` for logs). Named apart from `validate()`, which ArgumentParser
+    /// calls by itself and which a defaulted argument would silently shadow.
+    func checkFormat(allowing extra: Set<OutputFormat>) throws {
         let base: Set<OutputFormat> = [.text, .json, .markdown]
         guard base.union(extra).contains(format) else {
             throw ValidationError("--format \(format.rawValue) is not available here; use text, json or markdown")
