@@ -1,5 +1,6 @@
 import Foundation
 import Why403Core
+import Why403Spawn
 
 /// A real nginx or Apache httpd started on loopback for the lab, stopped with `stop()`.
 ///
@@ -49,44 +50,19 @@ public final class LocalServer: @unchecked Sendable {
                          log: URL(fileURLWithPath: serverRoot + "/error.log"), stderrPath: serverRoot + "/stderr.log")
     }
 
-    /// Spawns the server with posix_spawn rather than Foundation's Process, for two reasons that decide
-    /// whether it can be stopped: Process hands the child this program's blocked signal mask (Apache then
-    /// never sees SIGTERM), and it gives no process group to signal the workers with. Here the child gets
-    /// an empty mask, default signal actions, its own process group, and stderr in a file (a pipe whose
-    /// reader is gone would kill it with SIGPIPE).
+    /// Spawns the server in a process group of its own (see `Spawn`), stderr to a file, and waits until
+    /// it listens.
     private static func start(kind: Kind, argv: [String], port: Int, log: URL, stderrPath: String) throws -> LocalServer {
-        var attr = posix_spawnattr_t()
-        posix_spawnattr_init(&attr)
-        defer { posix_spawnattr_destroy(&attr) }
-        var empty = sigset_t()
-        sigemptyset(&empty)
-        posix_spawnattr_setsigmask(&attr, &empty)
-        var defaults = sigset_t()
-        sigemptyset(&defaults)
-        for sig in [SIGPIPE, SIGTERM, SIGINT, SIGHUP, SIGCHLD, SIGQUIT, SIGUSR1] { sigaddset(&defaults, sig) }
-        posix_spawnattr_setsigdefault(&attr, &defaults)
-        posix_spawnattr_setpgroup(&attr, 0)
-        posix_spawnattr_setflags(&attr, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETPGROUP))
-
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 2, stderrPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-
-        var cArgs: [UnsafeMutablePointer<CChar>?] = argv.map { strdup($0) } + [nil]
-        defer { for a in cArgs { free(a) } }
-        var pid: pid_t = 0
-        let rc = posix_spawn(&pid, argv[0], &actions, &attr, &cArgs, environ)
-        guard rc == 0 else {
-            throw InputError(file: nil, message: "\(kind.rawValue) could not be started: \(String(cString: strerror(rc)))")
+        let pid: pid_t
+        do {
+            pid = try Spawn.start(argv, stderr: stderrPath, newProcessGroup: true)
+        } catch {
+            throw InputError(file: nil, message: "\(kind.rawValue) could not be started: \(error)")
         }
         let server = LocalServer(kind: kind, port: port, pid: pid, log: log)
         let deadline = Date().addingTimeInterval(10)
         while Date() < deadline {
-            var status: Int32 = 0
-            if waitpid(pid, &status, WNOHANG) == pid {
+            if Spawn.poll(pid) != nil {
                 server.stopped = true
                 let text = (try? String(contentsOfFile: stderrPath, encoding: .utf8)) ?? ""
                 throw InputError(file: nil, message: "\(kind.rawValue) did not start: \(text.trimmingSpaces)")
@@ -105,14 +81,7 @@ public final class LocalServer: @unchecked Sendable {
     public func stop() {
         guard !stopped else { return }
         stopped = true
-        kill(-pid, SIGTERM)
-        var status: Int32 = 0
-        let deadline = Date().addingTimeInterval(5)
-        while waitpid(pid, &status, WNOHANG) == 0 && Date() < deadline { usleep(10_000) }
-        if waitpid(pid, &status, WNOHANG) == 0 {
-            kill(-pid, SIGKILL)
-            waitpid(pid, &status, 0)
-        }
+        Spawn.wait(pid, timeout: 0, group: true)
         // Workers leave with their master; wait (bounded) until the port is free again.
         let freeBy = Date().addingTimeInterval(3)
         while LocalServer.canConnect(port: port) && Date() < freeBy { usleep(10_000) }

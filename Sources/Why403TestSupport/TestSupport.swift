@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 import Why403Core
+import Why403Spawn
 
 /// Where the test fixtures live: `Tests/Fixtures` of this checkout.
 public enum Fixtures {
@@ -71,62 +72,16 @@ public enum Run {
         return try program(exe, arguments, stdin: stdin, environment: env, timeout: timeout)
     }
 
-    /// Runs a program and waits for it, killing it after `timeout` seconds.
-    ///
-    /// posix_spawn and waitpid rather than Foundation's Process: Process misses its child's exit when
-    /// called from async tests (the wait then lasts until the timeout or forever), and passes the test
-    /// runner's blocked signal mask to the child. Output goes to files, not pipes, so a child that
-    /// daemonizes (nginx, apachectl) and keeps them open cannot hang the test.
+    /// Runs a program and waits for it, killing it after `timeout` seconds (see `Spawn` for why not Process).
     public static func program(_ path: String, _ arguments: [String], stdin: Data? = nil,
                                environment: [String: String]? = nil, timeout: TimeInterval = 60) throws -> ProcessResult {
         let base = NSTemporaryDirectory() + "why403-run-\(UUID().uuidString.prefix(8))"
         let files = [base + ".in", base + ".out", base + ".err"]
         FileManager.default.createFile(atPath: files[0], contents: stdin ?? Data())
         defer { for f in files { try? FileManager.default.removeItem(atPath: f) } }
-
-        var attr = posix_spawnattr_t()
-        posix_spawnattr_init(&attr)
-        defer { posix_spawnattr_destroy(&attr) }
-        var empty = sigset_t()
-        sigemptyset(&empty)
-        posix_spawnattr_setsigmask(&attr, &empty)
-        var defaults = sigset_t()
-        sigemptyset(&defaults)
-        for sig in [SIGPIPE, SIGTERM, SIGINT, SIGHUP, SIGCHLD] { sigaddset(&defaults, sig) }
-        posix_spawnattr_setsigdefault(&attr, &defaults)
-        posix_spawnattr_setflags(&attr, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, files[0], O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, files[1], O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-        posix_spawn_file_actions_addopen(&actions, 2, files[2], O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-
-        let env = (environment ?? ProcessInfo.processInfo.environment).map { "\($0.key)=\($0.value)" }
-        var cArgs: [UnsafeMutablePointer<CChar>?] = ([path] + arguments).map { strdup($0) } + [nil]
-        var cEnv: [UnsafeMutablePointer<CChar>?] = env.map { strdup($0) } + [nil]
-        defer { for a in cArgs { free(a) }; for e in cEnv { free(e) } }
-        var pid: pid_t = 0
-        let rc = posix_spawn(&pid, path, &actions, &attr, &cArgs, &cEnv)
-        guard rc == 0 else {
-            throw NSError(domain: "Run", code: Int(rc), userInfo: [NSLocalizedDescriptionKey: "cannot run \(path): \(String(cString: strerror(rc)))"])
-        }
-        var status: Int32 = 0
-        let deadline = Date().addingTimeInterval(timeout)
-        var done = false
-        while Date() < deadline {
-            let r = waitpid(pid, &status, WNOHANG)
-            if r == pid || (r < 0 && errno != EINTR) { done = true; break }
-            usleep(5_000)
-        }
-        if !done {
-            kill(pid, SIGTERM)
-            usleep(200_000)
-            kill(pid, SIGKILL)
-            while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
-        }
-        // WIFEXITED / WEXITSTATUS, and 128 + signal for a killed child, as a shell reports it.
-        let code: Int32 = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+        let pid = try Spawn.start([path] + arguments, environment: environment, stdin: files[0], stdout: files[1],
+                                  stderr: files[2])
+        let code = Spawn.wait(pid, timeout: timeout)
         let outData = FileManager.default.contents(atPath: files[1]) ?? Data()
         let errData = FileManager.default.contents(atPath: files[2]) ?? Data()
         return ProcessResult(status: code, stdout: String(decoding: outData, as: UTF8.self),
