@@ -71,6 +71,39 @@ final class ScannerTests: XCTestCase {
         XCTAssertEqual(try summary(fromFile).linesRead, i)
     }
 
+    func testReadAheadHitsGiveTheSameLinesAndNumbers() throws {
+        // The read-ahead thread finds the needle and counts newlines per 1 MiB buffer; the scan must
+        // see the same candidate lines with the same numbers as when it searches itself: two needles
+        // on one line, overlong and binary lines holding the needle, empty lines, lines across buffers.
+        var lines: [String] = []
+        var i = 0
+        var size = 0
+        while size < 5 << 20 {
+            let line: String
+            switch i % 997 {
+            case 13: line = String(repeating: "z", count: 70_000 + i % 5000) + " 403 "
+            case 14: line = ""
+            case 15: line = "\u{0}\u{1} 403 junk"
+            case 16: line = combined("10.1.\(i % 9).1", "GET /x 403 y HTTP/1.1", status: 403)
+            default:
+                line = combined("10.\(i % 50).0.\(i % 3)", time: "29/Nov/2026:11:\(String(format: "%02d", i / 2000 % 60)):00 +0000",
+                                "GET /g\(i % 40) HTTP/1.1", status: i % 31 == 0 ? 403 : 200)
+            }
+            lines.append(line)
+            size += line.utf8.count + 1
+            i += 1
+        }
+        let text = lines.joined(separator: "\n") + "\n"
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let f = try dir.write("hits.log", text).path
+        let fromFile = try analyzeFiles([f])
+        let inMemory = try analyzeText(text, name: f, chunk: 40_000)
+        XCTAssertEqual(jsonString(fromFile).replacingOccurrences(of: "\"bytes_read\":\(text.utf8.count)", with: ""),
+                       jsonString(inMemory).replacingOccurrences(of: "\"bytes_read\":\(text.utf8.count)", with: ""))
+        XCTAssertEqual(try summary(fromFile).linesRead, lines.count)
+    }
+
     func testBadAndTruncatedGzipAreInputErrors() throws {
         let dir = try TemporaryDirectory()
         defer { dir.remove() }

@@ -20,6 +20,11 @@ struct FileScan: LineBlockSink {
     var firstMismatch: (line: Int, mismatch: FormatMismatch)?
     var prefilter = false
     var fatal: InputError?
+    /// The needle hits of the chunk being appended, found by the read-ahead thread.
+    var chunkHits: ChunkHits?
+
+    var chunkNeedle: Needle? { needles.count == 1 ? needles[0] : nil }
+    mutating func setChunkHits(_ hits: ChunkHits?) { chunkHits = hits }
 
     init(file: String, context: ScanContext) {
         self.file = file
@@ -58,6 +63,10 @@ struct FileScan: LineBlockSink {
         }
         guard pos < count else { return }
         // Pre-filter phase: only lines holding a needle are parsed.
+        if let pre = chunkHits, needles.count == 1, base >= pre.base, base + count == pre.base + pre.linesEnd {
+            scanPrecomputed(base, count, pos, pre)
+            return
+        }
         if needles.count == 1 {
             let needle = needles[0]
             while pos < count, let hit = needle.find(in: base, from: pos, to: count) {
@@ -73,6 +82,38 @@ struct FileScan: LineBlockSink {
             for h in hits where h >= pos { pos = handleHit(base, count, pos, h) }
         }
         lineNumber += ByteSearch.countNewlines(in: base, from: pos, to: count)
+    }
+
+    /// The pre-filter phase over `base[pos..<count]`, a block that ends the chunk's lines, with the
+    /// hits and newline counts the read-ahead thread found: the same lines and line numbers as
+    /// searching here (`handleHit`), without passing over the bytes between candidate lines.
+    private mutating func scanPrecomputed(_ base: UnsafeRawPointer, _ count: Int, _ pos: Int, _ pre: ChunkHits) {
+        let off = base - pre.base
+        var c = off + pos  // a line start, chunk-relative
+        let end = off + count
+        // Newlines in chunk[0..<c]: the block starts at the chunk start or after its first line, and
+        // `pos` is past the whole-parsed lines (both short, counted here).
+        var known = ByteSearch.countNewlines(in: pre.base, from: 0, to: c)
+        let chunk = pre.base
+        var k = 0
+        // First hit at or after c (binary search: the hits are in order).
+        var lo = 0, hi = pre.hits.count
+        while lo < hi { let mid = (lo + hi) / 2; if pre.hits[mid] < c { lo = mid + 1 } else { hi = mid } }
+        k = lo
+        while k < pre.hits.count {
+            let h = pre.hits[k]
+            if h >= end { break }
+            if h < c { k += 1; continue }
+            let start = (ByteSearch.lastIndex(of: 10, in: chunk, from: c, to: h)).map { $0 + 1 } ?? c
+            let lineEnd = ByteSearch.index(of: 10, in: chunk, from: h, to: end) ?? end
+            lineNumber += pre.newlinesBefore[k] - known + 1
+            if lineEnd - start <= maxLine { process(ByteLine(chunk + start, lineEnd - start), whole: false) }
+            known = pre.newlinesBefore[k] + 1
+            c = lineEnd + 1
+            k += 1
+        }
+        // The block ends at the chunk's last newline: every newline of the chunk is in it.
+        lineNumber += pre.newlines - known
     }
 
     /// Parses the line holding `hit`; returns the offset after it.

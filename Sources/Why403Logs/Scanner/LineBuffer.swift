@@ -6,6 +6,32 @@ protocol LineBlockSink {
     mutating func block(_ base: UnsafeRawPointer, _ count: Int)
     /// A line longer than the limit was skipped without being held in memory.
     mutating func overlongLine()
+    /// The needle a read-ahead thread may search each chunk for ahead of the scan, or nil.
+    var chunkNeedle: Needle? { get }
+    /// The hits of `chunkNeedle` in the chunk being appended (nil: none precomputed).
+    mutating func setChunkHits(_ hits: ChunkHits?)
+}
+
+extension LineBlockSink {
+    var chunkNeedle: Needle? { nil }
+    mutating func setChunkHits(_ hits: ChunkHits?) {}
+}
+
+/// One needle's hits in one read chunk, found by the read-ahead thread while the previous chunk was
+/// scanned: so the scan thread only visits candidate lines (the search and the line count of the
+/// whole buffer run on the second core).
+struct ChunkHits {
+    /// The chunk.
+    var base: UnsafeRawPointer
+    var count: Int
+    /// Offsets of the needle (every occurrence, in order).
+    var hits: UnsafeBufferPointer<Int>
+    /// Newlines in `chunk[0..<hits[k]]`.
+    var newlinesBefore: UnsafeBufferPointer<Int>
+    /// Newlines in the whole chunk.
+    var newlines: Int
+    /// Offset after the chunk's last newline (0 if none).
+    var linesEnd: Int
 }
 
 /// Turns byte chunks of any size into blocks of whole lines, holding at most one partial line

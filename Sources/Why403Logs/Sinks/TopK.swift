@@ -1,3 +1,5 @@
+import Foundation
+
 /// Counts keys with bounded memory: exact up to `capacity` distinct keys, then the Space-Saving
 /// algorithm (Metwally, Agrawal, El Abbadi, 2005): a new key replaces the key with the smallest count
 /// and inherits that count as its possible overcount (`error`). Every key whose true count exceeds
@@ -5,6 +7,12 @@
 ///
 /// Hand-written: swift-collections has no counting sketch. The minimum is found by a linear scan,
 /// which runs only past the cap (a rare path for log keys); ties keep the older key.
+///
+/// The key index is a hand-written open-addressing table (linear probing, backward-shift deletion)
+/// over a cheap seeded hash of the key's UTF-8 bytes, not `[String: Int]`: Swift's SipHash of every
+/// path, client and user agent was the largest cost of a 1 GiB scan. Keys stay `String`s compared with
+/// `==` (canonical equivalence); a non-ASCII key is hashed in its NFC form so canonically equal keys
+/// share a hash exactly as in a `Dictionary`.
 public struct TopK: Sendable {
     /// One counted key.
     public struct Entry: Sendable, Equatable {
@@ -18,7 +26,11 @@ public struct TopK: Sendable {
 
     /// The most keys held.
     public let capacity: Int
-    private var index: [String: Int] = [:]
+    /// Open-addressing table: 0 = empty, else entry slot + 1. Its size is a power of two, at least
+    /// twice the entries held.
+    private var table: [Int32] = []
+    /// The hash of each entry's key, beside `entries`.
+    private var hashes: [UInt64] = []
     private var entries: [Entry] = []
     private var minCandidates: [Int] = []
     private var minValue = 0
@@ -43,19 +55,115 @@ public struct TopK: Sendable {
     @discardableResult
     mutating func addReturningSlot(_ key: String, by: Int = 1) -> (slot: Int, fresh: Bool) {
         total += by
-        if let i = index[key] { entries[i].count += by; return (i, false) }
+        let h = TopK.hash(key)
+        if let i = find(key, h) { entries[i].count += by; return (i, false) }
         if entries.count < capacity {
-            index[key] = entries.count
+            let slot = entries.count
             entries.append(Entry(key: key, count: by, error: 0))
-            return (entries.count - 1, true)
+            hashes.append(h)
+            if table.count < 2 * entries.count { grow() } else { insert(slot, h) }
+            return (slot, true)
         }
         isApproximate = true
         let minI = takeMinimum()
         let old = entries[minI]
-        index[old.key] = nil
-        index[key] = minI
+        remove(minI)
         entries[minI] = Entry(key: key, count: old.count + by, error: old.count)
+        hashes[minI] = h
+        insert(minI, h)
         return (minI, true)
+    }
+
+    /// The slot holding `key`, or nil.
+    @inline(__always)
+    private func find(_ key: String, _ h: UInt64) -> Int? {
+        guard !table.isEmpty else { return nil }
+        let mask = table.count - 1
+        var i = Int(truncatingIfNeeded: h) & mask
+        while true {
+            let t = Int(table[i])
+            if t == 0 { return nil }
+            if hashes[t - 1] == h && entries[t - 1].key == key { return t - 1 }
+            i = (i + 1) & mask
+        }
+    }
+
+    private mutating func insert(_ slot: Int, _ h: UInt64) {
+        let mask = table.count - 1
+        var i = Int(truncatingIfNeeded: h) & mask
+        while table[i] != 0 { i = (i + 1) & mask }
+        table[i] = Int32(slot + 1)
+    }
+
+    private mutating func grow() {
+        var size = Swift.max(16, table.count)
+        while size < 2 * entries.count { size *= 2 }
+        table = [Int32](repeating: 0, count: size)
+        for slot in hashes.indices { insert(slot, hashes[slot]) }
+    }
+
+    /// Takes entry `slot` out of the table (backward-shift deletion: no tombstones).
+    private mutating func remove(_ slot: Int) {
+        let mask = table.count - 1
+        var i = Int(truncatingIfNeeded: hashes[slot]) & mask
+        while Int(table[i]) != slot + 1 { i = (i + 1) & mask }
+        var j = i
+        while true {
+            j = (j + 1) & mask
+            let t = Int(table[j])
+            if t == 0 { break }
+            let home = Int(truncatingIfNeeded: hashes[t - 1]) & mask
+            // The entry at j may move to i unless its home lies cyclically in (i, j].
+            let stays = i <= j ? (i < home && home <= j) : (i < home || home <= j)
+            if stays { continue }
+            table[i] = table[j]
+            i = j
+        }
+        table[i] = 0
+    }
+
+    /// Per-process seed: a crafted log cannot aim its keys at one probe chain of every run.
+    private static let seed = UInt64.random(in: 1...UInt64.max)
+
+    /// A cheap hash of the key's bytes (8 at a time); a non-ASCII key is hashed in NFC.
+    static func hash(_ key: String) -> UInt64 {
+        if let h = key.utf8.withContiguousStorageIfAvailable({ hashBytes(UnsafeRawBufferPointer($0), asciiOnly: true) }), let h {
+            return h
+        }
+        let nfc = key.precomposedStringWithCanonicalMapping
+        return Array(nfc.utf8).withUnsafeBytes { hashBytes($0, asciiOnly: false)! }
+    }
+
+    /// The hash of `b`; nil when `asciiOnly` and a byte is not ASCII.
+    @inline(__always)
+    private static func hashBytes(_ b: UnsafeRawBufferPointer, asciiOnly: Bool) -> UInt64? {
+        let n = b.count
+        var h = seed ^ (UInt64(n) &* 0x9E37_79B9_7F4A_7C15)
+        var high: UInt64 = 0
+        var i = 0
+        if let base = b.baseAddress {
+            while i + 8 <= n {
+                let w = base.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+                high |= w
+                h = (h ^ w) &* 0x9E37_79B9_7F4A_7C15
+                h ^= h >> 29
+                i += 8
+            }
+            var w: UInt64 = 0
+            var shift: UInt64 = 0
+            while i < n {
+                w |= UInt64(base.load(fromByteOffset: i, as: UInt8.self)) << shift
+                shift += 8
+                i += 1
+            }
+            high |= w
+            h = (h ^ w) &* 0x9E37_79B9_7F4A_7C15
+        }
+        if asciiOnly && high & 0x8080_8080_8080_8080 != 0 { return nil }
+        h ^= h >> 32
+        h &*= 0xD6E8_FEB8_6659_FD93
+        h ^= h >> 32
+        return h
     }
 
     /// The slot of a key with the smallest count. Amortized: every slot at the minimum is collected
