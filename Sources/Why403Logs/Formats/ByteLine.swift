@@ -45,12 +45,30 @@ struct ByteLine {
     }
 
     /// Whether the line holds a NUL or other control bytes a text log never has (binary junk).
+    /// Eight bytes at a time: a word with no byte below 0x20 and none equal to 0x7F is clean (the SWAR
+    /// tests may flag a clean word, never miss a bad one); a flagged word is checked byte by byte.
     var looksBinary: Bool {
-        for i in 0..<count {
-            let b = base[i]
-            if b < 0x09 || (b > 0x0D && b < 0x20 && b != 0x1B) || b == 0x7F { return true }
+        let raw = UnsafeRawPointer(base)
+        var i = 0
+        while i + 8 <= count {
+            let w = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+            let below20 = (w &- 0x2020_2020_2020_2020) & ~w & 0x8080_8080_8080_8080
+            let d = w ^ 0x7F7F_7F7F_7F7F_7F7F
+            let is7F = (d &- 0x0101_0101_0101_0101) & ~d & 0x8080_8080_8080_8080
+            if below20 | is7F != 0 {
+                for j in i..<(i + 8) where ByteLine.isBinary(base[j]) { return true }
+            }
+            i += 8
+        }
+        while i < count {
+            if ByteLine.isBinary(base[i]) { return true }
+            i += 1
         }
         return false
+    }
+
+    @inline(__always) static func isBinary(_ b: UInt8) -> Bool {
+        b < 0x09 || (b > 0x0D && b < 0x20 && b != 0x1B) || b == 0x7F
     }
 
     /// Parses an unsigned decimal integer in `from..<to`; nil if empty or not all digits.
