@@ -147,3 +147,25 @@ public func decodeReport(_ json: String, file: StaticString = #filePath, line: U
         throw error
     }
 }
+
+/// A long-running program started by a test (a server in the foreground), in a process group of its
+/// own; `stop()` ends it and its workers. See `Spawn` for why not Foundation's Process.
+public final class BackgroundProcess: @unchecked Sendable {
+    public let pid: pid_t
+    private var stopped = false
+
+    public init(_ path: String, _ arguments: [String], stderr: String? = nil) throws {
+        pid = try Spawn.start([path] + arguments, stderr: stderr, newProcessGroup: true)
+    }
+
+    /// True while the program runs.
+    public var isRunning: Bool { !stopped && Spawn.poll(pid) == nil }
+
+    public func stop() {
+        guard !stopped else { return }
+        stopped = true
+        Spawn.wait(pid, timeout: 0, group: true)
+    }
+
+    deinit { stop() }
+}

@@ -9,19 +9,11 @@ import Why403TestSupport
 final class LiveServerTests: XCTestCase {
     /// A server process started by a test, stopped at the end.
     final class Server {
-        let process: Process
+        let process: BackgroundProcess
         init(_ path: String, _ args: [String]) throws {
-            process = Process()
-            process.executableURL = URL(fileURLWithPath: path)
-            process.arguments = args
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle.nullDevice
-            try process.run()
+            process = try BackgroundProcess(path, args)
         }
-        func stop() {
-            if process.isRunning { process.terminate() }
-            process.waitUntilExit()
-        }
+        func stop() { process.stop() }
     }
 
     /// `curl -si URL` once the server answers (polls a bounded number of times; no timing asserted).
