@@ -287,8 +287,8 @@ final class Aggregator {
         } else {
             finishRun(client, &st)
         }
-        st.minutePaths = []
-        st.minuteCauses = [:]
+        st.minutePaths.removeAll(keepingCapacity: true)  // no free and allocation per client minute
+        st.minuteCauses.removeAll(keepingCapacity: true)
     }
 
     private func finishRun(_ client: String, _ st: inout ClientState) {
