@@ -160,8 +160,11 @@ public struct LabRunner: Sendable {
         }
         let userLine: String
         switch s.kind {
-        case .nginx: userLine = LabRunner.isRoot ? "user www-data;" : ""
-        case .apache: userLine = LabRunner.isRoot ? "User www-data\nGroup www-data" : ""
+        // As root the servers switch to www-data, as in production. Otherwise they keep the caller's user,
+        // so the user line is left out, except where the scenario is about www-data's file access: that
+        // one is explained (as www-data) but not started.
+        case .nginx: userLine = LabRunner.isRoot || s.needsRoot ? "user www-data;" : ""
+        case .apache: userLine = LabRunner.isRoot || s.needsRoot ? "User www-data\nGroup www-data" : ""
         default: userLine = ""
         }
         for d in s.directories {
