@@ -35,14 +35,14 @@ let modules: [Module] = [
     Module(name: "Why403FileSystem", deps: ["Why403Core"], group: "core"),
     Module(name: "Why403Spawn", deps: [], group: "core"),
     Module(name: "Why403Htpasswd", deps: ["Why403Core", crypto], group: "htpasswd"),
-    Module(name: "Why403Response", deps: ["Why403Core"], group: "response"),
+    Module(name: "Why403Response", deps: ["Why403Core", "CZlib"], group: "response"),
     Module(name: "Why403Token", deps: ["Why403Core", jwtKit, crypto], group: "token"),
     Module(name: "Why403Probe", deps: ["Why403Core", "Why403Response", "Why403Token", asyncHTTPClient, nio, nioHTTP1],
            group: "probe"),
     Module(name: "Why403Nginx", deps: ["Why403Core", "Why403FileSystem", "Why403Htpasswd"], group: "nginx"),
     Module(name: "Why403Apache", deps: ["Why403Core", "Why403FileSystem", "Why403Htpasswd"], group: "apache"),
     Module(name: "Why403S3", deps: ["Why403Core"], group: "s3"),
-    Module(name: "CZlib", deps: [], group: "logs", kind: .system),
+    Module(name: "CZlib", deps: [], group: "core", kind: .system),
     // The log scanner's inner loop spends ~15% in runtime exclusivity checks of its aggregator (sampled in
     // a release build); they are compile-time-proven elsewhere, so the dynamic check is off for this module.
     Module(name: "Why403Logs", deps: ["Why403Core", "CZlib"], group: "logs",

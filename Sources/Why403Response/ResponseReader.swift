@@ -189,7 +189,10 @@ public enum ResponseReader {
         }
         if let enc = headers["content-encoding"]?.lowercased(), enc != "identity", !body.isEmpty {
             let gz = body.count >= 2 && body[0] == 0x1F && body[1] == 0x8B
-            if gz || isBinary(Array(body.prefix(256))) {
+            if ["gzip", "x-gzip", "deflate"].contains(enc), let decoded = Inflate.decode(body) {
+                body = decoded
+                notes.append("the body was \(enc)-decoded before matching")
+            } else if gz || isBinary(Array(body.prefix(256))) {
                 notes.append("the body is \(enc)-encoded and was not decoded (save it with `curl --compressed -si`): only the status and headers were matched")
                 body = []
             }
@@ -397,8 +400,12 @@ public enum ResponseReader {
             }
             let headers = harHeaders(res["headers"])
             if headers["content-encoding"] != nil, body.count >= 2, body[0] == 0x1F, body[1] == 0x8B {
-                notes.append("entry \(n): the body is still gzip-encoded and was not decoded")
-                body = []
+                if let decoded = Inflate.decode(body) {
+                    body = decoded
+                } else {
+                    notes.append("entry \(n): the body is still gzip-encoded and could not be decoded")
+                    body = []
+                }
             }
             let reason = (res["statusText"] as? String).flatMap { $0.isEmpty ? nil : $0 }
             let r = CapturedResponse(url: req["url"] as? String, method: req["method"] as? String, requestHeaders: requestHeaders,

@@ -61,6 +61,22 @@ final class ResponseReaderTests: XCTestCase {
         XCTAssertTrue(broken.notes.contains { $0.contains("chunked") })
     }
 
+    func testGzipBodyIsDecoded() throws {
+        let dir = try TemporaryDirectory(prefix: "why403-gz")
+        defer { dir.remove() }
+        let page = "<html><body><span class=\"cf-error-code\">1020</span> Cloudflare Ray ID: <strong>8a1b2c3d4e5f6789</strong></body></html>\n"
+        try dir.write("page.html", page)
+        let gzFile = dir.path + "/page.html.gz"
+        let gzip = try Run.shell("gzip -c '\(dir.path)/page.html' > '\(gzFile)'")
+        XCTAssertEqual(gzip.status, 0, gzip.stderr)
+        let bytes = Array("HTTP/1.1 403 Forbidden\r\nContent-Encoding: gzip\r\nServer: cloudflare\r\ncf-ray: 8a1b2c3d4e5f6789-FRA\r\n\r\n".utf8)
+            + Array(try Data(contentsOf: URL(fileURLWithPath: gzFile)))
+        let c = try ResponseReader.read(bytes, file: "gz.http")
+        XCTAssertEqual(c.responses[0].bodyText, page)
+        XCTAssertTrue(c.notes.contains { $0.contains("gzip-decoded") }, "\(c.notes)")
+        XCTAssertEqual(ResponseAnalyzer.analyze(c.responses[0]).findings.first?.cause, .wafRule)
+    }
+
     func testGzipBodyIsNoted() throws {
         var bytes = Array("HTTP/1.1 403 Forbidden\r\nContent-Encoding: gzip\r\nServer: cloudflare\r\ncf-ray: 1234567890abcdef-FRA\r\n\r\n".utf8)
         bytes += [0x1F, 0x8B, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x03, 0xFF, 0x00]
