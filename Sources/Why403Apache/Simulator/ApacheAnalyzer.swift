@@ -757,6 +757,15 @@ struct Simulation {
 
     // MARK: directories
 
+    /// A 403 from a denied walk: the walk's findings, the first one named with httpd's log code.
+    static func denied(_ access: PathAccess, rule: String, summary: String) -> Outcome {
+        var findings = access.findings
+        if findings.isEmpty { findings = [Finding(cause: .fsPermission, layer: .filesystem, confidence: .certain, summary: "")] }
+        findings[0].rule = rule
+        findings[0].summary = summary
+        return Outcome(status: 403, findings: findings)
+    }
+
     mutating func serveDirectory(_ dir: String, dc: DirConfig, who: UserIdentity, uri: String) -> Outcome {
         let base = dir.hasSuffix("/") ? dir : dir + "/"
         if config.hasModule("dir") {
@@ -765,11 +774,8 @@ struct Simulation {
                 if let info = finalKind(p), info.kind == .regular {
                     let access = PathWalk.check(p, as: who, need: .read, in: fs)
                     if case .denied = access.outcome {
-                        var findings = access.findings
-                        if findings.isEmpty { findings = [Finding(cause: .fsPermission, layer: .filesystem, confidence: .certain, summary: "")] }
-                        findings[0].rule = "AH00132"
-                        findings[0].summary = "\(who.name) may not read the index \(p): AH00132 file permissions deny server access: \(p)"
-                        return Outcome(status: 403, findings: findings)
+                        return Self.denied(access, rule: "AH00132",
+                                           summary: "\(who.name) may not read the index \(p): AH00132 file permissions deny server access: \(p)")
                     }
                     notes.append("DirectoryIndex serves \(p)")
                     return Outcome(status: 200, findings: [])
@@ -779,11 +785,8 @@ struct Simulation {
         if dc.indexes && config.hasModule("autoindex") {
             let access = PathWalk.check(dir, as: who, need: .list, in: fs)
             if case .denied = access.outcome {
-                var findings = access.findings
-                if findings.isEmpty { findings = [Finding(cause: .fsPermission, layer: .filesystem, confidence: .certain, summary: "")] }
-                findings[0].rule = "AH01275"
-                findings[0].summary = "\(who.name) may not list \(dir): AH01275 Can't open directory for index: \(base)"
-                return Outcome(status: 403, findings: findings)
+                return Self.denied(access, rule: "AH01275",
+                                   summary: "\(who.name) may not list \(dir): AH01275 Can't open directory for index: \(base)")
             }
             notes.append("no index file in \(base); Options Indexes is on, so mod_autoindex lists the directory")
             return Outcome(status: 200, findings: [])
