@@ -25,7 +25,7 @@ struct Module {
     var resources: [Resource]? = nil
     var linkerSettings: [LinkerSetting]? = nil
     var swiftSettings: [SwiftSetting] = []
-    enum Kind { case library, executable, test, system }
+    enum Kind { case library, executable, test, system, c }
 }
 
 let modules: [Module] = [
@@ -43,9 +43,11 @@ let modules: [Module] = [
     Module(name: "Why403Apache", deps: ["Why403Core", "Why403FileSystem", "Why403Htpasswd"], group: "apache"),
     Module(name: "Why403S3", deps: ["Why403Core"], group: "s3"),
     Module(name: "CZlib", deps: [], group: "core", kind: .system),
+    // The log scanner's fused needle search and line count (AVX2/SSE2; see its scan.c for why C).
+    Module(name: "CWhy403Scan", deps: [], group: "logs", kind: .c),
     // The log scanner's inner loop spends ~15% in runtime exclusivity checks of its aggregator (sampled in
     // a release build); they are compile-time-proven elsewhere, so the dynamic check is off for this module.
-    Module(name: "Why403Logs", deps: ["Why403Core", "CZlib"], group: "logs",
+    Module(name: "Why403Logs", deps: ["Why403Core", "CZlib", "CWhy403Scan"], group: "logs",
            swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"])]),
     Module(name: "Why403Diagnose", deps: ["Why403Core", "Why403Probe", "Why403Nginx", "Why403Apache",
                                           "Why403FileSystem", "Why403Logs"], group: "app"),
@@ -99,6 +101,8 @@ let targets: [Target] = active.map { m in
         return .testTarget(name: m.name, dependencies: m.deps, swiftSettings: settings)
     case .system:
         return .systemLibrary(name: m.name)
+    case .c:
+        return .target(name: m.name, dependencies: m.deps, cSettings: [.unsafeFlags(["-O3"])])
     }
 }
 

@@ -10,18 +10,27 @@ public enum AccessField: String, Sendable, Hashable {
 /// Only the fields the analysis uses become `String`s; the request line stays a byte range until a
 /// correlation needs it (the hot path of a large access log makes three strings per refusal).
 struct AccessRecord {
+    /// A field's value: bytes of the line (formats; no `String` is made unless it is needed) or text
+    /// (JSON, unescaped).
+    enum Value {
+        case none
+        case bytes(Int, Int)
+        case text(String)
+    }
+
     var status: Int = 0
-    var client: String = "-"
     var time: LogTime?
     /// The request line as bytes of the line (formats) …
     var requestRange: Range<Int>?
     /// … or as text (JSON).
     var requestText: String?
+    /// The client address; `.none` reads as `-`.
+    var client: Value = .none
     /// The URI path, query and fragment dropped.
-    var path: String?
-    var userAgent: String?
-    /// The authenticated (or attempted) user; nil for `-`.
-    var user: String?
+    var path: Value = .none
+    var userAgent: Value = .none
+    /// The authenticated (or attempted) user; `.none` for `-`.
+    var user: Value = .none
 
     /// The request line (`GET /x HTTP/1.1`).
     func request(in line: ByteLine) -> String? {
@@ -29,15 +38,33 @@ struct AccessRecord {
         return requestRange.map { line.string($0.lowerBound, $0.upperBound) }
     }
 
+    /// A value as a counter key viewing `line` (nil for `.none`).
+    func key(_ v: Value, in line: ByteLine) -> LogKey? {
+        switch v {
+        case .none: return nil
+        case .bytes(let a, let b): return LogKey(bytes: UnsafeRawBufferPointer(start: line.base + a, count: b - a))
+        case .text(let t): return LogKey(t)
+        }
+    }
+
+    /// A value as text (nil for `.none`).
+    func string(_ v: Value, in line: ByteLine) -> String? {
+        switch v {
+        case .none: return nil
+        case .bytes(let a, let b): return line.string(a, b)
+        case .text(let t): return t
+        }
+    }
+
     /// The path of a request line in `line[from..<to]`, without query or fragment.
-    static func path(ofRequest line: ByteLine, _ from: Int, _ to: Int) -> String? {
+    static func path(ofRequest line: ByteLine, _ from: Int, _ to: Int) -> Value {
         var i = from
         while i < to, line[i] != 0x20 { i += 1 }
-        guard i < to else { return nil }
+        guard i < to else { return .none }
         i += 1
         let start = i
         while i < to, line[i] != 0x20, line[i] != 0x3F, line[i] != 0x23 { i += 1 }
-        return start < i ? line.string(start, i) : nil
+        return start < i ? .bytes(start, i) : .none
     }
 }
 
@@ -327,16 +354,18 @@ public struct AccessFormat: Sendable, CustomStringConvertible {
         case .time:
             guard let t = LogTime.parseAny(line, from, to) else { return "a time like 10/Oct/2000:13:55:36 -0700" }
             rec.time = t
-        case .client: rec.client = line.string(from, to)
+        case .client: rec.client = .bytes(from, to)
         case .request:
             rec.requestRange = from..<to
-            if rec.path == nil { rec.path = AccessRecord.path(ofRequest: line, from, to) }
-        case .path: rec.path = line.string(from, to).pathOnly
-        case .userAgent: rec.userAgent = line.string(from, to)
+            if case .none = rec.path { rec.path = AccessRecord.path(ofRequest: line, from, to) }
+        case .path:
+            var end = from
+            while end < to, line[end] != 0x3F, line[end] != 0x23 { end += 1 }
+            rec.path = .bytes(from, end)
+        case .userAgent: rec.userAgent = .bytes(from, to)
         case .method, .referer, .host: break
         case .user:
-            let u = line.string(from, to)
-            rec.user = u == "-" || u.isEmpty ? nil : u
+            rec.user = to == from || (to - from == 1 && line[from] == 0x2D) ? .none : .bytes(from, to)
         case .other: break
         }
         return nil
@@ -406,19 +435,19 @@ enum JSONLine {
                 }
                 rec.status = s; sawStatus = true
             case "remote_addr", "client", "client_ip", "clientip", "ip", "remote_ip", "realip_remote_addr":
-                rec.client = value()
+                rec.client = .text(value())
             case "time", "time_local", "time_iso8601", "@timestamp", "timestamp", "msec", "ts":
                 rec.time = LogTime.parseAny(line, vs, ve)
             case "request":
                 let r = value()
                 rec.requestText = r
                 let parts = r.split(separator: " ", maxSplits: 2)
-                if parts.count >= 2, rec.path == nil { rec.path = String(parts[1]).pathOnly }
-            case "request_uri", "uri", "path", "url": rec.path = value().pathOnly
-            case "http_user_agent", "user_agent", "agent", "ua": rec.userAgent = value()
+                if parts.count >= 2, case .none = rec.path { rec.path = .text(String(parts[1]).pathOnly) }
+            case "request_uri", "uri", "path", "url": rec.path = .text(value().pathOnly)
+            case "http_user_agent", "user_agent", "agent", "ua": rec.userAgent = .text(value())
             case "remote_user", "user":
                 let u = value()
-                rec.user = u == "-" || u.isEmpty ? nil : u
+                rec.user = u == "-" || u.isEmpty ? .none : .text(u)
             default: break
             }
             skipSpace()

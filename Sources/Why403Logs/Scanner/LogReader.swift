@@ -1,5 +1,6 @@
 import Foundation
 import CZlib
+import CWhy403Scan
 import Why403Core
 
 /// Reads a log file, `.gz` file or stdin (`-`) in large chunks into a `LineBuffer`.
@@ -157,6 +158,7 @@ final class ReadAhead: @unchecked Sendable {
     /// Per slot: hit offsets and the newlines before each (at most one hit per needle length).
     private let hitOffsets: [UnsafeMutablePointer<Int>]
     private let hitNewlines: [UnsafeMutablePointer<Int>]
+    private let maxHits: Int
     private var hitCounts = [Int](repeating: 0, count: ReadAhead.slots)
     private var newlineCounts = [Int](repeating: 0, count: ReadAhead.slots)
     private var linesEnds = [Int](repeating: 0, count: ReadAhead.slots)
@@ -175,9 +177,10 @@ final class ReadAhead: @unchecked Sendable {
         // A needle holding a newline could straddle lines: the scan then searches itself.
         self.needle = needle.flatMap { $0.bytes.contains(10) ? nil : $0 }
         buffers = (0..<ReadAhead.slots).map { _ in UnsafeMutableRawPointer.allocate(byteCount: ReadAhead.size, alignment: 64) }
-        let maxHits = self.needle.map { ReadAhead.size / $0.bytes.count + 1 } ?? 0
-        hitOffsets = (0..<ReadAhead.slots).map { _ in UnsafeMutablePointer<Int>.allocate(capacity: maxHits) }
-        hitNewlines = (0..<ReadAhead.slots).map { _ in UnsafeMutablePointer<Int>.allocate(capacity: maxHits) }
+        let capacity = self.needle.map { ReadAhead.size / $0.bytes.count + 1 } ?? 0
+        maxHits = capacity
+        hitOffsets = (0..<ReadAhead.slots).map { _ in UnsafeMutablePointer<Int>.allocate(capacity: capacity) }
+        hitNewlines = (0..<ReadAhead.slots).map { _ in UnsafeMutablePointer<Int>.allocate(capacity: capacity) }
         for _ in 0..<ReadAhead.slots { empty.signal() }
         let thread = Thread { [self] in self.run() }
         thread.start()
@@ -207,32 +210,25 @@ final class ReadAhead: @unchecked Sendable {
         }
     }
 
-    /// Finds every occurrence of `needle` in buffer `slot`, with the newlines before each.
+    /// Finds every occurrence of `needle` in buffer `slot`, with the newlines before each, in one
+    /// pass (the C kernel). More hits than the arrays hold (a hostile line of `" 403 403 403…"`)
+    /// leaves the slot without precomputed hits: the scan thread then searches the chunk itself.
     private func search(_ needle: Needle, _ slot: Int, _ n: Int) {
-        let base = UnsafeRawPointer(buffers[slot])
-        let offsets = hitOffsets[slot], newlines = hitNewlines[slot]
-        var k = 0
-        var from = 0
-        var counted = 0
+        let base = buffers[slot].assumingMemoryBound(to: UInt8.self)
         var nl = 0
-        while let h = needle.find(in: base, from: from, to: n) {
-            nl += ByteSearch.countNewlines(in: base, from: counted, to: h)
-            counted = h
-            offsets[k] = h
-            newlines[k] = nl
-            k += 1
-            from = h + 1
+        let k = needle.bytes.withUnsafeBufferPointer { nb in
+            why403_scan_needle(base, n, nb.baseAddress, nb.count, hitOffsets[slot], hitNewlines[slot], maxHits, &nl)
         }
-        nl += ByteSearch.countNewlines(in: base, from: counted, to: n)
-        hitCounts[slot] = k
+        hitCounts[slot] = k == Int.max || k < 0 || k > maxHits ? -1 : k
         newlineCounts[slot] = nl
-        linesEnds[slot] = (ByteSearch.lastIndex(of: 10, in: base, from: 0, to: n)).map { $0 + 1 } ?? 0
+        linesEnds[slot] = (ByteSearch.lastIndex(of: 10, in: UnsafeRawPointer(base), from: 0, to: n)).map { $0 + 1 } ?? 0
     }
 
     /// The hits found in `chunk` (the buffer `next()` handed out), or nil without a needle.
     func hits(of chunk: UnsafeRawBufferPointer) -> ChunkHits? {
         guard needle != nil, let base = chunk.baseAddress else { return nil }
         let slot = takeSlot
+        guard hitCounts[slot] >= 0 else { return nil }
         return ChunkHits(base: base, count: chunk.count,
                          hits: UnsafeBufferPointer(start: hitOffsets[slot], count: hitCounts[slot]),
                          newlinesBefore: UnsafeBufferPointer(start: hitNewlines[slot], count: hitCounts[slot]),

@@ -35,7 +35,7 @@ struct CauseGroup {
     var rule: String? { keyRule ?? rules.top(1).first?.key }
     var count = 0
     var correlated = 0
-    var statuses: [Int: Int] = [:]
+    var statuses = SmallCounter<Int>()
     var samples: [[Evidence]] = []
     var paths = TopK(capacity: 256)
     var clients = TopK(capacity: 256)
@@ -121,6 +121,8 @@ final class Aggregator {
     var clientStates: [ClientState] = []
     var pathStates: [PathState] = []
 
+    /// Distinct paths and clients below are told apart by their 64-bit key hashes (a collision would
+    /// undercount a "distinct" figure by one; Swift's SipHash on every line was a fifth of a scan).
     struct ClientState {
         var minute: Int64 = .min
         var minuteCount = 0
@@ -128,10 +130,10 @@ final class Aggregator {
         var runEnd: Int64 = .min
         var runCount = 0
         var runPeak = 0
-        var runPaths: Set<String> = []
-        var runCauses: [String: Int] = [:]
-        var minutePaths: Set<String> = []
-        var minuteCauses: [String: Int] = [:]
+        var runPaths = SmallSet()
+        var runCauses = SmallCounter<Cause>()
+        var minutePaths = SmallSet()
+        var minuteCauses = SmallCounter<Cause>()
     }
 
     struct PathState {
@@ -140,8 +142,8 @@ final class Aggregator {
         var minutes = 0
         var minuteCount = 0
         var peak = 0
-        var clients: Set<String> = []
-        var causes: [String: Int] = [:]
+        var clients = SmallSet()
+        var causes = SmallCounter<Cause>()
     }
 
     init(limits: LogsLimits) {
@@ -171,13 +173,14 @@ final class Aggregator {
         }
         lastGroup = (key, gi)
         update(&groups[gi], d, evidence)
-        let path = d.path ?? "-"
+        let path = d.path ?? dash
         let p = paths.addReturningSlot(path)
         let c = clients.addReturningSlot(d.client)
-        userAgents.add(d.userAgent ?? "-")
+        userAgents.add(d.userAgent ?? dash)
         if p.fresh { reset(&pathStates, p.slot, PathState()) }
         if c.fresh {
-            if c.slot < clientStates.count { finish(client: clients.key(at: c.slot), slot: c.slot) }
+            // The slot's previous client (evicted past the cap) closes its open minute and run.
+            if c.slot < clientStates.count, let old = c.evicted { finish(client: old, slot: c.slot) }
             reset(&clientStates, c.slot, ClientState())
         }
         guard let t = d.time?.utc else { return }
@@ -185,9 +188,12 @@ final class Aggregator {
         lastTime = max(lastTime ?? t, t)
         addToTimeline(t)
         let minute = floorDiv(t, 60)
-        trackClient(&clientStates[c.slot], d.client, path, d.cause, minute)
-        trackPath(&pathStates[p.slot], d.client, d.cause, minute)
+        trackClient(&clientStates[c.slot], c.slot, path.hash, d.cause, minute)
+        trackPath(&pathStates[p.slot], d.client.hash, d.cause, minute)
     }
+
+    /// The key of a missing path or user agent.
+    let dash = LogKey("-")
 
     private func reset<T>(_ array: inout [T], _ slot: Int, _ value: T) {
         if slot < array.count { array[slot] = value } else { array.append(value) }
@@ -209,9 +215,9 @@ final class Aggregator {
         if let r = d.rule { g.rules.add(r) }
         if d.confidence > g.confidence { g.confidence = d.confidence }
         if d.correlated { g.correlated += 1 }
-        if let s = d.status { g.statuses[s, default: 0] += 1 }
+        if let s = d.status { g.statuses.add(s) }
         if g.samples.count < 3 { g.samples.append(evidence()) }
-        g.paths.add(d.path ?? "-")
+        g.paths.add(d.path ?? dash)
         g.clients.add(d.client)
         if let t = d.target { g.targets.add(t) }
         if let x = d.detail { g.details.add(x) }
@@ -250,27 +256,28 @@ final class Aggregator {
         }
     }
 
-    private func trackClient(_ st: inout ClientState, _ client: String, _ path: String, _ cause: Cause, _ minute: Int64) {
+    private func trackClient(_ st: inout ClientState, _ slot: Int, _ path: UInt64, _ cause: Cause, _ minute: Int64) {
         if minute != st.minute {
-            closeMinute(client, &st)
+            closeMinute(&st) { self.clients.key(at: slot) }
             st.minute = minute
             st.minuteCount = 0
         }
         st.minuteCount += 1
         if st.minutePaths.count < 50 { st.minutePaths.insert(path) }
-        st.minuteCauses[cause.rawValue, default: 0] += 1
+        st.minuteCauses.add(cause)
     }
 
-    private func trackPath(_ ps: inout PathState, _ client: String, _ cause: Cause, _ minute: Int64) {
+    private func trackPath(_ ps: inout PathState, _ client: UInt64, _ cause: Cause, _ minute: Int64) {
         ps.count += 1
         if minute != ps.minute { ps.minutes += 1; ps.minute = minute; ps.minuteCount = 0 }
         ps.minuteCount += 1
         ps.peak = max(ps.peak, ps.minuteCount)
         if ps.clients.count < 10 { ps.clients.insert(client) }
-        if ps.causes.count < 8 || ps.causes[cause.rawValue] != nil { ps.causes[cause.rawValue, default: 0] += 1 }
+        if ps.causes.count < 8 || ps.causes.contains(cause) { ps.causes.add(cause) }
     }
 
-    private func closeMinute(_ client: String, _ st: inout ClientState) {
+    /// Closes the client's open minute; `client` names it if a burst ends.
+    private func closeMinute(_ st: inout ClientState, _ client: () -> String) {
         guard st.minute != .min else { return }
         if st.minuteCount >= limits.burstPerMinute {
             if st.runCount > 0 && st.minute - st.runEnd == 1 {
@@ -282,24 +289,24 @@ final class Aggregator {
             }
             st.runCount += st.minuteCount
             st.runPeak = max(st.runPeak, st.minuteCount)
-            for p in st.minutePaths where st.runPaths.count < 50 { st.runPaths.insert(p) }
-            for (c, n) in st.minuteCauses { st.runCauses[c, default: 0] += n }
+            for p in st.minutePaths.items where st.runPaths.count < 50 { st.runPaths.insert(p) }
+            for (c, n) in zip(st.minuteCauses.keys, st.minuteCauses.counts) { st.runCauses.add(c, by: n) }
         } else {
             finishRun(client, &st)
         }
-        st.minutePaths.removeAll(keepingCapacity: true)  // no free and allocation per client minute
-        st.minuteCauses.removeAll(keepingCapacity: true)
+        st.minutePaths.removeAll()  // keeps its capacity: no free and allocation per client minute
+        st.minuteCauses.removeAll()
     }
 
-    private func finishRun(_ client: String, _ st: inout ClientState) {
-        defer { st.runCount = 0; st.runPeak = 0; st.runPaths = []; st.runCauses = [:]; st.runEnd = .min }
+    private func finishRun(_ client: () -> String, _ st: inout ClientState) {
+        defer { st.runCount = 0; st.runPeak = 0; st.runPaths.removeAll(); st.runCauses.removeAll(); st.runEnd = .min }
         guard st.runCount >= limits.burstMinimum else { return }
-        let cause = st.runCauses.max { $0.value != $1.value ? $0.value < $1.value : $0.key > $1.key }?.key ?? "unknown"
+        let cause = st.runCauses.mostFrequent?.rawValue ?? "unknown"
         let kind: String
         if cause == Cause.rateLimit.rawValue { kind = "rate limit" }
         else if st.runPaths.count >= 10 { kind = "scanner" }
         else { kind = "retry loop" }
-        bursts.append(Burst(client: client, start: LogTime.iso8601(st.runStart * 60), end: LogTime.iso8601(st.runEnd * 60 + 59),
+        bursts.append(Burst(client: client(), start: LogTime.iso8601(st.runStart * 60), end: LogTime.iso8601(st.runEnd * 60 + 59),
                             count: st.runCount, peakPerMinute: st.runPeak, distinctPaths: st.runPaths.count,
                             cause: cause, kind: kind))
         if bursts.count > 2_000 {
@@ -311,8 +318,8 @@ final class Aggregator {
     /// Closes the open minute and run of the client in `slot`.
     private func finish(client: String, slot: Int) {
         var st = clientStates[slot]
-        closeMinute(client, &st)
-        finishRun(client, &st)
+        closeMinute(&st) { client }
+        finishRun({ client }, &st)
         clientStates[slot] = st
     }
 
@@ -328,7 +335,7 @@ final class Aggregator {
         pathStates.enumerated().compactMap { slot, ps -> Trickle? in
             let path = paths.key(at: slot)
             guard ps.count >= 5, ps.minutes >= 5, ps.peak <= 3 else { return nil }
-            let cause = ps.causes.max { $0.value != $1.value ? $0.value < $1.value : $0.key > $1.key }?.key ?? "unknown"
+            let cause = ps.causes.mostFrequent?.rawValue ?? "unknown"
             return Trickle(path: path, count: ps.count, minutes: ps.minutes, clients: ps.clients.count, cause: cause)
         }.sorted { $0.count != $1.count ? $0.count > $1.count : $0.path < $1.path }
     }
@@ -336,4 +343,38 @@ final class Aggregator {
 
 @inline(__always) func floorDiv(_ a: Int64, _ b: Int64) -> Int64 {
     a >= 0 ? a / b : (a - b + 1) / b
+}
+
+/// Distinct 64-bit key hashes, few of them (at most 50 here): an array searched in order, cheaper
+/// than a `Set` for so few.
+struct SmallSet {
+    private(set) var items: [UInt64] = []
+    var count: Int { items.count }
+    mutating func insert(_ h: UInt64) { if !items.contains(h) { items.append(h) } }
+    mutating func removeAll() { items.removeAll(keepingCapacity: true) }
+}
+
+/// Counts of a few distinct values (causes, statuses): parallel arrays searched in order.
+struct SmallCounter<Key: Equatable> {
+    private(set) var keys: [Key] = []
+    private(set) var counts: [Int] = []
+    var count: Int { keys.count }
+    func contains(_ k: Key) -> Bool { keys.contains(k) }
+    mutating func add(_ k: Key, by n: Int = 1) {
+        if let i = keys.firstIndex(of: k) { counts[i] += n } else { keys.append(k); counts.append(n) }
+    }
+    mutating func removeAll() { keys.removeAll(keepingCapacity: true); counts.removeAll(keepingCapacity: true) }
+    subscript(_ k: Key) -> Int? { keys.firstIndex(of: k).map { counts[$0] } }
+}
+
+extension SmallCounter where Key == Cause {
+    /// The most frequent cause; ties go to the smallest id.
+    var mostFrequent: Cause? {
+        var best: Int? = nil
+        for i in keys.indices {
+            guard let b = best else { best = i; continue }
+            if counts[i] > counts[b] || (counts[i] == counts[b] && keys[i].rawValue < keys[b].rawValue) { best = i }
+        }
+        return best.map { keys[$0] }
+    }
 }

@@ -2,6 +2,9 @@ import Why403Core
 
 /// One refused request as `why403 logs` counts it: from an access-log line (joined with its
 /// error-log reason when one was found) or from an error-log line alone.
+///
+/// INVARIANT: its keys may view the bytes of the line being processed: a `Denial` is handed to the
+/// aggregator at once, never stored.
 struct Denial {
     var status: Int?
     var cause: Cause
@@ -9,10 +12,10 @@ struct Denial {
     var confidence: Confidence
     var rule: String?
     var time: LogTime?
-    var client: String
+    var client: LogKey
     /// The URI path without its query string (queries may hold secrets and split one path in many keys).
-    var path: String?
-    var userAgent: String?
+    var path: LogKey?
+    var userAgent: LogKey?
     /// The file or directory an error message names.
     var target: String?
     var detail: String?

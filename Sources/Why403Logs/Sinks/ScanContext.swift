@@ -87,28 +87,32 @@ final class ScanContext {
         guard inWindow(rec.time) else { outsideWindow += 1; return }
         accessDenials += 1
         let evidence = { ScanContext.evidence(file, line, bytes.text) }
+        let client = rec.key(rec.client, in: bytes) ?? aggregator.dash
         if !events.isEmpty, let t = rec.time?.wall,
-           let i = correlate(client: rec.client, request: rec.request(in: bytes), user: rec.user, wall: t) {
+           let i = correlate(client: rec.string(rec.client, in: bytes) ?? "-", request: rec.request(in: bytes),
+                             user: rec.string(rec.user, in: bytes), wall: t) {
             events[i].consumed = true
             correlatedDenials += 1
             var d = denial(from: events[i].event, status: rec.status, correlated: true)
-            d.path = rec.path ?? d.path
-            d.userAgent = rec.userAgent
+            d.path = rec.key(rec.path, in: bytes) ?? d.path
+            d.userAgent = rec.key(rec.userAgent, in: bytes)
             d.time = rec.time
-            d.client = rec.client
+            d.client = client
             let errorEvidence = events[i].evidence
             aggregator.add(d) { [evidence(), errorEvidence] }
             return
         }
         var d = Denial(status: rec.status, cause: .unknown, layer: .unknown, confidence: .possible,
-                       rule: ScanContext.statusRule(rec.status), time: rec.time, client: rec.client, path: rec.path,
-                       userAgent: rec.userAgent, target: nil, detail: nil, correlated: false)
+                       rule: ScanContext.statusRule(rec.status), time: rec.time, client: client,
+                       path: rec.key(rec.path, in: bytes), userAgent: rec.key(rec.userAgent, in: bytes),
+                       target: nil, detail: nil, correlated: false)
         if rec.status == 429 { d.cause = .rateLimit; d.confidence = .likely }
         aggregator.add(d) { [evidence()] }
     }
 
-    static let statusRules: [Int: String] = Dictionary(uniqueKeysWithValues: (100...599).map { ($0, "status-\($0)") })
-    static func statusRule(_ s: Int) -> String { statusRules[s] ?? "status-\(s)" }
+    /// `status-NNN`, made once per status.
+    static let statusRules: [String] = (0..<600).map { "status-\($0)" }
+    static func statusRule(_ s: Int) -> String { s >= 0 && s < 600 ? statusRules[s] : "status-\(s)" }
 
     /// The error event for this access line, one event per line (nginx and Apache write one reason
     /// per refusal): same client, request and second (±1 s, as the error line may be written in the
@@ -155,7 +159,7 @@ final class ScanContext {
 
     func denial(from ev: ErrorEvent, status: Int?, correlated: Bool) -> Denial {
         Denial(status: status, cause: ev.cause, layer: ev.layer, confidence: ev.confidence, rule: ev.rule, time: ev.time,
-               client: ev.client ?? "-", path: ev.path?.pathOnly, userAgent: nil, target: ev.target,
+               client: LogKey(ev.client ?? "-"), path: ev.path.map { LogKey($0.pathOnly) }, userAgent: nil, target: ev.target,
                detail: ev.detail, correlated: correlated)
     }
 

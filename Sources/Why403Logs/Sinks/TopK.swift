@@ -46,44 +46,51 @@ public struct TopK: Sendable {
 
     /// Adds `by` to `key`.
     public mutating func add(_ key: String, by: Int = 1) {
+        _ = addReturningSlot(LogKey(key), by: by)
+    }
+
+    /// Adds `by` to `key`.
+    mutating func add(_ key: LogKey, by: Int = 1) {
         _ = addReturningSlot(key, by: by)
     }
 
-    /// Adds `by` to `key`; returns the key's slot (stable while the key is held, below `capacity`) and
-    /// whether the slot is new to this key (a new key, or one that took an evicted key's slot), so a
-    /// caller can keep per-key state in an array beside the counter with one hash lookup per line.
+    /// Adds `by` to `key`; returns the key's slot (stable while the key is held, below `capacity`),
+    /// whether the slot is new to this key (a new key, or one that took an evicted key's slot), and
+    /// the key evicted from it, so a caller can keep per-key state in an array beside the counter with
+    /// one hash lookup per line.
     @discardableResult
-    mutating func addReturningSlot(_ key: String, by: Int = 1) -> (slot: Int, fresh: Bool) {
+    mutating func addReturningSlot(_ key: LogKey, by: Int = 1) -> (slot: Int, fresh: Bool, evicted: String?) {
         total += by
-        let h = TopK.hash(key)
-        if let i = find(key, h) { entries[i].count += by; return (i, false) }
+        let h = key.hash
+        if let i = find(key) { entries[i].count += by; return (i, false, nil) }
         if entries.count < capacity {
             let slot = entries.count
-            entries.append(Entry(key: key, count: by, error: 0))
+            entries.append(Entry(key: key.text, count: by, error: 0))
             hashes.append(h)
             if table.count < 2 * entries.count { grow() } else { insert(slot, h) }
-            return (slot, true)
+            return (slot, true, nil)
         }
         isApproximate = true
         let minI = takeMinimum()
         let old = entries[minI]
         remove(minI)
-        entries[minI] = Entry(key: key, count: old.count + by, error: old.count)
+        entries[minI] = Entry(key: key.text, count: old.count + by, error: old.count)
         hashes[minI] = h
         insert(minI, h)
-        return (minI, true)
+        return (minI, true, old.key)
     }
 
     /// The slot holding `key`, or nil.
     @inline(__always)
-    private func find(_ key: String, _ h: UInt64) -> Int? {
+    private func find(_ key: LogKey) -> Int? {
         guard !table.isEmpty else { return nil }
         let mask = table.count - 1
+        let h = key.hash
         var i = Int(truncatingIfNeeded: h) & mask
         while true {
             let t = Int(table[i])
             if t == 0 { return nil }
-            if hashes[t - 1] == h && entries[t - 1].key == key { return t - 1 }
+            if hashes[t - 1] == h && key.equals(entries[t - 1].key) { return t - 1 }
             i = (i + 1) & mask
         }
     }
@@ -132,6 +139,12 @@ public struct TopK: Sendable {
         }
         let nfc = key.precomposedStringWithCanonicalMapping
         return Array(nfc.utf8).withUnsafeBytes { hashBytes($0, asciiOnly: false)! }
+    }
+
+    /// The hash of ASCII bytes (the same as of the `String` they spell), or nil when a byte is not ASCII.
+    @inline(__always)
+    static func hashASCII(_ b: UnsafeRawBufferPointer) -> UInt64? {
+        hashBytes(b, asciiOnly: true)
     }
 
     /// The hash of `b`; nil when `asciiOnly` and a byte is not ASCII.
@@ -189,4 +202,54 @@ public struct TopK: Sendable {
 
     /// How many distinct keys are held.
     public var distinct: Int { entries.count }
+}
+
+/// A key of the aggregates (a path, a client, a user agent, a rule) with its hash, made once per
+/// refusal and used by every counter it goes into. An ASCII key read from a log line stays a view of
+/// the line's bytes: a `String` is made only when a counter takes the key in. Any other key is a
+/// `String` hashed in its NFC form, so canonically equal keys count as one, as in a `Dictionary`.
+///
+/// INVARIANT: `bytes` points into the line being processed; a `LogKey` holding bytes is used only
+/// while that line is (never stored).
+struct LogKey {
+    let hash: UInt64
+    let bytes: UnsafeRawBufferPointer?
+    let string: String?
+
+    /// A key from bytes of a log line (invalid UTF-8 repaired as `String(decoding:)` does).
+    init(bytes: UnsafeRawBufferPointer) {
+        if let h = TopK.hashASCII(bytes) {
+            hash = h
+            self.bytes = bytes
+            string = nil
+        } else {
+            let s = String(decoding: bytes, as: UTF8.self)
+            hash = TopK.hash(s)
+            self.bytes = nil
+            string = s
+        }
+    }
+
+    /// A key from a `String`.
+    init(_ s: String) {
+        hash = TopK.hash(s)
+        bytes = nil
+        string = s
+    }
+
+    /// The key as a `String`.
+    var text: String { string ?? String(decoding: bytes!, as: UTF8.self) }
+
+    /// Whether `key` is this key (`String` equality: canonical equivalence).
+    @inline(__always)
+    func equals(_ key: String) -> Bool {
+        guard let bytes else { return key == string! }
+        let same = key.utf8.withContiguousStorageIfAvailable { k in
+            k.count == bytes.count && (k.count == 0 || memcmp(k.baseAddress!, bytes.baseAddress!, k.count) == 0)
+        }
+        if same == true { return true }
+        // Bytes that differ can still be canonically equal to a non-ASCII key (U+212A KELVIN SIGN is
+        // "K"): the hashes matched, so ask `String`.
+        return key.utf8.contains(where: { $0 >= 0x80 }) && key == text
+    }
 }

@@ -1,0 +1,20 @@
+#ifndef WHY403_SCAN_H
+#define WHY403_SCAN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/// Finds every occurrence (overlapping ones too) of `needle[0..<m]` in `buf[0..<n]` and counts the
+/// newlines of the buffer in the same pass.
+///
+/// Writes the offset of each occurrence to `hits` and the number of `\n` bytes before it to
+/// `newlines_before`, in order, at most `max_hits` of them. Returns the number of occurrences, or
+/// `SIZE_MAX` when there are more than `max_hits` (the arrays then hold the first `max_hits`; the
+/// caller searches itself). `*newlines` receives the newlines of the whole buffer.
+size_t why403_scan_needle(const uint8_t *buf, size_t n, const uint8_t *needle, size_t m,
+                          size_t *hits, size_t *newlines_before, size_t max_hits, size_t *newlines);
+
+/// Which code path `why403_scan_needle` takes on this CPU: "avx2", "sse2" or "scalar".
+const char *why403_scan_kernel(void);
+
+#endif
