@@ -69,7 +69,7 @@ let modules: [Module] = [
     Module(name: "Why403NginxTests", deps: ["Why403Nginx", "Why403TestSupport"], group: "nginx", kind: .test),
     Module(name: "Why403ApacheTests", deps: ["Why403Apache", "Why403TestSupport"], group: "apache", kind: .test),
     Module(name: "Why403S3Tests", deps: ["Why403S3", "Why403TestSupport"], group: "s3", kind: .test),
-    Module(name: "Why403LogsTests", deps: ["Why403Logs", "Why403TestSupport"], group: "logs", kind: .test),
+    Module(name: "Why403LogsTests", deps: ["Why403Logs", "CWhy403Scan", "Why403TestSupport"], group: "logs", kind: .test),
     Module(name: "CLITests", deps: ["Why403Core", "Why403TestSupport", "Why403Lab"], group: "app", kind: .test),
 ]
 

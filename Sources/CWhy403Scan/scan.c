@@ -148,19 +148,26 @@ static int has_avx2(void) {
 }
 #endif
 
-size_t why403_scan_needle(const uint8_t *buf, size_t n, const uint8_t *needle, size_t m,
-                          size_t *hits, size_t *newlines_before, size_t max_hits, size_t *newlines) {
+size_t why403_scan_needle_using(int kernel, const uint8_t *buf, size_t n, const uint8_t *needle, size_t m,
+                                size_t *hits, size_t *newlines_before, size_t max_hits, size_t *newlines) {
     *newlines = 0;
     if (m == 0) return SIZE_MAX;
 #ifdef WHY403_X86
-    if (has_avx2()) return scan_avx2(buf, n, needle, m, hits, newlines_before, max_hits, newlines);
-    return scan_sse2(buf, n, needle, m, hits, newlines_before, max_hits, newlines);
+    if ((kernel == 0 || kernel == 3) && has_avx2())
+        return scan_avx2(buf, n, needle, m, hits, newlines_before, max_hits, newlines);
+    if (kernel != 1) return scan_sse2(buf, n, needle, m, hits, newlines_before, max_hits, newlines);
 #else
+    (void)kernel;
+#endif
     size_t k = 0;
     int overflow = 0;
     scan_tail(buf, n, 0, needle, m, 0, hits, newlines_before, max_hits, &k, newlines, &overflow);
     return overflow ? SIZE_MAX : k;
-#endif
+}
+
+size_t why403_scan_needle(const uint8_t *buf, size_t n, const uint8_t *needle, size_t m,
+                          size_t *hits, size_t *newlines_before, size_t max_hits, size_t *newlines) {
+    return why403_scan_needle_using(0, buf, n, needle, m, hits, newlines_before, max_hits, newlines);
 }
 
 const char *why403_scan_kernel(void) {

@@ -104,6 +104,27 @@ final class ScannerTests: XCTestCase {
         XCTAssertEqual(try summary(fromFile).linesRead, lines.count)
     }
 
+    func testBuffersPackedWithNeedlesFallBackToTheScanThread() throws {
+        // " 403 403 403 …" holds a needle every 4 bytes: more hits in a 1 MiB buffer than its hit
+        // arrays hold (one per 5 bytes). The read-ahead gives up on such a buffer and the scan thread
+        // searches it; the lines and numbers stay the same as a search in memory.
+        var lines = (0..<1_200).map { combined("10.0.\($0 % 7).1", "GET /a\($0 % 5) HTTP/1.1", status: $0 % 3 == 0 ? 403 : 200) }
+        let packed = String(repeating: " 403", count: 8_000)
+        for i in 0..<400 { lines.append(i % 50 == 0 ? combined("10.9.9.9", "GET /late HTTP/1.1") : packed) }
+        lines.append(combined("10.9.9.8", "GET /last HTTP/1.1"))
+        let text = lines.joined(separator: "\n") + "\n"
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let f = try dir.write("packed.log", text).path
+        let fromFile = try analyzeFiles([f])
+        let inMemory = try analyzeText(text, name: f, chunk: 100_000)
+        XCTAssertEqual(jsonString(fromFile).replacingOccurrences(of: "\"bytes_read\":\(text.utf8.count)", with: ""),
+                       jsonString(inMemory).replacingOccurrences(of: "\"bytes_read\":\(text.utf8.count)", with: ""))
+        let s = try summary(fromFile)
+        XCTAssertEqual(s.linesRead, lines.count)
+        XCTAssertEqual(s.denials, 400 + 8 + 1)
+    }
+
     func testBadAndTruncatedGzipAreInputErrors() throws {
         let dir = try TemporaryDirectory()
         defer { dir.remove() }

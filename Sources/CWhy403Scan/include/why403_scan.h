@@ -14,6 +14,11 @@
 size_t why403_scan_needle(const uint8_t *buf, size_t n, const uint8_t *needle, size_t m,
                           size_t *hits, size_t *newlines_before, size_t max_hits, size_t *newlines);
 
+/// The same with a chosen code path (for tests): 1 scalar, 2 SSE2, 3 AVX2; a path this CPU lacks
+/// falls back to the best it has. 0 chooses as `why403_scan_needle` does.
+size_t why403_scan_needle_using(int kernel, const uint8_t *buf, size_t n, const uint8_t *needle, size_t m,
+                                size_t *hits, size_t *newlines_before, size_t max_hits, size_t *newlines);
+
 /// Which code path `why403_scan_needle` takes on this CPU: "avx2", "sse2" or "scalar".
 const char *why403_scan_kernel(void);
 
