@@ -346,31 +346,50 @@ final class Aggregator {
 }
 
 /// Distinct 64-bit key hashes, few of them (at most 50 here): an array searched in order, cheaper
-/// than a `Set` for so few.
+/// than a `Set` for so few. Emptied by resetting a count, so the storage is reused without
+/// `removeAll` (a client's minute set is emptied about once per refusal).
 struct SmallSet {
-    private(set) var items: [UInt64] = []
-    var count: Int { items.count }
-    mutating func insert(_ h: UInt64) { if !items.contains(h) { items.append(h) } }
-    mutating func removeAll() { items.removeAll(keepingCapacity: true) }
+    private var storage: [UInt64] = []
+    private(set) var count = 0
+    var items: ArraySlice<UInt64> { storage[0..<count] }
+    mutating func insert(_ h: UInt64) {
+        var i = 0
+        while i < count { if storage[i] == h { return }; i += 1 }
+        if count < storage.count { storage[count] = h } else { storage.append(h) }
+        count += 1
+    }
+    mutating func removeAll() { count = 0 }
 }
 
-/// Counts of a few distinct values (causes, statuses): parallel arrays searched in order.
+/// Counts of a few distinct values (causes, statuses): parallel arrays searched in order, emptied
+/// by resetting a count as `SmallSet` is.
 struct SmallCounter<Key: Equatable> {
-    private(set) var keys: [Key] = []
-    private(set) var counts: [Int] = []
-    var count: Int { keys.count }
-    func contains(_ k: Key) -> Bool { keys.contains(k) }
-    mutating func add(_ k: Key, by n: Int = 1) {
-        if let i = keys.firstIndex(of: k) { counts[i] += n } else { keys.append(k); counts.append(n) }
+    private var keyStorage: [Key] = []
+    private var countStorage: [Int] = []
+    private(set) var count = 0
+    var keys: ArraySlice<Key> { keyStorage[0..<count] }
+    var counts: ArraySlice<Int> { countStorage[0..<count] }
+    func contains(_ k: Key) -> Bool { index(of: k) != nil }
+    private func index(of k: Key) -> Int? {
+        var i = 0
+        while i < count { if keyStorage[i] == k { return i }; i += 1 }
+        return nil
     }
-    mutating func removeAll() { keys.removeAll(keepingCapacity: true); counts.removeAll(keepingCapacity: true) }
-    subscript(_ k: Key) -> Int? { keys.firstIndex(of: k).map { counts[$0] } }
+    mutating func add(_ k: Key, by n: Int = 1) {
+        if let i = index(of: k) { countStorage[i] += n; return }
+        if count < keyStorage.count { keyStorage[count] = k; countStorage[count] = n }
+        else { keyStorage.append(k); countStorage.append(n) }
+        count += 1
+    }
+    mutating func removeAll() { count = 0 }
+    subscript(_ k: Key) -> Int? { index(of: k).map { countStorage[$0] } }
 }
 
 extension SmallCounter where Key == Cause {
     /// The most frequent cause; ties go to the smallest id.
     var mostFrequent: Cause? {
         var best: Int? = nil
+        let keys = Array(self.keys), counts = Array(self.counts)
         for i in keys.indices {
             guard let b = best else { best = i; continue }
             if counts[i] > counts[b] || (counts[i] == counts[b] && keys[i].rawValue < keys[b].rawValue) { best = i }
