@@ -1,11 +1,13 @@
 #!/usr/bin/env python3
 """Measures, in one run on one generated file, `why403 logs`, `rg -c ' 403 '` and GoAccess.
 
-Usage: Benchmarks/logs/run.py [--size-mib 1024] [--reps 3] [--log PATH]
+Usage: Benchmarks/logs/run.py [--size-mib 1024] [--reps 3] [--fast-reps 5] [--log PATH]
 Environment: WHY403 = the why403 binary (default .build-release/release/why403).
 The log (about 1 GiB, a few percent 403s) is generated under /tmp unless --log is given, and is
-read once before timing so every tool starts from the page cache. Prints each run, the medians, and
-the ratios: why403 / ripgrep (goal <= 2) and GoAccess / why403 (goal >= 5).
+read once before timing so every tool starts from the page cache. Each of the --reps rounds runs
+why403 and ripgrep alternately --fast-reps times each, then GoAccess once (it takes minutes), so the
+two fast tools are compared over many interleaved runs under the same load. Prints each run, the
+medians, and the ratios: why403 / ripgrep (goal <= 2) and GoAccess / why403 (goal >= 5).
 """
 import argparse
 import os
@@ -20,6 +22,7 @@ root = os.path.dirname(os.path.dirname(here))
 ap = argparse.ArgumentParser()
 ap.add_argument("--size-mib", type=int, default=1024)
 ap.add_argument("--reps", type=int, default=3)
+ap.add_argument("--fast-reps", type=int, default=5)
 ap.add_argument("--log", default=None)
 args = ap.parse_args()
 
@@ -61,8 +64,14 @@ def run(cmd):
         return dt, ru.ru_utime + ru.ru_stime, ru.ru_maxrss, f.read()
 
 
+def order(rep):
+    """why403 and ripgrep alternately, then GoAccess."""
+    return [n for _ in range(args.fast_reps) for n in ("why403", "ripgrep")] + ["goaccess"]
+
+
 for rep in range(args.reps):
-    for name, cmd in commands.items():
+    for name in order(rep):
+        cmd = commands[name]
         dt, c, m, out = run(cmd)
         outputs[name] = out
         times[name].append(dt)
@@ -73,6 +82,7 @@ for rep in range(args.reps):
 med = {k: statistics.median(v) for k, v in times.items()}
 medcpu = {k: statistics.median(v) for k, v in cpu.items()}
 print()
+print("runs: why403 %d, ripgrep %d, goaccess %d" % (len(times["why403"]), len(times["ripgrep"]), len(times["goaccess"])))
 print("file: %s, %.2f GiB, load average at the end: %s" % (log, size / (1 << 30), open("/proc/loadavg").read().split()[:3]))
 for k, v in med.items():
     print("median %-8s %7.3f s wall (%6.0f MiB/s)  %7.3f s cpu  max RSS %d MiB"
