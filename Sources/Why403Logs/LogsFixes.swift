@@ -15,10 +15,13 @@ enum LogsFixes {
         case (.accessIP, "nginx-access-forbidden-by-rule"): return "nginx 'access forbidden by rule': an allow/deny rule refused the client\(on)"
         case (.accessIP, _): return "an address rule (Order/Deny from) refused the client\(on)"
         case (.accessDeny, _): return "Apache 'client denied by server configuration' (a Require rule)\(on)"
+        case (.fsSymlink, "nginx-symlink-loop"): return "a symbolic link loops (or chains more than 40 links): the file cannot be opened\(on)"
+        case (.fsSymlink, "nginx-symlink-refused"): return "nginx disable_symlinks refused a symbolic link on the path\(on)"
         case (.fsSymlink, _): return "a symbolic link was refused by policy or its target is not accessible\(on)"
         case (.rateLimit, "nginx-limit-req"), (.rateLimit, "nginx-limit-conn"):
             let zone = g.details.top(1).first?.key
-            return "nginx rate limiting\(zone.map { " by \($0)" } ?? "")\(on)"
+            let what = g.rule == "nginx-limit-conn" ? "nginx connection limiting (limit_conn)" : "nginx rate limiting (limit_req)"
+            return "\(what)\(zone.map { " by \($0)" } ?? "")\(on)"
         case (.rateLimit, _): return "answered 429 Too Many Requests\(on)"
         case (.authMissing, _): return "no credentials were sent where HTTP authentication is required\(on)"
         case (.authInvalid, _): return "credentials were sent but the user is unknown or the password wrong\(on)"
@@ -65,6 +68,9 @@ enum LogsFixes {
                          patch: "-    Require all denied\n+    Require ip \(client)\n")],
                     ["the message is the same for `Require all denied` and an address rule: find the Require lines that apply to \(target ?? path)",
                      "why403 apache http://HOST\(path) --config /etc/apache2/apache2.conf --client-ip \(client)"])
+        case .fsSymlink where g.rule == "nginx-symlink-loop":
+            return ([Fix(summary: "point the link at the real file (it loops or chains more than 40 links)",
+                         commands: target.map { ["ls -la \(sh($0))", "namei -l \(sh($0))"] } ?? [])], [])
         case .fsSymlink:
             return ([Fix(summary: g.layer == .apache
                          ? "allow the link where it is needed only: Options +SymLinksIfOwnerMatch (link and target with the same owner), or make the target readable"
@@ -72,13 +78,21 @@ enum LogsFixes {
                          commands: target.map { ["ls -la \(sh($0))", "namei -l \(sh($0))"] } ?? [])], [])
         case .rateLimit:
             let zone = g.details.top(1).first.flatMap { ErrorLogLine.nthQuoted(Substring($0.key), 0) } ?? "ZONE"
+            // limit_req_status / limit_conn_status 403 makes a rate limit look like a permission problem.
+            let as403 = g.statuses[403] != nil
+                ? ["these refusals were answered 403: `limit_req_status 429;` / `limit_conn_status 429;` tells clients and monitoring it is a rate limit"] : []
+            if g.rule == "nginx-limit-conn" {
+                return ([Fix(summary: "if these clients are legitimate, raise the number of connections zone \"\(zone)\" allows each key (or exempt them with a geo/map key); if they are a scanner, the limit works",
+                             patch: "-    limit_conn \(zone) 1;\n+    limit_conn \(zone) 10;\n")],
+                        ["limit_conn counts connections open at once (slow downloads hold theirs): see the bursts"] + as403)
+            }
             guard g.rule == "nginx-limit-req" else {
                 return ([Fix(summary: "if these clients are legitimate, raise the limit that answers 429 for them; if they are a scanner, the limit works")],
                         ["see the bursts: one address with many paths is a scanner; one path retried is a client bug"])
             }
             return ([Fix(summary: "if these clients are legitimate, let zone \"\(zone)\" absorb their bursts (or exempt them with a geo/map key); if they are a scanner, the limit works",
                          patch: "-    limit_req zone=\(zone);\n+    limit_req zone=\(zone) burst=20 nodelay;\n")],
-                    ["see the bursts: one address with many paths is a scanner; one path retried is a client bug"])
+                    ["see the bursts: one address with many paths is a scanner; one path retried is a client bug"] + as403)
         case .authMissing:
             return ([Fix(summary: "the client must send credentials (Authorization: Basic …); browsers ask after the 401")],
                     ["curl -u USER http://HOST\(path)"])

@@ -48,6 +48,24 @@ final class CorrelationTests: XCTestCase {
         XCTAssertEqual(byRule["AH00035"], 1)
     }
 
+    func testUnreadableHtaccessJoinsRequestsBelowItsDirectory() throws {
+        // AH00529 names the .htaccess, not the URI: a request joins it when the URI passes through
+        // the .htaccess's directory; a request elsewhere in the same second does not.
+        let err = "[Sun Nov 29 12:51:23.163341 2026] [core:crit] [pid 8644:tid 8644] (13)Permission denied: [client 10.0.0.1:42150] AH00529: /srv/www/hta/.htaccess pcfg_openfile: unable to check htaccess file, ensure it is readable and that '/srv/www/hta/' is executable"
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let e = try dir.write("error.log", err + "\n" + err.replacingOccurrences(of: "42150", with: "42151") + "\n").path
+        let a = try dir.write("access.log", [
+            combined("10.0.0.1", time: "29/Nov/2026:12:51:23 +0000", "GET /hta/sub/page.html HTTP/1.1"),
+            combined("10.0.0.1", time: "29/Nov/2026:12:51:23 +0000", "GET /other/ HTTP/1.1"),
+        ].joined(separator: "\n") + "\n").path
+        let s = try summary(try analyzeFiles([a, e]))
+        XCTAssertEqual(s.accessDenials, 2)
+        XCTAssertEqual(s.correlated, 1, "\(s.causes)")
+        XCTAssertEqual(perRule(s)["AH00529"], 2, "the joined one and the unclaimed one")
+        XCTAssertEqual(perRule(s)["status-403"], 1)
+    }
+
     func testOnlyAccessLogGivesUnknownWithAdvice() throws {
         let r = try analyzeFiles([recorded("nginx-access.log")])
         XCTAssertEqual(r.verdict.cause, .unknown)

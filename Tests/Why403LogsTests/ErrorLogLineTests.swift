@@ -30,6 +30,13 @@ final class ErrorLogLineTests: XCTestCase {
                 cause: .authInvalid, layer: .nginx, confidence: .certain, rule: "nginx-auth-basic-user-not-found", client: "127.0.0.1"),
             Row(id: "mismatch", line: #"2026/11/29 09:42:08 [error] 17968#17968: *8 user "alice": password mismatch, client: 127.0.0.1, server: localhost, request: "GET /auth/ HTTP/1.1", host: "127.0.0.1:18431""#,
                 cause: .authInvalid, layer: .nginx, confidence: .certain, rule: "nginx-auth-basic-password-mismatch", client: "127.0.0.1"),
+            // The next three from a real nginx 1.22 run of run-servers.sh (disable_symlinks, a link loop, limit_conn).
+            Row(id: "openat40", line: #"2026/11/29 12:51:22 [error] 8639#8639: *13 openat() "/tmp/lr/nginx/www/links/t.html" failed (40: Too many levels of symbolic links), client: 127.0.0.1, server: localhost, request: "GET /links/t.html HTTP/1.1", host: "127.0.0.1:18431""#,
+                cause: .fsSymlink, layer: .nginx, confidence: .certain, rule: "nginx-symlink-refused", client: "127.0.0.1"),
+            Row(id: "open40", line: #"2026/11/29 12:51:22 [error] 8639#8639: *14 open() "/tmp/lr/nginx/www/loop1" failed (40: Too many levels of symbolic links), client: 127.0.0.1, server: localhost, request: "GET /loop1 HTTP/1.1", host: "127.0.0.1:18431""#,
+                cause: .fsSymlink, layer: .filesystem, confidence: .certain, rule: "nginx-symlink-loop", client: "127.0.0.1"),
+            Row(id: "limitconn", line: #"2026/11/29 12:51:23 [error] 8639#8639: *16 limiting connections by zone "addr", client: 127.0.0.1, server: localhost, request: "GET /conn/big.bin HTTP/1.1", host: "127.0.0.1:18431""#,
+                cause: .rateLimit, layer: .nginx, confidence: .certain, rule: "nginx-limit-conn", client: "127.0.0.1"),
             Row(id: "modsec3", line: #"2026/11/29 10:00:00 [error] 100#100: *3 [client 10.0.0.5] ModSecurity: Access denied with code 403 (phase 2). Matched "Operator `Ge' with parameter `5' against variable `TX:ANOMALY_SCORE' (Value: `8' ) [file "/etc/nginx/crs/REQUEST-949-BLOCKING-EVALUATION.conf"] [line "80"] [id "949110"] [rev ""] [msg "Inbound Anomaly Score Exceeded (Total Score: 8)"] [data ""] [severity "2"] [hostname "10.0.0.1"] [uri "/login"] [unique_id "1700"] [ref ""], client: 10.0.0.5, server: shop, request: "POST /login HTTP/1.1", host: "shop.test""#,
                 cause: .wafRule, layer: .modsecurity, confidence: .certain, rule: "modsecurity-949110", client: "10.0.0.5"),
         ]
@@ -62,6 +69,11 @@ final class ErrorLogLineTests: XCTestCase {
                 cause: .authInvalid, layer: .apache, confidence: .certain, rule: "AH01618", client: "127.0.0.1"),
             Row(id: "AH01617", line: "[Sun Nov 29 09:42:08.282250 2026] [auth_basic:error] [pid 17972:tid 17972] [client 127.0.0.1:53366] AH01617: user alice: authentication failure for \"/auth/\": Password Mismatch",
                 cause: .authInvalid, layer: .apache, confidence: .certain, rule: "AH01617", client: "127.0.0.1"),
+            // The next two from a real Apache 2.4 run of run-servers.sh (a known user Require does not name; an unreadable .htaccess).
+            Row(id: "AH01631", line: #"[Sun Nov 29 12:51:23.151854 2026] [authz_core:error] [pid 8648:tid 8648] [client 127.0.0.1:42142] AH01631: user bob: authorization failure for "/auth/": "#,
+                cause: .authRole, layer: .apache, confidence: .certain, rule: "AH01631", client: "127.0.0.1"),
+            Row(id: "AH00529", line: "[Sun Nov 29 12:51:23.163341 2026] [core:crit] [pid 8644:tid 8644] (13)Permission denied: [client 127.0.0.1:42150] AH00529: /tmp/lr/apache/www/hta/.htaccess pcfg_openfile: unable to check htaccess file, ensure it is readable and that '/tmp/lr/apache/www/hta/' is executable",
+                cause: .fsPermission, layer: .filesystem, confidence: .certain, rule: "AH00529", client: "127.0.0.1"),
             Row(id: "AH01614", line: "[Sun Nov 29 09:42:08.305130 2026] [auth_basic:error] [pid 17977:tid 17977] [client 127.0.0.1:53376] AH01614: client used wrong authentication scheme: /auth/",
                 cause: .authMissing, layer: .apache, confidence: .likely, rule: "AH01614", client: "127.0.0.1"),
             Row(id: "modsec2", line: #"[Sun Nov 29 09:42:08.348792 2026] [security2:error] [pid 17975:tid 17975] [client 127.0.0.1:53396] [client 127.0.0.1] ModSecurity: Access denied with code 403 (phase 2). String match "attack" at ARGS:q. [file "/tmp/w4l/apache/httpd.conf"] [line "50"] [id "10001"] [msg "test attack word"] [data "attack"] [tag "why403-test"] [hostname "127.0.0.1"] [uri "/waf/"] [unique_id "awvzcMyJ17BcfGy9jXMRDAAAAAM"]"#,

@@ -95,7 +95,16 @@ enum ErrorLogLine {
                                                               || m.hasPrefix("stat() ")) {
             ev = ErrorEvent(cause: .fsPermission, layer: .filesystem, confidence: .certain, rule: "nginx-permission-denied", status: 403)
             ev.target = quoted(m)
-        } else if m.contains("(40: Too many levels of symbolic links)") || m.contains("(13: Permission denied)") && m.contains("symlink") {
+        } else if m.hasPrefix("openat() ") && m.contains("(40: Too many levels of symbolic links)") {
+            // openat() is how nginx opens files under disable_symlinks (on, or if_not_owner: a link
+            // whose owner differs is refused with ELOOP too): the policy refused a link on the path.
+            ev = ErrorEvent(cause: .fsSymlink, layer: .nginx, confidence: .certain, rule: "nginx-symlink-refused", status: 403)
+            ev.target = quoted(m)
+        } else if m.contains("(40: Too many levels of symbolic links)") {
+            // A plain open() failing with ELOOP: the link loops (or chains more than 40 links).
+            ev = ErrorEvent(cause: .fsSymlink, layer: .filesystem, confidence: .certain, rule: "nginx-symlink-loop", status: 403)
+            ev.target = quoted(m)
+        } else if m.contains("(13: Permission denied)") && m.contains("symlink") {
             ev = ErrorEvent(cause: .fsSymlink, layer: .nginx, confidence: .likely, rule: "nginx-symlink-refused", status: 403)
             ev.target = quoted(m)
         } else if m.hasPrefix("limiting requests") {

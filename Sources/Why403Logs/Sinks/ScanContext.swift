@@ -143,7 +143,7 @@ final class ScanContext {
                 candidates = candidates.filter { i in
                     let e = events[i].event
                     if let p = e.path { return p.pathOnly == uri }
-                    if let t = e.target, uri != "/" { return t.hasSuffix(uri) }
+                    if let t = e.target, uri != "/" { return t.hasSuffix(uri) || ScanContext.htaccess(t, governs: uri) }
                     return false
                 }
             } else if Set(candidates.map { events[$0].event.cause }).count != 1 {
@@ -155,6 +155,19 @@ final class ScanContext {
             }
         }
         return nil
+    }
+
+    /// Whether the `.htaccess` file `target` (Apache AH00529: unreadable) lies in a directory the URI
+    /// passes through: a prefix of the URI ending in `/` (not `/` alone) ends the directory's path.
+    static func htaccess(_ target: String, governs uri: String) -> Bool {
+        guard target.hasSuffix("/.htaccess") else { return false }
+        let dir = String(target.dropLast(".htaccess".count))
+        var prefix = ""
+        for part in uri.split(separator: "/", omittingEmptySubsequences: false).dropFirst().dropLast() {
+            prefix += "/" + part
+            if dir.hasSuffix(prefix + "/") { return true }
+        }
+        return false
     }
 
     func denial(from ev: ErrorEvent, status: Int?, correlated: Bool) -> Denial {

@@ -6,10 +6,11 @@
 set -u
 P=$1; NP=$2; AP=$3
 mkdir -p "$P/nginx/www/deny" "$P/nginx/www/dir" "$P/nginx/www/noperm" "$P/nginx/www/nox" "$P/nginx/www/auth" "$P/nginx/www/limited" \
+         "$P/nginx/www/links" "$P/nginx/www/conn" "$P/apache/www/hta" \
          "$P/apache/www/denied" "$P/apache/www/limited" "$P/apache/www/old" "$P/apache/www/dir" "$P/apache/www/nox" "$P/apache/www/auth" "$P/apache/www/link" "$P/apache/www/waf"
 chmod 755 "$P" "$P/nginx" "$P/apache"
 HASH=$(openssl passwd -apr1 secretpw)
-printf 'alice:%s\n' "$HASH" > "$P/htpasswd"; chmod 644 "$P/htpasswd"
+printf 'alice:%s\nbob:%s\n' "$HASH" "$HASH" > "$P/htpasswd"; chmod 644 "$P/htpasswd"
 for d in nginx apache; do
   echo ok > "$P/$d/www/index.html"; echo s > "$P/$d/www/secret.txt"; chmod 600 "$P/$d/www/secret.txt"
   echo a > "$P/$d/www/auth/index.html"; echo l > "$P/$d/www/limited/index.html"
@@ -19,6 +20,12 @@ echo n > "$P/nginx/www/nox/index.html"; chmod 700 "$P/nginx/www/nox"
 echo x > "$P/apache/www/nox/page.html"; chmod 700 "$P/apache/www/nox"
 echo t > "$P/apache/target.html"; chmod 644 "$P/apache/target.html"; ln -sf "$P/apache/target.html" "$P/apache/www/link/t.html"
 echo w > "$P/apache/www/waf/index.html"
+# nginx: a symlink under disable_symlinks, a symlink loop, a slow file for limit_conn.
+echo t > "$P/nginx/target.html"; chmod 644 "$P/nginx/target.html"; ln -sf "$P/nginx/target.html" "$P/nginx/www/links/t.html"
+ln -sf loop2 "$P/nginx/www/loop1"; ln -sf loop1 "$P/nginx/www/loop2"
+head -c 200000 /dev/zero > "$P/nginx/www/conn/big.bin"
+# Apache: an .htaccess the server's user cannot read (AH00529).
+echo h > "$P/apache/www/hta/index.html"; echo "Options -Indexes" > "$P/apache/www/hta/.htaccess"; chmod 600 "$P/apache/www/hta/.htaccess"
 cat > "$P/nginx/nginx.conf" <<CONF
 worker_processes 1;
 pid $P/nginx/nginx.pid;
@@ -29,6 +36,7 @@ http {
   client_body_temp_path $P/nginx/tmp; proxy_temp_path $P/nginx/tmp; fastcgi_temp_path $P/nginx/tmp;
   uwsgi_temp_path $P/nginx/tmp; scgi_temp_path $P/nginx/tmp;
   limit_req_zone \$binary_remote_addr zone=one:1m rate=1r/m;
+  limit_conn_zone \$binary_remote_addr zone=addr:1m;
   server {
     listen 127.0.0.1:$NP;
     server_name localhost;
@@ -36,6 +44,8 @@ http {
     location /deny/ { deny all; }
     location /auth/ { auth_basic "area"; auth_basic_user_file $P/htpasswd; }
     location /limited/ { limit_req zone=one nodelay; limit_req_status 429; }
+    location /links/ { disable_symlinks on; }
+    location /conn/ { limit_conn addr 1; limit_conn_status 403; limit_rate 20k; }
   }
 }
 CONF
@@ -73,6 +83,9 @@ DirectoryIndex index.html
   AllowOverride None
   Require all granted
 </Directory>
+<Directory $P/apache/www/hta>
+  AllowOverride Options
+</Directory>
 <Location /denied>
   Require all denied
 </Location>
@@ -101,10 +114,16 @@ for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do
 done
 N="http://127.0.0.1:$NP"; A="http://127.0.0.1:$AP"
 c() { curl -s -o /dev/null -w '%{http_code} %{url_effective}\n' "$@"; }
-c "$N/deny/x"; c "$N/dir/"; c "$N/secret.txt"; c "$N/noperm/"; c "$N/nox/"; c "$N/auth/"; c -u bob:x "$N/auth/"; c -u alice:wrong "$N/auth/"
+c "$N/deny/x"; c "$N/dir/"; c "$N/secret.txt"; c "$N/noperm/"; c "$N/nox/"; c "$N/auth/"; c -u carol:x "$N/auth/"; c -u alice:wrong "$N/auth/"
 c "$N/limited/"; c "$N/limited/"; c "$N/limited/"
-c "$A/denied/"; c "$A/old/"; c "$A/dir/"; c "$A/secret.txt"; c "$A/nox/page.html"; c "$A/auth/"; c -u bob:x "$A/auth/"
-c -u alice:wrong "$A/auth/"; c -H 'Authorization: Bearer abc.def' "$A/auth/"; c "$A/link/t.html"; c "$A/waf/?q=attack"; c "$A/waf/?q=%3Cscript%3Ealert(1)%3C/script%3E"
+c "$N/links/t.html"; c "$N/loop1"
+# limit_conn: a slow download holds the one connection allowed while a second request comes.
+# Wait until the first has bytes (it holds the connection), then send the second.
+curl -s -o "$P/slow.part" --max-time 8 "$N/conn/big.bin" & slow=$!
+for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do [ -s "$P/slow.part" ] && break; sleep 0.2; done
+c --max-time 8 "$N/conn/big.bin"; kill $slow 2>/dev/null; wait $slow 2>/dev/null
+c "$A/denied/"; c "$A/old/"; c "$A/dir/"; c "$A/secret.txt"; c "$A/nox/page.html"; c "$A/auth/"; c -u carol:x "$A/auth/"
+c -u alice:wrong "$A/auth/"; c -H 'Authorization: Bearer abc.def' "$A/auth/"; c -u bob:secretpw "$A/auth/"; c "$A/hta/"; c "$A/link/t.html"; c "$A/waf/?q=attack"; c "$A/waf/?q=%3Cscript%3Ealert(1)%3C/script%3E"
 kill "$(cat "$P/nginx/nginx.pid")"
 apache2 -f "$P/apache/httpd.conf" -k stop
 for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22 23 24 25; do
