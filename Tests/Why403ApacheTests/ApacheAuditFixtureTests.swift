@@ -2,7 +2,7 @@ import Foundation
 import XCTest
 import Why403Core
 import Why403FileSystem
-import Why403Apache
+@testable import Why403Apache
 import Why403TestSupport
 
 /// The Apache audit checks and their fixtures agree: `Tests/Fixtures/audit/<check-id>/` holds `*.hit.conf`
@@ -70,6 +70,17 @@ final class ApacheAuditFixtureTests: XCTestCase {
             for url in try configs(id, "miss") {
                 XCTAssertFalse(try reported(url).contains(id), "\(id)/\(url.lastPathComponent): a miss reported the check")
             }
+        }
+    }
+
+    /// Every check has a page `docs/checks/<id>.md`, and its row in docs/audit.md links it with the check's severity and summary.
+    func testEveryCheckHasADocsPageAndATableRow() throws {
+        let docs = Fixtures.root.deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("docs")
+        let table = try String(contentsOf: docs.appendingPathComponent("audit.md"), encoding: .utf8)
+        for check in ApacheAudit.checks {
+            XCTAssertTrue(FileManager.default.fileExists(atPath: docs.appendingPathComponent("checks/\(check.id).md").path), "no docs/checks/\(check.id).md")
+            let row = "| [`\(check.id)`](checks/\(check.id).md) | \(check.severity.rawValue) | \(check.summary) |"
+            XCTAssertTrue(table.contains(row), "docs/audit.md has no row \(row)")
         }
     }
 }

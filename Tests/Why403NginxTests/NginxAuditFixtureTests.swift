@@ -1,7 +1,7 @@
 import Foundation
 import XCTest
 import Why403Core
-import Why403Nginx
+@testable import Why403Nginx
 import Why403TestSupport
 
 /// The nginx audit checks and their fixtures agree: `Tests/Fixtures/audit/<check-id>/` holds `*.hit.conf`
@@ -65,6 +65,17 @@ final class NginxAuditFixtureTests: XCTestCase {
                 let r = try Run.program(nginx, ["-t", "-q", "-e", "stderr", "-c", url.path, "-p", prefix.path + "/"])
                 XCTAssertEqual(r.status, 0, "\(id)/\(url.lastPathComponent): nginx -t: \(r.stderr)")
             }
+        }
+    }
+
+    /// Every check has a page `docs/checks/<id>.md`, and its row in docs/audit.md links it with the check's severity and summary.
+    func testEveryCheckHasADocsPageAndATableRow() throws {
+        let docs = Fixtures.root.deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("docs")
+        let table = try String(contentsOf: docs.appendingPathComponent("audit.md"), encoding: .utf8)
+        for check in NginxAudit.checks {
+            XCTAssertTrue(FileManager.default.fileExists(atPath: docs.appendingPathComponent("checks/\(check.id).md").path), "no docs/checks/\(check.id).md")
+            let row = "| [`\(check.id)`](checks/\(check.id).md) | \(check.severity.rawValue) | \(check.summary) |"
+            XCTAssertTrue(table.contains(row), "docs/audit.md has no row \(row)")
         }
     }
 }
