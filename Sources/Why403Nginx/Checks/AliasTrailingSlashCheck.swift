@@ -6,7 +6,8 @@ import Why403Core
 /// maps `/files/a` to `/srv/filesa` (404 or 403), and `location /files { alias /srv/files/; }` lets
 /// `/files../` reach one level up. Only plain and `^~` prefix locations are checked (regex locations
 /// capture instead). Evidence: the location and the alias. Always `possible`: the glued path may not exist
-/// or may be wanted. Fix: a patch ending the alias with a slash (the location should end with one too).
+/// or may be wanted. Fix: a patch ending the alias with a slash, or (when only the location lacks one)
+/// the location to write.
 /// Upstream: https://nginx.org/en/docs/http/ngx_http_core_module.html#alias
 struct AliasTrailingSlashCheck: NginxCheck {
     let id = "nginx.alias-trailing-slash"
@@ -22,6 +23,8 @@ struct AliasTrailingSlashCheck: NginxCheck {
         return [finding(.unknown, .possible,
                         "location \(path) and alias \(a) disagree on the trailing slash: paths are glued wrongly (404/403, or a traversal one level up)",
                         evidence: [site.evidence(loc), site.evidence(d)],
-                        fixes: [Fix(summary: "end both with a slash", patch: site.patcher.replace(d, with: "alias \(a.hasSuffix("/") ? a : a + "/");"))])]
+                        fixes: [a.hasSuffix("/")
+                                ? Fix(summary: "end the location with a slash too: location \(path)/ { alias \(a); … }")
+                                : Fix(summary: "end both with a slash", patch: site.patcher.replace(d, with: "alias \(a)/;"))])]
     }
 }

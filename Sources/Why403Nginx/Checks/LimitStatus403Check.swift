@@ -15,7 +15,7 @@ struct LimitStatus403Check: NginxCheck {
     func findings(at site: NginxCheckSite) -> [Finding] {
         let d = site.directive
         guard d.args.first == "403" else { return [] }
-        return [finding(.rateLimit, .certain, "\(d.text): rate-limited requests look like permission errors",
+        return [finding(.rateLimit, .certain, "\(d.name) \(d.args.joined(separator: " ")): rate-limited requests look like permission errors",
                         evidence: [site.evidence(d)],
                         fixes: [Fix(summary: "answer 429", patch: site.patcher.replace(d, with: "\(d.name) 429;"))])]
     }
