@@ -61,14 +61,8 @@ final class ScannerTests: XCTestCase {
                              "GET /f\(i % 300) HTTP/1.1", status: i % 23 == 0 ? 403 : 200) + "\n"
             i += 1
         }
-        let dir = try TemporaryDirectory()
-        defer { dir.remove() }
-        let f = try dir.write("big.log", text).path
-        let fromFile = try analyzeFiles([f])
-        let inMemory = try analyzeText(text, name: f, chunk: 65_536)
-        XCTAssertEqual(jsonString(fromFile).replacingOccurrences(of: "\"bytes_read\":\(text.utf8.count)", with: ""),
-                       jsonString(inMemory).replacingOccurrences(of: "\"bytes_read\":\(text.utf8.count)", with: ""))
-        XCTAssertEqual(try summary(fromFile).linesRead, i)
+        let fromFile = try readFromFileEqualsInMemory(text, name: "big.log", chunk: 65_536)
+        XCTAssertEqual(fromFile.linesRead, i)
     }
 
     func testReadAheadHitsGiveTheSameLinesAndNumbers() throws {
@@ -94,14 +88,8 @@ final class ScannerTests: XCTestCase {
             i += 1
         }
         let text = lines.joined(separator: "\n") + "\n"
-        let dir = try TemporaryDirectory()
-        defer { dir.remove() }
-        let f = try dir.write("hits.log", text).path
-        let fromFile = try analyzeFiles([f])
-        let inMemory = try analyzeText(text, name: f, chunk: 40_000)
-        XCTAssertEqual(jsonString(fromFile).replacingOccurrences(of: "\"bytes_read\":\(text.utf8.count)", with: ""),
-                       jsonString(inMemory).replacingOccurrences(of: "\"bytes_read\":\(text.utf8.count)", with: ""))
-        XCTAssertEqual(try summary(fromFile).linesRead, lines.count)
+        let fromFile = try readFromFileEqualsInMemory(text, name: "hits.log", chunk: 40_000)
+        XCTAssertEqual(fromFile.linesRead, lines.count)
     }
 
     func testBuffersPackedWithNeedlesFallBackToTheScanThread() throws {
@@ -113,14 +101,7 @@ final class ScannerTests: XCTestCase {
         for i in 0..<400 { lines.append(i % 50 == 0 ? combined("10.9.9.9", "GET /late HTTP/1.1") : packed) }
         lines.append(combined("10.9.9.8", "GET /last HTTP/1.1"))
         let text = lines.joined(separator: "\n") + "\n"
-        let dir = try TemporaryDirectory()
-        defer { dir.remove() }
-        let f = try dir.write("packed.log", text).path
-        let fromFile = try analyzeFiles([f])
-        let inMemory = try analyzeText(text, name: f, chunk: 100_000)
-        XCTAssertEqual(jsonString(fromFile).replacingOccurrences(of: "\"bytes_read\":\(text.utf8.count)", with: ""),
-                       jsonString(inMemory).replacingOccurrences(of: "\"bytes_read\":\(text.utf8.count)", with: ""))
-        let s = try summary(fromFile)
+        let s = try readFromFileEqualsInMemory(text, name: "packed.log", chunk: 100_000)
         XCTAssertEqual(s.linesRead, lines.count)
         XCTAssertEqual(s.denials, 400 + 8 + 1)
     }
@@ -234,4 +215,19 @@ final class ScannerTests: XCTestCase {
         let outputs = [jsonString(r), LogsTextRenderer.render(r), LogsHTMLRenderer.render(r)]
         for o in outputs { XCTAssertFalse(o.contains("SuperSecretValue123"), o) }
     }
+}
+
+/// Reads `text` from a file (read-ahead thread, C kernel) and in memory in `chunk`-byte pieces; asserts
+/// the two reports are the same (but for the bytes read); returns the file's summary.
+func readFromFileEqualsInMemory(_ text: String, name: String, chunk: Int,
+                                file: StaticString = #filePath, line: UInt = #line) throws -> LogsSummary {
+    let dir = try TemporaryDirectory()
+    defer { dir.remove() }
+    let f = try dir.write(name, text).path
+    let fromFile = try analyzeFiles([f])
+    let inMemory = try analyzeText(text, name: f, chunk: chunk)
+    XCTAssertEqual(jsonString(fromFile).replacingOccurrences(of: "\"bytes_read\":\(text.utf8.count)", with: ""),
+                   jsonString(inMemory).replacingOccurrences(of: "\"bytes_read\":\(text.utf8.count)", with: ""),
+                   file: file, line: line)
+    return try summary(fromFile, file: file, line: line)
 }
