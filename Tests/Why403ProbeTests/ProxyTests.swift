@@ -39,6 +39,12 @@ final class ProxyTests: XCTestCase {
                                + ((try? String(contentsOfFile: dir.path + "/stderr.log", encoding: .utf8)) ?? ""))
     }
 
+    /// A real nginx serving `site`, and the proxy.
+    func startSiteAndProxy(tls: Bool = false) throws -> (NginxHarness, Proxy) {
+        let nginx = try NginxHarness.start(server: ProxyTests.site, tls: tls)
+        do { return (nginx, try startProxy()) } catch { nginx.stop(); throw error }
+    }
+
     static let site = """
         location / { return 200 "open\\n"; }
         location /private/ { return 403; }
@@ -47,10 +53,8 @@ final class ProxyTests: XCTestCase {
     /// AsyncHTTPClient opens a CONNECT tunnel through an HTTP proxy for plain http:// too (it never
     /// sends absolute-form requests), so the proxy sees only the target host and port.
     func testHTTPProxyCarriesAPlainRequestInATunnel() async throws {
-        let nginx = try NginxHarness.start(server: ProxyTests.site)
-        defer { nginx.stop() }
-        let proxy = try startProxy()
-        defer { proxy.stop() }
+        let (nginx, proxy) = try startSiteAndProxy()
+        defer { nginx.stop(); proxy.stop() }
         let outcome = try await probe(nginx.url("/private/x")) { $0.options.proxy = .http(host: "127.0.0.1", port: proxy.port) }
         XCTAssertEqual(outcome.report.verdict.status, 403)
         XCTAssertEqual(outcome.report.verdict.layer, .nginx, "\(outcome.report.findings.map(\.summary))")
@@ -59,10 +63,8 @@ final class ProxyTests: XCTestCase {
     }
 
     func testHTTPSGoesThroughATunnelAndTheTokenStaysInside() async throws {
-        let nginx = try NginxHarness.start(server: ProxyTests.site, tls: true)
-        defer { nginx.stop() }
-        let proxy = try startProxy()
-        defer { proxy.stop() }
+        let (nginx, proxy) = try startSiteAndProxy(tls: true)
+        defer { nginx.stop(); proxy.stop() }
         let secret = "Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl"
         let outcome = try await probe(nginx.url("/private/x", scheme: "https")) {
             $0.options.proxy = .http(host: "127.0.0.1", port: proxy.port)
@@ -77,10 +79,8 @@ final class ProxyTests: XCTestCase {
     }
 
     func testSOCKS5ProxyCarriesTheRequest() async throws {
-        let nginx = try NginxHarness.start(server: ProxyTests.site)
-        defer { nginx.stop() }
-        let proxy = try startProxy()
-        defer { proxy.stop() }
+        let (nginx, proxy) = try startSiteAndProxy()
+        defer { nginx.stop(); proxy.stop() }
         let open = try await probe(nginx.url("/")) { $0.options.proxy = .socks5(host: "127.0.0.1", port: proxy.port) }
         XCTAssertEqual(open.report.verdict.status, 200)
         let denied = try await probe(nginx.url("/private/x")) { $0.options.proxy = .socks5(host: "127.0.0.1", port: proxy.port) }
