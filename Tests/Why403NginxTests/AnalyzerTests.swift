@@ -146,6 +146,35 @@ final class AnalyzerTests: XCTestCase {
         XCTAssertEqual(NginxAudit.run(clean).count, 0)
     }
 
+    func testAllowAfterDenyAllPatchMovesTheLineAndApplies() throws {
+        // The patch moves the allow above the deny (no second copy left behind); `patch` applies it and
+        // the check no longer reports.
+        let dir = try TemporaryDirectory(prefix: "why403-move")
+        defer { dir.remove() }
+        let conf = try dir.write("nginx.conf", """
+            events {}
+            http {
+                server {
+                    location /admin/ {
+                        deny all;
+                        # office
+                        allow 10.0.0.0/8;
+                    }
+                }
+            }
+
+            """)
+        let finding = try XCTUnwrap(NginxAudit.run(try NginxAnalyzer.parse(.file(conf.path))).first { $0.rule == "nginx.allow-after-deny-all" })
+        let diff = try XCTUnwrap(finding.fixes.first?.patch)
+        try dir.write("fix.diff", diff)
+        let applied = try Run.shell("cd / && patch -p1 < \(dir.path)/fix.diff")
+        XCTAssertEqual(applied.status, 0, applied.stdout + applied.stderr + diff)
+        let fixed = try String(contentsOf: conf, encoding: .utf8)
+        XCTAssertTrue(fixed.contains("            allow 10.0.0.0/8;\n            deny all;\n            # office\n"), fixed)
+        XCTAssertEqual(fixed.components(separatedBy: "allow 10.0.0.0/8;").count, 2, fixed)
+        XCTAssertFalse(NginxAudit.run(try NginxAnalyzer.parse(.file(conf.path))).contains { $0.rule == "nginx.allow-after-deny-all" })
+    }
+
     func testIPv6RulesAndMappedAddresses() throws {
         let conf = """
         events {}

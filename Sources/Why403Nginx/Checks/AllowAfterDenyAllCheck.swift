@@ -4,8 +4,8 @@ import Why403Core
 ///
 /// The access module checks its rules in order and the first match wins, so `deny all` refuses everyone
 /// (403) before the `allow` is reached: the `allow` never applies. Evidence: the last `deny all` before it
-/// and the `allow`. `certain`: the order alone decides it. Fix: a patch moving the `allow` before the
-/// `deny all`. Upstream: https://nginx.org/en/docs/http/ngx_http_access_module.html
+/// and the `allow`. `certain`: the order alone decides it. Fix: a patch moving the `allow` line before the
+/// `deny all` line (an insertion before it when either shares its line with other directives). Upstream: https://nginx.org/en/docs/http/ngx_http_access_module.html
 struct AllowAfterDenyAllCheck: NginxCheck {
     let id = "nginx.allow-after-deny-all"
     let severity = Severity.error
@@ -18,6 +18,7 @@ struct AllowAfterDenyAllCheck: NginxCheck {
         return [finding(.accessDeny, .certain,
                         "\(d.text) comes after \(deny.text): rules are checked in order and the first match wins, so it never applies",
                         evidence: [site.evidence(deny), site.evidence(d)],
-                        fixes: [Fix(summary: "move the allow before the deny all", patch: site.patcher.insertBefore(deny, d.text))])]
+                        fixes: [Fix(summary: "move the allow before the deny all",
+                                    patch: site.patcher.move(d, before: deny) ?? site.patcher.insertBefore(deny, d.text))])]
     }
 }

@@ -21,6 +21,19 @@ struct Patcher {
         hunk(d.location, remove: 1, add: [text])
     }
 
+    /// A patch moving the line of `d` to just before the line of `target`: both in one file, `d` below
+    /// `target`, each alone on its line (else nil: a caller falls back to an insertion).
+    func move(_ d: Directive, before target: Directive) -> String? {
+        guard d.location.file == target.location.file, let lines = config.lines(of: d.location.file),
+              target.location.line >= 1, target.location.line < d.location.line, d.location.line <= lines.count,
+              String(lines[d.location.line - 1]).trimmingSpaces == d.text,
+              String(lines[target.location.line - 1]).trimmingSpaces == target.text else { return nil }
+        let a = target.location.line - 1, b = d.location.line - 1
+        let indent = String(lines[a].prefix(while: { $0 == " " || $0 == "\t" }))
+        return diff(file: d.location.file, lines: lines, at: a, remove: b - a + 1,
+                    add: [indent + d.text] + lines[a..<b].map(String.init))
+    }
+
     func hunk(_ loc: SourceLocation, remove: Int, add: [String]) -> String? {
         guard let lines = config.lines(of: loc.file), loc.line >= 1, loc.line <= lines.count else { return nil }
         let indent = String(lines[loc.line - 1].prefix(while: { $0 == " " || $0 == "\t" }))
