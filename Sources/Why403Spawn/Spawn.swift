@@ -8,10 +8,12 @@ import Foundation
 /// and it misses its child's exit when waited for from an async context. Output goes to files, not pipes,
 /// so a child that daemonizes and keeps them open cannot hang the caller.
 public enum Spawn {
-    /// Starts `argv[0]` with `argv`, stdin/stdout/stderr from/to the given files (nil: /dev/null), an
-    /// empty signal mask, default signal actions, and optionally its own process group.
+    /// Starts `argv[0]` with `argv`, stdin/stdout/stderr from/to the given files (nil: /dev/null; with
+    /// `mergeStderr`, stderr goes where stdout goes), an empty signal mask, default signal actions, and
+    /// optionally its own process group.
     public static func start(_ argv: [String], environment: [String: String]? = nil, stdin: String? = nil,
-                             stdout: String? = nil, stderr: String? = nil, newProcessGroup: Bool = false) throws -> pid_t {
+                             stdout: String? = nil, stderr: String? = nil, mergeStderr: Bool = false,
+                             newProcessGroup: Bool = false) throws -> pid_t {
         var attr = posix_spawnattr_t()
         posix_spawnattr_init(&attr)
         defer { posix_spawnattr_destroy(&attr) }
@@ -34,7 +36,11 @@ public enum Spawn {
         defer { posix_spawn_file_actions_destroy(&actions) }
         posix_spawn_file_actions_addopen(&actions, 0, stdin ?? "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 1, stdout ?? "/dev/null", O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-        posix_spawn_file_actions_addopen(&actions, 2, stderr ?? "/dev/null", O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        if mergeStderr {
+            posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        } else {
+            posix_spawn_file_actions_addopen(&actions, 2, stderr ?? "/dev/null", O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        }
 
         let env = (environment ?? ProcessInfo.processInfo.environment).map { "\($0.key)=\($0.value)" }
         var cArgs: [UnsafeMutablePointer<CChar>?] = argv.map { strdup($0) } + [nil]

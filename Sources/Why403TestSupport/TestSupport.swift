@@ -54,6 +54,15 @@ public struct ProcessResult: Sendable {
 
 /// Runs programs for tests: the built `why403`, and the real servers.
 public enum Run {
+    /// Runs `argv` with posix_spawn (Why403Spawn) and waits at most `timeout` seconds (then stops it),
+    /// stdin from /dev/null, stdout and stderr to `log` (nil: /dev/null). For programs that daemonize
+    /// (nginx): their children would hold a pipe open forever, and Foundation's `Process` misses the
+    /// parent's exit when waited for from an async test. Returns the exit status.
+    @discardableResult
+    public static func detached(_ argv: [String], log: String? = nil, timeout: TimeInterval = 120) throws -> Int32 {
+        Spawn.wait(try Spawn.start(argv, stdout: log, mergeStderr: log != nil), timeout: timeout)
+    }
+
     /// The directory with the built products (`.build/debug`).
     public static var productsDirectory: URL {
         for bundle in Bundle.allBundles where bundle.bundlePath.hasSuffix(".xctest") {

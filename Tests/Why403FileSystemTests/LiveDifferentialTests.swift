@@ -191,8 +191,6 @@ final class LiveDifferentialTests: XCTestCase {
         }
         // The daemon must not inherit the test's pipes: its output goes to files.
         let conf = "-p '\(base.path)' -c '\(base.path)/nginx.conf' -e '\(base.path)/startup.log'"
-        // Started with posix_spawn, not Foundation's Process, which never reports the exit of a shell
-        // whose child daemonizes.
         let start = Self.spawnShell("'\(nginx)' \(conf) </dev/null >'\(base.path)/start.out' 2>&1")
         XCTAssertEqual(start, 0, (try? String(contentsOfFile: base.path + "/start.out", encoding: .utf8)) ?? "")
         defer { _ = Self.spawnShell("'\(nginx)' \(conf) -s stop </dev/null >/dev/null 2>&1") }
@@ -208,15 +206,9 @@ final class LiveDifferentialTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(expected.count, 30)
     }
 
-    /// Runs `sh -c command` with posix_spawn and waits for it; returns its exit status.
+    /// Runs `sh -c command` and waits for it (`Run.detached`: nginx daemonizes); its exit status.
     static func spawnShell(_ command: String) -> Int32 {
-        var pid: pid_t = 0
-        let argv: [UnsafeMutablePointer<CChar>?] = [strdup("/bin/sh"), strdup("-c"), strdup(command), nil]
-        defer { for a in argv { free(a) } }
-        guard posix_spawn(&pid, "/bin/sh", nil, nil, argv, environ) == 0 else { return -1 }
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
-        return (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+        (try? Run.detached(["/bin/sh", "-c", command])) ?? -1
     }
 
     /// Root (uid 0, with the capabilities) against the kernel on the same cases: only "exists" matters.

@@ -40,16 +40,9 @@ enum DifferentialHarness {
         try sh("usermod -a -G \(group) \(worker)")
     }
 
-    /// Runs a shell command with posix_spawn and waits for it: the daemonizing nginx leaves Foundation's
-    /// Process waiting for a termination it never reports, so the harness manages its children itself.
+    /// Runs a shell command and waits for it (`Run.detached`: nginx daemonizes); its exit status.
     static func spawnShell(_ command: String) -> Int32 {
-        var pid: pid_t = 0
-        let argv: [UnsafeMutablePointer<CChar>?] = [strdup("/bin/sh"), strdup("-c"), strdup(command), nil]
-        defer { for a in argv { free(a) } }
-        guard posix_spawn(&pid, "/bin/sh", nil, nil, argv, environ) == 0 else { return -1 }
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
-        return (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+        (try? Run.detached(["/bin/sh", "-c", command])) ?? -1
     }
 
     @discardableResult

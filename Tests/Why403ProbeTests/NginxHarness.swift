@@ -84,25 +84,8 @@ struct NginxHarness {
     }
 }
 
-/// Runs a program that daemonizes (nginx) with no pipes: stdin from /dev/null, output to `log`.
-///
-/// posix_spawn and waitpid instead of Foundation's Process: `Process.waitUntilExit()` called from an async
-/// test never returns on Linux here (it waits on a run loop the cooperative pool does not spin), and
-/// Run.program's pipes would be inherited and held open forever by the daemon.
+/// Runs a program that daemonizes (nginx) with no pipes (`Run.detached`): stdin from /dev/null, output to `log`.
 func startDaemon(_ path: String, _ arguments: [String], log: String) throws -> (status: Int32, stderr: String) {
-    var actions = posix_spawn_file_actions_t()
-    posix_spawn_file_actions_init(&actions)
-    defer { posix_spawn_file_actions_destroy(&actions) }
-    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-    posix_spawn_file_actions_addopen(&actions, 1, log, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-    posix_spawn_file_actions_adddup2(&actions, 1, 2)
-    let argv: [UnsafeMutablePointer<CChar>?] = ([path] + arguments).map { strdup($0) } + [nil]
-    defer { for a in argv { free(a) } }
-    var pid: pid_t = 0
-    let rc = posix_spawn(&pid, path, &actions, nil, argv, environ)
-    guard rc == 0 else { return (-1, "posix_spawn failed: \(rc)") }
-    var status: Int32 = 0
-    while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
-    let exit = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
-    return (exit, (try? String(contentsOfFile: log, encoding: .utf8)) ?? "")
+    let status = try Run.detached([path] + arguments, log: log)
+    return (status, (try? String(contentsOfFile: log, encoding: .utf8)) ?? "")
 }
