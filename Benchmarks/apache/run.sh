@@ -1,6 +1,6 @@
 #!/bin/sh
 # Benchmark: why403 apache vs `apache2 -t` on the same generated configuration (thousands of
-# virtual hosts), in one run. Prints the median of RUNS wall-clock timings of each and their ratio.
+# virtual hosts), in one run. Prints the median of RUNS wall-clock timings of each (runs interleaved) and their ratio.
 #
 #   WHY403=.build-release/release/why403 VHOSTS=5000 RUNS=5 Benchmarks/apache/run.sh
 #
@@ -70,19 +70,20 @@ LAST=$((VHOSTS - 1))
 
 now() { date +%s%N; }
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
-time_cmd() {
-  for _ in $(seq "$RUNS"); do
-    s=$(now); "$@" >/dev/null 2>&1 || true; e=$(now)
-    echo $(( (e - s) / 1000000 ))
-  done | median
-}
+ms() { s=$(now); "$@" >/dev/null 2>&1 || true; e=$(now); echo $(( (e - s) / 1000000 )); }
 
 "$APACHE" -t -f "$DIR/httpd.conf" >/dev/null 2>&1 || { echo "apache2 -t rejects the generated config:" >&2; "$APACHE" -t -f "$DIR/httpd.conf"; exit 1; }
 "$WHY403" apache "http://host$LAST.test:8089/index.html" --config "$DIR/httpd.conf" --client-ip 127.0.0.1 --format json > "$DIR/out.json"
 grep -q '"status" : 200\|"status":200' "$DIR/out.json" || { echo "why403 did not predict 200:" >&2; cat "$DIR/out.json" >&2; exit 1; }
 
-A=$(time_cmd "$APACHE" -t -f "$DIR/httpd.conf")
-W=$(time_cmd "$WHY403" apache "http://host$LAST.test:8089/index.html" --config "$DIR/httpd.conf" --client-ip 127.0.0.1 --format json)
+# Interleaved, so drift in the machine's load hits both tools alike.
+: > "$DIR/a.ms"; : > "$DIR/w.ms"
+for _ in $(seq "$RUNS"); do
+  ms "$APACHE" -t -f "$DIR/httpd.conf" >> "$DIR/a.ms"
+  ms "$WHY403" apache "http://host$LAST.test:8089/index.html" --config "$DIR/httpd.conf" --client-ip 127.0.0.1 --format json >> "$DIR/w.ms"
+done
+A=$(median < "$DIR/a.ms")
+W=$(median < "$DIR/w.ms")
 echo "config: $VHOSTS virtual hosts in $VHOSTS files ($(cat "$DIR"/sites/*.conf "$DIR/httpd.conf" | wc -l) lines); median of $RUNS runs"
 echo "apache2 -t:    ${A} ms"
 echo "why403 apache: ${W} ms"
