@@ -1,0 +1,20 @@
+import Why403Core
+import Why403FileSystem
+
+/// `fs.unreadable-file`: a regular file under the root that the server's user cannot read.
+///
+/// A static server opening it gets EACCES and answers 403. Evidence: every component of the path with its
+/// mode, owner and what the user may do there (`namei -l` style), and the user's uid and groups. Always
+/// `certain`: the mode bits and ACLs prove it (PathWalk follows the kernel's permission check). Fix: the one
+/// missing bit for the user's class, or a `setfacl` entry for the user alone when that would open the file
+/// to fewer people; never 777. Upstream: path_resolution(7), acl(5).
+struct UnreadableFileCheck: RootCheck {
+    let id = "fs.unreadable-file"
+    let severity = Severity.error
+    let summary = "a file under the root the server's user cannot read: a static server answers 403"
+
+    func findings(at entry: RootEntry) -> [Finding] {
+        guard entry.info.kind == .regular, entry.denied, let access = entry.access else { return [] }
+        return reported(access)
+    }
+}

@@ -1,0 +1,20 @@
+import Why403Core
+import Why403FileSystem
+
+/// `fs.unsearchable-directory`: a directory under the root the server's user cannot enter (search, `x`),
+/// or the root itself when the user cannot list it.
+///
+/// Every file below answers 403, so the walk does not go in, and the directory is reported once, not per
+/// child. Evidence and fixes as for `fs.unreadable-file`: each component with mode, owner and the user's
+/// effective bits, and the one missing bit (or a `setfacl` entry). Always `certain`.
+/// Upstream: path_resolution(7).
+struct UnsearchableDirectoryCheck: RootCheck {
+    let id = "fs.unsearchable-directory"
+    let severity = Severity.error
+    let summary = "a directory the user cannot enter: everything below it is 403"
+
+    func findings(at entry: RootEntry) -> [Finding] {
+        guard entry.info.kind == .directory || entry.isRoot, entry.denied, let access = entry.access else { return [] }
+        return reported(access)
+    }
+}
