@@ -11,7 +11,7 @@ import Why403TestSupport
 /// Each config is read from `/etc/httpd/conf/httpd.conf` of an in-memory file system; the folder's `www/`,
 /// when it has one, is that file system's `/var/www/` (the document roots the configs name).
 final class ApacheAuditFixtureTests: XCTestCase {
-    let catalogue = AuditFixtures(ids: ApacheAudit.checkIDs, family: "Apache", owns: { !$0.hasPrefix("nginx.") })
+    let catalogue = AuditFixtures(ids: ApacheAudit.checkIDs, family: "Apache", owns: { $0.hasPrefix("apache.") })
 
     /// The ids `config` reports, run as `/etc/httpd/conf/httpd.conf` with the folder's `www/` as `/var/www/`.
     func reported(_ config: URL) throws -> [String] {

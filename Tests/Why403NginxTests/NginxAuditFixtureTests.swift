@@ -7,7 +7,7 @@ import Why403TestSupport
 /// The nginx audit checks and their fixtures agree: `Tests/Fixtures/audit/<check-id>/` holds `*.hit.conf`
 /// files that must report the check and `*.miss.conf` files (the good version) that must not.
 final class NginxAuditFixtureTests: XCTestCase {
-    let catalogue = AuditFixtures(ids: NginxAudit.checkIDs, family: "nginx", owns: { !$0.hasPrefix("apache.") })
+    let catalogue = AuditFixtures(ids: NginxAudit.checkIDs, family: "nginx", owns: { $0.hasPrefix("nginx.") })
 
     func testEveryCheckHasFixturesAndEveryFixtureACheck() throws {
         try catalogue.assertComplete()
