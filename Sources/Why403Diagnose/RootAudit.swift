@@ -13,9 +13,9 @@ import Why403FileSystem
 ///
 /// `run` walks the root once as the user, checking each entry's access once (PathWalk: `.list` for the
 /// root, `.read` for a file, `.reach` for a directory or a link), and hands every check each entry with
-/// that access. Directories the user cannot enter are not walked, so what is below them is not reported
-/// again. A root the user cannot list is reported as an unsearchable directory and nothing else is
-/// checked. The walk stops after `limit` entries and says so in a note.
+/// that access. A directory whose walk is denied is not walked into. A root the user cannot list is
+/// reported as an unsearchable directory and nothing else is checked. The walk stops after `limit` entries
+/// and says so in a note.
 public struct RootAudit: Sendable {
     public var root: String
     public var user: UserIdentity
@@ -89,6 +89,8 @@ public struct RootAudit: Sendable {
     }
 
     /// One finding per (rule, first evidence): a directory denied is reported once, not per child.
+    /// PathWalk's first evidence is always `path /`, so this keeps one `fs.unreadable-file` and one
+    /// `fs.unsearchable-directory` finding per run (the first met); see docs/checks/fs.unreadable-file.md.
     private func dedupe(_ findings: [Finding]) -> [Finding] {
         var seen: Set<String> = []
         return findings.filter { seen.insert("\($0.rule ?? "")|\($0.evidence.first?.source ?? $0.summary)").inserted }
