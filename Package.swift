@@ -70,7 +70,7 @@ let modules: [Module] = [
     Module(name: "Why403ApacheTests", deps: ["Why403Apache", "Why403TestSupport"], group: "apache", kind: .test),
     Module(name: "Why403S3Tests", deps: ["Why403S3", "Why403TestSupport"], group: "s3", kind: .test),
     Module(name: "Why403LogsTests", deps: ["Why403Logs", "CWhy403Scan", "Why403TestSupport"], group: "logs", kind: .test),
-    Module(name: "CLITests", deps: ["Why403Core", "Why403TestSupport", "Why403Lab"], group: "app", kind: .test),
+    Module(name: "CLITests", deps: ["Why403Core", "Why403TestSupport", "Why403Diagnose", "Why403Lab"], group: "app", kind: .test),
 ]
 
 // Development slices. The full package (the default, and what CI builds) has every module. On this

@@ -12,8 +12,9 @@ import Why403FileSystem
 ///   `from=$document_root` and Apache `SymLinksIfOwnerMatch` may refuse it).
 ///
 /// `run` walks the root once as the user, checking each entry's access once (PathWalk: `.list` for the
-/// root, `.read` for a file, `.reach` for a directory or a link), and hands every check each entry with
-/// that access. A directory whose walk is denied is not walked into. A root the user cannot list is
+/// root, `.read` for a file, search into it for a directory (`dir/..` reached: `x` on the directory
+/// itself), `.reach` for a link), and hands every check each entry with that access. A directory whose
+/// walk is denied is reported once and not walked into. A root the user cannot list is
 /// reported as an unsearchable directory and nothing else is checked. The walk stops after `limit` entries
 /// and says so in a note.
 public struct RootAudit: Sendable {
@@ -77,7 +78,10 @@ public struct RootAudit: Sendable {
     /// The walk to `path` as the user, needing what a server needs of an entry of this kind.
     private func access(_ path: String, _ info: FileInfo, in fs: any FileSystemView) -> PathAccess? {
         switch info.kind {
-        case .directory, .symlink: PathWalk.check(path, as: user, need: .reach, in: fs)
+        // Entering a directory needs search (x) on it: walking to `dir/..` asks exactly that, and a
+        // denial names the directory itself (its evidence and fix), not a file below it.
+        case .directory: PathWalk.check(path + "/..", as: user, need: .reach, in: fs)
+        case .symlink: PathWalk.check(path, as: user, need: .reach, in: fs)
         case .regular: PathWalk.check(path, as: user, need: .read, in: fs)
         case .other: nil
         }
@@ -88,11 +92,10 @@ public struct RootAudit: Sendable {
         Self.checks.flatMap { $0.findings(at: entry) }
     }
 
-    /// One finding per (rule, first evidence): a directory denied is reported once, not per child.
-    /// PathWalk's first evidence is always `path /`, so this keeps one `fs.unreadable-file` and one
-    /// `fs.unsearchable-directory` finding per run (the first met); see docs/checks/fs.unreadable-file.md.
+    /// One finding per (rule, summary): the summary names the denied path, so each unreadable file and
+    /// each unsearchable directory is reported once.
     private func dedupe(_ findings: [Finding]) -> [Finding] {
         var seen: Set<String> = []
-        return findings.filter { seen.insert("\($0.rule ?? "")|\($0.evidence.first?.source ?? $0.summary)").inserted }
+        return findings.filter { seen.insert("\($0.rule ?? "")|\($0.summary)").inserted }
     }
 }

@@ -33,6 +33,34 @@ final class RootAuditFixtureTests: XCTestCase {
         }
     }
 
+    /// Each unreadable file and each unsearchable directory is reported once, itself; nothing below an
+    /// unsearchable directory is reported again.
+    func testEveryDeniedPathIsReportedOnceItself() throws {
+        let dir = try TemporaryDirectory(prefix: "why403-tree")
+        defer { dir.remove() }
+        let manifest = try dir.write("two.tree", """
+            audit /srv/www as www-data
+            user www-data 33 33
+            /srv/www                 dir  0755 root root
+            /srv/www/a.html          file 0600 root root
+            /srv/www/b.html          file 0600 root root
+            /srv/www/docs            dir  0700 root root
+            /srv/www/docs/c.html     file 0600 root root
+            /srv/www/docs/sub        dir  0700 root root
+            /srv/www/drafts          dir  0744 root root
+
+            """)
+        let found = try audit(manifest)
+        let unreadable = found.filter { $0.rule == "fs.unreadable-file" }.map(\.summary)
+        let unsearchable = found.filter { $0.rule == "fs.unsearchable-directory" }.map(\.summary)
+        XCTAssertEqual(unreadable.count, 2, "\(unreadable)")
+        XCTAssertTrue(unreadable.allSatisfy { $0.contains("/srv/www/a.html") || $0.contains("/srv/www/b.html") }, "\(unreadable)")
+        XCTAssertEqual(unsearchable.count, 2, "\(unsearchable)")
+        XCTAssertTrue(unsearchable.contains { $0.contains("the directory /srv/www/docs:") }, "\(unsearchable)")
+        XCTAssertTrue(unsearchable.contains { $0.contains("the directory /srv/www/drafts:") }, "\(unsearchable)")
+        XCTAssertFalse(found.contains { $0.summary.contains("c.html") || $0.summary.contains("/sub") }, "\(found.map(\.summary))")
+    }
+
     func testEveryCheckHasADocsPageAndATableRow() throws {
         try catalogue.assertDocs(RootAudit.checks.map { ($0.id, $0.severity.rawValue, $0.summary) })
     }

@@ -35,8 +35,9 @@ struct RootEntry {
     let path: String
     /// `lstat` of it (a link is described, not followed).
     let info: FileInfo
-    /// The walk as the server's user: `.list` for the root itself, `.read` for a regular file, `.reach`
-    /// for a directory or a link; nil for anything else (sockets, devices).
+    /// The walk as the server's user: `.list` for the root itself, `.read` for a regular file, into it
+    /// (`dir/..`: search on the directory itself) for a directory, `.reach` for a link; nil for anything
+    /// else (sockets, devices).
     let access: PathAccess?
     /// Whether this is the audited root itself (which may be a link: that is how it is served).
     let isRoot: Bool

@@ -4,10 +4,9 @@ import Why403FileSystem
 /// `fs.unsearchable-directory`: a directory under the root the server's user cannot enter (search, `x`),
 /// or the root itself when the user cannot list it.
 ///
-/// Every file below answers 403. A directory is walked as `.reach` (search on the directories above it),
-/// so the one the user cannot enter is reached and listed; this check reports it at the first
-/// subdirectory found inside it, whose walk is denied there (a file inside it is reported by
-/// `fs.unreadable-file`, naming the same directory), and the walk goes no deeper. The findings are
+/// Every file below answers 403. The walk enters each directory as the kernel does (search, `x`, on the
+/// directory itself and every one above it), so the directory is reported once, itself, empty or not,
+/// and the walk goes no deeper. The findings are
 /// PathWalk's for the denied walk (this check sets its id and severity). Evidence and fixes as for
 /// `fs.unreadable-file`: each component with mode, owner and the user's effective bits, and the one
 /// missing bit (or a `setfacl` entry). `certain` when the mode bits or an ACL deny; `likely` for an SELinux
