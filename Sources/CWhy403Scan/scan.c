@@ -59,10 +59,11 @@ static size_t scan_tail(const uint8_t *buf, size_t n, size_t from, const uint8_t
     for (size_t s = from; s < n; s++) {
         if (!*overflow && s + m <= n && buf[s] == needle[0] && memcmp(buf + s, needle, m) == 0) {
             if (!record(s, nl, hits, newlines_before, k, max_hits)) *overflow = 1;
+            else if (!newlines && *k == max_hits) return *k;
         }
         nl += buf[s] == '\n';
     }
-    *newlines = nl;
+    if (newlines) *newlines = nl;
     return *k;
 }
 
@@ -92,6 +93,7 @@ static size_t scan_avx2(const uint8_t *buf, size_t n, const uint8_t *needle, siz
             if (s + m <= n && memcmp(buf + s, needle, m) == 0) {
                 size_t before = nl + (size_t)__builtin_popcount(lines & ((1u << bit) - 1u));
                 if (!record(s, before, hits, newlines_before, &k, max_hits)) overflow = 1;
+                else if (!newlines && k == max_hits) return k;
             }
             cand &= cand - 1;
         }
@@ -128,6 +130,7 @@ static size_t scan_sse2(const uint8_t *buf, size_t n, const uint8_t *needle, siz
                 size_t before = nl;
                 while (below) { before++; below &= below - 1; }
                 if (!record(s, before, hits, newlines_before, &k, max_hits)) overflow = 1;
+                else if (!newlines && k == max_hits) return k;
             }
             cand &= cand - 1;
         }
@@ -150,7 +153,7 @@ static int has_avx2(void) {
 
 size_t why403_scan_needle_using(int kernel, const uint8_t *buf, size_t n, const uint8_t *needle, size_t m,
                                 size_t *hits, size_t *newlines_before, size_t max_hits, size_t *newlines) {
-    *newlines = 0;
+    if (newlines) *newlines = 0;
     if (m == 0) return SIZE_MAX;
 #ifdef WHY403_X86
     if ((kernel == 0 || kernel == 3) && has_avx2())

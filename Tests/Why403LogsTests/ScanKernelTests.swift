@@ -51,6 +51,27 @@ final class ScanKernelTests: XCTestCase {
         }
     }
 
+    /// Without a newline count the scan stops at the first occurrence (the scan thread's `Needle.find`).
+    func testFirstOccurrenceWhenNoNewlineCountIsAsked() {
+        var rng = SystemRandomNumberGenerator()
+        let alphabet = Array(" 403\n4x3 ".utf8)
+        let needle = Array(" 403 ".utf8)
+        for _ in 0..<300 {
+            let buf = (0..<Int.random(in: 0..<800, using: &rng)).map { _ in alphabet.randomElement(using: &rng)! }
+            let want = naive(buf, needle).hits.first
+            for k: Int32 in [1, 2, 3] {
+                var hit = -1, before = -1
+                let n = buf.withUnsafeBufferPointer { b in
+                    needle.withUnsafeBufferPointer { nb in
+                        why403_scan_needle_using(k, b.baseAddress, b.count, nb.baseAddress, nb.count, &hit, &before, 1, nil)
+                    }
+                }
+                XCTAssertEqual(n == 1 ? hit : nil, want, "kernel \(k)")
+                XCTAssertEqual(n, want == nil ? 0 : 1, "kernel \(k)")
+            }
+        }
+    }
+
     func testMoreHitsThanRoomIsSignalledNotWritten() {
         let buf = Array(String(repeating: " 403", count: 1000).utf8) + [32]
         for k: Int32 in [1, 2, 3] {

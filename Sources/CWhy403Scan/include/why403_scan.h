@@ -10,7 +10,9 @@
 /// Writes the offset of each occurrence to `hits` and the number of `\n` bytes before it to
 /// `newlines_before`, in order, at most `max_hits` of them. Returns the number of occurrences, or
 /// `SIZE_MAX` when there are more than `max_hits` (the arrays then hold the first `max_hits`; the
-/// caller searches itself). `*newlines` receives the newlines of the whole buffer.
+/// caller searches itself). `*newlines` receives the newlines of the whole buffer. With `newlines`
+/// NULL the scan stops as soon as `max_hits` occurrences are recorded and returns `max_hits`: with
+/// `max_hits` 1, a search for the first occurrence.
 size_t why403_scan_needle(const uint8_t *buf, size_t n, const uint8_t *needle, size_t m,
                           size_t *hits, size_t *newlines_before, size_t max_hits, size_t *newlines);
 

@@ -1,18 +1,16 @@
+import CWhy403Scan
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
 
-/// Byte searches over raw memory: libc's `memchr`, `memrchr` and `memmem`, which glibc implements
-/// with SIMD. `memrchr` and `memmem` are GNU extensions that Swift's Glibc module does not export,
-/// so they are looked up once with `dlsym`; a plain loop stands in where a libc lacks them.
+/// Byte searches over raw memory: libc's `memchr` and `memrchr`, which glibc implements with SIMD.
+/// `memrchr` is a GNU extension that Swift's Glibc module does not export, so it is looked up once
+/// with `dlsym`; a plain loop stands in where a libc lacks it. (Needles: `Needle`, below.)
 enum ByteSearch {
-    typealias MemmemFunction = @convention(c) (UnsafeRawPointer?, Int, UnsafeRawPointer?, Int) -> UnsafeMutableRawPointer?
     typealias MemrchrFunction = @convention(c) (UnsafeRawPointer?, Int32, Int) -> UnsafeMutableRawPointer?
 
-    static let cMemmem: MemmemFunction? = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "memmem")
-        .map { unsafeBitCast($0, to: MemmemFunction.self) }
     static let cMemrchr: MemrchrFunction? = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "memrchr")
         .map { unsafeBitCast($0, to: MemrchrFunction.self) }
 
@@ -37,25 +35,10 @@ enum ByteSearch {
         return nil
     }
 
-    /// Offset of the first occurrence of `needle` in `base[from..<end]`, or nil.
-    @inline(__always)
-    static func index(of needle: UnsafeRawBufferPointer, in base: UnsafeRawPointer, from: Int, to end: Int) -> Int? {
-        guard from < end, needle.count > 0, end - from >= needle.count else { return nil }
-        if let f = cMemmem {
-            guard let p = f(base + from, end - from, needle.baseAddress, needle.count) else { return nil }
-            return UnsafeRawPointer(p) - base
-        }
-        let first = needle[0]
-        var i = from
-        while let j = index(of: first, in: base, from: i, to: end - needle.count + 1) {
-            if memcmp(base + j, needle.baseAddress!, needle.count) == 0 { return j }
-            i = j + 1
-        }
-        return nil
-    }
-
-    /// How many `\n` bytes `base[from..<end]` holds: eight bytes at a time (SWAR, an exact zero-byte
-    /// test on `word ^ 0x0A…`), four words per step.
+    /// How many `\n` bytes `base[from..<end]` holds: 16 bytes a step in byte-wide vector counters,
+    /// then eight at a time (SWAR, an exact zero-byte test on `word ^ 0x0A…`), then bytewise. (The
+    /// read-ahead thread counts whole buffers in the C kernel; this counts the short spans the scan
+    /// thread still walks.)
     @inline(__always)
     static func countNewlines(in base: UnsafeRawPointer, from: Int, to end: Int) -> Int {
         guard from < end else { return 0 }
@@ -97,54 +80,26 @@ enum ByteSearch {
     }
 }
 
-/// A fixed byte string to find fast: two of its bytes (the outermost that are not spaces, rarer in
-/// logs than spaces) are tested at eight positions at once with SWAR, and only positions where both
-/// match are compared whole. glibc's `memmem` was 30 % of a run on a 1 GiB log; this is the packed-pair
-/// idea of ripgrep's `memchr` crate, without SIMD intrinsics (not available from Swift on Linux).
+/// A fixed byte string to find fast, with the C kernel of `CWhy403Scan` (the packed-pair search the
+/// read-ahead thread runs, here stopping at the first occurrence): one search code for both threads.
 struct Needle: Sendable {
     let bytes: [UInt8]
-    let a: Int
-    let b: Int
-    let repA: UInt64
-    let repB: UInt64
 
     /// A searcher for `bytes` (at least one byte).
     init(_ bytes: [UInt8]) {
         precondition(!bytes.isEmpty)
         self.bytes = bytes
-        a = bytes.firstIndex(where: { $0 != 0x20 }) ?? 0
-        b = bytes.lastIndex(where: { $0 != 0x20 }) ?? bytes.count - 1
-        repA = UInt64(bytes[a]) &* 0x0101_0101_0101_0101
-        repB = UInt64(bytes[b]) &* 0x0101_0101_0101_0101
     }
 
     /// Offset of the first occurrence in `base[from..<end]`, or nil.
     @inline(__always)
     func find(in base: UnsafeRawPointer, from: Int, to end: Int) -> Int? {
-        let m = bytes.count
-        guard end - from >= m else { return nil }
-        return bytes.withUnsafeBytes { nb -> Int? in
-            var i = from
-            let maxB = Swift.max(a, b)
-            let va = SIMD16<UInt8>(repeating: bytes[a])
-            let vb = SIMD16<UInt8>(repeating: bytes[b])
-            while i + maxB + 16 <= end {
-                let x = base.loadUnaligned(fromByteOffset: i + a, as: SIMD16<UInt8>.self)
-                let y = base.loadUnaligned(fromByteOffset: i + b, as: SIMD16<UInt8>.self)
-                let hit = (x .== va) .& (y .== vb)
-                if any(hit) {
-                    for k in 0..<16 where hit[k] {
-                        let s = i + k
-                        if s + m <= end && memcmp(base + s, nb.baseAddress!, m) == 0 { return s }
-                    }
-                }
-                i &+= 16
-            }
-            while i + m <= end {
-                if memcmp(base + i, nb.baseAddress!, m) == 0 { return i }
-                i &+= 1
-            }
-            return nil
+        guard end - from >= bytes.count else { return nil }
+        var hit = 0, newlinesBefore = 0
+        let found = bytes.withUnsafeBufferPointer { nb in
+            why403_scan_needle((base + from).assumingMemoryBound(to: UInt8.self), end - from, nb.baseAddress, nb.count,
+                               &hit, &newlinesBefore, 1, nil)
         }
+        return found == 1 ? from + hit : nil
     }
 }

@@ -219,7 +219,7 @@ final class ReadAhead: @unchecked Sendable {
         let k = needle.bytes.withUnsafeBufferPointer { nb in
             why403_scan_needle(base, n, nb.baseAddress, nb.count, hitOffsets[slot], hitNewlines[slot], maxHits, &nl)
         }
-        hitCounts[slot] = k == Int.max || k < 0 || k > maxHits ? -1 : k
+        hitCounts[slot] = k < 0 || k > maxHits ? -1 : k  // SIZE_MAX reads as -1
         newlineCounts[slot] = nl
         linesEnds[slot] = (ByteSearch.lastIndex(of: 10, in: UnsafeRawPointer(base), from: 0, to: n)).map { $0 + 1 } ?? 0
     }

@@ -50,13 +50,7 @@ public struct Lexer {
                     let c = bytes[i]
                     if c == 0x5C && i + 1 < n {  // backslash
                         let d = bytes[i + 1]
-                        switch d {
-                        case UInt8(ascii: "\""), UInt8(ascii: "'"), 0x5C: out.append(d)
-                        case UInt8(ascii: "t"): out.append(0x09)
-                        case UInt8(ascii: "r"): out.append(0x0D)
-                        case UInt8(ascii: "n"): out.append(0x0A)
-                        default: out.append(c); out.append(d)
-                        }
+                        appendEscape(d, to: &out)
                         if d == 0x0A { line += 1 }
                         i += 2
                         continue
@@ -106,13 +100,7 @@ public struct Lexer {
                 if c == UInt8(ascii: "{") && !prevDollar { break }
                 if c == 0x5C && i + 1 < n {
                     let d = bytes[i + 1]
-                    switch d {
-                    case UInt8(ascii: "\""), UInt8(ascii: "'"), 0x5C: out.append(d)
-                    case UInt8(ascii: "t"): out.append(0x09)
-                    case UInt8(ascii: "r"): out.append(0x0D)
-                    case UInt8(ascii: "n"): out.append(0x0A)
-                    default: out.append(c); out.append(d)
-                    }
+                    appendEscape(d, to: &out)
                     if d == 0x0A { line += 1 }
                     i += 2
                     prevDollar = false
@@ -125,5 +113,18 @@ public struct Lexer {
             tokens.append(Token(text: String(decoding: out, as: UTF8.self), line: start, quoted: false))
         }
         return tokens
+    }
+
+    /// Appends what nginx makes of a backslash followed by `d`, in a quoted string or a bare word alike:
+    /// `\"`, `\'`, `\\`, `\t`, `\r`, `\n` resolved; any other pair kept as written.
+    @inline(__always)
+    static func appendEscape(_ d: UInt8, to out: inout [UInt8]) {
+        switch d {
+        case UInt8(ascii: "\""), UInt8(ascii: "'"), 0x5C: out.append(d)
+        case UInt8(ascii: "t"): out.append(0x09)
+        case UInt8(ascii: "r"): out.append(0x0D)
+        case UInt8(ascii: "n"): out.append(0x0A)
+        default: out.append(0x5C); out.append(d)
+        }
     }
 }
