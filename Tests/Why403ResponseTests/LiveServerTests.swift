@@ -31,6 +31,28 @@ final class LiveServerTests: XCTestCase {
         try ResponseReader.read(bytes, file: "live").responses[0].bodyText
     }
 
+    /// The start of a minimal httpd.conf in `dir` on `port`, loading `modules` (Debian's module
+    /// directory), serving `dir/www` to everyone; a test appends its sections.
+    func apacheConfig(_ dir: TemporaryDirectory, port: Int, modules: [String]) -> String {
+        let load = modules.map { "LoadModule \($0)_module /usr/lib/apache2/modules/mod_\($0).so" }.joined(separator: "\n")
+        return """
+            ServerRoot \(dir.path)
+            Listen 127.0.0.1:\(port)
+            PidFile \(dir.path)/httpd.pid
+            ErrorLog \(dir.path)/error.log
+            \(load)
+            TypesConfig /etc/mime.types
+            ServerName localhost
+            User www-data
+            Group www-data
+            DocumentRoot \(dir.path)/www
+            <Directory \(dir.path)/www>
+              Require all granted
+            </Directory>
+
+            """
+    }
+
     func testRealNginxDefaultPages() throws {
         let nginx = try RealTools.require("nginx")
         let curl = try RealTools.require("curl")
@@ -76,8 +98,7 @@ final class LiveServerTests: XCTestCase {
     func testRealModSecurityDenialIsApachesPageWithTheLogCheck() throws {
         let apache = try RealTools.require("apache2")
         let curl = try RealTools.require("curl")
-        let modules = "/usr/lib/apache2/modules"
-        guard FileManager.default.fileExists(atPath: "\(modules)/mod_security2.so") else {
+        guard FileManager.default.fileExists(atPath: "/usr/lib/apache2/modules/mod_security2.so") else {
             if RealTools.isCI { XCTFail("mod_security2 is not installed (libapache2-mod-security2)") }
             throw XCTSkip("mod_security2 is not installed")
         }
@@ -85,22 +106,8 @@ final class LiveServerTests: XCTestCase {
         defer { dir.remove() }
         let port = RealTools.freePort()
         try dir.write("www/index.html", "ok\n")
-        let load = ["mpm_event", "authz_core", "dir", "mime", "unique_id", "security2"]
-            .map { "LoadModule \($0)_module \(modules)/mod_\($0).so" }.joined(separator: "\n")
-        try dir.write("httpd.conf", """
-            ServerRoot \(dir.path)
-            Listen 127.0.0.1:\(port)
-            PidFile \(dir.path)/httpd.pid
-            ErrorLog \(dir.path)/error.log
-            \(load)
-            TypesConfig /etc/mime.types
-            ServerName localhost
-            User www-data
-            Group www-data
-            DocumentRoot \(dir.path)/www
-            <Directory \(dir.path)/www>
-              Require all granted
-            </Directory>
+        let modules = ["mpm_event", "authz_core", "dir", "mime", "unique_id", "security2"]
+        try dir.write("httpd.conf", apacheConfig(dir, port: port, modules: modules) + """
             SecRuleEngine On
             SecAuditEngine Off
             SecRule ARGS "@contains attack" "id:1001,phase:2,deny,status:403,log,msg:'test rule'"
@@ -121,7 +128,6 @@ final class LiveServerTests: XCTestCase {
     func testRealApacheDefaultPages() throws {
         let apache = try RealTools.require("apache2")
         let curl = try RealTools.require("curl")
-        let modules = "/usr/lib/apache2/modules"
         let dir = try TemporaryDirectory(prefix: "why403-resp-apache")
         defer { dir.remove() }
         let port = RealTools.freePort()
@@ -129,22 +135,8 @@ final class LiveServerTests: XCTestCase {
         try dir.write("www/deny/x.html", "x\n")
         try dir.write("www/auth/x.html", "x\n")
         try dir.write("htpasswd", "u:$apr1$x$y\n")
-        let load = ["mpm_event", "authz_core", "authz_host", "authn_core", "authn_file", "authz_user", "auth_basic", "dir", "mime"]
-            .map { "LoadModule \($0)_module \(modules)/mod_\($0).so" }.joined(separator: "\n")
-        try dir.write("httpd.conf", """
-            ServerRoot \(dir.path)
-            Listen 127.0.0.1:\(port)
-            PidFile \(dir.path)/httpd.pid
-            ErrorLog \(dir.path)/error.log
-            \(load)
-            TypesConfig /etc/mime.types
-            ServerName localhost
-            User www-data
-            Group www-data
-            DocumentRoot \(dir.path)/www
-            <Directory \(dir.path)/www>
-              Require all granted
-            </Directory>
+        let modules = ["mpm_event", "authz_core", "authz_host", "authn_core", "authn_file", "authz_user", "auth_basic", "dir", "mime"]
+        try dir.write("httpd.conf", apacheConfig(dir, port: port, modules: modules) + """
             <Directory \(dir.path)/www/deny>
               Require all denied
             </Directory>
