@@ -194,7 +194,7 @@ final class ApacheConfigParserTests: XCTestCase {
         Include /c/inc/*.conf
         """
         let alphabet = Array("<>/\\\"' \n\t#${}*?[]:=!~%0aZ\u{0}é")
-        var rng = SplitMix(seed: 0x403)
+        var rng = SplitMix64(seed: 0x403)
         var fs = InMemoryFileSystem()
         fs.file("/c/inc/x.conf", "Listen 80\n")
         let base = Array(seed)
@@ -225,18 +225,5 @@ final class ApacheConfigParserTests: XCTestCase {
             }
         }
         XCTAssertEqual(parsed + rejected, 600)
-    }
-}
-
-/// A small deterministic generator, so a fuzz failure can be replayed.
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E3779B97F4A7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58476D1CE4E5B9
-        z = (z ^ (z >> 27)) &* 0x94D049BB133111EB
-        return z ^ (z >> 31)
     }
 }

@@ -49,7 +49,7 @@ final class HtpasswdTests: XCTestCase {
         let tool = try RealTools.require("htpasswd")
         let tmp = try TemporaryDirectory(prefix: "why403-htpasswd")
         defer { tmp.remove() }
-        var rng = SplitMix(seed: 7)
+        var rng = SplitMix64(seed: 7)
         var compared = 0
         for flag in ["m", "s", "B", "d", "2", "5"] {
             for n in 0..<4 {
@@ -167,7 +167,7 @@ final class HtpasswdTests: XCTestCase {
     /// Bounded mutation fuzzing: random and mutated files never crash and either parse or give an
     /// InputError with a line; verification never crashes on any hash.
     func testFuzzParseAndVerify() throws {
-        var rng = SplitMix(seed: 0x403)
+        var rng = SplitMix64(seed: 0x403)
         let seeds = ["alice:$apr1$r31.....$HqJZimcKQFAMYayBlzkrA/\n", "bob:{SHA}5en6G6MezRroT3XKqkdPOmY/BfQ=\n",
                      "c:$2y$04$abcdefghijklmnopqrstuu5GSO.7CXrkdm6JCh1Pv.aJ8NU4qQ3Mq\n", "d:abJnggxhB/yWI\n",
                      "# c\n\ne:$6$salt$abc\n", "f:{SSHA}AAAA\n", "g:$1$$\n", "h:$apr1$\n", "i:{SHA}\n", "j:$5$rounds=9$x$\n"]
@@ -194,18 +194,5 @@ final class HtpasswdTests: XCTestCase {
             for j in bytes.indices { bytes[j] = UInt8(truncatingIfNeeded: rng.next()) }
             do { _ = try HtpasswdFile(path: "/fuzz", bytes: bytes) } catch let e as InputError { XCTAssertNotNil(e.line) }
         }
-    }
-}
-
-/// A small deterministic generator for the fuzz tests.
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

@@ -18,17 +18,6 @@ final class FuzzTests: XCTestCase {
         func glob(_ pattern: String) -> [String] { files.keys.filter { fnmatch(pattern, $0, FNM_PATHNAME) == 0 }.sorted() }
     }
 
-    struct SplitMix {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func int(_ n: Int) -> Int { n <= 0 ? 0 : Int(next() % UInt64(n)) }
-    }
 
     func corpus() throws -> [String: String] {
         var files: [String: String] = [:]
@@ -48,7 +37,7 @@ final class FuzzTests: XCTestCase {
         let base = try corpus()
         let main = try XCTUnwrap(base["/fx/nginx.conf"])
         let shop = try XCTUnwrap(base["/fx/conf.d/10-shop.conf"])
-        var rng = SplitMix(state: 0x403)
+        var rng = SplitMix64(seed: 0x403)
         let alphabet: [UInt8] = Array("{};\"'\\$#\n ~*^=()/.:@".utf8)
         var parsed = 0, rejected = 0
         var fs = InMemoryFileSystem()

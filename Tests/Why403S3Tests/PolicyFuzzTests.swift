@@ -10,7 +10,7 @@ final class PolicyFuzzTests: XCTestCase {
         let seeds = try FileManager.default.contentsOfDirectory(atPath: fixturesDir).filter { $0.hasSuffix(".json") }
             .map { Array(try Data(contentsOf: URL(fileURLWithPath: "\(fixturesDir)/\($0)"))) }
         XCTAssertFalse(seeds.isEmpty)
-        var rng = PropertyTests.Rng(state: 0xF022)
+        var rng = SplitMix64(seed: 0xF022)
         let tokens: [[UInt8]] = ["{", "}", "[", "]", "\"", ":", ",", "\\", "\\u", "${", "*", "\n", "null", "true", "-0.5e"].map { Array($0.utf8) }
         var errors = 0
         for _ in 0..<3000 {
@@ -46,7 +46,7 @@ final class PolicyFuzzTests: XCTestCase {
     }
 
     func testRandomBytesNeverCrash() {
-        var rng = PropertyTests.Rng(state: 7)
+        var rng = SplitMix64(seed: 7)
         for _ in 0..<2000 {
             let b = (0..<Int.random(in: 0...200, using: &rng)).map { _ in UInt8.random(in: 0...255, using: &rng) }
             XCTAssertThrowsError(try PolicyParser.parse(b, file: "junk.bin", kind: .bucket)) { e in

@@ -1,23 +1,12 @@
 import XCTest
 import Why403Core
+import Why403TestSupport
 @testable import Why403S3
 
 /// Randomised (seeded, bounded) properties of the evaluation logic (IAM "Policy evaluation logic"):
 /// adding an explicit Deny that matches the request always yields 403 policy.explicit-deny; removing
 /// every statement always yields an implicit deny.
 final class PropertyTests: XCTestCase {
-    /// SplitMix64: a small seeded generator, so failures replay.
-    struct Rng: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     let principals = ["arn:aws:iam::111122223333:user/alice", "arn:aws:iam::444455556666:user/bob",
                       "arn:aws:sts::111122223333:assumed-role/reader/s1", "*", "cloudfront.amazonaws.com", "111122223333"]
     let actions = ["s3:GetObject", "s3:PutObject", "s3:ListBucket", "s3:DeleteObject"]
@@ -29,7 +18,7 @@ final class PropertyTests: XCTestCase {
     let conditions: [String?] = [nil, #"{"Bool": {"aws:SecureTransport": "true"}}"#, #"{"IpAddress": {"aws:SourceIp": "203.0.113.0/24"}}"#,
                                  #"{"StringLike": {"s3:prefix": "home/*"}}"#]
 
-    func randomScenario(_ rng: inout Rng) -> Scenario {
+    func randomScenario(_ rng: inout SplitMix64) -> Scenario {
         var s = Scenario()
         s.principal = principals.randomElement(using: &rng)!
         s.action = actions.randomElement(using: &rng)!
@@ -56,7 +45,7 @@ final class PropertyTests: XCTestCase {
     }
 
     func testAddingAMatchingDenyAlwaysYields403() throws {
-        var rng = Rng(state: 0x5EED_0403)
+        var rng = SplitMix64(seed: 0x5EED_0403)
         for i in 0..<400 {
             var s = randomScenario(&rng)
             let deny = stmt("Deny", principal: "\"*\"", action: "\"\(s.action)\"", resource: "\"\(s.resource)\"", sid: "PropertyDeny")
@@ -73,7 +62,7 @@ final class PropertyTests: XCTestCase {
     }
 
     func testNoStatementsAlwaysYieldsImplicitDeny() throws {
-        var rng = Rng(state: 0xD0_0D1E)
+        var rng = SplitMix64(seed: 0xD0_0D1E)
         for i in 0..<400 {
             var s = randomScenario(&rng)
             if s.principal == "111122223333" { s.principal = "arn:aws:iam::111122223333:user/alice" }  // root has implicit permissions
@@ -86,7 +75,7 @@ final class PropertyTests: XCTestCase {
     }
 
     func testDecisionIsIndependentOfStatementOrder() throws {
-        var rng = Rng(state: 42)
+        var rng = SplitMix64(seed: 42)
         for i in 0..<200 {
             let s = randomScenario(&rng)
             guard let b = s.bucket, let p = try? PolicyParser.parse(b, file: "bucket.json", kind: .bucket), p.statements.count > 1 else { continue }
