@@ -23,6 +23,7 @@ public enum Cause: String, Codable, CaseIterable, Sendable, Hashable {
     case policyPublicAccessBlock = "policy.public-access-block"
     case policyOriginAccess = "policy.origin-access"
     case appForbidden = "app.forbidden"
+    case configError = "config.error"
     case unknown = "unknown"
     case none = "none"
 
@@ -50,6 +51,7 @@ public enum Cause: String, Codable, CaseIterable, Sendable, Hashable {
         case .policyPublicAccessBlock: "Block Public Access overrides a public grant"
         case .policyOriginAccess: "the CDN origin is not granted by the bucket policy"
         case .appForbidden: "the application answered 403 itself"
+        case .configError: "the server's own configuration is invalid there (a 500, not a refusal)"
         case .unknown: "denied; the cause could not be determined"
         case .none: "not denied"
         }

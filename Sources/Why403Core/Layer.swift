@@ -23,6 +23,15 @@ public enum Layer: String, Codable, CaseIterable, Sendable, Hashable {
     case f5
     case varnish
     case iis
+    case barracuda
+    case datadome
+    case human
+    case haproxy
+    case caddy
+    case traefik
+    case envoy
+    case ingressNginx = "ingress-nginx"
+    case azureFrontDoor = "azure-front-door"
     case unknown
     case none
 
@@ -50,6 +59,15 @@ public enum Layer: String, Codable, CaseIterable, Sendable, Hashable {
         case .f5: "F5 BIG-IP"
         case .varnish: "Varnish"
         case .iis: "IIS"
+        case .barracuda: "Barracuda WAF"
+        case .datadome: "DataDome"
+        case .human: "HUMAN (PerimeterX)"
+        case .haproxy: "HAProxy"
+        case .caddy: "Caddy"
+        case .traefik: "Traefik"
+        case .envoy: "Envoy"
+        case .ingressNginx: "ingress-nginx"
+        case .azureFrontDoor: "Azure Front Door"
         case .unknown: "an unidentified layer"
         case .none: "nothing"
         }
