@@ -89,9 +89,7 @@ public struct LabRunner: Sendable {
 
     func runNginx(_ s: LabScenario, dir: String, port: Int) async throws -> LabResult {
         let url = "http://127.0.0.1:\(port)\(s.request)"
-        let request = NginxRequest(method: "GET", url: url,
-                                   headers: s.headers.map { NginxRequest.Header(name: $0.0, value: $0.1) },
-                                   clientIP: s.clientIP)
+        let request = try s.request(url: url)
         let report = try NginxAnalyzer.analyze(NginxAnalyzer.Input(
             config: .file(dir + "/nginx.conf"), request: request, fileSystem: fileSystem, prefix: dir))
         guard let why = skipReason(s, binary: LocalServer.nginxPath, name: "nginx") else {
@@ -107,10 +105,8 @@ public struct LabRunner: Sendable {
 
     func runApache(_ s: LabScenario, dir: String, port: Int) async throws -> LabResult {
         let url = "http://127.0.0.1:\(port)\(s.request)"
-        let request = try ApacheRequest(url: url, method: "GET",
-                                        headers: s.headers.map { HTTPHeaderField(name: $0.0, value: $0.1) },
-                                        clientIP: s.clientIP)
-        let report = try ApacheAnalyzer.analyze(ApacheAnalyzerInput(
+        let request = try s.request(url: url)
+        let report = try ApacheAnalyzer.analyze(ApacheAnalyzer.Input(
             configPath: dir + "/httpd.conf", request: request, fileSystem: fileSystem))
         guard let why = skipReason(s, binary: LocalServer.apachePath, name: "apache2") else {
             let server = try LocalServer.apache(config: dir + "/httpd.conf", serverRoot: dir, port: port)

@@ -94,16 +94,8 @@ public enum ProbeAnalyzer {
     /// Runs the probe. Throws `InputError` for a URL that cannot be requested.
     public static func run(_ input: ProbeInput) async throws -> ProbeOutcome {
         let url = try normalize(input.url)
-        var redactor = Redactor()
         var headers = input.headers
-        for h in headers where Redactor.secretHeaders.contains(h.name.lowercased()) {
-            redactor = redactor.adding(secret: h.value)
-            let parts = h.value.split(separator: " ", maxSplits: 1)
-            if parts.count == 2 { redactor = redactor.adding(secret: String(parts[1])) }
-            for c in h.value.split(separator: ";") {
-                if let eq = c.firstIndex(of: "=") { redactor = redactor.adding(secret: String(c[c.index(after: eq)...])) }
-            }
-        }
+        var redactor = Redactor().adding(secretsOf: headers.entries.map { ($0.name, $0.value) })
         if let bearer = input.bearer {
             let token = stripBearer(bearer)
             redactor = redactor.adding(secret: token)
@@ -212,8 +204,7 @@ public enum ProbeAnalyzer {
 
     /// The URL with `http://` added when it has no scheme; throws for anything not http(s) with a host.
     public static func normalize(_ raw: String) throws -> String {
-        let trimmed = raw.trimmingCharacters(in: .whitespaces)
-        let url = trimmed.contains("://") ? trimmed : "http://" + trimmed
+        let url = RequestTarget.withDefaultScheme(raw.trimmingCharacters(in: .whitespaces))
         guard let u = URL(string: url), let scheme = u.scheme?.lowercased(), scheme == "http" || scheme == "https",
               let host = u.host, !host.isEmpty else {
             throw InputError(file: nil, expected: "an http:// or https:// URL with a host",
@@ -235,8 +226,8 @@ public enum ProbeAnalyzer {
         return String(parts[1]).trimmingCharacters(in: .whitespaces)
     }
 
-    /// 401, 403, 407, 429 and 451 are refusals; other statuses are not (a 404 or a 500 is another problem).
-    public static func isDenied(_ status: Int) -> Bool { [401, 403, 407, 429, 451].contains(status) }
+    /// A refusal status (Core's `RefusalStatus`); a 404 or a 500 is another problem.
+    public static func isDenied(_ status: Int) -> Bool { RefusalStatus.contains(status) }
 
     // MARK: the response
 

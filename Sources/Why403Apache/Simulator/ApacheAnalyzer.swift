@@ -25,7 +25,7 @@ import Why403Htpasswd
 /// filesystem walk.
 public enum ApacheAnalyzer {
     /// Analyses one request; throws `InputError`/`InputErrors` when the configuration cannot be read.
-    public static func analyze(_ input: ApacheAnalyzerInput) throws -> Report {
+    public static func analyze(_ input: Input) throws -> Report {
         var parser = ApacheConfigParser(fileSystem: input.fileSystem, defines: input.defines,
                                         environment: input.environment, httpdVersion: input.httpdVersion)
         let config = try parser.parse(mainFile: input.configPath)
@@ -42,8 +42,8 @@ struct Outcome {
 
 struct Simulation {
     let config: ApacheConfig
-    let input: ApacheAnalyzerInput
-    var req: ApacheRequest { input.request }
+    let input: ApacheAnalyzer.Input
+    let req: ApacheRequest
     var fs: any FileSystemView { input.fileSystem }
     var notes: [String] = []
     var extraFindings: [Finding] = []
@@ -59,9 +59,10 @@ struct Simulation {
     /// ErrorDocument lines in effect for the request (by status).
     var errorDocuments: [String: ApacheDirective] = [:]
 
-    init(config: ApacheConfig, input: ApacheAnalyzerInput) {
+    init(config: ApacheConfig, input: ApacheAnalyzer.Input) {
         self.config = config
         self.input = input
+        self.req = ApacheRequest(input.request)
         self.notes = config.notes
     }
 
@@ -133,21 +134,15 @@ struct Simulation {
         if let doc = errorDocuments[String(outcome.status)] {
             notes.append("ErrorDocument \(outcome.status) is set (\(doc.location): \(doc.text)): the client sees that document, not httpd's default \(outcome.status) page")
         }
-        let primary = findings.first { $0.cause != .none }
-        // Causes explain refusals (401, 403) and the 500s that a configuration error produces;
-        // 404, 410 and redirects are "not denied".
-        let denied = [401, 403, 500].contains(outcome.status)
-        let verdict = Verdict(status: outcome.status, layer: denied ? (primary?.layer ?? .apache) : .none,
-                              cause: denied ? (primary?.cause ?? .unknown) : .none)
         let subject = Subject(kind: "apache", url: req.url, method: req.method, clientIP: req.clientIP,
                               config: config.mainFile,
                               extra: vhost.map { ["virtual_host": .string("\($0.location): <VirtualHost \($0.args.joined(separator: " "))>")] } ?? [:])
-        // Findings that explain the verdict first.
+        // Findings that name a cause first (the primary one leads: Verdict.decide).
         var ordered = findings.filter { $0.cause != .none }
         ordered += findings.filter { $0.cause == .none }
         var seen = Set<String>()
         notes = notes.filter { seen.insert($0).inserted }
-        return Report(subject: subject, verdict: verdict, findings: ordered, notes: notes)
+        return Report(subject: subject, status: outcome.status, findings: ordered, answeredBy: .apache, notes: notes)
     }
 
     mutating func simulate() -> Outcome {
@@ -214,7 +209,7 @@ struct Simulation {
         let vhosts = top.filter { $0.is("VirtualHost") }
         serverDirectives = mainDirectives
         guard !vhosts.isEmpty else { return }
-        let hostIsIP = IPMatch.v4(req.host) != nil || req.host.contains(":")
+        let hostIsIP = IPAddress(req.host) != nil
         func addrMatch(_ v: ApacheDirective) -> (exact: Bool, wild: Bool) {
             var exact = false, wild = false
             for a in v.args {

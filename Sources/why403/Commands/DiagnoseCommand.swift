@@ -42,7 +42,7 @@ struct DiagnoseCommand: AsyncParsableCommand {
     func run() async throws {
         let headers = try request.parsedHeaders()
         let (report, redactor) = try await DiagnoseAnalyzer.run(DiagnoseInput(
-            url: normalizeURL(url), method: request.method, headers: headers, bearer: bearer, config: config,
+            url: url, method: request.method, headers: headers, bearer: bearer, config: config,
             logs: log.isEmpty ? nil : log,
             options: TransportOptions(totalTimeout: timeout, insecure: insecure)))
         var r = redactor
