@@ -315,6 +315,15 @@ public enum S3Analyzer {
         var evidence = near.map(\.evidence)
         let granted = near.flatMap { OriginAccessRule.grantedSources($0.statement) }
         var summary: String
+        if ctx.principal.kind == .cloudFrontOAI {
+            let fix = Fix(summary: "grant the origin access identity (or move the distribution to Origin Access Control, which AWS recommends)",
+                          patch: FixBuilder.resourceStatement(principal: ctx.principal, action: ctx.action, resource: ctx.resource,
+                                                              sid: "AllowCloudFrontOAI"))
+            evidence.append(Evidence(source: input.bucketPolicy?.file ?? "bucket policy", text: "no Allow for AWS \"\(ctx.principal.raw)\" matches"))
+            return Finding(cause: .policyOriginAccess, layer: .s3, confidence: confidence,
+                           summary: "CloudFront OAI: no bucket-policy statement grants \(ctx.action) on \(ctx.resource) to the origin access identity \(ctx.principal.name ?? "")",
+                           evidence: evidence, fixes: [fix], rule: "s3-cloudfront-oai", details: details)
+        }
         if near.isEmpty {
             summary = "CloudFront OAC: no bucket-policy statement grants \(ctx.action) on \(ctx.resource) to cloudfront.amazonaws.com"
             evidence.append(Evidence(source: input.bucketPolicy?.file ?? "bucket policy", text: "no Allow for Service \"cloudfront.amazonaws.com\" matches"))
