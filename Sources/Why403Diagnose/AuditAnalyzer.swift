@@ -34,7 +34,7 @@ public enum AuditAnalyzer {
         var findings: [Finding] = []
         var notes: [String] = []
         for path in input.nginx {
-            let config = try NginxAnalyzer.parse(.file(path))
+            let config = try NginxAnalyzer.parse(.file(path), fileSystem: input.fileSystem)
             let found = NginxAudit.run(config)
             findings += found
             notes.append("nginx \(path): \(config.files.count) file(s) read, \(NginxAudit.checkIDs.count) checks, \(found.count) finding(s)")
@@ -45,7 +45,8 @@ public enum AuditAnalyzer {
             notes += found.notes
         }
         for root in input.roots {
-            let choice = input.user.map { ServerUser.Choice(name: $0, reason: "--user") } ?? ServerUser.detect(in: input.fileSystem)
+            let choice = input.user.map { ServerUser.Choice(name: $0, reason: "--user") }
+                ?? ServerUser.detect(in: input.fileSystem, nginx: input.nginx, apache: input.apache)
             guard let user = input.fileSystem.user(named: choice.name) else {
                 throw InputError(file: nil, message: "no such user \(InputError.quote(choice.name))", help: "pass --user NAME")
             }
