@@ -3,22 +3,24 @@ import Why403FileSystem
 import Why403Nginx
 import Why403Apache
 
-/// What `why403 audit` checks: configurations and a web root.
-public struct AuditInput: Sendable {
-    public var nginx: [String]
-    public var apache: [String]
-    public var roots: [String]
-    /// The server's user for `--root` (nil: found as `why403 fs` finds it).
-    public var user: String?
-    public var fileSystem: any FileSystemView
+extension AuditAnalyzer {
+    /// What `why403 audit` checks: configurations and a web root.
+    public struct Input: Sendable {
+        public var nginx: [String]
+        public var apache: [String]
+        public var roots: [String]
+        /// The server's user for `--root` (nil: found as `why403 fs` finds it).
+        public var user: String?
+        public var fileSystem: any FileSystemView
 
-    public init(nginx: [String] = [], apache: [String] = [], roots: [String] = [], user: String? = nil,
-                fileSystem: any FileSystemView = LiveFileSystem()) {
-        self.nginx = nginx
-        self.apache = apache
-        self.roots = roots
-        self.user = user
-        self.fileSystem = fileSystem
+        public init(nginx: [String] = [], apache: [String] = [], roots: [String] = [], user: String? = nil,
+                    fileSystem: any FileSystemView = LiveFileSystem()) {
+            self.nginx = nginx
+            self.apache = apache
+            self.roots = roots
+            self.user = user
+            self.fileSystem = fileSystem
+        }
     }
 }
 
@@ -27,7 +29,7 @@ public struct AuditInput: Sendable {
 /// Runs the nginx checks (`NginxAudit`), the Apache checks where that module offers them, and the
 /// web-root checks (`RootAudit`). Findings carry a severity; the verdict is the most serious one.
 public enum AuditAnalyzer {
-    public static func run(_ input: AuditInput) throws -> Report {
+    public static func analyze(_ input: AuditAnalyzer.Input) throws -> Report {
         guard !(input.nginx.isEmpty && input.apache.isEmpty && input.roots.isEmpty) else {
             throw InputError(file: nil, expected: "at least one of --nginx FILE, --apache FILE, --root DIR", found: "none")
         }

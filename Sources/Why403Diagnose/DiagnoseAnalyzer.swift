@@ -7,40 +7,42 @@ import Why403Nginx
 import Why403Apache
 import Why403Logs
 
-/// What `why403 diagnose` is asked.
-public struct DiagnoseInput: Sendable {
-    public var url: String
-    public var method: String
-    public var headers: [(name: String, value: String)]
-    public var bearer: String?
-    /// The server's main configuration; nil: found from the Server header and the usual places.
-    public var config: String?
-    /// Error logs to read; nil: the usual places of the server found.
-    public var logs: [String]?
-    public var transport: any HTTPTransport
-    public var fileSystem: any FileSystemView
-    public var options: TransportOptions
-    /// The clock (seconds since 1970): logs are read from just before the request.
-    public var now: @Sendable () -> Double
-    /// Resolves a host name to its numeric addresses (the address the white box assumes the request came from).
-    public var resolve: @Sendable (String) -> [String]
+extension DiagnoseAnalyzer {
+    /// What `why403 diagnose` is asked.
+    public struct Input: Sendable {
+        public var url: String
+        public var method: String
+        public var headers: [(name: String, value: String)]
+        public var bearer: String?
+        /// The server's main configuration; nil: found from the Server header and the usual places.
+        public var config: String?
+        /// Error logs to read; nil: the usual places of the server found.
+        public var logs: [String]?
+        public var transport: any HTTPTransport
+        public var fileSystem: any FileSystemView
+        public var options: TransportOptions
+        /// The clock (seconds since 1970): logs are read from just before the request.
+        public var now: @Sendable () -> Double
+        /// Resolves a host name to its numeric addresses (the address the white box assumes the request came from).
+        public var resolve: @Sendable (String) -> [String]
 
-    public init(url: String, method: String = "GET", headers: [(name: String, value: String)] = [], bearer: String? = nil,
-                config: String? = nil, logs: [String]? = nil, transport: any HTTPTransport = AsyncHTTPClientTransport(),
-                fileSystem: any FileSystemView = LiveFileSystem(), options: TransportOptions = TransportOptions(),
-                now: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 },
-                resolve: @escaping @Sendable (String) -> [String] = LocalHost.resolve) {
-        self.url = url
-        self.method = method
-        self.headers = headers
-        self.bearer = bearer
-        self.config = config
-        self.logs = logs
-        self.transport = transport
-        self.fileSystem = fileSystem
-        self.options = options
-        self.now = now
-        self.resolve = resolve
+        public init(url: String, method: String = "GET", headers: [(name: String, value: String)] = [], bearer: String? = nil,
+                    config: String? = nil, logs: [String]? = nil, transport: any HTTPTransport = AsyncHTTPClientTransport(),
+                    fileSystem: any FileSystemView = LiveFileSystem(), options: TransportOptions = TransportOptions(),
+                    now: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 },
+                    resolve: @escaping @Sendable (String) -> [String] = LocalHost.resolve) {
+            self.url = url
+            self.method = method
+            self.headers = headers
+            self.bearer = bearer
+            self.config = config
+            self.logs = logs
+            self.transport = transport
+            self.fileSystem = fileSystem
+            self.options = options
+            self.now = now
+            self.resolve = resolve
+        }
     }
 }
 
@@ -52,11 +54,11 @@ public struct DiagnoseInput: Sendable {
 /// configuration's findings are kept as `possible`, and a note says the running server may use another
 /// configuration (a reload pending, another server block, a proxy in front).
 public enum DiagnoseAnalyzer {
-    public static func run(_ input: DiagnoseInput) async throws -> (report: Report, redactor: Redactor) {
+    public static func analyze(_ input: DiagnoseAnalyzer.Input) async throws -> (report: Report, redactor: Redactor) {
         var headers = HeaderList()
         for h in input.headers { headers.append(h.name, h.value) }
         let started = input.now()
-        let probe = try await ProbeAnalyzer.run(ProbeInput(
+        let probe = try await ProbeAnalyzer.analyze(ProbeAnalyzer.Input(
             url: input.url, method: input.method, headers: headers, bearer: input.bearer,
             options: input.options, transport: input.transport))
         var report = probe.report
@@ -125,7 +127,7 @@ public enum DiagnoseAnalyzer {
         let logs = input.logs ?? defaultLogs(kind).filter { input.fileSystem.info($0) != nil }
         if !logs.isEmpty, let status = observed, RefusalStatus.contains(status) {
             do {
-                let logReport = try LogsAnalyzer().analyze(LogsInput(paths: logs, statuses: [status],
+                let logReport = try LogsAnalyzer().analyze(LogsAnalyzer.Input(paths: logs, statuses: [status],
                                                                      since: Int64(started) - 2, top: 5))
                 for f in logReport.findings where f.cause != .none {
                     var x = f

@@ -68,18 +68,18 @@ public struct LabRunner: Sendable {
         case .response:
             let path = dir + "/" + scenario.request
             let bytes = try fileSystem.read(path, limit: 1 << 20)
-            return LabResult(scenario: scenario, report: try ResponseReport.report(bytes: bytes, file: path),
+            return LabResult(scenario: scenario, report: try ResponseAnalyzer.analyze(.init(bytes: bytes, file: path)),
                              observed: nil, serverLog: [], skipped: nil)
         case .token:
-            let report = try await TokenAnalyzer().analyze(TokenInput(
+            let report = try await TokenAnalyzer().analyze(TokenAnalyzer.Input(
                 token: LabRunner.labToken(), requiredScopes: scenario.arguments["scope"].map { [$0] } ?? [],
                 now: LabRunner.labNow))
             return LabResult(scenario: scenario, report: report, observed: nil, serverLog: [], skipped: nil)
         case .s3:
             let a = scenario.arguments
-            let input = try S3Input(
+            let input = try S3Analyzer.Input(
                 principal: try Principal.parse(a["principal"] ?? "*"), action: a["action"] ?? "",
-                resource: a["resource"] ?? "", context: try a["context"].map { [try S3Input.contextPair($0)] } ?? [],
+                resource: a["resource"] ?? "", context: try a["context"].map { [try S3Analyzer.Input.contextPair($0)] } ?? [],
                 bucketPolicy: try PolicyParser.load(path: dir + "/" + scenario.request, kind: .bucket))
             return LabResult(scenario: scenario, report: S3Analyzer.analyze(input), observed: nil, serverLog: [], skipped: nil)
         }

@@ -1,5 +1,4 @@
 import Why403Core
-import Why403FileSystem
 
 /// `fs.world-writable`: a file or directory under the root (the root included) that every user may write:
 /// `o+w` without the sticky bit. Links are skipped (their own mode means nothing).

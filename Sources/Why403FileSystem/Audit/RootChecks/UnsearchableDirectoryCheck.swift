@@ -1,5 +1,4 @@
 import Why403Core
-import Why403FileSystem
 
 /// `fs.unsearchable-directory`: a directory under the root the server's user cannot enter (search, `x`),
 /// or the root itself when the user cannot list it.

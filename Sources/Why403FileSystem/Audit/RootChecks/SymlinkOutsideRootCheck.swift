@@ -1,5 +1,4 @@
 import Why403Core
-import Why403FileSystem
 
 /// `fs.symlink-outside-root`: a link under the root whose target, links followed, lies outside the root.
 ///

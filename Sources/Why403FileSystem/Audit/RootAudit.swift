@@ -1,5 +1,4 @@
 import Why403Core
-import Why403FileSystem
 
 /// `audit --root DIR`: files and directories under a web root that the server's user cannot use, and
 /// permissions that would let anyone change what is served.

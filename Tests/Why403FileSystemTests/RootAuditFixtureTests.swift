@@ -1,14 +1,12 @@
 import Foundation
 import XCTest
 import Why403Core
-import Why403FileSystem
-@testable import Why403Diagnose
+@testable import Why403FileSystem
 import Why403TestSupport
 
 /// The web-root checks (`fs.*`) and their fixtures agree: `Tests/Fixtures/audit/<check-id>/` holds
 /// `*.hit.tree` manifests (see `TreeManifest`) that must report the check and `*.miss.tree` manifests (the
-/// good version) that must not. Here (CLITests) because it is the test target that can import
-/// Why403Diagnose.
+/// good version) that must not.
 final class RootAuditFixtureTests: XCTestCase {
     let catalogue = AuditFixtures(ids: RootAudit.checkIDs, family: "web-root", ext: "tree", owns: { $0.hasPrefix("fs.") })
 
@@ -93,26 +91,3 @@ final class RootAuditFixtureTests: XCTestCase {
     }
 }
 
-/// issue 16: `audit --nginx FILE --root DIR` takes the worker user from FILE, not from /etc/nginx.
-final class AuditServerUserTests: XCTestCase {
-    func testIssue16TheUserComesFromTheConfigurationGiven() throws {
-        var fs = InMemoryFileSystem()
-        fs.user("www-data", uid: 33, gid: 33)
-        fs.user("nobody", uid: 65534, gid: 65534)
-        fs.file("/etc/nginx/nginx.conf", "user www-data;\nevents {}\nhttp {}\n")
-        fs.file("/srv/site/nginx.conf", "user nobody;\nevents {}\nhttp { server { listen 80; root /srv/site/www; } }\n")
-        fs.directory("/srv", mode: 0o755)
-        fs.directory("/srv/site", mode: 0o755)
-        fs.directory("/srv/site/www", mode: 0o700, uid: 65534, gid: 65534)
-        fs.file("/srv/site/www/index.html", "x", mode: 0o600, uid: 65534, gid: 65534)
-        let report = try AuditAnalyzer.run(AuditInput(nginx: ["/srv/site/nginx.conf"], roots: ["/srv/site/www"], fileSystem: fs))
-        XCTAssertFalse(report.findings.contains { $0.severity == .error }, "\(report.findings.map(\.summary))")
-        XCTAssertTrue(report.notes.contains { $0.contains("checked as nobody: the user directive of nginx (/srv/site/nginx.conf:1)") },
-                      "\(report.notes)")
-        // Without a configuration, the distribution's is read, and the note says which.
-        let plain = try AuditAnalyzer.run(AuditInput(roots: ["/srv/site/www"], fileSystem: fs))
-        XCTAssertTrue(plain.notes.contains { $0.contains("checked as www-data: the user directive of nginx (/etc/nginx/nginx.conf:1)") },
-                      "\(plain.notes)")
-        XCTAssertTrue(plain.findings.contains { $0.severity == .error })
-    }
-}

@@ -1,5 +1,4 @@
 import Why403Core
-import Why403FileSystem
 
 /// One web-root check of `audit --root DIR`: its id, severity, and what it finds at one entry of the walk.
 ///

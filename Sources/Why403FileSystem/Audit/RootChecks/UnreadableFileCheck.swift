@@ -1,5 +1,4 @@
 import Why403Core
-import Why403FileSystem
 
 /// `fs.unreadable-file`: a regular file under the root that the server's user cannot read.
 ///
