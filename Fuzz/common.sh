@@ -60,8 +60,11 @@ fuzz_run() {
     status=0
     (cd "$OUT" && "$bin" -artifact_prefix="$FINDINGS/" -max_total_time="$SECONDS_TO_RUN" -timeout=10 -rss_limit_mb=4096 \
         -max_len="$maxlen" -print_final_stats=1 "$OUT/corpus") || status=$?
-    # Keep what adds coverage (minimised) for the replay.
-    "$bin" -merge=1 -max_len="$maxlen" -timeout=10 "$SAVED" "$OUT/corpus" >/dev/null 2>&1 || true
+    # Keep the smallest set of inputs that covers what the saved corpus and this run reached, for the replay.
+    rm -rf "$OUT/minimised" && mkdir -p "$OUT/minimised"
+    if "$bin" -merge=1 -max_len="$maxlen" -timeout=10 -rss_limit_mb=4096 "$OUT/minimised" "$SAVED" "$OUT/corpus" >/dev/null 2>&1; then
+        rm -f "$SAVED"/* && cp "$OUT/minimised"/* "$SAVED"/ 2>/dev/null || true
+    fi
     echo "fuzz $NAME: $(ls "$SAVED" | wc -l) inputs saved in Fuzz/$NAME/corpus; findings in Fuzz/$NAME/findings: $(ls "$FINDINGS" | wc -l)"
     return $status
 }
