@@ -229,9 +229,19 @@ def main():
         d = os.path.dirname(d)
     if d != '/':
         commit = subprocess.run(['git', '-C', d, 'log', '-1', '--format=%H %cd'], capture_output=True).stdout.decode().strip()
-    wver = subprocess.run(['wafw00f', '--version'], capture_output=True).stdout.decode().strip() if not args.no_wafw00f else 'not run'
+        dirty = subprocess.run(['git', '-C', d, 'status', '--porcelain', '--untracked-files=no'], capture_output=True).stdout.decode().strip()
+        commit += ' (working tree ' + ('has uncommitted changes' if dirty else 'clean') + ')'
+        ct = subprocess.run(['git', '-C', d, 'log', '-1', '--format=%ct'], capture_output=True).stdout.decode().strip()
+        if ct.isdigit() and os.path.getmtime(binary) < int(ct):
+            commit += ' -- NOTE: the binary is older than this commit, so it was built from an earlier tree'
+    built = datetime.datetime.utcfromtimestamp(os.path.getmtime(binary)).strftime('%Y-%m-%d %H:%M UTC')
+    wver = 'not run'
+    if not args.no_wafw00f:
+        out = subprocess.run(['wafw00f', '--version'], capture_output=True).stdout.decode()
+        m = re.search(r'v(\d+(?:\.\d+)+)', re.sub(r'\x1b\[[0-9;]*m', '', out))
+        wver = m.group(1) if m else out.strip()[-80:]
     say(f'# why403 field benchmark, {datetime.datetime.utcnow().strftime("%Y-%m-%d %H:%M UTC")}')
-    say(f'why403: {binary} ({ver}){" at " + commit if commit else ""}')
+    say(f'why403: {binary} ({ver}, built {built}){" at " + commit if commit else ""}')
     say(f'wafw00f: {wver}')
     kinds = collections.Counter(e['kind'] for e in man)
     say(f'fixtures: {len(man)} ({kinds["real"]} real, {kinds["partial"]} partial, {kinds["reconstructed"]} reconstructed)')
