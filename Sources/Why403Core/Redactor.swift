@@ -9,14 +9,17 @@ import Foundation
 /// Hand-written scanning rather than regular expressions: it runs on every string of every report and
 /// must never misfire on long binary-looking bodies; the rules are small and tested one by one.
 public struct Redactor: Sendable {
+    /// What a secret is replaced with.
     public static let mark = "[redacted]"
 
     public private(set) var secrets: [String] = []
 
+    /// A redactor that also hides these values (each at least 6 characters long).
     public init(secrets: [String] = []) {
         for s in secrets { self = self.adding(secret: s) }
     }
 
+    /// The same redactor, also hiding `secret` (ignored when shorter than 6 characters).
     public func adding(secret: String) -> Redactor {
         var r = self
         let trimmed = secret.trimmingSpaces
@@ -302,6 +305,7 @@ extension StringProtocol {
         return String(String.UnicodeScalarView(scalars[first...last]))
     }
 
+    /// The string with every occurrence of `target` replaced (no Foundation needed).
     public func replacingAll(_ target: String, with replacement: String) -> String {
         guard !target.isEmpty else { return String(self) }
         var out = ""

@@ -6,13 +6,18 @@ import Why403Apache
 extension AuditAnalyzer {
     /// What `why403 audit` checks: configurations and a web root.
     public struct Input: Sendable {
+        /// nginx main configurations to check (`--nginx`).
         public var nginx: [String]
+        /// Apache main configurations to check (`--apache`).
         public var apache: [String]
+        /// Web roots to walk as the server's user (`--root`).
         public var roots: [String]
         /// The server's user for `--root` (nil: found as `why403 fs` finds it).
         public var user: String?
+        /// Where configurations and roots are read.
         public var fileSystem: any FileSystemView
 
+        /// An audit of these configurations and roots.
         public init(nginx: [String] = [], apache: [String] = [], roots: [String] = [], user: String? = nil,
                     fileSystem: any FileSystemView = LiveFileSystem()) {
             self.nginx = nginx
@@ -29,6 +34,7 @@ extension AuditAnalyzer {
 /// Runs the nginx checks (`NginxAudit`), the Apache checks where that module offers them, and the
 /// web-root checks (`RootAudit`). Findings carry a severity; the verdict is the most serious one.
 public enum AuditAnalyzer {
+    /// Runs every check; findings sorted by severity, the verdict from the most serious. Throws `InputError` when nothing is given or a configuration is malformed.
     public static func analyze(_ input: AuditAnalyzer.Input) throws -> Report {
         guard !(input.nginx.isEmpty && input.apache.isEmpty && input.roots.isEmpty) else {
             throw InputError(file: nil, expected: "at least one of --nginx FILE, --apache FILE, --root DIR", found: "none")
@@ -60,7 +66,7 @@ public enum AuditAnalyzer {
         findings.sort { ($0.severity ?? .info) > ($1.severity ?? .info) }
         let worst = findings.first
         let verdict = worst.map { Verdict(status: nil, layer: $0.layer, cause: $0.cause) } ?? Verdict(status: nil, layer: .none, cause: .none)
-        let subject = Subject(kind: "audit", config: (input.nginx + input.apache).first,
+        let subject = Subject(kind: .audit, config: (input.nginx + input.apache).first,
                               path: input.roots.first,
                               extra: ["counts": .object(Dictionary(uniqueKeysWithValues: Severity.allCases.map { s in
                                   (s.rawValue, JSONValue.int(findings.filter { $0.severity == s }.count))

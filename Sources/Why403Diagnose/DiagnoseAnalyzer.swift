@@ -10,22 +10,30 @@ import Why403Logs
 extension DiagnoseAnalyzer {
     /// What `why403 diagnose` is asked.
     public struct Input: Sendable {
+        /// The URL to probe (no scheme means http).
         public var url: String
+        /// The request method.
         public var method: String
+        /// Request headers, in order.
         public var headers: [(name: String, value: String)]
+        /// A bearer token to send (to this origin only).
         public var bearer: String?
         /// The server's main configuration; nil: found from the Server header and the usual places.
         public var config: String?
         /// Error logs to read; nil: the usual places of the server found.
         public var logs: [String]?
+        /// How the probe request is sent.
         public var transport: any HTTPTransport
+        /// Where configurations, files and logs are read.
         public var fileSystem: any FileSystemView
+        /// Time and size limits of the probe.
         public var options: TransportOptions
         /// The clock (seconds since 1970): logs are read from just before the request.
         public var now: @Sendable () -> Double
         /// Resolves a host name to its numeric addresses (the address the white box assumes the request came from).
         public var resolve: @Sendable (String) -> [String]
 
+        /// An input; by default the live network, file system, clock and resolver.
         public init(url: String, method: String = "GET", headers: [(name: String, value: String)] = [], bearer: String? = nil,
                     config: String? = nil, logs: [String]? = nil, transport: any HTTPTransport = AsyncHTTPClientTransport(),
                     fileSystem: any FileSystemView = LiveFileSystem(), options: TransportOptions = TransportOptions(),
@@ -54,6 +62,7 @@ extension DiagnoseAnalyzer {
 /// configuration's findings are kept as `possible`, and a note says the running server may use another
 /// configuration (a reload pending, another server block, a proxy in front).
 public enum DiagnoseAnalyzer {
+    /// Probes the URL, explains it white-box where the server is local, and reads its log; returns the report and the redactor for the secrets sent.
     public static func analyze(_ input: DiagnoseAnalyzer.Input) async throws -> (report: Report, redactor: Redactor) {
         var headers = HeaderList()
         for h in input.headers { headers.append(h.name, h.value) }
@@ -62,7 +71,7 @@ public enum DiagnoseAnalyzer {
             url: input.url, method: input.method, headers: headers, bearer: input.bearer,
             options: input.options, transport: input.transport))
         var report = probe.report
-        report.subject.kind = "diagnose"
+        report.subject.kind = .diagnose
         let observed = probe.main.result.response?.status
         let finalURL = probe.main.finalURL
         guard let target = try? RequestTarget(url: finalURL), LocalHost.isLocal(target.host) else {

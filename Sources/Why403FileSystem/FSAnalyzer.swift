@@ -73,7 +73,7 @@ public enum FSAnalyzer {
             }
             return .object(o)
         })
-        return Report(subject: Subject(kind: "fs", path: absolute, extra: extra), status: access.status,
+        return Report(subject: Subject(kind: .fs, path: absolute, extra: extra), status: access.status,
                       findings: access.findings, notes: notes)
     }
 }

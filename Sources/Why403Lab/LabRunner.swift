@@ -10,7 +10,9 @@ import Why403Probe
 
 /// What one scenario gave: why403's report, and what the real server answered when it could be asked.
 public struct LabResult: Sendable {
+    /// The scenario.
     public var scenario: LabScenario
+    /// why403's report for it.
     public var report: Report
     /// The status the real server answered (nil when it was not started).
     public var observed: Int?
@@ -32,11 +34,16 @@ public struct LabResult: Sendable {
 /// and where nginx or Apache httpd is installed, starts the real server on loopback, sends the request,
 /// and records what it answered and logged.
 public struct LabRunner: Sendable {
+    /// Where scenario folders are built.
     public var directory: String
+    /// Whether real nginx and Apache are started to compare.
     public var startServers: Bool
+    /// What the analysers read.
     public var fileSystem: any FileSystemView
+    /// How requests to the real servers are sent.
     public var transport: any HTTPTransport
 
+    /// A runner.
     public init(directory: String, startServers: Bool = true, fileSystem: any FileSystemView = LiveFileSystem(),
                 transport: any HTTPTransport = AsyncHTTPClientTransport()) {
         self.directory = directory
@@ -47,6 +54,7 @@ public struct LabRunner: Sendable {
 
     static var isRoot: Bool { geteuid() == 0 }
 
+    /// Builds, explains and (where servers are started) compares every scenario, calling `each` as each finishes.
     public func run(_ scenarios: [LabScenario] = LabScenario.all,
                     progress: @Sendable (LabResult) -> Void = { _ in }) async throws -> [LabResult] {
         var results: [LabResult] = []
@@ -58,6 +66,7 @@ public struct LabRunner: Sendable {
         return results
     }
 
+    /// One scenario.
     public func run(_ scenario: LabScenario) async throws -> LabResult {
         let dir = directory + "/" + scenario.id
         let port = LocalServer.freePort()

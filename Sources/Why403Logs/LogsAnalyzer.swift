@@ -49,9 +49,21 @@ public struct LogsAnalyzer: Sendable {
     /// The analyser.
     public init() {}
 
+    /// The report and the typed summary of `logs` (the same one the report's subject carries), which
+    /// the renderers draw their tables from.
+    public struct Outcome: Sendable {
+        /// The report-v1 report.
+        public var report: Report
+        /// The aggregates, typed.
+        public var summary: LogsSummary
+    }
+
     /// Analyses the inputs. Throws `InputError` for an unreadable file, bad gzip, or a `--log-format`
     /// that matches no line of an access log.
-    public func analyze(_ input: LogsAnalyzer.Input) throws -> Report {
+    public func analyze(_ input: LogsAnalyzer.Input) throws -> Report { try summarize(input).report }
+
+    /// `analyze`, with the typed summary beside the report.
+    public func summarize(_ input: LogsAnalyzer.Input) throws -> Outcome {
         let context = ScanContext(statuses: input.statuses, format: input.format, since: input.since,
                                   until: input.until, limits: input.limits)
         // Error logs first, so their reasons are known when the access lines are read.
@@ -77,7 +89,7 @@ public struct LogsAnalyzer: Sendable {
         }
         context.flushUnclaimedEvents()
         context.aggregator.finish()
-        return LogsReportBuilder(input: input, context: context, lines: lines, bytes: bytes).report()
+        return LogsReportBuilder(input: input, context: context, lines: lines, bytes: bytes).outcome()
     }
 
     /// Analyses bytes already in memory, fed in chunks of `chunkSize` (for tests of the scanner).

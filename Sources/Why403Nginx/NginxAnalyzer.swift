@@ -78,7 +78,7 @@ public enum NginxAnalyzer {
                              "location": .string(sim.chain.last(where: { $0.name == "location" })?.location.description ?? "")]
             findings[0] = first
         }
-        let subject = Subject(kind: "nginx", url: input.request.url, method: input.request.method,
+        let subject = Subject(kind: .nginx, url: input.request.url, method: input.request.method,
                               clientIP: sim.clientIP, config: configName)
         return Report(subject: subject, status: result.status, findings: findings, answeredBy: .nginx, notes: notes)
     }

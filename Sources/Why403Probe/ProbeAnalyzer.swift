@@ -196,7 +196,7 @@ public enum ProbeAnalyzer {
             verdict = Verdict(status: nil, layer: .unknown, cause: .unknown)
         }
         if main.finalURL != url { extra["final_url"] = .string(main.finalURL) }
-        let subject = Subject(kind: "probe", url: url, method: input.method.uppercased(), extra: extra)
+        let subject = Subject(kind: .probe, url: url, method: input.method.uppercased(), extra: extra)
         let report = Report(subject: subject, verdict: verdict, findings: findings, notes: notes)
         return ProbeOutcome(report: report, redactor: redactor, main: main, variants: variantOutcomes,
                             rateStatuses: rateStatuses)

@@ -16,7 +16,7 @@ public enum ResponseReport {
         switch capture.format {
         case .raw, .curlVerbose:
             guard let r = capture.responses.last else {
-                return Report(subject: Subject(kind: "response", file: file, extra: extra), verdict: .notDenied, notes: notes)
+                return Report(subject: Subject(kind: .response, file: file, extra: extra), verdict: .notDenied, notes: notes)
             }
             let a = ResponseAnalyzer.identify(r)
             notes += a.notes
@@ -24,7 +24,7 @@ public enum ResponseReport {
                 notes.append("status \(r.status) is not a refusal: nothing to explain")
             }
             extra["signatures"] = .array(a.matched.map { .string($0) })
-            let subject = Subject(kind: "response", url: r.url, method: r.method, file: file, extra: extra)
+            let subject = Subject(kind: .response, url: r.url, method: r.method, file: file, extra: extra)
             if a.findings.isEmpty {
                 return Report(subject: subject, verdict: Verdict(status: r.status, layer: .none, cause: .none), notes: notes)
             }
@@ -56,7 +56,7 @@ public enum ResponseReport {
             extra["origins"] = .object(byOrigin.mapValues { .array($0.map { .string($0) }) })
             for o in originOrder { notes.append("\(o): " + byOrigin[o]!.joined(separator: "; ")) }
             let first = capture.responses.first
-            let subject = Subject(kind: "response", url: first?.url, method: first?.method, file: file, extra: extra)
+            let subject = Subject(kind: .response, url: first?.url, method: first?.method, file: file, extra: extra)
             guard let first else {
                 return Report(subject: subject, verdict: .notDenied, notes: notes)
             }

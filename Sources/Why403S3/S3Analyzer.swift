@@ -179,7 +179,7 @@ public enum S3Analyzer {
         if let b = input.bucketPolicy { extra["bucket_policy"] = .string(b.file) }
         if !input.identityPolicies.isEmpty { extra["identity_policies"] = .array(input.identityPolicies.map { .string($0.file) }) }
         if input.objectMissing { extra["object_missing"] = true }
-        let subject = Subject(kind: "s3", extra: extra)
+        let subject = Subject(kind: .s3, extra: extra)
         // The primary finding is the one that denies, when any.
         // When refused, the denying finding comes first; when allowed (or 404), the allow finding does,
         // and a merely possible denial (SSE-KMS without the key ARN) follows it.

@@ -89,7 +89,10 @@ public enum Spawn {
 
 /// A program that could not be started.
 public struct SpawnError: Error, CustomStringConvertible {
+    /// The program that could not be started.
     public var program: String
+    /// Why (the system's words).
     public var message: String
+    /// `cannot run PROGRAM: MESSAGE`.
     public var description: String { "cannot run \(program): \(message)" }
 }

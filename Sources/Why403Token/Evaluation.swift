@@ -483,7 +483,7 @@ struct Evaluation {
         } else {
             verdict = .notDenied
         }
-        return Report(subject: Subject(kind: "token", extra: ["token": subjectSummary()]), verdict: verdict,
+        return Report(subject: Subject(kind: .token, extra: ["token": subjectSummary()]), verdict: verdict,
                       findings: fs, notes: allNotes)
     }
 

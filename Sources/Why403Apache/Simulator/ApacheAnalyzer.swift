@@ -134,7 +134,7 @@ struct Simulation {
         if let doc = errorDocuments[String(outcome.status)] {
             notes.append("ErrorDocument \(outcome.status) is set (\(doc.location): \(doc.text)): the client sees that document, not httpd's default \(outcome.status) page")
         }
-        let subject = Subject(kind: "apache", url: req.url, method: req.method, clientIP: req.clientIP,
+        let subject = Subject(kind: .apache, url: req.url, method: req.method, clientIP: req.clientIP,
                               config: config.mainFile,
                               extra: vhost.map { ["virtual_host": .string("\($0.location): <VirtualHost \($0.args.joined(separator: " "))>")] } ?? [:])
         // Findings that name a cause first (the primary one leads: Verdict.decide).

@@ -17,8 +17,11 @@ import Why403Core
 /// reported as an unsearchable directory and nothing else is checked. The walk stops after `limit` entries
 /// and says so in a note.
 public struct RootAudit: Sendable {
+    /// The web root to walk.
     public var root: String
+    /// The server's user, as the checks judge access.
     public var user: UserIdentity
+    /// Entries walked at most (a note says when the walk stopped there).
     public var limit: Int
 
     /// Every check, in the order they run on each entry (a new check is one line here).
@@ -32,12 +35,14 @@ public struct RootAudit: Sendable {
     /// The ids of every check, in the order they run.
     public static let checkIDs = checks.map(\.id)
 
+    /// An audit of `root` as `user`.
     public init(root: String, user: UserIdentity, limit: Int = 200_000) {
         self.root = root
         self.user = user
         self.limit = limit
     }
 
+    /// Walks the root once, handing each entry to every check; findings with a severity, and notes.
     public func run(in fs: any FileSystemView) throws -> (findings: [Finding], notes: [String]) {
         guard let rootInfo = fs.info(root) else {
             throw InputError(file: root, message: "no such file or directory")

@@ -25,6 +25,7 @@ public struct FileSystemConfigSource: ConfigSource {
     /// A source over `fileSystem`.
     public init(_ fileSystem: any FileSystemView) { self.fileSystem = fileSystem }
 
+    /// The file's text; nginx's `open() ... failed` message when it cannot be read.
     public func read(_ path: String) throws -> String {
         let quoted = InputError.quote(path, limit: 200)
         guard let info = fileSystem.info(path) else {
@@ -51,6 +52,7 @@ public struct FileSystemConfigSource: ConfigSource {
         return String(decoding: bytes, as: UTF8.self)
     }
 
+    /// The paths matching `pattern`, sorted, through the view.
     public func glob(_ pattern: String) -> [String] { fileSystem.glob(pattern) }
 }
 
@@ -95,6 +97,7 @@ public struct DumpConfigSource: ConfigSource {
         return l.joined(separator: "\n")
     }
 
+    /// The section of the dump for `path`, or nginx's `open() ... failed` message.
     public func read(_ path: String) throws -> String {
         guard let t = files[path] else {
             throw InputError(file: path, message: "open() \(InputError.quote(path, limit: 200)) failed (2: No such file or directory)",
@@ -103,6 +106,7 @@ public struct DumpConfigSource: ConfigSource {
         return t
     }
 
+    /// The sections whose paths match `pattern`, sorted.
     public func glob(_ pattern: String) -> [String] {
         files.keys.filter { fnmatch(pattern, $0, FNM_PATHNAME) == 0 }.sorted()
     }

@@ -33,10 +33,10 @@ struct ApacheCommand: AsyncParsableCommand {
     var defines: [String] = []
 
     @OptionGroup var request: RequestOptions
-    @OptionGroup var output: OutputOptions
+    @OptionGroup var output: OutputOptions<ReportFormats>
 
     func validate() throws {
-        try output.checkFormat(allowing: [])
+        try output.checkFormat()
         guard !config.isEmpty else { throw ValidationError("--config must name the main configuration file") }
     }
 

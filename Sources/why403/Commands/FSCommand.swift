@@ -22,10 +22,10 @@ struct FSCommand: AsyncParsableCommand {
     @Option(name: .long, help: "The user to check as (default: the user of the local nginx or Apache configuration, else www-data).")
     var user: String?
 
-    @OptionGroup var output: OutputOptions
+    @OptionGroup var output: OutputOptions<ReportFormats>
 
     func validate() throws {
-        try output.checkFormat(allowing: [])
+        try output.checkFormat()
         guard !path.isEmpty else { throw ValidationError("PATH must not be empty") }
     }
 

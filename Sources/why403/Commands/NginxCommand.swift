@@ -28,10 +28,10 @@ struct NginxCommand: AsyncParsableCommand {
 
     @OptionGroup var request: RequestOptions
 
-    @OptionGroup var output: OutputOptions
+    @OptionGroup var output: OutputOptions<ReportFormats>
 
     func validate() throws {
-        try output.checkFormat(allowing: [])
+        try output.checkFormat()
     }
 
     func run() async throws {

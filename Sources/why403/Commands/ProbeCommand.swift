@@ -52,10 +52,10 @@ struct ProbeCommand: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Send N spaced requests (100 ms apart, at most 50) to detect a rate limit.", valueName: "n"))
     var rate: Int = 0
 
-    @OptionGroup var output: OutputOptions
+    @OptionGroup var output: OutputOptions<ReportFormats>
 
     func validate() throws {
-        try output.checkFormat(allowing: [])
+        try output.checkFormat()
         if request.clientIP != nil {
             throw ValidationError("--client-ip is not meaningful for probe: the server sees this machine's address (use --proxy to come from another one)")
         }

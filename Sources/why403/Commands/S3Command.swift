@@ -50,10 +50,10 @@ struct S3Command: AsyncParsableCommand {
     @Flag(name: .customLong("object-missing"), help: "The object does not exist (S3 answers 404 only with s3:ListBucket).")
     var objectMissing = false
 
-    @OptionGroup var output: OutputOptions
+    @OptionGroup var output: OutputOptions<ReportFormats>
 
     func validate() throws {
-        try output.checkFormat(allowing: [])
+        try output.checkFormat()
     }
 
     func run() async throws {

@@ -1,9 +1,8 @@
 import Foundation
-import Why403Core
 
-/// The aggregates of `why403 logs`, written at the top level of the report's `subject` (report-v1
-/// lets a command add its own fields there). The text and HTML pages are drawn from this value after
-/// the report went through the Redactor.
+/// The aggregates of `why403 logs`: its typed summary, written at the top level of the report's
+/// `subject` (report-v1 lets a command add its own fields there) and handed to the renderers as it is
+/// (after `redacted(by:)`), never decoded back from the JSON.
 public struct LogsSummary: Codable, Sendable, Equatable {
     /// One row of a table: a key and its count (`error`: possible overcount past the key cap).
     public struct Row: Codable, Sendable, Equatable {
@@ -38,6 +37,9 @@ public struct LogsSummary: Codable, Sendable, Equatable {
         public var correlated: Int
         /// The messages or rules behind this cause, counted (`AH00132`, `nginx-permission-denied`, …).
         public var rules: [Row]
+
+        /// A value from its fields.
+        public init(cause: String, layer: String, rule: String?, confidence: String, count: Int, correlated: Int, rules: [Row]) { self.cause = cause; self.layer = layer; self.rule = rule; self.confidence = confidence; self.count = count; self.correlated = correlated; self.rules = rules }
     }
 
     /// Refusals per time bucket from `start`.
@@ -49,6 +51,9 @@ public struct LogsSummary: Codable, Sendable, Equatable {
         /// Refusals per bucket.
         public var counts: [Int]
         enum CodingKeys: String, CodingKey { case start, bucketSeconds = "bucket_seconds", counts }
+
+        /// A value from its fields.
+        public init(start: String?, bucketSeconds: Int, counts: [Int]) { self.start = start; self.bucketSeconds = bucketSeconds; self.counts = counts }
     }
 
     /// Malformed lines, counted and skipped.
@@ -57,6 +62,9 @@ public struct LogsSummary: Codable, Sendable, Equatable {
         public var count: Int
         /// Up to five of them, as `log FILE:LINE` and the quoted line.
         public var samples: [Evidence]
+
+        /// A value from its fields.
+        public init(count: Int, samples: [Evidence]) { self.count = count; self.samples = samples }
     }
 
     /// The inputs (`(stdin)` for `-`).
@@ -119,15 +127,17 @@ public struct LogsSummary: Codable, Sendable, Equatable {
         return o
     }
 
-    /// Reads the summary back from a (redacted) report's subject; nil when it is not a logs report.
+    /// Reads the summary back from a report's JSON subject (for a script or a test that has only the
+    /// report); nil when it is not a logs report. The renderers take the typed value instead.
     public init?(report: Report) {
-        guard report.subject.kind == "logs",
+        guard report.subject.kind == .logs,
               let data = try? JSONEncoder().encode(JSONValue.object(report.subject.extra)),
               let s = try? JSONDecoder().decode(LogsSummary.self, from: data) else { return nil }
         self = s
     }
 
-    init(files: [String], linesRead: Int, bytesRead: Int64, statusesCounted: [Int], since: String?, until: String?,
+    /// A summary (the logs analyser builds it).
+    public init(files: [String], linesRead: Int, bytesRead: Int64, statusesCounted: [Int], since: String?, until: String?,
          denials: Int, accessDenials: Int, errorLogEvents: Int, correlated: Int, outsideWindow: Int,
          byStatus: [String: Int], causes: [CauseRow], topPaths: [Row], topClients: [Row], topUserAgents: [Row],
          modsecurityRules: [Row], timeline: Timeline, bursts: [Burst], trickles: [Trickle], malformed: Malformed,
@@ -140,3 +150,73 @@ public struct LogsSummary: Codable, Sendable, Equatable {
         self.bursts = bursts; self.trickles = trickles; self.malformed = malformed; self.approximate = approximate
     }
 }
+
+extension LogsSummary {
+    /// The same summary with every text a secret could hide in (paths, clients, user agents, rules,
+    /// samples) passed through the redactor, as `Report.redacted(by:)` does for the report.
+    public func redacted(by redactor: Redactor) -> LogsSummary {
+        let f = redactor.redact
+        let rows = { (r: [Row]) in r.map { Row(key: f($0.key), count: $0.count, error: $0.error) } }
+        var s = self
+        s.files = files.map(f)
+        s.causes = causes.map { c in
+            var c = c
+            c.rule = c.rule.map(f)
+            c.rules = rows(c.rules)
+            return c
+        }
+        s.topPaths = rows(topPaths)
+        s.topClients = rows(topClients)
+        s.topUserAgents = rows(topUserAgents)
+        s.modsecurityRules = rows(modsecurityRules)
+        s.bursts = bursts.map { var b = $0; b.client = f(b.client); return b }
+        s.trickles = trickles.map { var t = $0; t.path = f(t.path); return t }
+        s.malformed.samples = malformed.samples.map { Evidence(source: f($0.source), text: f($0.text)) }
+        return s
+    }
+}
+
+/// A run of minutes in which one client was refused at least `burstPerMinute` times each minute.
+public struct Burst: Codable, Sendable, Equatable {
+    /// The client address.
+    public var client: String
+    /// First and last minute, ISO 8601 UTC.
+    public var start: String
+    /// The last minute of the run, ISO 8601 UTC (its last second).
+    public var end: String
+    /// Refusals in the run.
+    public var count: Int
+    /// Highest refusals in one minute of the run.
+    public var peakPerMinute: Int
+    /// Distinct paths hit (counted up to 50).
+    public var distinctPaths: Int
+    /// The most frequent cause in the run.
+    public var cause: String
+    /// `rate limit`, `scanner` or `retry loop`: what such a burst usually is.
+    public var kind: String
+
+    enum CodingKeys: String, CodingKey {
+        case client, start, end, count, peakPerMinute = "peak_per_minute", distinctPaths = "distinct_paths", cause, kind
+    }
+
+    /// A value from its fields.
+    public init(client: String, start: String, end: String, count: Int, peakPerMinute: Int, distinctPaths: Int, cause: String, kind: String) { self.client = client; self.start = start; self.end = end; self.count = count; self.peakPerMinute = peakPerMinute; self.distinctPaths = distinctPaths; self.cause = cause; self.kind = kind }
+}
+
+/// One path refused steadily: many minutes, few refusals each, usually a permission problem.
+public struct Trickle: Codable, Sendable, Equatable {
+    /// The path.
+    public var path: String
+    /// How many.
+    public var count: Int
+    /// Distinct minutes with a refusal.
+    public var minutes: Int
+    /// Distinct clients (counted up to 10).
+    public var clients: Int
+    /// The report-v1 cause id.
+    public var cause: String
+
+    /// A value from its fields.
+    public init(path: String, count: Int, minutes: Int, clients: Int, cause: String) { self.path = path; self.count = count; self.minutes = minutes; self.clients = clients; self.cause = cause }
+}
+

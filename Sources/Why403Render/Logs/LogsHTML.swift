@@ -53,9 +53,8 @@ public enum LogsHTMLRenderer {
 
     static func fmt(_ d: Double) -> String { String(Double(Int(d * 10)) / 10) }
 
-    /// The page for a (redacted) logs report.
-    public static func render(_ report: Report) -> String {
-        guard let s = LogsSummary(report: report) else { return "<!doctype html><title>why403</title><p>not a logs report</p>\n" }
+    /// The page for a logs report and its typed summary (both already redacted).
+    public static func render(_ report: Report, summary s: LogsSummary) -> String {
         var o = """
         <!doctype html>
         <html lang="en"><head><meta charset="utf-8"><title>why403 logs</title>

@@ -17,9 +17,8 @@ public enum LogsMarkdownRenderer {
         return o
     }
 
-    /// The page for a (redacted) logs report.
-    public static func render(_ report: Report) -> String {
-        guard let s = LogsSummary(report: report) else { return "" }
+    /// The page for a logs report and its typed summary (both already redacted).
+    public static func render(_ report: Report, summary s: LogsSummary) -> String {
         var o = "## why403 logs: \(s.denials) refused requests (\(s.statusesCounted.map(String.init).joined(separator: "/")))\n\n"
         o += "\(s.linesRead) lines of \(s.files.map(cell).joined(separator: ", ")); access-log refusals \(s.accessDenials), "
             + "error-log reasons \(s.errorLogEvents), joined \(s.correlated)\n"

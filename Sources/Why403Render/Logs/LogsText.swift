@@ -52,9 +52,8 @@ public enum LogsTextRenderer {
         return out
     }
 
-    /// The page for a (redacted) logs report.
-    public static func render(_ report: Report) -> String {
-        guard let s = LogsSummary(report: report) else { return "" }
+    /// The page for a logs report and its typed summary (both already redacted).
+    public static func render(_ report: Report, summary s: LogsSummary) -> String {
         var out = ""
         let statuses = s.statusesCounted.map(String.init).joined(separator: "/")
         if s.denials == 0 {
