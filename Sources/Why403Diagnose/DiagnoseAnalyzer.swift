@@ -64,12 +64,12 @@ extension DiagnoseAnalyzer {
 public enum DiagnoseAnalyzer {
     /// Probes the URL, explains it white-box where the server is local, and reads its log; returns the report and the redactor for the secrets sent.
     public static func analyze(_ input: DiagnoseAnalyzer.Input) async throws -> (report: Report, redactor: Redactor) {
-        var headers = HeaderList()
-        for h in input.headers { headers.append(h.name, h.value) }
+        // The request, once: the probe sends it (adding the bearer token itself, redacted), and the white
+        // box explains the same request with the token as the Authorization header the server saw.
+        let sent = try Request(method: input.method, url: input.url, headers: input.headers)
         let started = input.now()
         let probe = try await ProbeAnalyzer.analyze(ProbeAnalyzer.Input(
-            url: input.url, method: input.method, headers: headers, bearer: input.bearer,
-            options: input.options, transport: input.transport))
+            request: sent, bearer: input.bearer, options: input.options, transport: input.transport))
         var report = probe.report
         report.subject.kind = .diagnose
         let observed = probe.main.result.response?.status
@@ -88,10 +88,10 @@ public enum DiagnoseAnalyzer {
         let host = target.host
         let clientIP = host.hasPrefix("127.") || host == "localhost" || host == "::1" ? "127.0.0.1"
             : (input.resolve(host).first ?? "127.0.0.1")
-        // The request the server saw, once, for whichever white box applies.
-        let request = try Request(method: input.method, url: finalURL,
-                                  headers: input.headers + (input.bearer.map { [("Authorization", "Bearer \($0)")] } ?? []),
-                                  clientIP: clientIP)
+        var request = sent
+        request.target = try RequestTarget(url: finalURL)
+        request.clientAddress = IPAddress(clientIP)
+        if let bearer = input.bearer { request = try request.adding("Authorization", "Bearer \(bearer)") }
         let whiteBox: Report
         do {
             switch kind {

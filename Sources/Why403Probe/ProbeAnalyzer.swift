@@ -6,12 +6,9 @@ import Why403Token
 extension ProbeAnalyzer {
     /// Everything a probe needs, I/O included (the transport and the clock are injected).
     public struct Input: Sendable {
-        /// The URL; one without a scheme is taken as `http://`.
-        public var url: String
-        /// The method (`GET` by default).
-        public var method: String
-        /// Extra request headers, in order (`-H`).
-        public var headers: HeaderList
+        /// The request to send: Core's request value (its URL, method and `-H` headers); its client address
+        /// does not apply (the server sees this machine).
+        public var request: Request
         /// A bearer token sent as `Authorization: Bearer …` (`--bearer`); redacted in every output.
         public var bearer: String?
         /// Send the diagnostic variants (`--variants`).
@@ -31,15 +28,13 @@ extension ProbeAnalyzer {
         /// The current time (Unix seconds), for token expiry checks.
         public var now: Double
 
-        /// Creates an input; defaults: GET, no variants, no redirects followed (5 hops with `follow`), no rate test.
-        public init(url: String, method: String = "GET", headers: HeaderList = HeaderList(), bearer: String? = nil,
+        /// Creates an input; defaults: no variants, no redirects followed (5 hops with `follow`), no rate test.
+        public init(request: Request, bearer: String? = nil,
                     variants: Bool = false, follow: Bool = false, maxRedirects: Int = 5, rate: Int = 0,
                     rateInterval: Double = 0.1, options: TransportOptions = TransportOptions(),
                     transport: any HTTPTransport = AsyncHTTPClientTransport(),
                     now: Double = Date().timeIntervalSince1970) {
-            self.url = url
-            self.method = method
-            self.headers = headers
+            self.request = request
             self.bearer = bearer
             self.variants = variants
             self.follow = follow
@@ -49,6 +44,24 @@ extension ProbeAnalyzer {
             self.options = options
             self.transport = transport
             self.now = now
+        }
+
+        /// An input for `url` (no scheme means http); throws `InputError` for a URL that is not http(s).
+        public init(url: String, method: String = "GET", headers: HeaderList = HeaderList(), bearer: String? = nil,
+                    options: TransportOptions = TransportOptions(), transport: any HTTPTransport = AsyncHTTPClientTransport()) throws {
+            self.init(request: try Request(method: method, url: url, headers: headers.entries.map { ($0.name, $0.value) }),
+                      bearer: bearer, options: options, transport: transport)
+        }
+
+        /// The headers to send, in order (names as given).
+        public var headers: HeaderList {
+            get { HeaderList(request.headerPairs.map { ($0.name, $0.value) }) }
+            set {
+                var fields = request.headers
+                fields.removeAll()
+                for h in newValue.entries { if let f = try? Request.field(name: h.name, value: h.value) { fields.append(f) } }
+                request.headers = fields
+            }
         }
     }
 }
@@ -95,7 +108,8 @@ public enum ProbeAnalyzer {
 
     /// Runs the probe. Throws `InputError` for a URL that cannot be requested.
     public static func analyze(_ input: ProbeAnalyzer.Input) async throws -> ProbeOutcome {
-        let url = try normalize(input.url)
+        let url = try normalize(input.request.url)
+        let method = input.request.method
         var headers = input.headers
         var redactor = Redactor().adding(secretsOf: headers.entries.map { ($0.name, $0.value) })
         if let bearer = input.bearer {
@@ -105,7 +119,7 @@ public enum ProbeAnalyzer {
             headers.append("Authorization", "Bearer \(token)")
         }
         if headers["user-agent"] == nil { headers.append("User-Agent", defaultUserAgent) }
-        let baseline = ProbeRequest(url: url, method: input.method, headers: headers)
+        let baseline = ProbeRequest(url: url, method: method, headers: headers)
         let options = input.options
         let main = await RedirectWalk.fetch(baseline, follow: input.follow, maxRedirects: input.maxRedirects,
                                             transport: input.transport, options: options)
@@ -146,7 +160,7 @@ public enum ProbeAnalyzer {
                     if stable {
                         if conclusions[i].confidence == .likely { conclusions[i].confidence = .certain }
                         conclusions[i].evidence.append(Evidence(source: "baseline re-sent",
-                                                                text: "\(input.method) \(url) -> \(status) again"))
+                                                                text: "\(method) \(url) -> \(status) again"))
                     } else {
                         conclusions[i].confidence = .possible
                     }
@@ -196,7 +210,7 @@ public enum ProbeAnalyzer {
             verdict = Verdict(status: nil, layer: .unknown, cause: .unknown)
         }
         if main.finalURL != url { extra["final_url"] = .string(main.finalURL) }
-        let subject = Subject(kind: .probe, url: url, method: input.method.uppercased(), extra: extra)
+        let subject = Subject(kind: .probe, url: url, method: method.uppercased(), extra: extra)
         let report = Report(subject: subject, verdict: verdict, findings: findings, notes: notes)
         return ProbeOutcome(report: report, redactor: redactor, main: main, variants: variantOutcomes,
                             rateStatuses: rateStatuses)

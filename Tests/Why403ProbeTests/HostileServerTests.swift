@@ -6,7 +6,7 @@ import Why403TestSupport
 
 /// Runs a probe with short caps, as the tests want it.
 func probe(_ url: String, _ configure: (inout ProbeAnalyzer.Input) -> Void = { _ in }) async throws -> ProbeOutcome {
-    var input = ProbeAnalyzer.Input(url: url, options: TransportOptions(connectTimeout: 2, totalTimeout: 4, maxBody: 65_536))
+    var input = try ProbeAnalyzer.Input(url: url, options: TransportOptions(connectTimeout: 2, totalTimeout: 4, maxBody: 65_536))
     configure(&input)
     return try await ProbeAnalyzer.analyze(input)
 }
