@@ -75,17 +75,49 @@ public enum DiagnoseAnalyzer {
         let observed = probe.main.result.response?.status
         let finalURL = probe.main.finalURL
         guard let target = try? RequestTarget(url: finalURL), LocalHost.isLocal(target.host) else {
-            report.notes.append("the server is not on this machine: only the black-box diagnosis applies (run why403 nginx/apache on the server for the rule and line)")
+            report.notes += remoteAdvice(url: finalURL, serverHeader: probe.main.result.response?.headers["server"])
             return (report, probe.redactor)
         }
 
+        let host = target.host
         let server = probe.main.result.response?.headers["server"]?.lowercased() ?? ""
-        guard let (kind, config) = findConfig(input.config, serverHeader: server, fs: input.fileSystem) else {
-            report.notes.append("the server runs on this machine, but no nginx or Apache configuration was found: pass --config FILE")
-            return (report, probe.redactor)
+        // The server that answered: the process listening on the URL's address and port, read from /proc.
+        // Its configuration, prefix and defines are those it was started with; the distribution's files are
+        // assumed only when nothing here listens (or --config names one).
+        var kind: ServerKind
+        var config: String
+        var prefix: String? = nil, defines: [String] = [], environment: [String: String] = [:]
+        if let given = input.config {
+            guard let (k, c) = findConfig(given, serverHeader: server, fs: input.fileSystem) else { return (report, probe.redactor) }
+            (kind, config) = (k, c)
+            report.notes.append("configuration given with --config: \(given)")
+        } else if let listener = ListeningServer.find(port: target.port, addresses: addresses(of: target, resolve: input.resolve),
+                                                      in: input.fileSystem) {
+            report.subject.extra["server"] = .object(["pid": .int(listener.pid), "executable": .string(listener.executable),
+                                                      "arguments": .array(listener.arguments.map { .string($0) }),
+                                                      "socket": .string(listener.socket)])
+            let how = "pid \(listener.pid) (\(listener.executable)) listens on \(listener.socket), started as: \(listener.arguments.joined(separator: " "))"
+            guard listener.kind != .other, let c = listener.config else {
+                report.notes.append("\(how); why403 explains nginx and Apache httpd from their configuration, not this program: only the black-box diagnosis applies")
+                return (report, probe.redactor)
+            }
+            kind = listener.kind == .nginx ? .nginx : .apache
+            config = (listener.containerRoot ?? "") + c
+            prefix = listener.prefix.map { (listener.containerRoot ?? "") + $0 }
+            defines = listener.defines
+            environment = listener.environment
+            report.notes.append("found the server: \(how); its configuration is \(config)"
+                                + (listener.containerRoot != nil ? " (a container: read through \(listener.containerRoot!))" : ""))
+            report.notes += listener.caveats
+        } else {
+            guard let (k, c) = findConfig(nil, serverHeader: server, fs: input.fileSystem) else {
+                report.notes.append("nothing was found listening on \(target.host):\(target.port) in /proc/net/tcp (not readable, or the server is in another network namespace), and no nginx or Apache configuration is in the usual places: pass --config FILE")
+                return (report, probe.redactor)
+            }
+            (kind, config) = (k, c)
+            report.notes.append("nothing was found listening on \(target.host):\(target.port) in /proc/net/tcp (not readable, or another network namespace): the distribution's configuration \(c) is assumed")
         }
         report.subject.config = config
-        let host = target.host
         let clientIP = host.hasPrefix("127.") || host == "localhost" || host == "::1" ? "127.0.0.1"
             : (input.resolve(host).first ?? "127.0.0.1")
         var request = sent
@@ -97,14 +129,12 @@ public enum DiagnoseAnalyzer {
             switch kind {
             case .nginx:
                 whiteBox = try NginxAnalyzer.analyze(NginxAnalyzer.Input(
-                    config: .file(config),
-                    request: request,
-                    fileSystem: input.fileSystem))
+                    config: .file(config), request: request, fileSystem: input.fileSystem,
+                    prefix: prefix ?? "/usr/share/nginx"))
             case .apache:
                 whiteBox = try ApacheAnalyzer.analyze(ApacheAnalyzer.Input(
-                    configPath: config,
-                    request: request,
-                    fileSystem: input.fileSystem))
+                    configPath: config, request: request, fileSystem: input.fileSystem,
+                    defines: defines, environment: environment))
             }
         } catch let error as InputError {
             report.notes.append("the \(kind.rawValue) configuration \(config) could not be analysed: \(error.message)")
@@ -152,6 +182,23 @@ public enum DiagnoseAnalyzer {
     }
 
     enum ServerKind: String { case nginx, apache }
+
+    /// The addresses a URL's host reaches: itself when it is an address, else what it resolves to.
+    static func addresses(of target: RequestTarget, resolve: (String) -> [String]) -> [IPAddress] {
+        if let a = IPAddress(target.host) { return [a] }
+        if target.host == "localhost" { return [IPAddress("127.0.0.1")!, IPAddress("::1")!] }
+        return resolve(target.host).compactMap { IPAddress($0) }
+    }
+
+    /// What to run on the server when it is not this machine.
+    static func remoteAdvice(url: String, serverHeader: String?) -> [String] {
+        let s = serverHeader?.lowercased() ?? ""
+        var out = ["the server is not on this machine: only the black-box diagnosis applies; its configuration, files and logs are the missing evidence",
+                   "on the server, run: why403 diagnose '\(url)' (it finds the server that listens and reads its configuration)"]
+        if s.contains("nginx") { out.append("or: why403 nginx '\(url)' --config /etc/nginx/nginx.conf, and why403 logs /var/log/nginx/error.log /var/log/nginx/access.log") }
+        if s.contains("apache") { out.append("or: why403 apache '\(url)' --config /etc/apache2/apache2.conf, and why403 logs /var/log/apache2/error.log /var/log/apache2/access.log") }
+        return out
+    }
 
     static func findConfig(_ given: String?, serverHeader: String, fs: any FileSystemView) -> (ServerKind, String)? {
         if let given {
