@@ -24,9 +24,10 @@ public struct AuditInput: Sendable {
 
 /// Prevention, for CI: configuration and permission problems that cause (or would hide) 403s.
 ///
-/// Runs the nginx checks (`NginxAudit`), the Apache checks where that module offers them, and the
+/// Runs the nginx checks (`NginxAudit`), the Apache checks (`ApacheAudit`), and the
 /// web-root checks (`RootAudit`). Findings carry a severity; the verdict is the most serious one.
 public enum AuditAnalyzer {
+    /// Runs every check the input names; findings sorted most serious first. Throws `InputError`.
     public static func run(_ input: AuditInput) throws -> Report {
         guard !(input.nginx.isEmpty && input.apache.isEmpty && input.roots.isEmpty) else {
             throw InputError(file: nil, expected: "at least one of --nginx FILE, --apache FILE, --root DIR", found: "none")
@@ -40,9 +41,9 @@ public enum AuditAnalyzer {
             notes.append("nginx \(path): \(config.files.count) file(s) read, \(NginxAudit.checkIDs.count) checks, \(found.count) finding(s)")
         }
         for path in input.apache {
-            let found = try ApacheAuditBridge.run(configPath: path, fileSystem: input.fileSystem)
-            findings += found.findings
-            notes += found.notes
+            let found = try ApacheAudit.run(configPath: path, fileSystem: input.fileSystem)
+            findings += found
+            notes.append("apache \(path): \(found.count) finding(s)")
         }
         for root in input.roots {
             let choice = input.user.map { ServerUser.Choice(name: $0, reason: "--user") } ?? ServerUser.detect(in: input.fileSystem)
