@@ -175,6 +175,8 @@ final class ApacheAnalyzerTests: XCTestCase {
         """) { $0.file("/var/www/.htaccess", "RewriteEngine On\n") }
         let r = try analyze(fs, "http://x/index.html")
         XCTAssertEqual(r.verdict.status, 500)
+        XCTAssertEqual(r.verdict.cause, .configError)
+        XCTAssertEqual(r.verdict.layer, .apache)
         XCTAssertTrue(r.findings.first?.summary.contains("RewriteEngine not allowed here") ?? false)
     }
 }

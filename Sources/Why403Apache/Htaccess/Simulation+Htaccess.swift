@@ -39,7 +39,7 @@ extension Simulation {
         let ds = p.parseBlock(lines, &index, file: path, closing: nil, openedAt: nil)
         if let e = p.errors.first {
             return Outcome(status: 500, findings: [Finding(
-                cause: .unknown, layer: .apache, confidence: .certain,
+                cause: .configError, layer: .apache, confidence: .certain,
                 summary: "\(path) has a syntax error; httpd answers 500: \(e.message)",
                 evidence: [Evidence(source: "\(path):\(e.line ?? 0)", text: e.message)], rule: "AH00526")])
         }
@@ -114,7 +114,7 @@ extension Simulation {
     func notAllowed(_ d: ApacheDirective, path: String, dc: DirConfig, reason: String) -> Outcome {
         var ev = [d.evidence]
         if let ao = dc.allowOverrideSource { ev.append(ao.evidence) }
-        let f = Finding(cause: .unknown, layer: .apache, confidence: .certain,
+        let f = Finding(cause: .configError, layer: .apache, confidence: .certain,
                         summary: "\(path): \(reason) (AllowOverride does not permit it); httpd answers 500 Internal Server Error",
                         evidence: ev,
                         fixes: [Fix(summary: "remove \(d.name) from the .htaccess, or allow its class in AllowOverride for this directory")],
