@@ -585,6 +585,21 @@ final class ApacheDifferentialTests: XCTestCase {
                             DiffRequest(path: "/a.txt", ip: 126, cause: .configError),
                          ],
                          rootDenied: false),
+            // A NUL byte in .htaccess: httpd reads each line only up to it (no 500).
+            DiffScenario(name: "htaccess-nul-bytes", conf: """
+                <Directory "{ROOT}/www">
+                    AllowOverride AuthConfig
+                    Require all granted
+                </Directory>
+                """,
+                         files: ["www/line/.htaccess": "\u{0}Require all denied\n", "www/line/a.txt": "a",
+                                 "www/mid/.htaccess": "Require all denied\u{0} junk\n", "www/mid/a.txt": "a",
+                                 "www/after/.htaccess": "Require all granted\n\u{0}junk\n", "www/after/a.txt": "a"],
+                         requests: [
+                            DiffRequest(path: "/line/a.txt", ip: 127, cause: .none),
+                            DiffRequest(path: "/mid/a.txt", ip: 128, cause: .accessDeny),
+                            DiffRequest(path: "/after/a.txt", ip: 129, cause: .none),
+                         ]),
             DiffScenario(name: "modsecurity-crs", conf: granted + """
                 <IfModule security2_module>
                     SecRuleEngine On

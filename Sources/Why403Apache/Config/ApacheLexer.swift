@@ -94,6 +94,22 @@ enum ApacheLexer {
         return out
     }
 
+    /// The bytes with each line cut at its first NUL byte (the rest of that line dropped), as httpd reads
+    /// a `.htaccess`: `ap_cfg_getline` treats the line it read as a C string. The main configuration
+    /// is refused instead (a NUL there is an input error).
+    static func cutLinesAtNUL(_ bytes: [UInt8]) -> [UInt8] {
+        guard bytes.contains(0) else { return bytes }
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count)
+        var skipping = false
+        for b in bytes {
+            if b == 10 { skipping = false; out.append(b); continue }
+            if b == 0 { skipping = true }
+            if !skipping { out.append(b) }
+        }
+        return out
+    }
+
     /// Splits arguments as `ap_getword_conf` does: whitespace separates, `"…"` and `'…'` quote, a
     /// backslash escapes the quote character inside quotes.
     static func words(_ s: Substring) -> [String] {

@@ -31,10 +31,9 @@ extension Simulation {
         p.modules = config.modules
         p.defines = config.defines
         if bytes.contains(0) {
-            return Outcome(status: 500, findings: [Finding(cause: .unknown, layer: .apache, confidence: .likely,
-                                                           summary: "\(path) holds binary data; httpd answers 500", evidence: [Evidence(source: path, text: "NUL byte")])])
+            notes.append("\(path) holds NUL bytes: httpd reads each line only up to its first NUL, and so does why403")
         }
-        let lines = ApacheLexer.logicalLines(String(decoding: bytes, as: UTF8.self), file: path)
+        let lines = ApacheLexer.logicalLines(String(decoding: ApacheLexer.cutLinesAtNUL(bytes), as: UTF8.self), file: path)
         var index = 0
         let ds = p.parseBlock(lines, &index, file: path, closing: nil, openedAt: nil)
         if let e = p.errors.first {
