@@ -14,6 +14,7 @@ let nioPosix: Target.Dependency = .product(name: "NIOPosix", package: "swift-nio
 let nioHTTP1: Target.Dependency = .product(name: "NIOHTTP1", package: "swift-nio")
 let jwtKit: Target.Dependency = .product(name: "JWTKit", package: "jwt-kit")
 let crypto: Target.Dependency = .product(name: "Crypto", package: "swift-crypto")
+let httpTypes: Target.Dependency = .product(name: "HTTPTypes", package: "swift-http-types")
 
 /// Every module of why403, in dependency order. `group` names the development slice it belongs to
 /// (see `WHY403_ONLY` below).
@@ -30,7 +31,7 @@ struct Module {
 
 let modules: [Module] = [
     // Libraries
-    Module(name: "Why403Core", deps: [], group: "core"),
+    Module(name: "Why403Core", deps: [httpTypes], group: "core"),
     Module(name: "Why403Render", deps: ["Why403Core"], group: "core"),
     Module(name: "Why403FileSystem", deps: ["Why403Core"], group: "core"),
     Module(name: "Why403Spawn", deps: [], group: "core"),
@@ -120,6 +121,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/vapor/jwt-kit", from: "5.7.1"),
         .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
     ],
     targets: targets
 )

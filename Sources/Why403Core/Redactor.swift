@@ -24,6 +24,21 @@ public struct Redactor: Sendable {
         return r
     }
 
+    /// A redactor that also hides the secret values of these request headers: the whole value, the
+    /// credentials after an `Authorization` scheme, and each cookie's value.
+    public func adding(secretsOf headers: [(name: String, value: String)]) -> Redactor {
+        var r = self
+        for h in headers where Redactor.secretHeaders.contains(h.name.lowercased()) {
+            r = r.adding(secret: h.value)
+            let parts = h.value.split(separator: " ", maxSplits: 1)
+            if parts.count == 2 { r = r.adding(secret: String(parts[1])) }
+            for c in h.value.split(separator: ";") {
+                if let eq = c.firstIndex(of: "=") { r = r.adding(secret: String(c[c.index(after: eq)...])) }
+            }
+        }
+        return r
+    }
+
     /// Header names whose values are secrets.
     public static let secretHeaders: Set<String> = [
         "authorization", "proxy-authorization", "cookie", "set-cookie", "x-api-key", "api-key", "x-auth-token",

@@ -3,22 +3,24 @@ import Why403FileSystem
 import Why403Nginx
 import Why403Apache
 
-/// What `why403 audit` checks: configurations and a web root.
-public struct AuditInput: Sendable {
-    public var nginx: [String]
-    public var apache: [String]
-    public var roots: [String]
-    /// The server's user for `--root` (nil: found as `why403 fs` finds it).
-    public var user: String?
-    public var fileSystem: any FileSystemView
+extension AuditAnalyzer {
+    /// What `why403 audit` checks: configurations and a web root.
+    public struct Input: Sendable {
+        public var nginx: [String]
+        public var apache: [String]
+        public var roots: [String]
+        /// The server's user for `--root` (nil: found as `why403 fs` finds it).
+        public var user: String?
+        public var fileSystem: any FileSystemView
 
-    public init(nginx: [String] = [], apache: [String] = [], roots: [String] = [], user: String? = nil,
-                fileSystem: any FileSystemView = LiveFileSystem()) {
-        self.nginx = nginx
-        self.apache = apache
-        self.roots = roots
-        self.user = user
-        self.fileSystem = fileSystem
+        public init(nginx: [String] = [], apache: [String] = [], roots: [String] = [], user: String? = nil,
+                    fileSystem: any FileSystemView = LiveFileSystem()) {
+            self.nginx = nginx
+            self.apache = apache
+            self.roots = roots
+            self.user = user
+            self.fileSystem = fileSystem
+        }
     }
 }
 
@@ -28,14 +30,14 @@ public struct AuditInput: Sendable {
 /// web-root checks (`RootAudit`). Findings carry a severity; the verdict is the most serious one.
 public enum AuditAnalyzer {
     /// Runs every check the input names; findings sorted most serious first. Throws `InputError`.
-    public static func run(_ input: AuditInput) throws -> Report {
+    public static func analyze(_ input: AuditAnalyzer.Input) throws -> Report {
         guard !(input.nginx.isEmpty && input.apache.isEmpty && input.roots.isEmpty) else {
             throw InputError(file: nil, expected: "at least one of --nginx FILE, --apache FILE, --root DIR", found: "none")
         }
         var findings: [Finding] = []
         var notes: [String] = []
         for path in input.nginx {
-            let config = try NginxAnalyzer.parse(.file(path))
+            let config = try NginxAnalyzer.parse(.file(path), fileSystem: input.fileSystem)
             let found = NginxAudit.run(config)
             findings += found
             notes.append("nginx \(path): \(config.files.count) file(s) read, \(NginxAudit.checkIDs.count) checks, \(found.count) finding(s)")
@@ -46,7 +48,8 @@ public enum AuditAnalyzer {
             notes.append("apache \(path): \(found.count) finding(s)")
         }
         for root in input.roots {
-            let choice = input.user.map { ServerUser.Choice(name: $0, reason: "--user") } ?? ServerUser.detect(in: input.fileSystem)
+            let choice = input.user.map { ServerUser.Choice(name: $0, reason: "--user") }
+                ?? ServerUser.detect(in: input.fileSystem, nginx: input.nginx, apache: input.apache)
             guard let user = input.fileSystem.user(named: choice.name) else {
                 throw InputError(file: nil, message: "no such user \(InputError.quote(choice.name))", help: "pass --user NAME")
             }

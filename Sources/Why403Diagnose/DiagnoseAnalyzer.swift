@@ -7,32 +7,42 @@ import Why403Nginx
 import Why403Apache
 import Why403Logs
 
-/// What `why403 diagnose` is asked.
-public struct DiagnoseInput: Sendable {
-    public var url: String
-    public var method: String
-    public var headers: [(name: String, value: String)]
-    public var bearer: String?
-    /// The server's main configuration; nil: found from the Server header and the usual places.
-    public var config: String?
-    /// Error logs to read; nil: the usual places of the server found.
-    public var logs: [String]?
-    public var transport: any HTTPTransport
-    public var fileSystem: any FileSystemView
-    public var options: TransportOptions
+extension DiagnoseAnalyzer {
+    /// What `why403 diagnose` is asked.
+    public struct Input: Sendable {
+        public var url: String
+        public var method: String
+        public var headers: [(name: String, value: String)]
+        public var bearer: String?
+        /// The server's main configuration; nil: found from the Server header and the usual places.
+        public var config: String?
+        /// Error logs to read; nil: the usual places of the server found.
+        public var logs: [String]?
+        public var transport: any HTTPTransport
+        public var fileSystem: any FileSystemView
+        public var options: TransportOptions
+        /// The clock (seconds since 1970): logs are read from just before the request.
+        public var now: @Sendable () -> Double
+        /// Resolves a host name to its numeric addresses (the address the white box assumes the request came from).
+        public var resolve: @Sendable (String) -> [String]
 
-    public init(url: String, method: String = "GET", headers: [(name: String, value: String)] = [], bearer: String? = nil,
-                config: String? = nil, logs: [String]? = nil, transport: any HTTPTransport = AsyncHTTPClientTransport(),
-                fileSystem: any FileSystemView = LiveFileSystem(), options: TransportOptions = TransportOptions()) {
-        self.url = url
-        self.method = method
-        self.headers = headers
-        self.bearer = bearer
-        self.config = config
-        self.logs = logs
-        self.transport = transport
-        self.fileSystem = fileSystem
-        self.options = options
+        public init(url: String, method: String = "GET", headers: [(name: String, value: String)] = [], bearer: String? = nil,
+                    config: String? = nil, logs: [String]? = nil, transport: any HTTPTransport = AsyncHTTPClientTransport(),
+                    fileSystem: any FileSystemView = LiveFileSystem(), options: TransportOptions = TransportOptions(),
+                    now: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 },
+                    resolve: @escaping @Sendable (String) -> [String] = LocalHost.resolve) {
+            self.url = url
+            self.method = method
+            self.headers = headers
+            self.bearer = bearer
+            self.config = config
+            self.logs = logs
+            self.transport = transport
+            self.fileSystem = fileSystem
+            self.options = options
+            self.now = now
+            self.resolve = resolve
+        }
     }
 }
 
@@ -44,18 +54,18 @@ public struct DiagnoseInput: Sendable {
 /// configuration's findings are kept as `possible`, and a note says the running server may use another
 /// configuration (a reload pending, another server block, a proxy in front).
 public enum DiagnoseAnalyzer {
-    public static func run(_ input: DiagnoseInput) async throws -> (report: Report, redactor: Redactor) {
+    public static func analyze(_ input: DiagnoseAnalyzer.Input) async throws -> (report: Report, redactor: Redactor) {
         var headers = HeaderList()
         for h in input.headers { headers.append(h.name, h.value) }
-        let started = Date().timeIntervalSince1970
-        let probe = try await ProbeAnalyzer.run(ProbeInput(
+        let started = input.now()
+        let probe = try await ProbeAnalyzer.analyze(ProbeAnalyzer.Input(
             url: input.url, method: input.method, headers: headers, bearer: input.bearer,
             options: input.options, transport: input.transport))
         var report = probe.report
         report.subject.kind = "diagnose"
         let observed = probe.main.result.response?.status
         let finalURL = probe.main.finalURL
-        guard let (host, _) = hostAndPort(finalURL), LocalHost.isLocal(host) else {
+        guard let target = try? RequestTarget(url: finalURL), LocalHost.isLocal(target.host) else {
             report.notes.append("the server is not on this machine: only the black-box diagnosis applies (run why403 nginx/apache on the server for the rule and line)")
             return (report, probe.redactor)
         }
@@ -66,26 +76,25 @@ public enum DiagnoseAnalyzer {
             return (report, probe.redactor)
         }
         report.subject.config = config
+        let host = target.host
         let clientIP = host.hasPrefix("127.") || host == "localhost" || host == "::1" ? "127.0.0.1"
-            : (LocalHost.resolve(host).first ?? "127.0.0.1")
+            : (input.resolve(host).first ?? "127.0.0.1")
+        // The request the server saw, once, for whichever white box applies.
+        let request = try Request(method: input.method, url: finalURL,
+                                  headers: input.headers + (input.bearer.map { [("Authorization", "Bearer \($0)")] } ?? []),
+                                  clientIP: clientIP)
         let whiteBox: Report
         do {
             switch kind {
             case .nginx:
                 whiteBox = try NginxAnalyzer.analyze(NginxAnalyzer.Input(
                     config: .file(config),
-                    request: NginxRequest(method: input.method, url: finalURL,
-                                          headers: input.headers.map { NginxRequest.Header(name: $0.name, value: $0.value) }
-                                              + (input.bearer.map { [NginxRequest.Header(name: "Authorization", value: "Bearer \($0)")] } ?? []),
-                                          clientIP: clientIP),
+                    request: request,
                     fileSystem: input.fileSystem))
             case .apache:
-                whiteBox = try ApacheAnalyzer.analyze(ApacheAnalyzerInput(
+                whiteBox = try ApacheAnalyzer.analyze(ApacheAnalyzer.Input(
                     configPath: config,
-                    request: try ApacheRequest(url: finalURL, method: input.method,
-                                               headers: input.headers.map { HTTPHeaderField(name: $0.name, value: $0.value) }
-                                                   + (input.bearer.map { [HTTPHeaderField(name: "Authorization", value: "Bearer \($0)")] } ?? []),
-                                               clientIP: clientIP),
+                    request: request,
                     fileSystem: input.fileSystem))
             }
         } catch let error as InputError {
@@ -116,9 +125,9 @@ public enum DiagnoseAnalyzer {
         report.notes += whiteBox.notes
 
         let logs = input.logs ?? defaultLogs(kind).filter { input.fileSystem.info($0) != nil }
-        if !logs.isEmpty, let status = observed, [401, 403, 429].contains(status) {
+        if !logs.isEmpty, let status = observed, RefusalStatus.contains(status) {
             do {
-                let logReport = try LogsAnalyzer().analyze(LogsInput(paths: logs, statuses: [status],
+                let logReport = try LogsAnalyzer().analyze(LogsAnalyzer.Input(paths: logs, statuses: [status],
                                                                      since: Int64(started) - 2, top: 5))
                 for f in logReport.findings where f.cause != .none {
                     var x = f
@@ -157,23 +166,5 @@ public enum DiagnoseAnalyzer {
         case .nginx: ["/var/log/nginx/error.log"]
         case .apache: ["/var/log/apache2/error.log", "/var/log/httpd/error_log"]
         }
-    }
-
-    static func hostAndPort(_ url: String) -> (String, Int)? {
-        guard let r = url.range(of: "://") else { return nil }
-        let rest = url[r.upperBound...]
-        var authority = rest.prefix { $0 != "/" && $0 != "?" && $0 != "#" }
-        if let at = authority.lastIndex(of: "@") { authority = authority[authority.index(after: at)...] }
-        var host = String(authority)
-        var port = url.hasPrefix("https") ? 443 : 80
-        if host.hasPrefix("["), let close = host.firstIndex(of: "]") {
-            let after = host[host.index(after: close)...]
-            if after.hasPrefix(":") { port = Int(after.dropFirst()) ?? port }
-            host = String(host[host.index(after: host.startIndex)..<close])
-        } else if let colon = host.lastIndex(of: ":") {
-            port = Int(host[host.index(after: colon)...]) ?? port
-            host = String(host[..<colon])
-        }
-        return (host.lowercased(), port)
     }
 }

@@ -68,18 +68,18 @@ public struct LabRunner: Sendable {
         case .response:
             let path = dir + "/" + scenario.request
             let bytes = try fileSystem.read(path, limit: 1 << 20)
-            return LabResult(scenario: scenario, report: try ResponseReport.report(bytes: bytes, file: path),
+            return LabResult(scenario: scenario, report: try ResponseAnalyzer.analyze(.init(bytes: bytes, file: path)),
                              observed: nil, serverLog: [], skipped: nil)
         case .token:
-            let report = try await TokenAnalyzer().analyze(TokenInput(
+            let report = try await TokenAnalyzer().analyze(TokenAnalyzer.Input(
                 token: LabRunner.labToken(), requiredScopes: scenario.arguments["scope"].map { [$0] } ?? [],
                 now: LabRunner.labNow))
             return LabResult(scenario: scenario, report: report, observed: nil, serverLog: [], skipped: nil)
         case .s3:
             let a = scenario.arguments
-            let input = try S3Input(
+            let input = try S3Analyzer.Input(
                 principal: try Principal.parse(a["principal"] ?? "*"), action: a["action"] ?? "",
-                resource: a["resource"] ?? "", context: try a["context"].map { [try S3Input.contextPair($0)] } ?? [],
+                resource: a["resource"] ?? "", context: try a["context"].map { [try S3Analyzer.Input.contextPair($0)] } ?? [],
                 bucketPolicy: try PolicyParser.load(path: dir + "/" + scenario.request, kind: .bucket))
             return LabResult(scenario: scenario, report: S3Analyzer.analyze(input), observed: nil, serverLog: [], skipped: nil)
         }
@@ -89,9 +89,7 @@ public struct LabRunner: Sendable {
 
     func runNginx(_ s: LabScenario, dir: String, port: Int) async throws -> LabResult {
         let url = "http://127.0.0.1:\(port)\(s.request)"
-        let request = NginxRequest(method: "GET", url: url,
-                                   headers: s.headers.map { NginxRequest.Header(name: $0.0, value: $0.1) },
-                                   clientIP: s.clientIP)
+        let request = try s.request(url: url)
         let report = try NginxAnalyzer.analyze(NginxAnalyzer.Input(
             config: .file(dir + "/nginx.conf"), request: request, fileSystem: fileSystem, prefix: dir))
         guard let why = skipReason(s, binary: LocalServer.nginxPath, name: "nginx") else {
@@ -107,10 +105,8 @@ public struct LabRunner: Sendable {
 
     func runApache(_ s: LabScenario, dir: String, port: Int) async throws -> LabResult {
         let url = "http://127.0.0.1:\(port)\(s.request)"
-        let request = try ApacheRequest(url: url, method: "GET",
-                                        headers: s.headers.map { HTTPHeaderField(name: $0.0, value: $0.1) },
-                                        clientIP: s.clientIP)
-        let report = try ApacheAnalyzer.analyze(ApacheAnalyzerInput(
+        let request = try s.request(url: url)
+        let report = try ApacheAnalyzer.analyze(ApacheAnalyzer.Input(
             configPath: dir + "/httpd.conf", request: request, fileSystem: fileSystem))
         guard let why = skipReason(s, binary: LocalServer.apachePath, name: "apache2") else {
             let server = try LocalServer.apache(config: dir + "/httpd.conf", serverRoot: dir, port: port)

@@ -299,3 +299,10 @@ extension LabScenario {
                     "principal": "arn:aws:iam::111122223333:role/app", "context": "aws:SecureTransport=false"],
         expectedStatus: 403, expectedCause: .policyExplicitDeny)
 }
+
+extension LabScenario {
+    /// The scenario's request to `url`, as Core's request value.
+    func request(url: String) throws -> Request {
+        try Request(method: "GET", url: url, headers: headers.map { (name: $0.0, value: $0.1) }, clientIP: clientIP)
+    }
+}

@@ -1,37 +1,39 @@
 import Foundation
 import Why403Core
 
-/// What to analyse: the inputs and the filters of `why403 logs`.
-public struct LogsInput: Sendable {
-    /// Log files (plain or gzip), `-` for stdin.
-    public var paths: [String]
-    /// Statuses counted as refusals (403 by default; 401 and 429 on request).
-    public var statuses: Set<Int>
-    /// Only lines at or after this UTC second.
-    public var since: Int64?
-    /// Only lines at or before this UTC second.
-    public var until: Int64?
-    /// Rows per table and findings shown.
-    public var top: Int
-    /// The access-log format.
-    public var format: AccessFormat
-    /// Memory bounds.
-    public var limits: LogsLimits
-    /// Called after each chunk read: file, bytes read, file size when known. Never prints by itself.
-    public var progress: (@Sendable (String, Int64, Int64?) -> Void)?
+extension LogsAnalyzer {
+    /// What to analyse: the inputs and the filters of `why403 logs`.
+    public struct Input: Sendable {
+        /// Log files (plain or gzip), `-` for stdin.
+        public var paths: [String]
+        /// Statuses counted as refusals (403 by default; 401 and 429 on request).
+        public var statuses: Set<Int>
+        /// Only lines at or after this UTC second.
+        public var since: Int64?
+        /// Only lines at or before this UTC second.
+        public var until: Int64?
+        /// Rows per table and findings shown.
+        public var top: Int
+        /// The access-log format.
+        public var format: AccessFormat
+        /// Memory bounds.
+        public var limits: LogsLimits
+        /// Called after each chunk read: file, bytes read, file size when known. Never prints by itself.
+        public var progress: (@Sendable (String, Int64, Int64?) -> Void)?
 
-    /// An input with the defaults of the command line.
-    public init(paths: [String], statuses: Set<Int> = [403], since: Int64? = nil, until: Int64? = nil, top: Int = 10,
-                format: AccessFormat = .combined, limits: LogsLimits = LogsLimits(),
-                progress: (@Sendable (String, Int64, Int64?) -> Void)? = nil) {
-        self.paths = paths
-        self.statuses = statuses
-        self.since = since
-        self.until = until
-        self.top = top
-        self.format = format
-        self.limits = limits
-        self.progress = progress
+        /// An input with the defaults of the command line.
+        public init(paths: [String], statuses: Set<Int> = [403], since: Int64? = nil, until: Int64? = nil, top: Int = 10,
+                    format: AccessFormat = .combined, limits: LogsLimits = LogsLimits(),
+                    progress: (@Sendable (String, Int64, Int64?) -> Void)? = nil) {
+            self.paths = paths
+            self.statuses = statuses
+            self.since = since
+            self.until = until
+            self.top = top
+            self.format = format
+            self.limits = limits
+            self.progress = progress
+        }
     }
 }
 
@@ -49,7 +51,7 @@ public struct LogsAnalyzer: Sendable {
 
     /// Analyses the inputs. Throws `InputError` for an unreadable file, bad gzip, or a `--log-format`
     /// that matches no line of an access log.
-    public func analyze(_ input: LogsInput) throws -> Report {
+    public func analyze(_ input: LogsAnalyzer.Input) throws -> Report {
         let context = ScanContext(statuses: input.statuses, format: input.format, since: input.since,
                                   until: input.until, limits: input.limits)
         // Error logs first, so their reasons are known when the access lines are read.
@@ -79,7 +81,7 @@ public struct LogsAnalyzer: Sendable {
     }
 
     /// Analyses bytes already in memory, fed in chunks of `chunkSize` (for tests of the scanner).
-    public func analyze(data: [UInt8], name: String, chunkSize: Int, input: LogsInput) throws -> Report {
+    public func analyze(data: [UInt8], name: String, chunkSize: Int, input: LogsAnalyzer.Input) throws -> Report {
         let context = ScanContext(statuses: input.statuses, format: input.format, since: input.since,
                                   until: input.until, limits: input.limits)
         var scan = FileScan(file: name, context: context)

@@ -2,7 +2,7 @@ import Why403Core
 
 /// Turns the aggregates into report-v1: the summary in `subject`, one finding per cause.
 struct LogsReportBuilder {
-    let input: LogsInput
+    let input: LogsAnalyzer.Input
     let context: ScanContext
     let lines: Int
     let bytes: Int64

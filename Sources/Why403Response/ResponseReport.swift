@@ -18,7 +18,7 @@ public enum ResponseReport {
             guard let r = capture.responses.last else {
                 return Report(subject: Subject(kind: "response", file: file, extra: extra), verdict: .notDenied, notes: notes)
             }
-            let a = ResponseAnalyzer.analyze(r)
+            let a = ResponseAnalyzer.identify(r)
             notes += a.notes
             if a.findings.isEmpty {
                 notes.append("status \(r.status) is not a refusal: nothing to explain")
@@ -36,7 +36,7 @@ public enum ResponseReport {
             var byOrigin: [String: [String]] = [:]
             var originOrder: [String] = []
             for r in capture.responses {
-                let a = ResponseAnalyzer.analyze(r)
+                let a = ResponseAnalyzer.identify(r)
                 let entry = r.origin.split(separator: " ").last.map(String.init) ?? r.origin
                 let origin = originOf(r.url)
                 if byOrigin[origin] == nil { originOrder.append(origin) }

@@ -31,10 +31,10 @@ final class ApacheAnalyzerTests: XCTestCase {
         return fs
     }
 
-    func analyze(_ fs: InMemoryFileSystem, _ url: String, ip: String? = "198.51.100.7", headers: [HTTPHeaderField] = [],
+    func analyze(_ fs: InMemoryFileSystem, _ url: String, ip: String? = "198.51.100.7", headers: [(name: String, value: String)] = [],
                  log: String? = nil) throws -> Report {
-        try ApacheAnalyzer.analyze(ApacheAnalyzerInput(configPath: "/srv/httpd.conf",
-                                                       request: ApacheRequest(url: url, headers: headers, clientIP: ip),
+        try ApacheAnalyzer.analyze(ApacheAnalyzer.Input(configPath: "/srv/httpd.conf",
+                                                       request: Request(url: url, headers: headers, clientIP: ip),
                                                        fileSystem: fs, logPath: log))
     }
 
@@ -143,9 +143,9 @@ final class ApacheAnalyzerTests: XCTestCase {
         </VirtualHost>
         """)
         fs.file("/var/www/shop/admin/index.html", "a")
-        let r = try ApacheAnalyzer.analyze(ApacheAnalyzerInput(
+        let r = try ApacheAnalyzer.analyze(ApacheAnalyzer.Input(
             configPath: "/etc/apache2/apache2.conf",
-            request: ApacheRequest(url: "http://shop.test/admin/", clientIP: "203.0.113.9"), fileSystem: fs))
+            request: Request(url: "http://shop.test/admin/", clientIP: "203.0.113.9"), fileSystem: fs))
         XCTAssertEqual(r.verdict.status, 403)
         XCTAssertEqual(r.verdict.cause, .accessIP)
         XCTAssertEqual(r.findings.first?.evidence.map(\.source),

@@ -20,7 +20,7 @@ import Why403Core
 /// `Simulation+Rewrite`, `Simulation+Handler`.
 public enum ApacheAnalyzer {
     /// Analyses one request; throws `InputError`/`InputErrors` when the configuration cannot be read.
-    public static func analyze(_ input: ApacheAnalyzerInput) throws -> Report {
+    public static func analyze(_ input: Input) throws -> Report {
         var parser = ApacheConfigParser(fileSystem: input.fileSystem, defines: input.defines,
                                         environment: input.environment, httpdVersion: input.httpdVersion)
         let config = try parser.parse(mainFile: input.configPath)

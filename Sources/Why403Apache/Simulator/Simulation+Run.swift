@@ -4,7 +4,7 @@ extension Simulation {
     // MARK: run
 
     /// Runs the request through the phases and turns the outcome into a report: uncertainty lowers
-    /// confidence, the verdict comes from the first finding with a cause for 401, 403 and 500.
+    /// confidence; the verdict is Core's rule (`Verdict.decide`) over the status and findings.
     mutating func run() -> Report {
         let outcome = simulate()
         var findings = outcome.findings
@@ -26,21 +26,15 @@ extension Simulation {
             }
         }
         noteErrorDocument(for: outcome.status)
-        let primary = findings.first { $0.cause != .none }
-        // Causes explain refusals (401, 403) and the 500s that a configuration error produces;
-        // 404, 410 and redirects are "not denied".
-        let denied = [401, 403, 500].contains(outcome.status)
-        let verdict = Verdict(status: outcome.status, layer: denied ? (primary?.layer ?? .apache) : .none,
-                              cause: denied ? (primary?.cause ?? .unknown) : .none)
         let subject = Subject(kind: "apache", url: req.url, method: req.method, clientIP: req.clientIP,
                               config: config.mainFile,
                               extra: vhost.map { ["virtual_host": .string("\($0.location): <VirtualHost \($0.args.joined(separator: " "))>")] } ?? [:])
-        // Findings that explain the verdict first.
+        // Findings that name a cause first (the primary one leads: Verdict.decide).
         var ordered = findings.filter { $0.cause != .none }
         ordered += findings.filter { $0.cause == .none }
         var seen = Set<String>()
         notes = notes.filter { seen.insert($0).inserted }
-        return Report(subject: subject, verdict: verdict, findings: ordered, notes: notes)
+        return Report(subject: subject, status: outcome.status, findings: ordered, answeredBy: .apache, notes: notes)
     }
 
     /// The request loop: decode and normalise the path, ModSecurity, server-context SetEnvIf, then

@@ -18,7 +18,7 @@ extension Simulation {
         let vhosts = top.filter { $0.is("VirtualHost") }
         serverDirectives = mainDirectives
         guard !vhosts.isEmpty else { return }
-        let hostIsIP = IPMatch.v4(req.host) != nil || req.host.contains(":")
+        let hostIsIP = IPAddress(req.host) != nil
         func addrMatch(_ v: ApacheDirective) -> (exact: Bool, wild: Bool) {
             var exact = false, wild = false
             for a in v.args {

@@ -11,8 +11,8 @@ struct Outcome {
 /// environment set so far, notes, `.htaccess` files read). Each phase is an extension in its own file.
 struct Simulation {
     let config: ApacheConfig
-    let input: ApacheAnalyzerInput
-    var req: ApacheRequest { input.request }
+    let input: ApacheAnalyzer.Input
+    let req: ApacheRequest
     var fs: any FileSystemView { input.fileSystem }
     var notes: [String] = []
     var extraFindings: [Finding] = []
@@ -28,9 +28,10 @@ struct Simulation {
     /// ErrorDocument lines in effect for the request (by status).
     var errorDocuments: [String: ApacheDirective] = [:]
 
-    init(config: ApacheConfig, input: ApacheAnalyzerInput) {
+    init(config: ApacheConfig, input: ApacheAnalyzer.Input) {
         self.config = config
         self.input = input
+        self.req = ApacheRequest(input.request)
         self.notes = config.notes
     }
 

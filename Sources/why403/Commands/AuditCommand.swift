@@ -36,7 +36,7 @@ struct AuditCommand: AsyncParsableCommand {
     func validate() throws { try output.checkFormat(allowing: [.sarif]) }
 
     func run() async throws {
-        let report = try AuditAnalyzer.run(AuditInput(nginx: nginx, apache: apache, roots: root, user: user))
+        let report = try AuditAnalyzer.analyze(AuditAnalyzer.Input(nginx: nginx, apache: apache, roots: root, user: user))
         output.emit(report)
         if let worst = AuditAnalyzer.worst(report), worst >= failOn { throw ExitCode(1) }
     }

@@ -41,8 +41,8 @@ struct DiagnoseCommand: AsyncParsableCommand {
 
     func run() async throws {
         let headers = try request.parsedHeaders()
-        let (report, redactor) = try await DiagnoseAnalyzer.run(DiagnoseInput(
-            url: normalizeURL(url), method: request.method, headers: headers, bearer: bearer, config: config,
+        let (report, redactor) = try await DiagnoseAnalyzer.analyze(DiagnoseAnalyzer.Input(
+            url: url, method: request.method, headers: headers, bearer: bearer, config: config,
             logs: log.isEmpty ? nil : log,
             options: TransportOptions(totalTimeout: timeout, insecure: insecure)))
         var r = redactor

@@ -30,9 +30,8 @@ struct FSCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let fs = LiveFileSystem()
         let report = try FSAnalyzer.analyze(FSAnalyzer.Input(path: path, user: user,
-                                                             cwd: FileManager.default.currentDirectoryPath), fs: fs)
+                                                             cwd: FileManager.default.currentDirectoryPath))
         output.emit(report)
     }
 }

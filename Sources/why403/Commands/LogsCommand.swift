@@ -61,7 +61,7 @@ struct LogsCommand: AsyncParsableCommand {
         if let a = apacheLogFormat { format = try AccessFormat.apache(a) }
         else { format = try AccessFormat.parse(logFormat ?? "combined") }
         let progress = Progress(enabled: Terminal.stderrIsTerminal)
-        let input = LogsInput(paths: files, statuses: try statuses(),
+        let input = LogsAnalyzer.Input(paths: files, statuses: try statuses(),
                               since: try since.map { try LogsTimeSpec.parse($0, now: now, flag: "--since") },
                               until: try until.map { try LogsTimeSpec.parse($0, now: now, flag: "--until") },
                               top: top, format: format,

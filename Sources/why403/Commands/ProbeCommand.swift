@@ -74,9 +74,9 @@ struct ProbeCommand: AsyncParsableCommand {
         let headers = HeaderList(try request.parsedHeaders().map { ($0.name, $0.value) })
         let options = TransportOptions(connectTimeout: connectTimeout, totalTimeout: timeout, maxBody: maxBody,
                                        insecure: insecure, proxy: try proxy.map(ProxySetting.parse))
-        let input = ProbeInput(url: url, method: request.method, headers: headers, bearer: bearer, variants: variants,
+        let input = ProbeAnalyzer.Input(url: url, method: request.method, headers: headers, bearer: bearer, variants: variants,
                                follow: follow, maxRedirects: maxRedirects, rate: rate, options: options)
-        let outcome = try await ProbeAnalyzer.run(input)
+        let outcome = try await ProbeAnalyzer.analyze(input)
         output.emit(outcome.report, redactor: outcome.redactor)
     }
 }

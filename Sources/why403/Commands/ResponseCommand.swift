@@ -19,7 +19,7 @@ struct ResponseCommand: AsyncParsableCommand {
 
     func run() async throws {
         let bytes = try Self.readInput(file)
-        let report = try ResponseReport.report(bytes: bytes, file: file)
+        let report = try ResponseAnalyzer.analyze(.init(bytes: bytes, file: file))
         output.emit(report)
     }
 

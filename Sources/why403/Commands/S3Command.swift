@@ -57,11 +57,11 @@ struct S3Command: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let input = try S3Input(
+        let input = try S3Analyzer.Input(
             principal: try Principal.parse(principal),
             action: action,
             resource: resource,
-            context: try context.map(S3Input.contextPair),
+            context: try context.map(S3Analyzer.Input.contextPair),
             bucketPolicy: try bucketPolicy.map { try PolicyParser.load(path: $0, kind: .bucket) },
             identityPolicies: try identityPolicies.map { try PolicyParser.load(path: $0, kind: .identity) },
             scps: try scps.map { try PolicyParser.load(path: $0, kind: .scp) },

@@ -76,7 +76,7 @@ struct TokenCommand: AsyncParsableCommand {
             }
             keys = set
         }
-        let input = TokenInput(token: tokenText, requiredScopes: scope, requiredRoles: role, wwwAuthenticate: wwwAuthenticate,
+        let input = TokenAnalyzer.Input(token: tokenText, requiredScopes: scope, requiredRoles: role, wwwAuthenticate: wwwAuthenticate,
                                keys: keys, audience: audience, issuer: issuer,
                                now: now ?? Date().timeIntervalSince1970, leeway: leeway)
         let report: Report
