@@ -31,7 +31,7 @@ extension AuditAnalyzer {
 
 /// Prevention, for CI: configuration and permission problems that cause (or would hide) 403s.
 ///
-/// Runs the nginx checks (`NginxAudit`), the Apache checks where that module offers them, and the
+/// Runs the nginx checks (`NginxAudit`), the Apache checks (`ApacheAudit`), and the
 /// web-root checks (`RootAudit`). Findings carry a severity; the verdict is the most serious one.
 public enum AuditAnalyzer {
     /// Runs every check; findings sorted by severity, the verdict from the most serious. Throws `InputError` when nothing is given or a configuration is malformed.
@@ -48,9 +48,9 @@ public enum AuditAnalyzer {
             notes.append("nginx \(path): \(config.files.count) file(s) read, \(NginxAudit.checkIDs.count) checks, \(found.count) finding(s)")
         }
         for path in input.apache {
-            let found = try ApacheAuditBridge.run(configPath: path, fileSystem: input.fileSystem)
-            findings += found.findings
-            notes += found.notes
+            let found = try ApacheAudit.run(configPath: path, fileSystem: input.fileSystem)
+            findings += found
+            notes.append("apache \(path): \(found.count) finding(s)")
         }
         for root in input.roots {
             let choice = input.user.map { ServerUser.Choice(name: $0, reason: "--user") }

@@ -175,6 +175,8 @@ final class ApacheAnalyzerTests: XCTestCase {
         """) { $0.file("/var/www/.htaccess", "RewriteEngine On\n") }
         let r = try analyze(fs, "http://x/index.html")
         XCTAssertEqual(r.verdict.status, 500)
+        XCTAssertEqual(r.verdict.cause, .configError)
+        XCTAssertEqual(r.verdict.layer, .apache)
         XCTAssertTrue(r.findings.first?.summary.contains("RewriteEngine not allowed here") ?? false)
     }
 }
@@ -186,7 +188,7 @@ final class ApacheAuditTests: XCTestCase {
         fs.file("/c/httpd.conf", conf)
         fs.file("/var/www/index.html", "x")
         if htaccess { fs.file("/var/www/.htaccess", "Require all denied\n") }
-        return try ApacheAudit.run(configPath: "/c/httpd.conf", fileSystem: fs).map(\.id)
+        return try ApacheAudit.run(configPath: "/c/httpd.conf", fileSystem: fs).compactMap(\.rule)
     }
 
     func testHitsAndMisses() throws {
@@ -200,5 +202,14 @@ final class ApacheAuditTests: XCTestCase {
         XCTAssertEqual(try run("DocumentRoot /var/www\n<Directory /var/www>\nAllowOverride None\n</Directory>\n", htaccess: true),
                        ["apache.htaccess-ignored"])
         XCTAssertEqual(try run("DocumentRoot /var/www\n<Directory /var/www>\nAllowOverride All\n</Directory>\n", htaccess: true), [])
+    }
+
+    /// Every finding carries its check's id as the rule and its typed severity (one audit shape with nginx).
+    func testFindingsCarryRuleAndTypedSeverity() throws {
+        var fs = InMemoryFileSystem()
+        fs.file("/c/httpd.conf", "<Directory />\nRequire all granted\nOptions Indexes\n</Directory>\n")
+        let found = try ApacheAudit.run(configPath: "/c/httpd.conf", fileSystem: fs)
+        XCTAssertEqual(found.map(\.rule), ["apache.root-granted", "apache.indexes-on"])
+        XCTAssertEqual(found.map(\.severity), [.error, .info])
     }
 }

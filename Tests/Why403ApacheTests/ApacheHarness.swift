@@ -31,6 +31,9 @@ struct DiffScenario {
     var modules: [String] = []
     /// Whether to hand the error log to why403 (ModSecurity).
     var giveLog = false
+    /// Whether the common part denies the file-system root (`<Directory />` with `Require all denied`);
+    /// off for a scenario that needs no `Require` anywhere (AH01627).
+    var rootDenied = true
 }
 
 /// Runs scenarios against a real Apache httpd started from a temporary ServerRoot on loopback.
@@ -60,8 +63,7 @@ enum ApacheHarness {
         DocumentRoot "\(root)/www"
         <Directory />
             AllowOverride None
-            Require all denied
-        </Directory>
+        \(scenario.rootDenied ? "    Require all denied\n" : "")</Directory>
 
         """
         s += scenario.conf.replacingOccurrences(of: "{ROOT}", with: root)
