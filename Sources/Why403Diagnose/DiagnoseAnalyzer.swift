@@ -163,7 +163,12 @@ public enum DiagnoseAnalyzer {
         }
         report.notes += whiteBox.notes
 
-        let logs = input.logs ?? defaultLogs(kind).filter { input.fileSystem.info($0) != nil }
+        let configured = configuredErrorLogs(kind, config: config, prefix: prefix, defines: defines,
+                                             environment: environment, fs: input.fileSystem)
+        let logs = input.logs ?? (configured.isEmpty ? defaultLogs(kind) : configured).filter { input.fileSystem.info($0) != nil }
+        if input.logs == nil, !configured.isEmpty {
+            report.notes.append("error log\(configured.count == 1 ? "" : "s") of that configuration: \(configured.joined(separator: ", "))")
+        }
         if !logs.isEmpty, let status = observed, RefusalStatus.contains(status) {
             do {
                 let logReport = try LogsAnalyzer().analyze(LogsAnalyzer.Input(paths: logs, statuses: [status],
@@ -171,6 +176,13 @@ public enum DiagnoseAnalyzer {
                 for f in logReport.findings where f.cause != .none {
                     var x = f
                     x.summary = "\(kind.rawValue)'s log: " + x.summary
+                    // The log reader's advice names the distribution's configuration; this server reads another.
+                    let own = { (t: String) in
+                        t.replacingAll("/etc/apache2/apache2.conf", with: config).replacingAll("/etc/nginx/nginx.conf", with: config)
+                            .replacingAll("http://HOST", with: target.origin)
+                    }
+                    x.checks = x.checks?.map(own)
+                    x.fixes = x.fixes.map { Fix(summary: own($0.summary), commands: $0.commands.map(own), patch: $0.patch) }
                     findings.append(x)
                 }
             } catch {
@@ -215,6 +227,42 @@ public enum DiagnoseAnalyzer {
             if let p = paths.first(where: { fs.info($0) != nil }) { return (kind, p) }
         }
         return nil
+    }
+
+    /// The error logs a configuration writes (`error_log` of nginx at every level, resolved against the
+    /// prefix; Apache's `ErrorLog`, against ServerRoot), so the lines for the request just sent are read
+    /// where this server writes them. Empty when the configuration names none (the built-in default).
+    static func configuredErrorLogs(_ kind: ServerKind, config: String, prefix: String?, defines: [String],
+                                    environment: [String: String], fs: any FileSystemView) -> [String] {
+        var out: [String] = []
+        switch kind {
+        case .nginx:
+            guard let parsed = try? NginxAnalyzer.parse(.file(config), fileSystem: fs) else { return [] }
+            let base = prefix ?? "/usr/share/nginx/"
+            func walk(_ list: [Directive]) {
+                for d in list {
+                    if d.name == "error_log", let f = d.args.first, f != "stderr", !f.hasPrefix("syslog:"), !f.hasPrefix("memory:") {
+                        out.append(f.hasPrefix("/") ? f : (base.hasSuffix("/") ? base : base + "/") + f)
+                    }
+                    if let b = d.block { walk(b) }
+                }
+            }
+            walk(parsed.expanded)
+        case .apache:
+            var parser = ApacheConfigParser(fileSystem: fs, defines: defines, environment: environment)
+            guard let parsed = try? parser.parse(mainFile: config) else { return [] }
+            func walk(_ list: [ApacheDirective]) {
+                for d in list {
+                    if d.is("ErrorLog"), let f = d.args.first, !f.hasPrefix("|"), !f.hasPrefix("syslog") {
+                        out.append(f.hasPrefix("/") ? f : parsed.serverRoot + "/" + f)
+                    }
+                    if let c = d.children { walk(c) }
+                }
+            }
+            walk(parsed.directives)
+        }
+        var seen = Set<String>()
+        return out.filter { seen.insert($0).inserted }
     }
 
     static func defaultLogs(_ kind: ServerKind) -> [String] {

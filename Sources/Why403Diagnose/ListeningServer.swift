@@ -101,14 +101,23 @@ public struct ListeningServer: Sendable, Equatable {
     /// `nginx [-p prefix] [-c file] [-g directives]`; Debian's built-in defaults otherwise.
     mutating func readNginxOptions() {
         var conf: String?, prefix: String?
+        // The master rewrites its argv into one title, "nginx: master process /usr/sbin/nginx -p P -c C -g D":
+        // /proc/PID/cmdline then holds that one string, split here on spaces (paths with spaces are lost).
+        var args = arguments
+        if args.count == 1, let title = args.first, title.hasPrefix("nginx: master process ") {
+            args = ["nginx"] + title.dropFirst("nginx: master process ".count).split(separator: " ").dropFirst().map(String.init)
+        }
         var i = 1
-        while i < arguments.count {
-            let a = arguments[i]
-            let value = i + 1 < arguments.count ? arguments[i + 1] : nil
+        while i < args.count {
+            let a = args[i]
+            let value = i + 1 < args.count ? args[i + 1] : nil
             switch a {
             case "-c": conf = value; i += 1
             case "-p": prefix = value; i += 1
-            case "-g": if let value { caveats.append("nginx was started with -g \(InputError.quote(value)): those directives are not part of the analysis") }; i += 1
+            case "-g":
+                var words: [String] = []
+                while i + 1 < args.count, !(args[i + 1].hasPrefix("-") && args[i + 1].count == 2) { words.append(args[i + 1]); i += 1 }
+                caveats.append("nginx was started with -g \(InputError.quote(words.joined(separator: " "))): those directives are not part of the analysis")
             default:
                 if a.hasPrefix("-c"), a.count > 2 { conf = String(a.dropFirst(2)) }
                 if a.hasPrefix("-p"), a.count > 2 { prefix = String(a.dropFirst(2)) }

@@ -4,6 +4,7 @@ import Why403FileSystem
 import Why403Nginx
 import Why403Apache
 import Why403Response
+import Why403Diagnose
 import Why403Token
 import Why403S3
 import Why403Probe
@@ -105,8 +106,8 @@ public struct LabRunner: Sendable {
             let server = try LocalServer.nginx(config: dir + "/nginx.conf", prefix: dir, port: port)
             defer { server.stop() }
             let before = server.errorLog.count
-            let observed = await fetch(url, headers: s.headers)
-            return LabResult(scenario: s, report: report, observed: observed,
+            let (diagnosed, observed) = try await diagnose(url, s)
+            return LabResult(scenario: s, report: diagnosed, observed: observed,
                              serverLog: newLines(server.errorLog, after: before), skipped: nil)
         }
         return LabResult(scenario: s, report: report, observed: nil, serverLog: [], skipped: why)
@@ -121,10 +122,10 @@ public struct LabRunner: Sendable {
             let server = try LocalServer.apache(config: dir + "/httpd.conf", serverRoot: dir, port: port)
             defer { server.stop() }
             let before = server.errorLog.count
-            let observed = await fetch(url, headers: s.headers)
+            let (diagnosed, observed) = try await diagnose(url, s)
             // Apache writes its error log after the response: give it a moment.
             try? await Task.sleep(nanoseconds: 150_000_000)
-            return LabResult(scenario: s, report: report, observed: observed,
+            return LabResult(scenario: s, report: diagnosed, observed: observed,
                              serverLog: newLines(server.errorLog, after: before), skipped: nil)
         }
         return LabResult(scenario: s, report: report, observed: nil, serverLog: [], skipped: why)
@@ -136,6 +137,17 @@ public struct LabRunner: Sendable {
         if binary == nil { return "\(name) is not installed: the prediction was not compared with the real server" }
         if s.needsRoot && !LabRunner.isRoot { return "file modes are checked as www-data, which needs root to reproduce" }
         return nil
+    }
+
+    /// With the real server running, the lab asks as a user would: `why403 diagnose URL` with no flags,
+    /// which must find the server (from /proc) and its configuration by itself. The report is
+    /// diagnose's; the status is what the server answered.
+    func diagnose(_ url: String, _ s: LabScenario) async throws -> (Report, Int?) {
+        let (report, _) = try await DiagnoseAnalyzer.analyze(DiagnoseAnalyzer.Input(
+            url: url, headers: s.headers.map { (name: $0.0, value: $0.1) } + [(name: "Host", value: "shop.test")],
+            transport: transport, fileSystem: fileSystem, options: TransportOptions(connectTimeout: 3, totalTimeout: 10)))
+        let observed = report.subject.extra["server"] == nil ? await fetch(url, headers: s.headers) : report.verdict.status
+        return (report, observed)
     }
 
     func fetch(_ url: String, headers: [(String, String)]) async -> Int? {

@@ -213,3 +213,21 @@ final class ApacheAuditTests: XCTestCase {
         XCTAssertEqual(found.map(\.severity), [.error, .info])
     }
 }
+
+extension ApacheAnalyzerTests {
+    /// issue 16: a configuration that does not listen on the URL's port is not the server that answered:
+    /// an input error naming its Listen lines, never a verdict (as nginx's "no server listening on port").
+    func testIssue16AConfigurationThatDoesNotListenThereIsNotExplainedWith() throws {
+        let fs = site("Listen 80\nListen 127.0.0.1:8080\n<Directory /var/www>\n    Require all granted\n</Directory>")
+        XCTAssertEqual(try analyze(fs, "http://shop.test/").verdict.status, 200)
+        XCTAssertEqual(try analyze(fs, "http://127.0.0.1:8080/").verdict.status, 200)
+        XCTAssertThrowsError(try analyze(fs, "http://127.0.0.1:9090/")) { e in
+            let e = e as? InputError
+            XCTAssertEqual(e?.message, "expected a Listen on port 9090, found Listen 80, Listen 127.0.0.1:8080 (httpd would refuse the connection: this configuration is not the server that answered)")
+            XCTAssertEqual(e?.line, 13)
+        }
+        XCTAssertThrowsError(try analyze(fs, "http://127.0.0.2:8080/"), "bound to another address")
+        // No Listen at all (a fragment): nothing to compare.
+        XCTAssertEqual(try analyze(site("<Directory /var/www>\n    Require all granted\n</Directory>"), "http://shop.test:9090/").verdict.status, 200)
+    }
+}

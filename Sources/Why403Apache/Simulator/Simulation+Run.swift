@@ -26,7 +26,7 @@ extension Simulation {
             }
         }
         noteErrorDocument(for: outcome.status)
-        let subject = Subject(kind: "apache", url: req.url, method: req.method, clientIP: req.clientIP,
+        let subject = Subject(kind: .apache, url: req.url, method: req.method, clientIP: req.clientIP,
                               config: config.mainFile,
                               extra: vhost.map { ["virtual_host": .string("\($0.location): <VirtualHost \($0.args.joined(separator: " "))>")] } ?? [:])
         // Findings that name a cause first (the primary one leads: Verdict.decide).
