@@ -185,6 +185,18 @@ public enum DiagnoseAnalyzer {
                     x.fixes = x.fixes.map { Fix(summary: own($0.summary), commands: $0.commands.map(own), patch: $0.patch) }
                     findings.append(x)
                 }
+                // Say whether the server's own words and the configuration's verdict agree.
+                let logged = logReport.findings.filter { $0.cause != .none && $0.cause != .unknown }
+                if let first = logged.first {
+                    let predicted = whiteBox.verdict.cause
+                    if logged.contains(where: { $0.cause == predicted }) {
+                        report.notes.append("the error log agrees with the configuration: \(predicted.rawValue) (the log line is quoted in the finding)")
+                    } else if predicted != .none {
+                        report.notes.append("the error log says \(first.cause.rawValue) where the configuration predicts \(predicted.rawValue): trust the log for what happened, the configuration for where to fix it")
+                    }
+                } else if !logs.isEmpty {
+                    report.notes.append("the error log has no line for this request (\(logs.joined(separator: ", "))): refusals that log nothing are `return 403`, RewriteRule [F] or the application")
+                }
             } catch {
                 report.notes.append("the error log could not be read: \((error as? InputError)?.message ?? "\(error)")")
             }

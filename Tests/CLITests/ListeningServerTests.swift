@@ -5,6 +5,8 @@ import Why403FileSystem
 import Why403Nginx
 @testable import Why403Lab
 @testable import Why403Diagnose
+import Why403Probe
+import Why403Response
 import Why403TestSupport
 
 /// issue 16: `diagnose` finds the server that listens on the URL's port, from /proc, and explains with the
@@ -93,6 +95,53 @@ final class ListeningServerTests: XCTestCase {
         XCTAssertEqual(ListeningServer.kernelAddress("00000000000000000000000001000000"), IPAddress("::1"))
         XCTAssertEqual(ListeningServer.kernelAddress("0000000000000000FFFF00000100007F"), IPAddress("::ffff:127.0.0.1"))
         XCTAssertNil(ListeningServer.kernelAddress("zz"))
+    }
+}
+
+/// A server that answers 403 with its own page, whatever is asked.
+struct Canned403: HTTPTransport {
+    var server: String
+    var body = "<html><head><title>403 Forbidden</title></head><body><h1>Forbidden</h1></body></html>"
+    func send(_ request: ProbeRequest, options: TransportOptions) async -> TransportResult {
+        TransportResult(response: CapturedResponse(url: request.url, method: request.method, status: 403, reason: "Forbidden",
+                                                   headers: HeaderList([("Server", server), ("Content-Type", "text/html")]),
+                                                   body: Array(body.utf8)))
+    }
+}
+
+/// issue 16: nothing local listens on the URL's port (no /proc here) and the distribution's configuration
+/// does not listen there either: it must not explain, confirm or patch — for nginx and for Apache.
+final class DiagnoseNeverUsesAForeignConfigurationTests: XCTestCase {
+    func run(_ server: String, _ fs: InMemoryFileSystem, body: String? = nil) async throws -> Report {
+        var t = Canned403(server: server)
+        if let body { t.body = body }
+        return try await DiagnoseAnalyzer.analyze(DiagnoseAnalyzer.Input(url: "http://127.0.0.1:9999/private/", transport: t,
+                                                                  fileSystem: fs, now: { 1_800_000_000 }, resolve: { _ in [] })).report
+    }
+
+    func testApache() async throws {
+        var fs = InMemoryFileSystem()
+        fs.user("www-data", uid: 33, gid: 33)
+        fs.file("/etc/apache2/apache2.conf", "Listen 80\nDocumentRoot /var/www\n<Directory />\n    Require all denied\n</Directory>\n")
+        fs.file("/var/www/private/index.html", "x")
+        let report = try await run("Apache/2.4.62 (Debian)", fs)
+        XCTAssertEqual(report.verdict.layer, .apache, "the black box still names Apache")
+        XCTAssertNotEqual(report.verdict.cause, .accessDeny, "never explained with a configuration that does not listen there")
+        XCTAssertFalse(report.findings.contains { f in f.fixes.contains { $0.patch != nil } }, "never patched")
+        XCTAssertFalse(report.notes.contains { $0.contains("as its configuration") }, "never confirmed: \(report.notes)")
+        XCTAssertTrue(report.notes.contains { $0.contains("expected a Listen on port 9999") }, "\(report.notes)")
+    }
+
+    func testNginx() async throws {
+        var fs = InMemoryFileSystem()
+        fs.user("www-data", uid: 33, gid: 33)
+        fs.file("/etc/nginx/nginx.conf", "events {}\nhttp { server { listen 80; root /var/www; location /private/ { deny all; } } }\n")
+        let report = try await run("nginx/1.22.1", fs, body: "<html>\r\n<head><title>403 Forbidden</title></head>\r\n<body>\r\n<center><h1>403 Forbidden</h1></center>\r\n<hr><center>nginx/1.22.1</center>\r\n</body>\r\n</html>\r\n")
+        XCTAssertEqual(report.verdict.layer, .nginx)
+        XCTAssertNotEqual(report.verdict.cause, .accessDeny)
+        XCTAssertFalse(report.findings.contains { f in f.fixes.contains { $0.patch != nil } })
+        XCTAssertFalse(report.notes.contains { $0.contains("as its configuration") }, "\(report.notes)")
+        XCTAssertTrue(report.notes.contains { $0.contains("expected a server listening on port 9999") }, "\(report.notes)")
     }
 }
 

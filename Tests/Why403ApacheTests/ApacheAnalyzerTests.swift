@@ -230,4 +230,11 @@ extension ApacheAnalyzerTests {
         // No Listen at all (a fragment): nothing to compare.
         XCTAssertEqual(try analyze(site("<Directory /var/www>\n    Require all granted\n</Directory>"), "http://shop.test:9090/").verdict.status, 200)
     }
+
+    /// issue 11 (fuzzing find, Fuzz/apache/findings/crash-0aece6ce…): an empty variable name in
+    /// BrowserMatch/SetEnvIf (`""`, `=x`) crashed the simulator; it sets nothing, as httpd.
+    func testIssue11EmptyEnvironmentVariableNameIsNotACrash() throws {
+        let fs = site("BrowserMatchNoCase ^ \"\"\nSetEnvIf User-Agent . =x\n<Directory /var/www>\n    Require all granted\n</Directory>")
+        XCTAssertEqual(try analyze(fs, "http://shop.test/", headers: [("User-Agent", "curl")]).verdict.status, 200)
+    }
 }

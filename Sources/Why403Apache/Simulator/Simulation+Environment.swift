@@ -45,8 +45,10 @@ extension Simulation {
             guard re.matches(value) != negate else { continue }
             for a in args {
                 if a.hasPrefix("!") { env[String(a.dropFirst())] = nil; envSources[String(a.dropFirst())] = d; continue }
-                let kv = a.split(separator: "=", maxSplits: 1)
-                let k = String(kv[0])
+                // `var`, `var=value`, `!var`; an empty name ("" or "=x", a fuzzing find) sets nothing.
+                let kv = a.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+                guard let name = kv.first, !name.isEmpty else { continue }
+                let k = String(name)
                 env[k] = kv.count > 1 ? String(kv[1]) : "1"
                 envSources[k] = d
             }
