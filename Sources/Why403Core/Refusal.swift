@@ -18,9 +18,10 @@ extension Verdict {
     /// - The primary finding is the first that names a cause and is more than `possible`; failing that,
     ///   the first `possible` one in the application layer (a proxied application decides) or, when the
     ///   status is a refusal, the first `possible` one (the best lead there is).
-    /// - A cause explains an error status — a refusal, or another 4xx/5xx a finding names a cause for
-    ///   (a `config.error` 500, a refusal that `error_page 403 =404` hides) — and `unknown` explains only
-    ///   a refusal. With no status (a layer analysed alone, a proxied request) the primary finding decides.
+    /// - A cause explains a refusal; another 4xx/5xx a finding names a cause for (a `config.error` 500, a
+    ///   refusal that `error_page 403 =404` hides); and any status when the finding is more than
+    ///   `possible` (a block page served with 200). `unknown` explains only a refusal. With no status (a
+    ///   layer analysed alone, a proxied request) the primary finding decides.
     /// - A refusal nothing explains is `layer: answeredBy, cause: unknown`; everything else is `none`.
     public static func decide(status: Int?, findings: [Finding], answeredBy: Layer) -> (verdict: Verdict, findings: [Finding]) {
         let causal = findings.indices.filter { findings[$0].cause != .none }
@@ -36,7 +37,9 @@ extension Verdict {
         let p = findings[i]
         let explains: Bool
         if let s = status {
-            explains = refusal || (s >= 400 && p.cause != .unknown)
+            // A refusal; another error a finding names a cause for; or a response that is a refusal in
+            // disguise, which only a finding more than possible can say (a WAF's block page served with 200).
+            explains = refusal || (p.cause != .unknown && (s >= 400 || p.confidence != .possible))
         } else {
             explains = true
         }

@@ -29,13 +29,6 @@ public struct Report: Codable, Sendable, Equatable {
         self.notes = notes
     }
 
-    /// A report whose verdict is taken from its first finding (the primary one), or `none` when empty.
-    public init(subject: Subject, status: Int?, findings: [Finding], notes: [String] = []) {
-        let primary = findings.first
-        self.init(subject: subject,
-                  verdict: Verdict(status: status, layer: primary?.layer ?? .none, cause: primary?.cause ?? .none),
-                  findings: findings, notes: notes)
-    }
 }
 
 /// The tool that wrote the report.

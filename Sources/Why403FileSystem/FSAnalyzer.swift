@@ -74,6 +74,6 @@ public enum FSAnalyzer {
             return .object(o)
         })
         return Report(subject: Subject(kind: .fs, path: absolute, extra: extra), status: access.status,
-                      findings: access.findings, notes: notes)
+                      findings: access.findings, answeredBy: .filesystem, notes: notes)
     }
 }

@@ -87,7 +87,7 @@ struct LogsReportBuilder {
                          summary: summary)
         }
         let status = agg.statuses.max { $0.value != $1.value ? $0.value < $1.value : $0.key > $1.key }?.key
-        return .init(report: Report(subject: subject, status: status, findings: findings, notes: notes), summary: summary)
+        return .init(report: Report(subject: subject, status: status, findings: findings, answeredBy: findings.first?.layer ?? .unknown, notes: notes), summary: summary)
     }
 
     func finding(for g: CauseGroup) -> Finding {

@@ -106,7 +106,7 @@ final class RedactorTests: XCTestCase {
         let f = Finding(cause: .authScope, layer: .application, confidence: .certain,
                         summary: "Bearer abcdefGHIJ1234mnop was sent",
                         evidence: [Evidence(source: "header Authorization", text: "Authorization: Bearer abcdefGHIJ1234mnop")])
-        let report = Report(subject: Subject(kind: "probe", url: "https://x/?token=s3cr3t"), status: 403, findings: [f])
+        let report = Report(subject: Subject(kind: "probe", url: "https://x/?token=s3cr3t"), status: 403, findings: [f], answeredBy: .unknown)
         let json = Renderer.json(report.redacted(by: r))
         XCTAssertFalse(json.contains("abcdefGHIJ1234mnop"), json)
         XCTAssertFalse(json.contains("s3cr3t"), json)

@@ -161,7 +161,7 @@ final class TokenFixTextTests: XCTestCase {
         }
         findings += TokenModule.correlate(token: "ghp_abcdefghijkl", with: AuthResponseFacts(status: 401, wwwAuthenticate: [#"Bearer realm="x""#]), now: testNow)
         XCTAssertGreaterThan(findings.count, 12)
-        for r in [Report(subject: Subject(kind: "token"), status: nil, findings: findings)] {
+        for r in [Report(subject: Subject(kind: "token"), status: nil, findings: findings, answeredBy: .application)] {
             let texts = r.findings.flatMap { f in f.fixes.flatMap { [$0.summary] + $0.commands + ($0.patch.map { [$0] } ?? []) } + (f.checks ?? []) }
             for t in texts {
                 let redacted = Redactor().redact(t)
