@@ -71,8 +71,10 @@ tools=(swift build -c release --package-path "$ap" --scratch-path "$scratch/tool
 echo "release.sh: ${tools[*]}" >&2
 "${tools[@]}"
 genman="$("${tools[@]}" --show-bin-path)/generate-manual"
-# The manual's date: the last commit's, so that the same source gives the same page.
-mandate="$(git log -1 --format=%cs 2>/dev/null || date -u +%F)"
+# Dates: the last commit's, so that the same binary gives the same page and package (dpkg-deb clamps
+# the files' times to SOURCE_DATE_EPOCH).
+export SOURCE_DATE_EPOCH="${SOURCE_DATE_EPOCH:-$(git log -1 --format=%ct 2>/dev/null || date +%s)}"
+mandate="$(date -u -d "@$SOURCE_DATE_EPOCH" +%F)"
 mkdir "$work/man"
 "$genman" "$bin" --date "$mandate" --section 1 --output-directory "$work/man"
 [[ -s "$work/man/why403.1" ]] || die "generate-manual wrote no why403.1"
