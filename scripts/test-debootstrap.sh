@@ -21,7 +21,10 @@ if ! command -v debootstrap >/dev/null; then
 fi
 for tool in unshare chroot dpkg-deb; do command -v "$tool" >/dev/null || die "'$tool' is not installed"; done
 
-if [[ $# -ge 1 ]]; then
+if [[ $# -gt 1 ]]; then
+    echo "usage: scripts/test-debootstrap.sh [DEB]" >&2; exit 2
+elif [[ $# -eq 1 ]]; then
+    [[ -f "$1" ]] || die "no file $1"
     deb="$(realpath -e "$1")"
 else
     version="$(sed -n 's/^ *public static let current = "\(.*\)".*/\1/p' Sources/Why403Core/Report.swift)"

@@ -22,7 +22,10 @@ for tool in unshare mount swiftc ldd; do
     command -v "$tool" >/dev/null || unmet "'$tool' is not installed"
 done
 
-if [[ $# -ge 1 ]]; then
+if [[ $# -gt 1 ]]; then
+    echo "usage: scripts/test-no-swift.sh [BINARY]" >&2; exit 2
+elif [[ $# -eq 1 ]]; then
+    [[ -f "$1" ]] || { echo "test-no-swift: FAIL: no file $1" >&2; exit 1; }
     bin="$(realpath -e "$1")"
 else
     bash scripts/release.sh
