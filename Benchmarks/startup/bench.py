@@ -15,6 +15,7 @@ empty archives stand in for them.
 import json
 import os
 import shlex
+import shutil
 import statistics
 import subprocess
 import sys
@@ -80,6 +81,16 @@ def summary(samples):
     return statistics.median(samples), statistics.mean(samples), qs[0], qs[-1]
 
 
+def instructions(argv):
+    """Instructions executed (callgrind, dynamic loader included): the same whatever else the machine does."""
+    result = subprocess.run(["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null"] + argv,
+                            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    for line in result.stderr.splitlines():
+        if "Collected :" in line:
+            return int(line.split(":")[-1])
+    return None  # valgrind failed (3.19 crashes on Dispatch's sigsuspend in some runs)
+
+
 def time_both(static, dynamic, rounds):
     binaries = [("static", static), ("dynamic", dynamic)]
     for label, path in binaries:
@@ -107,6 +118,17 @@ def time_both(static, dynamic, rounds):
         ratio = statistics.median(times["dynamic"]) / statistics.median(times["static"])
         verdict = "static is faster" if ratio > 1 else "static is SLOWER"
         print(f"ratio {name}: dynamic/static = {ratio:.2f}x (median)  {verdict}")
+    if shutil.which("valgrind"):
+        print()
+        print("instructions executed, one run each (valgrind --tool=callgrind; independent of the machine's load)")
+        for name, args in commands():
+            counts = {label: instructions([path] + args) for label, path in binaries}
+            if None in counts.values():
+                failed = ", ".join(label for label, n in counts.items() if n is None)
+                print(f"{name:20} not measured: valgrind failed on the {failed} binary")
+                continue
+            print(f"{name:20} static {counts['static'] / 1e6:8.1f} M  dynamic {counts['dynamic'] / 1e6:8.1f} M  "
+                  f"dynamic/static = {counts['dynamic'] / counts['static']:.2f}x")
 
 
 def main():
