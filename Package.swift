@@ -14,6 +14,7 @@ let nioPosix: Target.Dependency = .product(name: "NIOPosix", package: "swift-nio
 let nioHTTP1: Target.Dependency = .product(name: "NIOHTTP1", package: "swift-nio")
 let jwtKit: Target.Dependency = .product(name: "JWTKit", package: "jwt-kit")
 let crypto: Target.Dependency = .product(name: "Crypto", package: "swift-crypto")
+let httpTypes: Target.Dependency = .product(name: "HTTPTypes", package: "swift-http-types")
 
 /// Every module of why403, in dependency order. `group` names the development slice it belongs to
 /// (see `WHY403_ONLY` below).
@@ -30,7 +31,7 @@ struct Module {
 
 let modules: [Module] = [
     // Libraries
-    Module(name: "Why403Core", deps: [], group: "core"),
+    Module(name: "Why403Core", deps: [httpTypes], group: "core"),
     Module(name: "Why403Render", deps: ["Why403Core"], group: "core"),
     Module(name: "Why403FileSystem", deps: ["Why403Core"], group: "core"),
     Module(name: "Why403Spawn", deps: [], group: "core"),
@@ -53,6 +54,10 @@ let modules: [Module] = [
                                           "Why403FileSystem", "Why403Logs"], group: "app"),
     Module(name: "Why403Lab", deps: ["Why403Core", "Why403Render", "Why403Spawn", "Why403Diagnose", "Why403Probe", "Why403Nginx", "Why403Apache",
                                      "Why403Token", "Why403S3", "Why403Response"], group: "app"),
+    // The umbrella library: every analyser and the report model behind one import (docs/library.md).
+    Module(name: "Why403", deps: ["Why403Core", "Why403Render", "Why403FileSystem", "Why403Response", "Why403Token",
+                                  "Why403Probe", "Why403Nginx", "Why403Apache", "Why403S3", "Why403Logs", "Why403Diagnose"],
+           group: "app"),
     Module(name: "Why403TestSupport", deps: ["Why403Core", "Why403Render", "Why403Spawn"], group: "core"),
     Module(name: "why403", deps: ["Why403Core", "Why403Render", "Why403FileSystem", "Why403Response", "Why403Probe",
                                   "Why403Token", "Why403Nginx", "Why403Apache", "Why403S3", "Why403Logs",
@@ -69,8 +74,8 @@ let modules: [Module] = [
     Module(name: "Why403NginxTests", deps: ["Why403Nginx", "Why403TestSupport"], group: "nginx", kind: .test),
     Module(name: "Why403ApacheTests", deps: ["Why403Apache", "Why403TestSupport"], group: "apache", kind: .test),
     Module(name: "Why403S3Tests", deps: ["Why403S3", "Why403TestSupport"], group: "s3", kind: .test),
-    Module(name: "Why403LogsTests", deps: ["Why403Logs", "CWhy403Scan", "Why403TestSupport"], group: "logs", kind: .test),
-    Module(name: "CLITests", deps: ["Why403Core", "Why403TestSupport", "Why403Diagnose", "Why403Lab"], group: "app", kind: .test),
+    Module(name: "Why403LogsTests", deps: ["Why403Logs", "Why403Render", "CWhy403Scan", "Why403TestSupport"], group: "logs", kind: .test),
+    Module(name: "CLITests", deps: ["Why403", "Why403TestSupport", "Why403Lab"], group: "app", kind: .test),
 ]
 
 // Development slices. The full package (the default, and what CI builds) has every module. On this
@@ -109,6 +114,7 @@ let targets: [Target] = active.map { m in
 let activeNames = Set(active.map(\.name))
 var products: [Product] = []
 if activeNames.contains("why403") { products.append(.executable(name: "why403", targets: ["why403"])) }
+if activeNames.contains("Why403") { products.append(.library(name: "Why403", targets: ["Why403"])) }
 
 let package = Package(
     name: "why403",
@@ -120,6 +126,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/vapor/jwt-kit", from: "5.7.1"),
         .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
     ],
     targets: targets
 )

@@ -15,8 +15,8 @@ public func fuzzApacheConfig(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32
     do {
         var p = ApacheConfigParser(fileSystem: fs)
         _ = try p.parse(mainFile: "/c/httpd.conf")
-        let req = try ApacheRequest(url: "http://a.test/index.html", clientIP: "10.1.2.3")
-        _ = try ApacheAnalyzer.analyze(ApacheAnalyzerInput(configPath: "/c/httpd.conf", request: req, fileSystem: fs))
+        let req = try Request(url: "http://a.test/index.html", clientIP: "10.1.2.3")
+        _ = try ApacheAnalyzer.analyze(ApacheAnalyzer.Input(configPath: "/c/httpd.conf", request: req, fileSystem: fs))
     } catch is InputError {
     } catch is InputErrors {
     } catch {

@@ -26,10 +26,10 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     limits.fullyParsedLines = 3          // the pre-filter path runs on short inputs
     limits.maxLineLength = 512
     limits.correlationEvents = 8
-    let input = LogsInput(paths: ["fuzz.log"], statuses: [401, 403, 429], top: 3, format: format, limits: limits)
+    let input = LogsAnalyzer.Input(paths: ["fuzz.log"], statuses: [401, 403, 429], top: 3, format: format, limits: limits)
     _ = try? LogsAnalyzer().analyze(data: bytes, name: "fuzz.log", chunkSize: chunk, input: input)
     _ = try? AccessFormat.parse(String(decoding: bytes.prefix(200), as: UTF8.self))
     FileManager.default.createFile(atPath: filePath, contents: Data(bytes))
-    _ = try? LogsAnalyzer().analyze(LogsInput(paths: [filePath], statuses: [403], format: format, limits: limits))
+    _ = try? LogsAnalyzer().analyze(LogsAnalyzer.Input(paths: [filePath], statuses: [403], format: format, limits: limits))
     return 0
 }

@@ -1,27 +1,26 @@
 #!/bin/sh
-# Builds the libFuzzer harness of the log scanner (Core, the C scan kernel and Logs compiled with
-# coverage and AddressSanitizer) and runs it for $1 seconds (default 60), seeded with the recorded
-# logs of real nginx and Apache and a gzip file. Needs swiftc/clang with -fsanitize=fuzzer.
-set -eu
-root=$(cd "$(dirname "$0")/../.." && pwd)
-out=${FUZZ_OUT:-/tmp/why403-fuzz-logs}
-mkdir -p "$out/corpus" "$out/CWhy403Scan"
-cp "$root"/Tests/Fixtures/logs/recorded/*.log "$out/corpus/"
-gzip -c "$root/Tests/Fixtures/logs/recorded/nginx-access.log" > "$out/corpus/nginx-access.log.gz"
+# libFuzzer harness of the log scanner (Core, the C scan kernel and Logs with coverage and
+# AddressSanitizer), seeded with the recorded logs of real nginx and Apache and a gzip file.
+# Usage: Fuzz/logs/run.sh [SECONDS | --replay]   (see Fuzz/common.sh)
+. "$(dirname "$0")/../common.sh"
+fuzz_init logs "${1:-}"
+fuzz_httptypes
+mkdir -p "$OUT/seeds" "$OUT/CWhy403Scan"
+cp "$ROOT"/Tests/Fixtures/logs/recorded/*.log "$OUT/seeds/"
+gzip -c "$ROOT/Tests/Fixtures/logs/recorded/nginx-access.log" > "$OUT/seeds/nginx-access.log.gz"
 # The C kernel, and a module map for it as SwiftPM would make.
-clang -O1 -g -fsanitize=fuzzer-no-link,address -I "$root/Sources/CWhy403Scan/include" \
-  -c "$root/Sources/CWhy403Scan/scan.c" -o "$out/scan.o"
-printf 'module CWhy403Scan {\n  header "%s"\n  export *\n}\n' "$root/Sources/CWhy403Scan/include/why403_scan.h" \
-  > "$out/CWhy403Scan/module.modulemap"
-flags="-parse-as-library -sanitize=fuzzer,address -O -g"
-swiftc $flags -emit-library -static -emit-module -module-name Why403Core \
-  -emit-module-path "$out/Why403Core.swiftmodule" -o "$out/libWhy403Core.a" "$root"/Sources/Why403Core/*.swift
-swiftc $flags -emit-library -static -emit-module -module-name Why403Logs -I "$out" -I "$out/CWhy403Scan" \
-  -I "$root/Sources/CZlib" -Xcc -fmodule-map-file="$root/Sources/CZlib/module.modulemap" \
-  -Xcc -fmodule-map-file="$out/CWhy403Scan/module.modulemap" \
+clang -O1 -g -fsanitize=fuzzer-no-link,address -I "$ROOT/Sources/CWhy403Scan/include" \
+  -c "$ROOT/Sources/CWhy403Scan/scan.c" -o "$OUT/scan.o"
+printf 'module CWhy403Scan {\n  header "%s"\n  export *\n}\n' "$ROOT/Sources/CWhy403Scan/include/why403_scan.h" \
+  > "$OUT/CWhy403Scan/module.modulemap"
+swiftc $FLAGS -emit-library -static -emit-module -module-name Why403Core -I "$OUT" \
+  -emit-module-path "$OUT/Why403Core.swiftmodule" -o "$OUT/libWhy403Core.a" $(find "$ROOT/Sources/Why403Core" -name '*.swift')
+swiftc $FLAGS -emit-library -static -emit-module -module-name Why403Logs -I "$OUT" -I "$OUT/CWhy403Scan" \
+  -I "$ROOT/Sources/CZlib" -Xcc -fmodule-map-file="$ROOT/Sources/CZlib/module.modulemap" \
+  -Xcc -fmodule-map-file="$OUT/CWhy403Scan/module.modulemap" \
   -enforce-exclusivity=unchecked \
-  -emit-module-path "$out/Why403Logs.swiftmodule" -o "$out/libWhy403Logs.a" $(find "$root/Sources/Why403Logs" -name '*.swift')
-swiftc $flags -I "$out" -L "$out" -Xcc -fmodule-map-file="$root/Sources/CZlib/module.modulemap" \
-  -Xcc -fmodule-map-file="$out/CWhy403Scan/module.modulemap" \
-  -lWhy403Logs -lWhy403Core "$out/scan.o" -lz "$root/Fuzz/logs/main.swift" -o "$out/logs-fuzz"
-"$out/logs-fuzz" -max_total_time="${1:-60}" -max_len=8192 -timeout=10 -rss_limit_mb=4096 "$out/corpus"
+  -emit-module-path "$OUT/Why403Logs.swiftmodule" -o "$OUT/libWhy403Logs.a" $(find "$ROOT/Sources/Why403Logs" -name '*.swift')
+swiftc $FLAGS -I "$OUT" -L "$OUT" -Xcc -fmodule-map-file="$ROOT/Sources/CZlib/module.modulemap" \
+  -Xcc -fmodule-map-file="$OUT/CWhy403Scan/module.modulemap" \
+  -lWhy403Logs -lWhy403Core -lHTTPTypes "$OUT/scan.o" -lz "$ROOT/Fuzz/logs/main.swift" -o "$OUT/logs-fuzz"
+fuzz_run "$OUT/logs-fuzz" 8192 "$OUT/seeds"

@@ -10,7 +10,7 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     for kind in [PolicyKind.bucket, .identity] {
         guard let policy = try? PolicyParser.parse(bytes, file: "fuzz.json", kind: kind),
               let principal = try? Principal.parse("arn:aws:iam::111122223333:user/alice"),
-              let input = try? S3Input(principal: principal, action: "s3:GetObject", resource: "arn:aws:s3:::amzn-bucket/k",
+              let input = try? S3Analyzer.Input(principal: principal, action: "s3:GetObject", resource: "arn:aws:s3:::amzn-bucket/k",
                                        context: [("aws:SourceIp", "203.0.113.1"), ("aws:TagKeys", "a"), ("aws:TagKeys", "b")],
                                        bucketPolicy: kind == .bucket ? policy : nil,
                                        identityPolicies: kind == .identity ? [policy] : [])

@@ -1,15 +1,12 @@
 #!/bin/sh
-# Builds the libFuzzer harness for the S3 policy parser (Core and S3 compiled with coverage) and runs
-# it for $1 seconds (default 60) on the policy fixtures as seeds. Needs swiftc with -sanitize=fuzzer.
-set -eu
-root=$(cd "$(dirname "$0")/../.." && pwd)
-out=${FUZZ_OUT:-/tmp/why403-fuzz-s3}
-mkdir -p "$out/corpus"
-cp "$root"/Tests/Fixtures/s3/policies/*.json "$out/corpus/"
-flags="-parse-as-library -sanitize=fuzzer,address -O -g"
-swiftc $flags -emit-library -static -emit-module -module-name Why403Core \
-  -emit-module-path "$out/Why403Core.swiftmodule" -o "$out/libWhy403Core.a" "$root"/Sources/Why403Core/*.swift
-swiftc $flags -emit-library -static -emit-module -module-name Why403S3 -I "$out" \
-  -emit-module-path "$out/Why403S3.swiftmodule" -o "$out/libWhy403S3.a" $(find "$root/Sources/Why403S3" -name '*.swift')
-swiftc $flags -I "$out" -L "$out" -lWhy403S3 -lWhy403Core "$root/Fuzz/s3/main.swift" -o "$out/policy-fuzz"
-"$out/policy-fuzz" -max_total_time="${1:-60}" -max_len=4096 -timeout=5 "$out/corpus"
+# libFuzzer harness of the S3 policy parser and evaluator.
+# Usage: Fuzz/s3/run.sh [SECONDS | --replay]   (see Fuzz/common.sh)
+. "$(dirname "$0")/../common.sh"
+fuzz_init s3 "${1:-}"
+fuzz_httptypes
+swiftc $FLAGS -emit-library -static -emit-module -module-name Why403Core -I "$OUT" \
+  -emit-module-path "$OUT/Why403Core.swiftmodule" -o "$OUT/libWhy403Core.a" $(find "$ROOT/Sources/Why403Core" -name '*.swift')
+swiftc $FLAGS -emit-library -static -emit-module -module-name Why403S3 -I "$OUT" \
+  -emit-module-path "$OUT/Why403S3.swiftmodule" -o "$OUT/libWhy403S3.a" $(find "$ROOT/Sources/Why403S3" -name '*.swift')
+swiftc $FLAGS -I "$OUT" -L "$OUT" -lWhy403S3 -lWhy403Core -lHTTPTypes "$ROOT/Fuzz/s3/main.swift" -o "$OUT/policy-fuzz"
+fuzz_run "$OUT/policy-fuzz" 4096 "$ROOT"/Tests/Fixtures/s3/policies

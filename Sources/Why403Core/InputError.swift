@@ -3,10 +3,15 @@
 /// Prints as `FILE:LINE:COL: error: expected …, found …`, with help on an indented second line.
 /// Messages start lower-case, have no final period, quote user text and never hold a secret.
 public struct InputError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The file the input came from (nil for a command-line argument).
     public var file: String?
+    /// The 1-based line, when known.
     public var line: Int?
+    /// The 1-based column, when known.
     public var column: Int?
+    /// What was wrong, one line, lower-case start, user text quoted.
     public var message: String
+    /// What to do about it, printed on an indented second line.
     public var help: String?
 
     /// An error in the words "expected X, found Y".
@@ -24,10 +29,12 @@ public struct InputError: Error, Sendable, Equatable, CustomStringConvertible {
         self.help = help
     }
 
+    /// An error at a file and line (column) of a configuration, a log or a policy.
     public init(_ location: SourceLocation, message: String, help: String? = nil) {
         self.init(file: location.file, line: location.line, column: location.column, message: message, help: help)
     }
 
+    /// `FILE:LINE:COL: error: message`, with the help on an indented second line.
     public var description: String {
         var prefix = ""
         if let file {
@@ -65,7 +72,10 @@ public struct InputError: Error, Sendable, Equatable, CustomStringConvertible {
 
 /// Several input errors collected while parsing went on.
 public struct InputErrors: Error, Sendable, CustomStringConvertible {
+    /// Every error found, in the order found.
     public var errors: [InputError]
+    /// A list of errors (a parser that kept going).
     public init(_ errors: [InputError]) { self.errors = errors }
+    /// One line per error.
     public var description: String { errors.map(\.description).joined(separator: "\n") }
 }

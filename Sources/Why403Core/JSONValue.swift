@@ -8,6 +8,7 @@ public enum JSONValue: Codable, Sendable, Equatable, Hashable {
     case array([JSONValue])
     case object([String: JSONValue])
 
+    /// Decodes any JSON value.
     public init(from decoder: any Decoder) throws {
         let c = try decoder.singleValueContainer()
         if c.decodeNil() { self = .null }
@@ -19,6 +20,7 @@ public enum JSONValue: Codable, Sendable, Equatable, Hashable {
         else { self = .object(try c.decode([String: JSONValue].self)) }
     }
 
+    /// Encodes the value as JSON.
     public func encode(to encoder: any Encoder) throws {
         switch self {
         case .null:
@@ -53,10 +55,15 @@ public enum JSONValue: Codable, Sendable, Equatable, Hashable {
 
 extension JSONValue: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, ExpressibleByBooleanLiteral,
     ExpressibleByArrayLiteral, ExpressibleByDictionaryLiteral {
+    /// A JSON string from a literal.
     public init(stringLiteral value: String) { self = .string(value) }
+    /// A JSON number from a literal.
     public init(integerLiteral value: Int) { self = .int(value) }
+    /// A JSON boolean from a literal.
     public init(booleanLiteral value: Bool) { self = .bool(value) }
+    /// A JSON array from a literal.
     public init(arrayLiteral elements: JSONValue...) { self = .array(elements) }
+    /// A JSON object from a literal.
     public init(dictionaryLiteral elements: (String, JSONValue)...) {
         self = .object(Dictionary(elements, uniquingKeysWith: { a, _ in a }))
     }

@@ -81,5 +81,6 @@ public enum Confidence: String, Codable, CaseIterable, Sendable, Comparable {
     case possible
 
     private var rank: Int { switch self { case .certain: 0; case .likely: 1; case .possible: 2 } }
+    /// `certain` sorts before `likely`, before `possible`.
     public static func < (a: Confidence, b: Confidence) -> Bool { a.rank < b.rank }
 }

@@ -9,18 +9,36 @@ import Foundation
 /// Hand-written scanning rather than regular expressions: it runs on every string of every report and
 /// must never misfire on long binary-looking bodies; the rules are small and tested one by one.
 public struct Redactor: Sendable {
+    /// What a secret is replaced with.
     public static let mark = "[redacted]"
 
     public private(set) var secrets: [String] = []
 
+    /// A redactor that also hides these values (each at least 6 characters long).
     public init(secrets: [String] = []) {
         for s in secrets { self = self.adding(secret: s) }
     }
 
+    /// The same redactor, also hiding `secret` (ignored when shorter than 6 characters).
     public func adding(secret: String) -> Redactor {
         var r = self
         let trimmed = secret.trimmingSpaces
         if trimmed.count >= 6 && !r.secrets.contains(trimmed) { r.secrets.append(trimmed) }
+        return r
+    }
+
+    /// A redactor that also hides the secret values of these request headers: the whole value, the
+    /// credentials after an `Authorization` scheme, and each cookie's value.
+    public func adding(secretsOf headers: [(name: String, value: String)]) -> Redactor {
+        var r = self
+        for h in headers where Redactor.secretHeaders.contains(h.name.lowercased()) {
+            r = r.adding(secret: h.value)
+            let parts = h.value.split(separator: " ", maxSplits: 1)
+            if parts.count == 2 { r = r.adding(secret: String(parts[1])) }
+            for c in h.value.split(separator: ";") {
+                if let eq = c.firstIndex(of: "=") { r = r.adding(secret: String(c[c.index(after: eq)...])) }
+            }
+        }
         return r
     }
 
@@ -287,6 +305,7 @@ extension StringProtocol {
         return String(String.UnicodeScalarView(scalars[first...last]))
     }
 
+    /// The string with every occurrence of `target` replaced (no Foundation needed).
     public func replacingAll(_ target: String, with replacement: String) -> String {
         guard !target.isEmpty else { return String(self) }
         var out = ""

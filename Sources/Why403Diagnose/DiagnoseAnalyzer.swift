@@ -7,32 +7,50 @@ import Why403Nginx
 import Why403Apache
 import Why403Logs
 
-/// What `why403 diagnose` is asked.
-public struct DiagnoseInput: Sendable {
-    public var url: String
-    public var method: String
-    public var headers: [(name: String, value: String)]
-    public var bearer: String?
-    /// The server's main configuration; nil: found from the Server header and the usual places.
-    public var config: String?
-    /// Error logs to read; nil: the usual places of the server found.
-    public var logs: [String]?
-    public var transport: any HTTPTransport
-    public var fileSystem: any FileSystemView
-    public var options: TransportOptions
+extension DiagnoseAnalyzer {
+    /// What `why403 diagnose` is asked.
+    public struct Input: Sendable {
+        /// The URL to probe (no scheme means http).
+        public var url: String
+        /// The request method.
+        public var method: String
+        /// Request headers, in order.
+        public var headers: [(name: String, value: String)]
+        /// A bearer token to send (to this origin only).
+        public var bearer: String?
+        /// The server's main configuration; nil: found from the Server header and the usual places.
+        public var config: String?
+        /// Error logs to read; nil: the usual places of the server found.
+        public var logs: [String]?
+        /// How the probe request is sent.
+        public var transport: any HTTPTransport
+        /// Where configurations, files and logs are read.
+        public var fileSystem: any FileSystemView
+        /// Time and size limits of the probe.
+        public var options: TransportOptions
+        /// The clock (seconds since 1970): logs are read from just before the request.
+        public var now: @Sendable () -> Double
+        /// Resolves a host name to its numeric addresses (the address the white box assumes the request came from).
+        public var resolve: @Sendable (String) -> [String]
 
-    public init(url: String, method: String = "GET", headers: [(name: String, value: String)] = [], bearer: String? = nil,
-                config: String? = nil, logs: [String]? = nil, transport: any HTTPTransport = AsyncHTTPClientTransport(),
-                fileSystem: any FileSystemView = LiveFileSystem(), options: TransportOptions = TransportOptions()) {
-        self.url = url
-        self.method = method
-        self.headers = headers
-        self.bearer = bearer
-        self.config = config
-        self.logs = logs
-        self.transport = transport
-        self.fileSystem = fileSystem
-        self.options = options
+        /// An input; by default the live network, file system, clock and resolver.
+        public init(url: String, method: String = "GET", headers: [(name: String, value: String)] = [], bearer: String? = nil,
+                    config: String? = nil, logs: [String]? = nil, transport: any HTTPTransport = AsyncHTTPClientTransport(),
+                    fileSystem: any FileSystemView = LiveFileSystem(), options: TransportOptions = TransportOptions(),
+                    now: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 },
+                    resolve: @escaping @Sendable (String) -> [String] = LocalHost.resolve) {
+            self.url = url
+            self.method = method
+            self.headers = headers
+            self.bearer = bearer
+            self.config = config
+            self.logs = logs
+            self.transport = transport
+            self.fileSystem = fileSystem
+            self.options = options
+            self.now = now
+            self.resolve = resolve
+        }
     }
 }
 
@@ -44,49 +62,79 @@ public struct DiagnoseInput: Sendable {
 /// configuration's findings are kept as `possible`, and a note says the running server may use another
 /// configuration (a reload pending, another server block, a proxy in front).
 public enum DiagnoseAnalyzer {
-    public static func run(_ input: DiagnoseInput) async throws -> (report: Report, redactor: Redactor) {
-        var headers = HeaderList()
-        for h in input.headers { headers.append(h.name, h.value) }
-        let started = Date().timeIntervalSince1970
-        let probe = try await ProbeAnalyzer.run(ProbeInput(
-            url: input.url, method: input.method, headers: headers, bearer: input.bearer,
-            options: input.options, transport: input.transport))
+    /// Probes the URL, explains it white-box where the server is local, and reads its log; returns the report and the redactor for the secrets sent.
+    public static func analyze(_ input: DiagnoseAnalyzer.Input) async throws -> (report: Report, redactor: Redactor) {
+        // The request, once: the probe sends it (adding the bearer token itself, redacted), and the white
+        // box explains the same request with the token as the Authorization header the server saw.
+        let sent = try Request(method: input.method, url: input.url, headers: input.headers)
+        let started = input.now()
+        let probe = try await ProbeAnalyzer.analyze(ProbeAnalyzer.Input(
+            request: sent, bearer: input.bearer, options: input.options, transport: input.transport))
         var report = probe.report
-        report.subject.kind = "diagnose"
+        report.subject.kind = .diagnose
         let observed = probe.main.result.response?.status
         let finalURL = probe.main.finalURL
-        guard let (host, _) = hostAndPort(finalURL), LocalHost.isLocal(host) else {
-            report.notes.append("the server is not on this machine: only the black-box diagnosis applies (run why403 nginx/apache on the server for the rule and line)")
+        guard let target = try? RequestTarget(url: finalURL), LocalHost.isLocal(target.host) else {
+            report.notes += remoteAdvice(url: finalURL, serverHeader: probe.main.result.response?.headers["server"])
             return (report, probe.redactor)
         }
 
+        let host = target.host
         let server = probe.main.result.response?.headers["server"]?.lowercased() ?? ""
-        guard let (kind, config) = findConfig(input.config, serverHeader: server, fs: input.fileSystem) else {
-            report.notes.append("the server runs on this machine, but no nginx or Apache configuration was found: pass --config FILE")
-            return (report, probe.redactor)
+        // The server that answered: the process listening on the URL's address and port, read from /proc.
+        // Its configuration, prefix and defines are those it was started with; the distribution's files are
+        // assumed only when nothing here listens (or --config names one).
+        var kind: ServerKind
+        var config: String
+        var prefix: String? = nil, defines: [String] = [], environment: [String: String] = [:]
+        if let given = input.config {
+            guard let (k, c) = findConfig(given, serverHeader: server, fs: input.fileSystem) else { return (report, probe.redactor) }
+            (kind, config) = (k, c)
+            report.notes.append("configuration given with --config: \(given)")
+        } else if let listener = ListeningServer.find(port: target.port, addresses: addresses(of: target, resolve: input.resolve),
+                                                      in: input.fileSystem) {
+            report.subject.extra["server"] = .object(["pid": .int(listener.pid), "executable": .string(listener.executable),
+                                                      "arguments": .array(listener.arguments.map { .string($0) }),
+                                                      "socket": .string(listener.socket)])
+            let how = "pid \(listener.pid) (\(listener.executable)) listens on \(listener.socket), started as: \(listener.arguments.joined(separator: " "))"
+            guard listener.kind != .other, let c = listener.config else {
+                report.notes.append("\(how); why403 explains nginx and Apache httpd from their configuration, not this program: only the black-box diagnosis applies")
+                return (report, probe.redactor)
+            }
+            kind = listener.kind == .nginx ? .nginx : .apache
+            config = (listener.containerRoot ?? "") + c
+            prefix = listener.prefix.map { (listener.containerRoot ?? "") + $0 }
+            defines = listener.defines
+            environment = listener.environment
+            report.notes.append("found the server: \(how); its configuration is \(config)"
+                                + (listener.containerRoot != nil ? " (a container: read through \(listener.containerRoot!))" : ""))
+            report.notes += listener.caveats
+        } else {
+            guard let (k, c) = findConfig(nil, serverHeader: server, fs: input.fileSystem) else {
+                report.notes.append("nothing was found listening on \(target.host):\(target.port) in /proc/net/tcp (not readable, or the server is in another network namespace), and no nginx or Apache configuration is in the usual places: pass --config FILE")
+                return (report, probe.redactor)
+            }
+            (kind, config) = (k, c)
+            report.notes.append("nothing was found listening on \(target.host):\(target.port) in /proc/net/tcp (not readable, or another network namespace): the distribution's configuration \(c) is assumed")
         }
         report.subject.config = config
         let clientIP = host.hasPrefix("127.") || host == "localhost" || host == "::1" ? "127.0.0.1"
-            : (LocalHost.resolve(host).first ?? "127.0.0.1")
+            : (input.resolve(host).first ?? "127.0.0.1")
+        var request = sent
+        request.target = try RequestTarget(url: finalURL)
+        request.clientAddress = IPAddress(clientIP)
+        if let bearer = input.bearer { request = try request.adding("Authorization", "Bearer \(bearer)") }
         let whiteBox: Report
         do {
             switch kind {
             case .nginx:
                 whiteBox = try NginxAnalyzer.analyze(NginxAnalyzer.Input(
-                    config: .file(config),
-                    request: NginxRequest(method: input.method, url: finalURL,
-                                          headers: input.headers.map { NginxRequest.Header(name: $0.name, value: $0.value) }
-                                              + (input.bearer.map { [NginxRequest.Header(name: "Authorization", value: "Bearer \($0)")] } ?? []),
-                                          clientIP: clientIP),
-                    fileSystem: input.fileSystem))
+                    config: .file(config), request: request, fileSystem: input.fileSystem,
+                    prefix: prefix ?? "/usr/share/nginx"))
             case .apache:
-                whiteBox = try ApacheAnalyzer.analyze(ApacheAnalyzerInput(
-                    configPath: config,
-                    request: try ApacheRequest(url: finalURL, method: input.method,
-                                               headers: input.headers.map { HTTPHeaderField(name: $0.name, value: $0.value) }
-                                                   + (input.bearer.map { [HTTPHeaderField(name: "Authorization", value: "Bearer \($0)")] } ?? []),
-                                               clientIP: clientIP),
-                    fileSystem: input.fileSystem))
+                whiteBox = try ApacheAnalyzer.analyze(ApacheAnalyzer.Input(
+                    configPath: config, request: request, fileSystem: input.fileSystem,
+                    defines: defines, environment: environment))
             }
         } catch let error as InputError {
             report.notes.append("the \(kind.rawValue) configuration \(config) could not be analysed: \(error.message)")
@@ -115,14 +163,26 @@ public enum DiagnoseAnalyzer {
         }
         report.notes += whiteBox.notes
 
-        let logs = input.logs ?? defaultLogs(kind).filter { input.fileSystem.info($0) != nil }
-        if !logs.isEmpty, let status = observed, [401, 403, 429].contains(status) {
+        let configured = configuredErrorLogs(kind, config: config, prefix: prefix, defines: defines,
+                                             environment: environment, fs: input.fileSystem)
+        let logs = input.logs ?? (configured.isEmpty ? defaultLogs(kind) : configured).filter { input.fileSystem.info($0) != nil }
+        if input.logs == nil, !configured.isEmpty {
+            report.notes.append("error log\(configured.count == 1 ? "" : "s") of that configuration: \(configured.joined(separator: ", "))")
+        }
+        if !logs.isEmpty, let status = observed, RefusalStatus.contains(status) {
             do {
-                let logReport = try LogsAnalyzer().analyze(LogsInput(paths: logs, statuses: [status],
+                let logReport = try LogsAnalyzer().analyze(LogsAnalyzer.Input(paths: logs, statuses: [status],
                                                                      since: Int64(started) - 2, top: 5))
                 for f in logReport.findings where f.cause != .none {
                     var x = f
                     x.summary = "\(kind.rawValue)'s log: " + x.summary
+                    // The log reader's advice names the distribution's configuration; this server reads another.
+                    let own = { (t: String) in
+                        t.replacingAll("/etc/apache2/apache2.conf", with: config).replacingAll("/etc/nginx/nginx.conf", with: config)
+                            .replacingAll("http://HOST", with: target.origin)
+                    }
+                    x.checks = x.checks?.map(own)
+                    x.fixes = x.fixes.map { Fix(summary: own($0.summary), commands: $0.commands.map(own), patch: $0.patch) }
                     findings.append(x)
                 }
             } catch {
@@ -134,6 +194,23 @@ public enum DiagnoseAnalyzer {
     }
 
     enum ServerKind: String { case nginx, apache }
+
+    /// The addresses a URL's host reaches: itself when it is an address, else what it resolves to.
+    static func addresses(of target: RequestTarget, resolve: (String) -> [String]) -> [IPAddress] {
+        if let a = IPAddress(target.host) { return [a] }
+        if target.host == "localhost" { return [IPAddress("127.0.0.1")!, IPAddress("::1")!] }
+        return resolve(target.host).compactMap { IPAddress($0) }
+    }
+
+    /// What to run on the server when it is not this machine.
+    static func remoteAdvice(url: String, serverHeader: String?) -> [String] {
+        let s = serverHeader?.lowercased() ?? ""
+        var out = ["the server is not on this machine: only the black-box diagnosis applies; its configuration, files and logs are the missing evidence",
+                   "on the server, run: why403 diagnose '\(url)' (it finds the server that listens and reads its configuration)"]
+        if s.contains("nginx") { out.append("or: why403 nginx '\(url)' --config /etc/nginx/nginx.conf, and why403 logs /var/log/nginx/error.log /var/log/nginx/access.log") }
+        if s.contains("apache") { out.append("or: why403 apache '\(url)' --config /etc/apache2/apache2.conf, and why403 logs /var/log/apache2/error.log /var/log/apache2/access.log") }
+        return out
+    }
 
     static func findConfig(_ given: String?, serverHeader: String, fs: any FileSystemView) -> (ServerKind, String)? {
         if let given {
@@ -152,28 +229,46 @@ public enum DiagnoseAnalyzer {
         return nil
     }
 
+    /// The error logs a configuration writes (`error_log` of nginx at every level, resolved against the
+    /// prefix; Apache's `ErrorLog`, against ServerRoot), so the lines for the request just sent are read
+    /// where this server writes them. Empty when the configuration names none (the built-in default).
+    static func configuredErrorLogs(_ kind: ServerKind, config: String, prefix: String?, defines: [String],
+                                    environment: [String: String], fs: any FileSystemView) -> [String] {
+        var out: [String] = []
+        switch kind {
+        case .nginx:
+            guard let parsed = try? NginxAnalyzer.parse(.file(config), fileSystem: fs) else { return [] }
+            let base = prefix ?? "/usr/share/nginx/"
+            func walk(_ list: [Directive]) {
+                for d in list {
+                    if d.name == "error_log", let f = d.args.first, f != "stderr", !f.hasPrefix("syslog:"), !f.hasPrefix("memory:") {
+                        out.append(f.hasPrefix("/") ? f : (base.hasSuffix("/") ? base : base + "/") + f)
+                    }
+                    if let b = d.block { walk(b) }
+                }
+            }
+            walk(parsed.expanded)
+        case .apache:
+            var parser = ApacheConfigParser(fileSystem: fs, defines: defines, environment: environment)
+            guard let parsed = try? parser.parse(mainFile: config) else { return [] }
+            func walk(_ list: [ApacheDirective]) {
+                for d in list {
+                    if d.is("ErrorLog"), let f = d.args.first, !f.hasPrefix("|"), !f.hasPrefix("syslog") {
+                        out.append(f.hasPrefix("/") ? f : parsed.serverRoot + "/" + f)
+                    }
+                    if let c = d.children { walk(c) }
+                }
+            }
+            walk(parsed.directives)
+        }
+        var seen = Set<String>()
+        return out.filter { seen.insert($0).inserted }
+    }
+
     static func defaultLogs(_ kind: ServerKind) -> [String] {
         switch kind {
         case .nginx: ["/var/log/nginx/error.log"]
         case .apache: ["/var/log/apache2/error.log", "/var/log/httpd/error_log"]
         }
-    }
-
-    static func hostAndPort(_ url: String) -> (String, Int)? {
-        guard let r = url.range(of: "://") else { return nil }
-        let rest = url[r.upperBound...]
-        var authority = rest.prefix { $0 != "/" && $0 != "?" && $0 != "#" }
-        if let at = authority.lastIndex(of: "@") { authority = authority[authority.index(after: at)...] }
-        var host = String(authority)
-        var port = url.hasPrefix("https") ? 443 : 80
-        if host.hasPrefix("["), let close = host.firstIndex(of: "]") {
-            let after = host[host.index(after: close)...]
-            if after.hasPrefix(":") { port = Int(after.dropFirst()) ?? port }
-            host = String(host[host.index(after: host.startIndex)..<close])
-        } else if let colon = host.lastIndex(of: ":") {
-            port = Int(host[host.index(after: colon)...]) ?? port
-            host = String(host[..<colon])
-        }
-        return (host.lowercased(), port)
     }
 }

@@ -11,7 +11,7 @@ public enum LocalHost {
     }
 
     /// The numeric addresses `host` resolves to (IPv4 and IPv6).
-    static func resolve(_ host: String) -> [String] {
+    @Sendable public static func resolve(_ host: String) -> [String] {
         var hints = addrinfo()
         hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
         var result: UnsafeMutablePointer<addrinfo>?

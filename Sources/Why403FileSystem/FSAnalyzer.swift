@@ -14,15 +14,17 @@ public enum FSAnalyzer {
         public var user: String?
         /// The working directory for a relative path.
         public var cwd: String
+        /// Where files, users and groups are read (the live system, or the in-memory twin).
+        public var fileSystem: any FileSystemView
         /// An input.
-        public init(path: String, user: String? = nil, cwd: String = "/") {
-            self.path = path; self.user = user; self.cwd = cwd
+        public init(path: String, user: String? = nil, cwd: String = "/", fileSystem: any FileSystemView = LiveFileSystem()) {
+            self.path = path; self.user = user; self.cwd = cwd; self.fileSystem = fileSystem
         }
     }
 
     /// Builds the report (no printing): the walk as the chosen user.
-    public static func analyze(_ input: Input, fs: any FileSystemView) throws -> Report {
-        let path = input.path, user = input.user, cwd = input.cwd
+    public static func analyze(_ input: Input) throws -> Report {
+        let path = input.path, user = input.user, cwd = input.cwd, fs = input.fileSystem
         var notes: [String] = []
         let name: String
         if let user {
@@ -71,7 +73,7 @@ public enum FSAnalyzer {
             }
             return .object(o)
         })
-        return Report(subject: Subject(kind: "fs", path: absolute, extra: extra), status: access.status,
+        return Report(subject: Subject(kind: .fs, path: absolute, extra: extra), status: access.status,
                       findings: access.findings, notes: notes)
     }
 }

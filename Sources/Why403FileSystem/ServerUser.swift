@@ -21,24 +21,32 @@ public enum ServerUser {
     /// Red Hat's Apache configuration.
     public static let httpdConf = "/etc/httpd/conf/httpd.conf"
 
-    /// Reads the configurations through `fs` (only the first 1 MiB of each).
-    public static func detect(in fs: any FileSystemView) -> Choice {
-        if let text = readText(fs, nginxConf) {
+    /// Reads the configurations through `fs` (only the first 1 MiB of each): the ones given, when any
+    /// (a command that is given a configuration takes the server's user from it), else the
+    /// distribution's usual places.
+    public static func detect(in fs: any FileSystemView, nginx given: [String] = [], apache givenApache: [String] = []) -> Choice {
+        let explicit = !given.isEmpty || !givenApache.isEmpty
+        for conf in explicit ? given : [nginxConf] {
+            guard let text = readText(fs, conf) else { continue }
             if let (user, line) = nginxUser(text) {
-                return Choice(name: user, reason: "the user directive of nginx (\(nginxConf):\(line))")
+                return Choice(name: user, reason: "the user directive of nginx (\(conf):\(line))")
             }
-            return Choice(name: "nobody", reason: "\(nginxConf) has no user directive: nginx's built-in default is nobody")
+            return Choice(name: "nobody", reason: "\(conf) has no user directive: nginx's built-in default is nobody")
         }
-        for conf in [apacheConf, httpdConf] {
+        for conf in explicit ? givenApache : [apacheConf, httpdConf] {
             guard let text = readText(fs, conf), let (value, line) = apacheUser(text) else { continue }
             if value.hasPrefix("${"), value.hasSuffix("}") {
                 let variable = String(value.dropFirst(2).dropLast())
-                if let env = readText(fs, apacheEnvvars), let (user, envLine) = envvar(variable, in: env) {
-                    return Choice(name: user, reason: "Apache's User \(value) (\(conf):\(line)), set in \(apacheEnvvars):\(envLine)")
+                let envvars = !explicit ? apacheEnvvars : conf.lastIndex(of: "/").map { String(conf[...$0]) + "envvars" } ?? "envvars"
+                if let env = readText(fs, envvars), let (user, envLine) = envvar(variable, in: env) {
+                    return Choice(name: user, reason: "Apache's User \(value) (\(conf):\(line)), set in \(envvars):\(envLine)")
                 }
                 continue
             }
             return Choice(name: value, reason: "Apache's User directive (\(conf):\(line))")
+        }
+        if explicit {
+            return Choice(name: "www-data", reason: "the configuration given names no user: www-data is the Debian default")
         }
         return Choice(name: "www-data", reason: "no local nginx or Apache configuration names a user: www-data is the Debian default")
     }
@@ -114,3 +122,4 @@ extension String {
         return self
     }
 }
+

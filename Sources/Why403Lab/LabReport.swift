@@ -38,42 +38,18 @@ public enum LabReport {
                      compared.isEmpty ? "no real server was asked"
                          : "the real servers answered as predicted in \(compared.filter { $0 }.count) of \(compared.count)"]
         notes.append("scenario files: \(directory)")
-        return Report(subject: Subject(kind: "lab", extra: ["scenarios": .array(scenarios)]),
+        return Report(subject: Subject(kind: .lab, extra: ["scenarios": .array(scenarios)]),
                       verdict: Verdict(status: nil, layer: .none, cause: .none), findings: findings, notes: notes)
     }
 
-    /// The tour, for a terminal.
-    public static func tourEntry(_ r: LabResult, index: Int, of total: Int, color: Bool) -> String {
-        let mark = { (ok: Bool) in color ? (ok ? "\u{1B}[32m✓\u{1B}[0m" : "\u{1B}[31m✗\u{1B}[0m") : (ok ? "✓" : "✗") }
-        let bold = { (s: String) in color ? "\u{1B}[1m\(s)\u{1B}[0m" : s }
-        var out = bold("[\(index)/\(total)] \(r.scenario.id)") + " — \(r.scenario.story)\n"
-        out += "  why403  \(Renderer.headline(r.report)) \(mark(r.explained))\n"
-        if let f = r.report.findings.first {
-            for e in f.evidence.prefix(3) { out += "          \(e.source)  \(e.text)\n" }
-            if let fix = f.fixes.first {
-                out += "  fix     \(fix.summary)\n"
-                for c in fix.commands.prefix(2) { out += "          $ \(c)\n" }
-            }
+    /// One result as an entry of the tour (Why403Render's `LabTourRenderer` prints it).
+    public static func tourEntry(_ r: LabResult, index: Int, of total: Int) -> LabTourEntry {
+        let isServer = r.scenario.kind == .nginx || r.scenario.kind == .apache
+        let server = r.observed.map { status in
+            (name: r.scenario.kind == .nginx ? "nginx" : "apache2", status: status, agrees: r.agrees == true,
+             logLine: r.serverLog.first(where: { $0.contains("[error]") || $0.contains(":error]") }) ?? r.serverLog.first)
         }
-        if let observed = r.observed {
-            let serverName = r.scenario.kind == .nginx ? "nginx" : "apache2"
-            out += "  real    \(serverName) answered \(observed) \(mark(r.agrees == true))\n"
-            if let line = r.serverLog.first(where: { $0.contains("[error]") || $0.contains(":error]") }) ?? r.serverLog.first {
-                out += "          \(line.count > 160 ? String(line.prefix(160)) + "…" : line)\n"
-            }
-        } else if let why = r.skipped, r.scenario.kind == .nginx || r.scenario.kind == .apache {
-            out += "  real    not asked: \(why)\n"
-        }
-        return out + "\n"
-    }
-
-    public static func tourSummary(_ results: [LabResult], directory: String, kept: Bool) -> String {
-        let explained = results.filter(\.explained).count
-        let compared = results.compactMap(\.agrees)
-        var out = "\(explained) of \(results.count) scenarios explained as expected"
-        out += compared.isEmpty ? "; no real server was asked (install nginx and apache2 to compare)\n"
-            : "; the real servers answered as predicted in \(compared.filter { $0 }.count) of \(compared.count)\n"
-        out += kept ? "scenario files kept in \(directory)\n" : "try one yourself: why403 lab --keep, then why403 nginx URL --config FILE\n"
-        return out
+        return LabTourEntry(index: index, total: total, id: r.scenario.id, story: r.scenario.story, report: r.report,
+                            explained: r.explained, server: server, notAsked: isServer && r.observed == nil ? r.skipped : nil)
     }
 }

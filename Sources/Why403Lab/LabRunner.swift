@@ -4,13 +4,16 @@ import Why403FileSystem
 import Why403Nginx
 import Why403Apache
 import Why403Response
+import Why403Diagnose
 import Why403Token
 import Why403S3
 import Why403Probe
 
 /// What one scenario gave: why403's report, and what the real server answered when it could be asked.
 public struct LabResult: Sendable {
+    /// The scenario.
     public var scenario: LabScenario
+    /// why403's report for it.
     public var report: Report
     /// The status the real server answered (nil when it was not started).
     public var observed: Int?
@@ -32,11 +35,16 @@ public struct LabResult: Sendable {
 /// and where nginx or Apache httpd is installed, starts the real server on loopback, sends the request,
 /// and records what it answered and logged.
 public struct LabRunner: Sendable {
+    /// Where scenario folders are built.
     public var directory: String
+    /// Whether real nginx and Apache are started to compare.
     public var startServers: Bool
+    /// What the analysers read.
     public var fileSystem: any FileSystemView
+    /// How requests to the real servers are sent.
     public var transport: any HTTPTransport
 
+    /// A runner.
     public init(directory: String, startServers: Bool = true, fileSystem: any FileSystemView = LiveFileSystem(),
                 transport: any HTTPTransport = AsyncHTTPClientTransport()) {
         self.directory = directory
@@ -47,6 +55,7 @@ public struct LabRunner: Sendable {
 
     static var isRoot: Bool { geteuid() == 0 }
 
+    /// Builds, explains and (where servers are started) compares every scenario, calling `each` as each finishes.
     public func run(_ scenarios: [LabScenario] = LabScenario.all,
                     progress: @Sendable (LabResult) -> Void = { _ in }) async throws -> [LabResult] {
         var results: [LabResult] = []
@@ -58,6 +67,7 @@ public struct LabRunner: Sendable {
         return results
     }
 
+    /// One scenario.
     public func run(_ scenario: LabScenario) async throws -> LabResult {
         let dir = directory + "/" + scenario.id
         let port = LocalServer.freePort()
@@ -68,18 +78,18 @@ public struct LabRunner: Sendable {
         case .response:
             let path = dir + "/" + scenario.request
             let bytes = try fileSystem.read(path, limit: 1 << 20)
-            return LabResult(scenario: scenario, report: try ResponseReport.report(bytes: bytes, file: path),
+            return LabResult(scenario: scenario, report: try ResponseAnalyzer.analyze(.init(bytes: bytes, file: path)),
                              observed: nil, serverLog: [], skipped: nil)
         case .token:
-            let report = try await TokenAnalyzer().analyze(TokenInput(
+            let report = try await TokenAnalyzer().analyze(TokenAnalyzer.Input(
                 token: LabRunner.labToken(), requiredScopes: scenario.arguments["scope"].map { [$0] } ?? [],
                 now: LabRunner.labNow))
             return LabResult(scenario: scenario, report: report, observed: nil, serverLog: [], skipped: nil)
         case .s3:
             let a = scenario.arguments
-            let input = try S3Input(
+            let input = try S3Analyzer.Input(
                 principal: try Principal.parse(a["principal"] ?? "*"), action: a["action"] ?? "",
-                resource: a["resource"] ?? "", context: try a["context"].map { [try S3Input.contextPair($0)] } ?? [],
+                resource: a["resource"] ?? "", context: try a["context"].map { [try S3Analyzer.Input.contextPair($0)] } ?? [],
                 bucketPolicy: try PolicyParser.load(path: dir + "/" + scenario.request, kind: .bucket))
             return LabResult(scenario: scenario, report: S3Analyzer.analyze(input), observed: nil, serverLog: [], skipped: nil)
         }
@@ -89,17 +99,15 @@ public struct LabRunner: Sendable {
 
     func runNginx(_ s: LabScenario, dir: String, port: Int) async throws -> LabResult {
         let url = "http://127.0.0.1:\(port)\(s.request)"
-        let request = NginxRequest(method: "GET", url: url,
-                                   headers: s.headers.map { NginxRequest.Header(name: $0.0, value: $0.1) },
-                                   clientIP: s.clientIP)
+        let request = try s.request(url: url)
         let report = try NginxAnalyzer.analyze(NginxAnalyzer.Input(
             config: .file(dir + "/nginx.conf"), request: request, fileSystem: fileSystem, prefix: dir))
         guard let why = skipReason(s, binary: LocalServer.nginxPath, name: "nginx") else {
             let server = try LocalServer.nginx(config: dir + "/nginx.conf", prefix: dir, port: port)
             defer { server.stop() }
             let before = server.errorLog.count
-            let observed = await fetch(url, headers: s.headers)
-            return LabResult(scenario: s, report: report, observed: observed,
+            let (diagnosed, observed) = try await diagnose(url, s)
+            return LabResult(scenario: s, report: diagnosed, observed: observed,
                              serverLog: newLines(server.errorLog, after: before), skipped: nil)
         }
         return LabResult(scenario: s, report: report, observed: nil, serverLog: [], skipped: why)
@@ -107,19 +115,17 @@ public struct LabRunner: Sendable {
 
     func runApache(_ s: LabScenario, dir: String, port: Int) async throws -> LabResult {
         let url = "http://127.0.0.1:\(port)\(s.request)"
-        let request = try ApacheRequest(url: url, method: "GET",
-                                        headers: s.headers.map { HTTPHeaderField(name: $0.0, value: $0.1) },
-                                        clientIP: s.clientIP)
-        let report = try ApacheAnalyzer.analyze(ApacheAnalyzerInput(
+        let request = try s.request(url: url)
+        let report = try ApacheAnalyzer.analyze(ApacheAnalyzer.Input(
             configPath: dir + "/httpd.conf", request: request, fileSystem: fileSystem))
         guard let why = skipReason(s, binary: LocalServer.apachePath, name: "apache2") else {
             let server = try LocalServer.apache(config: dir + "/httpd.conf", serverRoot: dir, port: port)
             defer { server.stop() }
             let before = server.errorLog.count
-            let observed = await fetch(url, headers: s.headers)
+            let (diagnosed, observed) = try await diagnose(url, s)
             // Apache writes its error log after the response: give it a moment.
             try? await Task.sleep(nanoseconds: 150_000_000)
-            return LabResult(scenario: s, report: report, observed: observed,
+            return LabResult(scenario: s, report: diagnosed, observed: observed,
                              serverLog: newLines(server.errorLog, after: before), skipped: nil)
         }
         return LabResult(scenario: s, report: report, observed: nil, serverLog: [], skipped: why)
@@ -131,6 +137,17 @@ public struct LabRunner: Sendable {
         if binary == nil { return "\(name) is not installed: the prediction was not compared with the real server" }
         if s.needsRoot && !LabRunner.isRoot { return "file modes are checked as www-data, which needs root to reproduce" }
         return nil
+    }
+
+    /// With the real server running, the lab asks as a user would: `why403 diagnose URL` with no flags,
+    /// which must find the server (from /proc) and its configuration by itself. The report is
+    /// diagnose's; the status is what the server answered.
+    func diagnose(_ url: String, _ s: LabScenario) async throws -> (Report, Int?) {
+        let (report, _) = try await DiagnoseAnalyzer.analyze(DiagnoseAnalyzer.Input(
+            url: url, headers: s.headers.map { (name: $0.0, value: $0.1) } + [(name: "Host", value: "shop.test")],
+            transport: transport, fileSystem: fileSystem, options: TransportOptions(connectTimeout: 3, totalTimeout: 10)))
+        let observed = report.subject.extra["server"] == nil ? await fetch(url, headers: s.headers) : report.verdict.status
+        return (report, observed)
     }
 
     func fetch(_ url: String, headers: [(String, String)]) async -> Int? {

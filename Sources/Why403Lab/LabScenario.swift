@@ -6,13 +6,18 @@ import Why403Core
 /// A new scenario is one value in `LabScenario.all`: its files (with `{{DIR}}` and `{{PORT}}` placeholders),
 /// the request, and the status and cause a correct diagnosis gives.
 public struct LabScenario: Sendable {
+    /// Which analyser explains the scenario.
     public enum Kind: String, Sendable { case nginx, apache, response, token, s3 }
 
     /// A file to create under the scenario folder. `mode` is applied after writing.
     public struct File: Sendable {
+        /// Relative to the scenario folder.
         public var path: String
+        /// The file's content.
         public var text: String
+        /// The permission bits applied after writing.
         public var mode: Int
+        /// A file.
         public init(_ path: String, _ text: String, mode: Int = 0o644) {
             self.path = path
             self.text = text
@@ -20,24 +25,32 @@ public struct LabScenario: Sendable {
         }
     }
 
+    /// Stable id (`--only`).
     public var id: String
     /// What an operator would have done to end up here.
     public var story: String
+    /// Which analyser explains it.
     public var kind: Kind
+    /// Files to create under the scenario folder.
     public var files: [File]
     /// Directories to create with a mode (relative), before files.
     public var directories: [(path: String, mode: Int)]
     /// Request path (nginx/apache), the bundled response file (response), the token (token).
     public var request: String
+    /// Request headers (nginx/apache).
     public var headers: [(String, String)]
+    /// The client address the request comes from.
     public var clientIP: String
     /// Extra arguments of the analysis (scopes for token, action/resource for s3).
     public var arguments: [String: String]
+    /// The status the scenario must be explained with.
     public var expectedStatus: Int
+    /// The cause it must be explained with.
     public var expectedCause: Cause
     /// True when the scenario depends on file modes checked as the server's user (needs root to reproduce).
     public var needsRoot: Bool
 
+    /// A scenario.
     public init(id: String, story: String, kind: Kind, files: [File], directories: [(path: String, mode: Int)] = [],
                 request: String, headers: [(String, String)] = [], clientIP: String = "127.0.0.1",
                 arguments: [String: String] = [:], expectedStatus: Int, expectedCause: Cause, needsRoot: Bool = false) {
@@ -298,4 +311,11 @@ extension LabScenario {
         arguments: ["action": "s3:GetObject", "resource": "arn:aws:s3:::shop-assets/logo.png",
                     "principal": "arn:aws:iam::111122223333:role/app", "context": "aws:SecureTransport=false"],
         expectedStatus: 403, expectedCause: .policyExplicitDeny)
+}
+
+extension LabScenario {
+    /// The scenario's request to `url`, as Core's request value.
+    func request(url: String) throws -> Request {
+        try Request(method: "GET", url: url, headers: headers.map { (name: $0.0, value: $0.1) }, clientIP: clientIP)
+    }
 }

@@ -7,9 +7,12 @@ import Why403Spawn
 /// The lab compares what why403 predicts from a configuration with what the real server answers,
 /// so it starts the server the way an operator would, on a free 127.0.0.1 port, in a scratch prefix.
 public final class LocalServer: @unchecked Sendable {
+    /// Which server.
     public enum Kind: String, Sendable { case nginx, apache }
 
+    /// Which server this is.
     public let kind: Kind
+    /// The loopback port it listens on.
     public let port: Int
     /// The server's pid, which is also its process group (the workers are in it).
     private let pid: pid_t

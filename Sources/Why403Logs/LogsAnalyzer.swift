@@ -1,37 +1,39 @@
 import Foundation
 import Why403Core
 
-/// What to analyse: the inputs and the filters of `why403 logs`.
-public struct LogsInput: Sendable {
-    /// Log files (plain or gzip), `-` for stdin.
-    public var paths: [String]
-    /// Statuses counted as refusals (403 by default; 401 and 429 on request).
-    public var statuses: Set<Int>
-    /// Only lines at or after this UTC second.
-    public var since: Int64?
-    /// Only lines at or before this UTC second.
-    public var until: Int64?
-    /// Rows per table and findings shown.
-    public var top: Int
-    /// The access-log format.
-    public var format: AccessFormat
-    /// Memory bounds.
-    public var limits: LogsLimits
-    /// Called after each chunk read: file, bytes read, file size when known. Never prints by itself.
-    public var progress: (@Sendable (String, Int64, Int64?) -> Void)?
+extension LogsAnalyzer {
+    /// What to analyse: the inputs and the filters of `why403 logs`.
+    public struct Input: Sendable {
+        /// Log files (plain or gzip), `-` for stdin.
+        public var paths: [String]
+        /// Statuses counted as refusals (403 by default; 401 and 429 on request).
+        public var statuses: Set<Int>
+        /// Only lines at or after this UTC second.
+        public var since: Int64?
+        /// Only lines at or before this UTC second.
+        public var until: Int64?
+        /// Rows per table and findings shown.
+        public var top: Int
+        /// The access-log format.
+        public var format: AccessFormat
+        /// Memory bounds.
+        public var limits: LogsLimits
+        /// Called after each chunk read: file, bytes read, file size when known. Never prints by itself.
+        public var progress: (@Sendable (String, Int64, Int64?) -> Void)?
 
-    /// An input with the defaults of the command line.
-    public init(paths: [String], statuses: Set<Int> = [403], since: Int64? = nil, until: Int64? = nil, top: Int = 10,
-                format: AccessFormat = .combined, limits: LogsLimits = LogsLimits(),
-                progress: (@Sendable (String, Int64, Int64?) -> Void)? = nil) {
-        self.paths = paths
-        self.statuses = statuses
-        self.since = since
-        self.until = until
-        self.top = top
-        self.format = format
-        self.limits = limits
-        self.progress = progress
+        /// An input with the defaults of the command line.
+        public init(paths: [String], statuses: Set<Int> = [403], since: Int64? = nil, until: Int64? = nil, top: Int = 10,
+                    format: AccessFormat = .combined, limits: LogsLimits = LogsLimits(),
+                    progress: (@Sendable (String, Int64, Int64?) -> Void)? = nil) {
+            self.paths = paths
+            self.statuses = statuses
+            self.since = since
+            self.until = until
+            self.top = top
+            self.format = format
+            self.limits = limits
+            self.progress = progress
+        }
     }
 }
 
@@ -47,9 +49,21 @@ public struct LogsAnalyzer: Sendable {
     /// The analyser.
     public init() {}
 
+    /// The report and the typed summary of `logs` (the same one the report's subject carries), which
+    /// the renderers draw their tables from.
+    public struct Outcome: Sendable {
+        /// The report-v1 report.
+        public var report: Report
+        /// The aggregates, typed.
+        public var summary: LogsSummary
+    }
+
     /// Analyses the inputs. Throws `InputError` for an unreadable file, bad gzip, or a `--log-format`
     /// that matches no line of an access log.
-    public func analyze(_ input: LogsInput) throws -> Report {
+    public func analyze(_ input: LogsAnalyzer.Input) throws -> Report { try summarize(input).report }
+
+    /// `analyze`, with the typed summary beside the report.
+    public func summarize(_ input: LogsAnalyzer.Input) throws -> Outcome {
         let context = ScanContext(statuses: input.statuses, format: input.format, since: input.since,
                                   until: input.until, limits: input.limits)
         // Error logs first, so their reasons are known when the access lines are read.
@@ -75,11 +89,11 @@ public struct LogsAnalyzer: Sendable {
         }
         context.flushUnclaimedEvents()
         context.aggregator.finish()
-        return LogsReportBuilder(input: input, context: context, lines: lines, bytes: bytes).report()
+        return LogsReportBuilder(input: input, context: context, lines: lines, bytes: bytes).outcome()
     }
 
     /// Analyses bytes already in memory, fed in chunks of `chunkSize` (for tests of the scanner).
-    public func analyze(data: [UInt8], name: String, chunkSize: Int, input: LogsInput) throws -> Report {
+    public func analyze(data: [UInt8], name: String, chunkSize: Int, input: LogsAnalyzer.Input) throws -> Report {
         let context = ScanContext(statuses: input.statuses, format: input.format, since: input.since,
                                   until: input.until, limits: input.limits)
         var scan = FileScan(file: name, context: context)

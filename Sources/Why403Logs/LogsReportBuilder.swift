@@ -2,7 +2,7 @@ import Why403Core
 
 /// Turns the aggregates into report-v1: the summary in `subject`, one finding per cause.
 struct LogsReportBuilder {
-    let input: LogsInput
+    let input: LogsAnalyzer.Input
     let context: ScanContext
     let lines: Int
     let bytes: Int64
@@ -34,7 +34,10 @@ struct LogsReportBuilder {
         }
     }
 
-    func report() -> Report {
+    func report() -> Report { outcome().report }
+
+    /// The report and the typed summary it carries in its subject.
+    func outcome() -> LogsAnalyzer.Outcome {
         let groups = sortedGroups()
         let approximate = agg.paths.isApproximate || agg.clients.isApproximate || agg.userAgents.isApproximate
             || context.correlationOverflow
@@ -53,7 +56,7 @@ struct LogsReportBuilder {
             trickles: Array(agg.trickles().prefix(input.top)),
             malformed: LogsSummary.Malformed(count: context.malformedCount, samples: context.malformedSamples),
             approximate: approximate)
-        let subject = Subject(kind: "logs", file: summary.files.first, extra: summary.asExtra())
+        let subject = Subject(kind: .logs, file: summary.files.first, extra: summary.asExtra())
         var findings = groups.prefix(input.top).map { finding(for: $0) }
         if findings.isEmpty && context.accessDenials == 0 && context.errorEventsSeen == 0 {
             findings = []
@@ -79,11 +82,12 @@ struct LogsReportBuilder {
             notes.append("error-log times carry no time zone; they are read as UTC for --since/--until and joined with access lines by their local wall-clock time")
         }
         guard agg.total > 0 else {
-            return Report(subject: subject, verdict: Verdict(status: nil, layer: .none, cause: .none), findings: [], notes:
-                            ["no refused request (status \(input.statuses.sorted().map(String.init).joined(separator: ", "))) in \(lines) lines"] + notes)
+            return .init(report: Report(subject: subject, verdict: .notDenied, findings: [], notes:
+                            ["no refused request (status \(input.statuses.sorted().map(String.init).joined(separator: ", "))) in \(lines) lines"] + notes),
+                         summary: summary)
         }
         let status = agg.statuses.max { $0.value != $1.value ? $0.value < $1.value : $0.key > $1.key }?.key
-        return Report(subject: subject, status: status, findings: findings, notes: notes)
+        return .init(report: Report(subject: subject, status: status, findings: findings, notes: notes), summary: summary)
     }
 
     func finding(for g: CauseGroup) -> Finding {

@@ -13,11 +13,11 @@ import Why403FileSystem
 public enum NginxAnalyzer {
     /// Where the configuration comes from.
     public enum ConfigInput: Sendable {
-        /// A main configuration file on disk (includes read from disk).
+        /// A main configuration file (it and its includes read through the input's file system).
         case file(String)
         /// The output of `nginx -T` (`name` is what error messages call it, `-` for stdin).
         case dump(String, name: String)
-        /// A configuration's text, as if read from `path` (includes read from disk).
+        /// A configuration's text, as if read from `path` (includes read through the input's file system).
         case text(String, path: String)
     }
 
@@ -25,15 +25,15 @@ public enum NginxAnalyzer {
     public struct Input: Sendable {
         /// The configuration.
         public var config: ConfigInput
-        /// The request.
-        public var request: NginxRequest
+        /// The request (no client address: nginx's `$remote_addr` is taken as 127.0.0.1).
+        public var request: Request
         /// The filesystem nginx serves from.
         public var fileSystem: any FileSystemView
         /// nginx's prefix (`-p`): relative `root` paths start here. Debian's nginx uses /usr/share/nginx.
         public var prefix: String
 
         /// An input; `prefix` defaults to Debian's /usr/share/nginx.
-        public init(config: ConfigInput, request: NginxRequest, fileSystem: any FileSystemView, prefix: String = "/usr/share/nginx") {
+        public init(config: ConfigInput, request: Request, fileSystem: any FileSystemView, prefix: String = "/usr/share/nginx") {
             self.config = config
             self.request = request
             self.fileSystem = fileSystem
@@ -41,18 +41,20 @@ public enum NginxAnalyzer {
         }
     }
 
-    /// Parses a configuration input (an `InputError` in nginx's words when malformed).
-    public static func parse(_ config: ConfigInput) throws -> NginxConfig {
+    /// Parses a configuration input, reading files (and includes) through `fileSystem`; an
+    /// `InputError` in nginx's words when malformed.
+    public static func parse(_ config: ConfigInput, fileSystem: any FileSystemView = LiveFileSystem()) throws -> NginxConfig {
+        let source = FileSystemConfigSource(fileSystem)
         switch config {
-        case .file(let path): try Parser.parse(path: path)
-        case .dump(let text, let name): try Parser.parse(dump: text, name: name)
-        case .text(let text, let path): try Parser.parse(text: text, path: path)
+        case .file(let path): return try Parser.parse(path: path, source: source)
+        case .dump(let text, let name): return try Parser.parse(dump: text, name: name)
+        case .text(let text, let path): return try Parser.parse(text: text, path: path, source: source)
         }
     }
 
     /// Analyses the request; throws `InputError` for a malformed configuration or URL.
     public static func analyze(_ input: Input) throws -> Report {
-        let config = try parse(input.config)
+        let config = try parse(input.config, fileSystem: input.fileSystem)
         return try analyze(config: config, input: input)
     }
 
@@ -76,17 +78,8 @@ public enum NginxAnalyzer {
                              "location": .string(sim.chain.last(where: { $0.name == "location" })?.location.description ?? "")]
             findings[0] = first
         }
-        let subject = Subject(kind: "nginx", url: input.request.url, method: input.request.method,
-                              clientIP: input.request.clientIP, config: configName)
-        // A possible finding alone (rate limit) does not make the verdict.
-        let primary = findings.first { $0.confidence != .possible || $0.layer == .application }
-        let verdict: Verdict
-        if let p = primary, (result.status ?? 0) >= 400 || p.layer == .application {
-            verdict = Verdict(status: result.status, layer: p.layer, cause: p.cause)
-        } else {
-            verdict = Verdict(status: result.status, layer: .none, cause: .none)
-        }
-        if let p = primary, let i = findings.firstIndex(of: p), i != 0 { findings.remove(at: i); findings.insert(p, at: 0) }
-        return Report(subject: subject, verdict: verdict, findings: findings, notes: notes)
+        let subject = Subject(kind: .nginx, url: input.request.url, method: input.request.method,
+                              clientIP: sim.clientIP, config: configName)
+        return Report(subject: subject, status: result.status, findings: findings, answeredBy: .nginx, notes: notes)
     }
 }

@@ -3,51 +3,66 @@ import Why403Core
 import Why403Response
 import Why403Token
 
-/// Everything a probe needs, I/O included (the transport and the clock are injected).
-public struct ProbeInput: Sendable {
-    /// The URL; one without a scheme is taken as `http://`.
-    public var url: String
-    /// The method (`GET` by default).
-    public var method: String
-    /// Extra request headers, in order (`-H`).
-    public var headers: HeaderList
-    /// A bearer token sent as `Authorization: Bearer …` (`--bearer`); redacted in every output.
-    public var bearer: String?
-    /// Send the diagnostic variants (`--variants`).
-    public var variants: Bool
-    /// Follow redirects (`--follow`), at most `maxRedirects` hops.
-    public var follow: Bool
-    /// The redirect hop limit with `follow`.
-    public var maxRedirects: Int
-    /// Number of spaced requests for rate-limit detection (`--rate`); 0 is off; at most `ProbeAnalyzer.maxRate`.
-    public var rate: Int
-    /// Seconds between the `--rate` requests.
-    public var rateInterval: Double
-    /// Limits, TLS and proxy.
-    public var options: TransportOptions
-    /// How requests are sent.
-    public var transport: any HTTPTransport
-    /// The current time (Unix seconds), for token expiry checks.
-    public var now: Double
+extension ProbeAnalyzer {
+    /// Everything a probe needs, I/O included (the transport and the clock are injected).
+    public struct Input: Sendable {
+        /// The request to send: Core's request value (its URL, method and `-H` headers); its client address
+        /// does not apply (the server sees this machine).
+        public var request: Request
+        /// A bearer token sent as `Authorization: Bearer …` (`--bearer`); redacted in every output.
+        public var bearer: String?
+        /// Send the diagnostic variants (`--variants`).
+        public var variants: Bool
+        /// Follow redirects (`--follow`), at most `maxRedirects` hops.
+        public var follow: Bool
+        /// The redirect hop limit with `follow`.
+        public var maxRedirects: Int
+        /// Number of spaced requests for rate-limit detection (`--rate`); 0 is off; at most `ProbeAnalyzer.maxRate`.
+        public var rate: Int
+        /// Seconds between the `--rate` requests.
+        public var rateInterval: Double
+        /// Limits, TLS and proxy.
+        public var options: TransportOptions
+        /// How requests are sent.
+        public var transport: any HTTPTransport
+        /// The current time (Unix seconds), for token expiry checks.
+        public var now: Double
 
-    /// Creates an input; defaults: GET, no variants, no redirects followed (5 hops with `follow`), no rate test.
-    public init(url: String, method: String = "GET", headers: HeaderList = HeaderList(), bearer: String? = nil,
-                variants: Bool = false, follow: Bool = false, maxRedirects: Int = 5, rate: Int = 0,
-                rateInterval: Double = 0.1, options: TransportOptions = TransportOptions(),
-                transport: any HTTPTransport = AsyncHTTPClientTransport(),
-                now: Double = Date().timeIntervalSince1970) {
-        self.url = url
-        self.method = method
-        self.headers = headers
-        self.bearer = bearer
-        self.variants = variants
-        self.follow = follow
-        self.maxRedirects = maxRedirects
-        self.rate = rate
-        self.rateInterval = rateInterval
-        self.options = options
-        self.transport = transport
-        self.now = now
+        /// Creates an input; defaults: no variants, no redirects followed (5 hops with `follow`), no rate test.
+        public init(request: Request, bearer: String? = nil,
+                    variants: Bool = false, follow: Bool = false, maxRedirects: Int = 5, rate: Int = 0,
+                    rateInterval: Double = 0.1, options: TransportOptions = TransportOptions(),
+                    transport: any HTTPTransport = AsyncHTTPClientTransport(),
+                    now: Double = Date().timeIntervalSince1970) {
+            self.request = request
+            self.bearer = bearer
+            self.variants = variants
+            self.follow = follow
+            self.maxRedirects = maxRedirects
+            self.rate = rate
+            self.rateInterval = rateInterval
+            self.options = options
+            self.transport = transport
+            self.now = now
+        }
+
+        /// An input for `url` (no scheme means http); throws `InputError` for a URL that is not http(s).
+        public init(url: String, method: String = "GET", headers: HeaderList = HeaderList(), bearer: String? = nil,
+                    options: TransportOptions = TransportOptions(), transport: any HTTPTransport = AsyncHTTPClientTransport()) throws {
+            self.init(request: try Request(method: method, url: url, headers: headers.entries.map { ($0.name, $0.value) }),
+                      bearer: bearer, options: options, transport: transport)
+        }
+
+        /// The headers to send, in order (names as given).
+        public var headers: HeaderList {
+            get { HeaderList(request.headerPairs.map { ($0.name, $0.value) }) }
+            set {
+                var fields = request.headers
+                fields.removeAll()
+                for h in newValue.entries { if let f = try? Request.field(name: h.name, value: h.value) { fields.append(f) } }
+                request.headers = fields
+            }
+        }
     }
 }
 
@@ -92,18 +107,11 @@ public enum ProbeAnalyzer {
     public static let defaultUserAgent = "why403/\(Why403Version.current)"
 
     /// Runs the probe. Throws `InputError` for a URL that cannot be requested.
-    public static func run(_ input: ProbeInput) async throws -> ProbeOutcome {
-        let url = try normalize(input.url)
-        var redactor = Redactor()
+    public static func analyze(_ input: ProbeAnalyzer.Input) async throws -> ProbeOutcome {
+        let url = try normalize(input.request.url)
+        let method = input.request.method
         var headers = input.headers
-        for h in headers where Redactor.secretHeaders.contains(h.name.lowercased()) {
-            redactor = redactor.adding(secret: h.value)
-            let parts = h.value.split(separator: " ", maxSplits: 1)
-            if parts.count == 2 { redactor = redactor.adding(secret: String(parts[1])) }
-            for c in h.value.split(separator: ";") {
-                if let eq = c.firstIndex(of: "=") { redactor = redactor.adding(secret: String(c[c.index(after: eq)...])) }
-            }
-        }
+        var redactor = Redactor().adding(secretsOf: headers.entries.map { ($0.name, $0.value) })
         if let bearer = input.bearer {
             let token = stripBearer(bearer)
             redactor = redactor.adding(secret: token)
@@ -111,7 +119,7 @@ public enum ProbeAnalyzer {
             headers.append("Authorization", "Bearer \(token)")
         }
         if headers["user-agent"] == nil { headers.append("User-Agent", defaultUserAgent) }
-        let baseline = ProbeRequest(url: url, method: input.method, headers: headers)
+        let baseline = ProbeRequest(url: url, method: method, headers: headers)
         let options = input.options
         let main = await RedirectWalk.fetch(baseline, follow: input.follow, maxRedirects: input.maxRedirects,
                                             transport: input.transport, options: options)
@@ -152,7 +160,7 @@ public enum ProbeAnalyzer {
                     if stable {
                         if conclusions[i].confidence == .likely { conclusions[i].confidence = .certain }
                         conclusions[i].evidence.append(Evidence(source: "baseline re-sent",
-                                                                text: "\(input.method) \(url) -> \(status) again"))
+                                                                text: "\(method) \(url) -> \(status) again"))
                     } else {
                         conclusions[i].confidence = .possible
                     }
@@ -202,7 +210,7 @@ public enum ProbeAnalyzer {
             verdict = Verdict(status: nil, layer: .unknown, cause: .unknown)
         }
         if main.finalURL != url { extra["final_url"] = .string(main.finalURL) }
-        let subject = Subject(kind: "probe", url: url, method: input.method.uppercased(), extra: extra)
+        let subject = Subject(kind: .probe, url: url, method: method.uppercased(), extra: extra)
         let report = Report(subject: subject, verdict: verdict, findings: findings, notes: notes)
         return ProbeOutcome(report: report, redactor: redactor, main: main, variants: variantOutcomes,
                             rateStatuses: rateStatuses)
@@ -212,8 +220,7 @@ public enum ProbeAnalyzer {
 
     /// The URL with `http://` added when it has no scheme; throws for anything not http(s) with a host.
     public static func normalize(_ raw: String) throws -> String {
-        let trimmed = raw.trimmingCharacters(in: .whitespaces)
-        let url = trimmed.contains("://") ? trimmed : "http://" + trimmed
+        let url = RequestTarget.withDefaultScheme(raw.trimmingCharacters(in: .whitespaces))
         guard let u = URL(string: url), let scheme = u.scheme?.lowercased(), scheme == "http" || scheme == "https",
               let host = u.host, !host.isEmpty else {
             throw InputError(file: nil, expected: "an http:// or https:// URL with a host",
@@ -235,13 +242,13 @@ public enum ProbeAnalyzer {
         return String(parts[1]).trimmingCharacters(in: .whitespaces)
     }
 
-    /// 401, 403, 407, 429 and 451 are refusals; other statuses are not (a 404 or a 500 is another problem).
-    public static func isDenied(_ status: Int) -> Bool { [401, 403, 407, 429, 451].contains(status) }
+    /// A refusal status (Core's `RefusalStatus`); a 404 or a 500 is another problem.
+    public static func isDenied(_ status: Int) -> Bool { RefusalStatus.contains(status) }
 
     // MARK: the response
 
     static func analyzeResponse(_ response: CapturedResponse, token: String?, now: Double) -> ResponseAnalysis {
-        var analysis = ResponseAnalyzer.analyze(response)
+        var analysis = ResponseAnalyzer.identify(response)
         if let token, !token.isEmpty {
             let facts = AuthResponseFacts(status: response.status, wwwAuthenticate: response.headers.values("www-authenticate"),
                                           acceptedScopes: response.headers["x-accepted-oauth-scopes"],
@@ -454,7 +461,7 @@ public enum ProbeAnalyzer {
             return (statuses, nil, "--rate: \(count) requests \(ms) ms apart: \(allowed) got 2xx/3xx, no switch from success to 403/429/503 (no rate limit at this pace)")
         }
         let okBefore = statuses[..<hit.index].compactMap { $0 }.filter { (200..<400).contains($0) }.count + (baselineOK ? 1 : 0)
-        let analysis = ResponseAnalyzer.analyze(hit.response)
+        let analysis = ResponseAnalyzer.identify(hit.response)
         var evidence = [Evidence(source: "request \(hit.index + 1) of \(count) (\(ms) ms apart)",
                                  text: "\(hit.response.status) after \(okBefore) successful requests (the first request of the probe included)")]
         for name in ["retry-after", "ratelimit", "ratelimit-policy", "x-ratelimit-limit", "x-ratelimit-remaining", "server"] {

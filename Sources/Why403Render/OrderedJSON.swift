@@ -71,7 +71,7 @@ indirect enum OrderedJSON {
 extension Report {
     /// The report as report-v1 orders it.
     var orderedJSON: OrderedJSON {
-        var subjectFields: [(String, OrderedJSON)] = [("kind", .string(subject.kind))]
+        var subjectFields: [(String, OrderedJSON)] = [("kind", .string(subject.kind.rawValue))]
         func opt(_ k: String, _ v: String?) { if let v { subjectFields.append((k, .string(v))) } }
         opt("url", subject.url)
         opt("method", subject.method)

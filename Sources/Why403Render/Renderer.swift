@@ -8,13 +8,26 @@ public enum OutputFormat: String, CaseIterable, Sendable {
 
 /// Turns a report into text, JSON or Markdown. Pure functions, golden-tested.
 public enum Renderer {
+    /// The report in `format` (`color`: ANSI styles in text, for a terminal).
     public static func render(_ report: Report, as format: OutputFormat, color: Bool = false) -> String {
         switch format {
         case .json: json(report)
         case .markdown: markdown(report)
         case .sarif: sarif(report)
-        case .text, .html: text(report, color: color)
+        case .text: text(report, color: color)
+        case .html: html(report)
         }
+    }
+
+    // MARK: HTML
+
+    /// A self-contained page holding the text report, escaped (no script, no external resource). The
+    /// CLI offers `--format html` only where a command has a page of its own (`logs`); this keeps the
+    /// library's answer honest for any report rather than falling back to text.
+    public static func html(_ report: Report) -> String {
+        let escaped = text(report, color: false).replacingAll("&", with: "&amp;").replacingAll("<", with: "&lt;")
+            .replacingAll(">", with: "&gt;")
+        return "<!doctype html>\n<meta charset=\"utf-8\"><title>why403 \(report.subject.kind)</title>\n<pre>\(escaped)</pre>\n"
     }
 
     // MARK: JSON
@@ -24,6 +37,7 @@ public enum Renderer {
         report.orderedJSON.render() + "\n"
     }
 
+    /// Any encodable value as pretty JSON with a final newline.
     public static func json(encodable value: some Encodable) -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .withoutEscapingSlashes]
@@ -77,7 +91,7 @@ public enum Renderer {
     /// "403 from Cloudflare: a firewall rule blocked this request (Ray ID …)".
     public static func headline(_ report: Report) -> String {
         let v = report.verdict
-        if report.subject.kind == "audit" {
+        if report.subject.kind == .audit {
             let counts = Severity.allCases.reversed().map { s in (s, report.findings.filter { $0.severity == s }.count) }
             if report.findings.isEmpty { return "audit: no problems found" }
             return "audit: " + counts.filter { $0.1 > 0 }.map { "\($0.1) \($0.0.rawValue)\($0.1 == 1 || $0.0 == .info ? "" : "s")" }
@@ -118,6 +132,7 @@ public enum Renderer {
 
     // MARK: Markdown
 
+    /// The report as Markdown: a heading with the verdict, a section per finding.
     public static func markdown(_ report: Report) -> String {
         var out = "## \(escapeMD(headline(report)))\n\n"
         if let s = subjectLine(report.subject) { out += "_\(escapeMD(s))_\n\n" }

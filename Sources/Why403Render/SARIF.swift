@@ -3,6 +3,7 @@ import Why403Core
 
 /// SARIF 2.1.0 output for `audit`, so code-scanning UIs show each problem at its file and line.
 extension Renderer {
+    /// An audit report as SARIF 2.1.0 (one result per finding, its rule and severity), for code-scanning dashboards.
     public static func sarif(_ report: Report) -> String {
         var rules: [String: JSONValue] = [:]
         var results: [JSONValue] = []

@@ -24,13 +24,30 @@ public struct ResponseAnalysis: Sendable, Equatable {
 /// Black-box analysis of a response: which layer answered and what the response proves, from the
 /// signature catalogue (`Signatures.all`, one file per product under `Signatures/`).
 public enum ResponseAnalyzer {
-    /// Analyses one response with the whole catalogue. Pure: no I/O.
-    public static func analyze(_ response: CapturedResponse) -> ResponseAnalysis {
-        analyze(response, signatures: Signatures.all)
+    /// What `why403 response` reads: a saved capture's bytes and its name.
+    public struct Input: Sendable {
+        /// A raw response (`curl -si`), a `curl -v` transcript or a HAR file, as bytes.
+        public var bytes: [UInt8]
+        /// The file's name as given (`-` for stdin), for messages and the report.
+        public var file: String
+        /// An input.
+        public init(bytes: [UInt8], file: String) { self.bytes = bytes; self.file = file }
     }
 
-    /// Analyses one response with the given signatures (tests pass one at a time).
-    public static func analyze(_ response: CapturedResponse, signatures: [Signature]) -> ResponseAnalysis {
+    /// Reads the capture and explains every refusal in it: one report (a HAR's 401/403 entries grouped
+    /// by origin). Throws `InputError` for a capture that cannot be read. Pure: no I/O.
+    public static func analyze(_ input: Input) throws -> Report {
+        try ResponseReport.report(bytes: input.bytes, file: input.file)
+    }
+
+    /// Which layer answered one response and what it proves, with the whole catalogue: the typed
+    /// summary `analyze` and the probe build their reports from. Pure: no I/O.
+    public static func identify(_ response: CapturedResponse) -> ResponseAnalysis {
+        identify(response, signatures: Signatures.all)
+    }
+
+    /// `identify` with the given signatures (tests pass one at a time).
+    public static func identify(_ response: CapturedResponse, signatures: [Signature]) -> ResponseAnalysis {
         let ctx = MatchContext(response)
         var notes = ctx.notes
         var matches: [(Signature, Finding)] = []

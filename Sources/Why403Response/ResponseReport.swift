@@ -16,15 +16,15 @@ public enum ResponseReport {
         switch capture.format {
         case .raw, .curlVerbose:
             guard let r = capture.responses.last else {
-                return Report(subject: Subject(kind: "response", file: file, extra: extra), verdict: .notDenied, notes: notes)
+                return Report(subject: Subject(kind: .response, file: file, extra: extra), verdict: .notDenied, notes: notes)
             }
-            let a = ResponseAnalyzer.analyze(r)
+            let a = ResponseAnalyzer.identify(r)
             notes += a.notes
             if a.findings.isEmpty {
                 notes.append("status \(r.status) is not a refusal: nothing to explain")
             }
             extra["signatures"] = .array(a.matched.map { .string($0) })
-            let subject = Subject(kind: "response", url: r.url, method: r.method, file: file, extra: extra)
+            let subject = Subject(kind: .response, url: r.url, method: r.method, file: file, extra: extra)
             if a.findings.isEmpty {
                 return Report(subject: subject, verdict: Verdict(status: r.status, layer: .none, cause: .none), notes: notes)
             }
@@ -36,7 +36,7 @@ public enum ResponseReport {
             var byOrigin: [String: [String]] = [:]
             var originOrder: [String] = []
             for r in capture.responses {
-                let a = ResponseAnalyzer.analyze(r)
+                let a = ResponseAnalyzer.identify(r)
                 let entry = r.origin.split(separator: " ").last.map(String.init) ?? r.origin
                 let origin = originOf(r.url)
                 if byOrigin[origin] == nil { originOrder.append(origin) }
@@ -56,7 +56,7 @@ public enum ResponseReport {
             extra["origins"] = .object(byOrigin.mapValues { .array($0.map { .string($0) }) })
             for o in originOrder { notes.append("\(o): " + byOrigin[o]!.joined(separator: "; ")) }
             let first = capture.responses.first
-            let subject = Subject(kind: "response", url: first?.url, method: first?.method, file: file, extra: extra)
+            let subject = Subject(kind: .response, url: first?.url, method: first?.method, file: file, extra: extra)
             guard let first else {
                 return Report(subject: subject, verdict: .notDenied, notes: notes)
             }

@@ -18,6 +18,10 @@ public struct Principal: Sendable, Equatable {
         case federatedUser = "federated-user"
         /// An AWS service principal such as `cloudfront.amazonaws.com`.
         case service
+        /// A legacy CloudFront origin access identity
+        /// (`arn:aws:iam::cloudfront:user/CloudFront Origin Access Identity ID`), which a bucket policy
+        /// grants by that ARN (CloudFront Developer Guide, "Restricting access to an Amazon S3 origin", OAI).
+        case cloudFrontOAI = "cloudfront-oai"
     }
 
     /// The form.
@@ -44,11 +48,14 @@ public struct Principal: Sendable, Equatable {
     /// Parses `--principal`: an IAM ARN, a bare account id, a service name, or `*` for anonymous.
     public static func parse(_ text: String) throws -> Principal {
         let t = text.trimmingSpaces
-        let bad = InputError(file: nil, expected: "--principal as an IAM ARN (user, role, assumed-role session, arn:aws:iam::ID:root), a service name such as cloudfront.amazonaws.com, or '*'",
+        let bad = InputError(file: nil, expected: "--principal as an IAM ARN (user, role, assumed-role session, arn:aws:iam::ID:root), a service name such as cloudfront.amazonaws.com, a CloudFront OAI ARN, or '*'",
                              found: InputError.quote(t))
         if t == "*" { return Principal(kind: .anonymous, raw: t, account: nil, partition: "aws") }
         if t.count == 12 && t.allSatisfy({ $0.isASCII && $0.isNumber }) {
             return Principal(kind: .root, raw: "arn:aws:iam::\(t):root", account: t, partition: "aws")
+        }
+        if let id = OriginAccessRule.oaiID(t) {
+            return Principal(kind: .cloudFrontOAI, raw: OriginAccessRule.oaiPrefix + id, account: nil, partition: "aws", name: id)
         }
         if !t.hasPrefix("arn:") {
             guard t.hasSuffix(".amazonaws.com") || t.hasSuffix(".amazonaws.com.cn"), !t.contains(" ") else { throw bad }
@@ -87,6 +94,8 @@ public struct Principal: Sendable, Equatable {
             k["aws:userid"] = "anonymous"
         case .service:
             k["aws:PrincipalServiceName"] = raw
+        case .cloudFrontOAI:
+            k["aws:PrincipalArn"] = raw
         case .root:
             k["aws:PrincipalArn"] = raw; k["aws:PrincipalType"] = "Account"; k["aws:userid"] = account
         case .user:

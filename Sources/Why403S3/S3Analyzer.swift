@@ -1,66 +1,68 @@
 import Why403Core
 
-/// Everything `why403 s3` needs, read from flags and files by the executable.
-public struct S3Input: Sendable {
-    /// Who asks.
-    public var principal: Principal
-    /// One action, e.g. `s3:GetObject`.
-    public var action: String
-    /// The resource ARN.
-    public var resource: String
-    /// `--context KEY=VALUE` pairs in order (repeats make multivalued keys).
-    public var context: [(key: String, value: String)]
-    /// The bucket policy.
-    public var bucketPolicy: Policy?
-    /// The principal's identity policies.
-    public var identityPolicies: [Policy]
-    /// SCPs (each file one level of the organization).
-    public var scps: [Policy]
-    /// The permissions boundary.
-    public var permissionsBoundary: Policy?
-    /// The session policy.
-    public var sessionPolicy: Policy?
-    /// The KMS key policy of the object's key.
-    public var kmsKeyPolicy: Policy?
-    /// Block Public Access settings of the bucket.
-    public var blockPublicAccess: PublicAccessBlock?
-    /// The object does not exist (`--object-missing`).
-    public var objectMissing: Bool
+extension S3Analyzer {
+    /// Everything `why403 s3` needs, read from flags and files by the executable.
+    public struct Input: Sendable {
+        /// Who asks.
+        public var principal: Principal
+        /// One action, e.g. `s3:GetObject`.
+        public var action: String
+        /// The resource ARN.
+        public var resource: String
+        /// `--context KEY=VALUE` pairs in order (repeats make multivalued keys).
+        public var context: [(key: String, value: String)]
+        /// The bucket policy.
+        public var bucketPolicy: Policy?
+        /// The principal's identity policies.
+        public var identityPolicies: [Policy]
+        /// SCPs (each file one level of the organization).
+        public var scps: [Policy]
+        /// The permissions boundary.
+        public var permissionsBoundary: Policy?
+        /// The session policy.
+        public var sessionPolicy: Policy?
+        /// The KMS key policy of the object's key.
+        public var kmsKeyPolicy: Policy?
+        /// Block Public Access settings of the bucket.
+        public var blockPublicAccess: PublicAccessBlock?
+        /// The object does not exist (`--object-missing`).
+        public var objectMissing: Bool
 
-    /// Creates an input; validates the action and the resource.
-    public init(principal: Principal, action: String, resource: String, context: [(key: String, value: String)] = [],
-                bucketPolicy: Policy? = nil, identityPolicies: [Policy] = [], scps: [Policy] = [],
-                permissionsBoundary: Policy? = nil, sessionPolicy: Policy? = nil, kmsKeyPolicy: Policy? = nil,
-                blockPublicAccess: PublicAccessBlock? = nil, objectMissing: Bool = false) throws {
-        let a = action.trimmingSpaces
-        let parts = a.split(separator: ":", omittingEmptySubsequences: false)
-        guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty, !a.contains("*"), !a.contains("?"), !a.contains(" ") else {
-            throw InputError(file: nil, expected: "--action as one action such as s3:GetObject (no wildcards)", found: InputError.quote(a))
+        /// Creates an input; validates the action and the resource.
+        public init(principal: Principal, action: String, resource: String, context: [(key: String, value: String)] = [],
+                    bucketPolicy: Policy? = nil, identityPolicies: [Policy] = [], scps: [Policy] = [],
+                    permissionsBoundary: Policy? = nil, sessionPolicy: Policy? = nil, kmsKeyPolicy: Policy? = nil,
+                    blockPublicAccess: PublicAccessBlock? = nil, objectMissing: Bool = false) throws {
+            let a = action.trimmingSpaces
+            let parts = a.split(separator: ":", omittingEmptySubsequences: false)
+            guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty, !a.contains("*"), !a.contains("?"), !a.contains(" ") else {
+                throw InputError(file: nil, expected: "--action as one action such as s3:GetObject (no wildcards)", found: InputError.quote(a))
+            }
+            guard resource.hasPrefix("arn:"), ArnCondition.segments(resource) != nil, !resource.contains(" ") else {
+                throw InputError(file: nil, expected: "--resource as an ARN such as arn:aws:s3:::bucket/key", found: InputError.quote(resource))
+            }
+            self.principal = principal
+            self.action = a
+            self.resource = resource
+            self.context = context
+            self.bucketPolicy = bucketPolicy
+            self.identityPolicies = identityPolicies
+            self.scps = scps
+            self.permissionsBoundary = permissionsBoundary
+            self.sessionPolicy = sessionPolicy
+            self.kmsKeyPolicy = kmsKeyPolicy
+            self.blockPublicAccess = blockPublicAccess
+            self.objectMissing = objectMissing
         }
-        guard resource.hasPrefix("arn:"), ArnCondition.segments(resource) != nil, !resource.contains(" ") else {
-            throw InputError(file: nil, expected: "--resource as an ARN such as arn:aws:s3:::bucket/key", found: InputError.quote(resource))
-        }
-        self.principal = principal
-        self.action = a
-        self.resource = resource
-        self.context = context
-        self.bucketPolicy = bucketPolicy
-        self.identityPolicies = identityPolicies
-        self.scps = scps
-        self.permissionsBoundary = permissionsBoundary
-        self.sessionPolicy = sessionPolicy
-        self.kmsKeyPolicy = kmsKeyPolicy
-        self.blockPublicAccess = blockPublicAccess
-        self.objectMissing = objectMissing
-    }
 
-    /// Parses `KEY=VALUE`.
-    public static func contextPair(_ text: String) throws -> (key: String, value: String) {
-        guard let eq = text.firstIndex(of: "="), eq != text.startIndex else {
-            throw InputError(file: nil, expected: "--context KEY=VALUE such as aws:SourceIp=203.0.113.7",
-                             found: InputError.quote(Redactor().redact(text)))
+        /// Parses `KEY=VALUE`.
+        public static func contextPair(_ text: String) throws -> (key: String, value: String) {
+            guard let eq = text.firstIndex(of: "="), eq != text.startIndex else {
+                throw InputError(file: nil, expected: "--context KEY=VALUE such as aws:SourceIp=203.0.113.7",
+                                 found: InputError.quote(Redactor().redact(text)))
+            }
+            return (String(text[..<eq]).trimmingSpaces, String(text[text.index(after: eq)...]))
         }
-        return (String(text[..<eq]).trimmingSpaces, String(text[text.index(after: eq)...]))
     }
 }
 
@@ -77,7 +79,7 @@ public struct S3Input: Sendable {
 /// operators page, S3 Block Public Access, CloudFront OAC, S3 GetObject permissions.
 public enum S3Analyzer {
     /// Analyzes `input` and returns the report.
-    public static func analyze(_ input: S3Input) -> Report {
+    public static func analyze(_ input: S3Analyzer.Input) -> Report {
         let ctx = RequestContext(principal: input.principal, action: input.action, resource: input.resource, context: input.context)
         let policies = PolicySet(resource: input.bucketPolicy, identity: input.identityPolicies, scps: input.scps,
                                  boundary: input.permissionsBoundary, session: input.sessionPolicy)
@@ -177,7 +179,7 @@ public enum S3Analyzer {
         if let b = input.bucketPolicy { extra["bucket_policy"] = .string(b.file) }
         if !input.identityPolicies.isEmpty { extra["identity_policies"] = .array(input.identityPolicies.map { .string($0.file) }) }
         if input.objectMissing { extra["object_missing"] = true }
-        let subject = Subject(kind: "s3", extra: extra)
+        let subject = Subject(kind: .s3, extra: extra)
         // The primary finding is the one that denies, when any.
         // When refused, the denying finding comes first; when allowed (or 404), the allow finding does,
         // and a merely possible denial (SSE-KMS without the key ARN) follows it.
@@ -243,7 +245,7 @@ public enum S3Analyzer {
         return near.prefix(6).map(\.evidence)
     }
 
-    static func implicitDenyFinding(_ d: Decision, ctx: RequestContext, input: S3Input, confidence: Confidence, details: [String: JSONValue]) -> Finding {
+    static func implicitDenyFinding(_ d: Decision, ctx: RequestContext, input: S3Analyzer.Input, confidence: Confidence, details: [String: JSONValue]) -> Finding {
         var evidence: [Evidence] = []
         for g in d.gaps {
             evidence.append(Evidence(source: g.file ?? g.kind.rawValue, text: "\(g.kind.rawValue): \(g.text)"))
@@ -284,7 +286,7 @@ public enum S3Analyzer {
                        fixes: fixes, rule: "s3-implicit-deny", details: details)
     }
 
-    static func bpaFinding(_ d: Decision, bpa: PublicAccessBlock, ctx: RequestContext, input: S3Input, s3: S3Resource?,
+    static func bpaFinding(_ d: Decision, bpa: PublicAccessBlock, ctx: RequestContext, input: S3Analyzer.Input, s3: S3Resource?,
                            confidence: Confidence, details: [String: JSONValue]) -> Finding {
         var evidence = [Evidence(source: "\(bpa.file):\(bpa.lines["RestrictPublicBuckets"] ?? 1)", text: "\"RestrictPublicBuckets\": true")]
         if let policy = input.bucketPolicy {
@@ -308,13 +310,22 @@ public enum S3Analyzer {
                        evidence: evidence, fixes: fixes, rule: "s3-block-public-access", details: details)
     }
 
-    static func originAccessFinding(_ d: Decision, ctx: RequestContext, input: S3Input, s3: S3Resource?,
+    static func originAccessFinding(_ d: Decision, ctx: RequestContext, input: S3Analyzer.Input, s3: S3Resource?,
                                     confidence: Confidence, details: [String: JSONValue]) -> Finding {
         let near = OriginAccessRule.nearMisses(d)
         let requested = ctx.lookup("aws:SourceArn")?.first
         var evidence = near.map(\.evidence)
         let granted = near.flatMap { OriginAccessRule.grantedSources($0.statement) }
         var summary: String
+        if ctx.principal.kind == .cloudFrontOAI {
+            let fix = Fix(summary: "grant the origin access identity (or move the distribution to Origin Access Control, which AWS recommends)",
+                          patch: FixBuilder.resourceStatement(principal: ctx.principal, action: ctx.action, resource: ctx.resource,
+                                                              sid: "AllowCloudFrontOAI"))
+            evidence.append(Evidence(source: input.bucketPolicy?.file ?? "bucket policy", text: "no Allow for AWS \"\(ctx.principal.raw)\" matches"))
+            return Finding(cause: .policyOriginAccess, layer: .s3, confidence: confidence,
+                           summary: "CloudFront OAI: no bucket-policy statement grants \(ctx.action) on \(ctx.resource) to the origin access identity \(ctx.principal.name ?? "")",
+                           evidence: evidence, fixes: [fix], rule: "s3-cloudfront-oai", details: details)
+        }
         if near.isEmpty {
             summary = "CloudFront OAC: no bucket-policy statement grants \(ctx.action) on \(ctx.resource) to cloudfront.amazonaws.com"
             evidence.append(Evidence(source: input.bucketPolicy?.file ?? "bucket policy", text: "no Allow for Service \"cloudfront.amazonaws.com\" matches"))
@@ -333,7 +344,7 @@ public enum S3Analyzer {
                        summary: summary, evidence: evidence, fixes: [fix], rule: "s3-cloudfront-oac", details: details)
     }
 
-    static func noListFinding(_ list: Decision, ctx: RequestContext, input: S3Input, s3: S3Resource, confidence: Confidence) -> Finding {
+    static func noListFinding(_ list: Decision, ctx: RequestContext, input: S3Analyzer.Input, s3: S3Resource, confidence: Confidence) -> Finding {
         var evidence = [Evidence(source: "request", text: "object \(s3.key ?? "") does not exist (--object-missing)")]
         if list.outcome == .explicitDeny { evidence += list.denies.map(\.evidence) }
         else { evidence += list.gaps.map { Evidence(source: $0.file ?? $0.kind.rawValue, text: "\($0.kind.rawValue): \($0.text)") } }
@@ -350,7 +361,7 @@ public enum S3Analyzer {
                        details: ["decision": .string(list.outcome.rawValue), "statements": statementsJSON(list.results)])
     }
 
-    static func kmsFinding(ctx: RequestContext, input: S3Input, policies: PolicySet, notes: inout [String]) -> Finding? {
+    static func kmsFinding(ctx: RequestContext, input: S3Analyzer.Input, policies: PolicySet, notes: inout [String]) -> Finding? {
         let sse = ctx.lookup(KMSRule.encryptionKey)?.contains { $0.lowercased().hasPrefix("aws:kms") } ?? false
         guard sse || input.kmsKeyPolicy != nil else { return nil }
         guard let kmsAction = KMSRule.kmsAction(for: ctx.action) else {

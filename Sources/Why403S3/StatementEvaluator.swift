@@ -136,6 +136,10 @@ public enum StatementEvaluator {
                 take(.wildcard)
             case "AWS":
                 if e.value == "*" { take(.wildcard); continue }
+                if p.kind == .cloudFrontOAI {
+                    if OriginAccessRule.oaiID(e.value) == p.name { take(.exact) }
+                    continue
+                }
                 guard p.isIAM else { continue }
                 if e.value == p.raw && p.kind != .root { take(.exact) }
                 else if p.kind == .assumedRole && e.value == p.roleArn { take(.role) }
@@ -161,6 +165,7 @@ public enum StatementEvaluator {
         switch p.kind {
         case .anonymous: return entries.contains { $0.type == "*" || $0.value == "*" }
         case .service: return entries.contains { $0.type == "Service" && $0.value.lowercased() == p.raw.lowercased() }
+        case .cloudFrontOAI: return entries.contains { $0.type == "AWS" && OriginAccessRule.oaiID($0.value) == p.name }
         case .root: return values.contains(p.raw) || values.contains(p.account ?? "")
         default:
             let accountListed = values.contains(p.account ?? "") || values.contains(p.accountRootArn ?? "")

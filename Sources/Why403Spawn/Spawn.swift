@@ -7,6 +7,13 @@ import Foundation
 /// it puts no child in a process group of its own (so a server's workers cannot be signalled with it),
 /// and it misses its child's exit when waited for from an async context. Output goes to files, not pipes,
 /// so a child that daemonizes and keeps them open cannot hang the caller.
+///
+/// Not Apple's swift-subprocess (1.0.2, in the offline package set), though it gets the signal mask,
+/// default signal actions, process groups and file descriptors right: it ties a child's life to the
+/// async scope of its `run` closure, while the lab and the test harnesses start nginx and Apache from
+/// synchronous code (XCTest set-up, a harness's init) and stop them later from elsewhere (a `defer` in
+/// another function, tear-down), and `Run` waits for a child synchronously with a time limit. Checked
+/// again for issue 11; revisit if the lab's servers move into one async scope.
 public enum Spawn {
     /// Starts `argv[0]` with `argv`, stdin/stdout/stderr from/to the given files (nil: /dev/null; with
     /// `mergeStderr`, stderr goes where stdout goes), an empty signal mask, default signal actions, and
@@ -89,7 +96,10 @@ public enum Spawn {
 
 /// A program that could not be started.
 public struct SpawnError: Error, CustomStringConvertible {
+    /// The program that could not be started.
     public var program: String
+    /// Why (the system's words).
     public var message: String
+    /// `cannot run PROGRAM: MESSAGE`.
     public var description: String { "cannot run \(program): \(message)" }
 }

@@ -3,7 +3,7 @@ import Why403Core
 
 /// One run of the checks of `TokenAnalyzer` over a cleaned token; collects findings and notes.
 struct Evaluation {
-    let input: TokenInput
+    let input: TokenAnalyzer.Input
     let text: TokenText
     let jwt: DecodedJWT?
     let challenges: [AuthChallenge]
@@ -14,7 +14,7 @@ struct Evaluation {
     /// What was checked and passed, for the note of a token that checks out.
     var verified: [String] = []
 
-    init(input: TokenInput, text: TokenText, jwt: DecodedJWT?, challenges: [AuthChallenge], signature: SignatureCheck?) {
+    init(input: TokenAnalyzer.Input, text: TokenText, jwt: DecodedJWT?, challenges: [AuthChallenge], signature: SignatureCheck?) {
         self.input = input
         self.text = text
         self.jwt = jwt
@@ -483,7 +483,7 @@ struct Evaluation {
         } else {
             verdict = .notDenied
         }
-        return Report(subject: Subject(kind: "token", extra: ["token": subjectSummary()]), verdict: verdict,
+        return Report(subject: Subject(kind: .token, extra: ["token": subjectSummary()]), verdict: verdict,
                       findings: fs, notes: allNotes)
     }
 

@@ -1,39 +1,41 @@
 import Foundation
 import Why403Core
 
-/// What `why403 token` is asked: the token sent, what the endpoint requires, and how to check it.
-public struct TokenInput: Sendable {
-    /// The token as given: a raw JWT, `Bearer <jwt>`, a whole `Authorization:` line, or `""` for none.
-    public var token: String
-    /// Scopes the endpoint requires (`--scope`, repeatable).
-    public var requiredScopes: [String]
-    /// Roles the endpoint requires (`--role`, repeatable).
-    public var requiredRoles: [String]
-    /// The `WWW-Authenticate` value the server answered with, when known.
-    public var wwwAuthenticate: String?
-    /// Keys to check the signature with (`--jwks`); nil: the signature is not checked.
-    public var keys: KeySet?
-    /// The audience the API expects (`aud`), when stated.
-    public var audience: String?
-    /// The issuer the API trusts (`iss`), when stated.
-    public var issuer: String?
-    /// The clock, in seconds since 1970 (`--now`; the command passes the system time otherwise).
-    public var now: Double
-    /// Clock skew allowed on `exp`, `nbf` and `iat`, in seconds (`--leeway`, default 0).
-    public var leeway: Double
+extension TokenAnalyzer {
+    /// What `why403 token` is asked: the token sent, what the endpoint requires, and how to check it.
+    public struct Input: Sendable {
+        /// The token as given: a raw JWT, `Bearer <jwt>`, a whole `Authorization:` line, or `""` for none.
+        public var token: String
+        /// Scopes the endpoint requires (`--scope`, repeatable).
+        public var requiredScopes: [String]
+        /// Roles the endpoint requires (`--role`, repeatable).
+        public var requiredRoles: [String]
+        /// The `WWW-Authenticate` value the server answered with, when known.
+        public var wwwAuthenticate: String?
+        /// Keys to check the signature with (`--jwks`); nil: the signature is not checked.
+        public var keys: KeySet?
+        /// The audience the API expects (`aud`), when stated.
+        public var audience: String?
+        /// The issuer the API trusts (`iss`), when stated.
+        public var issuer: String?
+        /// The clock, in seconds since 1970 (`--now`; the command passes the system time otherwise).
+        public var now: Double
+        /// Clock skew allowed on `exp`, `nbf` and `iat`, in seconds (`--leeway`, default 0).
+        public var leeway: Double
 
-    /// An input; everything but the token and the clock is optional.
-    public init(token: String, requiredScopes: [String] = [], requiredRoles: [String] = [], wwwAuthenticate: String? = nil,
-                keys: KeySet? = nil, audience: String? = nil, issuer: String? = nil, now: Double, leeway: Double = 0) {
-        self.token = token
-        self.requiredScopes = requiredScopes
-        self.requiredRoles = requiredRoles
-        self.wwwAuthenticate = wwwAuthenticate
-        self.keys = keys
-        self.audience = audience
-        self.issuer = issuer
-        self.now = now
-        self.leeway = leeway
+        /// An input; everything but the token and the clock is optional.
+        public init(token: String, requiredScopes: [String] = [], requiredRoles: [String] = [], wwwAuthenticate: String? = nil,
+                    keys: KeySet? = nil, audience: String? = nil, issuer: String? = nil, now: Double, leeway: Double = 0) {
+            self.token = token
+            self.requiredScopes = requiredScopes
+            self.requiredRoles = requiredRoles
+            self.wwwAuthenticate = wwwAuthenticate
+            self.keys = keys
+            self.audience = audience
+            self.issuer = issuer
+            self.now = now
+            self.leeway = leeway
+        }
     }
 }
 
@@ -58,7 +60,7 @@ public struct TokenAnalyzer: Sendable {
     public init() {}
 
     /// The report for `input`. Throws `InputError` for a malformed token or challenge.
-    public func analyze(_ input: TokenInput) async throws -> Report {
+    public func analyze(_ input: TokenAnalyzer.Input) async throws -> Report {
         let text = try TokenText(input.token)
         let challenges = try TokenAnalyzer.challenges(input.wwwAuthenticate)
         var decoded: DecodedJWT?

@@ -119,6 +119,20 @@ public struct TokenText: Sendable, Equatable {
             kind = .jws
         case 5 where looksJOSE:
             kind = .jwe
+        case 3 where parts[0].count >= 4 && parts[1].count >= 4 && parts.allSatisfy({ $0.allSatisfy(\.isBase64URLChar) }):
+            // Three base64url segments is a JWS's shape (RFC 7515 §7.1), and no issuer's opaque tokens
+            // look like that: a header that is not a JSON object means the copy is damaged.
+            let found: String
+            switch Base64URL.decode(parts[0]) {
+            case .failure: found = "text that is not base64url-encoded JSON"
+            case .success(let bytes):
+                let printable = bytes.allSatisfy { $0 >= 0x20 && $0 < 0x7f }
+                found = printable ? "text that does not start a JSON object ('{')" : "bytes that are not JSON"
+            }
+            throw InputError(file: source, column: 1,
+                             expected: "a JSON object in segment 1 (header) of a token shaped like a JWT (three base64url segments)",
+                             found: found,
+                             help: "a JWT header starts with 'eyJ': the token looks cut short at the start or joined with something; copy it whole")
         default:
             if looksJOSE {
                 throw InputError(file: source, expected: "a JWT of 3 segments (signed, JWS) or 5 (encrypted, JWE) separated by '.'",

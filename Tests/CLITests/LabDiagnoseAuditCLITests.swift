@@ -32,6 +32,10 @@ final class LabCLITests: XCTestCase {
         XCTAssertEqual(r.status, 0, r.stderr)
         XCTAssertTrue(r.stdout.contains("13 of 13 scenarios explained as expected"), r.stdout)
         XCTAssertTrue(r.stdout.contains("403 from Cloudflare"), r.stdout)
+        // issue 11: stdout is a pipe here, and each scenario's title is still printed.
+        for (i, s) in LabScenario.all.enumerated() {
+            XCTAssertTrue(r.stdout.contains("[\(i + 1)/\(LabScenario.all.count)] \(s.id) — \(s.story)\n"), s.id)
+        }
     }
 
     func testLabUnknownScenarioIsExit2() throws {

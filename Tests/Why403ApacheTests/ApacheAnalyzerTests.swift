@@ -31,10 +31,10 @@ final class ApacheAnalyzerTests: XCTestCase {
         return fs
     }
 
-    func analyze(_ fs: InMemoryFileSystem, _ url: String, ip: String? = "198.51.100.7", headers: [HTTPHeaderField] = [],
+    func analyze(_ fs: InMemoryFileSystem, _ url: String, ip: String? = "198.51.100.7", headers: [(name: String, value: String)] = [],
                  log: String? = nil) throws -> Report {
-        try ApacheAnalyzer.analyze(ApacheAnalyzerInput(configPath: "/srv/httpd.conf",
-                                                       request: ApacheRequest(url: url, headers: headers, clientIP: ip),
+        try ApacheAnalyzer.analyze(ApacheAnalyzer.Input(configPath: "/srv/httpd.conf",
+                                                       request: Request(url: url, headers: headers, clientIP: ip),
                                                        fileSystem: fs, logPath: log))
     }
 
@@ -143,9 +143,9 @@ final class ApacheAnalyzerTests: XCTestCase {
         </VirtualHost>
         """)
         fs.file("/var/www/shop/admin/index.html", "a")
-        let r = try ApacheAnalyzer.analyze(ApacheAnalyzerInput(
+        let r = try ApacheAnalyzer.analyze(ApacheAnalyzer.Input(
             configPath: "/etc/apache2/apache2.conf",
-            request: ApacheRequest(url: "http://shop.test/admin/", clientIP: "203.0.113.9"), fileSystem: fs))
+            request: Request(url: "http://shop.test/admin/", clientIP: "203.0.113.9"), fileSystem: fs))
         XCTAssertEqual(r.verdict.status, 403)
         XCTAssertEqual(r.verdict.cause, .accessIP)
         XCTAssertEqual(r.findings.first?.evidence.map(\.source),
@@ -175,6 +175,8 @@ final class ApacheAnalyzerTests: XCTestCase {
         """) { $0.file("/var/www/.htaccess", "RewriteEngine On\n") }
         let r = try analyze(fs, "http://x/index.html")
         XCTAssertEqual(r.verdict.status, 500)
+        XCTAssertEqual(r.verdict.cause, .configError)
+        XCTAssertEqual(r.verdict.layer, .apache)
         XCTAssertTrue(r.findings.first?.summary.contains("RewriteEngine not allowed here") ?? false)
     }
 }
@@ -186,7 +188,7 @@ final class ApacheAuditTests: XCTestCase {
         fs.file("/c/httpd.conf", conf)
         fs.file("/var/www/index.html", "x")
         if htaccess { fs.file("/var/www/.htaccess", "Require all denied\n") }
-        return try ApacheAudit.run(configPath: "/c/httpd.conf", fileSystem: fs).map(\.id)
+        return try ApacheAudit.run(configPath: "/c/httpd.conf", fileSystem: fs).compactMap(\.rule)
     }
 
     func testHitsAndMisses() throws {
@@ -200,5 +202,32 @@ final class ApacheAuditTests: XCTestCase {
         XCTAssertEqual(try run("DocumentRoot /var/www\n<Directory /var/www>\nAllowOverride None\n</Directory>\n", htaccess: true),
                        ["apache.htaccess-ignored"])
         XCTAssertEqual(try run("DocumentRoot /var/www\n<Directory /var/www>\nAllowOverride All\n</Directory>\n", htaccess: true), [])
+    }
+
+    /// Every finding carries its check's id as the rule and its typed severity (one audit shape with nginx).
+    func testFindingsCarryRuleAndTypedSeverity() throws {
+        var fs = InMemoryFileSystem()
+        fs.file("/c/httpd.conf", "<Directory />\nRequire all granted\nOptions Indexes\n</Directory>\n")
+        let found = try ApacheAudit.run(configPath: "/c/httpd.conf", fileSystem: fs)
+        XCTAssertEqual(found.map(\.rule), ["apache.root-granted", "apache.indexes-on"])
+        XCTAssertEqual(found.map(\.severity), [.error, .info])
+    }
+}
+
+extension ApacheAnalyzerTests {
+    /// issue 16: a configuration that does not listen on the URL's port is not the server that answered:
+    /// an input error naming its Listen lines, never a verdict (as nginx's "no server listening on port").
+    func testIssue16AConfigurationThatDoesNotListenThereIsNotExplainedWith() throws {
+        let fs = site("Listen 80\nListen 127.0.0.1:8080\n<Directory /var/www>\n    Require all granted\n</Directory>")
+        XCTAssertEqual(try analyze(fs, "http://shop.test/").verdict.status, 200)
+        XCTAssertEqual(try analyze(fs, "http://127.0.0.1:8080/").verdict.status, 200)
+        XCTAssertThrowsError(try analyze(fs, "http://127.0.0.1:9090/")) { e in
+            let e = e as? InputError
+            XCTAssertEqual(e?.message, "expected a Listen on port 9090, found Listen 80, Listen 127.0.0.1:8080 (httpd would refuse the connection: this configuration is not the server that answered)")
+            XCTAssertEqual(e?.line, 13)
+        }
+        XCTAssertThrowsError(try analyze(fs, "http://127.0.0.2:8080/"), "bound to another address")
+        // No Listen at all (a fragment): nothing to compare.
+        XCTAssertEqual(try analyze(site("<Directory /var/www>\n    Require all granted\n</Directory>"), "http://shop.test:9090/").verdict.status, 200)
     }
 }

@@ -28,7 +28,7 @@ final class ApacheAuditFixtureTests: XCTestCase {
                 }
             }
         }
-        return try ApacheAudit.run(configPath: "/etc/httpd/conf/httpd.conf", fileSystem: fs).map(\.id)
+        return try ApacheAudit.run(configPath: "/etc/httpd/conf/httpd.conf", fileSystem: fs).compactMap(\.rule)
     }
 
     func testEveryCheckHasFixturesAndEveryFixtureACheck() throws {

@@ -262,7 +262,7 @@ final class ApacheDifferentialTests: XCTestCase {
                          files: ["www/list/.htaccess": "Options +Indexes\n", "www/list/a.txt": "a",
                                  "www/auth/.htaccess": "Require all denied\n", "www/auth/a.txt": "a"],
                          requests: [
-                            DiffRequest(path: "/list/a.txt", ip: 54, cause: .unknown),
+                            DiffRequest(path: "/list/a.txt", ip: 54, cause: .configError),
                             DiffRequest(path: "/auth/a.txt", ip: 55, cause: .accessDeny),
                          ]),
             DiffScenario(name: "basic-auth-htaccess", conf: """
@@ -520,6 +520,85 @@ final class ApacheDifferentialTests: XCTestCase {
                          files: ["www/half/a.txt": "a"], setup: [htpasswdSetup],
                          requests: [
                             DiffRequest(path: "/half/a.txt", ip: 111, cause: .none),
+                         ]),
+            // config.error: httpd cannot serve the path because its own configuration is invalid there
+            // (report-v1 second edition); each answers 500.
+            DiffScenario(name: "htaccess-config-errors", conf: """
+                <Directory "{ROOT}/www">
+                    AllowOverride AuthConfig
+                    Require all granted
+                </Directory>
+                """,
+                         files: ["www/unclosed/.htaccess": "<RequireAll>\nRequire all granted\n", "www/unclosed/a.txt": "a",
+                                 "www/section/.htaccess": "<Directory /tmp>\nRequire all denied\n</Directory>\n", "www/section/a.txt": "a",
+                                 "www/ok/.htaccess": "Require all granted\n", "www/ok/a.txt": "a"],
+                         requests: [
+                            DiffRequest(path: "/unclosed/a.txt", ip: 117, cause: .configError),
+                            DiffRequest(path: "/section/a.txt", ip: 118, cause: .configError),
+                            DiffRequest(path: "/ok/a.txt", ip: 119, cause: .none),
+                         ]),
+            DiffScenario(name: "auth-config-errors", conf: granted + """
+                <Directory "{ROOT}/www/noauthtype">
+                    Require valid-user
+                </Directory>
+                <Directory "{ROOT}/www/authtypenone">
+                    AuthType None
+                    Require valid-user
+                </Directory>
+                <Directory "{ROOT}/www/nouserfile">
+                    AuthType Basic
+                    AuthName "x"
+                    Require valid-user
+                </Directory>
+                <Directory "{ROOT}/www/missinguserfile">
+                    AuthType Basic
+                    AuthName "x"
+                    AuthUserFile {ROOT}/no-such-file
+                    Require valid-user
+                </Directory>
+                <Directory "{ROOT}/www/digest">
+                    AuthType Digest
+                    AuthName "x"
+                    Require valid-user
+                </Directory>
+                """,
+                         files: ["www/noauthtype/a.txt": "a", "www/authtypenone/a.txt": "a", "www/nouserfile/a.txt": "a",
+                                 "www/missinguserfile/a.txt": "a", "www/digest/a.txt": "a"],
+                         requests: [
+                            DiffRequest(path: "/noauthtype/a.txt", ip: 120, cause: .configError),
+                            DiffRequest(path: "/authtypenone/a.txt", ip: 121, cause: .configError),
+                            DiffRequest(path: "/nouserfile/a.txt", ip: 122, cause: .authMissing),
+                            DiffRequest(path: "/nouserfile/a.txt", ip: 123, headers: ["Authorization: Basic YWxpY2U6d29uZGVybGFuZA=="], cause: .configError),
+                            DiffRequest(path: "/missinguserfile/a.txt", ip: 124, headers: ["Authorization: Basic YWxpY2U6d29uZGVybGFuZA=="], cause: .configError),
+                            DiffRequest(path: "/digest/a.txt", ip: 125, cause: .configError),
+                         ]),
+            // No Require anywhere (not even at /): AuthType alone is AH01627.
+            DiffScenario(name: "authtype-no-require-anywhere", conf: """
+                <Directory "{ROOT}/www">
+                    AuthType Basic
+                    AuthName "half"
+                    AuthUserFile {ROOT}/users
+                </Directory>
+                """,
+                         files: ["www/a.txt": "a"], setup: [htpasswdSetup],
+                         requests: [
+                            DiffRequest(path: "/a.txt", ip: 126, cause: .configError),
+                         ],
+                         rootDenied: false),
+            // A NUL byte in .htaccess: httpd reads each line only up to it (no 500).
+            DiffScenario(name: "htaccess-nul-bytes", conf: """
+                <Directory "{ROOT}/www">
+                    AllowOverride AuthConfig
+                    Require all granted
+                </Directory>
+                """,
+                         files: ["www/line/.htaccess": "\u{0}Require all denied\n", "www/line/a.txt": "a",
+                                 "www/mid/.htaccess": "Require all denied\u{0} junk\n", "www/mid/a.txt": "a",
+                                 "www/after/.htaccess": "Require all granted\n\u{0}junk\n", "www/after/a.txt": "a"],
+                         requests: [
+                            DiffRequest(path: "/line/a.txt", ip: 127, cause: .none),
+                            DiffRequest(path: "/mid/a.txt", ip: 128, cause: .accessDeny),
+                            DiffRequest(path: "/after/a.txt", ip: 129, cause: .none),
                          ]),
             DiffScenario(name: "modsecurity-crs", conf: granted + """
                 <IfModule security2_module>

@@ -31,6 +31,9 @@ struct DiffScenario {
     var modules: [String] = []
     /// Whether to hand the error log to why403 (ModSecurity).
     var giveLog = false
+    /// Whether the common part denies the file-system root (`<Directory />` with `Require all denied`);
+    /// off for a scenario that needs no `Require` anywhere (AH01627).
+    var rootDenied = true
 }
 
 /// Runs scenarios against a real Apache httpd started from a temporary ServerRoot on loopback.
@@ -60,8 +63,7 @@ enum ApacheHarness {
         DocumentRoot "\(root)/www"
         <Directory />
             AllowOverride None
-            Require all denied
-        </Directory>
+        \(scenario.rootDenied ? "    Require all denied\n" : "")</Directory>
 
         """
         s += scenario.conf.replacingOccurrences(of: "{ROOT}", with: root)
@@ -131,14 +133,14 @@ enum ApacheHarness {
             count += 1
             let label = "\(rq.method) \(rq.path) from \(clientIP) \(rq.headers)"
             do {
-                var headers = rq.headers.map { h -> HTTPHeaderField in
+                var headers = rq.headers.map { h -> (name: String, value: String) in
                     let c = h.firstIndex(of: ":")!
-                    return HTTPHeaderField(name: String(h[..<c]), value: String(h[h.index(after: c)...]).trimmingCharacters(in: .whitespaces))
+                    return (String(h[..<c]), String(h[h.index(after: c)...]).trimmingCharacters(in: .whitespaces))
                 }
-                if let host = rq.host { headers.append(HTTPHeaderField(name: "Host", value: host)) }
-                let request = try ApacheRequest(url: "http://127.0.0.1:\(port)\(rq.path)", method: rq.method,
+                if let host = rq.host { headers.append((name: "Host", value: host)) }
+                let request = try Request(method: rq.method, url: "http://127.0.0.1:\(port)\(rq.path)",
                                                 headers: headers, clientIP: clientIP)
-                let report = try ApacheAnalyzer.analyze(ApacheAnalyzerInput(
+                let report = try ApacheAnalyzer.analyze(ApacheAnalyzer.Input(
                     configPath: confPath, request: request, fileSystem: LiveFileSystem(),
                     logPath: scenario.giveLog ? logPath : nil))
                 if report.verdict.status != real {

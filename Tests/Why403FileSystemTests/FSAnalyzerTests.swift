@@ -51,7 +51,7 @@ final class FSAnalyzerTests: XCTestCase {
         fs.file("/etc/nginx/nginx.conf", "user www-data;\n")
         fs.directory("/srv/site", mode: 0o700)
         fs.file("/srv/site/index.html")
-        let report = try FSAnalyzer.analyze(.init(path: "site/index.html", cwd: "/srv"), fs: fs)
+        let report = try FSAnalyzer.analyze(.init(path: "site/index.html", cwd: "/srv", fileSystem: fs))
         XCTAssertEqual(report.subject.kind, "fs")
         XCTAssertEqual(report.subject.path, "/srv/site/index.html")
         XCTAssertEqual(report.subject.extra["user"], .string("www-data"))
@@ -63,18 +63,18 @@ final class FSAnalyzerTests: XCTestCase {
     func testReportForAllowedMissingAndDirectory() throws {
         var fs = base()
         fs.file("/srv/site/index.html")
-        let ok = try FSAnalyzer.analyze(.init(path: "/srv/site/index.html", user: "www-data"), fs: fs)
+        let ok = try FSAnalyzer.analyze(.init(path: "/srv/site/index.html", user: "www-data", fileSystem: fs))
         XCTAssertEqual(ok.verdict, Verdict(status: 200, layer: .none, cause: .none))
-        let missing = try FSAnalyzer.analyze(.init(path: "/srv/site/nope.html", user: "www-data"), fs: fs)
+        let missing = try FSAnalyzer.analyze(.init(path: "/srv/site/nope.html", user: "www-data", fileSystem: fs))
         XCTAssertEqual(missing.verdict.status, 404)
         XCTAssertTrue(missing.notes.contains { $0.contains("does not exist") })
         fs.directory("/srv/site", mode: 0o711)
-        let dir = try FSAnalyzer.analyze(.init(path: "/srv/site", user: "www-data"), fs: fs)
+        let dir = try FSAnalyzer.analyze(.init(path: "/srv/site", user: "www-data", fileSystem: fs))
         XCTAssertEqual(dir.verdict.status, 403, "a directory that cannot be listed")
     }
 
     func testUnknownUserIsAnInputError() {
-        XCTAssertThrowsError(try FSAnalyzer.analyze(.init(path: "/", user: "no-such-user"), fs: base())) { error in
+        XCTAssertThrowsError(try FSAnalyzer.analyze(.init(path: "/", user: "no-such-user", fileSystem: base()))) { error in
             XCTAssertTrue(String(describing: error).contains("\"no-such-user\""), "\(error)")
         }
     }

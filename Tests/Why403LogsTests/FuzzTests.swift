@@ -47,7 +47,7 @@ final class FuzzTests: XCTestCase {
         for iteration in 0..<300 {
             let data = mutate(seeds[iteration % seeds.count], &rng)
             let format: AccessFormat = iteration % seeds.count == 4 ? .json : .combined
-            let input = LogsInput(paths: ["fuzz.log"], statuses: [401, 403, 429], format: format, limits: limits)
+            let input = LogsAnalyzer.Input(paths: ["fuzz.log"], statuses: [401, 403, 429], format: format, limits: limits)
             let chunk = Int.random(in: 1...9000, using: &rng)
             var whole: String?
             do { whole = jsonString(try LogsAnalyzer().analyze(data: data, name: "fuzz.log", chunkSize: max(1, data.count), input: input)) }

@@ -9,13 +9,13 @@ func analyzeText(_ text: String, name: String = "test.log", chunk: Int = Int.max
                  format: AccessFormat = .combined, limits: LogsLimits = LogsLimits(), top: Int = 10) throws -> Report {
     let bytes = Array(text.utf8)
     return try LogsAnalyzer().analyze(data: bytes, name: name, chunkSize: min(chunk, max(1, bytes.count)),
-                                      input: LogsInput(paths: [name], statuses: statuses, top: top, format: format, limits: limits))
+                                      input: LogsAnalyzer.Input(paths: [name], statuses: statuses, top: top, format: format, limits: limits))
 }
 
 /// Analyses files on disk.
 func analyzeFiles(_ paths: [String], statuses: Set<Int> = [403], since: Int64? = nil, until: Int64? = nil,
                   format: AccessFormat = .combined, top: Int = 10) throws -> Report {
-    try LogsAnalyzer().analyze(LogsInput(paths: paths, statuses: statuses, since: since, until: until, top: top, format: format))
+    try LogsAnalyzer().analyze(LogsAnalyzer.Input(paths: paths, statuses: statuses, since: since, until: until, top: top, format: format))
 }
 
 func summary(_ r: Report, file: StaticString = #filePath, line: UInt = #line) throws -> LogsSummary {

@@ -34,7 +34,7 @@ final class RealServerTests: XCTestCase {
 
         // nginx
         let nginxLogs = ["nginx/access.log", "nginx/error.log"].map { dir.path + "/" + $0 }
-        let n = try LogsAnalyzer().analyze(LogsInput(paths: nginxLogs, statuses: [401, 403, 429], top: 50))
+        let n = try LogsAnalyzer().analyze(LogsAnalyzer.Input(paths: nginxLogs, statuses: [401, 403, 429], top: 50))
         let ns = try XCTUnwrap(LogsSummary(report: n))
         let nginxErrors = (try? String(contentsOfFile: nginxLogs[1], encoding: .utf8)) ?? ""
         XCTAssertEqual(ns.accessDenials, 13, nginxErrors)
@@ -52,7 +52,7 @@ final class RealServerTests: XCTestCase {
 
         // Apache
         let apacheLogs = ["apache/access.log", "apache/error.log"].map { dir.path + "/" + $0 }
-        let a = try LogsAnalyzer().analyze(LogsInput(paths: apacheLogs, statuses: [401, 403], top: 50))
+        let a = try LogsAnalyzer().analyze(LogsAnalyzer.Input(paths: apacheLogs, statuses: [401, 403], top: 50))
         let s = try XCTUnwrap(LogsSummary(report: a))
         let apacheErrors = (try? String(contentsOfFile: apacheLogs[1], encoding: .utf8)) ?? ""
         XCTAssertEqual(s.accessDenials, 14, apacheErrors)

@@ -1,6 +1,7 @@
 import XCTest
 import Why403Core
 import Why403Logs
+import Why403Render
 import Why403TestSupport
 
 /// The text page (tables, sparkline) and the self-contained HTML page.
@@ -13,7 +14,7 @@ final class RenderTests: XCTestCase {
 
     func testTextPageHasATablePerDimensionAndTheFix() throws {
         let r = try analyzeFiles([recorded("nginx-access.log"), recorded("nginx-error.log")], statuses: [401, 403, 429])
-        let text = LogsTextRenderer.render(r.redacted(by: Redactor()))
+        let text = LogsTextRenderer.render(r.redacted(by: Redactor()), summary: try summary(r).redacted(by: Redactor()))
         for heading in ["causes\n", "paths\n", "clients\n", "user agents\n", "timeline (refusals per minute", "cause [certain] fs.permission", "fix: ", "$ namei -l"] {
             XCTAssertTrue(text.contains(heading), "missing \(heading) in\n\(text)")
         }
@@ -22,7 +23,7 @@ final class RenderTests: XCTestCase {
 
     func testMarkdownHasTables() throws {
         let r = try analyzeFiles([recorded("nginx-access.log"), recorded("nginx-error.log")], statuses: [401, 403, 429])
-        let md = LogsMarkdownRenderer.render(r.redacted(by: Redactor()))
+        let md = LogsMarkdownRenderer.render(r.redacted(by: Redactor()), summary: try summary(r).redacted(by: Redactor()))
         XCTAssertTrue(md.hasPrefix("## why403 logs: 10 refused requests"), md)
         XCTAssertTrue(md.contains("| count | cause | layer | confidence | rule |"))
         XCTAssertTrue(md.contains("### paths"))
@@ -31,7 +32,7 @@ final class RenderTests: XCTestCase {
 
     func testHTMLIsSelfContained() throws {
         let r = try analyzeFiles([recorded("apache-access.log"), recorded("apache-error.log")], statuses: [401, 403])
-        let html = LogsHTMLRenderer.render(r.redacted(by: Redactor()))
+        let html = LogsHTMLRenderer.render(r.redacted(by: Redactor()), summary: try summary(r).redacted(by: Redactor()))
         XCTAssertTrue(html.hasPrefix("<!doctype html>"))
         XCTAssertTrue(html.contains("<svg"))
         XCTAssertFalse(html.contains("<script"), "no script, and log text is escaped")

@@ -2,6 +2,7 @@ import Foundation
 import XCTest
 import Why403Core
 import Why403Logs
+import Why403Render
 import Why403TestSupport
 
 /// The scanner: chunk sizes, long and binary lines, gzip, stdin-like streams, time filters, caps.
@@ -176,7 +177,7 @@ final class ScannerTests: XCTestCase {
         XCTAssertEqual(s.trickles.map(\.path), ["/reports/q3.pdf"])
         XCTAssertEqual(s.trickles.first?.minutes, 12)
         XCTAssertEqual(s.trickles.first?.clients, 4)
-        let text = LogsTextRenderer.render(r)
+        let text = LogsTextRenderer.render(r, summary: try summary(r))
         XCTAssertTrue(text.contains("bursts"))
         XCTAssertTrue(text.contains("198.51.100.66: 60"))
         XCTAssertTrue(text.contains("/reports/q3.pdf: 12 over 12 minutes from 4 clients"))
@@ -211,8 +212,12 @@ final class ScannerTests: XCTestCase {
 
     func testSecretsInLogLinesAreRedactedInEveryFormat() throws {
         let text = combined("10.0.0.1", "GET /download?token=SuperSecretValue123&x=1 HTTP/1.1") + "\n"
-        let r = try analyzeText(text).redacted(by: Redactor())
-        let outputs = [jsonString(r), LogsTextRenderer.render(r), LogsHTMLRenderer.render(r)]
+        let raw = try analyzeText(text)
+        let r = raw.redacted(by: Redactor())
+        // The renderers take the typed summary, redacted on its own (no JSON round trip).
+        let typed = try summary(raw).redacted(by: Redactor())
+        let outputs = [jsonString(r), LogsTextRenderer.render(r, summary: typed), LogsHTMLRenderer.render(r, summary: typed),
+                       LogsMarkdownRenderer.render(r, summary: typed)]
         for o in outputs { XCTAssertFalse(o.contains("SuperSecretValue123"), o) }
     }
 }

@@ -7,7 +7,7 @@ import Why403TestSupport
 
 /// The simulator on an in-memory filesystem: evidence, fixes and report shape.
 final class AnalyzerTests: XCTestCase {
-    func analyze(_ conf: String, _ url: String, ip: String = "203.0.113.9", headers: [NginxRequest.Header] = [],
+    func analyze(_ conf: String, _ url: String, ip: String = "203.0.113.9", headers: [(name: String, value: String)] = [],
                  method: String = "GET", fs: InMemoryFileSystem? = nil) throws -> Report {
         var f = fs ?? InMemoryFileSystem()
         if fs == nil {
@@ -16,7 +16,7 @@ final class AnalyzerTests: XCTestCase {
             f.file("/srv/site/admin/index.html", "x")
             f.directory("/srv/site/empty")
         }
-        let req = NginxRequest(method: method, url: url, headers: headers, clientIP: ip)
+        let req = try Request(method: method, url: url, headers: headers, clientIP: ip)
         return try NginxAnalyzer.analyze(.init(config: .text(conf, path: "/etc/nginx/nginx.conf"), request: req, fileSystem: f))
     }
 
@@ -96,10 +96,10 @@ final class AnalyzerTests: XCTestCase {
           location /x/ { if ($http_user_agent ~* bot) { return 403; } }
         } }
         """
-        let r = try analyze(conf, "http://shop.test/index.html", headers: [.init(name: "Referer", value: "http://evil.test/")])
+        let r = try analyze(conf, "http://shop.test/index.html", headers: [("Referer", "http://evil.test/")])
         XCTAssertEqual(r.verdict.cause, .hotlinkReferer)
         XCTAssertTrue(r.findings[0].fixes.first?.patch?.contains("evil.test") ?? false)
-        let b = try analyze(conf, "http://shop.test/x/", headers: [.init(name: "User-Agent", value: "SomeBot")])
+        let b = try analyze(conf, "http://shop.test/x/", headers: [("User-Agent", "SomeBot")])
         XCTAssertEqual(b.verdict.cause, .botBlock)
     }
 
@@ -116,7 +116,7 @@ final class AnalyzerTests: XCTestCase {
 
         """
         func status(_ host: String) throws -> Int? {
-            let req = NginxRequest(url: "http://\(host)/")
+            let req = try Request(url: "http://\(host)/")
             return try NginxAnalyzer.analyze(.init(config: .dump(dump, name: "-"), request: req, fileSystem: InMemoryFileSystem())).verdict.status
         }
         XCTAssertEqual(try status("www.example.com"), 204)
@@ -208,7 +208,7 @@ final class AnalyzerTests: XCTestCase {
         var fs = InMemoryFileSystem()
         fs.user("www-data", uid: 33, gid: 33)
         fs.file("/srv/site/index.html", "x")
-        let req = NginxRequest(url: "http://shop.test/admin/x", clientIP: "198.51.100.4")
+        let req = try Request(url: "http://shop.test/admin/x", clientIP: "198.51.100.4")
         let r = try NginxAnalyzer.analyze(.init(config: .dump(dump, name: "-"), request: req, fileSystem: fs))
         XCTAssertEqual(r.verdict, Verdict(status: 404, layer: .nginx, cause: .accessDeny))
         XCTAssertEqual(r.findings.first?.evidence.first?.source, "/etc/nginx/sites-enabled/shop:5")

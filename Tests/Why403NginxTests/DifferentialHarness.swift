@@ -118,11 +118,11 @@ enum DifferentialHarness {
             usleep(30_000)  // let the worker flush the error log line
             let logData = FileManager.default.contents(atPath: logPath) ?? Data()
             let newLog = before < logData.count ? String(decoding: logData[before...], as: UTF8.self) : ""
-            let headers = r.headers.compactMap { h -> NginxRequest.Header? in
+            let headers = r.headers.compactMap { h -> (name: String, value: String)? in
                 guard let colon = h.firstIndex(of: ":") else { return nil }
-                return NginxRequest.Header(name: String(h[..<colon]), value: h[h.index(after: colon)...].trimmingSpaces)
-            } + (r.headers.contains { $0.lowercased().hasPrefix("user-agent:") } ? [] : [NginxRequest.Header(name: "User-Agent", value: "why403-test")])
-            let request = NginxRequest(method: r.method, url: "http://127.0.0.1:\(port)\(r.path)", headers: headers,
+                return (String(h[..<colon]), h[h.index(after: colon)...].trimmingSpaces)
+            } + (r.headers.contains { $0.lowercased().hasPrefix("user-agent:") } ? [] : [(name: "User-Agent", value: "why403-test")])
+            let request = try Request(method: r.method, url: "http://127.0.0.1:\(port)\(r.path)", headers: headers,
                                        clientIP: "127.0.0.\(r.from)")
             let report = try NginxAnalyzer.analyze(.init(config: .file(dir.path + "/nginx.conf"), request: request,
                                                           fileSystem: LiveFileSystem(), prefix: dir.path))

@@ -66,8 +66,8 @@ final class FuzzTests: XCTestCase {
             do {
                 let config = try Parser.parse(path: "/fx/nginx.conf", source: MemorySource(files: files))
                 parsed += 1
-                let req = NginxRequest(url: "http://shop.test/admin/", headers: [.init(name: "Referer", value: "http://x.test/")],
-                                       clientIP: "203.0.113.9")
+                let req = try Request(url: "http://shop.test/admin/", headers: [("Referer", "http://x.test/")],
+                                      clientIP: "203.0.113.9")
                 _ = try? NginxAnalyzer.analyze(config: config, input: .init(config: .text("", path: "/fx/nginx.conf"), request: req, fileSystem: fs))
             } catch let e as InputError {
                 rejected += 1

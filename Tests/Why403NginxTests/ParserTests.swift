@@ -82,4 +82,42 @@ final class ParserTests: XCTestCase {
         let t = try Lexer.tokenize("set $a \"x\\\"y\" ; rewrite ^/(.*)\\.html$ /${a}b; if ($x ~ \"a b\") {}", file: "t")
         XCTAssertEqual(t.map(\.text), ["set", "$a", "x\"y", ";", "rewrite", "^/(.*)\\.html$", "/${a}b", ";", "if", "($x", "~", "a b", ")", "{", "}"])
     }
+
+    /// issue 11 (fuzzing find): files that each include their own directory twice expanded
+    /// exponentially; `why403 nginx` spun for minutes. Now an include cycle is an error naming the chain.
+    func testIssue11IncludeCycleIsAnErrorNamingTheChain() throws {
+        let files = [
+            "/x/nginx.conf": "events {}\nhttp {\n    include conf.d/*.conf;\n}\n",
+            "/x/conf.d/a.conf": "include conf.d/*.conf;\ninclude conf.d/*.conf;\n",
+            "/x/conf.d/b.conf": "include conf.d/*.conf;\ninclude conf.d/*.conf;\n",
+        ]
+        XCTAssertThrowsError(try Parser.parse(path: "/x/nginx.conf", source: FuzzTests.MemorySource(files: files))) { e in
+            let e = e as? InputError
+            XCTAssertEqual(e?.file, "/x/conf.d/a.conf")
+            XCTAssertTrue(e?.message.contains("an include cycle: /x/nginx.conf:3 → /x/conf.d/a.conf:1") ?? false, e?.message ?? "")
+        }
+    }
+
+    /// issue 11: an acyclic chain where each file includes the next twice doubles at each level.
+    func testIssue11ExponentialIncludesAreBounded() throws {
+        var files = ["/x/nginx.conf": "events {}\nhttp {\n    include f0.conf;\n}\n"]
+        for i in 0..<30 {
+            files["/x/f\(i).conf"] = "set $a\(i) 1;\ninclude f\(i + 1).conf;\ninclude f\(i + 1).conf;\n"
+        }
+        files["/x/f30.conf"] = "set $end 1;\n"
+        XCTAssertThrowsError(try Parser.parse(path: "/x/nginx.conf", source: FuzzTests.MemorySource(files: files))) { e in
+            XCTAssertTrue((e as? InputError)?.message.contains("the includes expand to more than") ?? false, "\(e)")
+        }
+        // Too deep, even when small.
+        var deep = ["/x/nginx.conf": "events {}\nhttp {\n    include d0.conf;\n}\n"]
+        for i in 0..<40 { deep["/x/d\(i).conf"] = "include d\(i + 1).conf;\n" }
+        deep["/x/d40.conf"] = "\n"
+        XCTAssertThrowsError(try Parser.parse(path: "/x/nginx.conf", source: FuzzTests.MemorySource(files: deep))) { e in
+            XCTAssertTrue((e as? InputError)?.message.contains("include nesting") ?? false, "\(e)")
+        }
+        // A directory included twice by the main file alone is fine (nginx reads it twice too).
+        let twice = ["/x/nginx.conf": "events {}\nhttp {\n    include conf.d/*.conf;\n    include conf.d/*.conf;\n}\n",
+                     "/x/conf.d/a.conf": "server { listen 80; }\n"]
+        XCTAssertNoThrow(try Parser.parse(path: "/x/nginx.conf", source: FuzzTests.MemorySource(files: twice)))
+    }
 }

@@ -5,10 +5,10 @@ import Why403Probe
 import Why403TestSupport
 
 /// Runs a probe with short caps, as the tests want it.
-func probe(_ url: String, _ configure: (inout ProbeInput) -> Void = { _ in }) async throws -> ProbeOutcome {
-    var input = ProbeInput(url: url, options: TransportOptions(connectTimeout: 2, totalTimeout: 4, maxBody: 65_536))
+func probe(_ url: String, _ configure: (inout ProbeAnalyzer.Input) -> Void = { _ in }) async throws -> ProbeOutcome {
+    var input = try ProbeAnalyzer.Input(url: url, options: TransportOptions(connectTimeout: 2, totalTimeout: 4, maxBody: 65_536))
     configure(&input)
-    return try await ProbeAnalyzer.run(input)
+    return try await ProbeAnalyzer.analyze(input)
 }
 
 /// The report as JSON after redaction, i.e. what a user would see.

@@ -9,7 +9,7 @@ import Why403TestSupport
 final class ResponseAnalyzerTests: XCTestCase {
     func analysis(_ relative: String) throws -> ResponseAnalysis {
         let capture = try ResponseReader.read(Array(try Fixtures.data("responses/\(relative)")), file: relative)
-        return ResponseAnalyzer.analyze(capture.responses[0])
+        return ResponseAnalyzer.identify(capture.responses[0])
     }
 
     func report(_ relative: String) throws -> Report {
@@ -121,7 +121,7 @@ final class ResponseAnalyzerTests: XCTestCase {
         // The token holds an accepted scope: not the cause.
         var r = CapturedResponse(status: 403, headers: HeaderList([("x-oauth-scopes", "repo, admin:org"), ("x-accepted-oauth-scopes", "admin:org")]))
         r.body = Array(#"{"message":"Resource protected by organization SAML enforcement."}"#.utf8)
-        let g = try XCTUnwrap(ResponseAnalyzer.analyze(r).findings.first)
+        let g = try XCTUnwrap(ResponseAnalyzer.identify(r).findings.first)
         XCTAssertEqual(g.cause, .unknown)
         XCTAssertEqual(g.confidence, .possible)
     }
@@ -157,11 +157,11 @@ final class ResponseAnalyzerTests: XCTestCase {
 
     func testUnmatchedDenialIsUnknownAndSuccessIsNone() {
         let r = CapturedResponse(status: 403, headers: HeaderList([("Server", "Jetty")]), body: Array("nope".utf8))
-        let a = ResponseAnalyzer.analyze(r)
+        let a = ResponseAnalyzer.identify(r)
         XCTAssertEqual(a.layer, .unknown)
         XCTAssertEqual(a.findings.first?.cause, .unknown)
         XCTAssertEqual(a.findings.first?.confidence, .possible)
-        let ok = ResponseAnalyzer.analyze(CapturedResponse(status: 200, headers: HeaderList([("Server", "cloudflare"), ("cf-ray", "abc-FRA")])))
+        let ok = ResponseAnalyzer.identify(CapturedResponse(status: 200, headers: HeaderList([("Server", "cloudflare"), ("cf-ray", "abc-FRA")])))
         XCTAssertEqual(ok.layer, .none)
         XCTAssertTrue(ok.findings.isEmpty)
     }
@@ -177,22 +177,22 @@ final class ResponseAnalyzerTests: XCTestCase {
     func testPagesThatOnlyMentionAProductDoNotMatchIt() {
         let wp = CapturedResponse(status: 403, headers: HeaderList([("Content-Type", "text/html")]),
                                   body: Array(#"<html><script src="/wp-content/plugins/wordfence/js/admin.js"></script><h1>Members only</h1></html>"#.utf8))
-        XCTAssertFalse(ResponseAnalyzer.analyze(wp).matched.contains("wordfence"))
+        XCTAssertFalse(ResponseAnalyzer.identify(wp).matched.contains("wordfence"))
         let ok = CapturedResponse(status: 200, body: Array("The requested URL was rejected. Please consult with your administrator.".utf8))
-        XCTAssertEqual(ResponseAnalyzer.analyze(ok).layer, .f5, "ASM blocks with status 200")
+        XCTAssertEqual(ResponseAnalyzer.identify(ok).layer, .f5, "ASM blocks with status 200")
         let notFound = CapturedResponse(status: 404, headers: HeaderList([("Server", "cloudflare"), ("cf-ray", "0123456789abcdef-FRA")]))
-        XCTAssertEqual(ResponseAnalyzer.analyze(notFound).layer, .none, "a 404 passed on by a CDN is not a refusal")
+        XCTAssertEqual(ResponseAnalyzer.identify(notFound).layer, .none, "a 404 passed on by a CDN is not a refusal")
     }
 
     func testMalformedChallengeIsANoteNotACrash() {
         let r = CapturedResponse(status: 401, headers: HeaderList([("WWW-Authenticate", #"Bearer realm="unterminated"#)]))
-        let a = ResponseAnalyzer.analyze(r)
+        let a = ResponseAnalyzer.identify(r)
         XCTAssertTrue(a.notes.contains { $0.contains("WWW-Authenticate header is malformed") })
     }
 
     func testTemplateFill() {
         XCTAssertEqual(Signature(id: "x", product: "x", layer: .nginx, cause: .unknown, confidence: .possible, when: [], summary: "", specificity: 0).id, "x")
-        let analysisNoRay = ResponseAnalyzer.analyze(CapturedResponse(status: 403, headers: HeaderList([("Server", "cloudflare")]), body: Array("error code: 1020".utf8)))
+        let analysisNoRay = ResponseAnalyzer.identify(CapturedResponse(status: 403, headers: HeaderList([("Server", "cloudflare")]), body: Array("error code: 1020".utf8)))
         XCTAssertEqual(analysisNoRay.findings.first?.summary, "a firewall rule blocked this request")
     }
 }

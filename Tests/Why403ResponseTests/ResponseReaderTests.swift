@@ -52,7 +52,7 @@ final class ResponseReaderTests: XCTestCase {
         let text = "HTTP/1.1 403 Forbidden\r\nTransfer-Encoding: chunked\r\nServer: cloudflare\r\n\r\n7\r\nerror c\r\n9\r\node: 1020\r\n0\r\n\r\n"
         let c = try read(text)
         XCTAssertEqual(c.responses[0].bodyText, "error code: 1020")
-        XCTAssertEqual(ResponseAnalyzer.analyze(c.responses[0]).findings.first?.cause, .wafRule)
+        XCTAssertEqual(ResponseAnalyzer.identify(c.responses[0]).findings.first?.cause, .wafRule)
         // curl already decoded it: left alone.
         let decoded = try read("HTTP/1.1 403 Forbidden\r\nTransfer-Encoding: chunked\r\n\r\nerror code: 1020")
         XCTAssertEqual(decoded.responses[0].bodyText, "error code: 1020")
@@ -74,7 +74,7 @@ final class ResponseReaderTests: XCTestCase {
         let c = try ResponseReader.read(bytes, file: "gz.http")
         XCTAssertEqual(c.responses[0].bodyText, page)
         XCTAssertTrue(c.notes.contains { $0.contains("gzip-decoded") }, "\(c.notes)")
-        XCTAssertEqual(ResponseAnalyzer.analyze(c.responses[0]).findings.first?.cause, .wafRule)
+        XCTAssertEqual(ResponseAnalyzer.identify(c.responses[0]).findings.first?.cause, .wafRule)
     }
 
     func testGzipBodyIsNoted() throws {
@@ -83,7 +83,7 @@ final class ResponseReaderTests: XCTestCase {
         let c = try ResponseReader.read(bytes, file: "gz.http")
         XCTAssertTrue(c.notes.contains { $0.contains("gzip-encoded and was not decoded") })
         XCTAssertTrue(c.responses[0].body.isEmpty)
-        XCTAssertEqual(ResponseAnalyzer.analyze(c.responses[0]).layer, .cloudflare)
+        XCTAssertEqual(ResponseAnalyzer.identify(c.responses[0]).layer, .cloudflare)
     }
 
     func testTruncatedBodyIsNoted() throws {
@@ -126,7 +126,7 @@ final class ResponseReaderTests: XCTestCase {
         let c = try read(t, file: "v.txt")
         XCTAssertEqual(c.chain, ["GET /old -> 302 (Location: http://example.com/new)"])
         XCTAssertEqual(c.responses[0].url, "http://example.com/new")
-        XCTAssertEqual(ResponseAnalyzer.analyze(c.responses[0]).layer, .nginx)
+        XCTAssertEqual(ResponseAnalyzer.identify(c.responses[0]).layer, .nginx)
     }
 
     func har(_ entries: [[String: Any]]) throws -> [UInt8] {

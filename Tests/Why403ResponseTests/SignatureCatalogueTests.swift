@@ -55,7 +55,7 @@ final class SignatureCatalogueTests: XCTestCase {
 
     static func analyze(_ url: URL) throws -> ResponseAnalysis {
         let capture = try ResponseReader.read(Array(try Data(contentsOf: url)), file: url.lastPathComponent)
-        return ResponseAnalyzer.analyze(capture.responses[0])
+        return ResponseAnalyzer.identify(capture.responses[0])
     }
 
     /// Layer-identification accuracy over every fixture: a hit must be answered by its signature's

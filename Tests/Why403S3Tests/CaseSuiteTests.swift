@@ -33,7 +33,7 @@ final class CaseSuiteTests: XCTestCase {
                 }
                 var missing = false
                 if case .bool(let b)? = r["object_missing"] { missing = b }
-                let input = try S3Input(
+                let input = try S3Analyzer.Input(
                     principal: Principal.parse(principal), action: action, resource: resource, context: context,
                     bucketPolicy: try path(pick("bucket")).map { try PolicyParser.load(path: $0, kind: .bucket) },
                     identityPolicies: try paths(pick("identity")).map { try PolicyParser.load(path: $0, kind: .identity) },

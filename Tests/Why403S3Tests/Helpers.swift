@@ -17,8 +17,8 @@ struct Scenario {
     var bpa: PublicAccessBlock? = nil
     var objectMissing = false
 
-    func input() throws -> S3Input {
-        try S3Input(principal: Principal.parse(principal), action: action, resource: resource,
+    func input() throws -> S3Analyzer.Input {
+        try S3Analyzer.Input(principal: Principal.parse(principal), action: action, resource: resource,
                     context: context.map { (key: $0.0, value: $0.1) },
                     bucketPolicy: try bucket.map { try PolicyParser.parse($0, file: "bucket.json", kind: .bucket) },
                     identityPolicies: try identity.enumerated().map { try PolicyParser.parse($1, file: "identity\($0).json", kind: .identity) },

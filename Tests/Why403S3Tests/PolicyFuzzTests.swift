@@ -30,7 +30,7 @@ final class PolicyFuzzTests: XCTestCase {
                 do {
                     let p = try PolicyParser.parse(b, file: "fuzz.json", kind: kind)
                     // A policy that parses must also evaluate.
-                    let input = try S3Input(principal: .parse("arn:aws:iam::111122223333:user/alice"), action: "s3:GetObject",
+                    let input = try S3Analyzer.Input(principal: .parse("arn:aws:iam::111122223333:user/alice"), action: "s3:GetObject",
                                             resource: "arn:aws:s3:::amzn-bucket/k", context: [("aws:SourceIp", "203.0.113.1")],
                                             bucketPolicy: kind == .bucket ? p : nil, identityPolicies: kind == .identity ? [p] : [])
                     _ = S3Analyzer.analyze(input)

@@ -108,10 +108,10 @@ final class PolicyParserTests: XCTestCase {
         for bad in ["alice", "arn:aws:iam::1234:user/x", "arn:aws:s3:::bucket", "arn:aws:iam::111122223333:group/g", ""] {
             XCTAssertThrowsError(try Principal.parse(bad), bad)
         }
-        XCTAssertThrowsError(try S3Input.contextPair("novalue"))
-        XCTAssertEqual(try S3Input.contextPair("s3:prefix=a=b").value, "a=b")
-        XCTAssertThrowsError(try S3Input(principal: .parse("*"), action: "s3:Get*", resource: "arn:aws:s3:::b/k"))
-        XCTAssertThrowsError(try S3Input(principal: .parse("*"), action: "s3:GetObject", resource: "b/k"))
+        XCTAssertThrowsError(try S3Analyzer.Input.contextPair("novalue"))
+        XCTAssertEqual(try S3Analyzer.Input.contextPair("s3:prefix=a=b").value, "a=b")
+        XCTAssertThrowsError(try S3Analyzer.Input(principal: .parse("*"), action: "s3:Get*", resource: "arn:aws:s3:::b/k"))
+        XCTAssertThrowsError(try S3Analyzer.Input(principal: .parse("*"), action: "s3:GetObject", resource: "b/k"))
         // --context overrides derived keys; repeated keys are multivalued.
         let ctx = RequestContext(principal: u, action: "s3:GetObject", resource: "arn:aws:s3:::b/k",
                                  context: [("aws:username", "mallory"), ("aws:TagKeys", "a"), ("aws:TagKeys", "b")])

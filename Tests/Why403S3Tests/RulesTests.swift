@@ -141,6 +141,22 @@ final class RulesTests: XCTestCase {
         XCTAssertTrue(r.findings[0].fixes[0].patch?.contains("cloudfront.amazonaws.com") ?? false)
     }
 
+    /// issue 11 (report-v1 second edition): the legacy origin access identity principal is accepted,
+    /// granted by its ARN, and its absence is `policy.origin-access` with a grant as the fix.
+    func testIssue11LegacyOAIPrincipal() throws {
+        let oai = "arn:aws:iam::cloudfront:user/CloudFront Origin Access Identity E2QWRUHAPOMQZL"
+        var s = Scenario()
+        s.principal = oai
+        s.bucket = doc(stmt(principal: #"{"AWS": "arn:aws:iam::cloudfront:user/CloudFront Origin Access Identity E2QWRUHAPOMQZL"}"#))
+        assertVerdict(try s.report(), 200, .none)
+        s.bucket = doc(stmt(principal: #"{"AWS": "arn:aws:iam::cloudfront:user/CloudFront Origin Access Identity E1OTHER"}"#))
+        let r = try s.report()
+        assertVerdict(r, 403, .policyOriginAccess)
+        XCTAssertEqual(r.findings[0].rule, "s3-cloudfront-oai")
+        XCTAssertTrue(r.findings[0].fixes[0].patch?.contains(oai) ?? false)
+        XCTAssertThrowsError(try Principal.parse("arn:aws:iam::cloudfront:user/CloudFront Origin Access Identity "))
+    }
+
     func testOACNotGrantedAtAll() throws {
         var s = Scenario()
         s.principal = "cloudfront.amazonaws.com"

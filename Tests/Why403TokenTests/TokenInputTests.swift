@@ -87,6 +87,22 @@ final class TokenInputTests: XCTestCase {
         XCTAssertNotNil(e)
     }
 
+    /// issue 11 (report-v1 second edition): a JWS-shaped token whose header is not a JSON object is bad
+    /// input naming segment 1, not an opaque token.
+    func testIssue11JWSShapedTokenWithABadHeaderIsBadInput() async {
+        let payload = Base64URL.encode(Array(#"{"sub":"x"}"#.utf8))
+        for token in ["hbGciOiJIUzI1NiJ9." + payload + ".c2lnbmF0dXJl", "abcd.efgh.ijkl"] {
+            let e = await assertInputError { _ = try await analyze(token) }
+            XCTAssertTrue(e?.message.hasPrefix("expected a JSON object in segment 1 (header) of a token shaped like a JWT") ?? false, e?.message ?? "no error")
+            XCTAssertTrue(e?.help?.contains("cut short") ?? false)
+            XCTAssertFalse(e?.description.contains(payload) ?? true)
+        }
+        // Not three segments, or a character base64url lacks: still opaque.
+        XCTAssertEqual(try TokenText("abc.def.ghi.jkl").kind, .opaque)
+        XCTAssertEqual(try TokenText("ya29.a0AfH6SMBx").kind, .opaque)
+        XCTAssertEqual(try TokenText("abcd.ef+h.ijkl").kind, .opaque)
+    }
+
     func testDecodingAnOpaqueTextIsAnErrorNotACrash() async throws {
         let opaque = try TokenText("abc.def.ghi.jkl")
         XCTAssertEqual(opaque.kind, .opaque)

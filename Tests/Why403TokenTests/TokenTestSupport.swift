@@ -150,7 +150,7 @@ func claims(_ extra: [String: Any] = [:], exp: Double? = testNow + 3600, iat: Do
 /// Analyses with the fixed clock.
 func analyze(_ token: String, scopes: [String] = [], roles: [String] = [], challenge: String? = nil, keys: KeySet? = nil,
              audience: String? = nil, issuer: String? = nil, now: Double = testNow, leeway: Double = 0) async throws -> Report {
-    let input = TokenInput(token: token, requiredScopes: scopes, requiredRoles: roles, wwwAuthenticate: challenge, keys: keys,
+    let input = TokenAnalyzer.Input(token: token, requiredScopes: scopes, requiredRoles: roles, wwwAuthenticate: challenge, keys: keys,
                            audience: audience, issuer: issuer, now: now, leeway: leeway)
     return try await TokenAnalyzer().analyze(input)
 }

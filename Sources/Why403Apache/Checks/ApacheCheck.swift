@@ -8,7 +8,7 @@ import Why403FileSystem
 protocol ApacheCheck: Sendable {
     /// The stable id shown in reports, `apache.<kebab-name>`.
     var id: String { get }
-    /// How serious a finding of this check is (`info` is reported as `note`).
+    /// How serious a finding of this check is.
     var severity: Severity { get }
     /// One line: what the check finds.
     var summary: String { get }
@@ -54,9 +54,10 @@ extension ApacheSectionCheck {
 }
 
 extension ApacheCheck {
-    /// A finding of this check, with its id as the rule.
+    /// A finding of this check: its id as the rule, its severity.
     func finding(_ cause: Cause, _ confidence: Confidence, _ summary: String, evidence: [Evidence], fixes: [Fix]) -> Finding {
-        Finding(cause: cause, layer: .apache, confidence: confidence, summary: summary, evidence: evidence, fixes: fixes, rule: id)
+        Finding(cause: cause, layer: .apache, confidence: confidence, summary: summary, evidence: evidence, fixes: fixes,
+                rule: id, severity: severity)
     }
 }
 

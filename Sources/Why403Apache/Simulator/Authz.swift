@@ -166,66 +166,48 @@ enum Authz {
     }
 }
 
-/// Address matching as mod_authz_host and mod_access_compat do it: a full address, a partial one
-/// (`10.1`), `a.b.c.d/nn`, `a.b.c.d/m.m.m.m`, IPv6 with an optional prefix length.
+/// Address matching as mod_authz_host and mod_access_compat do it: the spec's own forms — a full
+/// address, a partial one (`10.1` is 10.1.0.0/16), `a.b.c.d/nn`, `a.b.c.d/m.m.m.m`, IPv6 with an
+/// optional prefix length — read into Core's `IPNetwork`, which does the matching.
 enum IPMatch {
     /// true/false; nil when `spec` is a host name (needs DNS).
     static func matches(spec: String, ip: String) -> Bool? {
-        if spec.contains(":") || ip.contains(":") {
-            guard spec.contains(":") && ip.contains(":") else {
-                return spec.contains(":") ? false : (isIPv4ish(spec) ? false : nil)
-            }
+        guard let addr = IPAddress(ip) else { return false }
+        guard let network = network(spec) else { return isIPv4ish(spec) || spec.contains(":") ? false : nil }
+        return network.contains(addr)
+    }
+
+    /// The block an address spec names, or nil when it is not one (a host name, or malformed).
+    static func network(_ spec: String) -> IPNetwork? {
+        if spec.contains(":") {
             let parts = spec.split(separator: "/", maxSplits: 1)
-            guard let net = v6(String(parts[0])), let addr = v6(ip) else { return false }
+            guard let net = IPAddress(parts[0]), net.isIPv6 else { return nil }
             let bits = parts.count == 2 ? Int(parts[1]) ?? 128 : 128
-            return prefixEqual(net, addr, bits)
+            return IPNetwork(address: net, prefixLength: max(0, min(128, bits)))
         }
-        guard let addr = v4(ip) else { return false }
         if let slash = spec.firstIndex(of: "/") {
-            let netPart = String(spec[..<slash]), maskPart = String(spec[spec.index(after: slash)...])
-            guard let net = v4(netPart) else { return isIPv4ish(netPart) ? false : nil }
-            let mask: UInt32
-            if let bits = Int(maskPart), bits >= 0, bits <= 32 {
-                mask = bits == 0 ? 0 : ~UInt32(0) << UInt32(32 - bits)
-            } else if let m = v4(maskPart) {
-                mask = m
-            } else { return false }
-            return addr & mask == net & mask
+            let netPart = spec[..<slash], maskPart = String(spec[spec.index(after: slash)...])
+            guard let net = dottedQuad(netPart) else { return nil }
+            if let bits = Int(maskPart) { return IPNetwork(address: net, prefixLength: bits) }
+            return dottedQuad(maskPart).flatMap { IPNetwork(address: net, netmask: $0) }
         }
         // partial: "10.1" or "10.1." means 10.1.0.0/16
-        let trimmed = spec.hasSuffix(".") ? String(spec.dropLast()) : spec
+        let trimmed = spec.hasSuffix(".") ? spec.dropLast() : Substring(spec)
         let octets = trimmed.split(separator: ".", omittingEmptySubsequences: false)
-        guard !octets.isEmpty, octets.count <= 4, octets.allSatisfy({ UInt8($0) != nil }) else {
-            return isIPv4ish(spec) ? false : nil
-        }
-        let ipOctets = ip.split(separator: ".")
-        return zip(octets, ipOctets).allSatisfy { UInt8($0) == UInt8($1) } && ipOctets.count == 4
+        guard !octets.isEmpty, octets.count <= 4 else { return nil }
+        let bytes = octets.compactMap { UInt8($0) }
+        guard bytes.count == octets.count else { return nil }
+        return IPNetwork(address: IPAddress(bytes: bytes + [UInt8](repeating: 0, count: 4 - bytes.count))!,
+                         prefixLength: bytes.count * 8)
     }
 
     static func isIPv4ish(_ s: String) -> Bool { s.allSatisfy { $0.isNumber || $0 == "." || $0 == "/" } }
 
-    static func v4(_ s: String) -> UInt32? {
+    /// Exactly four decimal octets (httpd does not take inet_pton's other IPv4 forms here).
+    static func dottedQuad(_ s: some StringProtocol) -> IPAddress? {
         let p = s.split(separator: ".", omittingEmptySubsequences: false)
         guard p.count == 4 else { return nil }
-        var v: UInt32 = 0
-        for o in p { guard let b = UInt8(o) else { return nil }; v = v << 8 | UInt32(b) }
-        return v
-    }
-
-    static func v6(_ s: String) -> [UInt8]? {
-        var a = in6_addr()
-        guard inet_pton(AF_INET6, s, &a) == 1 else { return nil }
-        return withUnsafeBytes(of: a) { Array($0) }
-    }
-
-    static func prefixEqual(_ a: [UInt8], _ b: [UInt8], _ bits: Int) -> Bool {
-        var left = max(0, min(128, bits))
-        for i in 0..<16 {
-            if left <= 0 { return true }
-            let m: UInt8 = left >= 8 ? 0xFF : UInt8(0xFF << (8 - left) & 0xFF)
-            if a[i] & m != b[i] & m { return false }
-            left -= 8
-        }
-        return true
+        let bytes = p.compactMap { UInt8($0) }
+        return bytes.count == 4 ? IPAddress(bytes: bytes) : nil
     }
 }

@@ -27,7 +27,7 @@ extension Simulation {
         guard let authz = dc.authz else {
             if let t = dc.authType {
                 return Outcome(status: 500, findings: [Finding(
-                    cause: .unknown, layer: .apache, confidence: .certain,
+                    cause: .configError, layer: .apache, confidence: .certain,
                     summary: "AuthType is configured with no Require: AH01627 AuthType configured with no corresponding authorization directives; httpd answers 500",
                     evidence: [t.evidence], fixes: [Fix(summary: "add the Require that the authentication is for, e.g. Require valid-user")],
                     rule: "AH01627")])
@@ -82,10 +82,12 @@ extension Simulation {
         collectRequires(authz, into: &requireEv)
         ev += requireEv
         guard let type = dc.authType else {
-            return Outcome(status: 500, findings: [Finding(cause: .unknown, layer: .apache, confidence: .likely,
-                summary: "a Require needs an authenticated user but no AuthType is set: AH01626 authorization result of Require valid-user: denied (no authenticated user yet), then 500 (no authentication provider)",
-                evidence: requireEv, rule: "AH00027")])
+            return Outcome(status: 500, findings: [Finding(cause: .configError, layer: .apache, confidence: .likely,
+                summary: "a Require needs an authenticated user but no AuthType is set: AH00027 No authentication done but request not allowed without authentication for \(uri). Authentication not configured?; httpd answers 500",
+                evidence: requireEv, fixes: [Fix(summary: "set the authentication the Require is for (AuthType Basic, AuthName, AuthUserFile), or grant without a user")],
+                rule: "AH00027")])
         }
+        if let o = authTypeWithoutModule(type, evidence: ev) { return o }
         guard type.args.first?.lowercased() == "basic" else {
             uncertain.append("AuthType \(type.args.first ?? "") is not modelled (only Basic)")
             return Outcome(status: 401, findings: [Finding(cause: .authMissing, layer: .apache, confidence: .possible,
@@ -107,15 +109,16 @@ extension Simulation {
         let userName = String(decoded[..<colon])
         let password = String(decoded[decoded.index(after: colon)...])
         guard let fileDirective = dc.authUserFile, let file = fileDirective.args.first.map(resolve) else {
-            return Outcome(status: 500, findings: [Finding(cause: .unknown, layer: .apache, confidence: .likely,
-                summary: "AuthType Basic without AuthUserFile: httpd cannot check the password (AH01619 ... or 500)", evidence: ev)])
+            return Outcome(status: 500, findings: [Finding(cause: .configError, layer: .apache, confidence: .likely,
+                summary: "AuthType Basic without AuthUserFile: httpd cannot check the password: AH01619 AuthUserFile not specified in the configuration; httpd answers 500",
+                evidence: ev, fixes: [Fix(summary: "name the password file with AuthUserFile (created with htpasswd)")], rule: "AH01619")])
         }
         let htpasswd: HtpasswdFile
         do {
             let bytes = try fs.read(file, limit: 16 << 20)
             htpasswd = try HtpasswdFile(path: file, contents: String(decoding: bytes, as: UTF8.self))
         } catch {
-            return Outcome(status: 500, findings: [Finding(cause: .unknown, layer: .apache, confidence: .likely,
+            return Outcome(status: 500, findings: [Finding(cause: .configError, layer: .apache, confidence: .likely,
                 summary: "the AuthUserFile \(file) cannot be read: AH01620 Could not open password file; httpd answers 500",
                 evidence: [fileDirective.evidence], rule: "AH01620")])
         }
@@ -154,6 +157,20 @@ extension Simulation {
             if !forbidden { f.summary += "; httpd answers 401 so the browser asks for other credentials" }
             return Outcome(status: forbidden ? 403 : 401, findings: [f])
         }
+    }
+
+    /// mod_authn_core's last resort (AH01796): an `AuthType` that no loaded module provides (`Digest`
+    /// without mod_auth_digest, `Form` without mod_auth_form) answers 500. `likely`: a module may be
+    /// compiled in rather than loaded. Basic and other types are left to `authenticate`.
+    func authTypeWithoutModule(_ type: ApacheDirective, evidence: [Evidence]) -> Outcome? {
+        let name = type.args.first ?? ""
+        guard let module = ["digest": "auth_digest", "form": "auth_form"][name.lowercased()],
+              !config.hasModule(module) else { return nil }
+        return Outcome(status: 500, findings: [Finding(
+            cause: .configError, layer: .apache, confidence: .likely,
+            summary: "AuthType \(name) needs mod_\(module), which is not loaded: AH01796 AuthType \(name) configured without corresponding module; httpd answers 500",
+            evidence: evidence, fixes: [Fix(summary: "load mod_\(module) (a2enmod \(module)), or use AuthType Basic")],
+            rule: "AH01796")])
     }
 
     func allDirectivesForbiddenOnFailure(_ dc: DirConfig) -> Bool { dc.forbiddenOnFailure }
@@ -308,57 +325,4 @@ extension Simulation {
         if t.contains("REMOTE_ADDR") || t.contains("-IPMATCH") || t.contains("-R ") { return .accessIP }
         return .accessDeny
     }
-
-    // MARK: environment
-
-    /// mod_setenvif / mod_env, in order.
-    mutating func applySetEnv(_ list: [ApacheDirective], uri: String, filename: String?) {
-        for d in list {
-            var args = d.args
-            let attr: String
-            var nocase = d.key.hasSuffix("nocase")
-            switch d.key {
-            case "setenv":
-                if let n = args.first { env[n] = args.count > 1 ? args[1] : ""; envSources[n] = d }
-                continue
-            case "unsetenv":
-                for n in args { env[n] = nil }
-                continue
-            case "browsermatch", "browsermatchnocase":
-                attr = "user-agent"
-            case "setenvif", "setenvifnocase":
-                guard !args.isEmpty else { continue }
-                attr = args.removeFirst().lowercased()
-            default: continue
-            }
-            guard !args.isEmpty else { continue }
-            var pattern = args.removeFirst()
-            var negate = false
-            if pattern.hasPrefix("!") { negate = true; pattern.removeFirst() }
-            if pattern.hasPrefix("(?i)") { nocase = true; pattern.removeFirst(4) }
-            let value: String
-            switch attr {
-            case "remote_addr": value = req.effectiveClientIP
-            case "request_method": value = req.method
-            case "request_uri": value = uri
-            case "request_protocol": value = "HTTP/1.1"
-            case "remote_host":
-                value = req.effectiveClientIP
-            default: value = req.header(attr) ?? env[attr] ?? ""
-            }
-            guard let re = ApacheRegex(pattern, caseInsensitive: nocase) else {
-                uncertain.append("\(d.location): the pattern \(InputError.quote(pattern)) could not be compiled here")
-                continue
-            }
-            guard re.matches(value) != negate else { continue }
-            for a in args {
-                if a.hasPrefix("!") { env[String(a.dropFirst())] = nil; envSources[String(a.dropFirst())] = d; continue }
-                let kv = a.split(separator: "=", maxSplits: 1)
-                let k = String(kv[0])
-                env[k] = kv.count > 1 ? String(kv[1]) : "1"
-                envSources[k] = d
-            }
-        }
-    }
 }
-

@@ -2,7 +2,32 @@ import Why403Core
 import Why403FileSystem
 
 extension Simulation {
+    /// How a run of RewriteRules ended: a decided outcome, a new URI, a file name, or nothing matched.
     enum RewriteOutcome { case stop(Outcome), uri(String), file(String), none }
+
+    /// fixups: per-directory mod_rewrite for the file the walk reached, once per request (not again
+    /// after the internal redirect it causes). Refused (AH00670) when neither FollowSymLinks nor
+    /// SymLinksIfOwnerMatch is on; a changed URI or file name is an internal redirect.
+    mutating func perDirectoryRewrite(_ walk: DirectoryWalk, uri: String, alreadyDone: Bool) -> FileResult? {
+        let dc = walk.dc
+        let finalPath = walk.finalPath
+        guard let rw = dc.rewrite, rw.engine == true, !rw.rules.isEmpty, !alreadyDone else { return nil }
+        if !dc.options.contains("followsymlinks") && !dc.options.contains("symlinksifownermatch") {
+            var ev = rw.rules.prefix(1).map { $0.rule.evidence }
+            if let o = dc.optionsSource { ev.append(o.evidence) }
+            return .done(Outcome(status: 403, findings: [Finding(
+                cause: .accessDeny, layer: .apache, confidence: .certain,
+                summary: "RewriteRule in directory context with Options FollowSymLinks and SymLinksIfOwnerMatch both off: AH00670 Options FollowSymLinks and SymLinksIfOwnerMatch are both off, so the RewriteRule directive is also forbidden due to its similar ability to circumvent directory restrictions",
+                evidence: ev, fixes: [Fix(summary: "turn on Options +SymLinksIfOwnerMatch (or +FollowSymLinks) for this directory")], rule: "AH00670")]))
+        }
+        switch applyRewrite(rw, uri: uri, filename: walk.isDir ? finalPath + "/" : finalPath, perDir: true) {
+        case .stop(let o): return .done(o)
+        case .uri(let u): if u != uri { return .internalRedirect(u) }
+        case .file(let f): if f != finalPath { return .internalRedirect(f) }
+        case .none: break
+        }
+        return nil
+    }
 
     /// mod_rewrite in server context (translate_name) or per-directory context (fixups), for the
     /// flags that decide access: [F] 403, [G] 410, [R] redirect, [L]/[END] stop, substitutions as

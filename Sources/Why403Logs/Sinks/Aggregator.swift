@@ -45,44 +45,6 @@ struct CauseGroup {
     var last: Int64?
 }
 
-/// A run of minutes in which one client was refused at least `burstPerMinute` times each minute.
-public struct Burst: Codable, Sendable, Equatable {
-    /// The client address.
-    public var client: String
-    /// First and last minute, ISO 8601 UTC.
-    public var start: String
-    /// The last minute of the run, ISO 8601 UTC (its last second).
-    public var end: String
-    /// Refusals in the run.
-    public var count: Int
-    /// Highest refusals in one minute of the run.
-    public var peakPerMinute: Int
-    /// Distinct paths hit (counted up to 50).
-    public var distinctPaths: Int
-    /// The most frequent cause in the run.
-    public var cause: String
-    /// `rate limit`, `scanner` or `retry loop`: what such a burst usually is.
-    public var kind: String
-
-    enum CodingKeys: String, CodingKey {
-        case client, start, end, count, peakPerMinute = "peak_per_minute", distinctPaths = "distinct_paths", cause, kind
-    }
-}
-
-/// One path refused steadily: many minutes, few refusals each, usually a permission problem.
-public struct Trickle: Codable, Sendable, Equatable {
-    /// The path.
-    public var path: String
-    /// How many.
-    public var count: Int
-    /// Distinct minutes with a refusal.
-    public var minutes: Int
-    /// Distinct clients (counted up to 10).
-    public var clients: Int
-    /// The report-v1 cause id.
-    public var cause: String
-}
-
 /// Receives every denial and keeps the aggregates (the sink of the scanner).
 final class Aggregator {
     let limits: LogsLimits

@@ -1,5 +1,10 @@
-import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import Why403Core
+import Why403FileSystem
 
 /// Where configuration files are read from: the disk, or the sections of an `nginx -T` dump.
 public protocol ConfigSource: Sendable {
@@ -9,47 +14,46 @@ public protocol ConfigSource: Sendable {
     func glob(_ pattern: String) -> [String]
 }
 
-/// Reads configuration files from the disk (read only).
-public struct DiskConfigSource: ConfigSource {
-    /// A source reading the live filesystem.
-    public init() {}
+/// Reads configuration files through a `FileSystemView` (read only): the live filesystem, or the
+/// in-memory twin in tests. Errors are in nginx's words (`open() "PATH" failed (2: No such file or directory)`).
+public struct FileSystemConfigSource: ConfigSource {
+    /// Where files are read.
+    public var fileSystem: any FileSystemView
+    /// Largest configuration file read.
+    public static let maximumSize = 64 << 20
 
+    /// A source over `fileSystem`.
+    public init(_ fileSystem: any FileSystemView) { self.fileSystem = fileSystem }
+
+    /// The file's text; nginx's `open() ... failed` message when it cannot be read.
     public func read(_ path: String) throws -> String {
-        // Only regular files: a device (/dev/zero) or a FIFO would never end.
-        var st = stat()
-        if stat(path, &st) == 0 {
-            let fmt = UInt32(st.st_mode) & 0o170000
-            if fmt == 0o040000 {
-                throw InputError(file: path, message: "open() \(InputError.quote(path, limit: 200)) failed (21: Is a directory)")
-            }
-            if fmt != 0o100000 {
-                throw InputError(file: path, expected: "a regular configuration file", found: "a device, socket or pipe")
-            }
-            if st.st_size > 64 << 20 {
-                throw InputError(file: path, expected: "a configuration file under 64 MiB", found: "\(st.st_size) bytes")
-            }
+        let quoted = InputError.quote(path, limit: 200)
+        guard let info = fileSystem.info(path) else {
+            throw InputError(file: path, message: "open() \(quoted) failed (2: No such file or directory)")
         }
-        guard let data = FileManager.default.contents(atPath: path) else {
-            let exists = FileManager.default.fileExists(atPath: path)
-            throw InputError(file: path, message: "open() \(InputError.quote(path, limit: 200)) failed (\(exists ? "13: Permission denied" : "2: No such file or directory"))")
+        // Only regular files (or links to them): a device (/dev/zero) or a FIFO would never end.
+        switch info.kind {
+        case .directory: throw InputError(file: path, message: "open() \(quoted) failed (21: Is a directory)")
+        case .other: throw InputError(file: path, expected: "a regular configuration file", found: "a device, socket or pipe")
+        case .regular, .symlink: break
         }
-        if data.count > 64 << 20 {
-            throw InputError(file: path, expected: "a configuration file under 64 MiB", found: "\(data.count) bytes")
+        if info.kind == .regular && info.size > UInt64(Self.maximumSize) {
+            throw InputError(file: path, expected: "a configuration file under 64 MiB", found: "\(info.size) bytes")
         }
-        return String(decoding: data, as: UTF8.self)
+        let bytes: [UInt8]
+        do {
+            bytes = try fileSystem.read(path, limit: Self.maximumSize + 1)
+        } catch let e as InputError where e.message.contains("Permission denied") {
+            throw InputError(file: path, message: "open() \(quoted) failed (13: Permission denied)")
+        }
+        if bytes.count > Self.maximumSize {
+            throw InputError(file: path, expected: "a configuration file under 64 MiB", found: "more bytes")
+        }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
-    public func glob(_ pattern: String) -> [String] {
-        // glob(3) from the C library: the same function nginx's ngx_open_glob uses.
-        var g = glob_t()
-        defer { globfree(&g) }
-        guard Glibc.glob(pattern, 0, nil, &g) == 0 else { return [] }
-        var out: [String] = []
-        for i in 0..<Int(g.gl_pathc) {
-            if let p = g.gl_pathv[i] { out.append(String(cString: p)) }
-        }
-        return out.sorted()
-    }
+    /// The paths matching `pattern`, sorted, through the view.
+    public func glob(_ pattern: String) -> [String] { fileSystem.glob(pattern) }
 }
 
 /// The files of an `nginx -T` dump (`# configuration file PATH:` sections), as shared in bug reports.
@@ -93,6 +97,7 @@ public struct DumpConfigSource: ConfigSource {
         return l.joined(separator: "\n")
     }
 
+    /// The section of the dump for `path`, or nginx's `open() ... failed` message.
     public func read(_ path: String) throws -> String {
         guard let t = files[path] else {
             throw InputError(file: path, message: "open() \(InputError.quote(path, limit: 200)) failed (2: No such file or directory)",
@@ -101,6 +106,7 @@ public struct DumpConfigSource: ConfigSource {
         return t
     }
 
+    /// The sections whose paths match `pattern`, sorted.
     public func glob(_ pattern: String) -> [String] {
         files.keys.filter { fnmatch(pattern, $0, FNM_PATHNAME) == 0 }.sorted()
     }

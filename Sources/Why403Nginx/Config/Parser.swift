@@ -1,4 +1,5 @@
 import Why403Core
+import Why403FileSystem
 
 /// Parses an nginx configuration into a tree of directives, resolving `include` as nginx does.
 ///
@@ -12,16 +13,18 @@ public struct Parser {
     var confPrefix: String
 
     /// Parses the configuration whose main file is `path`.
-    public static func parse(path: String, source: any ConfigSource = DiskConfigSource()) throws -> NginxConfig {
+    public static func parse(path: String, source: any ConfigSource = FileSystemConfigSource(LiveFileSystem())) throws -> NginxConfig {
         let prefix: String
         if let slash = path.lastIndex(of: "/") { prefix = String(path[..<slash]) + "/" } else { prefix = "./" }
         var p = Parser(source: source, confPrefix: prefix)
         _ = try p.parseFile(path, depth: 0)
-        return NginxConfig(files: p.files, confPrefix: prefix)
+        let config = NginxConfig(files: p.files, confPrefix: prefix)
+        try IncludeBudget.check(config)
+        return config
     }
 
     /// Parses the text of one configuration (includes still resolved through `source`).
-    public static func parse(text: String, path: String, source: any ConfigSource = DiskConfigSource()) throws -> NginxConfig {
+    public static func parse(text: String, path: String, source: any ConfigSource = FileSystemConfigSource(LiveFileSystem())) throws -> NginxConfig {
         struct Overlay: ConfigSource {
             var path: String; var text: String; var base: any ConfigSource
             func read(_ p: String) throws -> String { p == path ? text : try base.read(p) }
@@ -142,5 +145,54 @@ public struct Parser {
             if a[a.count - 1].isEmpty { a.removeLast() }
         }
         return a
+    }
+}
+
+/// Bounds what `include` may expand to, before anything expands it.
+///
+/// Files are parsed once each, but `NginxConfig.expanded` copies a file's directives at every place
+/// that includes it: two `include conf.d/*.conf;` lines in files that `conf.d/` itself holds double
+/// the tree at each level (a fuzzing find: minutes at full CPU; `nginx -t` overflows its stack). The
+/// expanded size is counted per file with memoisation, so the check itself is linear in the files.
+enum IncludeBudget {
+    /// Directives the expanded tree may hold (a 5,000-server configuration has ~100,000).
+    static let maxDirectives = 2_000_000
+    /// Include nesting depth (nginx itself has no limit but its stack).
+    static let maxDepth = 32
+
+    static func check(_ config: NginxConfig) throws {
+        var memo: [Int: Int] = [:]
+        var stack: [(file: Int, at: SourceLocation?)] = []
+        func size(_ file: Int, at loc: SourceLocation?) throws -> Int {
+            if let n = memo[file] { return n }
+            if stack.contains(where: { $0.file == file }) || stack.count >= maxDepth {
+                let chain = (stack + [(file, loc)]).compactMap { $0.at?.description }
+                let what = stack.count >= maxDepth ? "include nesting deeper than \(maxDepth)" : "an include cycle"
+                throw InputError(file: loc?.file, line: loc?.line,
+                                 message: "\(what): \(chain.joined(separator: " → ")) (\(config.files[file].path) is included again)")
+            }
+            stack.append((file, loc))
+            defer { stack.removeLast() }
+            var n = 0
+            func walk(_ list: [Directive]) throws {
+                for d in list {
+                    n += 1
+                    if d.name == "include" && d.block == nil {
+                        for f in d.includes where f < config.files.count { n += try size(f, at: d.location) }
+                    }
+                    if let b = d.block { try walk(b) }
+                    if n > maxDirectives {
+                        let chain = (stack.dropFirst().compactMap { $0.at?.description }) + [d.location.description]
+                        throw InputError(file: d.location.file, line: d.location.line,
+                                         message: "the includes expand to more than \(maxDirectives) directives (a directory included more than once?): \(chain.joined(separator: " → "))")
+                    }
+                }
+            }
+            try walk(config.files[file].directives)
+            memo[file] = n
+            return n
+        }
+        guard !config.files.isEmpty else { return }
+        _ = try size(0, at: nil)
     }
 }

@@ -46,7 +46,8 @@ extension Simulation {
         }
         let rules = innermostGroup(["allow", "deny"], in: levels)
         var access: (allowed: Bool, rule: Directive)?
-        if let ip = IPAddress.parse(request.clientIP) {
+        do {
+            let ip = clientAddress
             for r in rules {
                 guard let a = r.args.first, let cidr = CIDR.parse(a) else { continue }
                 if cidr.contains(ip) { access = (r.name == "allow", r); break }
@@ -77,14 +78,14 @@ extension Simulation {
         let summary: String
         if cause == .accessIP {
             if allowedNets.isEmpty {
-                summary = "\(locationName) denies \(request.clientIP) by \(InputError.quote(rule.text))"
+                summary = "\(locationName) denies \(clientIP) by \(InputError.quote(rule.text))"
             } else {
-                summary = "\(locationName) allows only \(allowedNets.joined(separator: ", ")); \(request.clientIP) is outside it"
+                summary = "\(locationName) allows only \(allowedNets.joined(separator: ", ")); \(clientIP) is outside it"
             }
         } else {
             summary = "\(locationName) denies every client (\(InputError.quote(rule.text)))"
         }
-        let patch = Patcher(config: config).insertBefore(rule, "allow \(request.clientIP);")
+        let patch = Patcher(config: config).insertBefore(rule, "allow \(clientIP);")
         return Finding(cause: cause, layer: .nginx, confidence: .certain, summary: summary, evidence: ev,
                        fixes: [Fix(summary: cause == .accessIP ? "allow the client's address before the deny (or its network, if that is the intent)"
                                                           : "if this path should be reachable, allow the client before \(InputError.quote(rule.text))",

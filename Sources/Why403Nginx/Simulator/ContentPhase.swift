@@ -297,7 +297,7 @@ extension Simulation {
             summary = "the User-Agent \(InputError.quote(request.header("User-Agent") ?? "")) matches a blocking rule: \(InputError.quote(d.text))"
             if let c = conditions.last { fixes.append(Fix(summary: "narrow the User-Agent pattern at \(c.location) so it does not match this client")) }
         case .accessIP:
-            summary = "an address rule refuses \(request.clientIP): \(InputError.quote(d.text))"
+            summary = "an address rule refuses \(clientIP): \(InputError.quote(d.text))"
         default:
             summary = conditions.isEmpty ? "\(locationName) answers \(code) to everyone: \(InputError.quote(d.text))"
                                          : "\(InputError.quote(d.text)) runs because \(conditions.map { "if (\($0.args.joined(separator: " ")))" }.joined(separator: " and ")) holds"

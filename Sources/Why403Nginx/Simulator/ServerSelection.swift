@@ -21,7 +21,7 @@ extension Simulation {
             var port = 80
             if first.hasPrefix("[") {
                 if let close = first.firstIndex(of: "]") {
-                    addr = IPAddress.parse(String(first[first.index(after: first.startIndex)..<close]))
+                    addr = IPAddress(first[first.index(after: first.startIndex)..<close])
                     let after = first[first.index(after: close)...]
                     if after.hasPrefix(":"), let p = Int(after.dropFirst()) { port = p }
                 }
@@ -30,13 +30,13 @@ extension Simulation {
             } else if let colon = first.lastIndex(of: ":") {
                 let a = String(first[..<colon])
                 if let p = Int(first[first.index(after: colon)...]) { port = p }
-                addr = a == "*" ? nil : (IPAddress.parse(a) ?? (a == "localhost" ? IPAddress.parse("127.0.0.1") : nil))
+                addr = a == "*" ? nil : (IPAddress(a) ?? (a == "localhost" ? IPAddress("127.0.0.1") : nil))
             } else {
-                addr = first == "*" ? nil : (IPAddress.parse(first) ?? (first == "localhost" ? IPAddress.parse("127.0.0.1") : nil))
+                addr = first == "*" ? nil : (IPAddress(first) ?? (first == "localhost" ? IPAddress("127.0.0.1") : nil))
             }
             // "0.0.0.0:80" and "[::]:80" are wildcards (the IPv6 one for IPv6 clients only: ipv6only=on).
             var v6Only = false
-            if let a = addr, a.bytes.allSatisfy({ $0 == 0 }) { v6Only = a.isV6; addr = nil }
+            if let a = addr, a.bytes.allSatisfy({ $0 == 0 }) { v6Only = a.isIPv6; addr = nil }
             out.append(Listen(address: addr, port: port, isDefault: isDefault, directive: d, v6Only: v6Only))
         }
         return out
@@ -50,7 +50,7 @@ extension Simulation {
             throw InputError(file: http.location.file, line: http.location.line, expected: "a server { } block in http", found: "none")
         }
         let port = line.port
-        let local: IPAddress? = line.hostIsIP ? IPAddress.parse(line.host) : nil
+        let local: IPAddress? = line.hostIsIP ? IPAddress(host) : nil
         // The candidates: servers with a listen on this port. A listen on the exact local address wins
         // over a wildcard one (nginx binds the specific address when it is listed).
         var specific: [(Directive, Listen)] = []
@@ -60,7 +60,7 @@ extension Simulation {
                 if let a = l.address {
                     if let local, a == local { specific.append((s, l)) }
                     else if local == nil { specific.append((s, l)) }
-                } else if local.map({ l.v6Only ? $0.isV6 : !$0.isV6 }) ?? true {  // a wildcard of the connection's family
+                } else if local.map({ l.v6Only ? $0.isIPv6 : !$0.isIPv6 }) ?? true {  // a wildcard of the connection's family
                     wildcard.append((s, l))
                 }
             }
@@ -78,7 +78,7 @@ extension Simulation {
         // Unique servers in configuration order.
         var seen = Set<SourceLocation>()
         let candidates = group.filter { seen.insert($0.0.location).inserted }
-        let hostHeader = request.header("Host").map(Simulation.hostOnly) ?? line.host
+        let hostHeader = request.headerValues("Host").first.map(Simulation.hostOnly) ?? host
         var chosen: Directive?
         var why = ""
         var captured: [String: String] = [:]

@@ -9,8 +9,14 @@ import Why403Htpasswd
 /// end of the chain towards its start, as nginx merges configurations.
 final class Simulation {
     let config: NginxConfig
-    let request: NginxRequest
-    let line: RequestLine
+    let request: Request
+    /// The URL, parsed (Core's one parser).
+    let line: RequestTarget
+    /// The URL's host without a trailing dot, as nginx compares it.
+    let host: String
+    /// `$remote_addr`: the client address given, else 127.0.0.1.
+    let clientAddress: IPAddress
+    var clientIP: String { clientAddress.description }
     let fs: any FileSystemView
     let prefix: String
     let http: Directive
@@ -35,19 +41,21 @@ final class Simulation {
     var evaluating: Set<String> = []
     var cycles = 0
 
-    init(config: NginxConfig, request: NginxRequest, fs: any FileSystemView, prefix: String) throws {
+    init(config: NginxConfig, request: Request, fs: any FileSystemView, prefix: String) throws {
         self.config = config
         self.request = request
         self.fs = fs
         self.prefix = prefix.hasSuffix("/") ? prefix : prefix + "/"
-        self.line = try RequestLine(request.url)
+        self.line = request.target
+        self.host = request.target.host.hasSuffix(".") ? String(request.target.host.dropLast()) : request.target.host
+        self.clientAddress = request.clientAddress ?? IPAddress("127.0.0.1")!
         main = config.expanded
         guard let h = main.first(where: { $0.name == "http" && $0.block != nil }) else {
             throw InputError(file: config.files.first?.path, expected: "an http { } block", found: "none")
         }
         http = h
-        guard let u = URINormalizer.normalize(line.rawPath) else {
-            throw InputError(file: nil, expected: "a request path that stays under /", found: InputError.quote(line.rawPath))
+        guard let u = URINormalizer.normalize(line.path) else {
+            throw InputError(file: nil, expected: "a request path that stays under /", found: InputError.quote(line.path))
         }
         uri = u
         args = line.query

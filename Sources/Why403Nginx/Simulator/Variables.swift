@@ -56,8 +56,8 @@ extension Simulation {
                     default:
                         let value = e.args.first ?? ""
                         if useRanges, let dash = e.name.firstIndex(of: "-"),
-                           let a = IPAddress.parse(String(e.name[..<dash])),
-                           let b = IPAddress.parse(String(e.name[e.name.index(after: dash)...])) {
+                           let a = IPAddress(e.name[..<dash]),
+                           let b = IPAddress(e.name[e.name.index(after: dash)...]) {
                             g.ranges.append((a, b, value, e))
                         } else if let c = CIDR.parse(e.name) {
                             g.entries.append((c, value, e))
@@ -139,21 +139,21 @@ extension Simulation {
             return evaluateGeo(g).value
         }
         switch name {
-        case "remote_addr", "realip_remote_addr": return request.clientIP
+        case "remote_addr", "realip_remote_addr": return clientIP
         case "remote_port": return "40000"
         case "uri", "document_uri": return uri
-        case "request_uri": return line.rawPath + (line.query.map { "?" + $0 } ?? "")
+        case "request_uri": return line.requestURI
         case "args", "query_string": return args ?? ""
         case "is_args": return args == nil ? "" : "?"
         case "host":
-            if let h = request.header("Host") { return Simulation.hostOnly(h) }
-            return server?.child("server_name")?.args.first ?? line.host
+            if let h = request.headerValues("Host").first { return Simulation.hostOnly(h) }
+            return server?.child("server_name")?.args.first ?? host
         case "hostname": return "localhost"
         case "request_method": return request.method
         case "scheme": return line.scheme
         case "https": return line.scheme == "https" ? "on" : ""
         case "server_port": return String(line.port)
-        case "server_addr": return line.hostIsIP ? line.host : "127.0.0.1"
+        case "server_addr": return line.hostIsIP ? host : "127.0.0.1"
         case "server_name": return server?.child("server_name")?.args.first ?? ""
         case "server_protocol": return "HTTP/1.1"
         case "remote_user": return remoteUser ?? ""
@@ -166,7 +166,8 @@ extension Simulation {
         }
         if name.hasPrefix("http_") {
             let h = String(name.dropFirst(5))
-            return request.headers.first { $0.name.lowercased().replacingAll("-", with: "_") == h }?.value
+            // nginx 1.22 (Debian 12) gives the first field of a repeated header; 1.23+ joins them.
+            return request.headers.first { $0.name.canonicalName.replacingAll("-", with: "_") == h }?.value
         }
         if name.hasPrefix("arg_") {
             let a = String(name.dropFirst(4))
@@ -178,8 +179,8 @@ extension Simulation {
         }
         if name.hasPrefix("cookie_") {
             let c = String(name.dropFirst(7))
-            for h in request.headers where h.name.lowercased() == "cookie" {
-                for part in h.value.split(separator: ";") {
+            for value in request.headerValues("Cookie") {
+                for part in value.split(separator: ";") {
                     let kv = part.trimmingSpaces.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
                     if kv[0].lowercased() == c { return kv.count > 1 ? String(kv[1]) : "" }
                 }
@@ -235,8 +236,8 @@ extension Simulation {
 
     /// The geo block's value for the address and the entry that gave it.
     func evaluateGeo(_ g: GeoDef) -> (value: String, d: Directive?) {
-        let addrText = g.source.map { expand($0) } ?? request.clientIP
-        guard let ip = IPAddress.parse(addrText) else { return (g.defaultValue.value, g.defaultValue.d) }
+        let addrText = g.source.map { expand($0) } ?? clientIP
+        guard let ip = IPAddress(addrText) else { return (g.defaultValue.value, g.defaultValue.d) }
         var best: (Int, String, Directive)?
         for e in g.entries where e.cidr.contains(ip) {
             if best == nil || e.cidr.prefix > best!.0 { best = (e.cidr.prefix, e.value, e.d) }

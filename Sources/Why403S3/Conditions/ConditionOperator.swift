@@ -1,4 +1,5 @@
 /// A parsed condition operator: family, comparison, negation, `...IfExists`, set qualifier.
+import Why403Core
 ///
 /// Follows "IAM JSON policy elements: Condition operators" and "Single-valued vs. multivalued
 /// context keys" (docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html).
@@ -141,7 +142,7 @@ public struct ConditionOperator: Sendable, Equatable {
         case .date: DateCondition.parse(value) == nil ? "a date (ISO 8601 such as 2026-01-01T00:00:00Z, or epoch seconds)" : nil
         case .bool, .null: ["true", "false"].contains(value.lowercased()) ? nil : "\"true\" or \"false\""
         case .binary: BinaryCondition.decode(value) == nil ? "base64 data" : nil
-        case .ip: IPAddressCondition.parseCIDR(value) == nil ? "an IP address or CIDR block" : nil
+        case .ip: IPNetwork(value) == nil ? "an IP address or CIDR block" : nil
         default: nil
         }
     }

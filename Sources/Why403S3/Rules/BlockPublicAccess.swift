@@ -100,8 +100,8 @@ public struct PublicAccessBlock: Sendable, Equatable {
         case .ip:
             guard key == "aws:sourceip" else { return false }
             return c.values.allSatisfy { v in
-                guard let cidr = IPAddressCondition.parseCIDR(v) else { return false }
-                return cidr.bytes.count == 4 ? cidr.prefix >= 8 : cidr.prefix >= 32
+                guard let cidr = IPNetwork(v) else { return false }
+                return cidr.address.isIPv6 ? cidr.prefixLength >= 32 : cidr.prefixLength >= 8
             }
         default:
             return false

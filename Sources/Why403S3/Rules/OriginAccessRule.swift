@@ -9,7 +9,21 @@ import Why403Core
 enum OriginAccessRule {
     static let service = "cloudfront.amazonaws.com"
 
-    static func isCloudFront(_ p: Principal) -> Bool { p.kind == .service && p.raw.lowercased() == service }
+    static func isCloudFront(_ p: Principal) -> Bool {
+        (p.kind == .service && p.raw.lowercased() == service) || p.kind == .cloudFrontOAI
+    }
+
+    /// The legacy origin access identity's ARN up to its id.
+    static let oaiPrefix = "arn:aws:iam::cloudfront:user/CloudFront Origin Access Identity "
+
+    /// The id of an OAI principal ARN (`arn:aws:iam::cloudfront:user/CloudFront Origin Access Identity E2QWRUHAPOMQZL`), else nil.
+    static func oaiID(_ s: String) -> String? {
+        let t = s.trimmingSpaces
+        guard t.hasPrefix(oaiPrefix) else { return nil }
+        let id = t.dropFirst(oaiPrefix.count)
+        guard !id.isEmpty, id.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }) else { return nil }
+        return String(id)
+    }
 
     /// Statements that grant CloudFront this action and resource but whose conditions failed.
     static func nearMisses(_ d: Decision) -> [StatementResult] {

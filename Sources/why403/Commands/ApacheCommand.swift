@@ -33,30 +33,21 @@ struct ApacheCommand: AsyncParsableCommand {
     var defines: [String] = []
 
     @OptionGroup var request: RequestOptions
-    @OptionGroup var output: OutputOptions
+    @OptionGroup var output: OutputOptions<ReportFormats>
 
     func validate() throws {
-        try output.checkFormat(allowing: [])
+        try output.checkFormat()
         guard !config.isEmpty else { throw ValidationError("--config must name the main configuration file") }
     }
 
     func run() async throws {
-        let headers = try request.parsedHeaders().map { HTTPHeaderField(name: $0.name, value: $0.value) }
-        let req = try ApacheRequest(url: normalizeURL(url), method: request.method, headers: headers,
-                                    clientIP: request.clientIP)
+        let req = try request.request(url: url)
         let configPath = config.hasPrefix("/") ? config
             : FileManager.default.currentDirectoryPath + "/" + config
-        let report = try ApacheAnalyzer.analyze(ApacheAnalyzerInput(
+        let report = try ApacheAnalyzer.analyze(ApacheAnalyzer.Input(
             configPath: configPath, request: req, fileSystem: LiveFileSystem(),
             logPath: log.map { $0.hasPrefix("/") ? $0 : FileManager.default.currentDirectoryPath + "/" + $0 },
             defines: defines))
-        var redactor = Redactor()
-        for h in headers where Redactor.secretHeaders.contains(h.name.lowercased()) {
-            redactor = redactor.adding(secret: h.value)
-            if let space = h.value.firstIndex(of: " ") {
-                redactor = redactor.adding(secret: String(h.value[h.value.index(after: space)...]).trimmingSpaces)
-            }
-        }
-        output.emit(report, redactor: redactor)
+        output.emit(report, redactor: try request.redactor())
     }
 }

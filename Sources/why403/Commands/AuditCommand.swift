@@ -16,7 +16,7 @@ struct AuditCommand: AsyncParsableCommand {
         --format sarif writes SARIF 2.1.0 for code-scanning tools.
         """)
 
-    @OptionGroup var output: OutputOptions
+    @OptionGroup var output: OutputOptions<AuditFormats>
 
     @Option(help: "An nginx main configuration file (repeatable).")
     var nginx: [String] = []
@@ -33,10 +33,10 @@ struct AuditCommand: AsyncParsableCommand {
     @Option(name: .customLong("fail-on"), help: "Exit 1 when a finding is at or above this severity: error, warning or info.")
     var failOn: Severity = .error
 
-    func validate() throws { try output.checkFormat(allowing: [.sarif]) }
+    func validate() throws { try output.checkFormat() }
 
     func run() async throws {
-        let report = try AuditAnalyzer.run(AuditInput(nginx: nginx, apache: apache, roots: root, user: user))
+        let report = try AuditAnalyzer.analyze(AuditAnalyzer.Input(nginx: nginx, apache: apache, roots: root, user: user))
         output.emit(report)
         if let worst = AuditAnalyzer.worst(report), worst >= failOn { throw ExitCode(1) }
     }

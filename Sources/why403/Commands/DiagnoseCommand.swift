@@ -15,7 +15,7 @@ struct DiagnoseCommand: AsyncParsableCommand {
     var url: String
 
     @OptionGroup var request: RequestOptions
-    @OptionGroup var output: OutputOptions
+    @OptionGroup var output: OutputOptions<ReportFormats>
 
     @Option(help: "The server's main configuration (default: found from the Server header and the usual places).")
     var config: String?
@@ -33,7 +33,7 @@ struct DiagnoseCommand: AsyncParsableCommand {
     var insecure = false
 
     func validate() throws {
-        try output.checkFormat(allowing: [])
+        try output.checkFormat()
         if request.clientIP != nil {
             throw ValidationError("--client-ip does not apply to diagnose: the request really goes out from this machine")
         }
@@ -41,8 +41,8 @@ struct DiagnoseCommand: AsyncParsableCommand {
 
     func run() async throws {
         let headers = try request.parsedHeaders()
-        let (report, redactor) = try await DiagnoseAnalyzer.run(DiagnoseInput(
-            url: normalizeURL(url), method: request.method, headers: headers, bearer: bearer, config: config,
+        let (report, redactor) = try await DiagnoseAnalyzer.analyze(DiagnoseAnalyzer.Input(
+            url: url, method: request.method, headers: headers, bearer: bearer, config: config,
             logs: log.isEmpty ? nil : log,
             options: TransportOptions(totalTimeout: timeout, insecure: insecure)))
         var r = redactor

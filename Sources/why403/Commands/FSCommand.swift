@@ -22,17 +22,16 @@ struct FSCommand: AsyncParsableCommand {
     @Option(name: .long, help: "The user to check as (default: the user of the local nginx or Apache configuration, else www-data).")
     var user: String?
 
-    @OptionGroup var output: OutputOptions
+    @OptionGroup var output: OutputOptions<ReportFormats>
 
     func validate() throws {
-        try output.checkFormat(allowing: [])
+        try output.checkFormat()
         guard !path.isEmpty else { throw ValidationError("PATH must not be empty") }
     }
 
     func run() async throws {
-        let fs = LiveFileSystem()
         let report = try FSAnalyzer.analyze(FSAnalyzer.Input(path: path, user: user,
-                                                             cwd: FileManager.default.currentDirectoryPath), fs: fs)
+                                                             cwd: FileManager.default.currentDirectoryPath))
         output.emit(report)
     }
 }

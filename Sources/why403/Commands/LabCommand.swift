@@ -16,7 +16,7 @@ struct LabCommand: AsyncParsableCommand {
         Exit status 1 when a scenario is not explained as expected or a real server disagrees.
         """)
 
-    @OptionGroup var output: OutputOptions
+    @OptionGroup var output: OutputOptions<ReportFormats>
 
     @Flag(name: .customLong("no-servers"), help: "Do not start nginx or Apache; only explain the scenarios.")
     var noServers = false
@@ -27,7 +27,7 @@ struct LabCommand: AsyncParsableCommand {
     @Option(help: "Run only these scenarios (repeatable): ids as printed by the tour.")
     var only: [String] = []
 
-    func validate() throws { try output.checkFormat(allowing: []) }
+    func validate() throws { try output.checkFormat() }
 
     func run() async throws {
         let dir = NSTemporaryDirectory() + "why403-lab-\(getpid())"
@@ -50,10 +50,11 @@ struct LabCommand: AsyncParsableCommand {
         let counter = Counter()
         let results = try await runner.run(scenarios) { result in
             guard text else { return }
-            Terminal.out(LabReport.tourEntry(result, index: counter.next(), of: total, color: color))
+            Terminal.out(LabTourRenderer.entry(LabReport.tourEntry(result, index: counter.next(), of: total), color: color))
         }
         if text {
-            Terminal.out(LabReport.tourSummary(results, directory: dir, kept: keep))
+            Terminal.out(LabTourRenderer.summary(explained: results.filter(\.explained).count, total: results.count,
+                                                compared: results.compactMap(\.agrees), directory: dir, kept: keep))
         } else {
             output.emit(LabReport.report(results, directory: dir))
         }

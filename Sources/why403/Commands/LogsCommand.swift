@@ -34,10 +34,10 @@ struct LogsCommand: AsyncParsableCommand {
     @Option(name: .customLong("apache-log-format"), help: "An Apache LogFormat string (same as --log-format with % directives).")
     var apacheLogFormat: String?
 
-    @OptionGroup var output: OutputOptions
+    @OptionGroup var output: OutputOptions<LogsFormats>
 
     func validate() throws {
-        try output.checkFormat(allowing: [.html])
+        try output.checkFormat()
         guard !files.isEmpty else { throw ValidationError("give at least one log file, or - for stdin") }
         guard top > 0 else { throw ValidationError("--top must be at least 1") }
         _ = try statuses()
@@ -61,22 +61,20 @@ struct LogsCommand: AsyncParsableCommand {
         if let a = apacheLogFormat { format = try AccessFormat.apache(a) }
         else { format = try AccessFormat.parse(logFormat ?? "combined") }
         let progress = Progress(enabled: Terminal.stderrIsTerminal)
-        let input = LogsInput(paths: files, statuses: try statuses(),
+        let input = LogsAnalyzer.Input(paths: files, statuses: try statuses(),
                               since: try since.map { try LogsTimeSpec.parse($0, now: now, flag: "--since") },
                               until: try until.map { try LogsTimeSpec.parse($0, now: now, flag: "--until") },
                               top: top, format: format,
                               progress: { file, done, total in progress.update(file: file, done: done, total: total) })
-        let report = try LogsAnalyzer().analyze(input)
+        let outcome = try LogsAnalyzer().summarize(input)
         progress.clear()
+        let redactor = Redactor()
+        let report = outcome.report.redacted(by: redactor), summary = outcome.summary.redacted(by: redactor)
         switch output.format {
-        case .text:
-            Terminal.out(LogsTextRenderer.render(report.redacted(by: Redactor())))
-        case .html:
-            Terminal.out(LogsHTMLRenderer.render(report.redacted(by: Redactor())))
-        case .markdown:
-            Terminal.out(LogsMarkdownRenderer.render(report.redacted(by: Redactor())))
-        default:
-            output.emit(report)
+        case .text: Terminal.out(LogsTextRenderer.render(report, summary: summary))
+        case .html: Terminal.out(LogsHTMLRenderer.render(report, summary: summary))
+        case .markdown: Terminal.out(LogsMarkdownRenderer.render(report, summary: summary))
+        default: output.emit(report)
         }
     }
 }

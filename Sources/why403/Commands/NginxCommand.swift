@@ -28,14 +28,13 @@ struct NginxCommand: AsyncParsableCommand {
 
     @OptionGroup var request: RequestOptions
 
-    @OptionGroup var output: OutputOptions
+    @OptionGroup var output: OutputOptions<ReportFormats>
 
     func validate() throws {
-        try output.checkFormat(allowing: [])
+        try output.checkFormat()
     }
 
     func run() async throws {
-        let headers = try request.parsedHeaders().map { NginxRequest.Header(name: $0.name, value: $0.value) }
         let input: NginxAnalyzer.ConfigInput
         if config == "-" {
             let data = FileHandle.standardInput.readDataToEndOfFile()
@@ -43,9 +42,9 @@ struct NginxCommand: AsyncParsableCommand {
         } else {
             input = .file(config)
         }
-        let req = NginxRequest(method: request.method.uppercased(), url: normalizeURL(url), headers: headers,
-                               clientIP: request.clientIP ?? "127.0.0.1")
+        var req = try request.request(url: url)
+        req.method = req.method.uppercased()
         let report = try NginxAnalyzer.analyze(.init(config: input, request: req, fileSystem: LiveFileSystem(), prefix: prefix))
-        output.emit(report)
+        output.emit(report, redactor: try request.redactor())
     }
 }

@@ -52,10 +52,10 @@ struct ProbeCommand: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Send N spaced requests (100 ms apart, at most 50) to detect a rate limit.", valueName: "n"))
     var rate: Int = 0
 
-    @OptionGroup var output: OutputOptions
+    @OptionGroup var output: OutputOptions<ReportFormats>
 
     func validate() throws {
-        try output.checkFormat(allowing: [])
+        try output.checkFormat()
         if request.clientIP != nil {
             throw ValidationError("--client-ip is not meaningful for probe: the server sees this machine's address (use --proxy to come from another one)")
         }
@@ -71,12 +71,11 @@ struct ProbeCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let headers = HeaderList(try request.parsedHeaders().map { ($0.name, $0.value) })
         let options = TransportOptions(connectTimeout: connectTimeout, totalTimeout: timeout, maxBody: maxBody,
                                        insecure: insecure, proxy: try proxy.map(ProxySetting.parse))
-        let input = ProbeInput(url: url, method: request.method, headers: headers, bearer: bearer, variants: variants,
-                               follow: follow, maxRedirects: maxRedirects, rate: rate, options: options)
-        let outcome = try await ProbeAnalyzer.run(input)
+        let input = ProbeAnalyzer.Input(request: try request.request(url: url), bearer: bearer, variants: variants,
+                                        follow: follow, maxRedirects: maxRedirects, rate: rate, options: options)
+        let outcome = try await ProbeAnalyzer.analyze(input)
         output.emit(outcome.report, redactor: outcome.redactor)
     }
 }

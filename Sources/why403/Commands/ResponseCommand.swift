@@ -13,13 +13,13 @@ struct ResponseCommand: AsyncParsableCommand {
     @Argument(help: ArgumentHelp("The saved response, or '-' for standard input.", valueName: "file"))
     var file: String
 
-    @OptionGroup var output: OutputOptions
+    @OptionGroup var output: OutputOptions<ReportFormats>
 
-    func validate() throws { try output.checkFormat(allowing: []) }
+    func validate() throws { try output.checkFormat() }
 
     func run() async throws {
         let bytes = try Self.readInput(file)
-        let report = try ResponseReport.report(bytes: bytes, file: file)
+        let report = try ResponseAnalyzer.analyze(.init(bytes: bytes, file: file))
         output.emit(report)
     }
 

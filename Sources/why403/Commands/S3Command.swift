@@ -50,18 +50,18 @@ struct S3Command: AsyncParsableCommand {
     @Flag(name: .customLong("object-missing"), help: "The object does not exist (S3 answers 404 only with s3:ListBucket).")
     var objectMissing = false
 
-    @OptionGroup var output: OutputOptions
+    @OptionGroup var output: OutputOptions<ReportFormats>
 
     func validate() throws {
-        try output.checkFormat(allowing: [])
+        try output.checkFormat()
     }
 
     func run() async throws {
-        let input = try S3Input(
+        let input = try S3Analyzer.Input(
             principal: try Principal.parse(principal),
             action: action,
             resource: resource,
-            context: try context.map(S3Input.contextPair),
+            context: try context.map(S3Analyzer.Input.contextPair),
             bucketPolicy: try bucketPolicy.map { try PolicyParser.load(path: $0, kind: .bucket) },
             identityPolicies: try identityPolicies.map { try PolicyParser.load(path: $0, kind: .identity) },
             scps: try scps.map { try PolicyParser.load(path: $0, kind: .scp) },

@@ -42,13 +42,13 @@ struct TokenCommand: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Clock skew allowed on exp, nbf and iat, in seconds.", valueName: "seconds"))
     var leeway: Double = 0
 
-    @OptionGroup var output: OutputOptions
+    @OptionGroup var output: OutputOptions<ReportFormats>
 
     /// Largest key file read: key sets are a few KiB.
     static let maximumKeyFile = 4 << 20
 
     func validate() throws {
-        try output.checkFormat(allowing: [])
+        try output.checkFormat()
         guard leeway >= 0, leeway.isFinite else { throw ValidationError("--leeway takes a number of seconds, 0 or more") }
         if let now, !now.isFinite { throw ValidationError("--now takes a number of seconds since 1970") }
     }
@@ -76,7 +76,7 @@ struct TokenCommand: AsyncParsableCommand {
             }
             keys = set
         }
-        let input = TokenInput(token: tokenText, requiredScopes: scope, requiredRoles: role, wwwAuthenticate: wwwAuthenticate,
+        let input = TokenAnalyzer.Input(token: tokenText, requiredScopes: scope, requiredRoles: role, wwwAuthenticate: wwwAuthenticate,
                                keys: keys, audience: audience, issuer: issuer,
                                now: now ?? Date().timeIntervalSince1970, leeway: leeway)
         let report: Report

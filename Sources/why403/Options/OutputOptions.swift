@@ -3,22 +3,35 @@ import Why403Core
 import Why403Render
 
 extension OutputFormat: ExpressibleByArgument {
-    /// Help lists the formats every command takes; `audit` (sarif) and `logs` (html) say theirs.
-    public static var allValueStrings: [String] { ["text", "json", "markdown"] }
+    /// Not the whole list: each command's `--format` help names what it writes (`OutputOptions<Formats>`).
+    public static var allValueStrings: [String] { [] }
 }
 
-/// `--format`, shared by every analysing command.
-struct OutputOptions: ParsableArguments {
-    @Option(name: .long, help: "Output format: text, json or markdown.")
+/// The formats one command can write: `--format` offers exactly these, and its help lists them.
+protocol FormatSet {
+    static var formats: [OutputFormat] { get }
+}
+
+/// text, json, markdown: every analysing command.
+enum ReportFormats: FormatSet { static let formats: [OutputFormat] = [.text, .json, .markdown] }
+/// `audit` adds SARIF (for code-scanning dashboards).
+enum AuditFormats: FormatSet { static let formats: [OutputFormat] = [.text, .json, .markdown, .sarif] }
+/// `logs` adds a self-contained HTML page.
+enum LogsFormats: FormatSet { static let formats: [OutputFormat] = [.text, .json, .markdown, .html] }
+
+/// `--format`, shared by every analysing command; `Formats` says which ones the command writes.
+struct OutputOptions<Formats: FormatSet>: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("Output format: \(Formats.formats.map(\.rawValue).joined(separator: ", ")).",
+                                            valueName: Formats.formats.map(\.rawValue).joined(separator: "|")))
     var format: OutputFormat = .text
 
-    /// Rejects a format the command does not write; `extra` names what it accepts beyond text, json and
-    /// markdown (`sarif` for audit, `html` for logs). Named apart from `validate()`, which ArgumentParser
-    /// calls by itself and which a defaulted argument would silently shadow.
-    func checkFormat(allowing extra: Set<OutputFormat>) throws {
-        let base: Set<OutputFormat> = [.text, .json, .markdown]
-        guard base.union(extra).contains(format) else {
-            throw ValidationError("--format \(format.rawValue) is not available here; use text, json or markdown")
+    init() {}
+
+    /// Rejects a format the command does not write (exit 2). Named apart from `validate()`, which
+    /// ArgumentParser calls by itself and which a command's own `validate()` would silently shadow.
+    func checkFormat() throws {
+        guard Formats.formats.contains(format) else {
+            throw ValidationError("--format \(format.rawValue) is not available here; use \(Formats.formats.map(\.rawValue).joined(separator: ", "))")
         }
     }
 

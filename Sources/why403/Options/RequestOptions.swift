@@ -6,24 +6,25 @@ struct RequestOptions: ParsableArguments {
     @Option(name: .customShort("X"), help: "The request method.")
     var method: String = "GET"
 
-    @Option(name: .customShort("H"), help: ArgumentHelp("A request header, 'Name: value' (repeatable).", valueName: "header"))
+    @Option(name: .customShort("H"), help: ArgumentHelp("A request header, 'Name: value' (repeatable; 'Name:' is an empty value).", valueName: "header"))
     var headers: [String] = []
 
-    @Option(name: .customLong("client-ip"), help: "The client address the server sees.")
+    @Option(name: .customLong("client-ip"), help: "The address the connection comes from (IPv4 or IPv6).")
     var clientIP: String?
 
     /// The headers as name/value pairs, in order.
     func parsedHeaders() throws -> [(name: String, value: String)] {
-        try headers.map { h in
-            guard let colon = h.firstIndex(of: ":"), colon != h.startIndex else {
-                throw InputError(file: nil, expected: "a header 'Name: value'", found: InputError.quote(Redactor().redact(h)))
-            }
-            return (String(h[..<colon]).trimmingSpaces, String(h[h.index(after: colon)...]).trimmingSpaces)
-        }
+        try headers.map(Request.parseHeaderLine)
     }
-}
 
-/// A URL without a scheme is taken as http:// (cli-v1).
-func normalizeURL(_ raw: String) -> String {
-    raw.contains("://") ? raw : "http://" + raw
+    /// Core's request for `url` (no scheme means http); throws `InputError` for a malformed URL,
+    /// header or address.
+    func request(url: String, extraHeaders: [(name: String, value: String)] = []) throws -> Request {
+        try Request(method: method, url: url, headers: try parsedHeaders() + extraHeaders, clientIP: clientIP)
+    }
+
+    /// A redactor that hides the secrets these headers carry.
+    func redactor() throws -> Redactor {
+        Redactor().adding(secretsOf: try parsedHeaders())
+    }
 }

@@ -1,0 +1,94 @@
+import Why403Core
+import Why403FileSystem
+
+extension Simulation {
+    // MARK: the handler (default handler, mod_dir, mod_autoindex, ErrorDocument)
+
+    /// The handler phase for the file the walk reached: 404 when it does not exist, mod_dir's 301 or
+    /// the directory's index or listing, else the file itself (AH00132 when the server user cannot read it).
+    mutating func handle(_ walk: DirectoryWalk, uri: String, who: UserIdentity) -> Outcome {
+        let finalPath = walk.finalPath
+        if walk.missing {
+            return Outcome(status: 404, findings: [Finding(cause: .none, layer: .apache, confidence: .certain,
+                                                           summary: "\(finalPath) does not exist: httpd answers 404",
+                                                           evidence: [Evidence(source: finalPath, text: "no such file or directory")])])
+        }
+        if walk.isDir {
+            if !uri.hasSuffix("/") && config.hasModule("dir") {
+                return Outcome(status: 301, findings: [Finding(cause: .none, layer: .apache, confidence: .certain,
+                                                               summary: "\(uri) is a directory: mod_dir redirects to \(uri)/ (DirectorySlash)")])
+            }
+            return serveDirectory(finalPath, dc: walk.dc, who: who, uri: uri)
+        }
+        let access = PathWalk.check(finalPath, as: who, need: .read, in: fs)
+        if case .denied = access.outcome {
+            var findings = access.findings
+            if findings.isEmpty {
+                findings = [Finding(cause: .fsPermission, layer: .filesystem, confidence: .certain,
+                                    summary: "\(who.name) may not read \(finalPath)")]
+            }
+            findings[0].rule = "AH00132"
+            findings[0].summary = "\(who.name) may not read \(finalPath): AH00132 file permissions deny server access: \(finalPath)"
+            return Outcome(status: 403, findings: findings)
+        }
+        return Outcome(status: 200, findings: [])
+    }
+
+    /// Tells that an `ErrorDocument` replaces httpd's page for `status` (the client sees that document).
+    mutating func noteErrorDocument(for status: Int) {
+        if let doc = errorDocuments[String(status)] {
+            notes.append("ErrorDocument \(status) is set (\(doc.location): \(doc.text)): the client sees that document, not httpd's default \(status) page")
+        }
+    }
+
+    /// A 403 from a denied walk: the walk's findings, the first one named with httpd's log code.
+    static func denied(_ access: PathAccess, rule: String, summary: String) -> Outcome {
+        var findings = access.findings
+        if findings.isEmpty { findings = [Finding(cause: .fsPermission, layer: .filesystem, confidence: .certain, summary: "")] }
+        findings[0].rule = rule
+        findings[0].summary = summary
+        return Outcome(status: 403, findings: findings)
+    }
+
+    /// A directory: the first `DirectoryIndex` file that exists, else a mod_autoindex listing when
+    /// `Options Indexes` allows one, else 403 (AH01276).
+    mutating func serveDirectory(_ dir: String, dc: DirConfig, who: UserIdentity, uri: String) -> Outcome {
+        let base = dir.hasSuffix("/") ? dir : dir + "/"
+        if config.hasModule("dir") {
+            for name in dc.directoryIndex {
+                let p = name.hasPrefix("/") ? resolve(Self.normalize(mapToRootRelative(name))) : base + name
+                if let info = finalKind(p), info.kind == .regular {
+                    let access = PathWalk.check(p, as: who, need: .read, in: fs)
+                    if case .denied = access.outcome {
+                        return Self.denied(access, rule: "AH00132",
+                                           summary: "\(who.name) may not read the index \(p): AH00132 file permissions deny server access: \(p)")
+                    }
+                    notes.append("DirectoryIndex serves \(p)")
+                    return Outcome(status: 200, findings: [])
+                }
+            }
+        }
+        if dc.indexes && config.hasModule("autoindex") {
+            let access = PathWalk.check(dir, as: who, need: .list, in: fs)
+            if case .denied = access.outcome {
+                return Self.denied(access, rule: "AH01275",
+                                   summary: "\(who.name) may not list \(dir): AH01275 Can't open directory for index: \(base)")
+            }
+            notes.append("no index file in \(base); Options Indexes is on, so mod_autoindex lists the directory")
+            return Outcome(status: 200, findings: [])
+        }
+        var ev: [Evidence] = []
+        if let o = dc.optionsSource { ev.append(o.evidence) }
+        if let d = dc.directoryIndexSource { ev.append(d.evidence) }
+        ev.append(Evidence(source: base, text: "no \(dc.directoryIndex.isEmpty ? "DirectoryIndex" : dc.directoryIndex.joined(separator: ", ")) here"))
+        let names = dc.directoryIndex.joined(separator: ",")
+        let why = dc.indexes ? "mod_autoindex is not loaded" : "listing is off (Options without Indexes)"
+        let f = Finding(cause: .indexMissing, layer: .apache, confidence: .certain,
+                        summary: "\(base) has no index file and \(why): AH01276 Cannot serve directory \(base): No matching DirectoryIndex (\(names)) found, and server-generated directory index forbidden by Options directive",
+                        evidence: ev,
+                        fixes: [Fix(summary: "add an index file (or, if a listing is really wanted, Options +Indexes for this directory)",
+                                    commands: ["printf '<!doctype html>\\n' > \(PathWalk.shellQuote(base + (dc.directoryIndex.first ?? "index.html")))"])],
+                        rule: "AH01276")
+        return Outcome(status: 403, findings: [f])
+    }
+}

@@ -1,0 +1,43 @@
+import Why403Core
+
+/// nginx's URI normalization (ngx_http_parse_complex_uri): percent-decoding, merged slashes, `.` and `..`.
+enum URINormalizer {
+    /// The decoded, normalized `$uri`, or nil when `..` climbs above the root (nginx answers 400).
+    static func normalize(_ raw: String, mergeSlashes: Bool = true) -> String? {
+        var bytes: [UInt8] = []
+        let u = Array(raw.utf8)
+        var i = 0
+        while i < u.count {
+            if u[i] == UInt8(ascii: "%"), i + 2 < u.count, let h = hex(u[i + 1]), let l = hex(u[i + 2]) {
+                bytes.append(h << 4 | l); i += 3
+            } else { bytes.append(u[i]); i += 1 }
+        }
+        let s = String(decoding: bytes, as: UTF8.self)
+        var parts: [Substring] = []
+        let comps = s.split(separator: "/", omittingEmptySubsequences: false)
+        for (idx, c) in comps.enumerated() {
+            if idx == 0 { continue }
+            if c.isEmpty && mergeSlashes && idx != comps.count - 1 { continue }
+            if c == "." { if idx == comps.count - 1 { parts.append("") }; continue }
+            if c == ".." {
+                if parts.isEmpty { return nil }
+                parts.removeLast()
+                if idx == comps.count - 1 { parts.append("") }
+                continue
+            }
+            parts.append(c)
+        }
+        var out = "/" + parts.joined(separator: "/")
+        if mergeSlashes { while out.contains("//") { out = out.replacingAll("//", with: "/") } }
+        return out
+    }
+
+    static func hex(_ b: UInt8) -> UInt8? {
+        switch b {
+        case 48...57: b - 48
+        case 65...70: b - 55
+        case 97...102: b - 87
+        default: nil
+        }
+    }
+}

@@ -1,0 +1,59 @@
+import Why403Core
+
+/// One scenario of the lab's tour, as the tour prints it: the scenario, why403's report, and what the
+/// real server answered when one was asked.
+public struct LabTourEntry: Sendable {
+    /// 1-based position and the number of scenarios.
+    public var index: Int, total: Int
+    /// The scenario's id and what an operator did to end up there.
+    public var id: String, story: String
+    /// why403's report, and whether it explains the scenario as expected.
+    public var report: Report, explained: Bool
+    /// The real server asked (`nginx`, `apache2`), its status, whether it agreed, and its first relevant
+    /// error-log line; nil when no server was asked.
+    public var server: (name: String, status: Int, agrees: Bool, logLine: String?)?
+    /// Why no real server was asked (a server scenario only).
+    public var notAsked: String?
+
+    /// An entry.
+    public init(index: Int, total: Int, id: String, story: String, report: Report, explained: Bool,
+                server: (name: String, status: Int, agrees: Bool, logLine: String?)?, notAsked: String?) {
+        self.index = index; self.total = total; self.id = id; self.story = story; self.report = report
+        self.explained = explained; self.server = server; self.notAsked = notAsked
+    }
+}
+
+/// The lab's tour as text: a title per scenario (printed whether or not stdout is a terminal, so piped
+/// output keeps the scenarios apart), the verdict, evidence, fix and the real server's answer.
+public enum LabTourRenderer {
+    /// One scenario.
+    public static func entry(_ e: LabTourEntry, color: Bool) -> String {
+        let st = Style(enabled: color)
+        let mark = { (ok: Bool) in ok ? st.green("✓") : st.red("✗") }
+        var out = st.bold("[\(e.index)/\(e.total)] \(e.id)") + " — \(e.story)\n"
+        out += "  why403  \(Renderer.headline(e.report)) \(mark(e.explained))\n"
+        if let f = e.report.findings.first {
+            for ev in f.evidence.prefix(3) { out += "          \(ev.source)  \(ev.text)\n" }
+            if let fix = f.fixes.first {
+                out += "  fix     \(fix.summary)\n"
+                for c in fix.commands.prefix(2) { out += "          $ \(c)\n" }
+            }
+        }
+        if let s = e.server {
+            out += "  real    \(s.name) answered \(s.status) \(mark(s.agrees))\n"
+            if let line = s.logLine { out += "          \(line.count > 160 ? String(line.prefix(160)) + "…" : line)\n" }
+        } else if let why = e.notAsked {
+            out += "  real    not asked: \(why)\n"
+        }
+        return out + "\n"
+    }
+
+    /// The closing lines: how many were explained, how the real servers answered, what to try next.
+    public static func summary(explained: Int, total: Int, compared: [Bool], directory: String, kept: Bool) -> String {
+        var out = "\(explained) of \(total) scenarios explained as expected"
+        out += compared.isEmpty ? "; no real server was asked (install nginx and apache2 to compare)\n"
+            : "; the real servers answered as predicted in \(compared.filter { $0 }.count) of \(compared.count)\n"
+        out += kept ? "scenario files kept in \(directory)\n" : "try one yourself: why403 lab --keep, then why403 nginx URL --config FILE\n"
+        return out
+    }
+}
