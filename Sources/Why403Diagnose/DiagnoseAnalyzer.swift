@@ -163,16 +163,22 @@ public enum DiagnoseAnalyzer {
         }
         report.notes += whiteBox.notes
 
-        let configured = configuredErrorLogs(kind, config: config, prefix: prefix, defines: defines,
-                                             environment: environment, fs: input.fileSystem)
-        let logs = input.logs ?? (configured.isEmpty ? defaultLogs(kind) : configured).filter { input.fileSystem.info($0) != nil }
-        if input.logs == nil, !configured.isEmpty {
-            report.notes.append("error log\(configured.count == 1 ? "" : "s") of that configuration: \(configured.joined(separator: ", "))")
+        let configured = configuredLogs(kind, config: config, prefix: prefix, defines: defines,
+                                        environment: environment, fs: input.fileSystem)
+        let errorLogs = input.logs ?? (configured.errors.isEmpty ? defaultLogs(kind) : configured.errors).filter { input.fileSystem.info($0) != nil }
+        // The access logs of that configuration, in the format it writes them (only those sharing the first's
+        // format: one scan reads one access format), joined with the error lines by client and second.
+        let accessLogs = input.logs == nil ? configured.access.filter { input.fileSystem.info($0.path) != nil } : []
+        let accessFormat = accessLogs.first?.format
+        let logs = errorLogs + accessLogs.filter { $0.format.name == accessFormat?.name }.map(\.path)
+        if input.logs == nil, !logs.isEmpty {
+            report.notes.append("logs of that configuration read for this request: \(logs.joined(separator: ", "))")
         }
         if !logs.isEmpty, let status = observed, RefusalStatus.contains(status) {
             do {
                 let logReport = try LogsAnalyzer().analyze(LogsAnalyzer.Input(paths: logs, statuses: [status],
-                                                                     since: Int64(started) - 2, top: 5))
+                                                                     since: Int64(started) - 2, top: 5,
+                                                                     format: accessFormat ?? .combined))
                 for f in logReport.findings where f.cause != .none {
                     var x = f
                     x.summary = "\(kind.rawValue)'s log: " + x.summary
@@ -241,40 +247,61 @@ public enum DiagnoseAnalyzer {
         return nil
     }
 
-    /// The error logs a configuration writes (`error_log` of nginx at every level, resolved against the
-    /// prefix; Apache's `ErrorLog`, against ServerRoot), so the lines for the request just sent are read
-    /// where this server writes them. Empty when the configuration names none (the built-in default).
-    static func configuredErrorLogs(_ kind: ServerKind, config: String, prefix: String?, defines: [String],
-                                    environment: [String: String], fs: any FileSystemView) -> [String] {
-        var out: [String] = []
+    /// The logs a configuration writes: nginx's `error_log` and `access_log` (with its `log_format`) at
+    /// every level, resolved against the prefix; Apache's `ErrorLog` and `CustomLog` (with its `LogFormat`
+    /// nickname), against ServerRoot. Read so the lines for the request just sent come from where this
+    /// server writes them. Empty lists when the configuration names none (the built-in defaults).
+    static func configuredLogs(_ kind: ServerKind, config: String, prefix: String?, defines: [String],
+                               environment: [String: String], fs: any FileSystemView)
+        -> (errors: [String], access: [(path: String, format: AccessFormat)]) {
+        var errors: [String] = [], access: [(path: String, format: AccessFormat)] = []
         switch kind {
         case .nginx:
-            guard let parsed = try? NginxAnalyzer.parse(.file(config), fileSystem: fs) else { return [] }
-            let base = prefix ?? "/usr/share/nginx/"
+            guard let parsed = try? NginxAnalyzer.parse(.file(config), fileSystem: fs) else { return ([], []) }
+            let base = (prefix ?? "/usr/share/nginx/").hasSuffix("/") ? (prefix ?? "/usr/share/nginx/") : (prefix ?? "") + "/"
+            let path = { (f: String) in f.hasPrefix("/") ? f : base + f }
+            var formats: [String: String] = [:]
+            var accessLines: [(String, String)] = []
             func walk(_ list: [Directive]) {
                 for d in list {
+                    if d.name == "log_format", d.args.count >= 2 {
+                        formats[d.args[0]] = d.args.dropFirst().filter { !$0.hasPrefix("escape=") }.joined()
+                    }
                     if d.name == "error_log", let f = d.args.first, f != "stderr", !f.hasPrefix("syslog:"), !f.hasPrefix("memory:") {
-                        out.append(f.hasPrefix("/") ? f : (base.hasSuffix("/") ? base : base + "/") + f)
+                        errors.append(path(f))
+                    }
+                    if d.name == "access_log", let f = d.args.first, f != "off", !f.hasPrefix("syslog:") {
+                        accessLines.append((path(f), d.args.count > 1 ? d.args[1] : "combined"))
                     }
                     if let b = d.block { walk(b) }
                 }
             }
             walk(parsed.expanded)
+            for (p, name) in accessLines {
+                if let f = name == "combined" ? .combined : formats[name].flatMap({ try? AccessFormat.parse($0) }) { access.append((p, f)) }
+            }
         case .apache:
             var parser = ApacheConfigParser(fileSystem: fs, defines: defines, environment: environment)
-            guard let parsed = try? parser.parse(mainFile: config) else { return [] }
+            guard let parsed = try? parser.parse(mainFile: config) else { return ([], []) }
+            let path = { (f: String) in f.hasPrefix("/") ? f : parsed.serverRoot + "/" + f }
+            var formats: [String: String] = [:]
+            var customs: [(String, String)] = []
             func walk(_ list: [ApacheDirective]) {
                 for d in list {
-                    if d.is("ErrorLog"), let f = d.args.first, !f.hasPrefix("|"), !f.hasPrefix("syslog") {
-                        out.append(f.hasPrefix("/") ? f : parsed.serverRoot + "/" + f)
-                    }
+                    if d.is("LogFormat"), d.args.count >= 2 { formats[d.args[1]] = d.args[0] }
+                    if d.is("ErrorLog"), let f = d.args.first, !f.hasPrefix("|"), !f.hasPrefix("syslog") { errors.append(path(f)) }
+                    if d.is("CustomLog"), d.args.count >= 2, !d.args[0].hasPrefix("|") { customs.append((path(d.args[0]), d.args[1])) }
                     if let c = d.children { walk(c) }
                 }
             }
             walk(parsed.directives)
+            for (p, spec) in customs {
+                let fmt = formats[spec] ?? (spec.contains("%") ? spec : nil)
+                if let f = fmt.flatMap({ try? AccessFormat.apache($0, name: spec) }) { access.append((p, f)) }
+            }
         }
         var seen = Set<String>()
-        return out.filter { seen.insert($0).inserted }
+        return (errors.filter { seen.insert($0).inserted }, access.filter { seen.insert($0.path).inserted })
     }
 
     static func defaultLogs(_ kind: ServerKind) -> [String] {

@@ -162,7 +162,8 @@ final class DiagnoseFindsTheServerTests: XCTestCase {
         pid logs/nginx.pid;
         events { worker_connections 16; }
         http {
-            access_log off;
+            log_format mine '$remote_addr [$time_local] "$request" $status ua="$http_user_agent"';
+            access_log logs/access.log mine;
             client_body_temp_path logs;
             server {
                 listen 127.0.0.1:\(port);
@@ -179,8 +180,12 @@ final class DiagnoseFindsTheServerTests: XCTestCase {
         let report = try decodeReport(r.stdout)
         XCTAssertEqual(report.subject.config, conf.path, "\(report.notes)")
         XCTAssertTrue(report.notes.contains { $0.hasPrefix("found the server: pid ") && $0.contains("-c \(conf.path)") }, "\(report.notes)")
+        XCTAssertTrue(report.notes.contains { $0.hasPrefix("logs of that configuration read for this request: \(dir.path)/logs/error.log, \(dir.path)/logs/access.log") },
+                      "the error and access logs of the configuration found, relative to its prefix: \(report.notes)")
         if geteuid() == 0 {
             XCTAssertEqual(report.verdict, Verdict(status: 403, layer: .filesystem, cause: .fsPermission), "\(report.findings.map(\.summary))")
+            XCTAssertTrue(report.notes.contains { $0.hasPrefix("the error log agrees with the configuration: fs.permission") }, "\(report.notes)")
+            XCTAssertTrue(report.findings.contains { $0.evidence.contains { $0.text.contains("(13: Permission denied)") } }, "the log line quoted")
             XCTAssertTrue(report.findings.first?.fixes.contains { $0.commands.contains { $0.contains("setfacl") } } ?? false)
         }
     }
