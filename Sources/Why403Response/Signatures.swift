@@ -14,6 +14,8 @@ public enum Signatures {
         GoogleCloudStorage.signatures,
         AzureStorage.signatures,
         Akamai.signatures,
+        DataDome.signatures,
+        HUMAN.signatures,
         Fastly.signatures,
         Imperva.signatures,
         Sucuri.signatures,
