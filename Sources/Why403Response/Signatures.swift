@@ -27,6 +27,10 @@ public enum Signatures {
         Nginx.signatures,
         Apache.signatures,
         GitHub.signatures,
+        Kubernetes.signatures,
+        GoogleAPIs.signatures,
+        AzureResourceManager.signatures,
+        OAuthJSON.signatures,
         HTTPAuth.signatures,
         Application.signatures,
     ].flatMap { $0 }
