@@ -17,6 +17,7 @@ public enum Signatures {
         DataDome.signatures,
         HUMAN.signatures,
         Fastly.signatures,
+        AzureFrontDoor.signatures,
         Imperva.signatures,
         Sucuri.signatures,
         F5.signatures,
