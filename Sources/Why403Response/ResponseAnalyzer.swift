@@ -168,7 +168,14 @@ public enum ResponseAnalyzer {
             let has = Set(scopeList(values["scopes"] ?? ""))
             let accepted = scopeList(values["accepted"] ?? "")
             let missing = accepted.filter { !has.contains($0) }
-            if accepted.isEmpty || missing.count < accepted.count {
+            if accepted.isEmpty || missing.count < accepted.count,
+               let api = Signatures.named("github-api"), var g = match(api, ctx), g.cause != .authScope {
+                // Scopes are not the cause: GitHub's message says what is (unless it reads as a scope
+                // problem, which the scope headers just disproved).
+                g.summary = "the token's scopes are not the cause (it holds one the endpoint accepts, or the endpoint names none); " + g.summary
+                g.evidence += f.evidence.filter { !g.evidence.contains($0) }
+                f = g
+            } else if accepted.isEmpty || missing.count < accepted.count {
                 // The token holds an accepted scope (or the endpoint names none): scopes are not the cause.
                 f.cause = .unknown
                 f.confidence = .possible
@@ -187,6 +194,55 @@ public enum ResponseAnalyzer {
         }
     }
 
+    /// Servers named by the `Server` (or `Via`, `X-Powered-By`) header, in the order tried: the layer a
+    /// refusal with no recognisable page most likely came from. LiteSpeed has no layer id (named only).
+    static let serverHints: [(needle: String, header: String, layer: Layer, name: String)] = [
+        ("litespeed", "server", .unknown, "LiteSpeed"), ("openresty", "server", .nginx, "OpenResty (nginx)"),
+        ("nginx", "server", .nginx, "nginx"), ("apache", "server", .apache, "Apache httpd"),
+        ("microsoft-iis", "server", .iis, "IIS"), ("microsoft-httpapi", "server", .iis, "HTTP.sys (IIS)"),
+        ("asp.net", "x-powered-by", .iis, "IIS (ASP.NET)"), ("caddy", "server", .caddy, "Caddy"),
+        ("envoy", "server", .envoy, "Envoy"), ("haproxy", "server", .haproxy, "HAProxy"), ("traefik", "server", .traefik, "Traefik"),
+        ("varnish", "server", .varnish, "Varnish"), ("varnish", "via", .varnish, "Varnish"),
+    ]
+
+    /// No page matched, but a header names the server: say that it most likely (empty body) or possibly
+    /// (a page we do not know, which may be the application's) refused. Never certain.
+    static func serverGuess(_ ctx: MatchContext) -> Finding? {
+        let r = ctx.response
+        for hint in serverHints {
+            guard let v = r.headers.values(hint.header).first(where: { $0.lowercased().contains(hint.needle) }) else { continue }
+            let emptyBody = r.body.allSatisfy { $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }
+            var evidence = [Evidence(source: ctx.statusSource, text: ctx.statusLine), ctx.headerEvidence(hint.header, v)]
+            if emptyBody { evidence.append(Evidence(source: "body (\(r.origin))", text: "no body (a HEAD request, or none was saved)")) }
+            if let cache = r.headers["x-cache"] ?? r.headers["cf-cache-status"] ?? r.headers["age"].map({ "age \($0)" }) {
+                evidence.append(ctx.headerEvidence(r.headers["x-cache"] != nil ? "x-cache" : (r.headers["cf-cache-status"] != nil ? "cf-cache-status" : "age"), cache))
+            }
+            let why = emptyBody ? "the response has no body to recognise" : "its body is not a page this catalogue knows (a customised or localised error page, or the application's own)"
+            return Finding(cause: .unknown, layer: hint.layer, confidence: emptyBody ? .likely : .possible,
+                           summary: "no product signature matched; the \(hint.header == "server" ? "Server" : hint.header) header names \(hint.name), which \(emptyBody ? "most likely" : "possibly") refused: \(why)",
+                           evidence: evidence, rule: "server-header",
+                           checks: ["\(hint.name)'s error log at the time of the request names the reason",
+                                    "compare with a request that succeeds (`why403 probe URL --variants`): which change flips the status",
+                                    "if a cache header shows a hit, the refusal may be a cached copy: retry with a cache-busting query"],
+                           details: ["product": .string(hint.name)])
+        }
+        return nil
+    }
+
+    /// A redirect to a login page: the application wants a session the request did not have.
+    static func loginRedirect(_ ctx: MatchContext) -> Finding? {
+        let r = ctx.response
+        guard [301, 302, 303, 307, 308].contains(r.status), let loc = r.headers["location"] else { return nil }
+        let l = loc.lowercased()
+        guard ["login", "signin", "sign-in", "sign_in", "/auth", "sso", "/oauth", "authorize", "logon", "/session"].contains(where: { l.contains($0) }) else { return nil }
+        return Finding(cause: .authMissing, layer: .application, confidence: .likely,
+                       summary: "a redirect to a login page: the application wants a signed-in session the request did not carry",
+                       evidence: [Evidence(source: ctx.statusSource, text: ctx.statusLine), ctx.headerEvidence("location", loc)],
+                       rule: "login-redirect",
+                       checks: ["send the session cookie or token the site issues after login (a browser's cookie, an API token)",
+                                "if credentials were sent, they were not accepted for this path: the session may have expired"])
+    }
+
     static func scopeList(_ s: String) -> [String] {
         s.split(whereSeparator: { $0 == "," || $0 == " " }).map { String($0) }.filter { !$0.isEmpty }
     }
@@ -196,6 +252,10 @@ public enum ResponseAnalyzer {
         let r = ctx.response
         var evidence = [Evidence(source: ctx.statusSource, text: ctx.statusLine)]
         if let server = r.headers["server"] { evidence.append(Evidence(source: "header server", text: server)) }
+        if let server = serverGuess(ctx), r.status == 401 || r.status == 403 || r.status == 407 {
+            return server
+        }
+        if let login = loginRedirect(ctx) { return login }
         switch r.status {
         case 401, 403, 407:
             return Finding(cause: .unknown, layer: .unknown, confidence: .possible,
@@ -338,6 +398,8 @@ struct MatchContext {
             }
             guard found == nil else { return nil }
             return [Evidence(source: "request (\(response.origin))", text: "no Authorization, Cookie or API-key header was sent")]
+        case .status(let statuses):
+            return statuses.contains(response.status) ? [] : nil
         case .jsonKey(let keys):
             guard let json else { return nil }
             for k in keys {

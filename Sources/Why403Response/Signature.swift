@@ -83,6 +83,8 @@ public indirect enum Condition: Sendable {
     case requestCredentials(Bool)
     /// The body is JSON (an object) with one of these keys at the top level.
     case jsonKey([String])
+    /// The response's status is one of these (to treat one status apart, e.g. an error inside a 200).
+    case status(Set<Int>)
 }
 
 /// An identifier to extract, tried from each source in order.

@@ -195,4 +195,61 @@ final class ResponseAnalyzerTests: XCTestCase {
         let analysisNoRay = ResponseAnalyzer.identify(CapturedResponse(status: 403, headers: HeaderList([("Server", "cloudflare")]), body: Array("error code: 1020".utf8)))
         XCTAssertEqual(analysisNoRay.findings.first?.summary, "a firewall rule blocked this request")
     }
+
+    /// No page matched: the Server header names the likely layer (never certain); a HEAD without body is
+    /// `likely`, an unknown page only `possible`; a redirect to a login page is the application asking for a session.
+    func testServerHeaderAndLoginRedirectFallbacks() {
+        let head = ResponseAnalyzer.identify(CapturedResponse(status: 403, headers: HeaderList([("Server", "Apache/2.2.16 (Debian)")])))
+        XCTAssertEqual(head.layer, .apache)
+        XCTAssertEqual(head.findings.first?.rule, "server-header")
+        XCTAssertEqual(head.findings.first?.confidence, .likely)
+        let page = ResponseAnalyzer.identify(CapturedResponse(status: 403, headers: HeaderList([("Server", "Microsoft-IIS/10.0")]),
+                                                              body: Array("<h1>Zugriff verweigert</h1>".utf8)))
+        XCTAssertEqual(page.layer, .iis)
+        XCTAssertEqual(page.findings.first?.confidence, .possible)
+        XCTAssertEqual(page.findings.first?.cause, .unknown)
+        let ls = ResponseAnalyzer.identify(CapturedResponse(status: 403, headers: HeaderList([("Server", "LiteSpeed")])))
+        XCTAssertEqual(ls.layer, .unknown)
+        XCTAssertEqual(ls.findings.first?.details?["product"], .string("LiteSpeed"))
+        let login = ResponseAnalyzer.identify(CapturedResponse(status: 302, headers: HeaderList([("Location", "https://example.com/login?next=/admin")])))
+        XCTAssertEqual(login.layer, .application)
+        XCTAssertEqual(login.findings.first?.cause, .authMissing)
+        XCTAssertEqual(login.findings.first?.confidence, .likely)
+        let moved = ResponseAnalyzer.identify(CapturedResponse(status: 301, headers: HeaderList([("Location", "https://example.com/new-home")])))
+        XCTAssertTrue(moved.findings.isEmpty)
+    }
+
+    /// Refusals served with another status: F5's page with 200, a GitHub GraphQL error inside a 200, an
+    /// old Cloudflare JS challenge with 503; a GitHub 200 without an error is not a refusal.
+    func testRefusalsWithOtherStatuses() {
+        let f5 = ResponseAnalyzer.identify(CapturedResponse(status: 200, body: Array("<html><body>The requested URL was rejected. Please consult with your administrator.<br><br>Your support ID is: 123456789<br></body></html>".utf8)))
+        XCTAssertEqual(f5.layer, .f5)
+        let gql = ResponseAnalyzer.identify(CapturedResponse(status: 200, headers: HeaderList([("x-github-request-id", "A:B:C")]),
+                                                             body: Array(#"{"data":null,"errors":[{"type":"FORBIDDEN","extensions":{"saml_failure":true},"message":"Resource protected by organization SAML enforcement."}]}"#.utf8)))
+        XCTAssertEqual(gql.layer, .application)
+        XCTAssertEqual(gql.findings.first?.cause, .authScope)
+        let fine = ResponseAnalyzer.identify(CapturedResponse(status: 200, headers: HeaderList([("x-github-request-id", "A:B:C")]), body: Array(#"{"login":"octocat"}"#.utf8)))
+        XCTAssertTrue(fine.findings.isEmpty)
+        let js = ResponseAnalyzer.identify(CapturedResponse(status: 503, headers: HeaderList([("Server", "cloudflare")]),
+                                                            body: Array(#"<title>Just a moment...</title><form id="challenge-form"><input type="hidden" name="jschl_vc" value="x"/></form>"#.utf8)))
+        XCTAssertEqual(js.layer, .cloudflare)
+        XCTAssertEqual(js.findings.first?.cause, .botBlock)
+    }
+
+    /// API platforms answering for themselves are the application layer, with the cause their message states.
+    func testAPIPlatformsNameTheCause() {
+        func k8s(_ user: String) -> ResponseAnalysis {
+            ResponseAnalyzer.identify(CapturedResponse(status: 403, body: Array(#"{"kind":"Status","apiVersion":"v1","status":"Failure","message":"pods is forbidden: User "\#(user)" cannot list resource "pods" in API group "" in the namespace "default"","reason":"Forbidden","code":403}"#.utf8)))
+        }
+        XCTAssertEqual(k8s("system:anonymous").findings.first?.cause, .authMissing)
+        XCTAssertEqual(k8s("system:serviceaccount:ns:default").findings.first?.cause, .authRole)
+        XCTAssertEqual(k8s("jane").layer, .application)
+        let rate = ResponseAnalyzer.identify(CapturedResponse(status: 403, headers: HeaderList([("X-RateLimit-Remaining", "0"), ("X-GitHub-Request-Id", "A:B")]),
+                                                              body: Array(#"{"message":"API rate limit exceeded for 1.2.3.4."}"#.utf8)))
+        XCTAssertEqual(rate.findings.first?.cause, .rateLimit)
+        XCTAssertEqual(rate.findings.first?.confidence, .certain)
+        let role = ResponseAnalyzer.identify(CapturedResponse(status: 403, headers: HeaderList([("X-RateLimit-Remaining", "4980"), ("X-GitHub-Request-Id", "A:B")]),
+                                                              body: Array(#"{"message":"Must have admin rights to Repository."}"#.utf8)))
+        XCTAssertEqual(role.findings.first?.cause, .authRole)
+    }
 }

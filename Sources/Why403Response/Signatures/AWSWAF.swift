@@ -1,13 +1,15 @@
 import Why403Core
 
 /// AWS WAF: its default Block action answers 403 with the front's own page: CloudFront's "Request
-/// blocked." page, or the Application Load Balancer's bare 403 page (`server: awselb/2.0`).
+/// blocked." page, or the Application Load Balancer's bare 403 page (`server: awselb/2.0`); its CAPTCHA
+/// and Challenge actions answer 405 and 202 with `x-amzn-waf-action: captcha|challenge` and a page that
+/// loads the `…awswaf.com` integration script; a custom response body is the site's own text.
 enum AWSWAF {
     static let lookup = "in the web ACL: AWS WAF > Web ACLs > Sampled requests (or WAF logs, field terminatingRuleId)[ near request id {cfid}]"
 
     static let signatures: [Signature] = [
         Signature(id: "cloudfront-request-blocked", product: "AWS WAF", layer: .awsWAF, cause: .wafRule, confidence: .likely,
-                  statuses: [403], when: [CloudFront.edge, .body("Request blocked.")],
+                  statuses: [403], when: [.any([CloudFront.edge, .body("CloudFront")]), .body("Request blocked.")],
                   summary: "CloudFront's \"Request blocked\" page: most often the web ACL on the distribution blocked the request[ (request id {cfid})]",
                   extract: [CloudFront.requestID], lookup: lookup,
                   checks: ["if no WAF web ACL is attached, CloudFront itself refused: the Host is not one of the distribution's alternate domain names (CNAMEs)",
@@ -22,5 +24,24 @@ enum AWSWAF {
                   checks: ["an ALB listener rule with a fixed-response 403 gives the same page: check the listener rules (aws elbv2 describe-rules)"],
                   fixes: [Fix(summary: "if the request is legitimate, add a scope-down statement or an exception to the terminating rule")],
                   specificity: 75),
+            Signature(id: "aws-waf-challenge", product: "AWS WAF", layer: .awsWAF, cause: .botBlock, confidence: .certain,
+                  statuses: [202, 403, 405, 429],
+                  when: [.any([.header("x-amzn-waf-action"), .body("AwsWafIntegration"), .body(".awswaf.com/"), .body("awsWafCookieDomainList")])],
+                  summary: "AWS WAF answered with its {action} action instead of the content: the client must prove it is a browser",
+                  extract: [Extract("action", "x-amzn-waf-action", from: [.header("x-amzn-waf-action")]), CloudFront.requestID],
+                  lookup: lookup,
+                  checks: ["the web ACL rule with action CAPTCHA or Challenge (often a Bot Control or rate-based rule) that matched: WAF logs, field terminatingRuleId",
+                           "a script or API client cannot solve it: scope the rule down (exclude the API path) or use the AWS WAF mobile/JS SDK token"],
+                  specificity: 86),
+        Signature(id: "aws-waf-custom-block", product: "AWS WAF", layer: .awsWAF, cause: .wafRule, confidence: .possible,
+                  statuses: [400, 403, 405, 406, 429],
+                  when: [.headerContains("x-cache", "Error from cloudfront"),
+                         .any([.body("have blocked"), .body("has been blocked"), .body("been blocked"), .body("blocked access")]),
+                         .not(.body("Request blocked."))],
+                  summary: "a custom block page served through CloudFront as an error (x-cache: Error from cloudfront): most likely an AWS WAF rule with a custom response[ (request id {cfid})]",
+                  extract: [CloudFront.requestID], lookup: lookup,
+                  checks: ["the web ACL's rules with a custom response body: WAF logs (terminatingRuleId) near this request id",
+                           "else the origin's own block page, cached as an error by CloudFront"],
+                  specificity: 72),
     ]
 }

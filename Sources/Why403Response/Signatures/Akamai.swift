@@ -1,20 +1,33 @@
 import Why403Core
 
 /// Akamai: `server: AkamaiGHost`, and the "Access Denied … Reference #18.6f2e1602.1700000000.1a2b3c4d"
-/// page (newer pages write it with character references, decoded before matching).
+/// page (newer pages write it with character references, decoded before matching; some write
+/// "Reference 0.…" without `#`, some send no `Server` header at all, only `X-Reference-Error`,
+/// `X-Akam-SW-Version` or `Server-Timing: cdn-cache…, edge`). Pasted pages are recognised by their words.
 enum Akamai {
-    static let edge: Condition = .any([.headerContains("server", "AkamaiGHost"), .header("akamai-grn"), .header("x-akamai-request-id"),
-                                       .body("errors.edgesuite.net")])
-    static let reference = Extract("ref", "Akamai reference", from: [.body(after: "Reference #", chars: .identifier), .header("akamai-grn")])
-    static let lookup = "translate reference {ref} with Akamai Control Center > Support > Diagnostic tools > Error Statement (or https://errors.edgesuite.net/{ref}): it names the rule, Bot Manager or geo control that denied"
+    static let edge: Condition = .any([.headerContains("server", "AkamaiGHost"), .headerContains("server", "AkamaiNetStorage"),
+                                       .header("akamai-grn"), .header("x-akamai-request-id"), .header("x-reference-error"),
+                                       .header("x-akam-sw-version"), .body("errors.edgesuite.net")])
+    static let reference = Extract("ref", "Akamai reference", from: [.body(after: "Reference #", chars: .identifier), .header("x-reference-error"),
+                                                                     .body(after: "Reference ", chars: .identifier), .header("akamai-grn")])
+    static let lookup = "translate the reference[ {ref}] with Akamai Control Center > Support > Diagnostic tools > Error Statement (or https://errors.edgesuite.net/{ref}): it names the rule, Bot Manager or geo control that denied"
 
     static let signatures: [Signature] = [
-        Signature(id: "akamai-reference", product: "Akamai", layer: .akamai, cause: .unknown, confidence: .likely,
-                  statuses: [403], when: [edge, .body("Access Denied"), .body("Reference #")],
-                  summary: "Akamai's edge denied access[ (reference {ref})]", extract: [reference], lookup: lookup,
+        Signature(id: "akamai-reference", product: "Akamai", layer: .akamai, cause: .wafRule, confidence: .likely,
+                  statuses: [403],
+                  when: [.any([edge, .body("You don't have permission to access")]), .body("Access Denied"),
+                         .any([.body("Reference #"), .body("Reference 0."), .body("Reference 18."), .header("x-reference-error")])],
+                  summary: "Akamai's edge security denied access (its Access Denied page: a WAF, Bot Manager or edge deny rule; the reference names which)[ (reference {ref})]",
+                  extract: [reference], lookup: lookup,
                   checks: ["App & API Protector / Kona Site Defender: the security configuration's attack group or custom rule in Security Center",
                            "Bot Manager: the bot category action", "an edge property rule (geo, IP block list, Deny by condition)"],
                   specificity: 80),
+        Signature(id: "akamai-blocked-page", product: "Akamai", layer: .akamai, cause: .wafRule, confidence: .likely,
+                  statuses: [403], when: [edge, .any([.body("Your request has been blocked"), .body("request was blocked")])],
+                  summary: "a block page served from Akamai (a custom deny page of the security configuration)[ (reference {ref})]",
+                  extract: [reference], lookup: lookup,
+                  checks: ["the security configuration's custom deny response: which rule (WAF, Bot Manager, rate control, IP/geo) serves this page"],
+                  specificity: 75),
         Signature(id: "akamai", product: "Akamai", layer: .akamai, cause: .unknown, confidence: .possible,
                   statuses: Signatures.refusals, when: [edge],
                   summary: "the response came through Akamai; nothing in it says whether Akamai or the origin refused[ (reference {ref})]",

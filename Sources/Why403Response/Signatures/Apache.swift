@@ -4,17 +4,29 @@ import Why403Core
 /// this resource.</p>…<address>Apache/2.4.x …</address>"), learnt from the real apache2 on loopback.
 enum Apache {
     static let apache: Condition = .any([.body("<address>Apache"), .headerContains("server", "Apache"),
-                                         .body("<p>You don't have permission to access this resource."), .body("<p>This server could not verify that you")])
+                                         .body("<p>You don't have permission to access this resource."), .body("<p>This server could not verify that you"),
+                                         .body("You don't have permission to access this resource"), .body("Apache/"), .body(" Server at "),
+                                         .body("You don't have permission to access the requested"), .body("<title>Access forbidden!</title>"),
+                                         .body("while trying to use an ErrorDocument"), .body("You don't have permission to access /"),
+                                         .body("on this server.</p>")])
+    /// The page: the 2.4 "Forbidden", the 2.2 one naming the path ("… to access /x on this server."), and
+    /// the multilingual error documents of distributions and XAMPP ("Access forbidden!", "Error 403"),
+    /// as HTML or as the text a browser shows.
+    static let page403: Condition = .any([.body("<h1>Forbidden</h1>"), .body("Access forbidden!"),
+                                          .body("You don't have permission to access")])
+    /// Akamai's and LiteSpeed's pages read alike; they have their own signatures.
+    static let notLookalike: Condition = .not(.any([.body("Reference #"), .body("errors.edgesuite.net"), .body("LiteSpeed")]))
     static let whiteBox = "explain it white-box from the configuration: `why403 apache URL --config /etc/apache2/apache2.conf`"
 
     static let signatures: [Signature] = [
         Signature(id: "apache-default-403", product: "Apache httpd", layer: .apache, cause: .unknown, confidence: .likely,
-                  statuses: [403], when: [apache, .body("<h1>Forbidden</h1>")],
+                  statuses: [403], when: [apache, page403, notLookalike],
                   summary: "Apache's own 403 page: httpd refused, and the page does not say why[ ({version})]",
-                  extract: [Extract("version", "server", from: [.body(after: "<address>", chars: .identifier), .headerPrefix("server", separator: " ")])],
+                  extract: [Extract("version", "server", from: [.body(after: "<address>", chars: .identifier), .body(after: "Apache/", chars: .identifier),
+                                                                .headerPrefix("server", separator: " ")])],
                   checks: ["the error log names the reason: AH01630 \"client denied by server configuration\" (Require: access.ip or access.deny), AH00035 \"search permissions are missing\" (fs.permission), AH01276 \"No matching DirectoryIndex\" (index.missing), AH00037 \"Symbolic link not allowed\" (fs.symlink), \"ModSecurity: Access denied\" (waf.rule)",
                            "read it: `why403 logs /var/log/apache2/error.log`", whiteBox],
-                  specificity: 60),
+                  specificity: 62),
         Signature(id: "apache-default-401", product: "Apache httpd", layer: .apache, cause: .unknown, confidence: .likely,
                   statuses: [401], when: [apache, .body("<h1>Unauthorized</h1>")],
                   summary: "Apache's own 401 page (AuthType with Require valid-user or a user/group)",

@@ -14,7 +14,10 @@ enum Application {
                   checks: ["the application's log for this request: which authorisation check refused (role, ownership, tenant)",
                            "compare with a request by a user who is allowed"],
                   variants: [
+                      Variant("msg", ["*rate limit*", "*too many requests*", "*attempts exceeded*", "*attempt exceeded*", "*quota exceeded*"],
+                              cause: .rateLimit, confidence: .likely),
                       Variant("msg", ["*scope*"], cause: .authScope, confidence: .possible),
+                      Variant("msg", ["Bad credentials*", "*invalid credentials*", "*invalid api key*", "*invalid_grant*"], cause: .authInvalid, confidence: .likely),
                       Variant("msg", ["*role*", "*permission*", "*not allowed*", "*admin*"], cause: .authRole, confidence: .possible),
                       Variant("msg", ["*expired*", "*invalid token*", "*invalid_token*", "*signature*"], cause: .authInvalid, confidence: .likely),
                       Variant("msg", ["*missing*", "*required*", "*unauthenticated*", "*no token*", "*not authenticated*"], cause: .authMissing, confidence: .likely),

@@ -10,7 +10,7 @@ enum CloudFront {
 
     static let signatures: [Signature] = [
         Signature(id: "cloudfront-geo", product: "CloudFront", layer: .cloudfront, cause: .geoBlock, confidence: .certain,
-                  statuses: [403], when: [edge, .body("configured to block access from your country")],
+                  statuses: [403], when: [.any([edge, .body("CloudFront")]), .body("configured to block access from your country")],
                   summary: "the distribution's geographic restriction blocks the client's country[ (request id {cfid})]",
                   extract: [requestID], lookup: lookup,
                   checks: ["aws cloudfront get-distribution-config --id DISTRIBUTION_ID: Restrictions.GeoRestriction"],

@@ -1,14 +1,28 @@
 import Why403Core
 
 /// Cloudflare: the `cf-ray` header on everything it serves, and its 1xxx error pages, which name the
-/// feature that refused (plain `error code: 1020` for non-browser clients, an HTML page otherwise).
+/// feature that refused (plain `error code: 1020` for non-browser clients, an HTML page otherwise, an
+/// RFC 9457 problem+json for API clients). Pages pasted without headers are recognised by their own
+/// words ("Ray ID", "Cloudflare", `/cdn-cgi/`); challenge pages (403, or 503 for the older JS
+/// challenge) by their scripts and by `cf-mitigated: challenge`.
 enum Cloudflare {
-    static let edge: Condition = .any([.header("cf-ray"), .headerContains("server", "cloudflare")])
+    static let edge: Condition = .any([.header("cf-ray"), .headerContains("server", "cloudflare"), .header("cf-mitigated"),
+                                       .header("cf-chl-bypass"), .body("Ray ID:"), .body("cloudflare"), .body("/cdn-cgi/"), .body("error code: 10")])
+    /// Only the headers Cloudflare adds to every response it passes on.
+    static let edgeHeaders: Condition = .any([.header("cf-ray"), .headerContains("server", "cloudflare")])
+    /// The scripts and forms of its challenge pages: the managed / JS challenge (`_cf_chl_opt`,
+    /// `challenge-platform`), the older JS challenge (`jschl_vc`, "Checking your browser"), the CAPTCHA page.
+    static let challenge: Condition = .any([.headerContains("cf-mitigated", "challenge"), .header("cf-chl-bypass"), .body("/cdn-cgi/challenge-platform/h/"),
+                                            .body("_cf_chl_opt"), .body("cf_chl_"), .body("jschl_vc"), .body("jschl-answer"),
+                                            .body("cf-browser-verification"), .body("cf_captcha_kind"), .body("cf-captcha-container"),
+                                            .body("<title>Just a moment...</title>"), .body("Checking your browser before accessing"),
+                                            .body("/cdn-cgi/challenge-platform/")])
     static let ray = Extract("ray", "Ray ID", from: [.headerPrefix("cf-ray", separator: "-"), .body(after: "Ray ID:", chars: .hex)])
-    static let lookup = "look up Ray ID {ray} in the Cloudflare dashboard: Security > Events, filter by Ray ID (the event names the rule or feature and its action)"
+    static let lookup = "look up the Ray ID[ {ray}] in the Cloudflare dashboard: Security > Events, filter by Ray ID (the event names the rule or feature and its action)"
 
     static func code(_ codes: [String]) -> Condition {
-        .any(codes.flatMap { [Condition.body("error code: \($0)"), .body("Error \($0)<"), .body("Error \($0) "), .body("cf-error-code\">\($0)<")] })
+        .any(codes.flatMap { [Condition.body("error code: \($0)"), .body("Error \($0)<"), .body("Error \($0) "), .body("cf-error-code\">\($0)<"),
+                                  .body("Error \($0):"), .body("error-\($0)/"), .body("errorCode:\($0),")] })
     }
 
     static let signatures: [Signature] = [
@@ -19,12 +33,13 @@ enum Cloudflare {
                   fixes: [Fix(summary: "if the request is legitimate, narrow the matching custom rule or add a Skip rule for exactly this path and client, not a blanket allow")],
                   specificity: 90),
         Signature(id: "cloudflare-1010", product: "Cloudflare", layer: .cloudflare, cause: .botBlock, confidence: .certain,
-                  statuses: [403], when: [edge, code(["1010"])],
+                  statuses: [403], when: [.any([edge, .body("banned your access based on your browser's signature")]),
+                         .any([code(["1010"]), .body("banned your access based on your browser's signature")])],
                   summary: "the client's browser signature was banned (Browser Integrity Check)[ (Ray ID {ray})]", extract: [ray], lookup: lookup,
                   fixes: [Fix(summary: "send a real browser User-Agent and headers, or turn Browser Integrity Check off for this path with a Configuration Rule")],
                   specificity: 90),
         Signature(id: "cloudflare-ip-ban", product: "Cloudflare", layer: .cloudflare, cause: .accessIP, confidence: .certain,
-                  statuses: [403], when: [edge, code(["1006", "1007", "1008", "1012", "1106"])],
+                  statuses: [403], when: [edge, code(["1005", "1006", "1007", "1008", "1012", "1106"])],
                   summary: "the site owner banned the client's IP address[ (Ray ID {ray})]", extract: [ray], lookup: lookup,
                   checks: ["Security > WAF > Tools: IP Access Rules, and custom rules on ip.src"],
                   fixes: [Fix(summary: "if this client should get in, remove its address (or range) from the IP Access Rule or rule that blocks it")],
@@ -41,11 +56,20 @@ enum Cloudflare {
                   specificity: 90),
         Signature(id: "cloudflare-challenge", product: "Cloudflare", layer: .cloudflare, cause: .botBlock, confidence: .certain,
                   statuses: [403, 429, 503],
-                  when: [edge, .any([.headerContains("cf-mitigated", "challenge"), .body("/cdn-cgi/challenge-platform/")])],
+                  when: [.any([edge, .body("<title>Just a moment...</title>")]), challenge],
                   summary: "a challenge page (bot protection) was served instead of the content[ (Ray ID {ray})]", extract: [ray], lookup: lookup,
                   checks: ["a script or API client cannot pass a challenge: find the rule with action Managed Challenge / JS Challenge, or Bot Fight Mode, in the event"],
                   fixes: [Fix(summary: "exempt this API path or client from the challenge (a Skip rule for the bot feature, or the rule's expression), rather than turning bot protection off")],
                   specificity: 85),
+        Signature(id: "cloudflare-block-page", product: "Cloudflare", layer: .cloudflare, cause: .wafRule, confidence: .likely,
+                  statuses: [403], when: [edge, .any([.body("Sorry, you have been blocked"), .body("<title>Attention Required! | Cloudflare</title>"),
+                                                      .body("used Cloudflare to restrict access"),
+                                                      .body("<html class=\"no-js ie6 oldie\" lang=\"en-US\">")])],
+                  summary: "Cloudflare's block page: a security rule (WAF managed or custom rule) blocked this request; the page does not name it[ (Ray ID {ray})]",
+                  extract: [ray], lookup: lookup,
+                  checks: ["the event for the Ray ID names the rule: a WAF managed rule (attack signature), a custom rule, or an IP/country/User-Agent rule (then the cause is access.ip, geo.block or bot.block)"],
+                  fixes: [Fix(summary: "if the request is legitimate, add an exception (Skip) for exactly the rule the event names, scoped to this path and client")],
+                  specificity: 80),
         Signature(id: "cloudflare-edge-403", product: "Cloudflare", layer: .cloudflare, cause: .unknown, confidence: .likely,
                   statuses: [403], when: [edge, .body("<center>cloudflare</center>")],
                   summary: "Cloudflare's edge refused the request without naming a feature[ (Ray ID {ray})]", extract: [ray], lookup: lookup,
@@ -53,7 +77,7 @@ enum Cloudflare {
                            "if Security > Events shows nothing for the Ray ID, ask Cloudflare support with the Ray ID"],
                   specificity: 70),
         Signature(id: "cloudflare", product: "Cloudflare", layer: .cloudflare, cause: .unknown, confidence: .possible,
-                  statuses: Signatures.refusals, when: [edge],
+                  statuses: Signatures.refusals, when: [edgeHeaders],
                   summary: "the response came through Cloudflare; nothing in it names a Cloudflare feature, so the origin may have refused[ (Ray ID {ray})]",
                   extract: [ray], lookup: lookup,
                   checks: ["no event for the Ray ID means Cloudflare passed the origin's answer on: diagnose the origin (its logs, `why403 nginx`/`why403 apache`)"],

@@ -5,9 +5,11 @@ import Why403Core
 enum F5 {
     static let signatures: [Signature] = [
         Signature(id: "f5-asm", product: "F5 BIG-IP ASM", layer: .f5, cause: .wafRule, confidence: .certain,
-                  statuses: [200, 403], when: [.body("The requested URL was rejected")],
+                  statuses: [200, 403], when: [.any([.body("The requested URL was rejected"), .body("Your support ID is"), .body("support ID anda"),
+                                               .body("Su ID de soporte es"), .body("Votre ID de support"), .body("Ihre Support-ID")])],
                   summary: "the BIG-IP ASM security policy rejected this request[ (support ID {support})]",
-                  extract: [Extract("support", "support ID", from: [.body(after: "support ID is:", chars: .digits), .body(after: "support ID is", chars: .digits)])],
+                  extract: [Extract("support", "support ID", from: [.body(after: "support ID is:", chars: .digits), .body(after: "support ID is", chars: .digits), .body(after: "support ID", chars: .digits),
+                                                                    .body(after: "ID de soporte", chars: .digits), .body(after: "Support-ID", chars: .digits)])],
                   lookup: "BIG-IP Configuration utility: Security > Event Logs > Application > Requests, filter by Support ID {support} (it lists the violations)",
                   fixes: [Fix(summary: "if the request is legitimate, relax only the violation it names (Policy Builder suggestion or entity exception), then apply the policy")],
                   specificity: 85),

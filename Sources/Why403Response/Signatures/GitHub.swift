@@ -1,8 +1,23 @@
 import Why403Core
 
-/// GitHub-style scope headers: `x-oauth-scopes` (what the token has) and `x-accepted-oauth-scopes`
-/// (what the endpoint accepts). GitHub answers 403 (or 404 for private resources) when they miss.
+/// GitHub's API answering for itself (the `application` layer): `x-github-request-id`, a JSON
+/// `{"message": …, "documentation_url": "https://docs.github.com/…"}` body, the rate-limit headers
+/// (`x-ratelimit-remaining: 0` is a primary rate limit) and the scope headers `x-oauth-scopes` (what
+/// the token has) and `x-accepted-oauth-scopes` (what the endpoint accepts). The message says which
+/// refusal it is: rate limit, integration permission, SAML SSO, repository role, credentials.
 enum GitHub {
+    static let api: Condition = .any([.header("x-github-request-id"), .header("x-github-media-type"), .header("x-github-otp"), .header("x-github-sso"),
+                                      .body("docs.github.com/"), .body("developer.github.com/"), .body("help.github.com/"),
+                                      .body("Resource not accessible by integration"), .body("Resource protected by organization SAML enforcement")])
+    static let ids: [Extract] = [
+        Extract("msg", "message", from: [.json("message"), .body(after: "\"message\":", chars: .line)]),
+        Extract("remaining", "requests remaining", from: [.header("x-ratelimit-remaining")]),
+        Extract("reset", "resets at (epoch)", from: [.header("x-ratelimit-reset")]),
+        Extract("reqid", "request id", from: [.header("x-github-request-id")]),
+        Extract("accepted", "x-accepted-github-permissions", from: [.header("x-accepted-github-permissions")]),
+        Extract("sso", "x-github-sso", from: [.header("x-github-sso")]),
+    ]
+
     static let signatures: [Signature] = [
         Signature(id: "github-oauth-scopes", product: "GitHub", layer: .application, cause: .authScope, confidence: .likely,
                   statuses: [403, 404], when: [.header("x-oauth-scopes"), .header("x-accepted-oauth-scopes")],
@@ -14,5 +29,34 @@ enum GitHub {
                   checks: ["compare x-oauth-scopes with x-accepted-oauth-scopes: one accepted scope is needed",
                            "fine-grained tokens send no x-oauth-scopes: check the token's repository access and permissions instead"],
                   specificity: 70),
+        Signature(id: "github-api", product: "GitHub", layer: .application, cause: .appForbidden, confidence: .likely,
+                  statuses: [200, 401, 403, 429], when: [api, .any([.not(.status([200])), .body("\"FORBIDDEN\""), .body("saml_failure")])],
+                  summary: "GitHub's API refused[: {msg}][ (request id {reqid})]",
+                  extract: ids,
+                  lookup: "GitHub Support identifies the request by x-github-request-id {reqid}",
+                  checks: ["the message names the refusal; GET /rate_limit shows the limits, GET /repos/OWNER/REPO/collaborators/USER/permission the role"],
+                  variants: [
+                      Variant("remaining", ["0"], cause: .rateLimit, confidence: .certain,
+                              summary: "GitHub's API rate limit is exhausted (x-ratelimit-remaining: 0)[; it resets at epoch {reset}][ (request id {reqid})]",
+                              checks: ["wait until x-ratelimit-reset, or authenticate (a token gets 5,000 requests an hour instead of 60)"]),
+                      Variant("msg", ["*rate limit*", "*abuse detection*", "*attempt exceeded*", "*attempts exceeded*"], cause: .rateLimit, confidence: .certain,
+                              summary: "GitHub's API rate-limited the client: {msg}",
+                              checks: ["a secondary rate limit: slow down (no concurrent requests, wait for retry-after)", "a primary limit: wait for x-ratelimit-reset or authenticate"]),
+                      Variant("msg", ["*not accessible by integration*", "*not accessible by personal access token*", "*SAML enforcement*", "*saml_failure*"],
+                              cause: .authScope, confidence: .certain,
+                              summary: "GitHub's API says the token may not reach this resource: {msg}",
+                              checks: ["a GitHub App / GITHUB_TOKEN: the app's (or workflow's `permissions:`) grant lacks the permission this endpoint needs (x-accepted-github-permissions names it)",
+                                       "SAML SSO: authorise the token for the organisation (Settings > Developer settings > Tokens > Configure SSO)"]),
+                      Variant("msg", ["*must have admin*", "*must have push*", "*must be an owner*", "*must be a member*", "*admin rights*", "*requires admin*"],
+                              cause: .authRole, confidence: .certain,
+                              summary: "GitHub's API says the user's role on the repository or organisation is too low: {msg}"),
+                      Variant("msg", ["Bad credentials*", "*expired*", "*'Expiration time' claim*", "*JWT*", "*token is invalid*"], cause: .authInvalid, confidence: .certain,
+                              summary: "GitHub's API rejected the credentials: {msg}"),
+                      Variant("msg", ["*two-factor*", "*OTP*", "*Requires authentication*"], cause: .authMissing, confidence: .certain,
+                              summary: "GitHub's API wants credentials (or a second factor) that were not sent: {msg}"),
+                      Variant("msg", ["*User Agent*", "*User-Agent*"], cause: .botBlock, confidence: .certain,
+                              summary: "GitHub's API refuses requests without a User-Agent header: {msg}"),
+                  ],
+                  specificity: 65),
     ]
 }

@@ -13,5 +13,14 @@ enum Imperva {
                   checks: ["a security rule (SQLi/XSS/illegal resource)", "Bot protection (client classification)", "an access control rule: blocked IPs, countries or URLs"],
                   fixes: [Fix(summary: "if legitimate, add an exception to the triggered rule scoped to this URL and client")],
                   specificity: 80),
+            Signature(id: "imperva-challenge", product: "Imperva", layer: .imperva, cause: .botBlock, confidence: .certain,
+                  statuses: [200, 403, 429],
+                  when: [.any([.body("_Incapsula_Resource?SWJIYLWA="), .body("_Incapsula_Resource?SWUDNSAI="), .body("Request unsuccessful. Incapsula")]),
+                         .not(.body("incident ID")), .not(.body("incident_id="))],
+                  summary: "Imperva served its JavaScript challenge instead of the content: the client has to run it to prove it is a browser",
+                  extract: [Extract("iinfo", "x-iinfo", from: [.header("x-iinfo")])],
+                  lookup: "Imperva Cloud Security Console > Security Events for the site (Bot Protection / client classification)",
+                  checks: ["a script cannot run the challenge: ask the site to classify the client as a good bot or to exempt the path in the bot-protection settings"],
+                  specificity: 82),
     ]
 }

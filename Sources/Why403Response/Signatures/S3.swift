@@ -1,20 +1,31 @@
 import Why403Core
 
 /// Amazon S3: `x-amz-request-id`, `x-amz-id-2`, `server: AmazonS3`, and the XML `<Error>` body
-/// (Code, Message, RequestId, HostId).
+/// (Code, Message, RequestId, HostId); the website endpoint writes the same as an HTML list
+/// ("<li>Code: AccessDenied</li>"). S3-compatible stores (Ceph, MinIO, Riak CS, Tigris) answer in the
+/// same XML, often without the headers.
 enum S3 {
-    static let s3: Condition = .any([.header("x-amz-request-id"), .header("x-amz-id-2"), .headerContains("server", "AmazonS3"), .body("<HostId>")])
+    static let s3: Condition = .any([.header("x-amz-request-id"), .header("x-amz-id-2"), .headerContains("server", "AmazonS3"), .body("<HostId>"),
+                                     .body("<RequestId>"), .body("<Resource>"), .body("<BucketName>"), .body("<AWSAccessKeyId>"),
+                                     .body("<li>RequestId:"), .body("<?xml version=\"1.0\" encoding=\"UTF-8\"?>"),
+                                     // SDK dumps: Go ("status code: 403, request id: …, host id: …"), Java ("Service: Amazon S3; … S3 Extended Request ID").
+                                     .body("host id:"), .body("Service: Amazon S3"), .body("S3 Extended Request ID")])
+    /// Not Azure Storage (`<Message>…RequestId:`) nor Google Cloud Storage (`<Details>`), which share the XML shape.
+    static let notOtherStore: Condition = .not(.any([.body("<Details>"), .body("Time:20"), .header("x-ms-request-id"), .header("x-guploader-uploadid")]))
     static let ids: [Extract] = [
-        Extract("code", "error code", from: [.xml("Code")]),
+        Extract("code", "error code", from: [.xml("Code"), .body(after: "<li>Code:", chars: .identifier), .body(after: "Error Code:", chars: .identifier)]),
         Extract("msg", "message", from: [.xml("Message")]),
-        Extract("reqid", "request id", from: [.header("x-amz-request-id"), .xml("RequestId")]),
-        Extract("hostid", "host id", from: [.header("x-amz-id-2"), .xml("HostId")]),
+        Extract("reqid", "request id", from: [.header("x-amz-request-id"), .xml("RequestId"), .body(after: "<li>RequestId:", chars: .identifier),
+                                             .body(after: "request id:", chars: .identifier)]),
+        Extract("hostid", "host id", from: [.header("x-amz-id-2"), .xml("HostId"), .body(after: "host id:", chars: .identifier),
+                                           .body(after: "S3 Extended Request ID:", chars: .identifier)]),
     ]
     static let lookup = "AWS Support and CloudTrail data events / S3 server access logs identify the request by request id {reqid}[ and host id {hostid}]"
 
     static let signatures: [Signature] = [
         Signature(id: "s3-access-denied", product: "Amazon S3", layer: .s3, cause: .unknown, confidence: .likely,
-                  statuses: [403], when: [s3, .body("<Code>AccessDenied</Code>")],
+                  statuses: [403], when: [s3, notOtherStore, .any([.body("<Code>AccessDenied</Code>"), .body("Code: AccessDenied"), .body("AccessDenied: Access Denied"),
+                                                          .body("api error AccessDenied")])],
                   summary: "S3 says AccessDenied, which does not tell which check refused[ (request id {reqid})]",
                   extract: ids, lookup: lookup,
                   checks: [
@@ -39,12 +50,46 @@ enum S3 {
                   ],
                   specificity: 80),
         Signature(id: "s3-auth-error", product: "Amazon S3", layer: .s3, cause: .authInvalid, confidence: .certain,
-                  statuses: [400, 403], when: [s3, .any(["InvalidAccessKeyId", "SignatureDoesNotMatch", "ExpiredToken", "InvalidToken", "TokenRefreshRequired",
-                                                          "RequestTimeTooSkewed", "AuthorizationHeaderMalformed"].map { .body("<Code>\($0)</Code>") })],
+                  statuses: [400, 403], when: [.any([s3, .body("<Error>")]), notOtherStore,
+                                               .any(["InvalidAccessKeyId", "SignatureDoesNotMatch", "ExpiredToken", "InvalidToken", "TokenRefreshRequired",
+                                                     "RequestTimeTooSkewed", "AuthorizationHeaderMalformed"].flatMap { [Condition.body("<Code>\($0)</Code>"), .body("Error Code: \($0)"), .body("\($0): ")] }
+                                                    + [.body("The request signature we calculated does not match the signature you provided"),
+                                                       .body("The AWS Access Key Id you provided does not exist in our records")])],
                   summary: "S3 rejected the request's credentials or signature ({code})[ (request id {reqid})]",
                   extract: ids, lookup: lookup,
                   checks: ["SignatureDoesNotMatch: the signing key, region or the canonical request (headers, query) differ from what was sent",
                            "ExpiredToken / InvalidToken: refresh the session credentials", "RequestTimeTooSkewed: fix the client clock (NTP)"],
                   specificity: 85),
+            Signature(id: "s3-error", product: "Amazon S3", layer: .s3, cause: .unknown, confidence: .likely,
+                  statuses: [403], when: [.any([s3, .body("<Error>")]), notOtherStore,
+                                          .any(["AllAccessDisabled", "AccountProblem", "InvalidObjectState", "KMS.AccessDeniedException", "KMS.DisabledException",
+                                                "KMS.KMSInvalidStateException", "InvalidPayer", "RequestTorrentOfBucketError", "ObjectLockConfigurationNotFoundError"]
+                                                .flatMap { [Condition.body("<Code>\($0)</Code>"), .body("Error Code: \($0)"), .body("\($0): ")] }
+                                                + [.body("All access to this object has been disabled"), .body("All access to this bucket has been disabled")])],
+                  summary: "S3 refused with {code}[: {msg}][ (request id {reqid})]",
+                  extract: ids + [Extract("disabled", "message", from: [.body(after: "All access to this", chars: .line)])], lookup: lookup,
+                  checks: ["the error code says which: AllAccessDisabled (S3 disabled the bucket or object), AccountProblem (the owner's account), KMS.* (the object's KMS key), InvalidObjectState (archived object)"],
+                  variants: [
+                      Variant("code", ["AllAccessDisabled"], cause: .accessDeny, confidence: .certain,
+                              summary: "all access to this bucket or object has been disabled (AllAccessDisabled): nobody can read it, whatever the policy[ (request id {reqid})]",
+                              checks: ["AWS disables a bucket for abuse or an account issue, and a deleted account's buckets answer this: the owner must contact AWS Support"]),
+                      Variant("disabled", ["*has been disabled*"], cause: .accessDeny, confidence: .certain,
+                              summary: "S3 says all access to this bucket or object has been disabled (AllAccessDisabled): nobody can read it, whatever the policy[ (request id {reqid})]",
+                              checks: ["AWS disables a bucket for abuse or an account issue, and a deleted account's buckets answer this: the owner must contact AWS Support"]),
+                      Variant("code", ["AccountProblem"], cause: .accessDeny, confidence: .likely,
+                              summary: "a problem with the bucket owner's AWS account blocks the operation (AccountProblem)[ (request id {reqid})]",
+                              checks: ["the owner's account is suspended or has a billing problem: AWS Support"]),
+                      Variant("code", ["KMS.*"], cause: .policyImplicitDeny, confidence: .likely,
+                              summary: "the object's KMS key refuses this caller or is unusable ({code})[ (request id {reqid})]",
+                              checks: ["the KMS key policy and the caller's IAM policy must allow kms:Decrypt (reads) / kms:GenerateDataKey (writes); the key must be enabled"]),
+                  ],
+                  specificity: 80),
+        Signature(id: "s3-headers", product: "Amazon S3", layer: .s3, cause: .unknown, confidence: .likely,
+                  statuses: [403], when: [.any([.header("x-amz-request-id"), .headerContains("server", "AmazonS3")])],
+                  summary: "S3 refused; the response has no error body to say why (a HEAD request, or a body that was not saved)[ (request id {reqid})]",
+                  extract: ids, lookup: lookup,
+                  checks: ["repeat the request as GET to see S3's error code (AccessDenied, SignatureDoesNotMatch, ...)",
+                           "the bucket policy and the caller's IAM policy (a HEAD of a missing key answers 403 without s3:ListBucket)"],
+                  specificity: 25),
     ]
 }

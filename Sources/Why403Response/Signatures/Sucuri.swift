@@ -5,7 +5,7 @@ import Why403Core
 enum Sucuri {
     static let signatures: [Signature] = [
         Signature(id: "sucuri-block", product: "Sucuri", layer: .sucuri, cause: .wafRule, confidence: .likely,
-                  statuses: [403], when: [.any([.body("Sucuri Website Firewall"), .body("Sucuri WebSite Firewall"), .headerContains("x-sucuri-block", "")]),
+                  statuses: [403], when: [.any([.body("Sucuri Website Firewall"), .body("Sucuri WebSite Firewall"), .header("x-sucuri-block"), .body("GoDaddy Security - Access Denied")]),
                                           .any([.body("Access Denied"), .header("x-sucuri-block")])],
                   summary: "Sucuri's firewall blocked this request[: {reason}][ (Block ID {block})]",
                   extract: [Extract("block", "Block ID", from: [.header("x-sucuri-block"), .body(after: "Block ID:", chars: .identifier)]),

@@ -5,9 +5,10 @@ import Why403Core
 enum Wordfence {
     static let signatures: [Signature] = [
         Signature(id: "wordfence", product: "Wordfence", layer: .wordfence, cause: .wafRule, confidence: .likely,
-                  statuses: [403, 503], when: [.any([.body("by Wordfence"), .body("wf-block-technical-data")])],
+                  statuses: [403, 503], when: [.any([.body("by Wordfence"), .body("wf-block-technical-data"), .body("About Wordfence"),
+                                                .body("Your access to this site has been limited"), .body("Your access to this service has been temporarily limited")])],
                   summary: "Wordfence blocked this request[: {reason}]",
-                  extract: [Extract("reason", "Block Reason", from: [.body(after: "Block Reason:", chars: .line)]),
+                  extract: [Extract("reason", "Block Reason", from: [.body(after: "Block Reason:", chars: .line), .body(after: "Reason:", chars: .line)]),
                             Extract("unsafe", "page", from: [.body(after: "A potentially unsafe operation", chars: .line)])],
                   lookup: "WordPress admin > Wordfence > Tools > Live Traffic (and Firewall > Blocking) show the block and its rule",
                   checks: ["Wordfence > Firewall: the rule (or Blocking: the IP, country or pattern) named in Live Traffic"],

@@ -1,0 +1,30 @@
+import Why403Core
+
+/// Azure Front Door and Azure Application Gateway with their WAF (one report-v1 layer, `azure-front-door`):
+/// Front Door's default block response "The request is blocked." with the `x-azure-ref` tracking
+/// reference, and Application Gateway v2's bare "403 Forbidden" page signed
+/// `Microsoft-Azure-Application-Gateway/v2` (also its `Server` header).
+enum AzureFrontDoor {
+    static let lookup = "find the tracking reference[ {ref}] in the WAF logs: Log Analytics, AzureDiagnostics | where Category == \"FrontDoorWebApplicationFirewallLog\" (trackingReference_s) or \"ApplicationGatewayFirewallLog\" (the rule id and the matched data)"
+
+    static let signatures: [Signature] = [
+        Signature(id: "azure-front-door-waf", product: "Azure Front Door", layer: .azureFrontDoor, cause: .wafRule, confidence: .likely,
+                  statuses: [403], when: [.any([.header("x-azure-ref"), .header("x-msedge-ref"), .body("Azure Front Door")]), .body("The request is blocked.")],
+                  summary: "Azure Front Door's WAF policy blocked this request (its default block response)[ (tracking reference {ref})]",
+                  extract: [Extract("ref", "tracking reference", from: [.header("x-azure-ref"), .header("x-msedge-ref")])],
+                  lookup: lookup,
+                  checks: ["the WAF policy's managed rule set (Default/Microsoft_DefaultRuleSet) or a custom rule (geo match, IP, rate limit) named in the log: the rule's type gives the cause"],
+                  fixes: [Fix(summary: "if the request is legitimate, add an exclusion for the matched request part to exactly the rule the log names, not a policy in Detection mode")],
+                  specificity: 80),
+        Signature(id: "azure-app-gateway-403", product: "Azure Application Gateway", layer: .azureFrontDoor, cause: .wafRule, confidence: .likely,
+                  statuses: [403],
+                  when: [.any([.headerContains("server", "Microsoft-Azure-Application-Gateway"), .body("Microsoft-Azure-Application-Gateway")]),
+                         .body("403 Forbidden")],
+                  summary: "Azure Application Gateway answered its own 403 page: most often its WAF (OWASP CRS or a custom rule) blocked the request",
+                  extract: [Extract("version", "server", from: [.header("server")])],
+                  lookup: lookup,
+                  checks: ["the ApplicationGatewayFirewallLog entry at this time names the rule id and the matched data",
+                           "no WAF log entry: a listener or rewrite configuration on the gateway answers 403"],
+                  specificity: 78),
+    ]
+}

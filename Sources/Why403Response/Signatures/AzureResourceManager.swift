@@ -1,0 +1,26 @@
+import Why403Core
+
+/// Azure Resource Manager answering for itself (the `application` layer): `{"error": {"code":
+/// "AuthorizationFailed", "message": "The client '…' with object id '…' does not have authorization to
+/// perform action 'Microsoft.…/read' over scope '/subscriptions/…' or the scope is invalid."}}`, with
+/// `x-ms-failure-cause: gateway` and `x-ms-request-id`/`x-ms-correlation-request-id`. Azure RBAC: a
+/// known principal lacks a role assignment.
+enum AzureResourceManager {
+    static let signatures: [Signature] = [
+        Signature(id: "azure-rm-authorization-failed", product: "Azure Resource Manager", layer: .application, cause: .authRole, confidence: .likely,
+                  statuses: [403],
+                  when: [.any([.body("AuthorizationFailed"), .body("does not have authorization to perform action"), .body("LinkedAuthorizationFailed"),
+                               .headerContains("x-ms-failure-cause", "gateway")])],
+                  summary: "Azure Resource Manager: the principal has no role assignment allowing[ {action}][ over {scope}]",
+                  extract: [Extract("action", "action", from: [.body(after: "perform action '", chars: .identifier)]),
+                            Extract("scope", "scope", from: [.body(after: "over scope '", chars: .identifier)]),
+                            Extract("reqid", "request id", from: [.header("x-ms-request-id"), .header("x-ms-correlation-request-id")])],
+                  lookup: "Azure Activity Log / support identify the request by correlation id[ {reqid}]",
+                  checks: ["az role assignment list --assignee PRINCIPAL --all: no role with this action at this scope (or a parent)",
+                           "a new role assignment takes up to 10 minutes to apply; a deny assignment or a missing scope (the message says \"or the scope is invalid\") also answers this"],
+                  fixes: [Fix(summary: "assign the least built-in role that contains the action, at the narrowest scope",
+                              commands: ["az role assignment create --assignee PRINCIPAL --role ROLE --scope SCOPE"])],
+                  variants: [Variant("action", ["*"], cause: .authRole, confidence: .certain)],
+                  specificity: 75),
+    ]
+}

@@ -1,0 +1,24 @@
+import Why403Core
+
+/// Envoy (and Istio's sidecars and gateways): `server: envoy`, `x-envoy-*` headers, and its local replies
+/// in plain text: `RBAC: access denied` from the RBAC filter, `Jwt is missing` / `Jwt verification fails`
+/// from the JWT filter.
+enum Envoy {
+    static let signatures: [Signature] = [
+        Signature(id: "envoy-local-reply", product: "Envoy", layer: .envoy, cause: .unknown, confidence: .likely,
+                  statuses: [401, 403],
+                  when: [.any([.body("RBAC: access denied"), .body("Jwt is missing"), .body("Jwt verification fails"), .body("Jwt is expired"),
+                               .body("Jwt issuer is not configured"), .body("Audiences in Jwt are not allowed")])],
+                  summary: "Envoy answered itself[ (RBAC: {rbac})][ (Jwt {jwt})]: a filter refused before any upstream saw the request",
+                  extract: [Extract("rbac", "RBAC filter", from: [.body(after: "RBAC:", chars: .line)]),
+                            Extract("jwt", "JWT filter", from: [.body(after: "Jwt ", chars: .line)])],
+                  checks: ["RBAC: the RBAC filter's policies (Istio AuthorizationPolicy) did not allow this request; the principal or source they match says whether it is an address rule (access.ip) or an identity rule (auth.role)",
+                           "the Envoy access log shows response flags and the filter that answered (%RESPONSE_CODE_DETAILS%: rbac_access_denied_matched_policy[...])"],
+                  variants: [
+                      Variant("jwt", ["is missing*"], cause: .authMissing, confidence: .certain, summary: "Envoy's JWT filter: no token was sent (Jwt is missing)"),
+                      Variant("jwt", ["verification fails*", "is expired*", "issuer*", "*not allowed*"], cause: .authInvalid, confidence: .certain,
+                              summary: "Envoy's JWT filter rejected the token (Jwt {jwt})"),
+                  ],
+                  specificity: 75),
+    ]
+}

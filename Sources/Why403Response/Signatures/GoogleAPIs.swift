@@ -1,0 +1,38 @@
+import Why403Core
+
+/// Google APIs answering for themselves (the `application` layer): `{"error": {"code": 403, "message":
+/// …, "status": "PERMISSION_DENIED", "errors": [{"reason": "insufficientPermissions", "domain": "global"}],
+/// "details": [{"reason": "ACCESS_TOKEN_SCOPE_INSUFFICIENT"}]}}`, often with `server: ESF` and a
+/// `WWW-Authenticate: Bearer realm="https://accounts.google.com/"` challenge. Cloud Storage's own
+/// errors are the `gcs` layer (GoogleCloudStorage.swift).
+enum GoogleAPIs {
+    static let signatures: [Signature] = [
+        Signature(id: "google-api-error", product: "Google APIs", layer: .application, cause: .unknown, confidence: .likely,
+                  statuses: [401, 403, 429],
+                  when: [.any([.body("\"PERMISSION_DENIED\""), .body("\"UNAUTHENTICATED\""), .body("\"RESOURCE_EXHAUSTED\""),
+                               .body("googleapis.com"), .headerContains("server", "ESF"), .headerContains("www-authenticate", "accounts.google.com"),
+                               .body("\"domain\": \"global\""), .body("\"domain\":\"global\"")]),
+                         .body("\"error\""), .not(.body("storage.objects.")), .not(.body("storage.buckets."))],
+                  summary: "a Google API refused[: {msg}][ ({status})]",
+                  extract: [Extract("msg", "message", from: [.json("message")]),
+                            Extract("status", "status", from: [.json("status")])],
+                  checks: ["the message and the ErrorInfo reason name the refusal: a missing OAuth scope, a missing IAM permission, an API not enabled, a quota"],
+                  variants: [
+                      Variant("msg", ["*insufficient authentication scopes*", "*Insufficient Permission*", "*ACCESS_TOKEN_SCOPE_INSUFFICIENT*"],
+                              cause: .authScope, confidence: .certain,
+                              summary: "a Google API says the OAuth token lacks a scope it needs: {msg}",
+                              checks: ["request the token with the scope the API's method documents (the WWW-Authenticate header's scope= lists them), then consent again"]),
+                      Variant("msg", ["*rate limit*", "*quota*", "*Quota exceeded*"], cause: .rateLimit, confidence: .certain,
+                              summary: "a Google API quota or rate limit was exceeded: {msg}"),
+                      Variant("msg", ["*API key not valid*", "*invalid authentication credentials*", "*Invalid Credentials*", "*expired*"],
+                              cause: .authInvalid, confidence: .certain, summary: "a Google API rejected the credentials: {msg}"),
+                      Variant("msg", ["*missing required authentication credential*", "*Login Required*", "*unregistered callers*"],
+                              cause: .authMissing, confidence: .certain, summary: "a Google API got no credentials: {msg}"),
+                      Variant("msg", ["*caller does not have permission*", "*does not have permission*", "*Permission denied*", "*IAM_PERMISSION_DENIED*"],
+                              cause: .authRole, confidence: .likely,
+                              summary: "a Google API says the caller lacks the IAM permission: {msg}",
+                              checks: ["gcloud projects get-iam-policy PROJECT: grant the caller a role with the permission the method needs"]),
+                  ],
+                  specificity: 55),
+    ]
+}

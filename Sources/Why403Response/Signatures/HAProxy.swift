@@ -1,0 +1,15 @@
+import Why403Core
+
+/// HAProxy's built-in 403 error file: `<html><body><h1>403 Forbidden</h1>\nRequest forbidden by
+/// administrative rules.\n</body></html>` with `Cache-Control: no-cache` and no `Server` header. It is
+/// served by an `http-request deny` rule (the default `deny_status 403`).
+enum HAProxy {
+    static let signatures: [Signature] = [
+        Signature(id: "haproxy-403", product: "HAProxy", layer: .haproxy, cause: .accessDeny, confidence: .likely,
+                  statuses: [403], when: [.body("Request forbidden by administrative rules")],
+                  summary: "HAProxy's own 403 page: an `http-request deny` rule refused the request",
+                  checks: ["grep the haproxy.cfg frontends/backends for `http-request deny` (and `tcp-request`): the ACL it uses says whether it is an address rule (src: access.ip), a path/header rule or a rate rule (sc_http_req_rate: rate.limit)",
+                           "the HAProxy log line for the request shows the frontend, backend and termination state (PR--: denied by a proxy rule)"],
+                  specificity: 80),
+    ]
+}

@@ -1,0 +1,29 @@
+import Why403Core
+
+/// The Kubernetes API server and the kubelet answering for themselves (the `application` layer): a
+/// `{"kind": "Status", "reason": "Forbidden", "message": "pods is forbidden: User \"…\" cannot list
+/// resource \"pods\" …"}` body, or the kubelet's `Forbidden (user=…, verb=…, resource=…)`. The user
+/// named says which: `system:anonymous` sent no credentials; anyone else is known and lacks an RBAC rule.
+enum Kubernetes {
+    static let signatures: [Signature] = [
+        Signature(id: "kubernetes-forbidden", product: "Kubernetes API", layer: .application, cause: .authRole, confidence: .certain,
+                  statuses: [401, 403],
+                  when: [.any([.body("forbidden: User \\\""), .body("forbidden: User \""), .body("Forbidden (user=")])],
+                  summary: "the Kubernetes API refused by RBAC: {msg}",
+                  extract: [Extract("msg", "message", from: [.json("message"), .body(after: "Forbidden (user=", chars: .line)]),
+                            Extract("user", "user", from: [.body(after: "User \\\"", chars: .identifier), .body(after: "User \"", chars: .identifier),
+                                                           .body(after: "(user=", chars: .identifier)])],
+                  lookup: "kubectl auth can-i VERB RESOURCE --as={user} -n NAMESPACE (and the API server's audit log) shows which rule is missing",
+                  checks: ["kubectl get rolebindings,clusterrolebindings -A -o wide | grep {user}: the roles bound to this user or service account"],
+                  fixes: [Fix(summary: "bind a Role (namespace) or ClusterRole granting exactly this verb on this resource to the user or service account",
+                              commands: ["kubectl create rolebinding NAME --role=ROLE --serviceaccount=NAMESPACE:NAME -n NAMESPACE"])],
+                  variants: [
+                      Variant("user", ["system:anonymous"], cause: .authMissing, confidence: .certain,
+                              summary: "the Kubernetes API treated the request as anonymous (system:anonymous): no credentials were sent or they were not recognised: {msg}",
+                              checks: ["send a bearer token or client certificate (kubectl config view --minify; a service account token from `kubectl create token`)",
+                                       "granting RBAC to system:anonymous is almost never the fix"],
+                              fixes: []),
+                  ],
+                  specificity: 75),
+    ]
+}
