@@ -79,7 +79,7 @@ public enum NginxAnalyzer {
             findings[0] = first
         }
         let subject = Subject(kind: .nginx, url: input.request.url, method: input.request.method,
-                              clientIP: sim.clientIP, config: configName)
+                              clientIP: sim.peerAddress.description, config: configName)
         return Report(subject: subject, status: result.status, findings: findings, answeredBy: .nginx, notes: notes)
     }
 }

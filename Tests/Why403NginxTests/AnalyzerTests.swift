@@ -219,4 +219,26 @@ final class AnalyzerTests: XCTestCase {
         let conf = "events {}\nhttp { server { listen 80; location / { rewrite ^(.*)$ $1 last; } } }"
         XCTAssertEqual(try analyze(conf, "http://x/a").verdict.status, 500)
     }
+
+    /// issue 14: the report shows which address realip used, which trusted hop produced it, or why the
+    /// header was not believed; subject.client_ip stays the peer.
+    func testIssue14RealIPChainInTheReport() throws {
+        let conf = """
+            events {}
+            http { set_real_ip_from 10.0.0.0/8; real_ip_header X-Forwarded-For;
+                server { listen 80; server_name shop.test; root /srv/site;
+                    location /admin/ { allow 192.168.1.0/24; deny all; } } }
+            """
+        let ok = try analyze(conf, "http://shop.test/admin/", ip: "10.0.0.5", headers: [("X-Forwarded-For", "192.168.1.7")])
+        XCTAssertEqual(ok.verdict.status, 200)
+        XCTAssertEqual(ok.subject.clientIP, "10.0.0.5")
+        XCTAssertTrue(ok.notes.contains { $0.hasPrefix("the client address is 192.168.1.7: the last address of X-Forwarded-For sent by the trusted proxy 10.0.0.5") }, "\(ok.notes)")
+        let forged = try analyze(conf, "http://shop.test/admin/", ip: "203.0.113.9", headers: [("X-Forwarded-For", "192.168.1.7")])
+        XCTAssertEqual(forged.verdict, Verdict(status: 403, layer: .nginx, cause: .accessIP))
+        XCTAssertTrue(forged.notes.contains { $0.contains("is not in set_real_ip_from (10.0.0.0/8), so X-Forwarded-For is not believed") }, "\(forged.notes)")
+        let outside = try analyze(conf, "http://shop.test/admin/", ip: "10.0.0.5", headers: [("X-Forwarded-For", "198.51.100.1")])
+        XCTAssertEqual(outside.verdict.cause, .accessIP)
+        XCTAssertTrue(outside.findings[0].summary.contains("198.51.100.1 is outside it"), outside.findings[0].summary)
+        XCTAssertTrue(outside.findings[0].evidence.contains { $0.source == "header X-Forwarded-For" && $0.text == "198.51.100.1" })
+    }
 }

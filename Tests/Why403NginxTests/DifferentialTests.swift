@@ -224,6 +224,49 @@ final class DifferentialTests: XCTestCase {
             ]))
     }
 
+    /// issue 14: behind a proxy, allow/deny see the address ngx_http_realip_module takes from the trusted
+    /// peer's header — the last X-Forwarded-For address, or with real_ip_recursive the rightmost untrusted one.
+    func test16RealIPBehindATrustedProxy() throws {
+        try DifferentialHarness.run(.init(name: "realip", http: """
+            set_real_ip_from 127.0.0.0/29;
+            real_ip_header X-Forwarded-For;
+            server { listen 127.0.0.1:@PORT@; root @ROOT@;
+                location /admin/ { allow 10.0.0.0/8; deny all; }
+            }
+            """, setup: Self.site, requests: [
+                R(path: "/admin/", from: 2, headers: ["X-Forwarded-For: 10.1.2.3"]),
+                R(path: "/admin/", from: 2, cause: .accessIP),
+                R(path: "/admin/", from: 20, headers: ["X-Forwarded-For: 10.1.2.3"], cause: .accessIP),
+                R(path: "/admin/", from: 2, headers: ["X-Forwarded-For: 203.0.113.9, 10.1.2.3"]),
+                R(path: "/admin/", from: 2, headers: ["X-Forwarded-For: 10.1.2.3, 203.0.113.9"], cause: .accessIP),
+                R(path: "/admin/", from: 2, headers: ["X-Forwarded-For: not-an-address"], cause: .accessIP),
+                R(path: "/admin/", from: 2, headers: ["X-Forwarded-For: 10.9.9.9", "X-Forwarded-For: 203.0.113.9"], cause: .accessIP),
+            ]))
+    }
+
+    func test17RealIPRecursiveAndXRealIP() throws {
+        try DifferentialHarness.run(.init(name: "realip-recursive", http: """
+            server { listen 127.0.0.1:@PORT@; root @ROOT@;
+                set_real_ip_from 127.0.0.0/29;
+                set_real_ip_from 192.0.2.0/24;
+                real_ip_recursive on;
+                real_ip_header X-Forwarded-For;
+                location /admin/ { allow 10.0.0.0/8; deny all; }
+            }
+            server { listen 127.0.0.1:@PORT@; server_name realip.test; root @ROOT@;
+                set_real_ip_from 127.0.0.0/29;
+                location /admin/ { allow 10.0.0.0/8; deny all; }
+            }
+            """, setup: Self.site, requests: [
+                R(path: "/admin/", from: 2, headers: ["X-Forwarded-For: 10.1.2.3, 192.0.2.7"]),
+                R(path: "/admin/", from: 2, headers: ["X-Forwarded-For: 203.0.113.9, 10.1.2.3, 192.0.2.7"]),
+                R(path: "/admin/", from: 2, headers: ["X-Forwarded-For: 10.1.2.3, 203.0.113.9, 192.0.2.7"], cause: .accessIP),
+                R(path: "/admin/", from: 2, headers: ["Host: realip.test", "X-Real-IP: 10.4.4.4"]),
+                R(path: "/admin/", from: 2, headers: ["Host: realip.test", "X-Forwarded-For: 10.4.4.4"], cause: .accessIP),
+                R(path: "/admin/", from: 30, headers: ["Host: realip.test", "X-Real-IP: 10.4.4.4"], cause: .accessIP),
+            ]))
+    }
+
     static func htpasswd(_ root: String) throws {
         try DifferentialHarness.sh("htpasswd -bcm '\(root)/../htpasswd' alice wonderland >/dev/null 2>&1 && htpasswd -bB '\(root)/../htpasswd' bob builder >/dev/null 2>&1 && htpasswd -bs '\(root)/../htpasswd' carol sha1pass >/dev/null 2>&1 && chmod 644 '\(root)/../htpasswd'")
     }

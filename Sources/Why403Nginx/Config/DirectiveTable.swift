@@ -28,6 +28,7 @@ enum DirectiveTable {
         s("scgi_pass", 1, 1); s("grpc_pass", 1, 1); s("memcached_pass", 1, 1); s("default_type", 1, 1)
         s("error_log", 1, more); s("access_log", 1, more); s("pid", 1, 1); s("worker_processes", 1, 1)
         s("server_tokens", 1, 1); s("log_not_found", 1, 1); s("recursive_error_pages", 1, 1)
+        s("set_real_ip_from", 1, 1); s("real_ip_header", 1, 1); s("real_ip_recursive", 1, 1)
         return t
     }()
 

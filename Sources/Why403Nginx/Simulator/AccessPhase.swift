@@ -74,6 +74,7 @@ extension Simulation {
         let cause: Cause = clientDependent ? .accessIP : .accessDeny
         var ev = before.map(evidence)
         ev.append(evidence(rule))
+        if let r = realIPApplied, clientDependent { ev += r.evidence }
         let allowedNets = before.filter { $0.name == "allow" }.compactMap(\.args.first)
         let summary: String
         if cause == .accessIP {

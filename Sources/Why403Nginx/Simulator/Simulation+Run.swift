@@ -14,6 +14,7 @@ extension Simulation {
     /// redirects and `rewrite ... last` loop (at most 10 times, as nginx), then error_page.
     func run() throws -> SimulationResult {
         try selectServer()
+        applyRealIP(at: serverChain)  // post-read phase: the server's configuration
         var decision = phases(restartAtServer: true, named: nil)
         var status = decision.status
         var primary = decision.finding
@@ -113,6 +114,7 @@ extension Simulation {
                 case .stop: break
                 }
             }
+            applyRealIP(at: chain)  // preaccess: a location's realip, when the server had none
             preaccessPhase()
             if let d = accessPhase() { return d }
             switch contentPhase() {

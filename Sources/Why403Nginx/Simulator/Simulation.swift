@@ -14,9 +14,13 @@ final class Simulation {
     let line: RequestTarget
     /// The URL's host without a trailing dot, as nginx compares it.
     let host: String
-    /// `$remote_addr`: the client address given, else 127.0.0.1.
-    let clientAddress: IPAddress
+    /// The TCP peer: the client address given, else 127.0.0.1 (`$realip_remote_addr`).
+    let peerAddress: IPAddress
+    /// `$remote_addr`: the peer, or the address realip took from a trusted proxy's header.
+    var clientAddress: IPAddress
     var clientIP: String { clientAddress.description }
+    /// What realip did, once it ran (nil: not configured, or not yet).
+    var realIPApplied: RealIP?
     let fs: any FileSystemView
     let prefix: String
     let http: Directive
@@ -48,7 +52,8 @@ final class Simulation {
         self.prefix = prefix.hasSuffix("/") ? prefix : prefix + "/"
         self.line = request.target
         self.host = request.target.host.hasSuffix(".") ? String(request.target.host.dropLast()) : request.target.host
-        self.clientAddress = request.clientAddress ?? IPAddress("127.0.0.1")!
+        self.peerAddress = request.clientAddress ?? IPAddress("127.0.0.1")!
+        self.clientAddress = peerAddress
         main = config.expanded
         guard let h = main.first(where: { $0.name == "http" && $0.block != nil }) else {
             throw InputError(file: config.files.first?.path, expected: "an http { } block", found: "none")

@@ -139,7 +139,8 @@ extension Simulation {
             return evaluateGeo(g).value
         }
         switch name {
-        case "remote_addr", "realip_remote_addr": return clientIP
+        case "remote_addr": return clientIP
+        case "realip_remote_addr": return peerAddress.description
         case "remote_port": return "40000"
         case "uri", "document_uri": return uri
         case "request_uri": return line.requestURI
