@@ -53,6 +53,45 @@ final class ApacheDifferentialTests: XCTestCase {
                             DiffRequest(path: "/admin/index.html", ip: 13, cause: .accessIP),
                             DiffRequest(path: "/admin/index.html", ip: 11, cause: .none),
                          ]),
+            // issue 14: mod_remoteip decides the address Require ip sees (remoteip_modify_request).
+            DiffScenario(name: "remoteip-internal-proxy", conf: granted + """
+                RemoteIPHeader X-Forwarded-For
+                RemoteIPInternalProxy 127.0.0.0/26
+                <Directory "{ROOT}/www/admin">
+                    Require ip 10.0.0.0/8
+                </Directory>
+                """,
+                         files: ["www/admin/index.html": "adm"],
+                         requests: [
+                            DiffRequest(path: "/admin/", ip: 20, headers: ["X-Forwarded-For: 10.1.2.3"], cause: .none),
+                            DiffRequest(path: "/admin/", ip: 21, cause: .accessIP),
+                            DiffRequest(path: "/admin/", ip: 100, headers: ["X-Forwarded-For: 10.1.2.3"], cause: .accessIP),
+                            DiffRequest(path: "/admin/", ip: 22, headers: ["X-Forwarded-For: 10.1.2.3, 127.0.0.5"], cause: .none),
+                            DiffRequest(path: "/admin/", ip: 23, headers: ["X-Forwarded-For: 10.1.2.3, 203.0.113.9"], cause: .accessIP),
+                            DiffRequest(path: "/admin/", ip: 24, headers: ["X-Forwarded-For: junk"], cause: .accessIP),
+                         ], modules: ["remoteip"]),
+            DiffScenario(name: "remoteip-trusted-and-open", conf: granted + """
+                <VirtualHost *:*>
+                    ServerName trusted.test
+                    RemoteIPHeader X-Forwarded-For
+                    RemoteIPTrustedProxy 127.0.0.0/26
+                </VirtualHost>
+                <VirtualHost *:*>
+                    ServerName open.test
+                    RemoteIPHeader X-Client-IP
+                </VirtualHost>
+                <Directory "{ROOT}/www/admin">
+                    Require ip 10.0.0.0/8 198.51.100.0/24
+                </Directory>
+                """,
+                         files: ["www/admin/index.html": "adm"],
+                         requests: [
+                            DiffRequest(path: "/admin/", ip: 25, headers: ["X-Forwarded-For: 10.1.2.3"], cause: .accessIP, host: "trusted.test"),
+                            DiffRequest(path: "/admin/", ip: 26, headers: ["X-Forwarded-For: 198.51.100.4"], cause: .none, host: "trusted.test"),
+                            DiffRequest(path: "/admin/", ip: 27, headers: ["X-Client-IP: 198.51.100.4"], cause: .none, host: "open.test"),
+                            DiffRequest(path: "/admin/", ip: 28, headers: ["X-Client-IP: 10.1.2.3"], cause: .accessIP, host: "open.test"),
+                            DiffRequest(path: "/admin/", ip: 29, headers: ["X-Client-IP: 203.0.113.1, 198.51.100.4"], cause: .accessIP, host: "open.test"),
+                         ], modules: ["remoteip"]),
             DiffScenario(name: "require-all-not-ip", conf: granted + """
                 <Directory "{ROOT}/www/shop">
                     <RequireAll>

@@ -8,7 +8,7 @@ extension Simulation {
     /// mod_access_compat and mod_authz_core as `ap_process_request_internal` combines them under
     /// `Satisfy`; Basic authentication when authorization needs a user.
     mutating func checkAccess(_ dc: DirConfig, uri: String, filename: String, decisive: [ApacheDirective]) -> Outcome? {
-        let ip = req.effectiveClientIP
+        let ip = clientIP
         var compatOK = true
         var compatResult: (allowed: Bool, matchedAllow: ApacheDirective?, matchedDeny: ApacheDirective?)? = nil
         if let c = dc.compat, config.hasModule("access_compat") {
@@ -69,7 +69,7 @@ extension Simulation {
             return out
         }
         let me = self
-        return AuthzContext(clientIP: req.effectiveClientIP, clientIPKnown: req.clientIP != nil, serverIP: nil,
+        return AuthzContext(clientIP: clientIP, clientIPKnown: req.clientIP != nil, serverIP: nil,
                             method: req.method, env: env, user: user, groups: groups,
                             expr: { me.evalExpr($0) })
     }
@@ -223,7 +223,7 @@ extension Simulation {
         if let o = c.orderSource { ev.append(o.evidence) }
         if let d = r.matchedDeny { ev.append(d.evidence) }
         for (_, a) in c.allows where !ev.contains(a.evidence) { ev.append(a.evidence) }
-        let ip = req.effectiveClientIP
+        let ip = clientIP
         let denyAll = r.matchedDeny.map { d in d.args.contains { $0.lowercased() == "all" } } ?? false
         let allowsSomeone = !c.allows.isEmpty
         let cause: Cause
@@ -251,14 +251,14 @@ extension Simulation {
         }
         return Finding(cause: cause, layer: .apache, confidence: .certain,
                        summary: "mod_access_compat refuses \(ip): \(how): AH01797 client denied by server configuration: \(filename)",
-                       evidence: ev, fixes: [fix], rule: "AH01797")
+                       evidence: ev + (cause == .accessIP ? remoteIPEvidence : []), fixes: [fix], rule: "AH01797")
     }
 
     func authzFinding(_ trace: [AuthzTrace], filename: String, user: String?) -> Finding {
         let denied = trace.filter { $0.result == .denied || $0.result == .neutral }
         var ev = denied.map { $0.source.evidence }
         if ev.isEmpty { ev = trace.map { $0.source.evidence } }
-        let ip = req.effectiveClientIP
+        let ip = clientIP
         var cause = Cause.accessDeny
         if denied.contains(where: { $0.provider == "all" }) {
             cause = .accessDeny
@@ -292,6 +292,7 @@ extension Simulation {
             fixes.append(Fix(summary: "if this path should be served, grant it explicitly (otherwise the 403 is intended)",
                              patch: "--- a\(first.location.file)\n+++ b\(first.location.file)\n@@ line \(first.location.line) @@\n-\(first.text)\n+Require all granted\n"))
         }
+        if cause == .accessIP { ev += remoteIPEvidence }
         return Finding(cause: cause, layer: .apache, confidence: .certain,
                        summary: "mod_authz_core refuses: \(what): \(logLine)", evidence: ev, fixes: fixes,
                        rule: user == nil ? "AH01630" : "AH01631")

@@ -30,12 +30,12 @@ extension Simulation {
             if pattern.hasPrefix("(?i)") { nocase = true; pattern.removeFirst(4) }
             let value: String
             switch attr {
-            case "remote_addr": value = req.effectiveClientIP
+            case "remote_addr": value = clientIP
             case "request_method": value = req.method
             case "request_uri": value = uri
             case "request_protocol": value = "HTTP/1.1"
             case "remote_host":
-                value = req.effectiveClientIP
+                value = clientIP
             default: value = req.header(attr) ?? env[attr] ?? ""
             }
             guard let re = ApacheRegex(pattern, caseInsensitive: nocase) else {

@@ -177,8 +177,8 @@ extension Simulation {
         case "HTTP_HOST": return req.header("Host") ?? req.host
         case "HTTP_COOKIE": return req.header("Cookie") ?? ""
         case "HTTP_ACCEPT": return req.header("Accept") ?? ""
-        case "REMOTE_ADDR": return req.effectiveClientIP
-        case "REMOTE_HOST": return req.effectiveClientIP
+        case "REMOTE_ADDR": return clientIP
+        case "REMOTE_HOST": return clientIP
         case "REQUEST_URI": return uri
         case "REQUEST_FILENAME", "SCRIPT_FILENAME": return filename
         case "REQUEST_METHOD": return req.method
@@ -282,14 +282,14 @@ extension Simulation {
                 return (l == rv) == (op == "==")
             case "-ipmatch", "-R":
                 guard let rv = operand(rhsRaw) else { return nil }
-                return IPMatch.matches(spec: rv, ip: op == "-R" ? req.effectiveClientIP : l) ?? false
+                return IPMatch.matches(spec: rv, ip: op == "-R" ? clientIP : l) ?? false
             case "-strmatch", "-strcmatch":
                 guard let rv = operand(rhsRaw) else { return nil }
                 return op == "-strmatch" ? fnmatchSwift(rv, l) : fnmatchSwift(rv.lowercased(), l.lowercased())
             default: return nil
             }
         }
-        if t.hasPrefix("-R ") { return operand(String(t.dropFirst(3)).trimmingSpaces).map { IPMatch.matches(spec: $0, ip: req.effectiveClientIP) ?? false } }
+        if t.hasPrefix("-R ") { return operand(String(t.dropFirst(3)).trimmingSpaces).map { IPMatch.matches(spec: $0, ip: clientIP) ?? false } }
         return nil
     }
 

@@ -41,6 +41,7 @@ extension Simulation {
     /// translate and process the file, again after each internal redirect (at most 10, AH00124).
     mutating func simulate() -> Outcome {
         selectServer()
+        applyRemoteIP()
         var uri: String
         guard let decoded = Self.percentDecode(req.rawPath) else {
             return Outcome(status: 400, findings: [])

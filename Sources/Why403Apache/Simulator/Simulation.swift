@@ -27,6 +27,11 @@ struct Simulation {
     var htaccessRead: [String] = []
     /// ErrorDocument lines in effect for the request (by status).
     var errorDocuments: [String: ApacheDirective] = [:]
+    /// The client address mod_remoteip took from a proxy's header (nil: the peer), and its evidence.
+    var remoteIP: String?
+    var remoteIPEvidence: [Evidence] = []
+    /// The address every rule sees: mod_remoteip's, else the peer's (127.0.0.1 when not given).
+    var clientIP: String { remoteIP ?? req.effectiveClientIP }
 
     init(config: ApacheConfig, input: ApacheAnalyzer.Input) {
         self.config = config
