@@ -15,6 +15,7 @@ public enum ApacheAudit {
         RootGrantedCheck(),
         IndexesOnCheck(),
         HtaccessIgnoredCheck(),
+        RemoteIPTrustsEveryoneCheck(),
     ]
 
     /// The ids of every check, in the order they run.

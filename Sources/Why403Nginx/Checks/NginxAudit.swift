@@ -16,6 +16,7 @@ public enum NginxAudit {
         ErrorPageHides403Check(),
         LimitStatus403Check(),
         AutoindexOffNoIndexCheck(),
+        RealIPTrustsEveryoneCheck(),
     ]
 
     /// The ids of every check, in the order they run.
