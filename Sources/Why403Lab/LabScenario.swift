@@ -114,6 +114,25 @@ extension LabScenario {
             """)), File("www/index.html", page), File("www/admin/index.html", page)],
             request: "/admin/", clientIP: "127.0.0.1", expectedStatus: 403, expectedCause: .accessIP),
         LabScenario(
+            id: "nginx-allowlist-behind-proxy",
+            story: "nginx behind a load balancer: the office (10.0.0.0/8) is allowed, but nginx sees the balancer's address, not X-Forwarded-For",
+            kind: .nginx,
+            files: [File("nginx.conf", nginxConfig("""
+                    location /admin/ {
+                        allow 10.0.0.0/8;
+                        deny all;
+                    }
+            """)), File("nginx-fixed.conf", nginxConfig("""
+                    set_real_ip_from 127.0.0.1;   # the load balancer
+                    real_ip_header X-Forwarded-For;
+                    location /admin/ {
+                        allow 10.0.0.0/8;
+                        deny all;
+                    }
+            """)), File("www/index.html", page), File("www/admin/index.html", page)],
+            request: "/admin/", headers: [("X-Forwarded-For", "10.1.2.3")], clientIP: "127.0.0.1",
+            expectedStatus: 403, expectedCause: .accessIP),
+        LabScenario(
             id: "nginx-no-index",
             story: "nginx: a new /docs/ folder was deployed without index.html, and listing is off",
             kind: .nginx,

@@ -213,3 +213,30 @@ final class DiagnoseFindsTheServerTests: XCTestCase {
 private extension String {
     func leftPad(_ n: Int) -> String { String(repeating: "0", count: max(0, n - count)) + self }
 }
+
+/// issue 14: the lab's behind-a-proxy scenario — the allowlist sees the balancer's address, the fix is
+/// shown first, and the fixed configuration it ships lets the office in (and a forged header from
+/// elsewhere still not).
+final class BehindProxyLabTests: XCTestCase {
+    func testTheScenarioAndItsFixedConfiguration() throws {
+        guard let s = LabScenario.all.first(where: { $0.id == "nginx-allowlist-behind-proxy" }) else { return XCTFail("no scenario") }
+        let dir = try TemporaryDirectory(prefix: "why403-behind-proxy")
+        defer { dir.remove() }
+        try LabRunner(directory: dir.path, startServers: false).materialize(s, in: dir.path, port: 8080)
+        let request = try s.request(url: "http://127.0.0.1:8080/admin/")
+        let before = try NginxAnalyzer.analyze(.init(config: .file(dir.path + "/nginx.conf"), request: request,
+                                                     fileSystem: LiveFileSystem(), prefix: dir.path))
+        XCTAssertEqual(before.verdict, Verdict(status: 403, layer: .nginx, cause: .accessIP))
+        XCTAssertTrue(before.findings[0].fixes[0].patch?.contains("set_real_ip_from 127.0.0.1;") ?? false, "\(before.findings[0].fixes)")
+        XCTAssertTrue(before.findings[0].evidence.contains { $0.source == "header X-Forwarded-For" })
+        XCTAssertTrue(before.findings[0].checks?.contains { $0.contains("externalTrafficPolicy") } ?? false)
+        let after = try NginxAnalyzer.analyze(.init(config: .file(dir.path + "/nginx-fixed.conf"), request: request,
+                                                    fileSystem: LiveFileSystem(), prefix: dir.path))
+        XCTAssertEqual(after.verdict.status, 200, "\(after.notes)")
+        var forged = request
+        forged.clientAddress = IPAddress("203.0.113.9")
+        let outsider = try NginxAnalyzer.analyze(.init(config: .file(dir.path + "/nginx-fixed.conf"), request: forged,
+                                                       fileSystem: LiveFileSystem(), prefix: dir.path))
+        XCTAssertEqual(outsider.verdict.cause, .accessIP, "the header is believed only from the balancer")
+    }
+}

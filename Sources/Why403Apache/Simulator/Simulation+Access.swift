@@ -293,9 +293,15 @@ extension Simulation {
                              patch: "--- a\(first.location.file)\n+++ b\(first.location.file)\n@@ line \(first.location.line) @@\n-\(first.text)\n+Require all granted\n"))
         }
         if cause == .accessIP { ev += remoteIPEvidence }
+        var checks: [String]? = nil
+        if cause == .accessIP, let advice = behindProxyAdvice() {
+            ev.append(advice.evidence)
+            fixes.insert(advice.fix, at: 0)
+            checks = advice.checks
+        }
         return Finding(cause: cause, layer: .apache, confidence: .certain,
                        summary: "mod_authz_core refuses: \(what): \(logLine)", evidence: ev, fixes: fixes,
-                       rule: user == nil ? "AH01630" : "AH01631")
+                       rule: user == nil ? "AH01630" : "AH01631", checks: checks)
     }
 
     func envSourceFor(_ variable: String) -> ApacheDirective? {
@@ -325,5 +331,22 @@ extension Simulation {
         if t.contains("HTTP_USER_AGENT") || t.contains("HTTP:USER-AGENT") { return .botBlock }
         if t.contains("REMOTE_ADDR") || t.contains("-IPMATCH") || t.contains("-R ") { return .accessIP }
         return .accessDeny
+    }
+
+    /// When an address rule refuses a request that came through a proxy (it carries X-Forwarded-For or a
+    /// like header) and mod_remoteip is not set up, every rule sees the proxy's address: the fix on both
+    /// sides. Nil when the request carries no such header or mod_remoteip already decided the address.
+    func behindProxyAdvice() -> (evidence: Evidence, fix: Fix, checks: [String])? {
+        guard remoteIP == nil, serverValue("RemoteIPHeader") == nil else { return nil }
+        guard let (name, value) = ["X-Forwarded-For", "X-Real-IP", "Forwarded", "CF-Connecting-IP", "True-Client-IP"]
+            .lazy.compactMap({ n in req.header(n).map { (n, $0) } }).first else { return nil }
+        let peer = clientIP
+        let header = name == "Forwarded" ? "X-Forwarded-For" : name
+        return (Evidence(source: "header \(name)", text: value),
+                Fix(summary: "the request came through a proxy (\(name): \(value)) but httpd uses the connection's address \(peer): let mod_remoteip take the client's from the header, trusting only the proxy (a2enmod remoteip)",
+                    patch: "+RemoteIPHeader \(header)\n+RemoteIPInternalProxy \(peer)   # the load balancer's addresses (RemoteIPTrustedProxy for a CDN's public ranges)\n"),
+                ["which address reaches httpd: the load balancer's (then RemoteIPInternalProxy it) or the client's",
+                 "how the proxy fills \(name): ALB and CloudFront append the client to X-Forwarded-For, Cloudflare also sends CF-Connecting-IP",
+                 "why403 apache URL --client-ip PROXY -H '\(name): CLIENT' with the fixed configuration shows the address httpd would use"])
     }
 }

@@ -87,11 +87,31 @@ extension Simulation {
             summary = "\(locationName) denies every client (\(InputError.quote(rule.text)))"
         }
         let patch = Patcher(config: config).insertBefore(rule, "allow \(clientIP);")
+        var fixes = [Fix(summary: cause == .accessIP ? "allow the client's address before the deny (or its network, if that is the intent)"
+                                                     : "if this path should be reachable, allow the client before \(InputError.quote(rule.text))",
+                         patch: patch)]
+        var checks: [String]? = nil
+        if cause == .accessIP, realIPApplied == nil, let (name, value) = proxyHeader() {
+            // Behind a proxy without realip, every rule sees the proxy's address: the most reported
+            // "allowlist does not work behind the load balancer".
+            ev.append(Evidence(source: "header \(name)", text: value))
+            fixes.insert(Fix(summary: "the request came through a proxy (\(name): \(value)) but nginx uses the connection's address \(clientIP): trust the proxy's address so nginx takes the client's from the header (only the proxy's, never 0.0.0.0/0)",
+                             patch: "+    set_real_ip_from \(clientIP);   # the load balancer / CDN addresses\n+    real_ip_header \(name == "Forwarded" ? "X-Forwarded-For" : name);\n"), at: 0)
+            checks = ["which address reaches nginx: the load balancer's (then set_real_ip_from it) or the client's (Kubernetes: externalTrafficPolicy Local keeps it; ingress-nginx: use-forwarded-headers)",
+                      "how the proxy fills \(name): ALB and CloudFront append the client to X-Forwarded-For, Cloudflare also sends CF-Connecting-IP; the last address is the one nginx takes unless real_ip_recursive on",
+                      "why403 nginx URL --client-ip PROXY -H '\(name): CLIENT' with the fixed configuration shows the address nginx would use"]
+        }
         return Finding(cause: cause, layer: .nginx, confidence: .certain, summary: summary, evidence: ev,
-                       fixes: [Fix(summary: cause == .accessIP ? "allow the client's address before the deny (or its network, if that is the intent)"
-                                                          : "if this path should be reachable, allow the client before \(InputError.quote(rule.text))",
-                                   patch: patch)],
-                       rule: "nginx-access")
+                       fixes: fixes, rule: "nginx-access", checks: checks)
+    }
+
+    /// The first proxy header the request carries (`X-Forwarded-For`, `X-Real-IP`, `Forwarded`,
+    /// `CF-Connecting-IP`, `True-Client-IP`), for the behind-a-proxy advice.
+    func proxyHeader() -> (String, String)? {
+        for name in ["X-Forwarded-For", "X-Real-IP", "Forwarded", "CF-Connecting-IP", "True-Client-IP"] {
+            if let v = request.header(name) { return (name, v) }
+        }
+        return nil
     }
 
     func authConfigured(_ levels: [Directive]) -> Bool {
