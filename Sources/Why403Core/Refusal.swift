@@ -23,10 +23,15 @@ extension Verdict {
     ///   `possible` (a block page served with 200). `unknown` explains only a refusal. With no status (a
     ///   layer analysed alone, a proxied request) the primary finding decides.
     /// - A refusal nothing explains is `layer: answeredBy, cause: unknown`; everything else is `none`.
-    public static func decide(status: Int?, findings: [Finding], answeredBy: Layer) -> (verdict: Verdict, findings: [Finding]) {
+    ///
+    /// With `ranked`, the analyser's order already is its ranking (the black box orders findings by how
+    /// specific the matching signature is): the first finding that names a cause is the primary one.
+    public static func decide(status: Int?, findings: [Finding], answeredBy: Layer,
+                              ranked: Bool = false) -> (verdict: Verdict, findings: [Finding]) {
         let causal = findings.indices.filter { findings[$0].cause != .none }
         let refusal = RefusalStatus.contains(status)
-        let primaryIndex = causal.first { findings[$0].confidence != .possible }
+        let primaryIndex = (ranked ? causal.first : nil)
+            ?? causal.first { findings[$0].confidence != .possible }
             ?? causal.first { findings[$0].layer == .application }
             ?? (refusal ? causal.first : nil)
         var ordered = findings
@@ -50,8 +55,8 @@ extension Verdict {
 
 extension Report {
     /// A report whose verdict is decided by `Verdict.decide` (the primary finding first).
-    public init(subject: Subject, status: Int?, findings: [Finding], answeredBy: Layer, notes: [String] = []) {
-        let decided = Verdict.decide(status: status, findings: findings, answeredBy: answeredBy)
+    public init(subject: Subject, status: Int?, findings: [Finding], answeredBy: Layer, ranked: Bool = false, notes: [String] = []) {
+        let decided = Verdict.decide(status: status, findings: findings, answeredBy: answeredBy, ranked: ranked)
         self.init(subject: subject, verdict: decided.verdict, findings: decided.findings, notes: notes)
     }
 }

@@ -198,14 +198,10 @@ public enum ProbeAnalyzer {
         let status = main.result.response?.status
         let verdict: Verdict
         if let status {
-            if let primary = findings.first(where: { $0.cause != .none }), isDenied(status) || primary.cause != .unknown
-                && primary.layer != .unknown && !(200..<400).contains(status) {
-                verdict = Verdict(status: status, layer: primary.layer, cause: primary.cause)
-            } else if isDenied(status) {
-                verdict = Verdict(status: status, layer: layer, cause: .unknown)
-            } else {
-                verdict = Verdict(status: status, layer: .none, cause: .none)
-            }
+            // The one verdict rule (findings already ranked by `rank`, strongest signature first).
+            let decided = Verdict.decide(status: status, findings: findings, answeredBy: layer, ranked: true)
+            verdict = decided.verdict
+            findings = decided.findings
         } else {
             verdict = Verdict(status: nil, layer: .unknown, cause: .unknown)
         }

@@ -28,7 +28,7 @@ public enum ResponseReport {
             if a.findings.isEmpty {
                 return Report(subject: subject, verdict: Verdict(status: r.status, layer: .none, cause: .none), notes: notes)
             }
-            return Report(subject: subject, status: r.status, findings: a.findings, answeredBy: a.layer, notes: notes)
+            return Report(subject: subject, status: r.status, findings: a.findings, answeredBy: a.layer, ranked: true, notes: notes)
         case .har:
             extra["entries"] = .int(capture.totalEntries)
             extra["denied"] = .int(capture.responses.count)
@@ -60,7 +60,7 @@ public enum ResponseReport {
             guard let first else {
                 return Report(subject: subject, verdict: .notDenied, notes: notes)
             }
-            return Report(subject: subject, status: first.status, findings: findings, answeredBy: findings.first?.layer ?? .unknown, notes: notes)
+            return Report(subject: subject, status: first.status, findings: findings, answeredBy: findings.first?.layer ?? .unknown, ranked: true, notes: notes)
         }
     }
 

@@ -6,12 +6,16 @@ import Why403FileSystem
 struct ApacheRequest {
     let request: Request
 
-    init(_ request: Request) { self.request = request }
+    init(_ request: Request) {
+        self.request = request
+        self.host = request.hostName
+    }
 
     /// `http` or `https`.
     var scheme: String { request.target.scheme }
     /// The host the request names (the `Host` header's, else the URL's), lower-case, without the port.
-    var host: String { request.hostName }
+    /// Stored: server selection compares it with every ServerName and ServerAlias.
+    let host: String
     /// The port the request arrives on.
     var port: Int { request.target.port }
     /// The URL path, still percent-encoded.
