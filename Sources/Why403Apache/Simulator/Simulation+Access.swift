@@ -338,8 +338,7 @@ extension Simulation {
     /// sides. Nil when the request carries no such header or mod_remoteip already decided the address.
     func behindProxyAdvice() -> (evidence: Evidence, fix: Fix, checks: [String])? {
         guard remoteIP == nil, serverValue("RemoteIPHeader") == nil else { return nil }
-        guard let (name, value) = ["X-Forwarded-For", "X-Real-IP", "Forwarded", "CF-Connecting-IP", "True-Client-IP"]
-            .lazy.compactMap({ n in req.header(n).map { (n, $0) } }).first else { return nil }
+        guard let (name, value) = req.request.proxyHeader else { return nil }
         let peer = clientIP
         let header = name == "Forwarded" ? "X-Forwarded-For" : name
         return (Evidence(source: "header \(name)", text: value),

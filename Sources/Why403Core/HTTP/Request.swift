@@ -91,6 +91,16 @@ public struct Request: Sendable, Equatable {
         return target.host
     }
 
+    /// Headers a proxy adds to name the client it forwards for, in the order they are looked at.
+    public static let proxyHeaderNames = ["X-Forwarded-For", "X-Real-IP", "Forwarded", "CF-Connecting-IP", "True-Client-IP"]
+
+    /// The first proxy header the request carries (name and value), or nil: the request came through a
+    /// proxy, so a server without realip/remoteip sees the proxy's address, not the client's.
+    public var proxyHeader: (name: String, value: String)? {
+        for name in Request.proxyHeaderNames { if let v = header(name) { return (name, v) } }
+        return nil
+    }
+
     /// The full URL (with the scheme default applied).
     public var url: String { target.url }
 

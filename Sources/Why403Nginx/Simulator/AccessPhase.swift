@@ -91,7 +91,7 @@ extension Simulation {
                                                      : "if this path should be reachable, allow the client before \(InputError.quote(rule.text))",
                          patch: patch)]
         var checks: [String]? = nil
-        if cause == .accessIP, realIPApplied == nil, let (name, value) = proxyHeader() {
+        if cause == .accessIP, realIPApplied == nil, let (name, value) = request.proxyHeader {
             // Behind a proxy without realip, every rule sees the proxy's address: the most reported
             // "allowlist does not work behind the load balancer".
             ev.append(Evidence(source: "header \(name)", text: value))
@@ -103,15 +103,6 @@ extension Simulation {
         }
         return Finding(cause: cause, layer: .nginx, confidence: .certain, summary: summary, evidence: ev,
                        fixes: fixes, rule: "nginx-access", checks: checks)
-    }
-
-    /// The first proxy header the request carries (`X-Forwarded-For`, `X-Real-IP`, `Forwarded`,
-    /// `CF-Connecting-IP`, `True-Client-IP`), for the behind-a-proxy advice.
-    func proxyHeader() -> (String, String)? {
-        for name in ["X-Forwarded-For", "X-Real-IP", "Forwarded", "CF-Connecting-IP", "True-Client-IP"] {
-            if let v = request.header(name) { return (name, v) }
-        }
-        return nil
     }
 
     func authConfigured(_ levels: [Directive]) -> Bool {
