@@ -11,7 +11,7 @@ struct Why403: AsyncParsableCommand {
         subcommands: [
             ProbeCommand.self, ResponseCommand.self, NginxCommand.self, ApacheCommand.self, FSCommand.self,
             TokenCommand.self, S3Command.self, LogsCommand.self, DiagnoseCommand.self, AuditCommand.self,
-            LabCommand.self,
+            LabCommand.self, ModSecurityCommand.self,
         ]
     )
 }
