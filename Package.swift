@@ -46,7 +46,9 @@ let modules: [Module] = [
     Module(name: "CZlib", deps: [], group: "core", kind: .system),
     // libmodsecurity 3's C API as function-pointer types: the library is opened with dlopen, never linked.
     Module(name: "CModSecurity", deps: [], group: "modsecurity", kind: .c),
-    Module(name: "Why403ModSecurity", deps: ["Why403Core", "CModSecurity"], group: "modsecurity"),
+    // --replay: the requests of a HAR file or an access log, for the edge commands.
+    Module(name: "Why403Replay", deps: ["Why403Core"], group: "core"),
+    Module(name: "Why403ModSecurity", deps: ["Why403Core", "Why403Replay", "CModSecurity"], group: "modsecurity"),
     // The log scanner's fused needle search and line count (AVX2/SSE2; see its scan.c for why C).
     Module(name: "CWhy403Scan", deps: [], group: "logs", kind: .c),
     // The log scanner's inner loop spends ~15% in runtime exclusivity checks of its aggregator (sampled in

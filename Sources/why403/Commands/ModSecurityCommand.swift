@@ -28,6 +28,9 @@ struct ModSecurityCommand: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("The CRS paranoia level, 1-4 (with --crs).", valueName: "n"))
     var paranoia: Int?
 
+    @Option(name: .long, help: ArgumentHelp("Every request of a HAR file or an nginx/Apache access log through the rules (the URL gives their host): which would be blocked, grouped by rule.", valueName: "file"))
+    var replay: String?
+
     @OptionGroup var request: RequestOptions
     @OptionGroup var body: BodyOptions
     @OptionGroup var output: OutputOptions<ReportFormats>
@@ -59,6 +62,11 @@ struct ModSecurityCommand: AsyncParsableCommand {
         req.body = try body.body()
         let input = ModSecurityAnalyzer.Input(request: req, rules: source,
                                               libraryPath: ProcessInfo.processInfo.environment["WHY403_LIBMODSECURITY"])
+        if let replay {
+            let report = try ModSecurityAnalyzer.replay(input, replay: .init(path: replay, base: req.target, clientIP: req.clientAddress))
+            output.emit(report, redactor: try request.redactor())
+            return
+        }
         output.emit(try ModSecurityAnalyzer.analyze(input), redactor: try request.redactor())
     }
 }
