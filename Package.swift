@@ -40,8 +40,8 @@ let modules: [Module] = [
     Module(name: "Why403Token", deps: ["Why403Core", jwtKit, crypto], group: "token"),
     Module(name: "Why403Probe", deps: ["Why403Core", "Why403Response", "Why403Token", asyncHTTPClient, nio, nioHTTP1],
            group: "probe"),
-    Module(name: "Why403Nginx", deps: ["Why403Core", "Why403FileSystem", "Why403Htpasswd"], group: "nginx"),
-    Module(name: "Why403Apache", deps: ["Why403Core", "Why403FileSystem", "Why403Htpasswd"], group: "apache"),
+    Module(name: "Why403Nginx", deps: ["Why403Core", "Why403FileSystem", "Why403Htpasswd", "Why403ModSecurity"], group: "nginx"),
+    Module(name: "Why403Apache", deps: ["Why403Core", "Why403FileSystem", "Why403Htpasswd", "Why403ModSecurity"], group: "apache"),
     Module(name: "Why403S3", deps: ["Why403Core"], group: "s3"),
     Module(name: "CZlib", deps: [], group: "core", kind: .system),
     // libmodsecurity 3's C API as function-pointer types: the library is opened with dlopen, never linked.
@@ -58,7 +58,7 @@ let modules: [Module] = [
     Module(name: "Why403Diagnose", deps: ["Why403Core", "Why403Probe", "Why403Nginx", "Why403Apache",
                                           "Why403FileSystem", "Why403Logs"], group: "app"),
     Module(name: "Why403Lab", deps: ["Why403Core", "Why403Render", "Why403Spawn", "Why403Diagnose", "Why403Probe", "Why403Nginx", "Why403Apache",
-                                     "Why403Token", "Why403S3", "Why403Response"], group: "app"),
+                                     "Why403Token", "Why403S3", "Why403Response", "Why403ModSecurity"], group: "app"),
     // The umbrella library: every analyser and the report model behind one import (docs/library.md).
     Module(name: "Why403", deps: ["Why403Core", "Why403Render", "Why403FileSystem", "Why403Response", "Why403Token",
                                   "Why403Probe", "Why403Nginx", "Why403Apache", "Why403S3", "Why403Logs", "Why403Diagnose", "Why403ModSecurity"],
@@ -89,7 +89,7 @@ let modules: [Module] = [
 // .build-nginx` builds only the core group plus the named groups and whatever they need: one layer
 // is built and tested without compiling the HTTP client stack or another layer's half-finished edit.
 let groupDeps: [String: [String]] = [
-    "probe": ["response", "token"], "nginx": ["htpasswd"], "apache": ["htpasswd"],
+    "probe": ["response", "token"], "nginx": ["htpasswd", "modsecurity"], "apache": ["htpasswd", "modsecurity"],
     "app": ["response", "token", "probe", "nginx", "apache", "s3", "logs", "htpasswd", "modsecurity"],
 ]
 var selected: Set<String>? = nil

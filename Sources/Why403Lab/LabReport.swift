@@ -21,6 +21,7 @@ public enum LabReport {
                 "observed": r.observed.map { .int($0) } ?? .null,
                 "agrees": r.agrees.map { .bool($0) } ?? .null,
             ]
+            if let after = r.observedAfterFix { entry["observed_after_fix"] = .int(after) }
             if let s = r.skipped { entry["server"] = .string(s) }
             if !r.serverLog.isEmpty { entry["server_log"] = .array(r.serverLog.map { .string($0) }) }
             scenarios.append(.object(entry))
@@ -44,12 +45,14 @@ public enum LabReport {
 
     /// One result as an entry of the tour (Why403Render's `LabTourRenderer` prints it).
     public static func tourEntry(_ r: LabResult, index: Int, of total: Int) -> LabTourEntry {
-        let isServer = r.scenario.kind == .nginx || r.scenario.kind == .apache
+        let isServer = [.nginx, .apache, .modsecurity].contains(r.scenario.kind)
         let server = r.observed.map { status in
             (name: r.scenario.kind == .nginx ? "nginx" : "apache2", status: status, agrees: r.agrees == true,
-             logLine: r.serverLog.first(where: { $0.contains("[error]") || $0.contains(":error]") }) ?? r.serverLog.first)
+             logLine: r.serverLog.first(where: { $0.contains("Access denied") }) ?? r.serverLog.first(where: { $0.contains("[error]") || $0.contains(":error]") }) ?? r.serverLog.first)
         }
-        return LabTourEntry(index: index, total: total, id: r.scenario.id, story: r.scenario.story, report: r.report,
-                            explained: r.explained, server: server, notAsked: isServer && r.observed == nil ? r.skipped : nil)
+        var entry = LabTourEntry(index: index, total: total, id: r.scenario.id, story: r.scenario.story, report: r.report,
+                                 explained: r.explained, server: server, notAsked: isServer && r.observed == nil ? r.skipped : nil)
+        entry.afterFix = r.observedAfterFix
+        return entry
     }
 }

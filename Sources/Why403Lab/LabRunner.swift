@@ -8,6 +8,7 @@ import Why403Diagnose
 import Why403Token
 import Why403S3
 import Why403Probe
+import Why403ModSecurity
 
 /// What one scenario gave: why403's report, and what the real server answered when it could be asked.
 public struct LabResult: Sendable {
@@ -27,8 +28,15 @@ public struct LabResult: Sendable {
         report.verdict.status == scenario.expectedStatus && report.verdict.cause == scenario.expectedCause
     }
 
-    /// The real server answered what why403 predicted (nil when it was not asked).
-    public var agrees: Bool? { observed.map { $0 == report.verdict.status } }
+    /// What the real server answered once the printed fix was applied (the ModSecurity scenario, whose
+    /// fix is an exclusion the real Apache must accept).
+    public var observedAfterFix: Int? = nil
+
+    /// The real server answered what why403 predicted, and (where the fix was tried) let the request
+    /// through after it; nil when it was not asked.
+    public var agrees: Bool? {
+        observed.map { $0 == report.verdict.status && (observedAfterFix.map { !RefusalStatus.contains($0) } ?? true) }
+    }
 }
 
 /// Runs the lab: builds each scenario in a scratch folder, explains it with the analyser of its layer,
@@ -85,6 +93,8 @@ public struct LabRunner: Sendable {
                 token: LabRunner.labToken(), requiredScopes: scenario.arguments["scope"].map { [$0] } ?? [],
                 now: LabRunner.labNow))
             return LabResult(scenario: scenario, report: report, observed: nil, serverLog: [], skipped: nil)
+        case .modsecurity:
+            return try await runModSecurity(scenario, dir: dir, port: port)
         case .s3:
             let a = scenario.arguments
             let input = try S3Analyzer.Input(
@@ -129,6 +139,59 @@ public struct LabRunner: Sendable {
                              serverLog: newLines(server.errorLog, after: before), skipped: nil)
         }
         return LabResult(scenario: s, report: report, observed: nil, serverLog: [], skipped: why)
+    }
+
+    /// Why a scenario cannot run on this machine at all (the ModSecurity one needs libmodsecurity 3 and
+    /// the CRS, which the project opens at run time and never needs to build); nil when it can.
+    public func unavailable(_ s: LabScenario) -> String? {
+        guard s.kind == .modsecurity else { return nil }
+        do { _ = try ModSecurityLibrary.load() } catch {
+            return "libmodsecurity 3 is not installed (apt-get install libmodsecurity3 modsecurity-crs)"
+        }
+        if Self.crs == nil { return "the OWASP CRS is not installed (apt-get install modsecurity-crs)" }
+        return nil
+    }
+
+    static let crs = CRSInstallation.find(read: { try? String(contentsOfFile: $0, encoding: .utf8) })
+
+    /// The CRS false positive: explained by the engine; where Apache with mod_security2 is installed,
+    /// the real server answers the request, then answers it again with the printed exclusion included.
+    func runModSecurity(_ s: LabScenario, dir: String, port: Int) async throws -> LabResult {
+        let url = "http://127.0.0.1:\(port)\(s.request)"
+        let request = try s.request(url: url).adding("Host", "shop.test")
+        let report = try ModSecurityAnalyzer.analyze(.init(request: request, rules: .file(dir + "/modsec.conf")))
+        var result = LabResult(scenario: s, report: report, observed: nil, serverLog: [], skipped: nil)
+        let module = "/usr/lib/apache2/modules/mod_security2.so"
+        if let why = skipReason(s, binary: LocalServer.apachePath, name: "apache2") {
+            result.skipped = why
+            return result
+        }
+        guard FileManager.default.fileExists(atPath: module) else {
+            result.skipped = "mod_security2 is not installed (apt-get install libapache2-mod-security2)"
+            return result
+        }
+        do {
+            let server = try LocalServer.apache(config: dir + "/httpd.conf", serverRoot: dir, port: port)
+            let before = server.errorLog.count
+            result.observed = await fetch(url, headers: s.headers)
+            try? await Task.sleep(nanoseconds: 150_000_000)
+            result.serverLog = newLines(server.errorLog, after: before).filter { $0.contains("ModSecurity") }
+            server.stop()
+        }
+        // The fix as printed, included before the rules as the fix says; the same request again.
+        if let patch = report.findings.first?.fixes.first?.patch {
+            try Data(patch.utf8).write(to: URL(fileURLWithPath: dir + "/exclusion.conf"))
+            let conf = try String(contentsOfFile: dir + "/httpd.conf", encoding: .utf8)
+                .replacingOccurrences(of: "Include \(dir)/modsec.conf", with: "Include \(dir)/exclusion.conf\nInclude \(dir)/modsec.conf")
+            try Data(conf.utf8).write(to: URL(fileURLWithPath: dir + "/httpd-fixed.conf"))
+            let fixedPort = LocalServer.freePort()
+            try Data(conf.replacingOccurrences(of: "Listen 127.0.0.1:\(port)", with: "Listen 127.0.0.1:\(fixedPort)").utf8)
+                .write(to: URL(fileURLWithPath: dir + "/httpd-fixed-run.conf"))
+            let fixed = try LocalServer.apache(config: dir + "/httpd-fixed-run.conf", serverRoot: dir, port: fixedPort)
+            defer { fixed.stop() }
+            result.observedAfterFix = await fetch("http://127.0.0.1:\(fixedPort)\(s.request)", headers: s.headers)
+        }
+        return result
     }
 
     /// Nil when the real server can be asked; else why not.
@@ -190,7 +253,12 @@ public struct LabRunner: Sendable {
         for f in s.files {
             let path = dir + "/" + f.path
             try fm.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-            let text = f.text.replacingOccurrences(of: "{{DIR}}", with: dir)
+            var raw = f.text
+            if raw.contains("{{MODSEC}}") {
+                raw = raw.replacingOccurrences(of: "{{MODSEC}}", with: Self.crs.map { RuleSource.crs($0, paranoia: 1).configuration() }
+                                               ?? "# the OWASP CRS is not installed (apt-get install modsecurity-crs)\n")
+            }
+            let text = raw.replacingOccurrences(of: "{{DIR}}", with: dir)
                 .replacingOccurrences(of: "{{PORT}}", with: String(port))
                 .replacingOccurrences(of: "{{USER}}", with: userLine)
             try Data(text.utf8).write(to: URL(fileURLWithPath: path))

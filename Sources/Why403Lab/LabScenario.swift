@@ -7,7 +7,7 @@ import Why403Core
 /// the request, and the status and cause a correct diagnosis gives.
 public struct LabScenario: Sendable {
     /// Which analyser explains the scenario.
-    public enum Kind: String, Sendable { case nginx, apache, response, token, s3 }
+    public enum Kind: String, Sendable { case nginx, apache, response, token, s3, modsecurity }
 
     /// A file to create under the scenario folder. `mode` is applied after writing.
     public struct File: Sendable {
@@ -71,7 +71,7 @@ public struct LabScenario: Sendable {
 
 extension LabScenario {
     /// Every scenario, in the order the tour shows them.
-    public static let all: [LabScenario] = nginx + apache + [cloudflare1020, s3AccessDenied, tokenScope, s3ExplicitDeny]
+    public static let all: [LabScenario] = nginx + apache + [modsecurityFalsePositive, cloudflare1020, s3AccessDenied, tokenScope, s3ExplicitDeny]
 
     static func nginxConfig(_ server: String) -> String {
         """
@@ -337,4 +337,26 @@ extension LabScenario {
     func request(url: String) throws -> Request {
         try Request(method: "GET", url: url, headers: headers.map { (name: $0.0, value: $0.1) }, clientIP: clientIP)
     }
+
+    /// A legitimate request blocked by the OWASP CRS, explained by the real engine (libmodsecurity 3),
+    /// with the exclusion; the real Apache (mod_security2) answers 403 before and 200 after it.
+    /// `{{MODSEC}}` becomes the installed CRS's configuration (`RuleSource.configuration`).
+    static let modsecurityFalsePositive = LabScenario(
+        id: "modsecurity-crs-false-positive",
+        story: "ModSecurity + OWASP CRS: a SQL course's search box blocks the query a student types",
+        kind: .modsecurity,
+        files: [File("httpd.conf", apacheConfig("""
+        LoadModule unique_id_module /usr/lib/apache2/modules/mod_unique_id.so
+        LoadModule security2_module /usr/lib/apache2/modules/mod_security2.so
+        SecDataDir {{DIR}}/tmp
+        SecTmpDir {{DIR}}/tmp
+        Include {{DIR}}/modsec.conf
+        <Directory "{{DIR}}/www">
+            Require all granted
+        </Directory>
+        """)), File("modsec.conf", "{{MODSEC}}"), File("www/index.html", page), File("www/lessons", page)],
+        request: "/lessons?q=select+name+from+students+where+id%3D1+or+1%3D1",
+        headers: [("User-Agent", "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0"),
+                  ("Accept", "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8")],
+        expectedStatus: 403, expectedCause: .wafRule)
 }

@@ -7,9 +7,14 @@ public enum RuleSource: Sendable, Equatable {
     /// `--crs [--paranoia N]`: the installed CRS with the engine on and the recommended body processors.
     case crs(CRSInstallation, paranoia: Int)
 
+    /// The rules a server assembles from several places (nginx: every `modsecurity_rules_file` and
+    /// `modsecurity_rules` from the http block down to the location), in load order.
+    case configuration([ModSecurityEngine.Part], name: String)
+
     /// What the report's subject names as the configuration.
     public var description: String {
         switch self {
+        case .configuration(_, let name): name
         case .file(let path): path
         case .crs(let crs, let paranoia): "OWASP CRS (\(crs.rulesDirectory)), paranoia level \(paranoia)"
         }
@@ -19,6 +24,9 @@ public enum RuleSource: Sendable, Equatable {
     var exclusionHome: String {
         switch self {
         case .file(let path): "in \(path), before the rules it changes (ahead of the Include of the CRS rules)"
+        case .configuration(let parts, _):
+            "before the rules it changes (ahead of the first rules file: " + (parts.first.map { p in
+                if case .file(let f) = p { return f } else { return "the inline rules" } } ?? "") + ")"
         case .crs(let crs, _): crs.beforeFile.map { "in \($0)" } ?? "before the Include of the CRS rules"
         }
     }
@@ -36,6 +44,9 @@ public enum RuleSource: Sendable, Equatable {
         case .file(let path):
             if let exclusions { parts.append(.text(exclusions, origin: "the exclusion why403 wrote")) }
             parts.append(.file(path))
+        case .configuration(let given, _):
+            if let exclusions { parts.append(.text(exclusions, origin: "the exclusion why403 wrote")) }
+            parts += given
         case .crs(let crs, let paranoia):
             parts.append(.text(Self.recommendedSetup, origin: "why403's CRS setup"))
             parts.append(.file(crs.setupFile))

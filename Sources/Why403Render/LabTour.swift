@@ -14,6 +14,8 @@ public struct LabTourEntry: Sendable {
     public var server: (name: String, status: Int, agrees: Bool, logLine: String?)?
     /// Why no real server was asked (a server scenario only).
     public var notAsked: String?
+    /// What the real server answered once the printed fix was applied (nil when it was not tried).
+    public var afterFix: Int?
 
     /// An entry.
     public init(index: Int, total: Int, id: String, story: String, report: Report, explained: Bool,
@@ -42,6 +44,10 @@ public enum LabTourRenderer {
         if let s = e.server {
             out += "  real    \(s.name) answered \(s.status) \(mark(s.agrees))\n"
             if let line = s.logLine { out += "          \(line.count > 160 ? String(line.prefix(160)) + "…" : line)\n" }
+            if let after = e.afterFix {
+                let passes = !(after == 401 || after == 403 || after == 407 || after == 429 || after == 451)
+                out += "  fixed   with the exclusion, \(s.name) answered \(after) \(mark(passes))\n"
+            }
         } else if let why = e.notAsked {
             out += "  real    not asked: \(why)\n"
         }

@@ -106,6 +106,9 @@ extension Simulation {
         // Access control.
         if let o = checkAccess(walk.dc, uri: uri, filename: walk.finalPath, decisive: walk.decisive) { return .done(o) }
 
+        // fixups: mod_security2's phase 2 (request body rules, CRS's anomaly evaluation).
+        if let waf = modSecurityPhase2 { return .done(waf) }
+
         // fixups: per-directory mod_rewrite.
         if let r = perDirectoryRewrite(walk, uri: uri, alreadyDone: perDirRewriteDone) { return r }
 

@@ -55,6 +55,8 @@ extension Simulation {
         modSecurityNotes()
         // ModSecurity: a logged deny for this request decides before anything else.
         if let waf = modSecurityFromLog(uri: uri) { return waf }
+        // Without a log line: the rules themselves, through the engine (phase 1 decides here).
+        if let waf = modSecurityEvaluate() { return waf }
 
         // post_read_request: server-context SetEnvIf.
         applySetEnv(serverDirectives.filter { ["setenvif", "setenvifnocase", "browsermatch", "browsermatchnocase", "setenv", "unsetenv"].contains($0.key) }, uri: uri, filename: nil)

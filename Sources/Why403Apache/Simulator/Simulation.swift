@@ -16,6 +16,8 @@ struct Simulation {
     var fs: any FileSystemView { input.fileSystem }
     var notes: [String] = []
     var extraFindings: [Finding] = []
+    /// A phase 2 ModSecurity block, decided at fixups (after access control).
+    var modSecurityPhase2: Outcome?
     var uncertain: [String] = []
     var env: [String: String] = [:]
     var envSources: [String: ApacheDirective] = [:]

@@ -115,6 +115,7 @@ extension Simulation {
                 }
             }
             applyRealIP(at: chain)  // preaccess: a location's realip, when the server had none
+            if !isInternal, let d = modSecurityPhase() { return d }
             preaccessPhase()
             if let d = accessPhase() { return d }
             switch contentPhase() {

@@ -44,6 +44,13 @@ struct LabCommand: AsyncParsableCommand {
         }
         let runner = LabRunner(directory: dir, startServers: !noServers)
         let text = output.format == .text
+        // A scenario this machine cannot run (the ModSecurity one without libmodsecurity) is named and left out.
+        var unavailable: [String] = []
+        scenarios = scenarios.filter { s in
+            guard let why = runner.unavailable(s) else { return true }
+            unavailable.append("\(s.id): \(why)")
+            return false
+        }
         let color = text && Terminal.colorEnabled
         let total = scenarios.count
         if text { Terminal.out("why403 lab: \(total) misconfigurations, each built in \(dir)\n\n") }
@@ -53,6 +60,7 @@ struct LabCommand: AsyncParsableCommand {
             Terminal.out(LabTourRenderer.entry(LabReport.tourEntry(result, index: counter.next(), of: total), color: color))
         }
         if text {
+            for u in unavailable { Terminal.out("skipped \(u)\n") }
             Terminal.out(LabTourRenderer.summary(explained: results.filter(\.explained).count, total: results.count,
                                                 compared: results.compactMap(\.agrees), directory: dir, kept: keep))
         } else {
