@@ -35,7 +35,10 @@ public enum LabTourRenderer {
         var out = st.bold("[\(e.index)/\(e.total)] \(e.id)") + " — \(e.story)\n"
         out += "  why403  \(Renderer.headline(e.report)) \(mark(e.explained))\n"
         if let f = e.report.findings.first {
-            for ev in f.evidence.prefix(3) { out += "          \(ev.source)  \(ev.text)\n" }
+            for ev in f.evidence.prefix(3) {
+                let text = ev.text.count > 200 ? String(ev.text.prefix(200)) + "…" : ev.text
+                out += "          \(ev.source)  \(text)\n"
+            }
             if let fix = f.fixes.first {
                 out += "  fix     \(fix.summary)\n"
                 for c in fix.commands.prefix(2) { out += "          $ \(c)\n" }
