@@ -104,7 +104,9 @@ public enum BypassAudit {
         return Finding(cause: original.verdict.cause, layer: layer, confidence: confidence,
                        summary: summary, evidence: evidence, fixes: fixes(trick, layer: layer, ruleText: ruleText),
                        rule: trick.id,
-                       checks: byApplication ? ["the application decides what \(target) means: check whether it serves the refused resource (many frameworks decode, merge slashes, strip `;...` and match case-insensitively)"] : nil,
+                       checks: !byApplication ? nil : trick.kind == .rewriteHeader
+                        ? ["check whether the application takes the path from \(added.joined(separator: ", ")) (IIS URL Rewrite, older Symfony and Zend do): then it serves the refused resource"]
+                        : ["the application decides what \(target) means: check whether it serves the refused resource (many frameworks decode, merge slashes, strip `;...` and match case-insensitively)"],
                        details: details, severity: .error)
     }
 

@@ -10,11 +10,11 @@ import Why403TestSupport
 final class BypassDifferentialTests: XCTestCase {
     static func variants(of path: String, ip: Int) throws -> [DiffRequest] {
         let original = try Request(url: "http://127.0.0.1\(path)", clientIP: "127.0.0.\(ip)")
-        var out = [DiffRequest(path: path, ip: ip, cause: nil)]
+        var out = [DiffRequest(path: path, ip: ip, cause: .none, statusOnly: true)]
         for trick in BypassTrick.all {
             guard let v = try trick.apply(to: original) else { continue }
             out.append(DiffRequest(path: v.target.requestURI, ip: ip, method: v.method,
-                                   headers: v.headerPairs.map { "\($0.name): \($0.value)" }, cause: nil))
+                                   headers: v.headerPairs.map { "\($0.name): \($0.value)" }, cause: .none, statusOnly: true))
         }
         return out
     }
