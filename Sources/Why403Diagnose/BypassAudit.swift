@@ -55,6 +55,10 @@ public enum BypassAudit {
                 notes.append("\(trick.id): reaches the application, but the configuration removes the header first")
                 continue
             }
+            if outcome == .server, variant.method == "TRACE" {
+                notes.append("\(trick.id): the server answers TRACE itself with an echo of the request, not the resource (TraceEnable off refuses it)")
+                continue
+            }
             if outcome == .notServed {
                 if report.verdict.status == 404 { reachedButMissing.append(trick.id) }
                 continue
