@@ -130,7 +130,7 @@ public enum BypassAudit {
                     Fix(summary: "refuse in the application too (or normalise the path at the proxy): \(ruleText) only sees one spelling")]
         case .method:
             return [Fix(summary: nginx
-                        ? "refuse with `limit_except GET { deny all; }` (which covers HEAD and unknown methods) instead of `if ($request_method = ...) { return 403; }` for one method"
+                        ? "refuse with rules that cover every method: `deny all;` (or `limit_except <the methods to allow> { deny all; }`) instead of `if ($request_method = ...) { return 403; }`, which lets every other method, HEAD included, through"
                         : "put `Require` outside `<Limit>` (or use `<LimitExcept GET>`): `<Limit GET>` leaves every other method, FOO included, unrefused"),
                     Fix(summary: "do not honour X-HTTP-Method-Override in the application unless the caller is authenticated")]
         case .addressHeader:

@@ -39,8 +39,8 @@ final class BypassCLITests: XCTestCase {
         XCTAssertEqual(upper.details?["method"], .string("GET"))
         XCTAssertEqual(upper.details?["target"], .string("/ADMIN"))
         XCTAssertEqual(upper.details?["status"], .null)
-        XCTAssertTrue(upper.evidence.contains { $0.text == "deny all;" && $0.source.hasSuffix("nginx.conf:20") || $0.text == "deny all;" },
-                      "the rule that misses it: \(upper.evidence)")
+        XCTAssertTrue(upper.evidence.contains { $0.text == "deny all;" && $0.source.contains("nginx.conf:") }, "the rule that misses it: \(upper.evidence)")
+        XCTAssertTrue(upper.evidence.contains { $0.text.hasPrefix("proxy_pass") }, "what serves the variant: \(upper.evidence)")
         XCTAssertTrue(upper.fixes.contains { $0.summary.contains("~*") }, "\(upper.fixes)")
         XCTAssertEqual(byRule["bypass.x-original-url"]?.confidence, .possible)
         XCTAssertEqual(report.verdict.layer, .nginx)
@@ -114,5 +114,16 @@ final class BypassCLITests: XCTestCase {
         XCTAssertEqual(fixed.status, 0, fixed.stdout + fixed.stderr)
         let bad = try Run.why403(["audit", "--bypass", "http://127.0.0.1:8080/admin", "--root", dir.path])
         XCTAssertEqual(bad.status, 2, bad.stderr)
+    }
+
+    /// `--variants bypass` is named or nothing: a set without --variants, or another set, is bad input.
+    func testProbeTakesTheBypassSetOnlyAfterVariants() throws {
+        let alone = try Run.why403(["probe", "http://127.0.0.1:9/admin", "bypass"])
+        XCTAssertEqual(alone.status, 2, alone.stderr)
+        XCTAssertTrue(alone.stderr.contains("--variants"), alone.stderr)
+        let other = try Run.why403(["probe", "--variants", "everything", "http://127.0.0.1:9/admin"])
+        XCTAssertEqual(other.status, 2, other.stderr)
+        let help = try Run.why403(["probe", "--help"])
+        XCTAssertTrue(help.stdout.contains("IDS"), "the help says the bypass set may be flagged")
     }
 }
