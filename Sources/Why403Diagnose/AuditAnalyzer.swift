@@ -16,10 +16,17 @@ extension AuditAnalyzer {
         public var user: String?
         /// Where configurations and roots are read.
         public var fileSystem: any FileSystemView
+        /// `--bypass URL`: the refused request whose bypass variants are simulated (nil: run the checks).
+        public var bypass: Request?
+        /// nginx's prefix (`-p`) for the bypass simulation: relative `root` paths start here.
+        public var nginxPrefix: String
 
         /// An audit of these configurations and roots.
         public init(nginx: [String] = [], apache: [String] = [], roots: [String] = [], user: String? = nil,
-                    fileSystem: any FileSystemView = LiveFileSystem()) {
+                    fileSystem: any FileSystemView = LiveFileSystem(), bypass: Request? = nil,
+                    nginxPrefix: String = "/usr/share/nginx") {
+            self.bypass = bypass
+            self.nginxPrefix = nginxPrefix
             self.nginx = nginx
             self.apache = apache
             self.roots = roots
@@ -35,7 +42,9 @@ extension AuditAnalyzer {
 /// web-root checks (`RootAudit`). Findings carry a severity; the verdict is the most serious one.
 public enum AuditAnalyzer {
     /// Runs every check; findings sorted by severity, the verdict from the most serious. Throws `InputError` when nothing is given or a configuration is malformed.
+    /// With `bypass`, simulates the well-known 403-bypass variants of that request instead (`BypassAudit`).
     public static func analyze(_ input: AuditAnalyzer.Input) throws -> Report {
+        if let request = input.bypass { return try bypass(request, input: input) }
         guard !(input.nginx.isEmpty && input.apache.isEmpty && input.roots.isEmpty) else {
             throw InputError(file: nil, expected: "at least one of --nginx FILE, --apache FILE, --root DIR", found: "none")
         }

@@ -132,6 +132,36 @@ extension LabScenario {
             """)), File("www/index.html", page), File("www/admin/index.html", page)],
             request: "/admin/", headers: [("X-Forwarded-For", "10.1.2.3")], clientIP: "127.0.0.1",
             expectedStatus: 403, expectedCause: .accessIP),
+        // issue 14, part 2: `why403 audit --bypass http://shop.test/admin --nginx nginx.conf` finds the
+        // variants the exact-match location leaves to the application; nginx-fixed.conf covers them.
+        LabScenario(
+            id: "nginx-admin-bypass",
+            story: "nginx in front of an application: /admin is refused with an exact-match location, and /ADMIN, /admin/ or /admin..;/ reach the application anyway",
+            kind: .nginx,
+            files: [File("nginx.conf", nginxConfig("""
+                    location = /admin {
+                        deny all;
+                    }
+                    location / {
+                        proxy_pass http://127.0.0.1:9;   # the application
+                    }
+            """)), File("nginx-fixed.conf", nginxConfig("""
+                    # every spelling: nginx matches the decoded, merged URI; the application also folds case
+                    location ~* ^/admin {
+                        deny all;
+                    }
+                    # path parameters and what is still encoded after nginx's decoding: the application
+                    # would strip or decode them again and route to /admin
+                    location ~ "[;%]" {
+                        return 400;
+                    }
+                    location / {
+                        proxy_set_header X-Original-URL "";
+                        proxy_set_header X-Rewrite-URL "";
+                        proxy_pass http://127.0.0.1:9;   # the application
+                    }
+            """)), File("www/index.html", page)],
+            request: "/admin", expectedStatus: 403, expectedCause: .accessDeny),
         LabScenario(
             id: "nginx-no-index",
             story: "nginx: a new /docs/ folder was deployed without index.html, and listing is off",

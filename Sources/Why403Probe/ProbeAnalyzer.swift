@@ -13,6 +13,8 @@ extension ProbeAnalyzer {
         public var bearer: String?
         /// Send the diagnostic variants (`--variants`).
         public var variants: Bool
+        /// Send the well-known 403-bypass variants (`--variants bypass`; requests an IDS may flag).
+        public var bypass: Bool = false
         /// Follow redirects (`--follow`), at most `maxRedirects` hops.
         public var follow: Bool
         /// The redirect hop limit with `follow`.
@@ -143,8 +145,8 @@ public enum ProbeAnalyzer {
         }
 
         var variantOutcomes: [VariantOutcome] = []
-        if input.variants, let status = main.result.response?.status {
-            let variants = Variants.make(from: baseline)
+        if input.variants || input.bypass, let status = main.result.response?.status {
+            let variants = (input.variants ? Variants.make(from: baseline) : []) + (input.bypass ? Variants.bypass(from: baseline) : [])
             let results = await Variants.run(variants, follow: input.follow, maxRedirects: input.maxRedirects,
                                              transport: input.transport, options: options, parallel: maxParallel)
             variantOutcomes = zip(variants, results).map {
@@ -176,7 +178,7 @@ public enum ProbeAnalyzer {
                 if let f = o.failure { obj["failure"] = .string(f.id) }
                 return .object(obj)
             })
-        } else if input.variants {
+        } else if input.variants || input.bypass {
             notes.append("the variants were not sent: the request itself got no response")
         }
 
@@ -415,6 +417,10 @@ public enum ProbeAnalyzer {
                                         rule: "variant.no-token"))
             case .token where denied && !isDenied(vs):
                 notes.append("without the token the answer is \(vs) instead of \(status): the token itself is refused here (expired, revoked or of another issuer); check it with 'why403 token'")
+            case .bypass where opened && vs < 300:
+                findings.append(bypassFinding(o, baseline: status, status: vs, layer: layer, evidence: evidence))
+            case .bypass:
+                notes.append("variant \(o.variant.id) (\(o.variant.change)): \(vs) instead of \(status)")
             case .method where opened:
                 notes.append("HEAD gets \(vs) while \(status) is returned to GET: a rule depends on the method (nginx limit_except, Apache <Limit>, a WAF method rule)")
             case .trailingSlash:
@@ -429,6 +435,37 @@ public enum ProbeAnalyzer {
             }
         }
         return findings
+    }
+
+    /// A bypass variant the server served: the exact request (cli-v1's `details`), the cause the trick
+    /// proves where it proves one (an address header: the server believes it; a Referer or User-Agent: the
+    /// rule reads it), and the fix on the server side.
+    static func bypassFinding(_ o: VariantOutcome, baseline: Int, status vs: Int, layer: Layer, evidence: [Evidence]) -> Finding {
+        let r = o.variant.request
+        let trick = o.variant.trick
+        let target: String = {
+            guard let t = try? RequestTarget(url: r.url) else { return r.url }
+            return t.requestURI
+        }()
+        var cause = Cause.unknown
+        var fix = "refuse every spelling of the resource on the server (or in the application), not one URL, method or header value; `why403 audit --bypass URL --nginx FILE` (or --apache) names the rule that misses it"
+        switch trick?.kind {
+        case .addressHeader?:
+            cause = .accessIP
+            fix = "believe address headers only from the proxy in front (nginx set_real_ip_from, Apache RemoteIPInternalProxy), and never key access on $http_x_forwarded_for / SetEnvIf X-Forwarded-For"
+        case .header?:
+            cause = trick?.id == "bypass.own-referer" ? .hotlinkReferer : .botBlock
+            fix = "never grant access on Referer or User-Agent: the client chooses both"
+        case .method?:
+            fix = "refuse every method (nginx limit_except, Apache Require outside <Limit>), not one"
+        default: break
+        }
+        return Finding(cause: cause, layer: layer == .unknown ? .application : layer, confidence: .likely,
+                       summary: "\(o.variant.change) gets \(vs) where the request as sent gets \(baseline): the refusal can be walked around (\(o.variant.id))",
+                       evidence: evidence, fixes: [Fix(summary: fix)], rule: o.variant.id,
+                       details: ["method": .string(r.method), "target": .string(target),
+                                 "headers": .array(r.headers.entries.map { .string("\($0.name): \($0.value)") }),
+                                 "status": .int(vs)])
     }
 
     // MARK: rate

@@ -15,9 +15,12 @@ public struct Variant: Sendable, Equatable {
         case trailingSlash = "trailing-slash"
         /// The bearer token (Authorization) removed.
         case token
+        /// A well-known 403-bypass trick (`--variants bypass`, `BypassTrick.all`).
+        case bypass
     }
 
-    /// Stable id: `no-referer`, `own-referer`, `browser-user-agent`, `head`, `trailing-slash`, `no-token`.
+    /// Stable id: `no-referer`, `own-referer`, `browser-user-agent`, `head`, `trailing-slash`, `no-token`;
+    /// `bypass.<trick>` for the bypass set.
     public var id: String
     /// What changed.
     public var kind: Kind
@@ -25,6 +28,8 @@ public struct Variant: Sendable, Equatable {
     public var change: String
     /// The request to send.
     public var request: ProbeRequest
+    /// The trick, for the bypass set.
+    public var trick: BypassTrick? = nil
 }
 
 /// The diagnostic variants and what their answers prove.
@@ -72,6 +77,24 @@ public enum Variants {
                                request: with { removing("authorization", &$0) }))
         }
         return out
+    }
+
+    /// The bypass set (`--variants bypass`): each trick of `BypassTrick.all` applied to `baseline`, sent to the
+    /// same URL's origin only (the path, method and headers change; the host and port never do, so nothing,
+    /// credentials included, goes to another origin). Tricks that would give the same request are left out.
+    public static func bypass(from baseline: ProbeRequest) -> [Variant] {
+        guard let request = try? Request(method: baseline.method, url: baseline.url,
+                                         headers: baseline.headers.entries.map { ($0.name, $0.value) }) else { return [] }
+        return BypassTrick.all.compactMap { trick in
+            guard let v = try? trick.apply(to: request), v.target.origin == request.target.origin else { return nil }
+            let sent = ProbeRequest(url: v.target.url, method: v.method, headers: HeaderList(v.headerPairs.map { ($0.name, $0.value) }))
+            let headers = trick.headers.compactMap { h -> String? in
+                guard let name = try? Request.parseHeaderLine(h).name, let value = v.header(name) else { return nil }
+                return "\(name): \(value)"
+            }
+            let change = ([v.method + " " + v.target.requestURI] + headers).joined(separator: "; ")
+            return Variant(id: trick.id, kind: .bypass, change: change, request: sent, trick: trick)
+        }
     }
 
     /// Sends `variants` with at most `parallel` in flight at once; results in the variants' order.

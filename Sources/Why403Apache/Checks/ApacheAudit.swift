@@ -16,6 +16,7 @@ public enum ApacheAudit {
         IndexesOnCheck(),
         HtaccessIgnoredCheck(),
         RemoteIPTrustsEveryoneCheck(),
+        AccessByClientHeaderCheck(),
     ]
 
     /// The ids of every check, in the order they run.

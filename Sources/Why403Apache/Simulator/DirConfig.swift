@@ -64,10 +64,12 @@ struct DirConfig {
         // granted` beside it, `<LimitExcept GET> Require all denied` does not refuse a POST).
         func flatten(_ ds: [ApacheDirective], limited: Bool) {
             for d in ds {
+                // GET names HEAD too (HEAD is M_GET to httpd; checked by the bypass differential test).
+                let named = Set(d.args.map { $0.uppercased() }).union(d.args.contains { $0.uppercased() == "GET" } ? ["HEAD"] : [])
                 if d.is("Limit") {
-                    if d.args.map({ $0.uppercased() }).contains(method) { flatten(d.children ?? [], limited: true) }
+                    if named.contains(method) { flatten(d.children ?? [], limited: true) }
                 } else if d.is("LimitExcept") {
-                    if !d.args.map({ $0.uppercased() }).contains(method) { flatten(d.children ?? [], limited: true) }
+                    if !named.contains(method) { flatten(d.children ?? [], limited: true) }
                 } else {
                     flat.append(d)
                 }

@@ -279,10 +279,12 @@ extension Simulation {
         if p.contains(where: { $0 == "*" || $0 == "?" || $0 == "[" }) {
             return fnmatch(p, uri, FNM_PATHNAME) == 0 || fnmatch(p + "/*", uri, 0) == 0
         }
-        // Prefix match; a trailing slash in the section must be matched (docs of <Location>).
+        // Prefix match on whole segments: `<Location /admin>` is /admin, /admin/ and below, not /admin.json
+        // or /admin..;/ (ap_location_walk; checked against httpd 2.4 by the bypass differential test); a
+        // trailing slash in the section must be matched (docs of <Location>).
         if uri == p { return true }
         if p.hasSuffix("/") { return uri.hasPrefix(p) }
-        return uri.hasPrefix(p + "/") || uri.hasPrefix(p)
+        return uri.hasPrefix(p + "/")
     }
 
     /// `<If>`/`<ElseIf>`/`<Else>` in order; an expression why403 cannot evaluate is assumed false.

@@ -31,6 +31,28 @@ extension Simulation {
             findings[0].summary = "\(who.name) may not read \(finalPath): AH00132 file permissions deny server access: \(finalPath)"
             return Outcome(status: 403, findings: findings)
         }
+        return defaultHandler()
+    }
+
+    /// Methods httpd knows (server/protocol.c's registry; HEAD is GET); another one is invalid.
+    static let knownMethods: Set<String> = ["GET", "HEAD", "PUT", "POST", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH",
+                                            "PROPFIND", "PROPPATCH", "MKCOL", "COPY", "MOVE", "LOCK", "UNLOCK",
+                                            "VERSION-CONTROL", "CHECKOUT", "UNCHECKOUT", "CHECKIN", "UPDATE", "LABEL",
+                                            "REPORT", "MKWORKSPACE", "MKACTIVITY", "BASELINE-CONTROL", "MERGE"]
+
+    /// The default handler on a readable file (server/core.c default_handler): GET, HEAD and POST are
+    /// served; an unknown method is 501 (AH00135 is logged for it), another known one 405. Checked
+    /// against httpd 2.4 by the bypass differential test.
+    mutating func defaultHandler() -> Outcome {
+        let m = req.method
+        if !Self.knownMethods.contains(m) {
+            notes.append("httpd does not know the method \(m): the default handler answers 501 (AH00135)")
+            return Outcome(status: 501, findings: [])
+        }
+        if !["GET", "HEAD", "POST", "OPTIONS"].contains(m) {
+            notes.append("the default handler serves files to GET, HEAD and POST only: \(m) gets 405")
+            return Outcome(status: 405, findings: [])
+        }
         return Outcome(status: 200, findings: [])
     }
 
@@ -64,7 +86,7 @@ extension Simulation {
                                            summary: "\(who.name) may not read the index \(p): AH00132 file permissions deny server access: \(p)")
                     }
                     notes.append("DirectoryIndex serves \(p)")
-                    return Outcome(status: 200, findings: [])
+                    return defaultHandler()
                 }
             }
         }

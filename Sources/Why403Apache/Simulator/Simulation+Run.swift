@@ -42,6 +42,16 @@ extension Simulation {
     mutating func simulate() -> Outcome {
         selectServer()
         applyRemoteIP()
+        // TRACE is answered by the core before any access check (TraceEnable, default on: an echo of the
+        // request, 200; off: 405). Checked against httpd 2.4 by the bypass differential test.
+        if req.method == "TRACE" {
+            if let t = serverDirectives.last(where: { $0.is("TraceEnable") }), t.args.first?.lowercased() == "off" {
+                notes.append("TraceEnable off (\(t.location)): httpd refuses TRACE with 405")
+                return Outcome(status: 405, findings: [])
+            }
+            notes.append("httpd answers TRACE itself, before any access check, with an echo of the request (TraceEnable is on by default)")
+            return Outcome(status: 200, findings: [])
+        }
         var uri: String
         guard let decoded = Self.percentDecode(req.rawPath) else {
             return Outcome(status: 400, findings: [])

@@ -84,7 +84,9 @@ struct Simulation {
             out.append(part)
         }
         var s = "/" + out.joined(separator: "/")
-        if path.hasSuffix("/") && s != "/" { s += "/" }
+        // A trailing "/." or "/.." leaves the slash (ap_getparents: /admin/. is /admin/).
+        let last = path.split(separator: "/", omittingEmptySubsequences: false).last
+        if (path.hasSuffix("/") || last == "." || last == "..") && s != "/" { s += "/" }
         return s
     }
 

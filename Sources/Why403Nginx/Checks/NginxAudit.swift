@@ -17,6 +17,7 @@ public enum NginxAudit {
         LimitStatus403Check(),
         AutoindexOffNoIndexCheck(),
         RealIPTrustsEveryoneCheck(),
+        AccessByClientHeaderCheck(),
     ]
 
     /// The ids of every check, in the order they run.

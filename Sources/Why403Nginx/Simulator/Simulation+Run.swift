@@ -14,6 +14,12 @@ extension Simulation {
     /// redirects and `rewrite ... last` loop (at most 10 times, as nginx), then error_page.
     func run() throws -> SimulationResult {
         try selectServer()
+        // ngx_http_process_request_header: TRACE is refused once the headers are read, before any phase
+        // ("client sent TRACE method", 405): no location, access rule or handler sees it.
+        if request.method == "TRACE" {
+            notes.append("nginx refuses TRACE before any phase (405, \"client sent TRACE method\" at info level)")
+            return SimulationResult(status: 405, findings: [], notes: notes, trail: trail, location: nil)
+        }
         applyRealIP(at: serverChain)  // post-read phase: the server's configuration
         var decision = phases(restartAtServer: true, named: nil)
         var status = decision.status

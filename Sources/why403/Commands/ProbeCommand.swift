@@ -13,7 +13,11 @@ struct ProbeCommand: AsyncParsableCommand {
         Black box: identifies the layer that answered (CDN, WAF, storage, web server, application) from the \
         status, headers and body. Redirects are not followed unless --follow; Authorization and Cookie are \
         never sent to another origin. --variants adds a few diagnostic requests (no Referer / own Referer, a \
-        browser User-Agent, HEAD, trailing slash, without the token) and reports which change flips the status.
+        browser User-Agent, HEAD, trailing slash, without the token) and reports which change flips the status. \
+        --variants bypass sends instead the well-known 403-bypass variants (about 40 requests: path spellings \
+        such as //admin, /%2e/admin, /admin..;/, /ADMIN, other methods, X-Forwarded-For: 127.0.0.1, \
+        X-Original-URL, Host: localhost) to the URL's own origin only; these are the requests attack tools \
+        send, so an IDS or WAF may flag (or block) this machine: run it only against a site you are allowed to test.
         """)
 
     @Argument(help: "The URL (a URL without a scheme is taken as http://).")
@@ -25,8 +29,17 @@ struct ProbeCommand: AsyncParsableCommand {
                                             valueName: "token"))
     var bearer: String?
 
-    @Flag(name: .long, help: "Also send the diagnostic variants (at most 4 at once) and report which change flips the status.")
+    @Flag(name: .long, help: "Also send the diagnostic variants (at most 4 at once) and report which change flips the status; '--variants bypass' sends the 403-bypass variants instead (requests an IDS may flag).")
     var variants = false
+
+    @Argument(help: ArgumentHelp("After --variants: 'bypass' for the 403-bypass set (off unless named).", valueName: "set"))
+    var variantSet: String?
+
+    /// The URL and the variant set, whichever order `--variants bypass` and the URL were written in.
+    var urlAndSet: (url: String, set: String?) {
+        if let s = variantSet, url == "bypass" { return (s, url) }
+        return (url, variantSet)
+    }
 
     @Flag(name: .long, help: "Follow redirects (same-origin only keep Authorization and Cookie).")
     var follow = false
@@ -56,6 +69,10 @@ struct ProbeCommand: AsyncParsableCommand {
 
     func validate() throws {
         try output.checkFormat()
+        if let set = urlAndSet.set {
+            guard variants else { throw ValidationError("unexpected argument \(InputError.quote(set)): a variant set comes after --variants") }
+            guard set == "bypass" else { throw ValidationError("--variants takes no set or 'bypass', found \(InputError.quote(set))") }
+        }
         if request.clientIP != nil {
             throw ValidationError("--client-ip is not meaningful for probe: the server sees this machine's address (use --proxy to come from another one)")
         }
@@ -73,8 +90,10 @@ struct ProbeCommand: AsyncParsableCommand {
     func run() async throws {
         let options = TransportOptions(connectTimeout: connectTimeout, totalTimeout: timeout, maxBody: maxBody,
                                        insecure: insecure, proxy: try proxy.map(ProxySetting.parse))
-        let input = ProbeAnalyzer.Input(request: try request.request(url: url), bearer: bearer, variants: variants,
+        let (url, set) = urlAndSet
+        var input = ProbeAnalyzer.Input(request: try request.request(url: url), bearer: bearer, variants: variants && set == nil,
                                         follow: follow, maxRedirects: maxRedirects, rate: rate, options: options)
+        input.bypass = set == "bypass"
         let outcome = try await ProbeAnalyzer.analyze(input)
         output.emit(outcome.report, redactor: outcome.redactor)
     }
