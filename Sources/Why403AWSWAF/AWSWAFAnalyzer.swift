@@ -76,7 +76,7 @@ struct ReportBuilder {
         }
         if input(country: country) { notes.append("no --country given: geo match statements are possible, not evaluated") }
         if request.clientAddress == nil { notes.append("no --client-ip given: IP set statements on the client address are possible") }
-        notes.append("the request carries no aws-waf-token cookie: a CAPTCHA action answers 405 and a Challenge 202")
+        notes.append("the request is taken to carry no aws-waf-token, so a CAPTCHA action answers 405 and a Challenge 202")
         let subject = Subject(kind: .awsWAF, url: request.url, method: request.method, clientIP: request.clientIP, config: web.file,
                               extra: ["web_acl": .string(web.name), "country": country.map { .string($0) } ?? .null,
                                       "labels": .array(eval.labels.map { .string($0) })])
@@ -172,7 +172,7 @@ struct ReportBuilder {
             checks = ["read the AWS WAF log entry of the request: ruleGroupList[].terminatingRule.ruleId names the managed rule that blocked it",
                       "or set the rule group's OverrideAction to Count for a while and read the labels it adds"]
         }
-        let fixes = cause == .none ? [] : FixBuilder(web: web, outcomes: eval.outcomes, request: request).fixes(for: o, cause: cause)
+        let fixes = cause == .none ? [] : FixBuilder(web: web, outcomes: eval.outcomes, request: request, ipSets: acl.ipSets).fixes(for: o, cause: cause)
         return Finding(cause: cause, layer: .awsWAF, confidence: confidence, summary: summary, evidence: evidence, fixes: fixes,
                        rule: o.name, checks: checks, details: details)
     }
@@ -193,7 +193,7 @@ struct ReportBuilder {
         let cause: Cause = causes.isEmpty ? .wafRule : (causes.allSatisfy { $0 == causes[0] } ? causes[0] : .wafRule)
         let missed = allows.map { "\"\($0.name)\" (\($0.trace.deciding.first { $0.state != .yes }?.detail ?? $0.trace.detail))" }
         if let c = custom { details["response_code"] = .int(c.responseCode) }
-        let fixes = FixBuilder(web: web, outcomes: eval.outcomes, request: request).defaultBlockFixes(allows: allows, acl: acl)
+        let fixes = FixBuilder(web: web, outcomes: eval.outcomes, request: request, ipSets: acl.ipSets).defaultBlockFixes(allows: allows, acl: acl)
         return Finding(cause: cause, layer: .awsWAF, confidence: .certain,
                        summary: "no rule of web ACL \"\(web.name)\" allowed the request, and its default action is Block (\(custom?.responseCode ?? 403))"
                            + (missed.isEmpty ? "" : ": the Allow rules did not match: " + missed.joined(separator: "; ")),

@@ -8,6 +8,16 @@ import Why403TestSupport
 final class AWSWAFCLITests: XCTestCase {
     func fixture(_ name: String) -> String { Fixtures.url("aws-waf/cases/\(name)").path }
 
+    func testListedWithHelp() throws {
+        let root = try Run.why403(["--help"])
+        XCTAssertTrue(root.stdout.contains("aws-waf"), root.stdout)
+        let r = try Run.why403(["aws-waf", "--help"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        for flag in ["--web-acl", "--ip-set", "--regex-set", "--rule-group", "--data", "--country", "--client-ip", "--format"] {
+            XCTAssertTrue(r.stdout.contains(flag), "aws-waf --help lacks \(flag):\n\(r.stdout)")
+        }
+    }
+
     func testReferenceFilesAndForwardedAddress() throws {
         let r = try Run.why403(["aws-waf", "https://api.example.com/v1/items", "--web-acl", fixture("ip-set/web-acl.json"),
                                 "--ip-set", fixture("ip-set/ip-set.json"), "--client-ip", "198.51.100.1",

@@ -41,6 +41,8 @@ public struct StatementTrace: Sendable {
     public var cause: Cause
     /// Nested statements (And, Or, Not, scope-downs).
     public var children: [StatementTrace]
+    /// For an IP set statement: the set's ARN and, when the address is in it, the entry that holds it.
+    public var ipSet: (arn: String, entry: WAFSource?)? = nil
 
     /// The leaves that made this statement's result: for a match, the nested statements that matched
     /// (a `Not` contributes its negated child).
@@ -353,10 +355,14 @@ struct Run {
             }
             for a in addresses {
                 if let hit = set.addresses.first(where: { $0.network.contains(a, matchingMappedIPv4: true) }) {
-                    return leaf(.yes, "\(what) \(a) is in IP set \"\(set.name)\" (\(hit.text) at \(hit.source.path) of \(hit.source.file))", .accessIP)
+                    var t = leaf(.yes, "\(what) \(a) is in IP set \"\(set.name)\" (\(hit.text) at \(hit.source.path) of \(hit.source.file))", .accessIP)
+                    t.ipSet = (arn, hit.source)
+                    return t
                 }
             }
-            return leaf(.no, "\(what) \(addresses.map(\.description).joined(separator: ", ")) is not in IP set \"\(set.name)\" (\(set.addresses.count) ranges)", .accessIP)
+            var t = leaf(.no, "\(what) \(addresses.map(\.description).joined(separator: ", ")) is not in IP set \"\(set.name)\" (\(set.addresses.count) ranges)", .accessIP)
+            t.ipSet = (arn, nil)
+            return t
         case .geoMatch(let countries, let forwarded, _):
             let prefix = forwarded == nil ? "awswaf:clientip:geo" : "awswaf:forwardedip:geo"
             if let f = forwarded, request.header(f.headerName) == nil {

@@ -7,6 +7,7 @@ struct FixBuilder {
     let web: WebACL
     let outcomes: [RuleOutcome]
     let request: Request
+    let ipSets: [String: IPSet]
 
     func fixes(for o: RuleOutcome, cause: Cause) -> [Fix] {
         var fixes: [Fix] = []
@@ -40,6 +41,7 @@ struct FixBuilder {
                                                                                         path: path, wrapExisting: true)])))
             return fixes
         }
+        if cause == .accessIP, o.group == nil, let fix = ipSetFix(o) { fixes.append(fix) }
         if case .captcha = o.action ?? .count {
             fixes.append(Fix(summary: "a browser solves the CAPTCHA and retries with the aws-waf-token cookie; an API client cannot, so exclude the path \(path) from the rule"))
         } else if case .challenge = o.action ?? .count {
@@ -49,6 +51,23 @@ struct FixBuilder {
                          commands: updateCommands(),
                          patch: patch(file: web.file, ops: [scopeDownOp(o.json["Statement"], pointer: o.source.pointer + "/Statement", path: path)])))
         return fixes
+    }
+
+    /// An address rule: take the client out of the block list that holds it, or add it to the allow list
+    /// a `NotStatement` guards with.
+    func ipSetFix(_ o: RuleOutcome) -> Fix? {
+        guard let leaf = o.trace.deciding.first(where: { $0.ipSet != nil }), let ref = leaf.ipSet,
+              let set = ipSets[ref.arn] else { return nil }
+        if let entry = ref.entry {
+            return Fix(summary: "remove \(entry.path) from IP set \"\(set.name)\" (it holds the client) — or a narrower range that leaves the client out",
+                       commands: ["aws wafv2 update-ip-set --name \(set.name) --scope REGIONAL --id ID --addresses ... --lock-token TOKEN"],
+                       patch: patch(file: entry.file, ops: ["{\"op\": \"remove\", \"path\": \"\(entry.pointer)\"}"]))
+        }
+        guard leaf.state == .no, let ip = request.clientAddress else { return nil }
+        let cidr = ip.isIPv6 ? "\(ip)/128" : "\(ip)/32"
+        return Fix(summary: "add \(cidr) to IP set \"\(set.name)\", the addresses rule \"\(o.name)\" lets through",
+                   commands: ["aws wafv2 update-ip-set --name \(set.name) --scope REGIONAL --id ID --addresses ... \(cidr) --lock-token TOKEN"],
+                   patch: patch(file: set.source.file, ops: ["{\"op\": \"add\", \"path\": \"\(WAFSource.pointer(set.source.path))/Addresses/-\", \"value\": \(WAFJSON.quote(cidr))}"]))
     }
 
     /// A default Block: add the client to the allow list an Allow rule uses, else allow the path.
