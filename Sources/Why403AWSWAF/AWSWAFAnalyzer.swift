@@ -75,7 +75,7 @@ struct ReportBuilder {
             notes.append("rule \"\(o.name)\" might \(o.action?.name.lowercased() ?? "block") this request (\(o.action?.status ?? 403)); if it does not match, the request is allowed")
         }
         if input(country: country) { notes.append("no --country given: geo match statements are possible, not evaluated") }
-        if request.clientAddress == nil { notes.append("no --client-ip given: IP set statements on the client address are possible") }
+        if request.clientAddress == nil, eval.outcomes.contains(where: { $0.trace.flattened.contains { $0.kind == "IPSetReferenceStatement" } }) { notes.append("no --client-ip given: IP set statements on the client address are possible") }
         notes.append("the request is taken to carry no aws-waf-token, so a CAPTCHA action answers 405 and a Challenge 202")
         let subject = Subject(kind: .awsWAF, url: request.url, method: request.method, clientIP: request.clientIP, config: web.file,
                               extra: ["web_acl": .string(web.name), "country": country.map { .string($0) } ?? .null,
