@@ -74,6 +74,14 @@ struct ReportBuilder {
             status = o.action?.status
             notes.append("rule \"\(o.name)\" might \(o.action?.name.lowercased() ?? "block") this request (\(o.action?.status ?? 403)); if it does not match, the request is allowed")
         }
+        // The earlier rules, for the reader of the text report (the JSON has them in details.earlier_rules).
+        for case .object(let e) in earlier.prefix(20) {
+            if case .string(let name)? = e["name"], case .int(let p)? = e["priority"], case .string(let why)? = e["why"],
+               case .string(let src)? = e["source"] {
+                notes.append("earlier rule \"\(name)\" (Priority \(p), \(src)) \(why)")
+            }
+        }
+        if earlier.count > 20 { notes.append("… and \(earlier.count - 20) more earlier rules (details.earlier_rules of the JSON report)") }
         if input(country: country) { notes.append("no --country given: geo match statements are possible, not evaluated") }
         if request.clientAddress == nil, eval.outcomes.contains(where: { $0.trace.flattened.contains { $0.kind == "IPSetReferenceStatement" } }) { notes.append("no --client-ip given: IP set statements on the client address are possible") }
         notes.append("the request is taken to carry no aws-waf-token, so a CAPTCHA action answers 405 and a Challenge 202")

@@ -3,6 +3,8 @@ import Why403Core
 @testable import Why403AWSWAF
 
 /// Bad input is an `InputError` naming the file, the line and column and the JSON path, never a crash.
+/// The valid values come from the API reference of each type
+/// (https://docs.aws.amazon.com/waf/latest/APIReference/API_Statement.html and the pages it links).
 final class BadInputTests: XCTestCase {
     func error(_ json: String, file: String = "acl.json") -> InputError? {
         do { _ = try WAFReader.webACL(Array(json.utf8), file: file); return nil } catch let e as InputError { return e } catch {

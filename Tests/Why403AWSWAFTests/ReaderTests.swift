@@ -3,7 +3,10 @@ import Why403Core
 @testable import Why403AWSWAF
 
 /// The readers of `aws wafv2` output: envelope and bare objects, Base64 search strings, JSON paths and
-/// lines, priority order, references by ARN.
+/// lines, priority order, references by ARN. Shapes from the AWS CLI reference
+/// (https://docs.aws.amazon.com/cli/latest/reference/wafv2/get-web-acl.html, get-ip-set, get-regex-pattern-set,
+/// get-rule-group) and the API's blob type for `SearchString`
+/// (https://docs.aws.amazon.com/waf/latest/APIReference/API_ByteMatchStatement.html).
 final class ReaderTests: XCTestCase {
     func testEnvelopeAndBare() throws {
         let enveloped = try WAFReader.webACL(path: WAF.fixture("cases/string-match/web-acl.json"))
