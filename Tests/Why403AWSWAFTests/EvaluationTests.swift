@@ -89,4 +89,13 @@ final class EvaluationTests: XCTestCase {
         XCTAssertEqual(r.verdict, .notDenied)
         XCTAssertEqual(r.findings.first?.rule, "DefaultAction")
     }
+
+    func testRateBasedOnForwardedAddress() throws {
+        let json = WAF.oneRule(#"{"RateBasedStatement": {"Limit": 500, "AggregateKeyType": "FORWARDED_IP", "ForwardedIPConfig": {"HeaderName": "X-Forwarded-For", "FallbackBehavior": "MATCH"}}}"#)
+        XCTAssertNil(try WAF.analyze(json, try WAF.request("http://x.test/")).verdict.status)
+        let r = try WAF.analyze(json, try WAF.request("http://x.test/", headers: ["X-Forwarded-For: 192.0.2.1"]))
+        XCTAssertEqual(r.verdict.cause, .rateLimit)
+        XCTAssertEqual(r.findings.first?.confidence, .possible)
+        XCTAssertTrue(r.findings.first?.summary.contains("more than 500 requests in 300 seconds") ?? false, r.findings.first?.summary ?? "")
+    }
 }

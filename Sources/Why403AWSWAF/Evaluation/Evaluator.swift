@@ -376,7 +376,11 @@ struct Run {
             if !labels.contains(label) { labels.append(label) }
             let hit = countries.contains(country)
             return leaf(hit ? .yes : .no, "country \(country) (--country) is \(hit ? "" : "not ")in \(countries.joined(separator: ", "))", .geoBlock)
-        case .rateBased(let limit, let window, let aggregate, let scopeDown, _, _):
+        case .rateBased(let limit, let window, let aggregate, let scopeDown, let forwarded, _):
+            if let f = forwarded, aggregate == "FORWARDED_IP", request.header(f.headerName) == nil {
+                return StatementTrace(kind: "RateBasedStatement", source: s.source, state: .no,
+                                      detail: "header \(f.headerName) is absent: AWS WAF does not count the request", cause: .rateLimit, children: [])
+            }
             var children: [StatementTrace] = []
             var state = MatchState.possible
             if let sd = scopeDown {
