@@ -17,7 +17,7 @@
 /// print(Renderer.text(report, color: false))
 /// ```
 ///
-/// The layers: `NginxAnalyzer`, `ApacheAnalyzer`, `FSAnalyzer`, `TokenAnalyzer`, `S3Analyzer`,
+/// The layers: `NginxAnalyzer`, `ApacheAnalyzer`, `FSAnalyzer`, `TokenAnalyzer`, `S3Analyzer`, `AWSWAFAnalyzer`,
 /// `ResponseAnalyzer`, `ProbeAnalyzer`, `LogsAnalyzer`, and the combinations `DiagnoseAnalyzer` and
 /// `AuditAnalyzer`. The vocabulary they share (`Request`, `IPAddress`, `Report`, `Verdict`, `Cause`,
 /// `Layer`, `InputError`) is in Why403Core; rendering (text, JSON, Markdown, SARIF) in Why403Render.
@@ -30,5 +30,6 @@
 @_exported import Why403Nginx
 @_exported import Why403Apache
 @_exported import Why403S3
+@_exported import Why403AWSWAF
 @_exported import Why403Logs
 @_exported import Why403Diagnose

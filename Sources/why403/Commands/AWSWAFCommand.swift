@@ -1,0 +1,58 @@
+import ArgumentParser
+import Foundation
+import Why403AWSWAF
+import Why403Core
+
+/// `why403 aws-waf URL --web-acl FILE` (cli-v1, second edition): which rule of an AWS WAF web ACL
+/// decides this request, evaluated offline from `aws wafv2` exports.
+struct AWSWAFCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "aws-waf",
+        abstract: "Explain which rule of an AWS WAF web ACL (aws wafv2 get-web-acl output) decides a request, offline.",
+        discussion: """
+        Rules run by ascending Priority with their labels, text transformations, IP sets (with forwarded-IP \
+        settings), regex pattern sets, rule groups, managed rule groups (possible deciders: their rules are \
+        not published), rate-based statements (the rate is stated, not known) and the default action. \
+        References are matched by ARN. Nothing is sent to AWS; fixes are printed as JSON patches.
+        """)
+
+    @Argument(help: "The URL of the request (a URL without a scheme is taken as http://).")
+    var url: String
+
+    @Option(name: .customLong("web-acl"), help: ArgumentHelp("The output of 'aws wafv2 get-web-acl' (or the bare WebACL object).", valueName: "file"))
+    var webACL: String
+
+    @Option(name: .customLong("ip-set"), help: ArgumentHelp("The output of 'aws wafv2 get-ip-set' (repeatable).", valueName: "file"))
+    var ipSets: [String] = []
+
+    @Option(name: .customLong("regex-set"), help: ArgumentHelp("The output of 'aws wafv2 get-regex-pattern-set' (repeatable).", valueName: "file"))
+    var regexSets: [String] = []
+
+    @Option(name: .customLong("rule-group"), help: ArgumentHelp("The output of 'aws wafv2 get-rule-group' (repeatable).", valueName: "file"))
+    var ruleGroups: [String] = []
+
+    @Option(name: .customLong("country"), help: ArgumentHelp("The ISO 3166 country of the client address (geo match statements and their labels).", valueName: "CC"))
+    var country: String?
+
+    @OptionGroup var request: RequestOptions
+    @OptionGroup var body: BodyOptions
+
+    @OptionGroup var output: OutputOptions<ReportFormats>
+
+    func validate() throws {
+        try output.checkFormat()
+    }
+
+    func run() async throws {
+        var req = try request.request(url: url)
+        req.method = req.method.uppercased()
+        req.body = try body.body()
+        let input = AWSWAFAnalyzer.Input(
+            webACL: try WAFReader.webACL(path: webACL),
+            ipSets: try ipSets.map(WAFReader.ipSet(path:)),
+            regexSets: try regexSets.map(WAFReader.regexPatternSet(path:)),
+            ruleGroups: try ruleGroups.map(WAFReader.ruleGroup(path:)),
+            request: req, country: country)
+        output.emit(try AWSWAFAnalyzer.analyze(input), redactor: try request.redactor())
+    }
+}

@@ -1,0 +1,66 @@
+import Foundation
+import XCTest
+import Why403Core
+import Why403TestSupport
+
+/// End-to-end runs of `why403 aws-waf` (cli-v1, second edition): stdout, stderr and exit status of the
+/// built binary.
+final class AWSWAFCLITests: XCTestCase {
+    func fixture(_ name: String) -> String { Fixtures.url("aws-waf/cases/\(name)").path }
+
+    func testListedWithHelp() throws {
+        let root = try Run.why403(["--help"])
+        XCTAssertTrue(root.stdout.contains("aws-waf"), root.stdout)
+        let r = try Run.why403(["aws-waf", "--help"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        for flag in ["--web-acl", "--ip-set", "--regex-set", "--rule-group", "--data", "--country", "--client-ip", "--format"] {
+            XCTAssertTrue(r.stdout.contains(flag), "aws-waf --help lacks \(flag):\n\(r.stdout)")
+        }
+    }
+
+    func testReferenceFilesAndForwardedAddress() throws {
+        let r = try Run.why403(["aws-waf", "https://api.example.com/v1/items", "--web-acl", fixture("ip-set/web-acl.json"),
+                                "--ip-set", fixture("ip-set/ip-set.json"), "--client-ip", "198.51.100.1",
+                                "-H", "X-Forwarded-For: 203.0.113.77", "--format", "json"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let report = try decodeReport(r.stdout)
+        XCTAssertEqual(report.subject.kind, "aws-waf")
+        XCTAssertEqual(report.verdict, Verdict(status: 403, layer: .awsWAF, cause: .accessIP))
+        XCTAssertEqual(report.findings.first?.rule, "BlockListedForwarded")
+        XCTAssertEqual(report.subject.clientIP, "198.51.100.1")
+    }
+
+    func testDataFromFileAndCustomCode() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let body = try dir.write("body.txt", String(repeating: "x", count: 300))
+        let r = try Run.why403(["aws-waf", "https://example.com/comments", "-X", "post", "--data", "@" + body.path,
+                                "--web-acl", fixture("size-constraint/web-acl.json"), "--format", "json"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let report = try decodeReport(r.stdout)
+        XCTAssertEqual(report.verdict.status, 413)
+        XCTAssertEqual(report.subject.method, "POST")
+    }
+
+    func testTextOutputNamesRuleAndPatch() throws {
+        let r = try Run.why403(["aws-waf", "https://example.com/admin/users", "--web-acl", fixture("logical/web-acl.json"),
+                                "--ip-set", fixture("logical/ip-set.json"), "--client-ip", "203.0.113.9", "--country", "us"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stdout.contains("AdminOnlyFromOffice"), r.stdout)
+        XCTAssertTrue(r.stdout.contains("NotStatement"), r.stdout)
+    }
+
+    func testBadInputExitsTwo() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let bad = try dir.write("acl.json", #"{"WebACL": {"Name": "x", "DefaultAction": {"Allow": {}}, "Rules": [{"Name": "r", "Priority": 0, "Statement": {"NopeStatement": {}}, "Action": {"Block": {}}}]}}"#)
+        let r = try Run.why403(["aws-waf", "https://example.com/", "--web-acl", bad.path])
+        XCTAssertEqual(r.status, 2)
+        XCTAssertTrue(r.stderr.contains(bad.path + ":1:"), r.stderr)
+        XCTAssertTrue(r.stderr.contains("$.WebACL.Rules[0].Statement"), r.stderr)
+        let missing = try Run.why403(["aws-waf", "https://example.com/", "--web-acl", dir.path + "/nope.json"])
+        XCTAssertEqual(missing.status, 2)
+        let country = try Run.why403(["aws-waf", "https://example.com/", "--web-acl", fixture("geo-match/web-acl.json"), "--country", "Canada"])
+        XCTAssertEqual(country.status, 2)
+    }
+}
