@@ -43,7 +43,7 @@ let modules: [Module] = [
     Module(name: "Why403Nginx", deps: ["Why403Core", "Why403FileSystem", "Why403Htpasswd", "Why403ModSecurity"], group: "nginx"),
     Module(name: "Why403Apache", deps: ["Why403Core", "Why403FileSystem", "Why403Htpasswd", "Why403ModSecurity"], group: "apache"),
     Module(name: "Why403S3", deps: ["Why403Core"], group: "s3"),
-    Module(name: "Why403AWSWAF", deps: ["Why403Core"], group: "awswaf"),
+    Module(name: "Why403AWSWAF", deps: ["Why403Core", "Why403ModSecurity", "Why403Replay"], group: "awswaf"),
     Module(name: "CZlib", deps: [], group: "core", kind: .system),
     // libmodsecurity 3's C API as function-pointer types: the library is opened with dlopen, never linked.
     Module(name: "CModSecurity", deps: [], group: "modsecurity", kind: .c),
@@ -91,7 +91,7 @@ let modules: [Module] = [
 // .build-nginx` builds only the core group plus the named groups and whatever they need: one layer
 // is built and tested without compiling the HTTP client stack or another layer's half-finished edit.
 let groupDeps: [String: [String]] = [
-    "probe": ["response", "token"], "nginx": ["htpasswd", "modsecurity"], "apache": ["htpasswd", "modsecurity"],
+    "probe": ["response", "token"], "nginx": ["htpasswd", "modsecurity"], "apache": ["htpasswd", "modsecurity"], "awswaf": ["modsecurity"],
     "app": ["response", "token", "probe", "nginx", "apache", "s3", "logs", "htpasswd", "modsecurity", "awswaf"],
 ]
 var selected: Set<String>? = nil

@@ -336,9 +336,9 @@ struct Run {
             }
             if t.state == .yes {
                 t.state = .possible
-                t.detail += " — by why403's approximation; AWS WAF's own \(kind == .sqli ? "SQL injection" : "XSS") detector is not published, so this is possible, not proven"
+                t.detail += " — by \(InjectionDetection.detector); AWS WAF's own \(kind == .sqli ? "SQL injection" : "XSS") detector is not published, so this is possible, not proven"
             } else if t.state == .no {
-                t.detail += " (why403's approximation of AWS's detector found nothing; AWS's may still match)"
+                t.detail += " (\(InjectionDetection.detector) found nothing; AWS's detector may still match)"
             }
             return t
         case .labelMatch(let scope, let key, _):

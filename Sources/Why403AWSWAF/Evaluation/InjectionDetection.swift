@@ -1,10 +1,17 @@
+import Why403ModSecurity
+
 /// The seam for `SqliMatchStatement` and `XssMatchStatement`: AWS WAF's own detectors are not
 /// published, so a match is only ever `possible`.
 ///
-/// Today a small documented approximation (the token patterns below); a later step plugs in
-/// libinjection through libmodsecurity (what CRS uses) behind this one function, with no change to
-/// the evaluator.
+/// The detector is libinjection (what CRS uses), through libmodsecurity's `@detectSQLi`/`@detectXSS`
+/// when libmodsecurity 3 is installed; without it, a small documented approximation (the token patterns
+/// below). `detector` says which one answered.
 public enum InjectionDetection {
+    /// The detector that answers on this machine.
+    public static var detector: String {
+        Libinjection.detect(.sqli, in: []) != nil ? "libinjection (through libmodsecurity)" : "why403's token approximation (libmodsecurity is not installed)"
+    }
+
     /// The two detectors.
     public enum Kind: String, Sendable {
         /// `SqliMatchStatement`.
@@ -16,6 +23,12 @@ public enum InjectionDetection {
     /// Whether the approximation flags `value` (already transformed); a hit is reported as `possible`,
     /// a miss as no match with a note that AWS's detector may still match.
     public static func detect(_ kind: Kind, in value: [UInt8]) -> Bool {
+        if let hit = Libinjection.detect(kind == .sqli ? .sqli : .xss, in: value) { return hit }
+        return approximate(kind, in: value)
+    }
+
+    /// The token approximation, used when libmodsecurity is not installed.
+    static func approximate(_ kind: Kind, in value: [UInt8]) -> Bool {
         let text = String(decoding: value, as: UTF8.self).lowercased()
         let compact = text.filter { !$0.isWhitespace }
         switch kind {
