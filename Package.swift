@@ -43,6 +43,7 @@ let modules: [Module] = [
     Module(name: "Why403Nginx", deps: ["Why403Core", "Why403FileSystem", "Why403Htpasswd"], group: "nginx"),
     Module(name: "Why403Apache", deps: ["Why403Core", "Why403FileSystem", "Why403Htpasswd"], group: "apache"),
     Module(name: "Why403S3", deps: ["Why403Core"], group: "s3"),
+    Module(name: "Why403Cloudflare", deps: ["Why403Core"], group: "cloudflare"),
     Module(name: "CZlib", deps: [], group: "core", kind: .system),
     // The log scanner's fused needle search and line count (AVX2/SSE2; see its scan.c for why C).
     Module(name: "CWhy403Scan", deps: [], group: "logs", kind: .c),
@@ -56,11 +57,12 @@ let modules: [Module] = [
                                      "Why403Token", "Why403S3", "Why403Response"], group: "app"),
     // The umbrella library: every analyser and the report model behind one import (docs/library.md).
     Module(name: "Why403", deps: ["Why403Core", "Why403Render", "Why403FileSystem", "Why403Response", "Why403Token",
-                                  "Why403Probe", "Why403Nginx", "Why403Apache", "Why403S3", "Why403Logs", "Why403Diagnose"],
+                                  "Why403Probe", "Why403Nginx", "Why403Apache", "Why403S3", "Why403Cloudflare", "Why403Logs",
+                                  "Why403Diagnose"],
            group: "app"),
     Module(name: "Why403TestSupport", deps: ["Why403Core", "Why403Render", "Why403Spawn"], group: "core"),
     Module(name: "why403", deps: ["Why403Core", "Why403Render", "Why403FileSystem", "Why403Response", "Why403Probe",
-                                  "Why403Token", "Why403Nginx", "Why403Apache", "Why403S3", "Why403Logs",
+                                  "Why403Token", "Why403Nginx", "Why403Apache", "Why403S3", "Why403Cloudflare", "Why403Logs",
                                   "Why403Diagnose", "Why403Lab", argumentParser],
            group: "app", kind: .executable),
     // Tests
@@ -74,6 +76,7 @@ let modules: [Module] = [
     Module(name: "Why403NginxTests", deps: ["Why403Nginx", "Why403TestSupport"], group: "nginx", kind: .test),
     Module(name: "Why403ApacheTests", deps: ["Why403Apache", "Why403TestSupport"], group: "apache", kind: .test),
     Module(name: "Why403S3Tests", deps: ["Why403S3", "Why403TestSupport"], group: "s3", kind: .test),
+    Module(name: "Why403CloudflareTests", deps: ["Why403Cloudflare", "Why403TestSupport"], group: "cloudflare", kind: .test),
     Module(name: "Why403LogsTests", deps: ["Why403Logs", "Why403Render", "CWhy403Scan", "Why403TestSupport"], group: "logs", kind: .test),
     Module(name: "CLITests", deps: ["Why403", "Why403TestSupport", "Why403Lab"], group: "app", kind: .test),
 ]
@@ -84,7 +87,7 @@ let modules: [Module] = [
 // is built and tested without compiling the HTTP client stack or another layer's half-finished edit.
 let groupDeps: [String: [String]] = [
     "probe": ["response", "token"], "nginx": ["htpasswd"], "apache": ["htpasswd"],
-    "app": ["response", "token", "probe", "nginx", "apache", "s3", "logs", "htpasswd"],
+    "app": ["response", "token", "probe", "nginx", "apache", "s3", "cloudflare", "logs", "htpasswd"],
 ]
 var selected: Set<String>? = nil
 if let only = ProcessInfo.processInfo.environment["WHY403_ONLY"], !only.isEmpty {
