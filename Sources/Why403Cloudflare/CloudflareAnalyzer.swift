@@ -208,7 +208,9 @@ public enum CloudflareAnalyzer {
         let r = cr.rule
         let label = "\(phaseLabel(crs.ruleset.phase)) rule \(InputError.quote(r.name))"
         var summary = "\(label)\(r.description.map { " (\(InputError.quote($0)))" } ?? "") \(r.action)s this request"
-        if let l = leaves.first { summary += ": " + Explain.describe(l) }
+        // Lead with the test that singled the request out (the one the cause comes from).
+        let lead = leaves.first { l in cause != .wafRule && Explain.cause([l]) == cause } ?? leaves.first
+        if let l = lead { summary += ": " + Explain.describe(l) }
         var evidence = [Evidence(source: r.origin.description, text: "\(r.action) when \(r.expression.oneLine)")]
         evidence += leaves.map { Evidence(source: "\(r.name) expression, column \($0.column)", text: Explain.describe($0)) }
         if let via { evidence.append(Evidence(source: "execute", text: "run by rule \(InputError.quote(via)) of the phase entry point")) }
@@ -247,7 +249,8 @@ public enum CloudflareAnalyzer {
         let r = cr.rule
         let path = request.target.path.isEmpty ? "/" : request.target.path
         let exclusion = "not http.request.uri.path eq \(wirefilterString(path))"
-        let newExpr = "(\(r.expression.trimmingScalars(" \n\t"))) and \(exclusion)"
+        let body = r.expression.trimmingScalars(" \n\t")
+        let newExpr = (isWrapped(body) ? body : "(\(body))") + " and \(exclusion)"
         var fixes: [Fix] = []
         var patch = ""
         if let ptr = r.origin.pointer, r.origin.resource == nil {
@@ -274,6 +277,25 @@ public enum CloudflareAnalyzer {
         skip += "    expression  = \(hclString(skipExpr))\n    description = \(hclString("skip the remaining custom rules for \(path)"))\n    logging {\n      enabled = true\n    }\n  }\n"
         fixes.append(Fix(summary: "or a skip rule placed before it (skips it and every later rule of this ruleset for this path: broader)", patch: skip))
         return fixes
+    }
+
+    /// Whether the whole expression is one parenthesised group (so `and ...` can follow it as is).
+    static func isWrapped(_ e: String) -> Bool {
+        guard e.hasPrefix("("), e.hasSuffix(")") else { return false }
+        var depth = 0
+        var inString = false
+        var escaped = false
+        for (i, c) in e.enumerated() {
+            if inString {
+                if escaped { escaped = false } else if c == "\\" { escaped = true } else if c == "\"" { inString = false }
+                continue
+            }
+            if c == "\"" { inString = true } else if c == "(" { depth += 1 } else if c == ")" {
+                depth -= 1
+                if depth == 0 && i != e.count - 1 { return false }
+            }
+        }
+        return depth == 0
     }
 
     /// A wirefilter string literal.
