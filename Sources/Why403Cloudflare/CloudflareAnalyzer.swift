@@ -83,7 +83,7 @@ public enum CloudflareAnalyzer {
             case .skipped(let by): why = "skipped by rule \(InputError.quote(by))"
             case .notMatched: why = "did not match: " + leaves.map(Explain.describe).joined(separator: "; ")
             case .matched: why = "matched: " + leaves.map(Explain.describe).joined(separator: "; ")
-            case .unknown: why = "unknown: " + leaves.filter { $0.result == nil }.map(Explain.wouldMatch).joined(separator: "; ")
+            case .unknown: why = "unknown: " + Explain.wouldMatchAll(leaves.filter { $0.result == nil })
             }
             if let n = step.note { why += " — \(n)" }
             if step.conditional { why += " (inside ruleset run by \(InputError.quote(step.via ?? "execute")), whose own condition is unknown)" }
@@ -109,7 +109,7 @@ public enum CloudflareAnalyzer {
                 let cause: Cause = challenge ? .botBlock : Explain.cause(unknownLeaves.isEmpty ? leaves : unknownLeaves)
                 findings.append(Finding(
                     cause: cause, layer: .cloudflare, confidence: .possible,
-                    summary: "\(label) (\(r.action)) may decide: it \(unknownLeaves.map(Explain.wouldMatch).joined(separator: " and ").nonEmpty ?? "matches only if the ruleset that runs it does")",
+                    summary: "\(label) (\(r.action)) may decide: it \(Explain.wouldMatchAll(unknownLeaves).nonEmpty ?? "matches only if the ruleset that runs it does")",
                     evidence: [Evidence(source: r.origin.description, text: "\(r.action): \(r.expression.oneLine)")]
                         + unknownLeaves.map { Evidence(source: "\(r.name) expression, column \($0.column)", text: Explain.describe($0)) },
                     fixes: [], rule: r.name, checks: checks(unknownLeaves),

@@ -93,6 +93,26 @@ public enum Explain {
         return "`\(l.text)` \(holds)\(subject)"
     }
 
+    /// For the unknown leaves of one rule: "matches if `a` and `not b` hold (give --x, --y to decide)".
+    public static func wouldMatchAll(_ leaves: [Leaf]) -> String {
+        guard leaves.count > 1 else { return leaves.first.map(wouldMatch) ?? "" }
+        let wants = leaves.map { $0.negated ? "`not \($0.text)`" : "`\($0.text)`" }
+        var flags: [String] = [], computed: [String] = []
+        for l in leaves {
+            for f in l.fields {
+                switch f.source {
+                case .flag(let flag): if !flags.contains(flag) { flags.append(flag) }
+                case .cloudflare: if !computed.contains(f.name) { computed.append(f.name) }
+                case .request: if f.name == "ip.src" && !flags.contains("--client-ip") { flags.append("--client-ip") }
+                }
+            }
+        }
+        var s = "matches if " + wants.dropLast().joined(separator: ", ") + " and " + wants.last! + " hold"
+        if !flags.isEmpty { s += " (give \(flags.joined(separator: ", ")) to decide)" }
+        if !computed.isEmpty { s += " (\(computed.joined(separator: ", ")) is computed by Cloudflare and cannot be known offline)" }
+        return s
+    }
+
     /// For an unknown leaf: what would make the rule match, and which flag decides it.
     public static func wouldMatch(_ l: Leaf) -> String {
         let want = l.negated ? "`not \(l.text)`" : "`\(l.text)`"
