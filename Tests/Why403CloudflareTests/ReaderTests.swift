@@ -95,4 +95,15 @@ final class ReaderTests: XCTestCase {
         XCTAssertEqual(rs[0].rules[1].expression, "ssl\n")
         XCTAssertEqual(rs[0].rules[1].origin.line, 12)
     }
+
+    /// Fuzz finding (Fuzz/cloudflare/findings/crash-a95b6a51…): a number beyond Int's range where a
+    /// string is read (`action = 9999…`) trapped converting it; it is now text, and the rule compiles or
+    /// is refused as bad input.
+    func testIssue12HugeNumberIsNotATrap() throws {
+        let text = "resource \"cloudflare_ruleset\" \"r\" {\n  phase = \"http_request_firewall_custom\"\n  kind = \"zone\"\n  rules {\n    action = 999999999999999999999999999999999999999999\n    expression = \"ssl\"\n  }\n}\n"
+        let rs = try RulesReader.read(text: text, file: "big.tf")
+        XCTAssertEqual(rs[0].rules[0].action, "1e+42")
+        let replay = try Fixtures.string("../../Fuzz/cloudflare/findings/crash-a95b6a51f1b056267e1f4f6d3c58ca7941300edb")
+        _ = try? RulesReader.read(text: replay, file: "crash")
+    }
 }

@@ -52,7 +52,8 @@ struct Doc: Sendable {
         switch v {
         case .string(let s): s
         case .reference(let s): s
-        case .number(let d): d == d.rounded() ? String(Int(d)) : String(d)
+        // Int(d) traps beyond Int's range (a fuzz finding: a 60-digit number in HCL).
+        case .number(let d): (d == d.rounded() && abs(d) < 1e15) ? String(Int(d)) : String(d)
         case .bool(let b): String(b)
         default: nil
         }
