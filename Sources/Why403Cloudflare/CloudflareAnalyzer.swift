@@ -238,7 +238,19 @@ public enum CloudflareAnalyzer {
             details["script"] = .string("a script (curl, an API client, a crawler) gets the 403 challenge page with cf-mitigated: challenge and never the content: it cannot solve the challenge")
             checks.append("a script or API client cannot pass a challenge: exclude its path or its credentials from the rule (fix below), or use a skip rule for it")
         }
-        let fixes = fixesFor(cr, crs, request: request)
+        var fixes = fixesFor(cr, crs, request: request)
+        // An allow list that left this client out: adding its address is the other narrow change.
+        if let ip = request.clientAddress,
+           let l = leaves.first(where: { $0.negated && $0.result == false && $0.subjectText == "ip.src" && $0.text.hasPrefix("ip.src in {") && $0.text.hasSuffix("}") }) {
+            let widened = String(l.text.dropLast()).trimmingScalars(" ") + " \(ip)}"
+            let newExpr = r.expression.replacingOccurrences(of: l.text, with: widened)
+            var patch = ""
+            if let ptr = r.origin.pointer, r.origin.resource == nil {
+                patch += "JSON patch (RFC 6902) of \(r.origin.file):\n[{\"op\": \"replace\", \"path\": \"\(ptr)/expression\", \"value\": \(jsonString(newExpr.trimmingScalars(" \n\t")))}]\n\n"
+            }
+            patch += "HCL (the rule at \(r.origin)):\n    expression  = \(hclString(newExpr.trimmingScalars(" \n\t")))\n"
+            fixes.append(Fix(summary: "or, if this client belongs to the allowed networks, add its address \(ip) to the set in rule \(InputError.quote(r.name))", patch: patch))
+        }
         return Finding(cause: cause, layer: .cloudflare, confidence: earlierPossible ? .likely : .certain, summary: summary,
                        evidence: evidence, fixes: fixes, rule: r.name, checks: checks.isEmpty ? nil : checks, details: details)
     }

@@ -25,6 +25,7 @@ final class EvaluationTests: XCTestCase {
         XCTAssertTrue(fix.contains("\"path\": \"/result/rules/2/expression\""), fix)
         XCTAssertTrue(fix.contains("and not http.request.uri.path eq \\\"/admin/users\\\""), fix)
         XCTAssertTrue(fix.contains("expression  = \"(starts_with(http.request.uri.path, \\\"/admin\\\") and not ip.src in {198.51.100.0/24 2001:db8::/32}) and not http"), fix)
+        XCTAssertTrue(p.fixes.contains { $0.summary.contains("add its address 203.0.113.7") && ($0.patch ?? "").contains("2001:db8::/32 203.0.113.7}") }, "\(p.fixes)")
         // The earlier rules considered, and why each did not decide.
         XCTAssertTrue(r.notes.contains { $0.contains("skip-office") && $0.contains("did not match") }, "\(r.notes)")
         XCTAssertTrue(r.notes.contains { $0.contains("old-rule") && $0.contains("disabled") }, "\(r.notes)")
