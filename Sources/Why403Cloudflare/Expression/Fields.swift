@@ -75,6 +75,8 @@ public enum Fields {
             f("cf.edge.server_port", .int), f("cf.edge.server_ip", .ip, .cloudflare),
             f("cf.ray_id", .string, .cloudflare), f("cf.zone.name", .string, .cloudflare),
             f("cf.hostname.metadata", .string, .cloudflare), f("cf.worker.upstream_zone", .string),
+            f("cf.colo.id", .int, .cloudflare), f("cf.colo.name", .string, .cloudflare),
+            f("cf.random_seed", .string, .cloudflare), f("cf.metal.id", .int, .cloudflare),
             // Dynamic fields
             f("cf.bot_management.score", .int, .flag("--bot-score"), .bot),
             f("cf.bot_management.verified_bot", .bool, .flag("--verified-bot"), .bot),
