@@ -44,6 +44,7 @@ let modules: [Module] = [
     Module(name: "Why403Apache", deps: ["Why403Core", "Why403FileSystem", "Why403Htpasswd", "Why403ModSecurity"], group: "apache"),
     Module(name: "Why403S3", deps: ["Why403Core"], group: "s3"),
     Module(name: "Why403AWSWAF", deps: ["Why403Core", "Why403ModSecurity", "Why403Replay"], group: "awswaf"),
+    Module(name: "Why403Cloudflare", deps: ["Why403Core"], group: "cloudflare"),
     Module(name: "CZlib", deps: [], group: "core", kind: .system),
     // libmodsecurity 3's C API as function-pointer types: the library is opened with dlopen, never linked.
     Module(name: "CModSecurity", deps: [], group: "modsecurity", kind: .c),
@@ -62,11 +63,11 @@ let modules: [Module] = [
                                      "Why403Token", "Why403S3", "Why403Response", "Why403ModSecurity"], group: "app"),
     // The umbrella library: every analyser and the report model behind one import (docs/library.md).
     Module(name: "Why403", deps: ["Why403Core", "Why403Render", "Why403FileSystem", "Why403Response", "Why403Token",
-                                  "Why403Probe", "Why403Nginx", "Why403Apache", "Why403S3", "Why403AWSWAF", "Why403Logs", "Why403Diagnose", "Why403ModSecurity"],
+                                  "Why403Probe", "Why403Nginx", "Why403Apache", "Why403S3", "Why403AWSWAF", "Why403Cloudflare", "Why403Logs", "Why403Diagnose", "Why403ModSecurity"],
            group: "app"),
     Module(name: "Why403TestSupport", deps: ["Why403Core", "Why403Render", "Why403Spawn"], group: "core"),
     Module(name: "why403", deps: ["Why403Core", "Why403Render", "Why403FileSystem", "Why403Response", "Why403Probe",
-                                  "Why403Token", "Why403Nginx", "Why403Apache", "Why403S3", "Why403AWSWAF", "Why403Logs",
+                                  "Why403Token", "Why403Nginx", "Why403Apache", "Why403S3", "Why403AWSWAF", "Why403Cloudflare", "Why403Logs",
                                   "Why403Diagnose", "Why403Lab", "Why403ModSecurity", argumentParser],
            group: "app", kind: .executable),
     // Tests
@@ -82,6 +83,7 @@ let modules: [Module] = [
     Module(name: "Why403S3Tests", deps: ["Why403S3", "Why403TestSupport"], group: "s3", kind: .test),
     Module(name: "Why403ModSecurityTests", deps: ["Why403ModSecurity", "Why403TestSupport"], group: "modsecurity", kind: .test),
     Module(name: "Why403AWSWAFTests", deps: ["Why403AWSWAF", "Why403TestSupport"], group: "awswaf", kind: .test),
+    Module(name: "Why403CloudflareTests", deps: ["Why403Cloudflare", "Why403TestSupport"], group: "cloudflare", kind: .test),
     Module(name: "Why403LogsTests", deps: ["Why403Logs", "Why403Render", "CWhy403Scan", "Why403TestSupport"], group: "logs", kind: .test),
     Module(name: "CLITests", deps: ["Why403", "Why403TestSupport", "Why403Lab"], group: "app", kind: .test),
 ]
@@ -92,7 +94,7 @@ let modules: [Module] = [
 // is built and tested without compiling the HTTP client stack or another layer's half-finished edit.
 let groupDeps: [String: [String]] = [
     "probe": ["response", "token"], "nginx": ["htpasswd", "modsecurity"], "apache": ["htpasswd", "modsecurity"], "awswaf": ["modsecurity"],
-    "app": ["response", "token", "probe", "nginx", "apache", "s3", "logs", "htpasswd", "modsecurity", "awswaf"],
+    "app": ["response", "token", "probe", "nginx", "apache", "s3", "cloudflare", "logs", "htpasswd", "modsecurity", "awswaf"],
 ]
 var selected: Set<String>? = nil
 if let only = ProcessInfo.processInfo.environment["WHY403_ONLY"], !only.isEmpty {

@@ -28,6 +28,7 @@
 @_exported import Why403Token
 @_exported import Why403Probe
 @_exported import Why403Nginx
+@_exported import Why403Cloudflare
 @_exported import Why403Apache
 @_exported import Why403S3
 @_exported import Why403AWSWAF

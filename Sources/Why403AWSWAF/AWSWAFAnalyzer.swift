@@ -1,10 +1,5 @@
 import Why403Core
 
-extension SubjectKind {
-    /// `why403 aws-waf`.
-    public static let awsWAF: SubjectKind = "aws-waf"
-}
-
 /// `why403 aws-waf`: which rule of an AWS WAF web ACL decides a request, offline.
 ///
 /// Rules run by ascending `Priority` (a referenced rule group's rules in its own order), labels added by

@@ -94,6 +94,12 @@ public struct SubjectKind: RawRepresentable, Codable, Sendable, Hashable, Expres
     public static let audit: SubjectKind = "audit"
     /// `why403 lab`.
     public static let lab: SubjectKind = "lab"
+    /// `why403 modsecurity`.
+    public static let modsecurity: SubjectKind = "modsecurity"
+    /// `why403 cloudflare`.
+    public static let cloudflare: SubjectKind = "cloudflare"
+    /// `why403 aws-waf`.
+    public static let awsWAF: SubjectKind = "aws-waf"
 }
 
 /// What the report is about. The named fields are those of the spec; `extra` carries

@@ -65,7 +65,7 @@ public enum ModSecurityAnalyzer {
             if let why = ServerFirst.reason(for: request) {
                 notes.append("nginx and Apache answer this request before ModSecurity sees it: \(why); what follows is what the engine says when it gets the request")
             }
-            let subject = Subject(kind: "modsecurity", url: request.url, method: request.method,
+            let subject = Subject(kind: .modsecurity, url: request.url, method: request.method,
                                   clientIP: request.clientIP, config: rules.description)
             if evaluation.blocked {
                 let fix = exclusion(for: request, evaluation: evaluation)

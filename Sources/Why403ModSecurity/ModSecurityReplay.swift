@@ -135,7 +135,7 @@ extension ModSecurityAnalyzer.Session {
         if let still = stillBlocked {
             notes.append("with all the exclusions below, \(kept.count - still) of the \(kept.count) blocked request\(kept.count == 1 ? "" : "s") re-evaluated by libmodsecurity pass" + (still > 0 ? "; \(still) are still blocked" : ""))
         }
-        let subject = Subject(kind: "modsecurity", url: input.base.url, config: rules.description, file: input.path)
+        let subject = Subject(kind: .modsecurity, url: input.base.url, config: rules.description, file: input.path)
         return Report(subject: subject, status: nil, findings: findings, answeredBy: .modsecurity, notes: notes)
     }
 }

@@ -10,7 +10,7 @@ struct Why403: AsyncParsableCommand {
         version: Why403Version.current,
         subcommands: [
             ProbeCommand.self, ResponseCommand.self, NginxCommand.self, ApacheCommand.self, FSCommand.self,
-            TokenCommand.self, S3Command.self, AWSWAFCommand.self, LogsCommand.self, DiagnoseCommand.self, AuditCommand.self,
+            TokenCommand.self, S3Command.self, AWSWAFCommand.self, CloudflareCommand.self, LogsCommand.self, DiagnoseCommand.self, AuditCommand.self,
             LabCommand.self, ModSecurityCommand.self,
         ]
     )

@@ -20,6 +20,9 @@ enum Cloudflare {
     static let ray = Extract("ray", "Ray ID", from: [.headerPrefix("cf-ray", separator: "-"), .body(after: "Ray ID:", chars: .hex)])
     static let lookup = "look up the Ray ID[ {ray}] in the Cloudflare dashboard: Security > Events, filter by Ray ID (the event names the rule or feature and its action)"
 
+    /// The offline explanation by rule, when the zone's rules can be exported (issue 12).
+    static let byRule = "with the zone's rules exported (Rulesets API JSON, `terraform show -json` or the .tf files): `why403 cloudflare URL --rules FILE...` names the rule and the part of its expression that matched"
+
     static func code(_ codes: [String]) -> Condition {
         .any(codes.flatMap { [Condition.body("error code: \($0)"), .body("Error \($0)<"), .body("Error \($0) "), .body("cf-error-code\">\($0)<"),
                                   .body("Error \($0):"), .body("error-\($0)/"), .body("errorCode:\($0),")] })
@@ -29,7 +32,7 @@ enum Cloudflare {
         Signature(id: "cloudflare-1020", product: "Cloudflare", layer: .cloudflare, cause: .wafRule, confidence: .certain,
                   statuses: [403], when: [edge, code(["1020"])],
                   summary: "a firewall rule blocked this request[ (Ray ID {ray})]", extract: [ray], lookup: lookup,
-                  checks: ["in Security > WAF > Custom rules, find the rule the event names and the field it matched (IP, country, path, User-Agent, ...)"],
+                  checks: ["in Security > WAF > Custom rules, find the rule the event names and the field it matched (IP, country, path, User-Agent, ...)", byRule],
                   fixes: [Fix(summary: "if the request is legitimate, narrow the matching custom rule or add a Skip rule for exactly this path and client, not a blanket allow")],
                   specificity: 90),
         Signature(id: "cloudflare-1010", product: "Cloudflare", layer: .cloudflare, cause: .botBlock, confidence: .certain,
@@ -41,7 +44,7 @@ enum Cloudflare {
         Signature(id: "cloudflare-ip-ban", product: "Cloudflare", layer: .cloudflare, cause: .accessIP, confidence: .certain,
                   statuses: [403], when: [edge, code(["1005", "1006", "1007", "1008", "1012", "1106"])],
                   summary: "the site owner banned the client's IP address[ (Ray ID {ray})]", extract: [ray], lookup: lookup,
-                  checks: ["Security > WAF > Tools: IP Access Rules, and custom rules on ip.src"],
+                  checks: ["Security > WAF > Tools: IP Access Rules, and custom rules on ip.src", byRule],
                   fixes: [Fix(summary: "if this client should get in, remove its address (or range) from the IP Access Rule or rule that blocks it")],
                   specificity: 90),
         Signature(id: "cloudflare-1009", product: "Cloudflare", layer: .cloudflare, cause: .geoBlock, confidence: .certain,
@@ -58,7 +61,7 @@ enum Cloudflare {
                   statuses: [403, 429, 503],
                   when: [.any([edge, .body("<title>Just a moment...</title>")]), challenge],
                   summary: "a challenge page (bot protection) was served instead of the content[ (Ray ID {ray})]", extract: [ray], lookup: lookup,
-                  checks: ["a script or API client cannot pass a challenge: find the rule with action Managed Challenge / JS Challenge, or Bot Fight Mode, in the event"],
+                  checks: ["a script or API client cannot pass a challenge: find the rule with action Managed Challenge / JS Challenge, or Bot Fight Mode, in the event", byRule],
                   fixes: [Fix(summary: "exempt this API path or client from the challenge (a Skip rule for the bot feature, or the rule's expression), rather than turning bot protection off")],
                   specificity: 85),
         Signature(id: "cloudflare-block-page", product: "Cloudflare", layer: .cloudflare, cause: .wafRule, confidence: .likely,
@@ -67,7 +70,7 @@ enum Cloudflare {
                                                       .body("<html class=\"no-js ie6 oldie\" lang=\"en-US\">")])],
                   summary: "Cloudflare's block page: a security rule (WAF managed or custom rule) blocked this request; the page does not name it[ (Ray ID {ray})]",
                   extract: [ray], lookup: lookup,
-                  checks: ["the event for the Ray ID names the rule: a WAF managed rule (attack signature), a custom rule, or an IP/country/User-Agent rule (then the cause is access.ip, geo.block or bot.block)"],
+                  checks: ["the event for the Ray ID names the rule: a WAF managed rule (attack signature), a custom rule, or an IP/country/User-Agent rule (then the cause is access.ip, geo.block or bot.block)", byRule],
                   fixes: [Fix(summary: "if the request is legitimate, add an exception (Skip) for exactly the rule the event names, scoped to this path and client")],
                   specificity: 80),
         Signature(id: "cloudflare-edge-403", product: "Cloudflare", layer: .cloudflare, cause: .unknown, confidence: .likely,
