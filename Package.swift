@@ -68,7 +68,7 @@ let modules: [Module] = [
     Module(name: "Why403TestSupport", deps: ["Why403Core", "Why403Render", "Why403Spawn"], group: "core"),
     Module(name: "why403", deps: ["Why403Core", "Why403Render", "Why403FileSystem", "Why403Response", "Why403Probe",
                                   "Why403Token", "Why403Nginx", "Why403Apache", "Why403S3", "Why403AWSWAF", "Why403Cloudflare", "Why403Logs",
-                                  "Why403Diagnose", "Why403Lab", "Why403ModSecurity", argumentParser],
+                                  "Why403Diagnose", "Why403Lab", "Why403ModSecurity", "Why403Replay", argumentParser],
            group: "app", kind: .executable),
     // Tests
     Module(name: "Why403CoreTests", deps: ["Why403Core", "Why403Render", "Why403TestSupport"], group: "core", kind: .test),

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Why403AWSWAF
 import Why403Core
+import Why403Replay
 
 /// `why403 aws-waf URL --web-acl FILE` (cli-v1, second edition): which rule of an AWS WAF web ACL
 /// decides this request, evaluated offline from `aws wafv2` exports.
@@ -34,6 +35,9 @@ struct AWSWAFCommand: AsyncParsableCommand {
     @Option(name: .customLong("country"), help: ArgumentHelp("The ISO 3166 country of the client address (geo match statements and their labels).", valueName: "CC"))
     var country: String?
 
+    @Option(name: .long, help: ArgumentHelp("Every request of a HAR file or an nginx/Apache access log through the web ACL (the URL gives their host): which would be blocked, challenged or CAPTCHA'd, grouped by rule.", valueName: "file"))
+    var replay: String?
+
     @OptionGroup var request: RequestOptions
     @OptionGroup var body: BodyOptions
 
@@ -53,6 +57,18 @@ struct AWSWAFCommand: AsyncParsableCommand {
             regexSets: try regexSets.map(WAFReader.regexPatternSet(path:)),
             ruleGroups: try ruleGroups.map(WAFReader.ruleGroup(path:)),
             request: req, country: country)
+        if let replay {
+            // The web ACL compiled once (input.acl); each request of the file evaluated with it.
+            let report = try ReplayReport.run(path: replay, base: req.target, clientIP: req.clientAddress,
+                                              subject: Subject(kind: .awsWAF, url: req.url, config: webACL),
+                                              layer: .awsWAF) { r in
+                var one = input
+                one.request = r
+                return try AWSWAFAnalyzer.analyze(one)
+            }
+            output.emit(report, redactor: try request.redactor())
+            return
+        }
         output.emit(try AWSWAFAnalyzer.analyze(input), redactor: try request.redactor())
     }
 }

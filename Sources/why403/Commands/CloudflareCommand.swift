@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Why403Core
+import Why403Replay
 import Why403Cloudflare
 
 /// `why403 cloudflare URL --rules FILE...` (cli-v1, second edition): which exported Cloudflare rule
@@ -41,6 +42,9 @@ struct CloudflareCommand: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("The items of a $list, NAME=FILE (one IP, network, ASN or host per line; repeatable).", valueName: "name=file"))
     var list: [String] = []
 
+    @Option(name: .long, help: ArgumentHelp("Every request of a HAR file or an nginx/Apache access log through the rules (the URL gives their host): which would be blocked or challenged, grouped by rule.", valueName: "file"))
+    var replay: String?
+
     @OptionGroup var request: RequestOptions
 
     @OptionGroup var output: OutputOptions<ReportFormats>
@@ -75,6 +79,19 @@ struct CloudflareCommand: AsyncParsableCommand {
                                              signals: EdgeSignals(country: country, asn: asn, botScore: botScore,
                                                                   verifiedBot: verifiedBot, threatScore: threatScore),
                                              lists: lists)
+        if let replay {
+            // Rules compiled once; each request of the file explained with them.
+            let compiled = try CompiledRules.compile(rulesets)
+            let report = try ReplayReport.run(path: replay, base: req.target, clientIP: req.clientAddress,
+                                              subject: Subject(kind: .cloudflare, url: req.url, config: rules.joined(separator: ", ")),
+                                              layer: .cloudflare) { r in
+                var one = input
+                one.request = r
+                return CloudflareAnalyzer.analyze(compiled: compiled, input: one)
+            }
+            output.emit(report, redactor: try request.redactor())
+            return
+        }
         output.emit(try CloudflareAnalyzer.analyze(input), redactor: try request.redactor())
     }
 
