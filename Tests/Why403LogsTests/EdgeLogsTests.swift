@@ -165,6 +165,28 @@ final class EdgeLogsTests: XCTestCase {
         }
     }
 
+    /// Hostile numbers in JSON logs (found by hand: a timestamp of 1e300 reached the minute
+    /// arithmetic as Int64.min and trapped) give no time, never a crash.
+    func testHostileNumbersInJSONLogs() throws {
+        let waf = """
+        {"timestamp":1e300,"action":"BLOCK","terminatingRuleId":"x","responseCodeSent":-1e300,"httpRequest":{"clientIp":"192.0.2.1"}}
+        {"timestamp":-9223372036854775808,"action":"BLOCK","terminatingRuleId":"x"}
+        {"timestamp":18446744073709551615,"action":"BLOCK","terminatingRuleId":"x"}
+
+        """
+        let cf = """
+        {"EdgeResponseStatus":1e300,"EdgeStartTimestamp":1e300}
+        {"EdgeResponseStatus":403,"EdgeStartTimestamp":-9223372036854775808,"OriginResponseStatus":1e19}
+
+        """
+        for (text, format) in [(waf, LogInputFormat.awsWAF), (cf, .cloudflare)] {
+            let r = try LogsAnalyzer().analyze(data: Array(text.utf8), name: "hostile.log", chunkSize: 5,
+                                               input: LogsAnalyzer.Input(paths: ["hostile.log"], inputFormat: format))
+            XCTAssertGreaterThan(try summary(r).denials, 0)
+            XCTAssertTrue(try summary(r).timeline.counts.isEmpty)
+        }
+    }
+
     func testTimeWindowApplies() throws {
         // 2026-11-29T09:30:20Z: the first two WAF refusals (09:30:17, :18) are before it.
         let (_, s) = try run([edge("aws-waf.log")], since: 1_795_944_620)

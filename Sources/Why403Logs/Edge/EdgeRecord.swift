@@ -105,9 +105,11 @@ enum EdgeParsers {
         return bytes.withUnsafeBytes { b in b.count >= 20 ? LogTime.parseCommon(ByteLine(b.baseAddress!, b.count), 0, b.count) : nil }
     }
 
-    /// Seconds, milliseconds or nanoseconds since the epoch, told apart by size.
-    static func epoch(_ v: Int64) -> LogTime {
+    /// Seconds, milliseconds or nanoseconds since the epoch, told apart by size; nil outside
+    /// 1970…2200 (a hostile value must not reach the date arithmetic).
+    static func epoch(_ v: Int64) -> LogTime? {
         let s = v > 100_000_000_000_000 ? v / 1_000_000_000 : v > 100_000_000_000 ? v / 1000 : v
+        guard s >= 0, s <= 7_258_118_400 else { return nil }
         return LogTime(utc: s, wall: s)
     }
 

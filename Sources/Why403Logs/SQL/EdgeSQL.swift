@@ -195,7 +195,6 @@ public enum EdgeSQL {
                 : "arrayElement(splitByChar(',', f_\(f.rawValue)), -1) = \(literal(item, d))"
         case .statusIs(let s): return "status IN (" + s.map(String.init).joined(separator: ", ") + ")"
         case .sameAsStatus(let f): return duck ? "f_\(f.rawValue) = CAST(status AS VARCHAR)" : "f_\(f.rawValue) = toString(status)"
-        case .not(let inner): return "NOT (\(condition(inner, d)))"
         }
     }
 
@@ -203,7 +202,6 @@ public enum EdgeSQL {
         switch c {
         case .equals(let f, _), .contains(let f, _), .hasItem(let f, _), .lastItem(let f, _), .sameAsStatus(let f): return [f]
         case .statusIs: return []
-        case .not(let inner): return fieldsUsed(inner)
         }
     }
 
