@@ -4,13 +4,14 @@ import Why403Core
 import Why403Logs
 import Why403Render
 
-/// `why403 logs FILE...` (cli-v1): every refused request in nginx/Apache error and access logs,
-/// grouped by cause, path, client, user agent and time, with the log lines as evidence.
+/// `why403 logs FILE...` (cli-v1): every refused request in nginx/Apache error and access logs and
+/// in the edge's logs, grouped by cause, path, client, user agent, country and time, with the log
+/// lines as evidence; `--emit-sql` prints the same grouping as a query instead.
 struct LogsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "logs",
-        abstract: "Explain every 403 in nginx/Apache error and access logs (plain, .gz or stdin).",
-        discussion: "Give the error log together with the access log: the error log says why, the access log says how often.")
+        abstract: "Explain every 403 in nginx/Apache error and access logs and in the edge's logs (AWS WAF, ALB, CloudFront, S3, Cloudflare, IIS); plain, .gz or stdin.",
+        discussion: "Give the error log together with the access log: the error log says why, the access log says how often. The edge's logs carry the reason on each line; give an ALB log with its AWS WAF log to see the WAF rule behind each refusal. --emit-sql prints the same grouping as a ClickHouse or DuckDB query.")
 
     @Argument(help: ArgumentHelp("Log files (error and access logs, plain or .gz); - reads stdin.", valueName: "file"))
     var files: [String] = []
