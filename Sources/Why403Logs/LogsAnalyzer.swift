@@ -73,14 +73,18 @@ public struct LogsAnalyzer: Sendable {
                                   until: input.until, limits: input.limits)
         // Error logs first, so their reasons are known when the access lines are read; AWS WAF logs
         // before the balancer's, for the same reason.
+        // One read of each file's head tells both (an edge format, else an error log or not).
         var edges: [String: LogInputFormat] = [:]
+        var errorLogs: Set<String> = []
         for p in input.paths where p != "-" {
-            if let f = input.inputFormat, f.isEdge { edges[p] = f }
-            else if input.inputFormat == nil, let f = LogsAnalyzer.sniffEdge(p) { edges[p] = f }
+            if let f = input.inputFormat, f.isEdge { edges[p] = f; continue }
+            let head = LogsAnalyzer.sniffHead(p)
+            if input.inputFormat == nil, let f = head.bytes.withUnsafeBytes({ LogInputFormat.detectEdge($0) }) { edges[p] = f }
+            else if head.isErrorLog { errorLogs.insert(p) }
         }
         if input.inputFormat?.isEdge == true, input.paths.contains("-") { edges["-"] = input.inputFormat }
         var ordered: [(String, Bool)] = []
-        for p in input.paths { ordered.append((p, p != "-" && edges[p] == nil && LogsAnalyzer.sniffIsErrorLog(p))) }
+        for p in input.paths { ordered.append((p, errorLogs.contains(p))) }
         let errorFirst = ordered.filter { $0.1 } + ordered.filter { edges[$0.0] == .awsWAF }
             + ordered.filter { !$0.1 && $0.0 != "-" && edges[$0.0] != .awsWAF } + ordered.filter { $0.0 == "-" }
         context.joinWAF = edges.values.contains(.awsWAF) && edges.values.contains(.alb)
@@ -154,47 +158,48 @@ public struct LogsAnalyzer: Sendable {
         return LogsReportBuilder(input: input, context: context, lines: scan.lineNumber, bytes: Int64(data.count)).report()
     }
 
-    /// The edge format of `path`, read from its first 64 KiB (inflated when gzip), or nil.
-    static func sniffEdge(_ path: String) -> LogInputFormat? {
-        struct Head: LineBlockSink {
-            var bytes: [UInt8] = []
-            mutating func block(_ base: UnsafeRawPointer, _ count: Int) {
-                let n = min(count, (1 << 16) - bytes.count)
-                if n > 0 { bytes.append(contentsOf: UnsafeRawBufferPointer(start: base, count: n)) }
-            }
-            mutating func overlongLine() {}
+    /// The first 64 KiB of whole lines of a file (inflated when gzip), for the format sniffing.
+    struct Head: LineBlockSink {
+        var bytes: [UInt8] = []
+        /// The first non-empty line was longer than the line limit.
+        var overlongFirst = false
+        mutating func block(_ base: UnsafeRawPointer, _ count: Int) {
+            let n = min(count, (1 << 16) - bytes.count)
+            if n > 0 { bytes.append(contentsOf: UnsafeRawBufferPointer(start: base, count: n)) }
         }
+        mutating func overlongLine() {
+            if !bytes.contains(where: { $0 != 10 }) { overlongFirst = true }
+        }
+        /// Whether the first non-empty line is an nginx or Apache error-log line.
+        var isErrorLog: Bool {
+            if overlongFirst { return false }
+            return bytes.withUnsafeBytes { b -> Bool in
+                var pos = 0
+                while pos < b.count {
+                    let end = ByteSearch.index(of: 10, in: b.baseAddress!, from: pos, to: b.count) ?? b.count
+                    if end > pos {
+                        let kind = ErrorLogLine.kind(ByteLine(b.baseAddress! + pos, end - pos))
+                        return kind == .nginx || kind == .apache
+                    }
+                    pos = end + 1
+                }
+                return false
+            }
+        }
+    }
+
+    /// Reads the head of `path` (nothing when unreadable: the scan reports that).
+    static func sniffHead(_ path: String) -> Head {
         struct Enough: Error {}
         var head = Head()
         do {
             try LogReader.read(path: path, buffer: LineBuffer(capacity: 1 << 16), sink: &head, progress: nil,
-                               check: { h in if h.bytes.count >= 1 << 16 { throw Enough() } })
+                               check: { h in if h.bytes.count >= 1 << 16 || h.overlongFirst { throw Enough() } })
         } catch {}
-        return head.bytes.withUnsafeBytes { LogInputFormat.detectEdge($0) }
+        return head
     }
 
-    /// Whether the first non-empty line of `path` is an nginx or Apache error-log line.
-    static func sniffIsErrorLog(_ path: String) -> Bool {
-        struct Sniff: LineBlockSink {
-            var kind: ErrorLogLine.Kind?
-            mutating func block(_ base: UnsafeRawPointer, _ count: Int) {
-                var pos = 0
-                while kind == nil, pos < count {
-                    let end = ByteSearch.index(of: 10, in: base, from: pos, to: count) ?? count
-                    if end > pos { kind = ErrorLogLine.kind(ByteLine(base + pos, end - pos)) }
-                    pos = end + 1
-                }
-            }
-            mutating func overlongLine() { if kind == nil { kind = .notError } }
-        }
-        struct Enough: Error {}
-        var sniff = Sniff()
-        do {
-            try LogReader.read(path: path, buffer: LineBuffer(capacity: 1 << 16), sink: &sniff, progress: nil,
-                               check: { s in if s.kind != nil { throw Enough() } })
-        } catch {}
-        return sniff.kind == .nginx || sniff.kind == .apache
-    }
+
 }
 
 /// Parses `--since` and `--until`: ISO 8601 (`2026-11-29T09:30:00Z`, `2026-11-29 09:30`, `2026-11-29`)
