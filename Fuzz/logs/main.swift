@@ -2,7 +2,9 @@
 // fed in chunks of a size the input picks (so lines straddle chunks), must give a report or an
 // InputError: no crash, no leak, no hang. Format strings are fuzzed too. The bytes also go through
 // the file reader from a temporary file: the read-ahead thread and the C search kernel, or zlib
-// streaming when they start with the gzip magic.
+// streaming when they start with the gzip magic. The edge readers (AWS WAF, ALB, CloudFront, S3,
+// Cloudflare, IIS) run on every input too: detected from its first lines, and forced with the
+// input format the third byte picks.
 // Build and run: Fuzz/logs/run.sh [seconds]
 import Foundation
 import Why403Core
@@ -13,6 +15,7 @@ let formats: [AccessFormat] = [
     try! AccessFormat.parse(#"$remote_addr [$time_iso8601] $host "$request" $status $request_time "$http_user_agent""#),
     try! AccessFormat.parse(#"%v %h %l %u %t \"%r\" %>s %b \"%{Referer}i\" \"%{User-Agent}i\""#),
 ]
+let edgeFormats = LogInputFormat.allCases.filter(\.isEdge)
 let filePath = NSTemporaryDirectory() + "why403-fuzz-logs-\(getpid()).log"
 
 @_cdecl("LLVMFuzzerTestOneInput")
@@ -28,6 +31,9 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     limits.correlationEvents = 8
     let input = LogsAnalyzer.Input(paths: ["fuzz.log"], statuses: [401, 403, 429], top: 3, format: format, limits: limits)
     _ = try? LogsAnalyzer().analyze(data: bytes, name: "fuzz.log", chunkSize: chunk, input: input)
+    var edge = input
+    edge.inputFormat = edgeFormats[Int(bytes.count > 2 ? bytes[2] : 0) % edgeFormats.count]
+    _ = try? LogsAnalyzer().analyze(data: bytes, name: "fuzz.log", chunkSize: chunk, input: edge)
     _ = try? AccessFormat.parse(String(decoding: bytes.prefix(200), as: UTF8.self))
     FileManager.default.createFile(atPath: filePath, contents: Data(bytes))
     _ = try? LogsAnalyzer().analyze(LogsAnalyzer.Input(paths: [filePath], statuses: [403], format: format, limits: limits))

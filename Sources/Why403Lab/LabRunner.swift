@@ -9,6 +9,7 @@ import Why403Token
 import Why403S3
 import Why403Probe
 import Why403ModSecurity
+import Why403Logs
 
 /// What one scenario gave: why403's report, and what the real server answered when it could be asked.
 public struct LabResult: Sendable {
@@ -102,6 +103,10 @@ public struct LabRunner: Sendable {
                 resource: a["resource"] ?? "", context: try a["context"].map { [try S3Analyzer.Input.contextPair($0)] } ?? [],
                 bucketPolicy: try PolicyParser.load(path: dir + "/" + scenario.request, kind: .bucket))
             return LabResult(scenario: scenario, report: S3Analyzer.analyze(input), observed: nil, serverLog: [], skipped: nil)
+        case .logs:
+            let paths = scenario.request.split(separator: " ").map { dir + "/" + $0 }
+            let report = try LogsAnalyzer().analyze(LogsAnalyzer.Input(paths: paths, statuses: [scenario.expectedStatus]))
+            return LabResult(scenario: scenario, report: report, observed: nil, serverLog: [], skipped: nil)
         }
     }
 

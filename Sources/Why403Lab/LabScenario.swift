@@ -7,7 +7,7 @@ import Why403Core
 /// the request, and the status and cause a correct diagnosis gives.
 public struct LabScenario: Sendable {
     /// Which analyser explains the scenario.
-    public enum Kind: String, Sendable { case nginx, apache, response, token, s3, modsecurity }
+    public enum Kind: String, Sendable { case nginx, apache, response, token, s3, modsecurity, logs }
 
     /// A file to create under the scenario folder. `mode` is applied after writing.
     public struct File: Sendable {
@@ -35,7 +35,8 @@ public struct LabScenario: Sendable {
     public var files: [File]
     /// Directories to create with a mode (relative), before files.
     public var directories: [(path: String, mode: Int)]
-    /// Request path (nginx/apache), the bundled response file (response), the token (token).
+    /// Request path (nginx/apache), the bundled response file (response), the token (token), the
+    /// log files separated by spaces (logs).
     public var request: String
     /// Request headers (nginx/apache).
     public var headers: [(String, String)]
@@ -71,7 +72,7 @@ public struct LabScenario: Sendable {
 
 extension LabScenario {
     /// Every scenario, in the order the tour shows them.
-    public static let all: [LabScenario] = nginx + apache + [modsecurityFalsePositive, cloudflare1020, s3AccessDenied, tokenScope, s3ExplicitDeny]
+    public static let all: [LabScenario] = nginx + apache + [modsecurityFalsePositive, cloudflare1020, s3AccessDenied, tokenScope, s3ExplicitDeny, wafBehindALB]
 
     static func nginxConfig(_ server: String) -> String {
         """
@@ -301,6 +302,28 @@ extension LabScenario {
 
         """)],
         request: "response.http", expectedStatus: 403, expectedCause: .wafRule)
+
+    /// The balancer's log says only that AWS WAF rejected the requests (`actions_executed` "waf",
+    /// no target); the WAF log of the same minute names the managed rule. Read together, each refusal
+    /// is explained by the rule (layouts: Tests/Fixtures/logs/edge/SOURCE.md).
+    static let wafBehindALB = LabScenario(
+        id: "aws-waf-behind-alb",
+        story: "the load balancer's log shows 403s no target answered; the AWS WAF log of the same minute says which rule",
+        kind: .logs,
+        files: [
+            File("logs/alb.log", """
+            https 2026-11-29T09:30:17.201562Z app/shop-alb/50dc6c495c0c9188 203.0.113.9:46532 - -1 -1 -1 403 - 136 298 "GET https://shop.example.com:443/search?q=1%27%20OR%201=1 HTTP/1.1" "sqlmap/1.7.2" ECDHE-RSA-AES128-GCM-SHA256 TLSv1.2 arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/shop/73e2d6bc24d8a067 "Root=1-6578a0b1-58337262a36d228ad5d99923" "shop.example.com" "-" 0 2026-11-29T09:30:17.000000Z "waf" "-" "-" "-" "-" "-" "-" TID_1
+            https 2026-11-29T09:30:18.301562Z app/shop-alb/50dc6c495c0c9188 203.0.113.9:46534 - -1 -1 -1 403 - 136 298 "GET https://shop.example.com:443/search?q=2%27-- HTTP/1.1" "sqlmap/1.7.2" ECDHE-RSA-AES128-GCM-SHA256 TLSv1.2 arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/shop/73e2d6bc24d8a067 "Root=1-6578a0b2-58337262a36d228ad5d99923" "shop.example.com" "-" 0 2026-11-29T09:30:18.000000Z "waf" "-" "-" "-" "-" "-" "-" TID_2
+            https 2026-11-29T09:30:19.500562Z app/shop-alb/50dc6c495c0c9188 192.0.2.10:60114 10.0.1.17:8080 0.000 0.004 0.000 200 200 120 5120 "GET https://shop.example.com:443/ HTTP/1.1" "Mozilla/5.0" ECDHE-RSA-AES128-GCM-SHA256 TLSv1.2 arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/shop/73e2d6bc24d8a067 "Root=1-6578a0b3-58337262a36d228ad5d99923" "shop.example.com" "-" 0 2026-11-29T09:30:19.000000Z "waf,forward" "-" "-" "10.0.1.17:8080" "200" "-" "-" TID_3
+
+            """),
+            File("logs/waf.log", """
+            {"timestamp":1795944617000,"formatVersion":1,"webaclId":"arn:aws:wafv2:us-east-1:123456789012:regional/webacl/shop-acl/a1b2c3d4","terminatingRuleId":"AWS-AWSManagedRulesSQLiRuleSet","terminatingRuleType":"MANAGED_RULE_GROUP","action":"BLOCK","terminatingRuleMatchDetails":[],"httpSourceName":"ALB","httpSourceId":"123456789012-app/shop-alb/50dc6c495c0c9188","ruleGroupList":[{"ruleGroupId":"AWS#AWSManagedRulesSQLiRuleSet","terminatingRule":{"ruleId":"SQLi_QUERYARGUMENTS","action":"BLOCK"}}],"rateBasedRuleList":[],"nonTerminatingMatchingRules":[],"httpRequest":{"clientIp":"203.0.113.9","country":"US","headers":[{"name":"User-Agent","value":"sqlmap/1.7.2"}],"uri":"/search","args":"q=1%27%20OR%201=1","httpVersion":"HTTP/1.1","httpMethod":"GET","requestId":"1-6578a0b1"},"labels":[{"name":"awswaf:managed:aws:sql-database:SQLi_QueryArguments"}]}
+            {"timestamp":1795944618000,"formatVersion":1,"webaclId":"arn:aws:wafv2:us-east-1:123456789012:regional/webacl/shop-acl/a1b2c3d4","terminatingRuleId":"AWS-AWSManagedRulesSQLiRuleSet","terminatingRuleType":"MANAGED_RULE_GROUP","action":"BLOCK","terminatingRuleMatchDetails":[],"httpSourceName":"ALB","httpSourceId":"123456789012-app/shop-alb/50dc6c495c0c9188","ruleGroupList":[{"ruleGroupId":"AWS#AWSManagedRulesSQLiRuleSet","terminatingRule":{"ruleId":"SQLi_QUERYARGUMENTS","action":"BLOCK"}}],"rateBasedRuleList":[],"nonTerminatingMatchingRules":[],"httpRequest":{"clientIp":"203.0.113.9","country":"US","headers":[{"name":"User-Agent","value":"sqlmap/1.7.2"}],"uri":"/search","args":"q=2%27--","httpVersion":"HTTP/1.1","httpMethod":"GET","requestId":"1-6578a0b2"},"labels":[{"name":"awswaf:managed:aws:sql-database:SQLi_QueryArguments"}]}
+
+            """),
+        ],
+        request: "logs/alb.log logs/waf.log", expectedStatus: 403, expectedCause: .wafRule)
 
     static let s3AccessDenied = LabScenario(
         id: "s3-access-denied",

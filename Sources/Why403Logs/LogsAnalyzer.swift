@@ -18,13 +18,17 @@ extension LogsAnalyzer {
         public var format: AccessFormat
         /// Memory bounds.
         public var limits: LogsLimits
+        /// `--input-format`: the format of every input, forced; nil detects each file's (an edge
+        /// format from its first lines, else a web server's error or access log). Stdin is
+        /// not sniffed: an edge log on stdin needs the flag.
+        public var inputFormat: LogInputFormat?
         /// Called after each chunk read: file, bytes read, file size when known. Never prints by itself.
         public var progress: (@Sendable (String, Int64, Int64?) -> Void)?
 
         /// An input with the defaults of the command line.
         public init(paths: [String], statuses: Set<Int> = [403], since: Int64? = nil, until: Int64? = nil, top: Int = 10,
                     format: AccessFormat = .combined, limits: LogsLimits = LogsLimits(),
-                    progress: (@Sendable (String, Int64, Int64?) -> Void)? = nil) {
+                    progress: (@Sendable (String, Int64, Int64?) -> Void)? = nil, inputFormat: LogInputFormat? = nil) {
             self.paths = paths
             self.statuses = statuses
             self.since = since
@@ -33,6 +37,7 @@ extension LogsAnalyzer {
             self.format = format
             self.limits = limits
             self.progress = progress
+            self.inputFormat = inputFormat
         }
     }
 }
@@ -66,28 +71,50 @@ public struct LogsAnalyzer: Sendable {
     public func summarize(_ input: LogsAnalyzer.Input) throws -> Outcome {
         let context = ScanContext(statuses: input.statuses, format: input.format, since: input.since,
                                   until: input.until, limits: input.limits)
-        // Error logs first, so their reasons are known when the access lines are read.
+        // Error logs first, so their reasons are known when the access lines are read; AWS WAF logs
+        // before the balancer's, for the same reason.
+        // One read of each file's head tells both (an edge format, else an error log or not).
+        var edges: [String: LogInputFormat] = [:]
+        var errorLogs: Set<String> = []
+        for p in input.paths where p != "-" {
+            if let f = input.inputFormat, f.isEdge { edges[p] = f; continue }
+            let head = LogsAnalyzer.sniffHead(p)
+            if input.inputFormat == nil, let f = head.bytes.withUnsafeBytes({ LogInputFormat.detectEdge($0) }) { edges[p] = f }
+            else if head.isErrorLog { errorLogs.insert(p) }
+        }
+        if input.inputFormat?.isEdge == true, input.paths.contains("-") { edges["-"] = input.inputFormat }
         var ordered: [(String, Bool)] = []
-        for p in input.paths { ordered.append((p, p != "-" && LogsAnalyzer.sniffIsErrorLog(p))) }
-        let errorFirst = ordered.filter { $0.1 } + ordered.filter { !$0.1 && $0.0 != "-" } + ordered.filter { $0.0 == "-" }
+        for p in input.paths { ordered.append((p, errorLogs.contains(p))) }
+        let errorFirst = ordered.filter { $0.1 } + ordered.filter { edges[$0.0] == .awsWAF }
+            + ordered.filter { !$0.1 && $0.0 != "-" && edges[$0.0] != .awsWAF } + ordered.filter { $0.0 == "-" }
+        context.joinWAF = edges.values.contains(.awsWAF) && edges.values.contains(.alb)
         var lines = 0
         var bytes: Int64 = 0
         for (path, _) in errorFirst {
             let display = path == "-" ? "(stdin)" : path
-            var scan = FileScan(file: display, context: context)
             let buffer = LineBuffer(maxLineLength: input.limits.maxLineLength)
             let progress = input.progress
             nonisolated(unsafe) var fileBytes: Int64 = 0
-            try LogReader.read(path: path, buffer: buffer, sink: &scan, progress: { done, total in
+            let report: LogReader.Progress = { done, total in
                 fileBytes = done
                 progress?(display, done, total)
-            }, check: { s in if let f = s.fatal { throw f } })
-            scan.decideMode()
-            if let f = scan.fatal { throw f }
-            lines += scan.lineNumber
+            }
+            if let edge = edges[path] {
+                var scan = EdgeScan(file: display, format: edge, context: context)
+                try LogReader.read(path: path, buffer: buffer, sink: &scan, progress: report, check: { _ in })
+                lines += scan.lineNumber
+            } else {
+                var scan = FileScan(file: display, context: context)
+                try LogReader.read(path: path, buffer: buffer, sink: &scan, progress: report,
+                                   check: { s in if let f = s.fatal { throw f } })
+                scan.decideMode()
+                if let f = scan.fatal { throw f }
+                lines += scan.lineNumber
+            }
             bytes += fileBytes
         }
         context.flushUnclaimedEvents()
+        context.flushHeldBlocks()
         context.aggregator.finish()
         return LogsReportBuilder(input: input, context: context, lines: lines, bytes: bytes).outcome()
     }
@@ -96,8 +123,24 @@ public struct LogsAnalyzer: Sendable {
     public func analyze(data: [UInt8], name: String, chunkSize: Int, input: LogsAnalyzer.Input) throws -> Report {
         let context = ScanContext(statuses: input.statuses, format: input.format, since: input.since,
                                   until: input.until, limits: input.limits)
-        var scan = FileScan(file: name, context: context)
         let buffer = LineBuffer(capacity: 4096, maxLineLength: input.limits.maxLineLength)
+        let edge = input.inputFormat.flatMap { $0.isEdge ? $0 : nil }
+            ?? (input.inputFormat == nil ? data.prefix(1 << 16).withUnsafeBytes { LogInputFormat.detectEdge($0) } : nil)
+        if let edge {
+            var scan = EdgeScan(file: name, format: edge, context: context)
+            data.withUnsafeBytes { all in
+                var offset = 0
+                while offset < all.count {
+                    let n = min(chunkSize, all.count - offset)
+                    buffer.append(UnsafeRawBufferPointer(rebasing: all[offset..<(offset + n)]), to: &scan)
+                    offset += n
+                }
+            }
+            buffer.drain(final: true, to: &scan)
+            context.aggregator.finish()
+            return LogsReportBuilder(input: input, context: context, lines: scan.lineNumber, bytes: Int64(data.count)).report()
+        }
+        var scan = FileScan(file: name, context: context)
         var offset = 0
         try data.withUnsafeBytes { all in
             while offset < all.count {
@@ -115,28 +158,48 @@ public struct LogsAnalyzer: Sendable {
         return LogsReportBuilder(input: input, context: context, lines: scan.lineNumber, bytes: Int64(data.count)).report()
     }
 
-    /// Whether the first non-empty line of `path` is an nginx or Apache error-log line.
-    static func sniffIsErrorLog(_ path: String) -> Bool {
-        struct Sniff: LineBlockSink {
-            var kind: ErrorLogLine.Kind?
-            mutating func block(_ base: UnsafeRawPointer, _ count: Int) {
+    /// The first 64 KiB of whole lines of a file (inflated when gzip), for the format sniffing.
+    struct Head: LineBlockSink {
+        var bytes: [UInt8] = []
+        /// The first non-empty line was longer than the line limit.
+        var overlongFirst = false
+        mutating func block(_ base: UnsafeRawPointer, _ count: Int) {
+            let n = min(count, (1 << 16) - bytes.count)
+            if n > 0 { bytes.append(contentsOf: UnsafeRawBufferPointer(start: base, count: n)) }
+        }
+        mutating func overlongLine() {
+            if !bytes.contains(where: { $0 != 10 }) { overlongFirst = true }
+        }
+        /// Whether the first non-empty line is an nginx or Apache error-log line.
+        var isErrorLog: Bool {
+            if overlongFirst { return false }
+            return bytes.withUnsafeBytes { b -> Bool in
                 var pos = 0
-                while kind == nil, pos < count {
-                    let end = ByteSearch.index(of: 10, in: base, from: pos, to: count) ?? count
-                    if end > pos { kind = ErrorLogLine.kind(ByteLine(base + pos, end - pos)) }
+                while pos < b.count {
+                    let end = ByteSearch.index(of: 10, in: b.baseAddress!, from: pos, to: b.count) ?? b.count
+                    if end > pos {
+                        let kind = ErrorLogLine.kind(ByteLine(b.baseAddress! + pos, end - pos))
+                        return kind == .nginx || kind == .apache
+                    }
                     pos = end + 1
                 }
+                return false
             }
-            mutating func overlongLine() { if kind == nil { kind = .notError } }
         }
-        struct Enough: Error {}
-        var sniff = Sniff()
-        do {
-            try LogReader.read(path: path, buffer: LineBuffer(capacity: 1 << 16), sink: &sniff, progress: nil,
-                               check: { s in if s.kind != nil { throw Enough() } })
-        } catch {}
-        return sniff.kind == .nginx || sniff.kind == .apache
     }
+
+    /// Reads the head of `path` (nothing when unreadable: the scan reports that).
+    static func sniffHead(_ path: String) -> Head {
+        struct Enough: Error {}
+        var head = Head()
+        do {
+            try LogReader.read(path: path, buffer: LineBuffer(capacity: 1 << 16), sink: &head, progress: nil,
+                               check: { h in if h.bytes.count >= 1 << 16 || h.overlongFirst { throw Enough() } })
+        } catch {}
+        return head
+    }
+
+
 }
 
 /// Parses `--since` and `--until`: ISO 8601 (`2026-11-29T09:30:00Z`, `2026-11-29 09:30`, `2026-11-29`)

@@ -9,6 +9,7 @@ enum LogsFixes {
 
     static func describe(_ g: CauseGroup, target: String?, topPath: String?) -> String {
         let on = topPath.map { " (most on \($0))" } ?? ""
+        if let m = g.meaning { return EdgeFixes.describe(g, meaning: m) + on }
         switch (g.cause, g.rule ?? "") {
         case (.fsPermission, _): return "the server's user may not read \(target.map { "'\($0)'" } ?? "the file") or search a directory above it\(on)"
         case (.indexMissing, _): return "directory \(target.map { "'\($0)'" } ?? "") has no index file and listing is off\(on)"
@@ -38,6 +39,7 @@ enum LogsFixes {
     static func fixes(_ g: CauseGroup, target: String?, topPath: String?, topClient: String?,
                       contributing: [String]) -> (fixes: [Fix], checks: [String]) {
         let path = topPath ?? "/"
+        if g.meaning != nil { return EdgeFixes.fixes(g, path: path, topClient: topClient) }
         switch g.cause {
         case .fsPermission:
             let targets = g.targets.top(3).map(\.key)

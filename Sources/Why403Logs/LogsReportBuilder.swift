@@ -55,7 +55,7 @@ struct LogsReportBuilder {
             bursts: Array(agg.bursts.sorted { $0.count != $1.count ? $0.count > $1.count : $0.client < $1.client }.prefix(input.top)),
             trickles: Array(agg.trickles().prefix(input.top)),
             malformed: LogsSummary.Malformed(count: context.malformedCount, samples: context.malformedSamples),
-            approximate: approximate)
+            approximate: approximate, topCountries: agg.countries.distinct > 0 ? rows(agg.countries) : nil)
         let subject = Subject(kind: .logs, file: summary.files.first, extra: summary.asExtra())
         var findings = groups.prefix(input.top).map { finding(for: $0) }
         if findings.isEmpty && context.accessDenials == 0 && context.errorEventsSeen == 0 {
@@ -98,7 +98,10 @@ struct LogsReportBuilder {
         let target = g.targets.top(1).first?.key
         let what = LogsFixes.describe(g, target: target, topPath: topPath)
         var summary = "\(g.count) refused request\(g.count == 1 ? "" : "s") (\(pctText)%): \(what)"
-        if g.correlated > 0 { summary += "; \(g.correlated) joined with their error-log line" }
+        if g.correlated > 0 {
+            summary += g.meaning != nil ? "; \(g.correlated) seen in both the balancer's and the AWS WAF log"
+                : "; \(g.correlated) joined with their error-log line"
+        }
         var details: [String: JSONValue] = [
             "count": .int(g.count),
             "correlated": .int(g.correlated),
@@ -114,6 +117,9 @@ struct LogsReportBuilder {
         }
         if g.details.distinct > 0 {
             details["messages"] = .array(g.details.top(5).map { .object(["key": .string($0.key), "count": .int($0.count)]) })
+        }
+        if g.countries.distinct > 0 {
+            details["top_countries"] = .array(g.countries.top(5).map { .object(["key": .string($0.key), "count": .int($0.count)]) })
         }
         if let f = g.first { details["first"] = .string(LogTime.iso8601(f)) }
         if let l = g.last { details["last"] = .string(LogTime.iso8601(l)) }

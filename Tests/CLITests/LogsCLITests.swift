@@ -30,6 +30,26 @@ final class LogsCLITests: XCTestCase {
         XCTAssertEqual(r.stderr, "", "no progress bar when stderr is not a terminal")
     }
 
+    func testEdgeLogsForcedOnStdinAndEmitSQL() throws {
+        let waf = try Data(contentsOf: Fixtures.url("logs/edge/aws-waf.log"))
+        let r = try Run.why403(["logs", "-", "--input-format", "aws-waf", "--format", "json"], stdin: waf)
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let report = try decodeReport(r.stdout)
+        XCTAssertEqual(report.verdict.layer, .awsWAF)
+        XCTAssertEqual(report.subject.extra["denials"], .int(6))
+        let sql = try Run.why403(["logs", "--emit-sql", "duckdb", "--input-format", "alb", "--table", "alb_logs", "--status", "401,403"])
+        XCTAssertEqual(sql.status, 0, sql.stderr)
+        XCTAssertTrue(sql.stdout.contains("SELECT cause, count(*) AS \"count\""), sql.stdout)
+        XCTAssertTrue(sql.stdout.contains("FROM alb_logs"), sql.stdout)
+        XCTAssertTrue(sql.stdout.contains("WHERE status IN (401, 403)"), sql.stdout)
+        for bad in [["--emit-sql", "mysql", "--input-format", "alb", "--table", "t"], ["--emit-sql", "duckdb", "--table", "t"],
+                    ["--emit-sql", "duckdb", "--input-format", "alb", "--table", "t; drop"], ["x.log", "--input-format", "apache-access"]] {
+            let e = try Run.why403(["logs"] + bad)
+            XCTAssertEqual(e.status, 2, "\(bad): \(e.stdout)")
+            XCTAssertFalse(e.stderr.isEmpty, "\(bad)")
+        }
+    }
+
     func testStdinAndHTML() throws {
         let log = try Data(contentsOf: URL(fileURLWithPath: recorded("nginx-access.log")))
         let r = try Run.why403(["logs", "-", "--format", "html"], stdin: log)

@@ -16,6 +16,9 @@ final class FuzzTests: XCTestCase {
             out.append(Array(try Fixtures.data("logs/recorded/\(name)")))
         }
         out.append(Array(#"{"status":403,"remote_addr":"::1","request":"GET / HTTP/1.1","time":"2026-11-29T09:30:17Z"}"#.utf8) + [10])
+        for name in ["aws-waf.log", "alb.log", "cloudfront.log", "s3-access.log", "cloudflare.log", "iis.log"] {
+            out.append(Array(try Fixtures.data("logs/edge/\(name)")))
+        }
         return out
     }
 
@@ -46,7 +49,7 @@ final class FuzzTests: XCTestCase {
         limits.fullyParsedLines = 5  // reach the pre-filter path on small inputs too
         for iteration in 0..<300 {
             let data = mutate(seeds[iteration % seeds.count], &rng)
-            let format: AccessFormat = iteration % seeds.count == 4 ? .json : .combined
+            let format: AccessFormat = iteration % seeds.count == 4 ? .json : .combined  // edge seeds: detected
             let input = LogsAnalyzer.Input(paths: ["fuzz.log"], statuses: [401, 403, 429], format: format, limits: limits)
             let chunk = Int.random(in: 1...9000, using: &rng)
             var whole: String?

@@ -101,6 +101,9 @@ public struct LogsSummary: Codable, Sendable, Equatable {
     public var topUserAgents: [Row]
     /// ModSecurity rules that matched as warnings (anomaly-score contributors).
     public var modsecurityRules: [Row]
+    /// The most refused client countries (edge logs that name them: AWS WAF, Cloudflare,
+    /// CloudFront `c-country`); nil when no log line named a country.
+    public var topCountries: [Row]?
     /// Refusals over time.
     public var timeline: Timeline
     /// Clients refused in bursts.
@@ -116,7 +119,7 @@ public struct LogsSummary: Codable, Sendable, Equatable {
         case files, linesRead = "lines_read", bytesRead = "bytes_read", statusesCounted = "statuses_counted", since, until
         case denials, accessDenials = "access_denials", errorLogEvents = "error_log_events", correlated
         case outsideWindow = "outside_window", byStatus = "by_status", causes, topPaths = "top_paths"
-        case topClients = "top_clients", topUserAgents = "top_user_agents", modsecurityRules = "modsecurity_rules"
+        case topClients = "top_clients", topUserAgents = "top_user_agents", modsecurityRules = "modsecurity_rules", topCountries = "top_countries"
         case timeline, bursts, trickles, malformed, approximate
     }
 
@@ -141,13 +144,14 @@ public struct LogsSummary: Codable, Sendable, Equatable {
          denials: Int, accessDenials: Int, errorLogEvents: Int, correlated: Int, outsideWindow: Int,
          byStatus: [String: Int], causes: [CauseRow], topPaths: [Row], topClients: [Row], topUserAgents: [Row],
          modsecurityRules: [Row], timeline: Timeline, bursts: [Burst], trickles: [Trickle], malformed: Malformed,
-         approximate: Bool) {
+         approximate: Bool, topCountries: [Row]? = nil) {
         self.files = files; self.linesRead = linesRead; self.bytesRead = bytesRead; self.statusesCounted = statusesCounted
         self.since = since; self.until = until; self.denials = denials; self.accessDenials = accessDenials
         self.errorLogEvents = errorLogEvents; self.correlated = correlated; self.outsideWindow = outsideWindow
         self.byStatus = byStatus; self.causes = causes; self.topPaths = topPaths; self.topClients = topClients
         self.topUserAgents = topUserAgents; self.modsecurityRules = modsecurityRules; self.timeline = timeline
         self.bursts = bursts; self.trickles = trickles; self.malformed = malformed; self.approximate = approximate
+        self.topCountries = topCountries
     }
 }
 
@@ -169,6 +173,7 @@ extension LogsSummary {
         s.topClients = rows(topClients)
         s.topUserAgents = rows(topUserAgents)
         s.modsecurityRules = rows(modsecurityRules)
+        s.topCountries = topCountries.map(rows)
         s.bursts = bursts.map { var b = $0; b.client = f(b.client); return b }
         s.trickles = trickles.map { var t = $0; t.path = f(t.path); return t }
         s.malformed.samples = malformed.samples.map { Evidence(source: f($0.source), text: f($0.text)) }

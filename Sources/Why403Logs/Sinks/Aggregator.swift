@@ -41,6 +41,9 @@ struct CauseGroup {
     var clients = TopK(capacity: 256)
     var targets = TopK(capacity: 64)
     var details = TopK(capacity: 64)
+    var countries = TopK(capacity: 64)
+    /// What the edge rule behind the group says happened (edge logs).
+    var meaning: String?
     var first: Int64?
     var last: Int64?
 }
@@ -72,6 +75,8 @@ final class Aggregator {
     var paths: TopK
     var clients: TopK
     var userAgents: TopK
+    /// Refusals per client country (edge logs that name it).
+    var countries = TopK(capacity: 512)
     var modsecurityRules = TopK(capacity: 512)
     var timeline: [Int64: Int] = [:]
     var bucketSeconds: Int64 = 60
@@ -139,6 +144,7 @@ final class Aggregator {
         let p = paths.addReturningSlot(path)
         let c = clients.addReturningSlot(d.client)
         userAgents.add(d.userAgent ?? dash)
+        if let country = d.country { countries.add(LogKey(country)) }
         if p.fresh { reset(&pathStates, p.slot, PathState()) }
         if c.fresh {
             // The slot's previous client (evicted past the cap) closes its open minute and run.
@@ -183,6 +189,8 @@ final class Aggregator {
         g.clients.add(d.client)
         if let t = d.target { g.targets.add(t) }
         if let x = d.detail { g.details.add(x) }
+        if let c = d.country { g.countries.add(c) }
+        if g.meaning == nil, let m = d.meaning { g.meaning = m }
         if let t = d.time?.utc { g.first = min(g.first ?? t, t); g.last = max(g.last ?? t, t) }
     }
 

@@ -21,6 +21,10 @@ struct Denial {
     var detail: String?
     /// True when an access line was joined with an error-log reason.
     var correlated: Bool
+    /// The client's country, where the log names it (edge logs).
+    var country: String? = nil
+    /// What the edge rule that matched says happened (edge logs).
+    var meaning: String? = nil
 }
 
 extension String {

@@ -34,7 +34,19 @@ final class ScanContext {
         self.until = until
         self.limits = limits
         self.aggregator = Aggregator(limits: limits)
+        let table = EdgeRules.accessLine
+        self.accessRules = (0..<600).map { s in
+            var rec = EdgeRecord()
+            rec.status = s
+            let r = EdgeRules.match(table, rec)
+            return (r.cause, r.confidence)
+        }
     }
+
+    /// The cause of an access line no error line explains, per status: `EdgeRules.accessLine`
+    /// evaluated once per status here (its rules read nothing but the status), so the scan and
+    /// `--emit-sql` share one table at no cost per line.
+    let accessRules: [(cause: Cause, confidence: Confidence)]
 
     static func evidence(_ file: String, _ line: Int, _ text: String) -> Evidence {
         var t = text
@@ -106,8 +118,73 @@ final class ScanContext {
                        rule: ScanContext.statusRule(rec.status), time: rec.time, client: client,
                        path: rec.key(rec.path, in: bytes), userAgent: rec.key(rec.userAgent, in: bytes),
                        target: nil, detail: nil, correlated: false)
-        if rec.status == 429 { d.cause = .rateLimit; d.confidence = .likely }
+        if rec.status >= 0 && rec.status < 600 {
+            let rule = accessRules[rec.status]
+            d.cause = rule.cause
+            d.confidence = rule.confidence
+        }
         aggregator.add(d) { [evidence()] }
+    }
+
+    /// True when AWS WAF logs and ALB logs are read together: WAF blocks are then held (AWS WAF
+    /// logs are read first) for the balancer's lines of the same requests to claim.
+    var joinWAF = false
+    struct HeldBlock {
+        var denial: Denial
+        var evidence: Evidence
+        var consumed = false
+    }
+    var heldBlocks: [HeldBlock] = []
+    var heldIndex: [String: [Int]] = [:]
+
+    /// One refusal read from an edge log: its cause comes from the line itself (`rule`, the match
+    /// in the format's table). With `joinWAF`, an AWS WAF block waits for the ALB line of the same
+    /// request (same client and path, within a second), and an ALB refusal that AWS WAF made
+    /// (`alb-waf`) takes the WAF's rule: one refusal, two log lines as evidence.
+    func edgeDenial(_ rec: EdgeRecord, format: LogInputFormat, rule: EdgeRule, name: String, target: String?, evidence: Evidence) {
+        guard inWindow(rec.time) else { outsideWindow += 1; return }
+        accessDenials += 1
+        var d = Denial(status: rec.status, cause: rule.cause, layer: rule.layer, confidence: rule.confidence, rule: name,
+                       time: rec.time, client: LogKey(rec.client), path: rec.path.map { LogKey($0) },
+                       userAgent: rec.userAgent.map { LogKey($0) }, target: target, detail: rec.detail,
+                       correlated: false, country: rec.country, meaning: rule.meaning)
+        if joinWAF, format == .awsWAF, let t = rec.time?.utc, heldBlocks.count < limits.correlationEvents {
+            accessDenials -= 1  // counted when claimed or flushed
+            heldIndex["\(rec.client)\u{1}\(t)", default: []].append(heldBlocks.count)
+            heldBlocks.append(HeldBlock(denial: d, evidence: evidence))
+            return
+        }
+        if joinWAF, format == .alb, name == "alb-waf", let t = rec.time?.utc {
+            for dt: Int64 in [0, -1, 1, -2] {
+                guard let idx = heldIndex["\(rec.client)\u{1}\(t + dt)"],
+                      let i = idx.first(where: { !heldBlocks[$0].consumed && heldBlocks[$0].denial.path?.text == rec.path }) else { continue }
+                heldBlocks[i].consumed = true
+                let waf = heldBlocks[i]
+                correlatedDenials += 1
+                d.cause = waf.denial.cause
+                d.layer = waf.denial.layer
+                d.confidence = waf.denial.confidence
+                d.rule = waf.denial.rule
+                d.detail = waf.denial.detail
+                d.meaning = waf.denial.meaning
+                d.country = waf.denial.country
+                d.correlated = true
+                aggregator.add(d) { [evidence, waf.evidence] }
+                return
+            }
+        }
+        aggregator.add(d) { [evidence] }
+    }
+
+    /// AWS WAF blocks no balancer line claimed count on their own (at the end of the run).
+    func flushHeldBlocks() {
+        for h in heldBlocks where !h.consumed {
+            accessDenials += 1
+            let e = h.evidence
+            aggregator.add(h.denial) { [e] }
+        }
+        heldBlocks = []
+        heldIndex = [:]
     }
 
     /// `status-NNN`, made once per status.

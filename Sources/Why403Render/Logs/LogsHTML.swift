@@ -80,6 +80,7 @@ public enum LogsHTMLRenderer {
         o += table("paths", s.topPaths, total: s.denials)
         o += table("clients", s.topClients, total: s.denials)
         o += table("user agents", s.topUserAgents, total: s.denials)
+        if let countries = s.topCountries { o += table("countries", countries, total: s.denials) }
         if !s.bursts.isEmpty {
             o += "<h2>bursts</h2>\n<table><tr><th>client</th><th>count</th><th>from</th><th>to</th><th>peak/min</th><th>paths</th><th>cause</th><th>kind</th></tr>\n"
             for b in s.bursts {

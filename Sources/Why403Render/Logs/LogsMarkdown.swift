@@ -29,6 +29,7 @@ public enum LogsMarkdownRenderer {
         o += table("paths", s.topPaths, total: s.denials)
         o += table("clients", s.topClients, total: s.denials)
         o += table("user agents", s.topUserAgents, total: s.denials)
+        if let countries = s.topCountries { o += table("countries", countries, total: s.denials) }
         if !s.timeline.counts.isEmpty, let start = s.timeline.start {
             o += "\n### timeline\n\nrefusals per \(s.timeline.bucketSeconds) s from \(start), peak \(s.timeline.counts.max() ?? 0):\n\n"
             o += "```\n|\(LogsTextRenderer.sparkline(s.timeline.counts))|\n```\n"

@@ -79,6 +79,7 @@ public enum LogsTextRenderer {
         out += table("paths", s.topPaths, total: s.denials)
         out += table("clients", s.topClients, total: s.denials)
         out += table("user agents", s.topUserAgents, total: s.denials)
+        if let countries = s.topCountries { out += table("countries", countries, total: s.denials) }
         if !s.timeline.counts.isEmpty, let start = s.timeline.start {
             let per = s.timeline.bucketSeconds == 60 ? "minute" : "\(s.timeline.bucketSeconds) s"
             out += "\ntimeline (refusals per \(per) from \(start), peak \(s.timeline.counts.max() ?? 0))\n"

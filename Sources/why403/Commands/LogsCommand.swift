@@ -4,13 +4,14 @@ import Why403Core
 import Why403Logs
 import Why403Render
 
-/// `why403 logs FILE...` (cli-v1): every refused request in nginx/Apache error and access logs,
-/// grouped by cause, path, client, user agent and time, with the log lines as evidence.
+/// `why403 logs FILE...` (cli-v1): every refused request in nginx/Apache error and access logs and
+/// in the edge's logs, grouped by cause, path, client, user agent, country and time, with the log
+/// lines as evidence; `--emit-sql` prints the same grouping as a query instead.
 struct LogsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "logs",
-        abstract: "Explain every 403 in nginx/Apache error and access logs (plain, .gz or stdin).",
-        discussion: "Give the error log together with the access log: the error log says why, the access log says how often.")
+        abstract: "Explain every 403 in nginx/Apache error and access logs and in the edge's logs (AWS WAF, ALB, CloudFront, S3, Cloudflare, IIS); plain, .gz or stdin.",
+        discussion: "Give the error log together with the access log: the error log says why, the access log says how often. The edge's logs carry the reason on each line; give an ALB log with its AWS WAF log to see the WAF rule behind each refusal. --emit-sql prints the same grouping as a ClickHouse or DuckDB query.")
 
     @Argument(help: ArgumentHelp("Log files (error and access logs, plain or .gz); - reads stdin.", valueName: "file"))
     var files: [String] = []
@@ -34,10 +35,31 @@ struct LogsCommand: AsyncParsableCommand {
     @Option(name: .customLong("apache-log-format"), help: "An Apache LogFormat string (same as --log-format with % directives).")
     var apacheLogFormat: String?
 
+    @Option(name: .customLong("input-format"),
+            help: "Force the log format: combined, common, nginx-error, apache-error, modsecurity-audit, aws-waf, alb, cloudfront, s3-access, cloudflare, iis (default: detected per file; stdin is read as a web server's log unless given).")
+    var inputFormat: String?
+
+    @Option(name: .customLong("emit-sql"),
+            help: "Print the query (clickhouse or duckdb) that groups refusals by cause over a table of these logs, instead of reading logs; needs --input-format and --table.")
+    var emitSQL: String?
+
+    @Option(help: "The table --emit-sql reads (its layout: docs/logs.md).")
+    var table: String?
+
     @OptionGroup var output: OutputOptions<LogsFormats>
 
     func validate() throws {
         try output.checkFormat()
+        if let emitSQL {
+            guard SQLDialect(rawValue: emitSQL.lowercased()) != nil else {
+                throw ValidationError("--emit-sql takes clickhouse or duckdb; found \(InputError.quote(emitSQL))")
+            }
+            guard inputFormat != nil else { throw ValidationError("--emit-sql needs --input-format (the format of the logs in the table)") }
+            guard table != nil else { throw ValidationError("--emit-sql needs --table (the table holding the logs)") }
+            guard files.isEmpty else { throw ValidationError("--emit-sql prints a query and reads no log file; leave out the files") }
+            _ = try statuses()
+            return
+        }
         guard !files.isEmpty else { throw ValidationError("give at least one log file, or - for stdin") }
         guard top > 0 else { throw ValidationError("--top must be at least 1") }
         _ = try statuses()
@@ -57,15 +79,24 @@ struct LogsCommand: AsyncParsableCommand {
 
     func run() async throws {
         let now = Int64(Date().timeIntervalSince1970)
+        let forced = try inputFormat.map(LogInputFormat.named)
+        let sinceTime = try since.map { try LogsTimeSpec.parse($0, now: now, flag: "--since") }
+        let untilTime = try until.map { try LogsTimeSpec.parse($0, now: now, flag: "--until") }
+        if let emitSQL, let forced, let table {
+            let sql = try EdgeSQL.query(format: forced, dialect: SQLDialect(rawValue: emitSQL.lowercased())!, table: table,
+                                        statuses: try statuses(), since: sinceTime, until: untilTime)
+            Terminal.out(sql)
+            return
+        }
         let format: AccessFormat
         if let a = apacheLogFormat { format = try AccessFormat.apache(a) }
-        else { format = try AccessFormat.parse(logFormat ?? "combined") }
+        else { format = try AccessFormat.parse(logFormat ?? (forced == .common ? "common" : "combined")) }
         let progress = Progress(enabled: Terminal.stderrIsTerminal)
         let input = LogsAnalyzer.Input(paths: files, statuses: try statuses(),
-                              since: try since.map { try LogsTimeSpec.parse($0, now: now, flag: "--since") },
-                              until: try until.map { try LogsTimeSpec.parse($0, now: now, flag: "--until") },
+                              since: sinceTime, until: untilTime,
                               top: top, format: format,
-                              progress: { file, done, total in progress.update(file: file, done: done, total: total) })
+                              progress: { file, done, total in progress.update(file: file, done: done, total: total) },
+                              inputFormat: forced)
         let outcome = try LogsAnalyzer().summarize(input)
         progress.clear()
         let redactor = Redactor()

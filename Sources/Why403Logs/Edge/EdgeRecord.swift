@@ -1,0 +1,322 @@
+import Foundation
+import Why403Core
+
+/// One parsed edge log line: what the groups count (status, time, client, path, user agent,
+/// country) and the fields the cause rules read.
+struct EdgeRecord {
+    /// The HTTP status the client got (0 when the line gives none: an AWS WAF ALLOW or COUNT).
+    var status = 0
+    var time: LogTime?
+    var client = "-"
+    var path: String?
+    var userAgent: String?
+    var country: String?
+    var fields: [EdgeField: String] = [:]
+    /// S3: the request as `why403 s3` takes it.
+    var s3: S3Line?
+    /// Extra words for the finding (Cloudflare's rule description, AWS WAF labels, bot score).
+    var detail: String?
+
+    subscript(_ f: EdgeField) -> String { fields[f] ?? "" }
+}
+
+/// The parts of an S3 access-log line that make a `why403 s3` command line.
+struct S3Line {
+    var bucket: String
+    var key: String?
+    var operation: String
+    var requester: String
+    var remoteIP: String
+    var signatureVersion: String
+    var authType: String
+    var accessPoint: String
+    var tls: String
+}
+
+/// The line parsers of the edge formats. Each returns the record or a short reason the line does
+/// not fit (counted and sampled as malformed by the scan). Hand-written over the documented layouts:
+/// space-separated fields with `"…"` and `[…]` groups (ALB, S3), W3C `#Fields:` (CloudFront, IIS) and
+/// JSON lines (AWS WAF, Cloudflare, through Foundation's JSONSerialization).
+enum EdgeParsers {
+    /// Splits on single spaces; `"…"` (with `\"` escapes) and `[…]` are one field each, unwrapped.
+    static func tokens(_ s: Substring) -> [Substring] {
+        var out: [Substring] = []
+        var i = s.startIndex
+        while i < s.endIndex {
+            while i < s.endIndex, s[i] == " " { i = s.index(after: i) }
+            guard i < s.endIndex else { break }
+            if s[i] == "\"" {
+                let start = s.index(after: i)
+                var j = start
+                while j < s.endIndex, s[j] != "\"" {
+                    if s[j] == "\\", s.index(after: j) < s.endIndex { j = s.index(after: j) }
+                    j = s.index(after: j)
+                }
+                out.append(s[start..<j])
+                i = j < s.endIndex ? s.index(after: j) : j
+            } else if s[i] == "[" {
+                let start = s.index(after: i)
+                let j = s[start...].firstIndex(of: "]") ?? s.endIndex
+                out.append(s[start..<j])
+                i = j < s.endIndex ? s.index(after: j) : j
+            } else {
+                let j = s[i...].firstIndex(of: " ") ?? s.endIndex
+                out.append(s[i..<j])
+                i = j
+            }
+        }
+        return out
+    }
+
+    static func dashNil(_ s: Substring) -> String? { s == "-" || s.isEmpty ? nil : String(s) }
+
+    /// `GET https://host:443/a/b?x HTTP/1.1` → `/a/b`; `GET /a?x HTTP/1.1` → `/a`.
+    static func path(ofRequest r: Substring) -> String? {
+        let parts = r.split(separator: " ")
+        guard parts.count >= 2 else { return nil }
+        var target = parts[1]
+        if let scheme = target.range(of: "://") {
+            let rest = target[scheme.upperBound...]
+            target = rest.firstIndex(of: "/").map { rest[$0...] } ?? "/"
+        }
+        let p = String(target).pathOnly
+        return p.isEmpty ? nil : p
+    }
+
+    /// `203.0.113.9:443` → `203.0.113.9`; `[2001:db8::1]:443` → `2001:db8::1`.
+    static func stripPort(_ s: Substring) -> String {
+        if s.hasPrefix("["), let close = s.firstIndex(of: "]") { return String(s[s.index(after: s.startIndex)..<close]) }
+        if s.filter({ $0 == ":" }).count == 1, let colon = s.lastIndex(of: ":") { return String(s[..<colon]) }
+        return String(s)
+    }
+
+    static func parseInt(_ s: Substring) -> Int? { Int(s) }
+
+    /// An ISO 8601 time in a `String`.
+    static func iso(_ s: String) -> LogTime? {
+        var bytes = Array(s.utf8)
+        if bytes.count == 19 { bytes += Array("Z".utf8) }
+        return bytes.withUnsafeBytes { b in b.count >= 19 ? LogTime.parseISO(ByteLine(b.baseAddress!, b.count), 0, b.count) : nil }
+    }
+
+    /// `06/Feb/2019:00:00:38 +0000`.
+    static func common(_ s: Substring) -> LogTime? {
+        let bytes = Array(s.utf8)
+        return bytes.withUnsafeBytes { b in b.count >= 20 ? LogTime.parseCommon(ByteLine(b.baseAddress!, b.count), 0, b.count) : nil }
+    }
+
+    /// Seconds, milliseconds or nanoseconds since the epoch, told apart by size; nil outside
+    /// 1970…2200 (a hostile value must not reach the date arithmetic).
+    static func epoch(_ v: Int64) -> LogTime? {
+        let s = v > 100_000_000_000_000 ? v / 1_000_000_000 : v > 100_000_000_000 ? v / 1000 : v
+        guard s >= 0, s <= 7_258_118_400 else { return nil }
+        return LogTime(utc: s, wall: s)
+    }
+
+    // MARK: ALB
+
+    /// An ALB access-log entry (fields in the documented order; later fields may be missing in
+    /// older logs and read as empty).
+    static func alb(_ line: Substring) -> Result<EdgeRecord, EdgeMismatch> {
+        let t = tokens(line)
+        guard t.count >= 13 else { return .failure("an ALB entry: at least 13 fields, found \(t.count)") }
+        guard let status = parseInt(t[8]) else { return .failure("elb_status_code (field 9) as a number, found \(InputError.quote(String(t[8]), limit: 20))") }
+        var r = EdgeRecord()
+        r.status = status
+        guard let time = iso(String(t[1])) else { return .failure("the time (field 2) in ISO 8601, found \(InputError.quote(String(t[1]), limit: 40))") }
+        r.time = time
+        r.client = stripPort(t[3])
+        r.path = path(ofRequest: t[12])
+        if t.count > 13 { r.userAgent = dashNil(t[13]) }
+        r.fields[.targetStatus] = String(t[9])
+        if t.count > 22 { r.fields[.actions] = String(t[22]) }
+        if t.count > 27 { r.fields[.classification] = String(t[27]) }
+        if t.count > 28 { r.fields[.classificationReason] = String(t[28]) }
+        return .success(r)
+    }
+
+    // MARK: S3
+
+    /// An S3 server access-log record.
+    static func s3(_ line: Substring) -> Result<EdgeRecord, EdgeMismatch> {
+        let t = tokens(line)
+        guard t.count >= 10 else { return .failure("an S3 access-log record: at least 10 fields, found \(t.count)") }
+        guard let time = common(t[2]) else { return .failure("the time [dd/Mon/yyyy:hh:mm:ss +zzzz] (field 3), found \(InputError.quote(String(t[2]), limit: 40))") }
+        guard let status = parseInt(t[9]) else { return .failure("the HTTP status (field 10) as a number, found \(InputError.quote(String(t[9]), limit: 20))") }
+        var r = EdgeRecord()
+        r.status = status
+        r.time = time
+        r.client = String(t[3])
+        r.path = path(ofRequest: t[8]) ?? dashNil(t[7]).map { "/" + $0 }
+        if t.count > 16 { r.userAgent = dashNil(t[16]) }
+        let error = t.count > 10 ? String(t[10]) : "-"
+        r.fields[.errorCode] = error
+        func at(_ i: Int) -> String { i < t.count ? String(t[i]) : "-" }
+        r.s3 = S3Line(bucket: String(t[1]), key: dashNil(t[7]), operation: String(t[6]), requester: String(t[4]),
+                      remoteIP: String(t[3]), signatureVersion: at(19), authType: at(21), accessPoint: at(24), tls: at(23))
+        return .success(r)
+    }
+
+    // MARK: W3C (CloudFront, IIS)
+
+    /// The fields of CloudFront standard logs in their documented order, for files without `#Fields:`.
+    static let cloudfrontDefault = ["date", "time", "x-edge-location", "sc-bytes", "c-ip", "cs-method", "cs(Host)", "cs-uri-stem",
+                                    "sc-status", "cs(Referer)", "cs(User-Agent)", "cs-uri-query", "cs(Cookie)", "x-edge-result-type",
+                                    "x-edge-request-id", "x-host-header", "cs-protocol", "cs-bytes", "time-taken", "x-forwarded-for",
+                                    "ssl-protocol", "ssl-cipher", "x-edge-response-result-type", "cs-protocol-version", "fle-status",
+                                    "fle-encrypted-fields", "c-port", "time-to-first-byte", "x-edge-detailed-result-type",
+                                    "sc-content-type", "sc-content-len", "sc-range-start", "sc-range-end"]
+    /// IIS's default W3C fields, for files without `#Fields:`.
+    static let iisDefault = ["date", "time", "s-ip", "cs-method", "cs-uri-stem", "cs-uri-query", "s-port", "cs-username", "c-ip",
+                             "cs(User-Agent)", "cs(Referer)", "sc-status", "sc-substatus", "sc-win32-status", "time-taken"]
+
+    /// `%XX` decoded (CloudFront encodes spaces and more in its fields); invalid sequences kept.
+    static func percentDecoded(_ s: String) -> String {
+        guard s.contains("%") else { return s }
+        return s.removingPercentEncoding ?? s
+    }
+
+    /// A W3C line split by `fields` (tab-separated for CloudFront, space-separated for IIS).
+    static func w3c(_ line: Substring, fields: [String], format: LogInputFormat) -> Result<EdgeRecord, EdgeMismatch> {
+        let sep: Character = format == .cloudfront ? "\t" : " "
+        let values = line.split(separator: sep, omittingEmptySubsequences: false)
+        guard values.count == fields.count else {
+            return .failure("\(fields.count) \(format == .cloudfront ? "tab" : "space")-separated fields as #Fields: names them, found \(values.count)")
+        }
+        var v: [String: Substring] = [:]
+        for (name, value) in zip(fields, values) { v[name] = value }
+        guard let s = v["sc-status"], let status = parseInt(s) else {
+            return .failure("sc-status as a number, found \(InputError.quote(String(v["sc-status"] ?? ""), limit: 20))")
+        }
+        var r = EdgeRecord()
+        r.status = status
+        if let d = v["date"], let t = v["time"] {
+            guard let time = iso("\(d)T\(t)Z") else { return .failure("date and time (yyyy-mm-dd hh:mm:ss), found \(InputError.quote("\(d) \(t)", limit: 40))") }
+            r.time = time
+        }
+        r.client = v["c-ip"].flatMap(dashNil) ?? "-"
+        r.path = v["cs-uri-stem"].flatMap(dashNil).map { percentDecoded($0) }
+        r.userAgent = v["cs(User-Agent)"].flatMap(dashNil).map { format == .iis ? $0.replacingAll("+", with: " ") : percentDecoded($0) }
+        r.country = v["c-country"].flatMap(dashNil)?.uppercased()
+        if format == .cloudfront {
+            r.fields[.detailedResult] = String(v["x-edge-detailed-result-type"] ?? "")
+        } else {
+            r.fields[.substatus] = String(v["sc-substatus"] ?? "")
+        }
+        return .success(r)
+    }
+
+    // MARK: JSON (AWS WAF, Cloudflare)
+
+    static func object(_ line: Substring) -> Result<[String: Any], EdgeMismatch> {
+        guard let data = String(line).data(using: .utf8),
+              let obj = try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed]) else {
+            return .failure("a JSON object on one line")
+        }
+        guard let o = obj as? [String: Any] else { return .failure("a JSON object, found another JSON value") }
+        return .success(o)
+    }
+
+    static func str(_ v: Any?) -> String? {
+        switch v {
+        case let s as String: return s
+        case let n as NSNumber: return n.stringValue
+        default: return nil
+        }
+    }
+
+    static func int(_ v: Any?) -> Int64? {
+        switch v {
+        case let n as NSNumber: return n.int64Value
+        case let s as String: return Int64(s)
+        default: return nil
+        }
+    }
+
+    /// An AWS WAF log record. No status is logged: BLOCK answers `responseCodeSent` (a custom
+    /// response) or 403, CAPTCHA 405, CHALLENGE 202 (AWS WAF's documented defaults); ALLOW and COUNT none.
+    static func awsWAF(_ line: Substring) -> Result<EdgeRecord, EdgeMismatch> {
+        let o: [String: Any]
+        switch object(line) { case .success(let v): o = v; case .failure(let e): return .failure(e) }
+        guard let action = str(o["action"]) else { return .failure("an AWS WAF record with \"action\"") }
+        var r = EdgeRecord()
+        switch action {
+        case "BLOCK": r.status = int(o["responseCodeSent"]).map(Int.init) ?? 403
+        case "CAPTCHA": r.status = 405
+        case "CHALLENGE": r.status = 202
+        default: r.status = 0
+        }
+        if let ts = int(o["timestamp"]) { r.time = epoch(ts) }
+        r.fields[.action] = action
+        r.fields[.ruleId] = str(o["terminatingRuleId"]) ?? ""
+        r.fields[.ruleType] = str(o["terminatingRuleType"]) ?? ""
+        if let groups = o["ruleGroupList"] as? [Any] {
+            for case let g as [String: Any] in groups {
+                if let t = g["terminatingRule"] as? [String: Any], let id = str(t["ruleId"]), !id.isEmpty {
+                    r.fields[.groupRule] = id
+                    break
+                }
+            }
+        }
+        if let req = o["httpRequest"] as? [String: Any] {
+            r.client = str(req["clientIp"]) ?? "-"
+            r.country = str(req["country"]).flatMap { $0.isEmpty || $0 == "-" ? nil : $0.uppercased() }
+            r.path = str(req["uri"]).map { $0.pathOnly }
+            if let headers = req["headers"] as? [Any] {
+                for case let h as [String: Any] in headers where (str(h["name"]) ?? "").lowercased() == "user-agent" {
+                    r.userAgent = str(h["value"])
+                    break
+                }
+            }
+        }
+        if let labels = o["labels"] as? [Any] {
+            let names = labels.compactMap { ($0 as? [String: Any]).flatMap { str($0["name"]) } }
+            if !names.isEmpty { r.detail = "labels: " + names.prefix(4).joined(separator: ", ") }
+        }
+        if let rates = o["rateBasedRuleList"] as? [Any], let first = rates.first as? [String: Any],
+           let limit = int(first["maxRateAllowed"]) {
+            r.detail = "rate limit \(limit) per \(str(first["evaluationWindowSec"]) ?? "300") s by \(str(first["limitKey"]) ?? "key")"
+        }
+        return .success(r)
+    }
+
+    /// A Cloudflare Logpush record: `http_requests` (EdgeResponseStatus, Security* fields) or
+    /// `firewall_events` (Action, Source, RuleID, Description).
+    static func cloudflare(_ line: Substring) -> Result<EdgeRecord, EdgeMismatch> {
+        let o: [String: Any]
+        switch object(line) { case .success(let v): o = v; case .failure(let e): return .failure(e) }
+        guard let status = int(o["EdgeResponseStatus"]) else {
+            return .failure("a Cloudflare record with \"EdgeResponseStatus\" (include it in the Logpush job's fields)")
+        }
+        var r = EdgeRecord()
+        r.status = Int(status)
+        if let t = o["EdgeStartTimestamp"] ?? o["Datetime"] {
+            if let s = t as? String, let iso = iso(s) { r.time = iso }
+            else if let n = int(t) { r.time = epoch(n) }
+        }
+        r.client = str(o["ClientIP"]) ?? "-"
+        r.country = str(o["ClientCountry"]).flatMap { $0.isEmpty || $0 == "-" ? nil : $0.uppercased() }
+        r.path = (str(o["ClientRequestPath"]) ?? str(o["ClientRequestURI"])).map { $0.pathOnly }
+        r.userAgent = str(o["ClientRequestUserAgent"])
+        let action = str(o["SecurityAction"]) ?? str(o["Action"]) ?? ""
+        r.fields[.action] = action.lowercased()
+        var source = str(o["Source"]) ?? ""
+        if let sources = o["SecuritySources"] as? [Any], let first = sources.first.flatMap(str) { source = first }
+        r.fields[.source] = source.lowercased()
+        r.fields[.ruleId] = str(o["SecurityRuleID"]) ?? str(o["RuleID"]) ?? ""
+        let description = str(o["SecurityRuleDescription"]) ?? str(o["Description"]) ?? ""
+        r.fields[.description] = description
+        if let origin = int(o["OriginResponseStatus"]) { r.fields[.originStatus] = String(origin) }
+        var detail: [String] = []
+        if !description.isEmpty { detail.append(description) }
+        if let score = int(o["BotScore"]) { detail.append("bot score \(score)") }
+        if !detail.isEmpty { r.detail = detail.prefix(2).joined(separator: "; ") }
+        return .success(r)
+    }
+}
+
+/// What an edge line lacked, in words ("an ALB entry: at least 13 fields, found 4").
+struct EdgeMismatch: Error, ExpressibleByStringInterpolation {
+    let text: String
+    init(stringLiteral value: String) { text = value }
+}

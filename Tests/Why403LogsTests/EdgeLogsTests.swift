@@ -1,0 +1,202 @@
+import Foundation
+import XCTest
+import Why403Core
+import Why403Logs
+import Why403TestSupport
+
+/// The edge readers (AWS WAF, ALB, CloudFront, S3, Cloudflare, IIS) on the documented samples of
+/// `Fixtures/logs/edge` (see its SOURCE.md): detection, the cause of every refusal, evidence,
+/// groups, gzip, malformed lines.
+final class EdgeLogsTests: XCTestCase {
+    func edge(_ name: String) -> String { Fixtures.url("logs/edge/\(name)").path }
+
+    func run(_ files: [String], statuses: Set<Int> = [403], format: LogInputFormat? = nil, since: Int64? = nil,
+             until: Int64? = nil) throws -> (Report, LogsSummary) {
+        let r = try LogsAnalyzer().analyze(LogsAnalyzer.Input(paths: files, statuses: statuses, since: since, until: until,
+                                                              inputFormat: format))
+        return (r, try summary(r))
+    }
+
+    /// Refusals per cause id.
+    func perCause(_ s: LogsSummary) -> [String: Int] {
+        var out: [String: Int] = [:]
+        for c in s.causes { out[c.cause, default: 0] += c.count }
+        return out
+    }
+
+    func testAWSWAF() throws {
+        let (r, s) = try run([edge("aws-waf.log")])
+        XCTAssertEqual(perCause(s), ["waf.rule": 3, "rate.limit": 1, "access.deny": 1, "access.ip": 1])
+        let sqli = try XCTUnwrap(r.findings.first { $0.rule == "SQLi_QUERYARGUMENTS" })
+        XCTAssertEqual(sqli.layer, .awsWAF)
+        XCTAssertEqual(sqli.cause, .wafRule)
+        XCTAssertEqual(sqli.confidence, .certain)
+        XCTAssertTrue(sqli.evidence[0].source.hasSuffix("aws-waf.log:1"), sqli.evidence[0].source)
+        XCTAssertTrue(sqli.evidence[0].text.contains("\"terminatingRuleId\":\"AWS-AWSManagedRulesSQLiRuleSet\""))
+        // A rule known only by its name is waf.rule, whatever its name says (report-v1, edge rules).
+        XCTAssertEqual(r.findings.first { $0.rule == "GeoBlockRule" }?.cause, .wafRule)
+        XCTAssertEqual(r.findings.first { $0.rule == "AWSManagedIPReputationList" }?.cause, .accessIP)
+        XCTAssertEqual(r.findings.first { $0.rule == "Default_Action" }?.cause, .accessDeny)
+        XCTAssertEqual(s.topCountries?.first, LogsSummary.Row(key: "US", count: 2))
+        XCTAssertEqual(s.topPaths.first, LogsSummary.Row(key: "/search", count: 2))
+        XCTAssertEqual(s.topUserAgents.first?.key, "sqlmap/1.7.2#stable (https://sqlmap.org)")
+        XCTAssertEqual(r.verdict.layer, .awsWAF)
+        // CAPTCHA answers 405, a custom response 429: counted when asked for.
+        let (_, all) = try run([edge("aws-waf.log")], statuses: [403, 405, 429])
+        XCTAssertEqual(perCause(all), ["waf.rule": 4, "rate.limit": 1, "access.deny": 1, "access.ip": 1, "bot.block": 1])
+    }
+
+    func testALB() throws {
+        let (r, s) = try run([edge("alb.log")])
+        XCTAssertEqual(perCause(s), ["waf.rule": 3, "app.forbidden": 1, "access.deny": 1])
+        let waf = try XCTUnwrap(r.findings.first { $0.rule == "alb-waf" })
+        XCTAssertEqual(waf.layer, .awsWAF)
+        XCTAssertEqual(waf.confidence, .likely)
+        XCTAssertEqual(r.findings.first { $0.rule == "alb-target-answered" }?.layer, .application)
+        XCTAssertEqual(s.topPaths.first, LogsSummary.Row(key: "/search", count: 2))
+        XCTAssertEqual(s.topClients.first, LogsSummary.Row(key: "203.0.113.9", count: 2))
+        let (_, auth) = try run([edge("alb.log")], statuses: [401])
+        XCTAssertEqual(perCause(auth), ["auth.missing": 1])
+    }
+
+    func testCloudFront() throws {
+        let (r, s) = try run([edge("cloudfront.log")])
+        XCTAssertEqual(perCause(s), ["geo.block": 2, "unknown": 2])
+        let geo = try XCTUnwrap(r.findings.first { $0.cause == .geoBlock })
+        XCTAssertEqual(geo.layer, .cloudfront)
+        XCTAssertEqual(geo.confidence, .certain)
+        XCTAssertEqual(geo.rule, "cloudfront-ClientGeoBlocked")
+        XCTAssertEqual(s.topUserAgents.first?.key.hasPrefix("Mozilla/5.0 (Windows NT 10.0;"), true)
+    }
+
+    func testS3AccessLogWithTheCommandThatEvaluatesEachAccessDenied() throws {
+        let (r, s) = try run([edge("s3-access.log")])
+        XCTAssertEqual(perCause(s), ["policy.implicit-deny": 3, "auth.invalid": 1])
+        let denied = try XCTUnwrap(r.findings.first { $0.rule == "AccessDenied" })
+        XCTAssertEqual(denied.layer, .s3)
+        XCTAssertEqual(denied.confidence, .possible)
+        let commands = denied.fixes.flatMap(\.commands)
+        XCTAssertTrue(commands.contains("aws s3api get-bucket-policy --bucket amzn-s3-demo-bucket1 --query Policy --output text > bucket-policy.json"), "\(commands)")
+        XCTAssertTrue(commands.contains { $0.hasPrefix("why403 s3 --action s3:GetObject --resource 'arn:aws:s3:::amzn-s3-demo-bucket1/private/report.pdf' --principal '*' --bucket-policy bucket-policy.json --context aws:SourceIp=198.51.100.5") }, "\(commands)")
+        XCTAssertTrue(commands.contains { $0.contains("--action s3:PutObject --resource 'arn:aws:s3:::amzn-s3-demo-bucket1/uploads/q4 results.csv' --principal 'arn:aws:sts::123456789012:assumed-role/ReportReader/session-1'")
+            && $0.contains("--context s3:DataAccessPointArn=arn:aws:s3:us-west-1:123456789012:accesspoint/example-AP") }, "\(commands)")
+        XCTAssertTrue(commands.contains { $0.contains("--action s3:ListBucket --resource 'arn:aws:s3:::amzn-s3-demo-bucket1' ") }, "\(commands)")
+        XCTAssertEqual(r.findings.first { $0.rule == "SignatureDoesNotMatch" }?.cause, .authInvalid)
+    }
+
+    func testCloudflareHTTPRequestsAndFirewallEvents() throws {
+        let (r, s) = try run([edge("cloudflare.log")])
+        XCTAssertEqual(perCause(s), ["waf.rule": 3, "geo.block": 1, "bot.block": 1, "app.forbidden": 1])
+        let custom = try XCTUnwrap(r.findings.first { $0.rule == "2f6c1e0b4a8b4f0e9a1d3c5b7e9f0a1b" })
+        XCTAssertEqual(custom.layer, .cloudflare)
+        XCTAssertEqual(custom.details?["count"], .int(2))
+        XCTAssertTrue("\(custom.details?["messages"] ?? .null)".contains("Block WordPress login from outside the office"))
+        XCTAssertEqual(s.topCountries?.first, LogsSummary.Row(key: "US", count: 3))
+        let (_, rate) = try run([edge("cloudflare.log")], statuses: [429])
+        XCTAssertEqual(perCause(rate), ["rate.limit": 1])
+        let (_, fe) = try run([edge("cloudflare-firewall-events.log")])
+        XCTAssertEqual(perCause(fe), ["waf.rule": 1, "bot.block": 1, "access.ip": 1])
+    }
+
+    func testIIS() throws {
+        let (r, s) = try run([edge("iis.log")])
+        XCTAssertEqual(perCause(s), ["index.missing": 1, "access.ip": 2, "rate.limit": 1, "unknown": 1])
+        XCTAssertEqual(r.findings.first { $0.cause == .indexMissing }?.rule, "iis-403.14")
+        XCTAssertEqual(r.findings.first { $0.cause == .indexMissing }?.layer, .iis)
+        XCTAssertEqual(s.topUserAgents.first { $0.key.hasPrefix("Mozilla/5.0 (Windows") }?.count, 1)
+        let (_, auth) = try run([edge("iis.log")], statuses: [401])
+        XCTAssertEqual(perCause(auth), ["auth.missing": 1, "auth.invalid": 1])
+    }
+
+    func testForcedFormatAndDetectionAgree() throws {
+        for (file, format) in [("aws-waf.log", LogInputFormat.awsWAF), ("alb.log", .alb), ("cloudfront.log", .cloudfront),
+                               ("s3-access.log", .s3Access), ("cloudflare.log", .cloudflare), ("iis.log", .iis)] {
+            let (_, detected) = try run([edge(file)])
+            let (_, forced) = try run([edge(file)], format: format)
+            XCTAssertEqual(detected.causes, forced.causes, file)
+            XCTAssertGreaterThan(detected.denials, 0, file)
+        }
+        // A web server's log is not taken for an edge log.
+        let (_, web) = try run([recorded("nginx-access.log")])
+        XCTAssertNil(web.topCountries)
+        XCTAssertTrue(web.causes.allSatisfy { $0.layer != "aws-waf" && $0.layer != "s3" })
+    }
+
+    func testGzipAndSeveralFilesTogether() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("why403-edge-\(getpid())")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let gz = dir.appendingPathComponent("alb.log.gz").path
+        try Run.shell("gzip -c '\(edge("alb.log"))' > '\(gz)'")
+        let (_, plain) = try run([edge("alb.log")])
+        let (_, zipped) = try run([gz])
+        XCTAssertEqual(plain.causes, zipped.causes)
+    }
+
+    /// The balancer's log says only that AWS WAF rejected a request; the WAF log of the same minute
+    /// names the rule. Read together (in any order), each such request counts once, under the WAF's
+    /// rule, with both lines as evidence.
+    func testALBRefusalsAreJoinedToTheWAFRuleThatMadeThem() throws {
+        let (r, s) = try run([edge("alb.log"), edge("aws-waf.log")])
+        XCTAssertEqual(s.denials, 6 + 2)
+        XCTAssertEqual(s.correlated, 3)
+        XCTAssertEqual(perCause(s), ["waf.rule": 3, "rate.limit": 1, "access.deny": 2, "access.ip": 1, "app.forbidden": 1])
+        XCTAssertNil(s.causes.first { $0.rule == "alb-waf" })
+        let sqli = try XCTUnwrap(r.findings.first { $0.rule == "SQLi_QUERYARGUMENTS" })
+        XCTAssertEqual(sqli.details?["correlated"], .int(2))
+        XCTAssertTrue(sqli.evidence[0].source.hasSuffix("alb.log:1"), "\(sqli.evidence)")
+        XCTAssertTrue(sqli.evidence[1].source.hasSuffix("aws-waf.log:1"), "\(sqli.evidence)")
+        XCTAssertEqual(r.verdict.cause, .wafRule)
+        XCTAssertEqual(r.verdict.layer, .awsWAF)
+    }
+
+    func testMalformedLinesAreCountedAndSampledNeverFatal() throws {
+        for file in ["aws-waf.log", "alb.log", "cloudfront.log", "s3-access.log", "cloudflare.log", "iis.log"] {
+            let good = try String(contentsOfFile: edge(file), encoding: .utf8)
+            let bad = good + "this is not a log line\n{\"broken\": \n\u{1}\u{2}binary\n" + good.split(separator: "\n").last! + "\n"
+            let r = try LogsAnalyzer().analyze(data: Array(bad.utf8), name: file, chunkSize: 7,
+                                               input: LogsAnalyzer.Input(paths: [file], statuses: [403, 401]))
+            let s = try summary(r)
+            XCTAssertGreaterThanOrEqual(s.malformed.count, 2, file)
+            XCTAssertTrue(s.malformed.samples.first?.source.hasPrefix("log \(file):") ?? false, file)
+            let whole = try LogsAnalyzer().analyze(data: Array(bad.utf8), name: file, chunkSize: bad.utf8.count,
+                                                   input: LogsAnalyzer.Input(paths: [file], statuses: [403, 401]))
+            XCTAssertEqual(jsonString(r), jsonString(whole), "chunking changed the report of \(file)")
+        }
+    }
+
+    /// Hostile numbers in JSON logs (found by hand: a timestamp of 1e300 reached the minute
+    /// arithmetic as Int64.min and trapped) give no time, never a crash.
+    func testHostileNumbersInJSONLogs() throws {
+        let waf = """
+        {"timestamp":1e300,"action":"BLOCK","terminatingRuleId":"x","responseCodeSent":-1e300,"httpRequest":{"clientIp":"192.0.2.1"}}
+        {"timestamp":-9223372036854775808,"action":"BLOCK","terminatingRuleId":"x"}
+        {"timestamp":18446744073709551615,"action":"BLOCK","terminatingRuleId":"x"}
+
+        """
+        let cf = """
+        {"EdgeResponseStatus":1e300,"EdgeStartTimestamp":1e300}
+        {"EdgeResponseStatus":403,"EdgeStartTimestamp":-9223372036854775808,"OriginResponseStatus":1e19}
+
+        """
+        for (text, format) in [(waf, LogInputFormat.awsWAF), (cf, .cloudflare)] {
+            let r = try LogsAnalyzer().analyze(data: Array(text.utf8), name: "hostile.log", chunkSize: 5,
+                                               input: LogsAnalyzer.Input(paths: ["hostile.log"], inputFormat: format))
+            XCTAssertGreaterThan(try summary(r).denials, 0)
+            XCTAssertTrue(try summary(r).timeline.counts.isEmpty)
+        }
+    }
+
+    func testTimeWindowApplies() throws {
+        // 2026-11-29T09:30:20Z: the first two WAF refusals (09:30:17, :18) are before it.
+        let (_, s) = try run([edge("aws-waf.log")], since: 1_795_944_620)
+        XCTAssertEqual(perCause(s)["waf.rule"], 1)
+        XCTAssertEqual(s.outsideWindow, 2)
+    }
+
+    func testUnknownInputFormatIsAnInputError() {
+        XCTAssertThrowsError(try LogInputFormat.named("apache-access")) { e in
+            XCTAssertTrue("\(e)".contains("aws-waf"), "\(e)")
+        }
+    }
+}
