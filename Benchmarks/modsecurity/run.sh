@@ -95,17 +95,53 @@ def apache():
             c.close(); c = http.client.HTTPConnection("127.0.0.1", port)
     return time.perf_counter() - t0, blocked
 
+def floor():
+    # libmodsecurity alone, driven through ctypes with the same rules (modsec.conf): the engine's own
+    # time per request, the floor for any tool that runs it (Python's overhead per call is microseconds).
+    import ctypes
+    lib = ctypes.CDLL("libmodsecurity.so.3")
+    vp = ctypes.c_void_p
+    for name, res, args in [("msc_init", vp, []), ("msc_create_rules_set", vp, []),
+                            ("msc_rules_add_file", ctypes.c_int, [vp, ctypes.c_char_p, ctypes.POINTER(ctypes.c_char_p)]),
+                            ("msc_new_transaction", vp, [vp, vp, vp]),
+                            ("msc_process_connection", ctypes.c_int, [vp, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_int]),
+                            ("msc_process_uri", ctypes.c_int, [vp, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_char_p]),
+                            ("msc_add_request_header", ctypes.c_int, [vp, ctypes.c_char_p, ctypes.c_char_p]),
+                            ("msc_process_request_headers", ctypes.c_int, [vp]), ("msc_process_request_body", ctypes.c_int, [vp]),
+                            ("msc_process_logging", ctypes.c_int, [vp]), ("msc_transaction_cleanup", None, [vp])]:
+        f = getattr(lib, name); f.restype = res; f.argtypes = args
+    CB = ctypes.CFUNCTYPE(None, vp, ctypes.c_char_p)
+    lines = []
+    cb = CB(lambda d, m: lines.append(m))
+    lib.msc_set_log_cb.argtypes = [vp, CB]
+    ms = lib.msc_init(); lib.msc_set_log_cb(ms, cb)
+    rules = lib.msc_create_rules_set(); err = ctypes.c_char_p()
+    lib.msc_rules_add_file(rules, f"{t}/modsec.conf".encode(), ctypes.byref(err))
+    t0 = time.perf_counter()
+    for p in targets:
+        tx = lib.msc_new_transaction(ms, rules, None)
+        lib.msc_process_connection(tx, b"127.0.0.1", 50000, b"127.0.0.1", 80)
+        lib.msc_process_uri(tx, p.encode(), b"GET", b"1.1")
+        lib.msc_add_request_header(tx, b"Host", b"localhost"); lib.msc_add_request_header(tx, b"User-Agent", ua.encode())
+        lib.msc_process_request_headers(tx); lib.msc_process_request_body(tx)
+        lib.msc_process_logging(tx); lib.msc_transaction_cleanup(tx)
+    return time.perf_counter() - t0
+
 runs = []
-for rep in range(3):   # interleaved: why403, apache, load-only
+for rep in range(3):   # interleaved: why403, apache, load-only, the engine alone
     d_w, rep_json = why403(f"{t}/access.log")
     d_a, blocked_a = apache()
     d_1, _ = why403(f"{t}/one.log")
-    runs.append((d_w, d_a, d_1))
+    d_f = floor()
+    runs.append((d_w, d_a, d_1, d_f))
     note = rep_json["notes"][0]
 mw = statistics.median(r[0] for r in runs); ma = statistics.median(r[1] for r in runs); m1 = statistics.median(r[2] for r in runs)
 print(f"requests: {n}")
 print(f"why403 modsecurity --replay: {mw:.2f} s ({note})")
 print(f"Apache + mod_security2 on loopback: {ma:.2f} s ({blocked_a} answered 403)")
-print(f"why403 load only (replay of 1 request): {m1:.2f} s; engine floor: {(mw - m1) / n * 1e6:.0f} µs per request")
+mf = statistics.median(r[3] for r in runs)
+print(f"why403 load only (replay of 1 request): {m1:.2f} s; why403 per request: {(mw - m1) / n * 1e6:.0f} µs")
+print(f"libmodsecurity alone (ctypes, same rules): {mf:.2f} s, {mf / n * 1e6:.0f} µs per request (the floor)")
+print(f"ratio why403 / engine floor: {(mw - m1) / mf:.2f}x")
 print(f"ratio why403 / Apache: {mw / ma:.2f}x  (median of {len(runs)} interleaved runs)")
 PY

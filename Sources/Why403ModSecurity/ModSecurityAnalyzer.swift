@@ -42,6 +42,7 @@ public enum ModSecurityAnalyzer {
         let library: ModSecurityLibrary
         let readFile: @Sendable (String) -> String?
         private var ruleTexts: [String: [Substring]] = [:]
+        private var parsedRules: [String: RuleText?] = [:]
         private var forcedOn: ModSecurityEngine?
 
         /// Opens the library and loads the rules.
@@ -128,9 +129,18 @@ public enum ModSecurityAnalyzer {
                                     home: rules.exclusionHome)
         }
 
-        /// The rule text at a message's file and line (cached per file).
+        /// The rule text at a message's file and line (files and rules cached: a replay meets the same
+        /// rules again and again).
         func texts(of message: RuleMessage) -> RuleText? {
             guard let file = message.file, let line = message.line else { return nil }
+            let key = "\(line):\(file)"
+            if let cached = parsedRules[key] { return cached }
+            let parsed = readRuleText(file: file, line: line)
+            parsedRules[key] = .some(parsed)
+            return parsed
+        }
+
+        private func readRuleText(file: String, line: Int) -> RuleText? {
             if ruleTexts[file] == nil {
                 ruleTexts[file] = (readFile(file) ?? "").split(separator: "\n", omittingEmptySubsequences: false)
             }
