@@ -60,7 +60,8 @@ let modules: [Module] = [
     Module(name: "Why403Diagnose", deps: ["Why403Core", "Why403Probe", "Why403Nginx", "Why403Apache",
                                           "Why403FileSystem", "Why403Logs"], group: "app"),
     Module(name: "Why403Lab", deps: ["Why403Core", "Why403Render", "Why403Spawn", "Why403Diagnose", "Why403Probe", "Why403Nginx", "Why403Apache",
-                                     "Why403Token", "Why403S3", "Why403Response", "Why403ModSecurity", "Why403Logs"], group: "app"),
+                                     "Why403Token", "Why403S3", "Why403Response", "Why403ModSecurity", "Why403Logs",
+                                     "Why403Cloudflare", "Why403AWSWAF"], group: "app"),
     // The umbrella library: every analyser and the report model behind one import (docs/library.md).
     Module(name: "Why403", deps: ["Why403Core", "Why403Render", "Why403FileSystem", "Why403Response", "Why403Token",
                                   "Why403Probe", "Why403Nginx", "Why403Apache", "Why403S3", "Why403AWSWAF", "Why403Cloudflare", "Why403Logs", "Why403Diagnose", "Why403ModSecurity"],

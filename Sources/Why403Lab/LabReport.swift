@@ -22,6 +22,11 @@ public enum LabReport {
                 "agrees": r.agrees.map { .bool($0) } ?? .null,
             ]
             if let after = r.observedAfterFix { entry["observed_after_fix"] = .int(after) }
+            if let c = r.command { entry["command"] = .string(c) }
+            if let f = r.patchedFile {
+                entry["patched_file"] = .string(f)
+                entry["patched_status"] = r.patchedStatus.map { .int($0) } ?? .null
+            }
             if let s = r.skipped { entry["server"] = .string(s) }
             if !r.serverLog.isEmpty { entry["server_log"] = .array(r.serverLog.map { .string($0) }) }
             scenarios.append(.object(entry))
@@ -53,6 +58,9 @@ public enum LabReport {
         var entry = LabTourEntry(index: index, total: total, id: r.scenario.id, story: r.scenario.story, report: r.report,
                                  explained: r.explained, server: server, notAsked: isServer && r.observed == nil ? r.skipped : nil)
         entry.afterFix = r.observedAfterFix
+        entry.tryCommand = r.command
+        entry.showPatch = r.scenario.isEdge
+        entry.patched = r.patchedFile.map { (file: $0, status: r.patchedStatus) }
         return entry
     }
 }

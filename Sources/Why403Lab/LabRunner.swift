@@ -10,6 +10,8 @@ import Why403S3
 import Why403Probe
 import Why403ModSecurity
 import Why403Logs
+import Why403Cloudflare
+import Why403AWSWAF
 
 /// What one scenario gave: why403's report, and what the real server answered when it could be asked.
 public struct LabResult: Sendable {
@@ -24,14 +26,25 @@ public struct LabResult: Sendable {
     /// Why the real server was not asked, when it was not.
     public var skipped: String?
 
-    /// The prediction is the expected status and cause.
+    /// The prediction is the expected status and cause (the edge scenarios: and the printed patch lets
+    /// the request through).
     public var explained: Bool {
         report.verdict.status == scenario.expectedStatus && report.verdict.cause == scenario.expectedCause
+            && (!scenario.isEdge || (patchedFile != nil && patchedStatus.map { !RefusalStatus.contains($0) } ?? true))
     }
 
     /// What the real server answered once the printed fix was applied (the ModSecurity scenario, whose
     /// fix is an exclusion the real Apache must accept).
     public var observedAfterFix: Int? = nil
+
+    /// The command that explains the scenario from its files in the scenario folder (kept with
+    /// `why403 lab --keep`); nil for the scenarios that have none.
+    public var command: String? = nil
+
+    /// The export with the printed fix's JSON patch applied (the edge scenarios), written next to it.
+    public var patchedFile: String? = nil
+    /// The status the patched rules answer the same request (nil: let through, or no patch).
+    public var patchedStatus: Int? = nil
 
     /// The real server answered what why403 predicted, and (where the fix was tried) let the request
     /// through after it; nil when it was not asked.
@@ -107,7 +120,51 @@ public struct LabRunner: Sendable {
             let paths = scenario.request.split(separator: " ").map { dir + "/" + $0 }
             let report = try LogsAnalyzer().analyze(LogsAnalyzer.Input(paths: paths, statuses: [scenario.expectedStatus]))
             return LabResult(scenario: scenario, report: report, observed: nil, serverLog: [], skipped: nil)
+        case .cloudflare, .awsWAF:
+            let report = try edgeReport(scenario, dir: dir)
+            var result = LabResult(scenario: scenario, report: report, observed: nil, serverLog: [], skipped: nil)
+            result.command = scenario.command(in: dir)
+            (result.patchedFile, result.patchedStatus) = try checkPatch(report, scenario, dir: dir)
+            return result
         }
+    }
+
+    // MARK: the edge's rules
+
+    /// The edge scenarios: the exported rules read from the scenario folder, as `why403 cloudflare` and
+    /// `why403 aws-waf` read them (`LabScenario.command(in:)` prints that command), and the request.
+    func edgeReport(_ s: LabScenario, dir: String, replacing: [String: String] = [:]) throws -> Report {
+        let a = s.arguments
+        var request = try Request(method: a["method"] ?? "GET", url: a["url"] ?? "",
+                                  headers: s.headers.map { (name: $0.0, value: $0.1) }, clientIP: s.clientIP)
+        if let d = a["data"] { request.body = Array(try fileSystem.read(dir + "/" + d, limit: 1 << 20)) }
+        func path(_ name: Substring) -> String { replacing[dir + "/" + name] ?? dir + "/" + name }
+        if s.kind == .cloudflare {
+            var rulesets: [Ruleset] = []
+            let files = s.request.split(separator: " ").map(path)
+            for f in files {
+                rulesets += try RulesReader.read(text: String(decoding: try fileSystem.read(f, limit: 1 << 22), as: UTF8.self), file: f)
+            }
+            return try CloudflareAnalyzer.analyze(.init(rulesets: rulesets, files: files, request: request))
+        }
+        return try AWSWAFAnalyzer.analyze(.init(
+            webACL: try WAFReader.webACL(path: path(Substring(s.request))),
+            ipSets: try a["ip-set"].map { [try WAFReader.ipSet(path: path(Substring($0)))] } ?? [],
+            request: request))
+    }
+
+    /// The first fix's JSON patch applied to the export it names, written next to it as
+    /// `NAME.fixed.json`, and the request explained again with it: the patched file and the status
+    /// the patched rules answer (nil: let through). (nil, nil) when the fix has no patch.
+    func checkPatch(_ report: Report, _ s: LabScenario, dir: String) throws -> (String?, Int?) {
+        guard let text = report.findings.first?.fixes.first?.patch, let target = JSONPatch.target(text),
+              let ops = JSONPatch.extract(text) else { return (nil, nil) }
+        let original = try JSONSerialization.jsonObject(with: Data(try fileSystem.read(target, limit: 1 << 22)))
+        let patched = try JSONPatch.apply(ops, to: original)
+        let fixed = (target.hasSuffix(".json") ? String(target.dropLast(5)) : target) + ".fixed.json"
+        try JSONSerialization.data(withJSONObject: patched, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
+            .write(to: URL(fileURLWithPath: fixed))
+        return (fixed, try edgeReport(s, dir: dir, replacing: [target: fixed]).verdict.status)
     }
 
     // MARK: nginx and Apache
@@ -239,7 +296,7 @@ public struct LabRunner: Sendable {
     func materialize(_ s: LabScenario, in dir: String, port: Int) throws {
         let fm = FileManager.default
         try? fm.removeItem(atPath: dir)
-        for sub in ["", "/logs", "/tmp", "/www"] {
+        for sub in s.isEdge ? [""] : ["", "/logs", "/tmp", "/www"] {
             try fm.createDirectory(atPath: dir + sub, withIntermediateDirectories: true)
             chmod(dir + sub, 0o755)
         }

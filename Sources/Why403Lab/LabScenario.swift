@@ -7,7 +7,7 @@ import Why403Core
 /// the request, and the status and cause a correct diagnosis gives.
 public struct LabScenario: Sendable {
     /// Which analyser explains the scenario.
-    public enum Kind: String, Sendable { case nginx, apache, response, token, s3, modsecurity, logs }
+    public enum Kind: String, Sendable { case nginx, apache, response, token, s3, modsecurity, logs, cloudflare, awsWAF = "aws-waf" }
 
     /// A file to create under the scenario folder. `mode` is applied after writing.
     public struct File: Sendable {
@@ -36,13 +36,15 @@ public struct LabScenario: Sendable {
     /// Directories to create with a mode (relative), before files.
     public var directories: [(path: String, mode: Int)]
     /// Request path (nginx/apache), the bundled response file (response), the token (token), the
-    /// log files separated by spaces (logs).
+    /// log files separated by spaces (logs), the rules files separated by spaces (cloudflare), the web
+    /// ACL file (aws-waf).
     public var request: String
     /// Request headers (nginx/apache).
     public var headers: [(String, String)]
     /// The client address the request comes from.
     public var clientIP: String
-    /// Extra arguments of the analysis (scopes for token, action/resource for s3).
+    /// Extra arguments of the analysis (scopes for token, action/resource for s3, url/method/data/ip-set
+    /// for the edge rules).
     public var arguments: [String: String]
     /// The status the scenario must be explained with.
     public var expectedStatus: Int
@@ -72,7 +74,8 @@ public struct LabScenario: Sendable {
 
 extension LabScenario {
     /// Every scenario, in the order the tour shows them.
-    public static let all: [LabScenario] = nginx + apache + [modsecurityFalsePositive, cloudflare1020, s3AccessDenied, tokenScope, s3ExplicitDeny, wafBehindALB]
+    public static let all: [LabScenario] = nginx + apache + [modsecurityFalsePositive, cloudflare1020, cloudflareHealthCheck, awsWAFUploadSize,
+                                                          s3AccessDenied, tokenScope, s3ExplicitDeny, wafBehindALB]
 
     static func nginxConfig(_ server: String) -> String {
         """

@@ -16,6 +16,13 @@ public struct LabTourEntry: Sendable {
     public var notAsked: String?
     /// What the real server answered once the printed fix was applied (nil when it was not tried).
     public var afterFix: Int?
+    /// The command that explains the scenario from its files (kept with `why403 lab --keep`), when
+    /// it has one (the edge rules: `why403 cloudflare …`, `why403 aws-waf …`).
+    public var tryCommand: String?
+    /// Print the first fix's patch under it (the edge rules, whose fix is the patch of the export).
+    public var showPatch = false
+    /// The export with that patch applied, and the status the patched rules answer (nil: let through).
+    public var patched: (file: String, status: Int?)?
 
     /// An entry.
     public init(index: Int, total: Int, id: String, story: String, report: Report, explained: Bool,
@@ -42,6 +49,11 @@ public enum LabTourRenderer {
             if let fix = f.fixes.first {
                 out += "  fix     \(fix.summary)\n"
                 for c in fix.commands.prefix(2) { out += "          $ \(c)\n" }
+                if e.showPatch, let patch = fix.patch {
+                    let lines = patch.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+                    for l in lines.prefix(12) where !l.isEmpty { out += "          " + l + "\n" }
+                    if lines.count > 12 { out += "          …\n" }
+                }
             }
         }
         if let s = e.server {
@@ -54,6 +66,11 @@ public enum LabTourRenderer {
         } else if let why = e.notAsked {
             out += "  real    not asked: \(why)\n"
         }
+        if let p = e.patched {
+            let through = p.status.map { !RefusalStatus.contains($0) } ?? true
+            out += "  patched \(p.file): the rules " + (p.status.map { "answer \($0)" } ?? "let the request through") + " \(mark(through))\n"
+        }
+        if let c = e.tryCommand { out += "  try     $ \(c)\n" }
         return out + "\n"
     }
 

@@ -319,8 +319,11 @@ struct Run {
             out.detail += " (/\(which)/)"
             return out
         case .sizeConstraint(let op, let size, let field, let transforms, _):
-            return inspect(field, transforms, s, describe: "size \(op) \(size)") { v in
-                switch op {
+            // The size compared is the request's value here: say it (the quoted value is cut short).
+            var sizes: [Int] = []
+            var t = inspect(field, transforms, s, describe: "size \(op) \(size)") { v in
+                sizes.append(v.count)
+                return switch op {
                 case "EQ": v.count == size
                 case "NE": v.count != size
                 case "LE": v.count <= size
@@ -329,6 +332,8 @@ struct Run {
                 default: v.count > size
                 }
             }
+            if let n = sizes.last { t.detail += " (\(n) bytes)" }
+            return t
         case .sqliMatch(let field, let transforms, _), .xssMatch(let field, let transforms, _):
             let kind: InjectionDetection.Kind = s.kindName == "SqliMatchStatement" ? .sqli : .xss
             var t = inspect(field, transforms, s, describe: kind == .sqli ? "looks like SQL injection" : "looks like cross-site scripting") {

@@ -22,7 +22,8 @@ enum CloudFront {
                   extract: [requestID], lookup: lookup,
                   checks: ["x-cache \"Error from cloudfront\" is set for any error, the origin's included: look at the body for the origin's own page (S3 XML, a server page)",
                            "an S3 origin answering 403 through CloudFront usually means the bucket policy does not grant the distribution (OAC: aws:SourceArn)",
-                           "check the web ACL attached to the distribution (AWS WAF sampled requests)"],
+                           "check the web ACL attached to the distribution (AWS WAF sampled requests)",
+                           AWSWAF.byRule(scope: "CLOUDFRONT")],
                   specificity: 10),
     ]
 }

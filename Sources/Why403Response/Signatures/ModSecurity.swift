@@ -4,12 +4,17 @@ import Why403Core
 /// mod_security). With the default configuration it answers with the web server's own 403 page:
 /// then only the error log tells (`ModSecurity: Access denied with code 403 … [id "949110"]`).
 enum ModSecurity {
+    /// The offline explanation by rule, from the server's own ModSecurity configuration (issue 12).
+    static let byRule = "with the server's ModSecurity configuration (the file it includes: SecRuleEngine, the CRS setup and rules, e.g. /etc/modsecurity/modsecurity.conf and its Include lines): "
+        + "`why403 modsecurity URL --rules FILE` runs the request through libmodsecurity and names the rules it trips, with the narrowest exclusion (`--crs` for the installed OWASP CRS)"
+
     static let signatures: [Signature] = [
         Signature(id: "modsecurity", product: "ModSecurity", layer: .modsecurity, cause: .wafRule, confidence: .likely,
                   statuses: [403, 406, 501], when: [.any([.body("Mod_Security"), .body("ModSecurity"), .headerContains("server", "mod_security")])],
                   summary: "a ModSecurity rule blocked this request (the page names ModSecurity; the rule id is in the error log)",
                   checks: ["grep -F 'ModSecurity: Access denied' in the server's error log at the time of the request: [id \"…\"] names the rule",
-                           "or read it with `why403 logs /var/log/apache2/error.log` (nginx: /var/log/nginx/error.log)"],
+                           "or read it with `why403 logs /var/log/apache2/error.log` (nginx: /var/log/nginx/error.log)",
+                           byRule],
                   fixes: [Fix(summary: "if legitimate, exclude only that rule for this location (SecRuleRemoveById / ctl:ruleRemoveTargetById), not SecRuleEngine Off")],
                   specificity: 78),
     ]

@@ -11,7 +11,8 @@ struct LabCommand: AsyncParsableCommand {
         abstract: "A self-contained tour: common 403 misconfigurations, built, served on loopback and explained.",
         discussion: """
         Builds each scenario (nginx and Apache configurations, saved CDN and S3 responses, an API token, an S3
-        bucket policy) in a scratch folder and explains it. Where nginx and Apache httpd are installed, it also
+        bucket policy, Cloudflare and AWS WAF rule exports whose printed patch is applied and checked) in a
+        scratch folder and explains it. Where nginx and Apache httpd are installed, it also
         starts them on 127.0.0.1 and shows that the real server answers what why403 predicted.
         Exit status 1 when a scenario is not explained as expected or a real server disagrees.
         """)
