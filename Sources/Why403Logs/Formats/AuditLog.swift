@@ -271,6 +271,7 @@ struct AuditScan: LineBlockSink {
         switch s {
         case "A":
             if first {
+                current!.line = lineNumber
                 current!.header = text
                 if !AuditLog.sectionA(line, into: &current!) {
                     context.malformed(file: file, line: lineNumber, text: text)
