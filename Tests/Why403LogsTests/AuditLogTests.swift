@@ -135,4 +135,22 @@ final class AuditLogTests: XCTestCase {
         _ = try LogsAnalyzer().analyze(data: bytes, name: "bin.log", chunkSize: 3,
                                        input: LogsAnalyzer.Input(paths: ["bin.log"], inputFormat: .modsecurityAudit))
     }
+
+    /// Under DetectionOnly, or when the application answered 403 after mere warnings, the refusal
+    /// is not ModSecurity's.
+    func testNotTheEnginesRefusal() throws {
+        let json = try String(contentsOfFile: sample("audit-nginx-json.log"), encoding: .utf8)
+            .replacingOccurrences(of: "\"secrules_engine\":\"Enabled\"", with: "\"secrules_engine\":\"DetectionOnly\"")
+        let native = try String(contentsOfFile: sample("audit-apache-serial.log"), encoding: .utf8)
+            .split(separator: "\n", omittingEmptySubsequences: false)
+            .filter { !$0.hasPrefix("Message: Access denied") && !$0.hasPrefix("Action: Intercepted") }.joined(separator: "\n")
+        for text in [json, native] {
+            let r = try LogsAnalyzer().analyze(data: Array(text.utf8), name: "t.log", chunkSize: 512,
+                                               input: LogsAnalyzer.Input(paths: ["t.log"], inputFormat: .modsecurityAudit))
+            let s = try summary(r)
+            XCTAssertEqual(s.denials, 0)
+            XCTAssertEqual(s.malformed.count, 0)
+            XCTAssertTrue(s.modsecurityRules.contains { $0.key.hasPrefix("modsecurity-942100") }, "\(s.modsecurityRules)")
+        }
+    }
 }

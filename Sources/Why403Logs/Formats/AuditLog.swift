@@ -168,7 +168,10 @@ enum AuditLog {
         }
         // libmodsecurity's JSON does not say which rule was disruptive: when the response is a
         // refusal, it is the last rule that matched (the engine stops at the disruptive action).
-        if let s = t.status, s >= 400, !t.messages.isEmpty,
+        // Under DetectionOnly (`producer.secrules_engine`) the engine blocks nothing: a refusal then
+        // came from elsewhere.
+        let engine = (tx["producer"] as? [String: Any]).flatMap { EdgeParsers.str($0["secrules_engine"]) }
+        if let s = t.status, s >= 400, !t.messages.isEmpty, engine != "DetectionOnly",
            let i = t.messages.lastIndex(where: { !$0.isReporting }) {
             t.messages[i].deniedWith = s
         }

@@ -118,7 +118,9 @@ final class ScanContext {
     /// denying rule; every rule that scored listed.
     func auditTransaction(_ t: AuditTransaction, file: String) {
         auditTransactions += 1
-        guard t.refusedByEngine || (t.status.map { statuses.contains($0) } ?? false) && !t.messages.isEmpty else {
+        // Only the engine's own refusals: a 403 the application answered after warnings (or under
+        // DetectionOnly) is not ModSecurity's; its access-log line reports it.
+        guard t.refusedByEngine else {
             for m in t.scoring { aggregator.modsecurityRules.add("modsecurity-\(m.ruleId)" + (m.msg.map { " " + $0.prefix(80) } ?? "")) }
             return
         }
