@@ -27,6 +27,10 @@ enum LogsFixes {
         case (.authMissing, _): return "no credentials were sent where HTTP authentication is required\(on)"
         case (.authInvalid, _): return "credentials were sent but the user is unknown or the password wrong\(on)"
         case (.authRole, _): return "the user is known but not allowed by Require user/group\(on)"
+        case (.wafRule, _) where g.scored.distinct > 0:
+            let msg = g.details.top(1).first?.key
+            let rules = g.scored.top(5).map { "\($0.key.prefix(while: { $0 != " " }))\($0.count > 1 ? " ×\($0.count)" : "")" }
+            return "ModSecurity rule \((g.rule ?? "").replacingAll("modsecurity-", with: ""))\(msg.map { " (\($0))" } ?? "") blocked the request; rules that scored: \(rules.joined(separator: ", "))\(g.scored.distinct > 5 ? ", …" : "")\(on)"
         case (.wafRule, _):
             let msg = g.details.top(1).first?.key
             return "ModSecurity rule \((g.rule ?? "").replacingAll("modsecurity-", with: ""))\(msg.map { " (\($0))" } ?? "") blocked the request\(on)"

@@ -140,7 +140,6 @@ final class ScanContext {
         ev.path = t.uri.map { $0.pathOnly }
         var parts: [String] = []
         if let msg = denying?.msg { parts.append(msg) }
-        if !scored.isEmpty { parts.append("scored: " + scored.map { String($0.prefix(while: { $0 != " " })) }.joined(separator: ", ")) }
         ev.detail = parts.isEmpty ? nil : parts.joined(separator: "; ")
         ev.scored = scored
         var evidence = [ScanContext.evidence(file, t.line, t.header)]
