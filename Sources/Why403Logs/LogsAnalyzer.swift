@@ -91,6 +91,7 @@ public struct LogsAnalyzer: Sendable {
         let errorFirst = ordered.filter { $0.1 } + audit + ordered.filter { edges[$0.0] == .awsWAF }
             + ordered.filter { !$0.1 && $0.0 != "-" && edges[$0.0] != .awsWAF && edges[$0.0] != .modsecurityAudit }
             + ordered.filter { $0.0 == "-" }
+        context.holdAudit = input.paths.contains { !errorLogs.contains($0) && edges[$0] == nil }
         context.joinWAF = edges.values.contains(.awsWAF) && edges.values.contains(.alb)
         var lines = 0
         var bytes: Int64 = 0

@@ -32,6 +32,9 @@ final class ScanContext {
     var auditTransactions = 0
     var auditRefusals = 0
     var auditJoined = 0
+    /// Whether access logs are read after the audit logs: only then are audit refusals held for
+    /// their access lines to claim (memory: a few evidence lines each, within `correlationEvents`).
+    var holdAudit = true
     var events: [Stored] = []
     var exact: [String: [Int]] = [:]
     var loose: [String: [Int]] = [:]
@@ -158,12 +161,19 @@ final class ScanContext {
             ev.time = events[i].event.time ?? ev.time
             ev.client = events[i].event.client ?? ev.client
             events[i].event = ev
-            events[i].evidence = [evidence[0]] + errorEvidence + evidence.dropFirst()
+            events[i].evidence = [evidence[0]] + errorEvidence + evidence.dropFirst().prefix(4)
             events[i].joined = true
             return
         }
         errorEventsSeen += 1
-        store(ev, evidence: evidence)
+        guard holdAudit else {
+            aggregator.add(denial(from: ev, status: ev.status, correlated: false)) { evidence }
+            return
+        }
+        // Held: the transaction line, the denying rule's message and the first two that scored.
+        var kept = Array(evidence.prefix(3))
+        if let d = t.disruptive, !kept.contains(where: { $0.text == d.text }) { kept.append(ScanContext.evidence(file, d.line, d.text)) }
+        store(ev, evidence: kept)
     }
 
     func accessDenial(_ rec: AccessRecord, file: String, line: Int, bytes: ByteLine) {
