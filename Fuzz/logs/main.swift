@@ -3,8 +3,8 @@
 // InputError: no crash, no leak, no hang. Format strings are fuzzed too. The bytes also go through
 // the file reader from a temporary file: the read-ahead thread and the C search kernel, or zlib
 // streaming when they start with the gzip magic. The edge readers (AWS WAF, ALB, CloudFront, S3,
-// Cloudflare, IIS) run on every input too: detected from its first lines, and forced with the
-// input format the third byte picks.
+// Cloudflare, IIS) and the ModSecurity audit-log reader (native and JSON) run on every input too:
+// detected from its first lines, and forced with the input format the third byte picks.
 // Build and run: Fuzz/logs/run.sh [seconds]
 import Foundation
 import Why403Core
@@ -15,7 +15,7 @@ let formats: [AccessFormat] = [
     try! AccessFormat.parse(#"$remote_addr [$time_iso8601] $host "$request" $status $request_time "$http_user_agent""#),
     try! AccessFormat.parse(#"%v %h %l %u %t \"%r\" %>s %b \"%{Referer}i\" \"%{User-Agent}i\""#),
 ]
-let edgeFormats = LogInputFormat.allCases.filter(\.isEdge)
+let edgeFormats = LogInputFormat.allCases.filter(\.isEdge) + [.modsecurityAudit]
 let filePath = NSTemporaryDirectory() + "why403-fuzz-logs-\(getpid()).log"
 
 @_cdecl("LLVMFuzzerTestOneInput")

@@ -1,7 +1,8 @@
 #!/bin/sh
 # libFuzzer harness of the log scanner (Core, the C scan kernel and Logs with coverage and
 # AddressSanitizer), seeded with the recorded logs of real nginx and Apache, the edge samples
-# (AWS WAF, ALB, CloudFront, S3, Cloudflare, IIS) and a gzip file.
+# (AWS WAF, ALB, CloudFront, S3, Cloudflare, IIS), the real ModSecurity audit logs (native and JSON)
+# and a gzip file.
 # Usage: Fuzz/logs/run.sh [SECONDS | --replay]   (see Fuzz/common.sh)
 . "$(dirname "$0")/../common.sh"
 fuzz_init logs "${1:-}"
@@ -9,6 +10,7 @@ fuzz_httptypes
 mkdir -p "$OUT/seeds" "$OUT/CWhy403Scan"
 cp "$ROOT"/Tests/Fixtures/logs/recorded/*.log "$OUT/seeds/"
 cp "$ROOT"/Tests/Fixtures/logs/edge/*.log "$OUT/seeds/"
+cp "$ROOT"/Tests/Fixtures/logs/modsecurity/audit-*.log "$OUT/seeds/"
 gzip -c "$ROOT/Tests/Fixtures/logs/recorded/nginx-access.log" > "$OUT/seeds/nginx-access.log.gz"
 # The C kernel, and a module map for it as SwiftPM would make.
 clang -O1 -g -fsanitize=fuzzer-no-link,address -I "$ROOT/Sources/CWhy403Scan/include" \

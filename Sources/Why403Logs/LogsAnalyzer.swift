@@ -77,16 +77,21 @@ public struct LogsAnalyzer: Sendable {
         var edges: [String: LogInputFormat] = [:]
         var errorLogs: Set<String> = []
         for p in input.paths where p != "-" {
-            if let f = input.inputFormat, f.isEdge { edges[p] = f; continue }
+            if let f = input.inputFormat, f.hasOwnScanner { edges[p] = f; continue }
             let head = LogsAnalyzer.sniffHead(p)
             if input.inputFormat == nil, let f = head.bytes.withUnsafeBytes({ LogInputFormat.detectEdge($0) }) { edges[p] = f }
             else if head.isErrorLog { errorLogs.insert(p) }
         }
-        if input.inputFormat?.isEdge == true, input.paths.contains("-") { edges["-"] = input.inputFormat }
+        if input.inputFormat?.hasOwnScanner == true, input.paths.contains("-") { edges["-"] = input.inputFormat }
         var ordered: [(String, Bool)] = []
         for p in input.paths { ordered.append((p, errorLogs.contains(p))) }
-        let errorFirst = ordered.filter { $0.1 } + ordered.filter { edges[$0.0] == .awsWAF }
-            + ordered.filter { !$0.1 && $0.0 != "-" && edges[$0.0] != .awsWAF } + ordered.filter { $0.0 == "-" }
+        // ModSecurity audit logs after the error logs (they take the place of the error lines with
+        // the same unique id) and before the access logs (which claim their transactions).
+        let audit = ordered.filter { edges[$0.0] == .modsecurityAudit && $0.0 != "-" }
+        let errorFirst = ordered.filter { $0.1 } + audit + ordered.filter { edges[$0.0] == .awsWAF }
+            + ordered.filter { !$0.1 && $0.0 != "-" && edges[$0.0] != .awsWAF && edges[$0.0] != .modsecurityAudit }
+            + ordered.filter { $0.0 == "-" }
+        context.holdAudit = input.paths.contains { !errorLogs.contains($0) && edges[$0] == nil }
         context.joinWAF = edges.values.contains(.awsWAF) && edges.values.contains(.alb)
         var lines = 0
         var bytes: Int64 = 0
@@ -99,7 +104,12 @@ public struct LogsAnalyzer: Sendable {
                 fileBytes = done
                 progress?(display, done, total)
             }
-            if let edge = edges[path] {
+            if edges[path] == .modsecurityAudit {
+                var scan = AuditScan(file: display, context: context)
+                try LogReader.read(path: path, buffer: buffer, sink: &scan, progress: report, check: { _ in })
+                scan.finish()
+                lines += scan.lineNumber
+            } else if let edge = edges[path] {
                 var scan = EdgeScan(file: display, format: edge, context: context)
                 try LogReader.read(path: path, buffer: buffer, sink: &scan, progress: report, check: { _ in })
                 lines += scan.lineNumber
@@ -124,8 +134,24 @@ public struct LogsAnalyzer: Sendable {
         let context = ScanContext(statuses: input.statuses, format: input.format, since: input.since,
                                   until: input.until, limits: input.limits)
         let buffer = LineBuffer(capacity: 4096, maxLineLength: input.limits.maxLineLength)
-        let edge = input.inputFormat.flatMap { $0.isEdge ? $0 : nil }
+        let edge = input.inputFormat.flatMap { $0.hasOwnScanner ? $0 : nil }
             ?? (input.inputFormat == nil ? data.prefix(1 << 16).withUnsafeBytes { LogInputFormat.detectEdge($0) } : nil)
+        if edge == .modsecurityAudit {
+            var scan = AuditScan(file: name, context: context)
+            data.withUnsafeBytes { all in
+                var offset = 0
+                while offset < all.count {
+                    let n = min(chunkSize, all.count - offset)
+                    buffer.append(UnsafeRawBufferPointer(rebasing: all[offset..<(offset + n)]), to: &scan)
+                    offset += n
+                }
+            }
+            buffer.drain(final: true, to: &scan)
+            scan.finish()
+            context.flushUnclaimedEvents()
+            context.aggregator.finish()
+            return LogsReportBuilder(input: input, context: context, lines: scan.lineNumber, bytes: Int64(data.count)).report()
+        }
         if let edge {
             var scan = EdgeScan(file: name, format: edge, context: context)
             data.withUnsafeBytes { all in

@@ -27,9 +27,15 @@ enum LogsFixes {
         case (.authMissing, _): return "no credentials were sent where HTTP authentication is required\(on)"
         case (.authInvalid, _): return "credentials were sent but the user is unknown or the password wrong\(on)"
         case (.authRole, _): return "the user is known but not allowed by Require user/group\(on)"
+        case (.wafRule, _) where g.scored.distinct > 0:
+            let msg = g.details.top(1).first?.key
+            let rules = g.scored.top(5).map { "\($0.key.prefix(while: { $0 != " " }))\($0.count > 1 ? " ×\($0.count)" : "")" }
+            return "ModSecurity rule \((g.rule ?? "").replacingAll("modsecurity-", with: ""))\(msg.map { " (\($0))" } ?? "") blocked the request; rules that scored: \(rules.joined(separator: ", "))\(g.scored.distinct > 5 ? ", …" : "")\(on)"
         case (.wafRule, _):
             let msg = g.details.top(1).first?.key
             return "ModSecurity rule \((g.rule ?? "").replacingAll("modsecurity-", with: ""))\(msg.map { " (\($0))" } ?? "") blocked the request\(on)"
+        case (.botBlock, _) where g.layer == .modsecurity:
+            return "ModSecurity blocked a scanner or bot (CRS scanner detection, 913xxx, scored; rule \((g.rule ?? "").replacingAll("modsecurity-", with: "")) denied)\(on)"
         case (.appForbidden, _): return "the auth_request backend answered the refusal\(on)"
         default:
             return "access-log lines with status \(g.statuses.keys.sorted().map(String.init).joined(separator: "/")) that no error-log line explains\(on)"
@@ -103,12 +109,28 @@ enum LogsFixes {
                          commands: ["htpasswd -v PASSWORD_FILE USER"])], [])
         case .authRole:
             return ([Fix(summary: "add the user to the Require user/group line of \(path) if it should have access")], [])
+        case .botBlock where g.layer == .modsecurity:
+            return ([], ["913xxx rules match the User-Agent or headers of known scanners (Nikto, sqlmap, nmap…): a real scan needs no fix",
+                         "if a monitoring tool of your own is blocked, evaluate its request: why403 modsecurity 'http://HOST\(path)' --rules /etc/modsecurity/main.conf -H 'User-Agent: …' (docs/modsecurity.md) prints the narrowest exclusion"])
         case .wafRule:
             let id = (g.rule ?? "").replacingAll("modsecurity-", with: "")
             var checks = ["read the matched data in the evidence: a real attack needs no fix"]
+            if g.scored.distinct > 0 {
+                checks.append("the exact exclusion for one request: why403 modsecurity 'http://HOST\(path)' --rules /etc/modsecurity/main.conf (the rules file the server includes; add -X, -H, --data as the request had them) evaluates it with the engine and prints the narrowest exclusion (docs/modsecurity.md)")
+            }
             if id == "949110" || id == "959100" || id == "980130" {
                 checks.append("949110 only adds up the anomaly score; the rules that scored are: "
                               + (contributing.isEmpty ? "(not in these logs)" : contributing.joined(separator: "; ")))
+            }
+            // Anomaly scoring: removing 949110 would turn the blocking off for the path; the audit
+            // log names the rules that scored, so the exclusion removes those (the most frequent).
+            let scoredIds = g.scored.top(3).map { String($0.key.prefix(while: { $0 != " " })) }
+                .filter { !$0.isEmpty && $0.allSatisfy(\.isNumber) }
+            if ["949110", "959100"].contains(id), !scoredIds.isEmpty {
+                let ctl = scoredIds.map { "ctl:ruleRemoveById=\($0)" }.joined(separator: ",")
+                return ([Fix(summary: "if this is a false positive, turn off the rules that scored (\(scoredIds.joined(separator: ", "))) for \(path) only, not 949110 and not globally; narrower still, a target exclusion from why403 modsecurity",
+                             patch: "+SecRule REQUEST_URI \"@beginsWith \(path)\" \"id:1000001,phase:1,pass,nolog,\(ctl)\"\n")],
+                        checks)
             }
             return ([Fix(summary: "if this is a false positive, turn off rule \(id) for \(path) only (not globally)",
                          patch: "+SecRule REQUEST_URI \"@beginsWith \(path)\" \"id:1000001,phase:1,pass,nolog,ctl:ruleRemoveById=\(id)\"\n")],

@@ -78,7 +78,11 @@ struct LogsReportBuilder {
         if context.errorEventsSeen > 0 && agg.groups.contains(where: { $0.cause == .unknown }) {
             notes.append("some access-log refusals have no matching error-log line (same client, request and second): nginx and Apache log a reason for their own refusals, so these likely came from the application or from a rule that logs nothing (return 403, RewriteRule [F])")
         }
-        if context.errorEventsSeen > 0 {
+        if context.auditTransactions > 0 {
+            notes.append("ModSecurity audit log: \(context.auditTransactions) transaction\(context.auditTransactions == 1 ? "" : "s") read, \(context.auditRefusals) refused by the engine"
+                         + (context.auditJoined > 0 ? ", \(context.auditJoined) joined with their error-log line by unique_id (counted once)" : ""))
+        }
+        if context.errorEventsSeen > context.auditRefusals - context.auditJoined {
             notes.append("error-log times carry no time zone; they are read as UTC for --since/--until and joined with access lines by their local wall-clock time")
         }
         guard agg.total > 0 else {
@@ -118,13 +122,16 @@ struct LogsReportBuilder {
         if g.details.distinct > 0 {
             details["messages"] = .array(g.details.top(5).map { .object(["key": .string($0.key), "count": .int($0.count)]) })
         }
+        if g.scored.distinct > 0 {
+            details["scored_rules"] = .array(g.scored.top(10).map { .object(["key": .string($0.key), "count": .int($0.count)]) })
+        }
         if g.countries.distinct > 0 {
             details["top_countries"] = .array(g.countries.top(5).map { .object(["key": .string($0.key), "count": .int($0.count)]) })
         }
         if let f = g.first { details["first"] = .string(LogTime.iso8601(f)) }
         if let l = g.last { details["last"] = .string(LogTime.iso8601(l)) }
         let fix = LogsFixes.fixes(g, target: target, topPath: topPath, topClient: topClient,
-                                  contributing: agg.modsecurityRules.top(3).map(\.key))
+                                  contributing: g.scored.distinct > 0 ? g.scored.top(5).map(\.key) : agg.modsecurityRules.top(3).map(\.key))
         return Finding(cause: g.cause, layer: g.layer, confidence: g.confidence, summary: summary,
                        evidence: Array(g.samples.joined().prefix(6)), fixes: fix.fixes, rule: g.rule,
                        checks: fix.checks.isEmpty ? nil : fix.checks, details: details)

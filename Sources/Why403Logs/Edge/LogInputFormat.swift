@@ -11,7 +11,7 @@ public enum LogInputFormat: String, Sendable, CaseIterable, Hashable {
     case nginxError = "nginx-error"
     /// Apache error log.
     case apacheError = "apache-error"
-    /// ModSecurity messages as the web servers' error logs carry them.
+    /// The ModSecurity audit log: native (Serial) or JSON, read by `AuditScan`.
     case modsecurityAudit = "modsecurity-audit"
     /// AWS WAF logs (JSON lines).
     case awsWAF = "aws-waf"
@@ -34,6 +34,10 @@ public enum LogInputFormat: String, Sendable, CaseIterable, Hashable {
         }
     }
 
+    /// Whether a scanner of its own reads it (the edge formats and the ModSecurity audit log), not
+    /// the access/error-log scanner.
+    var hasOwnScanner: Bool { isEdge || self == .modsecurityAudit }
+
     /// The format named `name`, or an `InputError` listing the names.
     public static func named(_ name: String) throws -> LogInputFormat {
         guard let f = LogInputFormat(rawValue: name.trimmingSpaces.lowercased()) else {
@@ -43,8 +47,8 @@ public enum LogInputFormat: String, Sendable, CaseIterable, Hashable {
         return f
     }
 
-    /// The edge format the first lines of a file are written in, or nil (a web server's log, or
-    /// nothing recognisable). Reads at most the first ten non-empty lines of `head`.
+    /// The edge format (or ModSecurity audit log) the first lines of a file are written in, or nil
+    /// (a web server's log, or nothing recognisable). Reads at most the first ten non-empty lines of `head`.
     static func detectEdge(_ head: UnsafeRawBufferPointer) -> LogInputFormat? {
         var lines: [String] = []
         var start = 0
@@ -67,7 +71,11 @@ public enum LogInputFormat: String, Sendable, CaseIterable, Hashable {
                 if line.hasPrefix("#Software: Microsoft Internet Information Services") { return .iis }
                 continue
             }
+            if AuditLog.section(Substring(line)) == "A" { return .modsecurityAudit }
             if line.hasPrefix("{") {
+                if line.hasPrefix("{\"transaction\":") || (line.contains("\"transaction\"") && line.contains("\"unique_id\"")) {
+                    return .modsecurityAudit
+                }
                 if line.contains("\"terminatingRuleId\"") || line.contains("\"webaclId\"") { return .awsWAF }
                 if line.contains("\"RayID\"") || line.contains("\"EdgeResponseStatus\"") || line.contains("\"ClientRequestHost\"") {
                     return .cloudflare

@@ -24,6 +24,12 @@ struct ErrorEvent: Sendable {
     var detail: String?
     /// A ModSecurity match that did not itself deny (a CRS rule adding to the anomaly score).
     var isWarningOnly = false
+    /// ModSecurity's `[unique_id "…"]` (the key of the audit log's transaction).
+    var uniqueId: String? = nil
+    /// The User-Agent, where the source names it (the audit log).
+    var userAgent: String? = nil
+    /// ModSecurity audit log: the rules that scored, `ID msg`.
+    var scored: [String]? = nil
 }
 
 /// Recognises nginx, Apache 2.4 and ModSecurity error-log lines and maps the messages that explain a
@@ -295,6 +301,7 @@ enum ErrorLogLine {
         ev.path = tags["uri"]?.first
         ev.host = tags["hostname"]?.first
         if let c = tags["client"]?.first { ev.client = c }
+        ev.uniqueId = tags["unique_id"]?.first
         return ev
     }
 

@@ -42,6 +42,8 @@ struct CauseGroup {
     var targets = TopK(capacity: 64)
     var details = TopK(capacity: 64)
     var countries = TopK(capacity: 64)
+    /// ModSecurity audit log: the rules that scored in the group's refusals (`ID msg`), counted.
+    var scored = TopK(capacity: 64)
     /// What the edge rule behind the group says happened (edge logs).
     var meaning: String?
     var first: Int64?
@@ -190,6 +192,7 @@ final class Aggregator {
         if let t = d.target { g.targets.add(t) }
         if let x = d.detail { g.details.add(x) }
         if let c = d.country { g.countries.add(c) }
+        if let list = d.scored { for r in list { g.scored.add(r) } }
         if g.meaning == nil, let m = d.meaning { g.meaning = m }
         if let t = d.time?.utc { g.first = min(g.first ?? t, t); g.last = max(g.last ?? t, t) }
     }

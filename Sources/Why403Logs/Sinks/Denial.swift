@@ -25,6 +25,8 @@ struct Denial {
     var country: String? = nil
     /// What the edge rule that matched says happened (edge logs).
     var meaning: String? = nil
+    /// ModSecurity audit log: every rule that scored (`ID msg`), the denying rule aside.
+    var scored: [String]? = nil
 }
 
 extension String {

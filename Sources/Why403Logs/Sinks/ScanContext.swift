@@ -20,9 +20,21 @@ final class ScanContext {
 
     struct Stored {
         var event: ErrorEvent
-        var evidence: Evidence
+        var evidence: [Evidence]
         var consumed = false
+        /// An error-log line and its audit-log transaction, joined by unique id.
+        var joined = false
     }
+    /// ModSecurity denials of the error logs by `unique_id`: the audit log's transaction of the
+    /// same id takes the event's place (one refusal, both as evidence).
+    var byUniqueId: [String: Int] = [:]
+    /// Audit-log transactions read, refused ones among them, and those joined to an error-log line.
+    var auditTransactions = 0
+    var auditRefusals = 0
+    var auditJoined = 0
+    /// Whether access logs are read after the audit logs: only then are audit refusals held for
+    /// their access lines to claim (memory: a few evidence lines each, within `correlationEvents`).
+    var holdAudit = true
     var events: [Stored] = []
     var exact: [String: [Int]] = [:]
     var loose: [String: [Int]] = [:]
@@ -83,16 +95,85 @@ final class ScanContext {
         }
         guard inWindow(ev.time) else { outsideWindow += 1; return }
         errorEventsSeen += 1
-        let evidence = ScanContext.evidence(file, line, text)
+        store(ev, evidence: [ScanContext.evidence(file, line, text)])
+    }
+
+    /// Holds an error event (or an audit transaction) for the access lines to claim, or counts it
+    /// at once when it cannot be joined (no time or client, or past the bound).
+    private func store(_ ev: ErrorEvent, evidence: [Evidence]) {
         guard events.count < limits.correlationEvents, let t = ev.time?.wall, let client = ev.client else {
             if ev.time != nil && ev.client != nil { correlationOverflow = true }
-            if wanted(ev) { aggregator.add(denial(from: ev, status: ev.status, correlated: false)) { [evidence] } }
+            if wanted(ev) { aggregator.add(denial(from: ev, status: ev.status, correlated: false)) { evidence } }
             return
         }
         let i = events.count
+        if let u = ev.uniqueId, ev.layer == .modsecurity { byUniqueId[u] = i }
         events.append(Stored(event: ev, evidence: evidence))
         if let r = ev.request { exact["\(client)\u{1}\(r)\u{1}\(t)", default: []].append(i) }
         loose["\(client)\u{1}\(t)", default: []].append(i)
+    }
+
+    /// One transaction of a ModSecurity audit log. A refusal (the engine denied it, and its status
+    /// passes `--status`) becomes an event like an error-log line's, so an access line of the same
+    /// request claims it; when an error log named the same `unique_id`, the transaction takes that
+    /// event's place: one refusal, the error line and the audit messages as evidence. Cause
+    /// `waf.rule`, or `bot.block` when a CRS scanner-detection rule (913xxx) scored; rule the
+    /// denying rule; every rule that scored listed.
+    func auditTransaction(_ t: AuditTransaction, file: String) {
+        auditTransactions += 1
+        // Only the engine's own refusals: a 403 the application answered after warnings (or under
+        // DetectionOnly) is not ModSecurity's; its access-log line reports it.
+        guard t.refusedByEngine else {
+            for m in t.scoring { aggregator.modsecurityRules.add("modsecurity-\(m.ruleId)" + (m.msg.map { " " + $0.prefix(80) } ?? "")) }
+            return
+        }
+        guard inWindow(t.time) else { outsideWindow += 1; return }
+        let status = t.refusalStatus
+        let scoring = t.scoring
+        let denying = t.disruptive ?? scoring.last ?? t.messages.last
+        let scored = scoring.filter { $0.ruleId != denying?.ruleId || scoring.count == 1 }
+            .map { $0.ruleId + ($0.msg.map { " " + String($0.prefix(80)) } ?? "") }
+        var ev = ErrorEvent(cause: scoring.contains(where: \.isScanner) ? .botBlock : .wafRule, layer: .modsecurity,
+                            confidence: .certain, rule: "modsecurity-\(denying?.ruleId ?? "audit")", status: status)
+        ev.time = t.time
+        ev.client = t.client
+        ev.uniqueId = t.uniqueId
+        ev.userAgent = t.userAgent
+        if let m = t.method, let u = t.uri { ev.request = "\(m) \(u)" + (t.protocolVersion.map { " " + $0 } ?? "") }
+        ev.path = t.uri.map { $0.pathOnly }
+        var parts: [String] = []
+        if let msg = denying?.msg { parts.append(msg) }
+        ev.detail = parts.isEmpty ? nil : parts.joined(separator: "; ")
+        ev.scored = scored
+        var evidence = [ScanContext.evidence(file, t.line, t.header)]
+        for m in t.messages where !m.isReporting && evidence.count < 8 {
+            evidence.append(ScanContext.evidence(file, m.line, m.text))
+        }
+        if t.droppedMessages > 0 {
+            evidence.append(Evidence(source: "log \(file):\(t.line)", text: "(\(t.droppedMessages) more messages not kept)"))
+        }
+        guard wanted(ev) else { return }
+        auditRefusals += 1
+        if let u = t.uniqueId, let i = byUniqueId[u], !events[i].consumed, !events[i].joined {
+            auditJoined += 1
+            errorEventsSeen -= 1  // the error line and the transaction are one refusal
+            let errorEvidence = events[i].evidence
+            ev.time = events[i].event.time ?? ev.time
+            ev.client = events[i].event.client ?? ev.client
+            events[i].event = ev
+            events[i].evidence = [evidence[0]] + errorEvidence + evidence.dropFirst().prefix(4)
+            events[i].joined = true
+            return
+        }
+        errorEventsSeen += 1
+        guard holdAudit else {
+            aggregator.add(denial(from: ev, status: ev.status, correlated: false)) { evidence }
+            return
+        }
+        // Held: the transaction line, the denying rule's message and the first two that scored.
+        var kept = Array(evidence.prefix(3))
+        if let d = t.disruptive, !kept.contains(where: { $0.text == d.text }) { kept.append(ScanContext.evidence(file, d.line, d.text)) }
+        store(ev, evidence: kept)
     }
 
     func accessDenial(_ rec: AccessRecord, file: String, line: Int, bytes: ByteLine) {
@@ -111,7 +192,7 @@ final class ScanContext {
             d.time = rec.time
             d.client = client
             let errorEvidence = events[i].evidence
-            aggregator.add(d) { [evidence(), errorEvidence] }
+            aggregator.add(d) { [evidence()] + errorEvidence }
             return
         }
         var d = Denial(status: rec.status, cause: .unknown, layer: .unknown, confidence: .possible,
@@ -249,16 +330,17 @@ final class ScanContext {
 
     func denial(from ev: ErrorEvent, status: Int?, correlated: Bool) -> Denial {
         Denial(status: status, cause: ev.cause, layer: ev.layer, confidence: ev.confidence, rule: ev.rule, time: ev.time,
-               client: LogKey(ev.client ?? "-"), path: ev.path.map { LogKey($0.pathOnly) }, userAgent: nil, target: ev.target,
-               detail: ev.detail, correlated: correlated)
+               client: LogKey(ev.client ?? "-"), path: ev.path.map { LogKey($0.pathOnly) }, userAgent: ev.userAgent.map { LogKey($0) },
+               target: ev.target, detail: ev.detail, correlated: correlated, scored: ev.scored)
     }
 
     /// Error events no access line claimed count on their own (at the end of the run).
     func flushUnclaimedEvents() {
         for s in events where !s.consumed && wanted(s.event) {
             let e = s.evidence
-            aggregator.add(denial(from: s.event, status: s.event.status, correlated: false)) { [e] }
+            aggregator.add(denial(from: s.event, status: s.event.status, correlated: s.joined)) { e }
         }
+        byUniqueId = [:]
         events = []
         exact = [:]
         loose = [:]
