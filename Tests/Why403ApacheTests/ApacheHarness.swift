@@ -17,6 +17,10 @@ struct DiffRequest {
     var host: String? = nil
     /// When true, `cause` is not compared (the status and the AH code are): the bypass variants.
     var statusOnly = false
+    /// When true, curl sends a PROXY protocol v1 header (`--haproxy-protocol`, the source address is
+    /// 127.0.0.`ip`) and why403 is given `--proxy-protocol 127.0.0.ip`. A connection httpd closes without
+    /// an answer is status 0 on both sides (curl's 000, why403's nil).
+    var proxyProtocol = false
 }
 
 /// A differential scenario: a configuration body and a document tree made by the test.
@@ -127,6 +131,7 @@ enum ApacheHarness {
                 + (rq.method == "HEAD" ? ["-I"] : ["-X", rq.method])
             for h in rq.headers { args += ["-H", h] }
             if let host = rq.host { args += ["-H", "Host: \(host)"] }
+            if rq.proxyProtocol { args.append("--haproxy-protocol") }
             args.append("http://127.0.0.1:\(port)\(rq.path)")
             let r = sh("/usr/bin/curl " + args.map(quote).joined(separator: " "))
             let real = Int(r.output) ?? -1
@@ -145,10 +150,12 @@ enum ApacheHarness {
                 if let host = rq.host { headers.append((name: "Host", value: host)) }
                 let request = try Request(method: rq.method, url: "http://127.0.0.1:\(port)\(rq.path)",
                                                 headers: headers, clientIP: clientIP)
-                let report = try ApacheAnalyzer.analyze(ApacheAnalyzer.Input(
+                var input = ApacheAnalyzer.Input(
                     configPath: confPath, request: request, fileSystem: LiveFileSystem(),
-                    logPath: scenario.giveLog ? logPath : nil))
-                if report.verdict.status != real {
+                    logPath: scenario.giveLog ? logPath : nil)
+                if rq.proxyProtocol { input.proxyProtocol = IPAddress(clientIP) }
+                let report = try ApacheAnalyzer.analyze(input)
+                if (report.verdict.status ?? 0) != real {
                     failures.append(Failure(scenario: scenario.name, request: label,
                                             detail: "httpd answered \(real), why403 predicts \(report.verdict.status.map(String.init) ?? "nil") (\(report.verdict.cause.rawValue)); log: \(newLog.prefix(300)); findings: \(report.findings.map(\.summary))"))
                     continue
