@@ -99,7 +99,7 @@ extension Simulation {
     /// mod_remoteip's PROXY protocol (`RemoteIPProxyProtocol On`, httpd 2.4.31+): on such a server every
     /// connection must start with a PROXY header, except from `RemoteIPProxyProtocolExceptions` peers;
     /// its source address replaces the peer for everything after (RemoteIPHeader included). A connection
-    /// without the header is aborted ("RemoteIPProxyProtocol: no valid PROXY header found", no response);
+    /// without the header is aborted (no response; httpd 2.4 logs nothing at LogLevel info);
     /// a header sent where none is expected is read as a request line that is not HTTP (400).
     /// Returns the outcome when the request ends here.
     mutating func applyProxyProtocol() -> Outcome? {
@@ -117,7 +117,7 @@ extension Simulation {
                 connectionClosed = true
                 notes.append("the server requires the PROXY protocol (\(on.location)): a plain request such as this one fails; give --proxy-protocol ADDR to explain the request as the load balancer sends it")
                 let f = Finding(cause: .configError, layer: .apache, confidence: .certain,
-                                summary: "\(on.text) at \(on.location) expects a PROXY protocol header before the request; this request sends none, so httpd logs \"RemoteIPProxyProtocol: no valid PROXY header found\" and closes the connection without a response",
+                                summary: "\(on.text) at \(on.location) expects a PROXY protocol header before the request; this request sends none, so mod_remoteip aborts the connection: httpd closes it without a response (and, at LogLevel info, logs nothing)",
                                 evidence: [Evidence(on.location, on.text)],
                                 fixes: [Fix(summary: "send the request through the proxy that adds the PROXY protocol header (or test with --proxy-protocol ADDR, curl --haproxy-protocol); list the peers that connect directly in RemoteIPProxyProtocolExceptions")])
                 return Outcome(status: 0, findings: [f])
