@@ -109,6 +109,24 @@ final class ApacheDifferentialTests: XCTestCase {
                             DiffRequest(path: "/admin/", ip: 150, cause: .configError, proxyProtocol: true),
                             DiffRequest(path: "/admin/", ip: 150, cause: .none),
                          ], modules: ["remoteip"]),
+            // A PROXY address other than the peer's (ProxyProtocolClient): it is the client, and RemoteIPHeader
+            // is not read on such a connection, even from a trusted peer.
+            DiffScenario(name: "remoteip-proxy-protocol-address", conf: granted + """
+                RemoteIPProxyProtocol On
+                RemoteIPProxyProtocolExceptions 127.0.0.1
+                RemoteIPHeader X-Forwarded-For
+                RemoteIPTrustedProxy 127.0.0.0/8
+                <Directory "{ROOT}/www/admin">
+                    Require ip 203.0.113.0/24
+                </Directory>
+                """,
+                         files: ["www/admin/index.html": "adm"],
+                         requests: [
+                            DiffRequest(path: "/admin/", ip: 146, cause: .none, proxyAddress: "203.0.113.5"),
+                            DiffRequest(path: "/admin/", ip: 147, cause: .accessIP, proxyAddress: "198.51.100.5"),
+                            DiffRequest(path: "/admin/", ip: 148, headers: ["X-Forwarded-For: 203.0.113.50"], cause: .accessIP, proxyAddress: "198.51.100.9"),
+                            DiffRequest(path: "/admin/", ip: 149, headers: ["X-Forwarded-For: 198.51.100.50"], cause: .none, proxyAddress: "203.0.113.9"),
+                         ], modules: ["remoteip"]),
             DiffScenario(name: "proxy-protocol-not-enabled", conf: granted,
                          files: ["www/index.html": "hi"],
                          requests: [

@@ -21,6 +21,9 @@ struct DiffRequest {
     /// 127.0.0.`ip`) and why403 is given `--proxy-protocol 127.0.0.ip`. A connection httpd closes without
     /// an answer is status 0 on both sides (curl's 000, why403's nil).
     var proxyProtocol = false
+    /// A PROXY header with this source address (not the connection's own), sent by
+    /// `ProxyProtocolClient` instead of curl as HTTP/1.0; why403 gets `--proxy-protocol` with it.
+    var proxyAddress: String? = nil
 }
 
 /// A differential scenario: a configuration body and a document tree made by the test.
@@ -133,8 +136,14 @@ enum ApacheHarness {
             if let host = rq.host { args += ["-H", "Host: \(host)"] }
             if rq.proxyProtocol { args.append("--haproxy-protocol") }
             args.append("http://127.0.0.1:\(port)\(rq.path)")
-            let r = sh("/usr/bin/curl " + args.map(quote).joined(separator: " "))
-            let real = Int(r.output) ?? -1
+            let real: Int
+            if let pa = rq.proxyAddress {
+                real = ProxyProtocolClient.status(from: clientIP, proxyAddress: pa, port: port, method: rq.method, path: rq.path,
+                                                  headers: rq.headers + ["Host: \(rq.host ?? "127.0.0.1:\(port)")"])
+            } else {
+                let r = sh("/usr/bin/curl " + args.map(quote).joined(separator: " "))
+                real = Int(r.output) ?? -1
+            }
             // Let httpd flush its error log line.
             usleep(30_000)
             let logText = (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? ""
@@ -154,6 +163,7 @@ enum ApacheHarness {
                     configPath: confPath, request: request, fileSystem: LiveFileSystem(),
                     logPath: scenario.giveLog ? logPath : nil)
                 if rq.proxyProtocol { input.proxyProtocol = IPAddress(clientIP) }
+                if let pa = rq.proxyAddress { input.proxyProtocol = IPAddress(pa) }
                 let report = try ApacheAnalyzer.analyze(input)
                 if (report.verdict.status ?? 0) != real {
                     failures.append(Failure(scenario: scenario.name, request: label,

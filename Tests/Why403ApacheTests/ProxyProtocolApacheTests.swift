@@ -54,10 +54,14 @@ final class ProxyProtocolApacheTests: XCTestCase {
         XCTAssertEqual(try analyze("", proxyProtocol: "203.0.113.7").verdict, Verdict(status: 400, layer: .apache, cause: .configError))
     }
 
-    func testRemoteIPHeaderWalksFromTheProxyProtocolAddress() throws {
-        let conf = "RemoteIPProxyProtocol On\nRemoteIPHeader X-Forwarded-For\nRemoteIPTrustedProxy 192.0.2.0/24"
+    /// Checked by hand against httpd 2.4.71: with a PROXY header, X-Forwarded-For from a trusted peer is ignored.
+    func testRemoteIPHeaderIsIgnoredOnAProxyProtocolConnection() throws {
+        let conf = "RemoteIPProxyProtocol On\nRemoteIPHeader X-Forwarded-For\nRemoteIPTrustedProxy 10.0.0.0/8 192.0.2.0/24"
         let r = try analyze(conf, proxyProtocol: "192.0.2.9", headers: [("X-Forwarded-For", "203.0.113.50")])
-        XCTAssertEqual(r.verdict.status, 200, "\(r.notes)")
+        XCTAssertEqual(r.verdict.cause, .accessIP, "\(r.notes)")
+        XCTAssertTrue(r.notes.contains { $0.contains("is not used on a PROXY protocol connection") }, "\(r.notes)")
+        let ok = try analyze(conf, proxyProtocol: "203.0.113.9", headers: [("X-Forwarded-For", "198.51.100.50")])
+        XCTAssertEqual(ok.verdict.status, 200, "\(ok.notes)")
     }
 
     func testProxyListFiles() throws {

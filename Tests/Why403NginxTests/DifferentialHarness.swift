@@ -22,6 +22,9 @@ struct DiffRequest {
     /// 127.0.0.`from`) and why403 is given the same address as `proxyProtocol`. A connection nginx closes
     /// without an answer is status 0 on both sides (curl's 000, why403's nil).
     var proxyProtocol: Bool = false
+    /// A PROXY header with this source address (not the connection's own), sent by
+    /// `ProxyProtocolClient` instead of curl as HTTP/1.0; why403 gets it as `proxyProtocol`.
+    var proxyAddress: String? = nil
 }
 
 /// A configuration (the inside of `http { }`, with `@ROOT@`, `@PORT@`, `@PREFIX@` placeholders),
@@ -123,8 +126,14 @@ enum DifferentialHarness {
             if r.proxyProtocol { args.append("--haproxy-protocol") }
             args.append("http://127.0.0.1:\(port)\(r.path)")
             let quoted = args.map { "'" + $0.replacingAll("'", with: "'\\''") + "'" }.joined(separator: " ")
-            _ = spawnShell("/usr/bin/curl --max-time 20 \(quoted) </dev/null >'\(dir.path)/curl.out' 2>/dev/null")
-            let realStatus = Int((try? String(contentsOfFile: dir.path + "/curl.out", encoding: .utf8)) ?? "") ?? -1
+            let realStatus: Int
+            if let pa = r.proxyAddress {
+                realStatus = ProxyProtocolClient.status(from: "127.0.0.\(r.from)", proxyAddress: pa, port: port, method: r.method, path: r.path,
+                                                        headers: r.headers + ["Host: 127.0.0.1:\(port)", "User-Agent: why403-test"])
+            } else {
+                _ = spawnShell("/usr/bin/curl --max-time 20 \(quoted) </dev/null >'\(dir.path)/curl.out' 2>/dev/null")
+                realStatus = Int((try? String(contentsOfFile: dir.path + "/curl.out", encoding: .utf8)) ?? "") ?? -1
+            }
             usleep(30_000)  // let the worker flush the error log line
             let logData = FileManager.default.contents(atPath: logPath) ?? Data()
             let newLog = before < logData.count ? String(decoding: logData[before...], as: UTF8.self) : ""
@@ -136,7 +145,7 @@ enum DifferentialHarness {
                                        clientIP: "127.0.0.\(r.from)")
             let report = try NginxAnalyzer.analyze(.init(config: .file(dir.path + "/nginx.conf"), request: request,
                                                           fileSystem: LiveFileSystem(), prefix: dir.path,
-                                                          proxyProtocol: r.proxyProtocol ? IPAddress("127.0.0.\(r.from)") : nil))
+                                                          proxyProtocol: r.proxyAddress.flatMap { IPAddress($0) } ?? (r.proxyProtocol ? IPAddress("127.0.0.\(r.from)") : nil)))
             let where_ = "\(s.name) \(r.method) \(r.path) from 127.0.0.\(r.from) \(r.headers)"
             XCTAssertEqual(report.verdict.status ?? 0, realStatus, "status: \(where_)\nlog: \(newLog)\n\(report.findings.map(\.summary))\n\(report.notes)", file: file, line: line)
             if !r.statusOnly { XCTAssertEqual(report.verdict.cause, r.cause, "cause: \(where_)\n\(report.findings.map(\.summary))\n\(report.notes)", file: file, line: line) }

@@ -285,6 +285,18 @@ final class DifferentialTests: XCTestCase {
                 R(path: "/pp/", from: 4, proxyProtocol: true),
                 R(path: "/pp/", from: 5, cause: .accessDeny, proxyProtocol: true),
             ]))
+        // A PROXY address other than the peer's (ProxyProtocolClient): believed from a trusted peer only.
+        try DifferentialHarness.run(.init(name: "proxy-protocol-address", http: """
+            server { listen 127.0.0.1:@PORT@ proxy_protocol; root @ROOT@;
+                set_real_ip_from 127.0.0.0/29;
+                real_ip_header proxy_protocol;
+                location /admin/ { allow 203.0.113.0/24; deny all; }
+            }
+            """, setup: Self.site, requests: [
+                R(path: "/admin/", from: 2, proxyAddress: "203.0.113.5"),
+                R(path: "/admin/", from: 2, cause: .accessIP, proxyAddress: "198.51.100.5"),
+                R(path: "/admin/", from: 20, cause: .accessIP, proxyAddress: "203.0.113.5"),
+            ]))
         try DifferentialHarness.run(.init(name: "proxy-protocol-plain-listener", http: """
             server { listen 127.0.0.1:@PORT@; root @ROOT@; }
             """, setup: Self.site, requests: [

@@ -10,9 +10,17 @@ extension Simulation {
     /// (10/8, 127/8, 169.254/16, 172.16/12, 192.168/16; outside 2000::/3 for IPv6) reported by anything but an
     /// internal proxy. The virtual host's settings replace the main server's. `RemoteIPTrustedProxyList` and
     /// `RemoteIPInternalProxyList` files are read as httpd reads them (words of each line, `#` ends the line);
-    /// after the PROXY protocol (`applyProxyProtocol`) the walk starts from the address its header gave.
+    /// after the PROXY protocol (`applyProxyProtocol`) the header is not read at all (httpd keeps the PROXY address).
     mutating func applyRemoteIP() {
         guard let headerLine = serverValue("RemoteIPHeader"), let header = headerLine.args.first else { return }
+        // remoteip_modify_request: an address from the PROXY protocol is used as is; the header is not read
+        // (checked against httpd 2.4: a trusted peer's X-Forwarded-For changes nothing then).
+        if proxyProtocolApplied {
+            if let v = req.header(header) {
+                notes.append("mod_remoteip: \(header) \(InputError.quote(v)) is not used on a PROXY protocol connection: the PROXY header's address \(clientIP) stays the client address (\(headerLine.location))")
+            }
+            return
+        }
         let proxyNames = ["RemoteIPInternalProxy", "RemoteIPTrustedProxy", "RemoteIPInternalProxyList", "RemoteIPTrustedProxyList"]
         let vhostProxies = vhostDirectives.filter { d in proxyNames.contains { d.is($0) } }
         let proxyLines = vhostProxies.isEmpty ? mainDirectives.filter { d in proxyNames.contains { d.is($0) } } : vhostProxies
@@ -98,7 +106,7 @@ extension Simulation {
 
     /// mod_remoteip's PROXY protocol (`RemoteIPProxyProtocol On`, httpd 2.4.31+): on such a server every
     /// connection must start with a PROXY header, except from `RemoteIPProxyProtocolExceptions` peers;
-    /// its source address replaces the peer for everything after (RemoteIPHeader included). A connection
+    /// its source address replaces the peer for everything after, and `RemoteIPHeader` is then ignored. A connection
     /// without the header is aborted (no response; httpd 2.4 logs nothing at LogLevel info);
     /// a header sent where none is expected is read as a request line that is not HTTP (400).
     /// Returns the outcome when the request ends here.
@@ -123,6 +131,7 @@ extension Simulation {
                 return Outcome(status: 0, findings: [f])
             }
             remoteIP = a.description
+            proxyProtocolApplied = true
             remoteIPEvidence = [Evidence(on.location, on.text), Evidence(source: "PROXY protocol header", text: "PROXY \(a.isIPv6 ? "TCP6" : "TCP4") \(a) …")]
             notes.append("mod_remoteip: the client address is \(a), from the PROXY protocol header sent by \(peer) (\(on.location))")
             return nil

@@ -34,6 +34,8 @@ struct Simulation {
     var remoteIPEvidence: [Evidence] = []
     /// True when httpd closes the connection without a response (a PROXY protocol listener that gets none).
     var connectionClosed = false
+    /// True when the client address came from a PROXY protocol header (mod_remoteip then ignores RemoteIPHeader).
+    var proxyProtocolApplied = false
     /// The address every rule sees: mod_remoteip's, else the peer's (127.0.0.1 when not given).
     var clientIP: String { remoteIP ?? req.effectiveClientIP }
 
