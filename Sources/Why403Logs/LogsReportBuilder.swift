@@ -61,6 +61,7 @@ struct LogsReportBuilder {
         if findings.isEmpty && context.accessDenials == 0 && context.errorEventsSeen == 0 {
             findings = []
         }
+        if let proxies = ProxyClients.finding(for: agg) { findings.append(proxies) }  // issue 14: Proxies/ProxyClients.swift
         var notes: [String] = []
         if groups.count > input.top {
             let rest = groups.dropFirst(input.top).reduce(0) { $0 + $1.count }

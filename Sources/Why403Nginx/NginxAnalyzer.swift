@@ -31,13 +31,18 @@ public enum NginxAnalyzer {
         public var fileSystem: any FileSystemView
         /// nginx's prefix (`-p`): relative `root` paths start here. Debian's nginx uses /usr/share/nginx.
         public var prefix: String
+        /// The source address a PROXY protocol header carries (`--proxy-protocol ADDR`); nil: the
+        /// connection sends none. The request's `clientAddress` stays the TCP peer.
+        public var proxyProtocol: IPAddress?
 
         /// An input; `prefix` defaults to Debian's /usr/share/nginx.
-        public init(config: ConfigInput, request: Request, fileSystem: any FileSystemView, prefix: String = "/usr/share/nginx") {
+        public init(config: ConfigInput, request: Request, fileSystem: any FileSystemView, prefix: String = "/usr/share/nginx",
+                    proxyProtocol: IPAddress? = nil) {
             self.config = config
             self.request = request
             self.fileSystem = fileSystem
             self.prefix = prefix
+            self.proxyProtocol = proxyProtocol
         }
     }
 
@@ -60,7 +65,8 @@ public enum NginxAnalyzer {
 
     /// Analyses the request against an already parsed configuration.
     public static func analyze(config: NginxConfig, input: Input) throws -> Report {
-        let sim = try Simulation(config: config, request: input.request, fs: input.fileSystem, prefix: input.prefix)
+        let sim = try Simulation(config: config, request: input.request, fs: input.fileSystem, prefix: input.prefix,
+                                 proxyProtocol: input.proxyProtocol)
         let result = try sim.run()
         var notes: [String] = []
         notes.append("path: " + result.trail.map { "\($0.source) \($0.text)" }.joined(separator: " → "))

@@ -92,6 +92,61 @@ final class ApacheDifferentialTests: XCTestCase {
                             DiffRequest(path: "/admin/", ip: 28, headers: ["X-Client-IP: 10.1.2.3"], cause: .accessIP, host: "open.test"),
                             DiffRequest(path: "/admin/", ip: 29, headers: ["X-Client-IP: 203.0.113.1, 198.51.100.4"], cause: .accessIP, host: "open.test"),
                          ], modules: ["remoteip"]),
+            // issue 14: the PROXY protocol (mod_remoteip, curl --haproxy-protocol: the header carries the source
+            // address). 127.0.0.1 is excepted so the harness's readiness probe gets an answer.
+            DiffScenario(name: "remoteip-proxy-protocol", conf: granted + """
+                RemoteIPProxyProtocol On
+                RemoteIPProxyProtocolExceptions 127.0.0.1 127.0.0.150
+                <Directory "{ROOT}/www/admin">
+                    Require ip 127.0.0.140 127.0.0.150
+                </Directory>
+                """,
+                         files: ["www/admin/index.html": "adm"],
+                         requests: [
+                            DiffRequest(path: "/admin/", ip: 140, cause: .none, proxyProtocol: true),
+                            DiffRequest(path: "/admin/", ip: 141, cause: .accessIP, proxyProtocol: true),
+                            DiffRequest(path: "/admin/", ip: 142, cause: .configError),
+                            DiffRequest(path: "/admin/", ip: 150, cause: .configError, proxyProtocol: true),
+                            DiffRequest(path: "/admin/", ip: 150, cause: .none),
+                         ], modules: ["remoteip"]),
+            // A PROXY address other than the peer's (ProxyProtocolClient): it is the client, and RemoteIPHeader
+            // is not read on such a connection, even from a trusted peer.
+            DiffScenario(name: "remoteip-proxy-protocol-address", conf: granted + """
+                RemoteIPProxyProtocol On
+                RemoteIPProxyProtocolExceptions 127.0.0.1
+                RemoteIPHeader X-Forwarded-For
+                RemoteIPTrustedProxy 127.0.0.0/8
+                <Directory "{ROOT}/www/admin">
+                    Require ip 203.0.113.0/24
+                </Directory>
+                """,
+                         files: ["www/admin/index.html": "adm"],
+                         requests: [
+                            DiffRequest(path: "/admin/", ip: 146, cause: .none, proxyAddress: "203.0.113.5"),
+                            DiffRequest(path: "/admin/", ip: 147, cause: .accessIP, proxyAddress: "198.51.100.5"),
+                            DiffRequest(path: "/admin/", ip: 148, headers: ["X-Forwarded-For: 203.0.113.50"], cause: .accessIP, proxyAddress: "198.51.100.9"),
+                            DiffRequest(path: "/admin/", ip: 149, headers: ["X-Forwarded-For: 198.51.100.50"], cause: .none, proxyAddress: "203.0.113.9"),
+                         ], modules: ["remoteip"]),
+            DiffScenario(name: "proxy-protocol-not-enabled", conf: granted,
+                         files: ["www/index.html": "hi"],
+                         requests: [
+                            DiffRequest(path: "/", ip: 143, cause: .configError, proxyProtocol: true),
+                         ]),
+            // RemoteIPTrustedProxyList: a file of addresses and networks, `#` comments.
+            DiffScenario(name: "remoteip-trusted-proxy-list", conf: granted + """
+                RemoteIPHeader X-Forwarded-For
+                RemoteIPTrustedProxyList {ROOT}/proxies.txt
+                <Directory "{ROOT}/www/admin">
+                    Require ip 198.51.100.0/24
+                </Directory>
+                """,
+                         files: ["www/admin/index.html": "adm",
+                                 "proxies.txt": "# the load balancers\n127.0.0.128/26   # lb pool\n\n192.0.2.1\n"],
+                         requests: [
+                            DiffRequest(path: "/admin/", ip: 144, headers: ["X-Forwarded-For: 198.51.100.4"], cause: .none),
+                            DiffRequest(path: "/admin/", ip: 145, headers: ["X-Forwarded-For: 10.1.2.3"], cause: .accessIP),
+                            DiffRequest(path: "/admin/", ip: 100, headers: ["X-Forwarded-For: 198.51.100.4"], cause: .accessIP),
+                         ], modules: ["remoteip"]),
             DiffScenario(name: "require-all-not-ip", conf: granted + """
                 <Directory "{ROOT}/www/shop">
                     <RequireAll>

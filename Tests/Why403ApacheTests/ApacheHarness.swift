@@ -17,6 +17,13 @@ struct DiffRequest {
     var host: String? = nil
     /// When true, `cause` is not compared (the status and the AH code are): the bypass variants.
     var statusOnly = false
+    /// When true, curl sends a PROXY protocol v1 header (`--haproxy-protocol`, the source address is
+    /// 127.0.0.`ip`) and why403 is given `--proxy-protocol 127.0.0.ip`. A connection httpd closes without
+    /// an answer is status 0 on both sides (curl's 000, why403's nil).
+    var proxyProtocol = false
+    /// A PROXY header with this source address (not the connection's own), sent by
+    /// `ProxyProtocolClient` instead of curl as HTTP/1.0; why403 gets `--proxy-protocol` with it.
+    var proxyAddress: String? = nil
 }
 
 /// A differential scenario: a configuration body and a document tree made by the test.
@@ -127,9 +134,16 @@ enum ApacheHarness {
                 + (rq.method == "HEAD" ? ["-I"] : ["-X", rq.method])
             for h in rq.headers { args += ["-H", h] }
             if let host = rq.host { args += ["-H", "Host: \(host)"] }
+            if rq.proxyProtocol { args.append("--haproxy-protocol") }
             args.append("http://127.0.0.1:\(port)\(rq.path)")
-            let r = sh("/usr/bin/curl " + args.map(quote).joined(separator: " "))
-            let real = Int(r.output) ?? -1
+            let real: Int
+            if let pa = rq.proxyAddress {
+                real = ProxyProtocolClient.status(from: clientIP, proxyAddress: pa, port: port, method: rq.method, path: rq.path,
+                                                  headers: rq.headers + ["Host: \(rq.host ?? "127.0.0.1:\(port)")"])
+            } else {
+                let r = sh("/usr/bin/curl " + args.map(quote).joined(separator: " "))
+                real = Int(r.output) ?? -1
+            }
             // Let httpd flush its error log line.
             usleep(30_000)
             let logText = (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? ""
@@ -145,10 +159,13 @@ enum ApacheHarness {
                 if let host = rq.host { headers.append((name: "Host", value: host)) }
                 let request = try Request(method: rq.method, url: "http://127.0.0.1:\(port)\(rq.path)",
                                                 headers: headers, clientIP: clientIP)
-                let report = try ApacheAnalyzer.analyze(ApacheAnalyzer.Input(
+                var input = ApacheAnalyzer.Input(
                     configPath: confPath, request: request, fileSystem: LiveFileSystem(),
-                    logPath: scenario.giveLog ? logPath : nil))
-                if report.verdict.status != real {
+                    logPath: scenario.giveLog ? logPath : nil)
+                if rq.proxyProtocol { input.proxyProtocol = IPAddress(clientIP) }
+                if let pa = rq.proxyAddress { input.proxyProtocol = IPAddress(pa) }
+                let report = try ApacheAnalyzer.analyze(input)
+                if (report.verdict.status ?? 0) != real {
                     failures.append(Failure(scenario: scenario.name, request: label,
                                             detail: "httpd answered \(real), why403 predicts \(report.verdict.status.map(String.init) ?? "nil") (\(report.verdict.cause.rawValue)); log: \(newLog.prefix(300)); findings: \(report.findings.map(\.summary))"))
                     continue

@@ -18,6 +18,13 @@ struct DiffRequest {
     var logCheck: Bool = true
     /// When true, `cause` is not compared (the status is, and the cause with nginx's error log): the bypass variants.
     var statusOnly: Bool = false
+    /// When true, curl sends a PROXY protocol v1 header (`--haproxy-protocol`: the source address is
+    /// 127.0.0.`from`) and why403 is given the same address as `proxyProtocol`. A connection nginx closes
+    /// without an answer is status 0 on both sides (curl's 000, why403's nil).
+    var proxyProtocol: Bool = false
+    /// A PROXY header with this source address (not the connection's own), sent by
+    /// `ProxyProtocolClient` instead of curl as HTTP/1.0; why403 gets it as `proxyProtocol`.
+    var proxyAddress: String? = nil
 }
 
 /// A configuration (the inside of `http { }`, with `@ROOT@`, `@PORT@`, `@PREFIX@` placeholders),
@@ -57,6 +64,7 @@ enum DifferentialHarness {
     /// What nginx's error log says about the request, as the causes it can mean.
     static func causes(forLog log: String, status: Int) -> Set<Cause> {
         if log.contains("access forbidden by rule") { return [.accessIP, .accessDeny] }
+        if log.contains("broken header") || log.contains("client sent invalid") { return [.configError] }
         if log.contains("directory index of") { return [.indexMissing] }
         if log.contains("(13: Permission denied)") { return [.fsPermission] }
         if log.contains("Too many levels of symbolic links") { return [.fsSymlink] }
@@ -115,10 +123,17 @@ enum DifferentialHarness {
             var args = ["-s", "-o", "/dev/null", "-w", "%{http_code}", "--path-as-is", "--interface", "127.0.0.\(r.from)",
                         "-A", "why403-test"] + (r.method == "HEAD" ? ["-I"] : ["-X", r.method])
             for h in r.headers { args += ["-H", h] }
+            if r.proxyProtocol { args.append("--haproxy-protocol") }
             args.append("http://127.0.0.1:\(port)\(r.path)")
             let quoted = args.map { "'" + $0.replacingAll("'", with: "'\\''") + "'" }.joined(separator: " ")
-            _ = spawnShell("/usr/bin/curl --max-time 20 \(quoted) </dev/null >'\(dir.path)/curl.out' 2>/dev/null")
-            let realStatus = Int((try? String(contentsOfFile: dir.path + "/curl.out", encoding: .utf8)) ?? "") ?? -1
+            let realStatus: Int
+            if let pa = r.proxyAddress {
+                realStatus = ProxyProtocolClient.status(from: "127.0.0.\(r.from)", proxyAddress: pa, port: port, method: r.method, path: r.path,
+                                                        headers: r.headers + ["Host: 127.0.0.1:\(port)", "User-Agent: why403-test"])
+            } else {
+                _ = spawnShell("/usr/bin/curl --max-time 20 \(quoted) </dev/null >'\(dir.path)/curl.out' 2>/dev/null")
+                realStatus = Int((try? String(contentsOfFile: dir.path + "/curl.out", encoding: .utf8)) ?? "") ?? -1
+            }
             usleep(30_000)  // let the worker flush the error log line
             let logData = FileManager.default.contents(atPath: logPath) ?? Data()
             let newLog = before < logData.count ? String(decoding: logData[before...], as: UTF8.self) : ""
@@ -129,9 +144,10 @@ enum DifferentialHarness {
             let request = try Request(method: r.method, url: "http://127.0.0.1:\(port)\(r.path)", headers: headers,
                                        clientIP: "127.0.0.\(r.from)")
             let report = try NginxAnalyzer.analyze(.init(config: .file(dir.path + "/nginx.conf"), request: request,
-                                                          fileSystem: LiveFileSystem(), prefix: dir.path))
+                                                          fileSystem: LiveFileSystem(), prefix: dir.path,
+                                                          proxyProtocol: r.proxyAddress.flatMap { IPAddress($0) } ?? (r.proxyProtocol ? IPAddress("127.0.0.\(r.from)") : nil)))
             let where_ = "\(s.name) \(r.method) \(r.path) from 127.0.0.\(r.from) \(r.headers)"
-            XCTAssertEqual(report.verdict.status, realStatus, "status: \(where_)\nlog: \(newLog)\n\(report.findings.map(\.summary))\n\(report.notes)", file: file, line: line)
+            XCTAssertEqual(report.verdict.status ?? 0, realStatus, "status: \(where_)\nlog: \(newLog)\n\(report.findings.map(\.summary))\n\(report.notes)", file: file, line: line)
             if !r.statusOnly { XCTAssertEqual(report.verdict.cause, r.cause, "cause: \(where_)\n\(report.findings.map(\.summary))\n\(report.notes)", file: file, line: line) }
             if r.logCheck {
                 let logged = causes(forLog: newLog, status: realStatus)

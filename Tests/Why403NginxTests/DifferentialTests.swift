@@ -267,6 +267,43 @@ final class DifferentialTests: XCTestCase {
             ]))
     }
 
+    /// issue 14: the PROXY protocol. curl --haproxy-protocol sends a v1 header whose source is the
+    /// connection's own address; nginx closes a proxy_protocol connection that sends none, and answers a
+    /// header sent to a plain listener with 400.
+    func test18ProxyProtocol() throws {
+        try DifferentialHarness.run(.init(name: "proxy-protocol", http: """
+            server { listen 127.0.0.1:@PORT@ proxy_protocol; root @ROOT@;
+                set_real_ip_from 127.0.0.0/29;
+                real_ip_header proxy_protocol;
+                location /admin/ { allow 127.0.0.2; deny all; }
+                location /pp/ { if ($proxy_protocol_addr != "127.0.0.4") { return 403; } }
+            }
+            """, setup: Self.site, requests: [
+                R(path: "/admin/", from: 2, proxyProtocol: true),
+                R(path: "/admin/", from: 3, cause: .accessIP, proxyProtocol: true),
+                R(path: "/admin/", from: 2, cause: .configError),
+                R(path: "/pp/", from: 4, proxyProtocol: true),
+                R(path: "/pp/", from: 5, cause: .accessDeny, proxyProtocol: true),
+            ]))
+        // A PROXY address other than the peer's (ProxyProtocolClient): believed from a trusted peer only.
+        try DifferentialHarness.run(.init(name: "proxy-protocol-address", http: """
+            server { listen 127.0.0.1:@PORT@ proxy_protocol; root @ROOT@;
+                set_real_ip_from 127.0.0.0/29;
+                real_ip_header proxy_protocol;
+                location /admin/ { allow 203.0.113.0/24; deny all; }
+            }
+            """, setup: Self.site, requests: [
+                R(path: "/admin/", from: 2, proxyAddress: "203.0.113.5"),
+                R(path: "/admin/", from: 2, cause: .accessIP, proxyAddress: "198.51.100.5"),
+                R(path: "/admin/", from: 20, cause: .accessIP, proxyAddress: "203.0.113.5"),
+            ]))
+        try DifferentialHarness.run(.init(name: "proxy-protocol-plain-listener", http: """
+            server { listen 127.0.0.1:@PORT@; root @ROOT@; }
+            """, setup: Self.site, requests: [
+                R(path: "/", from: 2, cause: .configError, proxyProtocol: true),
+            ]))
+    }
+
     static func htpasswd(_ root: String) throws {
         try DifferentialHarness.sh("htpasswd -bcm '\(root)/../htpasswd' alice wonderland >/dev/null 2>&1 && htpasswd -bB '\(root)/../htpasswd' bob builder >/dev/null 2>&1 && htpasswd -bs '\(root)/../htpasswd' carol sha1pass >/dev/null 2>&1 && chmod 644 '\(root)/../htpasswd'")
     }

@@ -51,6 +51,9 @@ public struct Input: Sendable {
     public var environment: [String: String]
     /// The httpd version `<IfVersion>` compares with.
     public var httpdVersion: String
+    /// The source address a PROXY protocol header carries (`--proxy-protocol ADDR`); nil: the connection
+    /// sends none. The request's `clientAddress` stays the TCP peer.
+    public var proxyProtocol: IPAddress? = nil
 
     /// The input of one analysis.
     public init(configPath: String, request: Request, fileSystem: any FileSystemView, logPath: String? = nil,

@@ -34,13 +34,14 @@ extension Simulation {
         ordered += findings.filter { $0.cause == .none }
         var seen = Set<String>()
         notes = notes.filter { seen.insert($0).inserted }
-        return Report(subject: subject, status: outcome.status, findings: ordered, answeredBy: .apache, notes: notes)
+        return Report(subject: subject, status: connectionClosed ? nil : outcome.status, findings: ordered, answeredBy: .apache, notes: notes)
     }
 
     /// The request loop: decode and normalise the path, ModSecurity, server-context SetEnvIf, then
     /// translate and process the file, again after each internal redirect (at most 10, AH00124).
     mutating func simulate() -> Outcome {
         selectServer()
+        if let closed = applyProxyProtocol() { return closed }
         applyRemoteIP()
         // TRACE is answered by the core before any access check (TraceEnable, default on: an echo of the
         // request, 200; off: 405). Checked against httpd 2.4 by the bypass differential test.

@@ -32,6 +32,10 @@ struct Simulation {
     /// The client address mod_remoteip took from a proxy's header (nil: the peer), and its evidence.
     var remoteIP: String?
     var remoteIPEvidence: [Evidence] = []
+    /// True when httpd closes the connection without a response (a PROXY protocol listener that gets none).
+    var connectionClosed = false
+    /// True when the client address came from a PROXY protocol header (mod_remoteip then ignores RemoteIPHeader).
+    var proxyProtocolApplied = false
     /// The address every rule sees: mod_remoteip's, else the peer's (127.0.0.1 when not given).
     var clientIP: String { remoteIP ?? req.effectiveClientIP }
 

@@ -35,8 +35,14 @@ extension Simulation {
         var ev = [evidence(trustedBy.1)]
         if let headerLine { ev.append(evidence(headerLine)) }
         if header.lowercased() == "proxy_protocol" {
-            return RealIP(address: peer, evidence: ev,
-                          note: "real_ip_header proxy_protocol: the address comes from the PROXY protocol header, which this request does not carry; the peer \(peer) was used")
+            guard let listen = proxyProtocolListen, let a = proxyProtocolAddress else {
+                return RealIP(address: peer, evidence: ev,
+                              note: "real_ip_header proxy_protocol: the address comes from the PROXY protocol header, which this request does not carry; the peer \(peer) was used")
+            }
+            ev.append(evidence(listen))
+            ev.append(Evidence(source: "PROXY protocol header", text: "PROXY \(a.isIPv6 ? "TCP6" : "TCP4") \(a) …"))
+            return RealIP(address: a, evidence: ev,
+                          note: "the client address is \(a), from the PROXY protocol header sent by the trusted proxy \(peer) (real_ip_header proxy_protocol, set_real_ip_from at \(trustedBy.1.location))")
         }
         let values = request.headerValues(header)
         guard !values.isEmpty else {
@@ -72,6 +78,34 @@ extension Simulation {
         ev.append(Evidence(source: "header X-Forwarded-For", text: values.joined(separator: ", ")))
         return RealIP(address: address, evidence: ev,
                       note: "the client address is \(address): every address of X-Forwarded-For is trusted, so the leftmost is taken (real_ip_recursive on)")
+    }
+
+    /// The PROXY protocol against the listening socket: a `listen … proxy_protocol` socket closes a
+    /// connection whose first bytes are not a PROXY header ("broken header" in the error log, no
+    /// response); a plain socket reads a PROXY header as a request line that is not HTTP (400). Nil when
+    /// they agree (with a note on what `$proxy_protocol_addr` and `$remote_addr` are).
+    func proxyProtocolMismatch() -> SimulationResult? {
+        if let listen = proxyProtocolListen {
+            guard let a = proxyProtocolAddress else {
+                let f = Finding(cause: .configError, layer: .nginx, confidence: .certain,
+                                summary: "\(listen.text) at \(listen.location) expects a PROXY protocol header before the request; this request sends none, so nginx logs \"broken header\" and closes the connection without a response",
+                                evidence: [evidence(listen)],
+                                fixes: [Fix(summary: "send the request through the proxy (load balancer) that adds the PROXY protocol header, or test it with --proxy-protocol ADDR (curl --haproxy-protocol); a listener for clients that connect directly must not have proxy_protocol")])
+                notes.append("the listener requires the PROXY protocol (\(listen.location)): a plain request such as this one fails; give --proxy-protocol ADDR to explain the request as the load balancer sends it")
+                return SimulationResult(status: nil, findings: [f], notes: notes, trail: trail + [evidence(listen)], location: nil)
+            }
+            notes.append("PROXY protocol: $proxy_protocol_addr is \(a) (\(listen.location)); $remote_addr (allow/deny, geo, logs) becomes it only where real_ip_header proxy_protocol applies and set_real_ip_from trusts the peer \(peerAddress)")
+            return nil
+        }
+        if let a = proxyProtocolAddress {
+            let f = Finding(cause: .configError, layer: .nginx, confidence: .certain,
+                            summary: "a PROXY protocol header (\(a)) is sent to a listener without proxy_protocol: nginx reads \"PROXY …\" as the request line and answers 400 Bad Request",
+                            evidence: [Evidence(source: server.location.description, text: Simulation.listens(of: server).compactMap { $0.directive?.text }.first ?? "listen 80")],
+                            fixes: [Fix(summary: "add proxy_protocol to the listen directive the proxy connects to (e.g. listen 80 proxy_protocol;), or stop sending the PROXY protocol from the proxy")])
+            notes.append("the PROXY protocol header is sent, but no listen of this socket has proxy_protocol")
+            return SimulationResult(status: 400, findings: [f], notes: notes, trail: trail, location: nil)
+        }
+        return nil
     }
 
     /// Runs realip once: with the server's configuration before the rewrite phases, else with the

@@ -75,6 +75,8 @@ extension Simulation {
                              found: "none (nginx would refuse the connection)",
                              help: "give the URL with the port nginx listens on")
         }
+        // The PROXY protocol is a property of the listening socket: any listen of it with proxy_protocol.
+        proxyProtocolListen = group.compactMap(\.1.directive).first { $0.args.dropFirst().contains("proxy_protocol") }
         // Unique servers in configuration order.
         var seen = Set<SourceLocation>()
         let candidates = group.filter { seen.insert($0.0.location).inserted }

@@ -14,6 +14,7 @@ extension Simulation {
     /// redirects and `rewrite ... last` loop (at most 10 times, as nginx), then error_page.
     func run() throws -> SimulationResult {
         try selectServer()
+        if let broken = proxyProtocolMismatch() { return broken }
         // ngx_http_process_request_header: TRACE is refused once the headers are read, before any phase
         // ("client sent TRACE method", 405): no location, access rule or handler sees it.
         if request.method == "TRACE" {

@@ -21,6 +21,10 @@ final class Simulation {
     var clientIP: String { clientAddress.description }
     /// What realip did, once it ran (nil: not configured, or not yet).
     var realIPApplied: RealIP?
+    /// The address the PROXY protocol header carries (`--proxy-protocol`), nil when none is sent.
+    let proxyProtocolAddress: IPAddress?
+    /// The `listen … proxy_protocol` of the socket the request arrived on (nil: the socket reads plain HTTP).
+    var proxyProtocolListen: Directive?
     let fs: any FileSystemView
     let prefix: String
     let http: Directive
@@ -45,8 +49,9 @@ final class Simulation {
     var evaluating: Set<String> = []
     var cycles = 0
 
-    init(config: NginxConfig, request: Request, fs: any FileSystemView, prefix: String) throws {
+    init(config: NginxConfig, request: Request, fs: any FileSystemView, prefix: String, proxyProtocol: IPAddress? = nil) throws {
         self.config = config
+        self.proxyProtocolAddress = proxyProtocol
         self.request = request
         self.fs = fs
         self.prefix = prefix.hasSuffix("/") ? prefix : prefix + "/"

@@ -141,6 +141,7 @@ extension Simulation {
         switch name {
         case "remote_addr": return clientIP
         case "realip_remote_addr": return peerAddress.description
+        case "proxy_protocol_addr": return proxyProtocolListen == nil ? "" : proxyProtocolAddress?.description ?? ""
         case "remote_port": return "40000"
         case "uri", "document_uri": return uri
         case "request_uri": return line.requestURI

@@ -32,6 +32,9 @@ struct ApacheCommand: AsyncParsableCommand {
     @Option(name: .customShort("D"), help: ArgumentHelp("A -D parameter httpd is started with (repeatable).", valueName: "name"))
     var defines: [String] = []
 
+    @Option(name: .long, help: ArgumentHelp("The source address the PROXY protocol header carries (the connection still comes from --client-ip, the proxy).", valueName: "addr"))
+    var proxyProtocol: String?
+
     @OptionGroup var request: RequestOptions
     @OptionGroup var output: OutputOptions<ReportFormats>
 
@@ -44,10 +47,12 @@ struct ApacheCommand: AsyncParsableCommand {
         let req = try request.request(url: url)
         let configPath = config.hasPrefix("/") ? config
             : FileManager.default.currentDirectoryPath + "/" + config
-        let report = try ApacheAnalyzer.analyze(ApacheAnalyzer.Input(
+        var input = ApacheAnalyzer.Input(
             configPath: configPath, request: req, fileSystem: LiveFileSystem(),
             logPath: log.map { $0.hasPrefix("/") ? $0 : FileManager.default.currentDirectoryPath + "/" + $0 },
-            defines: defines))
+            defines: defines)
+        input.proxyProtocol = try proxyProtocol.map { try IPAddress.parse($0, what: "--proxy-protocol's address") }
+        let report = try ApacheAnalyzer.analyze(input)
         output.emit(report, redactor: try request.redactor())
     }
 }

@@ -26,6 +26,9 @@ struct NginxCommand: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("nginx's prefix (-p): relative root paths start here.", valueName: "dir"))
     var prefix: String = "/usr/share/nginx"
 
+    @Option(name: .long, help: ArgumentHelp("The source address the PROXY protocol header carries (the connection still comes from --client-ip, the proxy).", valueName: "addr"))
+    var proxyProtocol: String?
+
     @OptionGroup var request: RequestOptions
 
     @OptionGroup var output: OutputOptions<ReportFormats>
@@ -44,7 +47,9 @@ struct NginxCommand: AsyncParsableCommand {
         }
         var req = try request.request(url: url)
         req.method = req.method.uppercased()
-        let report = try NginxAnalyzer.analyze(.init(config: input, request: req, fileSystem: LiveFileSystem(), prefix: prefix))
+        let pp = try proxyProtocol.map { try IPAddress.parse($0, what: "--proxy-protocol's address") }
+        let report = try NginxAnalyzer.analyze(.init(config: input, request: req, fileSystem: LiveFileSystem(), prefix: prefix,
+                                                      proxyProtocol: pp))
         output.emit(report, redactor: try request.redactor())
     }
 }
