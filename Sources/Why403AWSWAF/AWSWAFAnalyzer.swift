@@ -40,6 +40,17 @@ public enum AWSWAFAnalyzer {
         let eval = input.acl.evaluate(input.request, country: input.country)
         return ReportBuilder(acl: input.acl, request: input.request, country: input.country?.uppercased(), eval: eval).report()
     }
+
+    /// For a replay: the full report only where a rule decided or might have; a request the default
+    /// Allow action lets through with no rule deciding gets a bare passing report (explaining every
+    /// earlier rule for every request of a log is what made a replay slow).
+    public static func analyzeForReplay(_ input: Input) throws -> Report {
+        let eval = input.acl.evaluate(input.request, country: input.country)
+        if eval.decider == nil, eval.possibleDeciders.isEmpty, input.acl.webACL.defaultAction.status == nil {
+            return Report(subject: Subject(kind: .awsWAF, url: input.request.url, method: input.request.method), verdict: .notDenied)
+        }
+        return ReportBuilder(acl: input.acl, request: input.request, country: input.country?.uppercased(), eval: eval).report()
+    }
 }
 
 struct ReportBuilder {

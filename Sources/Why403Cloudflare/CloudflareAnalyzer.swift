@@ -50,6 +50,22 @@ public enum CloudflareAnalyzer {
         return report(compiled: compiled, trace: trace, fields: fields, input: input)
     }
 
+    /// For a replay: the full report only where a rule decided or might have (a matched or unknown
+    /// step); a request every rule let through gets a bare passing report — explaining why each of a
+    /// thousand rules did not decide, for every request of a log, is what made a replay slow.
+    public static func analyzeForReplay(compiled: CompiledRules, input: Input) -> Report {
+        let fields = RequestFields.make(input.request, signals: input.signals, lists: input.lists.mapValues { SetMatcherBox(items: $0) })
+        let trace = Engine.evaluate(compiled, fields)
+        let open = trace.decider != nil || trace.steps.contains { step in
+            switch step.result { case .matched, .unknown: true; default: false }
+        }
+        guard open else {
+            return Report(subject: Subject(kind: .cloudflare, url: input.request.url, method: input.request.method),
+                          verdict: .notDenied)
+        }
+        return report(compiled: compiled, trace: trace, fields: fields, input: input)
+    }
+
     static func report(compiled: CompiledRules, trace: Trace, fields: FieldValues, input: Input) -> Report {
         let req = input.request
         var extra: [String: JSONValue] = ["rules": .array(input.files.map { .string($0) })]

@@ -64,7 +64,7 @@ struct AWSWAFCommand: AsyncParsableCommand {
                                               layer: .awsWAF) { r in
                 var one = input
                 one.request = r
-                return try AWSWAFAnalyzer.analyze(one)
+                return try AWSWAFAnalyzer.analyzeForReplay(one)
             }
             output.emit(report, redactor: try request.redactor())
             return

@@ -87,7 +87,7 @@ struct CloudflareCommand: AsyncParsableCommand {
                                               layer: .cloudflare) { r in
                 var one = input
                 one.request = r
-                return CloudflareAnalyzer.analyze(compiled: compiled, input: one)
+                return CloudflareAnalyzer.analyzeForReplay(compiled: compiled, input: one)
             }
             output.emit(report, redactor: try request.redactor())
             return
