@@ -19,6 +19,20 @@ public struct HtpasswdFile: Sendable {
     public func verify(user: String, password: String) -> Result { .unknownUser }
 }
 SWIFT
+# Nor is ModSecurity (the engine is a C++ library opened at run time; its rules are not the simulator's):
+# a stand-in with the API the simulator calls, whose session never opens.
+cat > "$OUT/src/ModSecurityStub.swift" <<'SWIFT'
+public enum ModSecurityEngine { public enum Part: Sendable, Equatable { case file(String); case text(String, origin: String) } }
+public enum RuleSource: Sendable { case configuration([ModSecurityEngine.Part], name: String) }
+public enum ModSecurityAnalyzer {
+    public final class Session {
+        public init(rules: RuleSource, libraryPath: String? = nil, readFile: @escaping @Sendable (String) -> String? = { _ in nil }) throws {
+            throw InputError(file: nil, message: "libmodsecurity is not part of the fuzz harness", help: "apt-get install libmodsecurity3")
+        }
+        public func report(for request: Request) -> Report { Report(subject: Subject(kind: "apache"), verdict: .notDenied) }
+    }
+}
+SWIFT
 swiftc $FLAGS -swift-version 6 -module-name fuzz -I "$OUT" -L "$OUT" -lHTTPTypes "$OUT"/src/*.swift \
   "$ROOT/Fuzz/apache/FuzzApacheParser.swift" -o "$OUT/fuzz-apache"
 mkdir -p "$OUT/seeds"
