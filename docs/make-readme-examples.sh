@@ -14,6 +14,9 @@ echo
 ex "A saved response: Cloudflare's firewall" "why403 response Tests/Fixtures/responses/cloudflare-1020/html-page.hit.http" 12
 ex "An API token that lacks a scope (decoded locally, never sent)" "why403 token $TOKEN --scope admin:reports --now 1795856400" 14
 ex "An S3 bucket policy" "why403 s3 --action s3:GetObject --resource arn:aws:s3:::amzn-s3-demo-bucket/reports/q3.csv --principal arn:aws:iam::444455556666:role/analytics --bucket-policy Tests/Fixtures/s3/policies/tls-only-bucket-policy.json --context aws:SecureTransport=false" 10
+ex "A legitimate request blocked by ModSecurity and the OWASP CRS (libmodsecurity3 and modsecurity-crs installed)" "why403 modsecurity 'http://shop.test/lessons?q=select+name+from+students+where+id%3D1+or+1%3D1' --crs -H 'User-Agent: Mozilla/5.0' -H 'Accept: text/html'" 18
+ex "An exported Cloudflare custom rule" "why403 cloudflare https://www.example.com/admin/users --rules Tests/Fixtures/cloudflare/zone-custom.json --client-ip 203.0.113.7 --country DE --bot-score 90 --no-verified-bot" 10
+ex "An AWS WAF web ACL" "why403 aws-waf https://intranet.example.com/ --web-acl Tests/Fixtures/aws-waf/cases/default-block/web-acl.json --ip-set Tests/Fixtures/aws-waf/cases/default-block/ip-set.json --client-ip 203.0.113.9" 9
 ex "Can the web server read a file?" "mkdir -p /tmp/site && echo hi > /tmp/site/index.html && chmod 600 /tmp/site/index.html && why403 fs /tmp/site/index.html --user www-data" 16
 ex "Every 403 in the logs, grouped by cause" "why403 logs Tests/Fixtures/logs/recorded/nginx-error.log Tests/Fixtures/logs/recorded/nginx-access.log --top 3" 30
 ex "Bad input: exit status 2, the file and line named" "why403 s3 --action s3:GetObject --resource arn:aws:s3:::b/k --bucket-policy Tests/Fixtures/s3/moto/scenarios.json; echo \"exit status \$?\"" 6

@@ -8,9 +8,9 @@ import Why403ModSecurity
 /// below). `detector` says which one answered.
 public enum InjectionDetection {
     /// The detector that answers on this machine.
-    public static var detector: String {
+    /// (Asked once: the answer is a property of the machine, and asking runs an engine transaction.)
+    public static let detector: String =
         Libinjection.detect(.sqli, in: []) != nil ? "libinjection (through libmodsecurity)" : "why403's token approximation (libmodsecurity is not installed)"
-    }
 
     /// The two detectors.
     public enum Kind: String, Sendable {
