@@ -19,8 +19,8 @@ extension LogsAnalyzer {
         /// Memory bounds.
         public var limits: LogsLimits
         /// `--input-format`: the format of every input, forced; nil detects each file's (an edge
-        /// format from its first lines, else a web server's error or access log). Stdin is
-        /// not sniffed: an edge log on stdin needs the flag.
+        /// format from its first lines, else a web server's error or access log), stdin's too
+        /// (unless it is gzip: then it is read as a web server's log).
         public var inputFormat: LogInputFormat?
         /// Called after each chunk read: file, bytes read, file size when known. Never prints by itself.
         public var progress: (@Sendable (String, Int64, Int64?) -> Void)?
@@ -83,12 +83,28 @@ public struct LogsAnalyzer: Sendable {
             else if head.isErrorLog { errorLogs.insert(p) }
         }
         if input.inputFormat?.hasOwnScanner == true, input.paths.contains("-") { edges["-"] = input.inputFormat }
+        // Stdin is sniffed like a file, from its first 64 KiB, which are then read again from memory
+        // (gzip on stdin is not sniffed: it is read as a web server's log unless --input-format says).
+        var stdinHead: [UInt8] = []
+        if input.paths.contains("-"), input.inputFormat == nil {
+            stdinHead = LogReader.readHead(fd: 0, limit: 1 << 16)
+            if !(stdinHead.count >= 2 && stdinHead[0] == 0x1F && stdinHead[1] == 0x8B) {
+                if let f = stdinHead.withUnsafeBytes({ LogInputFormat.detectEdge($0) }) { edges["-"] = f }
+                else {
+                    var head = Head()
+                    let b = LineBuffer(capacity: 1 << 16)
+                    stdinHead.withUnsafeBytes { b.append($0, to: &head) }
+                    b.drain(final: true, to: &head)
+                    if head.isErrorLog { errorLogs.insert("-") }
+                }
+            }
+        }
         var ordered: [(String, Bool)] = []
         for p in input.paths { ordered.append((p, errorLogs.contains(p))) }
         // ModSecurity audit logs after the error logs (they take the place of the error lines with
         // the same unique id) and before the access logs (which claim their transactions).
         let audit = ordered.filter { edges[$0.0] == .modsecurityAudit && $0.0 != "-" }
-        let errorFirst = ordered.filter { $0.1 } + audit + ordered.filter { edges[$0.0] == .awsWAF }
+        let errorFirst = ordered.filter { $0.1 && $0.0 != "-" } + audit + ordered.filter { edges[$0.0] == .awsWAF && $0.0 != "-" }
             + ordered.filter { !$0.1 && $0.0 != "-" && edges[$0.0] != .awsWAF && edges[$0.0] != .modsecurityAudit }
             + ordered.filter { $0.0 == "-" }
         context.holdAudit = input.paths.contains { !errorLogs.contains($0) && edges[$0] == nil }
@@ -106,16 +122,16 @@ public struct LogsAnalyzer: Sendable {
             }
             if edges[path] == .modsecurityAudit {
                 var scan = AuditScan(file: display, context: context)
-                try LogReader.read(path: path, buffer: buffer, sink: &scan, progress: report, check: { _ in })
+                try LogReader.read(path: path, buffer: buffer, sink: &scan, prefix: path == "-" ? stdinHead : [], progress: report, check: { _ in })
                 scan.finish()
                 lines += scan.lineNumber
             } else if let edge = edges[path] {
                 var scan = EdgeScan(file: display, format: edge, context: context)
-                try LogReader.read(path: path, buffer: buffer, sink: &scan, progress: report, check: { _ in })
+                try LogReader.read(path: path, buffer: buffer, sink: &scan, prefix: path == "-" ? stdinHead : [], progress: report, check: { _ in })
                 lines += scan.lineNumber
             } else {
                 var scan = FileScan(file: display, context: context)
-                try LogReader.read(path: path, buffer: buffer, sink: &scan, progress: report,
+                try LogReader.read(path: path, buffer: buffer, sink: &scan, prefix: path == "-" ? stdinHead : [], progress: report,
                                    check: { s in if let f = s.fatal { throw f } })
                 scan.decideMode()
                 if let f = scan.fatal { throw f }

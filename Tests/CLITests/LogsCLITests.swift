@@ -50,6 +50,73 @@ final class LogsCLITests: XCTestCase {
         }
     }
 
+    /// Issue 18: each denial of an edge log is joined to the rule that made it, from the rules given.
+    func testEdgeDenialsJoinedToTheRulesGiven() throws {
+        let edge = { (n: String) in Fixtures.url("logs/edge/\(n)").path }
+        let waf = try Run.why403(["logs", edge("aws-waf.log"), "--web-acl", edge("join/web-acl.json"), "--status", "403,405,429",
+                                  "--format", "json"])
+        XCTAssertEqual(waf.status, 0, waf.stderr)
+        let r = try decodeReport(waf.stdout)
+        let geo = try XCTUnwrap(r.findings.first { $0.rule == "GeoBlockRule" })
+        XCTAssertTrue(geo.evidence.first?.source.hasPrefix(edge("join/web-acl.json") + ":") ?? false, "\(geo.evidence)")
+        XCTAssertTrue(geo.evidence.first?.text.contains("GeoMatchStatement (countries RU, KP)") ?? false, "\(geo.evidence)")
+        XCTAssertTrue(geo.evidence.first?.text.contains("Block") ?? false)
+        let sqli = try XCTUnwrap(r.findings.first { $0.rule == "SQLi_QUERYARGUMENTS" })
+        XCTAssertTrue(sqli.evidence.first?.text.contains("AWSManagedRulesSQLiRuleSet") ?? false, "\(sqli.evidence)")
+        XCTAssertNotNil(sqli.details?["rule_source"])
+        // BlockBadBots is in the logs but not in this web ACL: said, not guessed.
+        XCTAssertTrue(r.notes.contains { $0.contains("BlockBadBots") && $0.contains("not in the rules given") }, "\(r.notes)")
+        XCTAssertFalse(r.notes.contains { $0.contains("Default_Action") })
+
+        let cf = try Run.why403(["logs", edge("cloudflare.log"), "--cloudflare-rules", edge("join/cloudflare-custom.json"), "--format", "json"])
+        XCTAssertEqual(cf.status, 0, cf.stderr)
+        let c = try decodeReport(cf.stdout)
+        let wp = try XCTUnwrap(c.findings.first { $0.rule == "2f6c1e0b4a8b4f0e9a1d3c5b7e9f0a1b" })
+        XCTAssertTrue(wp.evidence.first?.text.contains("wp_login_office") ?? false, "\(wp.evidence)")
+        XCTAssertTrue(wp.evidence.first?.text.contains("http.request.uri.path eq \"/wp-login.php\"") ?? false, "\(wp.evidence)")
+        XCTAssertTrue(c.notes.contains { $0.contains("5de7edfa648c4d6891dc3e7f84534ffa") }, "a managed rule not in the files given: \(c.notes)")
+        XCTAssertFalse(c.notes.contains { $0.contains("\"country\"") })
+
+        let audit = Fixtures.url("logs/modsecurity/audit-nginx-json.log").path
+        let ms = try Run.why403(["logs", audit, "--modsecurity", edge("join/crs-excerpt.conf"), "--format", "json"])
+        XCTAssertEqual(ms.status, 0, ms.stderr)
+        let m = try decodeReport(ms.stdout)
+        let blocked = try XCTUnwrap(m.findings.first { $0.rule == "modsecurity-949110" })
+        XCTAssertTrue(blocked.evidence.contains { $0.source == edge("join/crs-excerpt.conf") + ":17" && $0.text.contains("Inbound Anomaly Score") },
+                      "\(blocked.evidence)")
+        XCTAssertTrue(blocked.evidence.contains { $0.source == edge("join/crs-excerpt.conf") + ":10" && $0.text.contains("942100") })
+
+        for bad in [["--web-acl", "/nonexistent.json"], ["--cloudflare-rules", edge("join/crs-excerpt.conf")],
+                    ["--modsecurity", "/nonexistent-dir"], ["--rule-group", edge("join/web-acl.json")]] {
+            let e = try Run.why403(["logs", edge("aws-waf.log")] + bad)
+            XCTAssertEqual(e.status, 2, "\(bad): \(e.stdout)")
+            XCTAssertFalse(e.stderr.isEmpty, "\(bad)")
+        }
+        let sql = try Run.why403(["logs", "--emit-sql", "duckdb", "--input-format", "modsecurity-audit", "--table", "t"])
+        XCTAssertEqual(sql.status, 2, "an audit log is not one row per request: \(sql.stdout)")
+        XCTAssertTrue(sql.stderr.contains("modsecurity-audit"), sql.stderr)
+    }
+
+    /// Issue 18: stdin is sniffed like a file (an edge log needs no --input-format there).
+    func testEdgeLogOnStdinIsDetected() throws {
+        for (name, layer) in [("aws-waf.log", Layer.awsWAF), ("cloudflare.log", .cloudflare), ("alb.log", .awsWAF)] {
+            let data = try Data(contentsOf: Fixtures.url("logs/edge/\(name)"))
+            let r = try Run.why403(["logs", "-", "--format", "json"], stdin: data)
+            XCTAssertEqual(r.status, 0, "\(name): \(r.stderr)")
+            let report = try decodeReport(r.stdout)
+            XCTAssertTrue(report.findings.contains { $0.layer == layer } || report.verdict.layer == layer,
+                          "\(name): \(report.findings.map { "\($0.layer)" })")
+        }
+        let err = try Data(contentsOf: Fixtures.url("logs/recorded/nginx-error.log"))
+        let acc = try Data(contentsOf: Fixtures.url("logs/recorded/nginx-access.log"))
+        let a = try Run.why403(["logs", "-", "--format", "json"], stdin: err)
+        XCTAssertEqual(a.status, 0, a.stderr)
+        let b = try Run.why403(["logs", "-", "--format", "json"], stdin: acc)
+        XCTAssertEqual(b.status, 0, b.stderr)
+        XCTAssertEqual(try decodeReport(b.stdout).subject.extra["denials"],
+                       try decodeReport(Run.why403(["logs", recorded("nginx-access.log"), "--format", "json"]).stdout).subject.extra["denials"])
+    }
+
     func testStdinAndHTML() throws {
         let log = try Data(contentsOf: URL(fileURLWithPath: recorded("nginx-access.log")))
         let r = try Run.why403(["logs", "-", "--format", "html"], stdin: log)

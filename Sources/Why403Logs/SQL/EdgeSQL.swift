@@ -221,6 +221,13 @@ public enum EdgeSQL {
             throw InputError(file: nil, expected: "--table as a table name (letters, digits, _; optionally schema.table)",
                              found: InputError.quote(table))
         }
+        // An error log or a ModSecurity audit log is not one row per request (multi-line transactions,
+        // free-text reasons): no engine documents a table layout for them, so no query is printed.
+        guard format.isEdge || format == .combined || format == .common else {
+            throw InputError(file: nil, expected: "--input-format for --emit-sql one of combined, common, "
+                             + LogInputFormat.allCases.filter(\.isEdge).map(\.rawValue).joined(separator: ", "),
+                             found: InputError.quote(format.rawValue) + " (a log that is not one row per request: read it with why403 logs FILE)")
+        }
         let rules = EdgeRules.table(format)
         var used: [EdgeField] = []
         for r in rules { for c in r.when { for f in fieldsUsed(c) where !used.contains(f) { used.append(f) } } }

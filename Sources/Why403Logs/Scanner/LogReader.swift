@@ -14,7 +14,8 @@ enum LogReader {
     typealias Progress = (_ done: Int64, _ total: Int64?) -> Void
 
     /// Reads all of `path` (or stdin for `-`), feeding `sink`; `shouldStop` is checked after each chunk.
-    static func read<S: LineBlockSink>(path: String, buffer: LineBuffer, sink: inout S, progress: Progress?,
+    /// `prefix` holds bytes already read from the start of stdin (`readHead`), read again first.
+    static func read<S: LineBlockSink>(path: String, buffer: LineBuffer, sink: inout S, prefix: [UInt8] = [], progress: Progress?,
                                        check: (inout S) throws -> Void) throws {
         let fd: Int32
         if path == "-" { fd = 0 } else {
@@ -34,19 +35,20 @@ enum LogReader {
             if (st.st_mode & S_IFMT) == S_IFREG { total = Int64(st.st_size) }
         }
         // Sniff the first two bytes for the gzip magic.
-        var head = [UInt8](repeating: 0, count: 2)
-        var headCount = 0
+        var head = prefix.count >= 2 ? prefix : prefix + [UInt8](repeating: 0, count: 2 - prefix.count)
+        var headCount = prefix.count
         while headCount < 2 {
             let n = head.withUnsafeMutableBytes { Foundation.read(fd, $0.baseAddress! + headCount, 2 - headCount) }
             if n < 0 { if errno == EINTR { continue }; throw readError(path) }
             if n == 0 { break }
             headCount += n
         }
-        if headCount == 2 && head[0] == 0x1F && head[1] == 0x8B {
+        if headCount >= 2 && head[0] == 0x1F && head[1] == 0x8B {
             try inflate(fd: fd, path: path, head: head, buffer: buffer, sink: &sink, total: total, progress: progress, check: check)
             return
         }
         head.withUnsafeBytes { buffer.append(UnsafeRawBufferPointer(rebasing: $0[0..<headCount]), to: &sink) }
+        head = []
         var done = Int64(headCount)
         // A second thread reads ahead while this one scans, so the copy out of the page cache
         // (a fifth of the time on a cached 1 GiB log) overlaps the scan.
@@ -68,6 +70,21 @@ enum LogReader {
         try check(&sink)
     }
 
+    /// Reads up to `limit` bytes from `fd` (stdin), fewer at its end; an error reads as the end (the
+    /// scan that follows meets it again and reports it).
+    static func readHead(fd: Int32, limit: Int) -> [UInt8] {
+        var out = [UInt8](repeating: 0, count: limit)
+        var n = 0
+        while n < limit {
+            let r = out.withUnsafeMutableBytes { Foundation.read(fd, $0.baseAddress! + n, limit - n) }
+            if r < 0 { if errno == EINTR { continue }; break }
+            if r == 0 { break }
+            n += r
+        }
+        out.removeSubrange(n...)
+        return out
+    }
+
     static func readError(_ path: String) -> InputError {
         InputError(file: path, expected: "a readable log file", found: String(cString: strerror(errno)).lowercased())
     }
@@ -82,9 +99,9 @@ enum LogReader {
         let inSize = 256 * 1024
         let input = UnsafeMutablePointer<UInt8>.allocate(capacity: inSize)
         defer { input.deallocate() }
-        input[0] = head[0]; input[1] = head[1]
-        var inCount = 2
-        var done: Int64 = 2
+        for (i, b) in head.prefix(inSize).enumerated() { input[i] = b }
+        var inCount = min(head.count, inSize)
+        var done = Int64(inCount)
         var eof = false
         var streamEnded = false
         loop: while true {

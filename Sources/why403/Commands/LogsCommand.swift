@@ -1,7 +1,10 @@
 import ArgumentParser
 import Foundation
 import Why403Core
+import Why403AWSWAF
+import Why403Cloudflare
 import Why403Logs
+import Why403ModSecurity
 import Why403Render
 
 /// `why403 logs FILE...` (cli-v1): every refused request in nginx/Apache error and access logs and
@@ -36,7 +39,7 @@ struct LogsCommand: AsyncParsableCommand {
     var apacheLogFormat: String?
 
     @Option(name: .customLong("input-format"),
-            help: "Force the log format: combined, common, nginx-error, apache-error, modsecurity-audit, aws-waf, alb, cloudfront, s3-access, cloudflare, iis (default: detected per file; stdin is read as a web server's log unless given).")
+            help: "Force the log format: combined, common, nginx-error, apache-error, modsecurity-audit, aws-waf, alb, cloudfront, s3-access, cloudflare, iis (default: detected from the first lines of each file and of stdin).")
     var inputFormat: String?
 
     @Option(name: .customLong("emit-sql"),
@@ -45,6 +48,22 @@ struct LogsCommand: AsyncParsableCommand {
 
     @Option(help: "The table --emit-sql reads (its layout: docs/logs.md).")
     var table: String?
+
+    @Option(name: .customLong("web-acl"),
+            help: ArgumentHelp("The AWS WAF web ACL (aws wafv2 get-web-acl output) the AWS WAF logs come from: each denial is joined to its rule.", valueName: "file"))
+    var webACL: String?
+
+    @Option(name: .customLong("rule-group"),
+            help: ArgumentHelp("A rule group the web ACL references (aws wafv2 get-rule-group output); repeatable.", valueName: "file"))
+    var ruleGroups: [String] = []
+
+    @Option(name: .customLong("cloudflare-rules"),
+            help: ArgumentHelp("Cloudflare rulesets (API JSON, terraform show -json, or HCL), as for why403 cloudflare --rules: each denial of a Cloudflare log is joined to its rule by id; repeatable.", valueName: "file"))
+    var cloudflareRules: [String] = []
+
+    @Option(name: .customLong("modsecurity"),
+            help: ArgumentHelp("ModSecurity rule files, or directories of *.conf (such as CRS's rules/): each logged ModSecurity refusal is joined to its rules by id; repeatable.", valueName: "path"))
+    var modsecurity: [String] = []
 
     @OptionGroup var output: OutputOptions<LogsFormats>
 
@@ -57,10 +76,14 @@ struct LogsCommand: AsyncParsableCommand {
             guard inputFormat != nil else { throw ValidationError("--emit-sql needs --input-format (the format of the logs in the table)") }
             guard table != nil else { throw ValidationError("--emit-sql needs --table (the table holding the logs)") }
             guard files.isEmpty else { throw ValidationError("--emit-sql prints a query and reads no log file; leave out the files") }
+            guard webACL == nil, cloudflareRules.isEmpty, modsecurity.isEmpty else {
+                throw ValidationError("--emit-sql prints a query: --web-acl, --cloudflare-rules and --modsecurity join rules to logs read, not to a query")
+            }
             _ = try statuses()
             return
         }
         guard !files.isEmpty else { throw ValidationError("give at least one log file, or - for stdin") }
+        guard webACL != nil || ruleGroups.isEmpty else { throw ValidationError("--rule-group goes with --web-acl") }
         guard top > 0 else { throw ValidationError("--top must be at least 1") }
         _ = try statuses()
     }
@@ -97,16 +120,38 @@ struct LogsCommand: AsyncParsableCommand {
                               top: top, format: format,
                               progress: { file, done, total in progress.update(file: file, done: done, total: total) },
                               inputFormat: forced)
+        // The rules are read before the logs, so a bad rules file fails fast.
+        let catalogues = try ruleCatalogues()
         let outcome = try LogsAnalyzer().summarize(input)
         progress.clear()
         let redactor = Redactor()
-        let report = outcome.report.redacted(by: redactor), summary = outcome.summary.redacted(by: redactor)
+        let report = outcome.report.joiningRules(catalogues).redacted(by: redactor), summary = outcome.summary.redacted(by: redactor)
         switch output.format {
         case .text: Terminal.out(LogsTextRenderer.render(report, summary: summary))
         case .html: Terminal.out(LogsHTMLRenderer.render(report, summary: summary))
         case .markdown: Terminal.out(LogsMarkdownRenderer.render(report, summary: summary))
         default: output.emit(report)
         }
+    }
+}
+
+extension LogsCommand {
+    /// The rules given to join the logs' refusals to (`--web-acl`, `--cloudflare-rules`, `--modsecurity`).
+    func ruleCatalogues() throws -> [any RuleCatalogue] {
+        var out: [any RuleCatalogue] = []
+        if let webACL { out.append(try WAFRuleCatalogue(webACLPath: webACL, ruleGroupPaths: ruleGroups)) }
+        if !cloudflareRules.isEmpty {
+            var rulesets: [Ruleset] = []
+            for file in cloudflareRules {
+                guard let data = FileManager.default.contents(atPath: file) else {
+                    throw InputError(file: file, message: "cannot read the file (missing or unreadable)")
+                }
+                rulesets += try RulesReader.read(text: String(decoding: data, as: UTF8.self), file: file)
+            }
+            out.append(CloudflareRuleCatalogue(rulesets: rulesets, files: cloudflareRules))
+        }
+        if !modsecurity.isEmpty { out.append(try ModSecurityRuleCatalogue(paths: modsecurity)) }
+        return out
     }
 }
 
