@@ -187,6 +187,41 @@ final class EdgeLogsTests: XCTestCase {
         }
     }
 
+    /// Issue 18: past the first lines, a served line is skipped by reading its status from the bytes
+    /// (the pre-filter). The refusals and their groups are the same as when every line is parsed,
+    /// on every format, and a status written inside a value (a User-Agent quoting a log key) does
+    /// not hide a refusal.
+    func testPrefilterKeepsEveryRefusal() throws {
+        let hostile = #"{"ClientIP":"192.0.2.9","ClientRequestUserAgent":"x\",\"EdgeResponseStatus\":200,\"y","EdgeResponseStatus":403,"# +
+            #""EdgeStartTimestamp":"2026-11-29T09:32:01Z","SecurityAction":"block","SecuritySources":["country"],"SecurityRuleID":""}"# + "\n"
+        let albCRLF = try String(contentsOfFile: edge("alb.log"), encoding: .utf8).replacingOccurrences(of: "\n", with: "\r\n")
+        var cases: [(String, String)] = []
+        for file in ["aws-waf.log", "alb.log", "cloudfront.log", "s3-access.log", "cloudflare.log", "cloudflare-firewall-events.log", "iis.log"] {
+            cases.append((file, try String(contentsOfFile: edge(file), encoding: .utf8)))
+        }
+        cases.append(("cloudflare-hostile.log", try String(contentsOfFile: edge("cloudflare.log"), encoding: .utf8) + hostile))
+        cases.append(("alb-crlf.log", albCRLF))
+        for (name, text) in cases {
+            for statuses: Set<Int> in [[403], [401, 403, 405, 429]] {
+                var all = LogsLimits(); all.fullyParsedLines = 1 << 30
+                var filtered = LogsLimits(); filtered.fullyParsedLines = 0
+                let a = try LogsAnalyzer().analyze(data: Array(text.utf8), name: name, chunkSize: 64,
+                                                   input: LogsAnalyzer.Input(paths: [name], statuses: statuses, limits: all))
+                let b = try LogsAnalyzer().analyze(data: Array(text.utf8), name: name, chunkSize: 64,
+                                                   input: LogsAnalyzer.Input(paths: [name], statuses: statuses, limits: filtered))
+                let (sa, sb) = (try summary(a), try summary(b))
+                XCTAssertGreaterThan(sa.denials, 0, name)
+                XCTAssertEqual(sa.denials, sb.denials, "\(name) \(statuses)")
+                XCTAssertEqual(perCause(sa), perCause(sb), "\(name) \(statuses)")
+                XCTAssertEqual(a.findings.map(\.rule), b.findings.map(\.rule), "\(name) \(statuses)")
+            }
+        }
+        let h = try summary(LogsAnalyzer().analyze(data: Array(hostile.utf8), name: "h.log", chunkSize: 64,
+                                                   input: LogsAnalyzer.Input(paths: ["h.log"], limits: { var l = LogsLimits(); l.fullyParsedLines = 0; return l }(),
+                                                                             inputFormat: .cloudflare)))
+        XCTAssertEqual(h.denials, 1, "the key inside the User-Agent is not the record's status")
+    }
+
     func testTimeWindowApplies() throws {
         // 2026-11-29T09:30:20Z: the first two WAF refusals (09:30:17, :18) are before it.
         let (_, s) = try run([edge("aws-waf.log")], since: 1_795_944_620)

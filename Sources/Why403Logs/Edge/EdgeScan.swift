@@ -13,7 +13,12 @@ struct EdgeScan: LineBlockSink {
     let maxLine: Int
     var lineNumber = 0
     /// W3C: the field names of the last `#Fields:` line.
-    var w3cFields: [String]
+    var w3cFields: [String] { didSet { w3cStatusIndex = w3cFields.firstIndex(of: "sc-status") } }
+    /// W3C: the position of `sc-status` in `w3cFields`.
+    var w3cStatusIndex: Int?
+    /// Lines still parsed whole whatever their status (`LogsLimits.fullyParsedLines`): after them, a
+    /// line whose status the pre-filter reads and finds not counted is skipped unparsed.
+    var fullLeft: Int
 
     init(file: String, format: LogInputFormat, context: ScanContext) {
         self.file = file
@@ -22,6 +27,8 @@ struct EdgeScan: LineBlockSink {
         self.table = EdgeRules.table(format)
         self.maxLine = context.limits.maxLineLength
         self.w3cFields = format == .cloudfront ? EdgeParsers.cloudfrontDefault : EdgeParsers.iisDefault
+        self.w3cStatusIndex = w3cFields.firstIndex(of: "sc-status")
+        self.fullLeft = context.limits.fullyParsedLines
     }
 
     mutating func overlongLine() {
@@ -45,6 +52,12 @@ struct EdgeScan: LineBlockSink {
     }
 
     private mutating func process(_ bytes: ByteLine) {
+        // The pre-filter: most lines of an edge log are served requests; their status is read from
+        // the bytes where it sits and, when it is not one counted, the line goes unparsed (no String,
+        // no JSON object). Malformed lines among them are not counted past the first lines, as in
+        // the web servers' access logs.
+        if fullLeft > 0 { fullLeft -= 1 }
+        else if let s = EdgePrefilter.status(bytes, format, w3cStatusIndex: w3cStatusIndex), !context.statuses.contains(s) { return }
         var text = bytes.text
         if text.hasSuffix("\r") { text.removeLast() }
         if text.allSatisfy({ $0 == " " || $0 == "\t" }) { return }
@@ -81,6 +94,56 @@ struct EdgeScan: LineBlockSink {
             context.edgeDenial(rec, format: format, rule: rule, name: name, target: rec[.errorCode] == "AccessDenied" ? rec.s3.map(S3Command.commandLine) : nil,
                                evidence: ScanContext.evidence(file, lineNumber, text))
         }
+    }
+}
+
+/// Reads the status of an edge log line from its bytes, without parsing the line, where the format
+/// puts it somewhere cheap to find; nil when it cannot tell (the line is then parsed whole).
+enum EdgePrefilter {
+    static let cloudflareKey = Array(#""EdgeResponseStatus":"#.utf8)
+    static let wafActionKey = Array(#""action":""#.utf8)
+    static let allow = Array(#"ALLOW""#.utf8)
+
+    static func status(_ b: ByteLine, _ format: LogInputFormat, w3cStatusIndex: Int?) -> Int? {
+        switch format {
+        case .alb:
+            // Fields 1–12 are never quoted: elb_status_code is the 9th space-separated field.
+            var i = 0, spaces = 0
+            while i < b.count, spaces < 8 { if b[i] == 32 { spaces += 1 }; i += 1 }
+            return spaces == 8 ? number(b, i, then: 32) : nil
+        case .cloudflare:
+            // A key, not text inside a value: inside a JSON string its quotes would be escaped.
+            guard let k = b.firstIndex(of: cloudflareKey, from: 0), k > 0, b[k - 1] == 44 || b[k - 1] == 123 else { return nil }
+            return number(b, k + cloudflareKey.count, then: nil)
+        case .awsWAF:
+            // ALLOW is never logged as a refusal. The first "action" is the record's own, or a rule
+            // group's terminating rule's, which is ALLOW only when the record's is ALLOW too.
+            guard let k = b.firstIndex(of: wafActionKey, from: 0), k > 0, b[k - 1] == 44 || b[k - 1] == 123 else { return nil }
+            return b.has(allow, at: k + wafActionKey.count) ? 0 : nil
+        case .cloudfront, .iis:
+            guard let index = w3cStatusIndex, b.count > 0, b[0] != 35 else { return nil }
+            let sep: UInt8 = format == .cloudfront ? 9 : 32
+            var i = 0, seps = 0
+            while i < b.count, seps < index { if b[i] == sep { seps += 1 }; i += 1 }
+            return seps == index ? number(b, i, then: sep) : nil
+        default:
+            return nil
+        }
+    }
+
+    /// The three-digit number at `i`, followed by `then` (or, for nil, anything but a digit).
+    private static func number(_ b: ByteLine, _ i: Int, then: UInt8?) -> Int? {
+        guard i + 3 <= b.count else { return nil }
+        var n = 0
+        for k in i..<(i + 3) {
+            let c = b[k]
+            guard c >= 48, c <= 57 else { return nil }
+            n = n * 10 + Int(c - 48)
+        }
+        guard i + 3 < b.count else { return n }
+        let next = b[i + 3]
+        if let then { return next == then || next == 13 ? n : nil }
+        return next >= 48 && next <= 57 ? nil : n
     }
 }
 
