@@ -47,6 +47,8 @@ struct CloudflareCommand: AsyncParsableCommand {
 
     @OptionGroup var request: RequestOptions
 
+    @OptionGroup var body: BodyOptions
+
     @OptionGroup var output: OutputOptions<ReportFormats>
 
     func validate() throws {
@@ -75,6 +77,7 @@ struct CloudflareCommand: AsyncParsableCommand {
         }
         var req = try request.request(url: url)
         req.method = req.method.uppercased()
+        req.body = try body.body()
         let input = CloudflareAnalyzer.Input(rulesets: rulesets, files: rules, request: req,
                                              signals: EdgeSignals(country: country, asn: asn, botScore: botScore,
                                                                   verifiedBot: verifiedBot, threatScore: threatScore),
