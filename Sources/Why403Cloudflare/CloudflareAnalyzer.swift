@@ -188,12 +188,15 @@ public enum CloudflareAnalyzer {
     static func checks(_ leaves: [Leaf]) -> [String] {
         var out: [String] = []
         for l in leaves {
+            for n in l.unknownLists where !out.contains(Explain.listNote(n)) { out.append(Explain.listNote(n)) }
             for f in l.fields {
                 let c: String
                 switch f.source {
                 case .flag(let flag): c = "give \(flag) with the client's value (\(f.name)) to decide \(InputError.quote(l.text))"
                 case .cloudflare: c = "\(f.name) is computed by Cloudflare: look the request up in Security Events (by Ray ID) to see whether this rule matched"
-                case .request: c = "give --client-ip (ip.src) to decide \(InputError.quote(l.text))"
+                case .request:
+                    guard f.name == "ip.src", l.subject == "unknown" else { continue }
+                    c = "give --client-ip (ip.src) to decide \(InputError.quote(l.text))"
                 }
                 if !out.contains(c) { out.append(c) }
             }

@@ -19,16 +19,28 @@ public struct FieldValues: Sendable {
 /// The items of a `$list` (an IP, ASN or hostname list exported from the Lists API).
 public struct SetMatcherBox: Sendable {
     let matcher: SetMatcher
-    /// A list of IP addresses and networks (`1.2.3.4`, `10.0.0.0/8`), integers or strings.
+    /// Hostname items `*.example.com`: any subdomain of `example.com`.
+    let suffixes: [String]
+    /// A list of IP addresses and networks (`1.2.3.4`, `10.0.0.0/8`), integers or strings (hostnames,
+    /// `*.` for the subdomains of one).
     public init(items: [String]) {
         var m = SetMatcher()
+        var suffixes: [String] = []
         for i in items {
             if let n = IPNetwork(i) { m.networks.append(n) }
             else if let a = IPAddress(i) { m.networks.append(IPNetwork(address: a, prefixLength: a.bytes.count * 8)!) }
             else if let n = Int(i) { m.ints.insert(n) }
+            else if i.hasPrefix("*.") { suffixes.append(String(i.dropFirst(1)).lowercased()) }
             else { m.strings.insert(i) }
         }
         matcher = m
+        self.suffixes = suffixes
+    }
+
+    func contains(_ v: Value) -> Bool {
+        if matcher.contains(v) { return true }
+        if case .string(let s) = v { let l = s.lowercased(); return suffixes.contains { l.hasSuffix($0) } }
+        return false
     }
 }
 
@@ -78,7 +90,7 @@ public enum Evaluator {
             return apply(lhs, fields) { .bool(set.contains($0)) }
         case .inList(let lhs, let name):
             guard let list = fields.lists[name] else { return .unknown }
-            return apply(lhs, fields) { .bool(list.matcher.contains($0)) }
+            return apply(lhs, fields) { .bool(list.contains($0)) }
         case .not(let e):
             let v = evaluate(e, fields)
             if e.mapped, case .array(let a) = v { return .array(a.map { $0.truth.map { .bool(!$0) } ?? .unknown }) }
