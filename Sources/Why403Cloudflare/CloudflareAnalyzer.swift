@@ -25,15 +25,18 @@ public enum CloudflareAnalyzer {
         public var signals: EdgeSignals
         /// `$list` contents by name (items as text), when given.
         public var lists: [String: [String]]
+        /// The zone's URL normalization of incoming URLs (Cloudflare's default unless said otherwise).
+        public var urlNormalization: URLNormalization
 
         /// An input.
         public init(rulesets: [Ruleset], files: [String] = [], request: Request, signals: EdgeSignals = EdgeSignals(),
-                    lists: [String: [String]] = [:]) {
+                    lists: [String: [String]] = [:], urlNormalization: URLNormalization = .cloudflare) {
             self.rulesets = rulesets
             self.files = files
             self.request = request
             self.signals = signals
             self.lists = lists
+            self.urlNormalization = urlNormalization
         }
     }
 
@@ -45,7 +48,8 @@ public enum CloudflareAnalyzer {
 
     /// Explains the request with rules compiled once (a replay calls this per request).
     public static func analyze(compiled: CompiledRules, input: Input) -> Report {
-        let fields = RequestFields.make(input.request, signals: input.signals, lists: input.lists.mapValues { SetMatcherBox(items: $0) })
+        let fields = RequestFields.make(input.request, signals: input.signals, lists: input.lists.mapValues { SetMatcherBox(items: $0) },
+                                       normalization: input.urlNormalization)
         let trace = Engine.evaluate(compiled, fields)
         return report(compiled: compiled, trace: trace, fields: fields, input: input)
     }
@@ -54,7 +58,8 @@ public enum CloudflareAnalyzer {
     /// step); a request every rule let through gets a bare passing report — explaining why each of a
     /// thousand rules did not decide, for every request of a log, is what made a replay slow.
     public static func analyzeForReplay(compiled: CompiledRules, input: Input) -> Report {
-        let fields = RequestFields.make(input.request, signals: input.signals, lists: input.lists.mapValues { SetMatcherBox(items: $0) })
+        let fields = RequestFields.make(input.request, signals: input.signals, lists: input.lists.mapValues { SetMatcherBox(items: $0) },
+                                       normalization: input.urlNormalization)
         let trace = Engine.evaluate(compiled, fields)
         let open = trace.decider != nil || trace.steps.contains { step in
             switch step.result { case .matched, .unknown: true; default: false }
@@ -115,7 +120,7 @@ public enum CloudflareAnalyzer {
                 let cause: Cause = challenge ? .botBlock : Explain.cause(matched)
                 status = challenge ? 403 : (r.parameters.responseStatus ?? 403)
                 findings.insert(decidingFinding(cr, crs, leaves: matched, cause: cause, status: status!, earlierPossible: earlierPossible,
-                                                via: step.via, request: req), at: 0)
+                                                via: step.via, request: req, normalization: input.urlNormalization), at: 0)
             } else if isRate, step.result == .matched || step.result == .unknown {
                 findings.append(rateFinding(cr, crs, leaves: leaves, step: step))
             } else if mayDecide, Engine.terminating.contains(r.action) {
@@ -149,6 +154,11 @@ public enum CloudflareAnalyzer {
             notes.append("\(rs.origin): a bare rules array has no phase; taken as \(rs.phase)")
         }
         if input.request.clientAddress == nil { notes.append("no --client-ip: ip.src is unknown") }
+        let rawPath = input.request.target.path.isEmpty ? "/" : input.request.target.path
+        let seen = input.urlNormalization.normalize(path: rawPath)
+        if seen != rawPath {
+            notes.append("URL normalization (\(input.urlNormalization.rawValue), Cloudflare's default for incoming URLs) makes the path \(InputError.quote(rawPath)) into \(InputError.quote(seen)): http.request.uri.path and the fields built on it see the latter, raw.http.request.uri.path the path as sent")
+        }
         if input.signals.threatScore == nil { notes.append("cf.threat_score is 0 (Cloudflare now always sets it to 0 unless --threat-score is given)") }
         if !findings.isEmpty, trace.decider != nil, var first = findings.first {
             first.details?["considered"] = .array(considered)
@@ -223,7 +233,8 @@ public enum CloudflareAnalyzer {
     }
 
     static func decidingFinding(_ cr: CompiledRule, _ crs: CompiledRuleset, leaves: [Leaf], cause: Cause, status: Int,
-                                earlierPossible: Bool, via: String?, request: Request) -> Finding {
+                                earlierPossible: Bool, via: String?, request: Request,
+                                normalization: URLNormalization = .cloudflare) -> Finding {
         let r = cr.rule
         let label = "\(phaseLabel(crs.ruleset.phase)) rule \(InputError.quote(r.name))"
         var summary = "\(label)\(r.description.map { " (\(InputError.quote($0)))" } ?? "") \(r.action)s this request"
@@ -257,7 +268,7 @@ public enum CloudflareAnalyzer {
             details["script"] = .string("a script (curl, an API client, a crawler) gets the 403 challenge page with cf-mitigated: challenge and never the content: it cannot solve the challenge")
             checks.append("a script or API client cannot pass a challenge: exclude its path or its credentials from the rule (fix below), or use a skip rule for it")
         }
-        var fixes = fixesFor(cr, crs, request: request)
+        var fixes = fixesFor(cr, crs, request: request, normalization: normalization)
         // An allow list that left this client out: adding its address is the other narrow change.
         if let ip = request.clientAddress,
            let l = leaves.first(where: { $0.negated && $0.result == false && $0.subjectText == "ip.src" && $0.text.hasPrefix("ip.src in {") && $0.text.hasSuffix("}") }) {
@@ -276,9 +287,10 @@ public enum CloudflareAnalyzer {
 
     // MARK: fixes
 
-    static func fixesFor(_ cr: CompiledRule, _ crs: CompiledRuleset, request: Request) -> [Fix] {
+    static func fixesFor(_ cr: CompiledRule, _ crs: CompiledRuleset, request: Request, normalization: URLNormalization = .cloudflare) -> [Fix] {
         let r = cr.rule
-        let path = request.target.path.isEmpty ? "/" : request.target.path
+        // The path as the rule sees it (after URL normalization), so the exclusion matches.
+        let path = normalization.normalize(path: request.target.path.isEmpty ? "/" : request.target.path)
         let exclusion = "not http.request.uri.path eq \(wirefilterString(path))"
         let body = r.expression.trimmingScalars(" \n\t")
         let newExpr = (isWrapped(body) ? body : "(\(body))") + " and \(exclusion)"

@@ -45,31 +45,32 @@ public enum RequestFields {
     /// fields when the Content-Type is `application/x-www-form-urlencoded`, the multipart fields when it
     /// is `multipart/form-data` with a boundary. URI arguments, form fields and headers are not decoded
     /// ("Decoding: No decoding performed" in the fields reference).
-    public static func make(_ request: Request, signals: EdgeSignals, lists: [String: SetMatcherBox] = [:]) -> FieldValues {
+    /// `normalization` is the zone's URL normalization (Cloudflare's default unless said otherwise): it
+    /// shapes the path of `http.request.uri*` and `http.request.full_uri`; `raw.*` keep the path as sent.
+    public static func make(_ request: Request, signals: EdgeSignals, lists: [String: SetMatcherBox] = [:],
+                            normalization: URLNormalization = .cloudflare) -> FieldValues {
         var v: [String: Value] = [:]
         let t = request.target
         let host = request.hostName
-        let path = t.path.isEmpty ? "/" : t.path
+        let rawPath = t.path.isEmpty ? "/" : t.path
+        let path = normalization.normalize(path: rawPath)
         let query = t.query ?? ""
         let uri = t.query.map { path + "?" + $0 } ?? path
-        let full = "\(t.scheme)://\(host)\(t.hasExplicitPort ? ":\(t.port)" : "")\(uri)"
+        let rawURI = t.query.map { rawPath + "?" + $0 } ?? rawPath
+        let authority = "\(t.scheme)://\(host)\(t.hasExplicitPort ? ":\(t.port)" : "")"
+        let full = authority + uri
         v["http.host"] = .string(host)
         v["http.request.method"] = .string(request.method.uppercased())
         v["http.request.uri"] = .string(uri)
         v["http.request.uri.path"] = .string(path)
         v["http.request.uri.query"] = .string(query)
         v["http.request.full_uri"] = .string(full)
-        let last = path.split(separator: "/", omittingEmptySubsequences: false).last ?? ""
-        // After the last dot of the last segment, lower-cased; a segment whose only dot is its first
-        // character (a hidden file such as "/.mp3") has none (fields reference's table).
-        let dots = last.filter { $0 == "." }.count
-        let ext = dots == 0 || (dots == 1 && last.hasPrefix(".")) ? "" : String(last.split(separator: ".", omittingEmptySubsequences: false).last ?? "").lowercased()
-        v["http.request.uri.path.extension"] = .string(ext)
-        v["raw.http.request.uri"] = v["http.request.uri"]
-        v["raw.http.request.uri.path"] = v["http.request.uri.path"]
-        v["raw.http.request.uri.path.extension"] = v["http.request.uri.path.extension"]
+        v["http.request.uri.path.extension"] = .string(extensionOf(path))
+        v["raw.http.request.uri"] = .string(rawURI)
+        v["raw.http.request.uri.path"] = .string(rawPath)
+        v["raw.http.request.uri.path.extension"] = .string(extensionOf(rawPath))
         v["raw.http.request.uri.query"] = v["http.request.uri.query"]
-        v["raw.http.request.full_uri"] = v["http.request.full_uri"]
+        v["raw.http.request.full_uri"] = .string(authority + rawURI)
         v["http.request.version"] = .string("HTTP/1.1")
         v["ssl"] = .bool(t.scheme.lowercased() == "https")
         v["cf.edge.server_port"] = .int(t.port)
@@ -153,6 +154,15 @@ public enum RequestFields {
 }
 
 extension RequestFields {
+    /// `http.request.uri.path.extension`: after the last dot of the last segment, lower-cased; a segment
+    /// whose only dot is its first character (a hidden file such as "/.mp3") has none (fields
+    /// reference's table).
+    static func extensionOf(_ path: String) -> String {
+        let last = path.split(separator: "/", omittingEmptySubsequences: false).last ?? ""
+        let dots = last.filter { $0 == "." }.count
+        return dots == 0 || (dots == 1 && last.hasPrefix(".")) ? "" : String(last.split(separator: ".", omittingEmptySubsequences: false).last ?? "").lowercased()
+    }
+
     /// The `http.request.body.*` fields. `http.request.body.mime` is left unknown: Cloudflare detects it
     /// from the body's bytes, not from the Content-Type header.
     static func bodyFields(_ request: Request, into v: inout [String: Value]) {
