@@ -122,7 +122,7 @@ public enum CloudflareAnalyzer {
                 findings.insert(decidingFinding(cr, crs, leaves: matched, cause: cause, status: status!, earlierPossible: earlierPossible,
                                                 via: step.via, request: req, normalization: input.urlNormalization), at: 0)
             } else if isRate, step.result == .matched || step.result == .unknown {
-                findings.append(rateFinding(cr, crs, leaves: leaves, step: step))
+                findings.append(rateFinding(cr, crs, leaves: leaves, step: step, fields: fields))
             } else if mayDecide, Engine.terminating.contains(r.action) {
                 earlierPossible = true
                 let unknownLeaves = leaves.filter { $0.result == nil }
@@ -214,22 +214,46 @@ public enum CloudflareAnalyzer {
         return out
     }
 
-    static func rateFinding(_ cr: CompiledRule, _ crs: CompiledRuleset, leaves: [Leaf], step: Step) -> Finding {
+    static func rateFinding(_ cr: CompiledRule, _ crs: CompiledRuleset, leaves: [Leaf], step: Step, fields: FieldValues) -> Finding {
         let r = cr.rule
         let rl = r.ratelimit
         var rate = "more than \(rl?.requestsPerPeriod.map(String.init) ?? "?") requests in \(rl?.period.map { "\($0) s" } ?? "the period")"
         if let c = rl?.characteristics, !c.isEmpty { rate += " per \(c.joined(separator: " + "))" }
         if let t = rl?.mitigationTimeout { rate += ", then blocked for \(t) s" }
-        let cond = step.result == .unknown ? "may count this request (\(leaves.filter { $0.result == nil }.map(Explain.wouldMatch).joined(separator: "; ")))" : "counts this request"
+        let cond = step.result == .unknown ? "may apply to this request (\(leaves.filter { $0.result == nil }.map(Explain.wouldMatch).joined(separator: "; ")))" : "applies to this request"
+        // What is counted: the counting_expression when the rule has one (it may read the response),
+        // else the rule's expression.
+        var counted: JSONValue = step.result == .matched ? .bool(true) : .null
+        var counts: String
+        var evidence = [Evidence(source: r.origin.description, text: "\(r.action): \(r.expression.oneLine)")]
+            + leaves.map { Evidence(source: "\(r.name) expression, column \($0.column)", text: Explain.describe($0)) }
+        if let c = cr.counting {
+            let v = Evaluator.evaluate(c.root, fields).truth
+            counted = v.map { .bool($0) } ?? .null
+            let reads = Set(c.root.fields.map(\.name)).filter { $0.hasPrefix("http.response.") }.sorted()
+            counts = "it counts the requests its counting_expression `\(c.source.oneLine)` matches, not those of its expression"
+            switch v {
+            case .some(true): counts += "; this request is counted"
+            case .some(false): counts += "; this request is not counted (it does not add to the rate)"
+            case .none:
+                counts += reads.isEmpty ? "; whether this request is counted is unknown"
+                    : "; whether this request is counted depends on the response (\(reads.joined(separator: ", "))), which is not known offline"
+            }
+            evidence += Explain.leaves(c, fields).map { Evidence(source: "\(r.name) counting_expression, column \($0.column)", text: Explain.describe($0)) }
+        } else {
+            counts = "it counts the requests its expression matches (no counting_expression)"
+        }
+        var details: [String: JSONValue] = ["action": .string(r.action), "phase": .string(crs.ruleset.phase),
+                                            "requests_per_period": rl?.requestsPerPeriod.map { .int($0) } ?? .null,
+                                            "period": rl?.period.map { .int($0) } ?? .null,
+                                            "counted": counted]
+        if let c = cr.counting { details["counting_expression"] = .string(c.source) }
         return Finding(cause: .rateLimit, layer: .cloudflare, confidence: .possible,
-                       summary: "rate limiting rule \(InputError.quote(r.name)) \(cond): it \(r.action)s once a client sends \(rate)",
-                       evidence: [Evidence(source: r.origin.description, text: "\(r.action): \(r.expression.oneLine)")]
-                           + leaves.map { Evidence(source: "\(r.name) expression, column \($0.column)", text: Explain.describe($0)) },
+                       summary: "rate limiting rule \(InputError.quote(r.name)) \(cond): it \(r.action)s once a client sends \(rate); \(counts)",
+                       evidence: evidence,
                        fixes: [], rule: r.name,
                        checks: ["the rate itself cannot be known offline: a 429 or 403 with this rule in Security Events means the rate was exceeded"],
-                       details: ["action": .string(r.action), "phase": .string(crs.ruleset.phase),
-                                 "requests_per_period": rl?.requestsPerPeriod.map { .int($0) } ?? .null,
-                                 "period": rl?.period.map { .int($0) } ?? .null])
+                       details: details)
     }
 
     static func decidingFinding(_ cr: CompiledRule, _ crs: CompiledRuleset, leaves: [Leaf], cause: Cause, status: Int,

@@ -10,11 +10,13 @@ public struct CompiledExpression: Sendable {
 
     /// Parses and type-checks `source` as a filter expression of `phase` (functions allowed only in
     /// rewrite expressions are refused in the WAF phases). Errors carry the 1-based column.
-    public init(_ source: String, phase: String = "http_request_firewall_custom") throws(ExpressionError) {
+    /// `allowResponseFields` lets a rate limiting rule's `counting_expression` read `http.response.*`.
+    public init(_ source: String, phase: String = "http_request_firewall_custom", allowResponseFields: Bool = false) throws(ExpressionError) {
         self.source = source
         var lexer = Lexer(source)
         let tokens = try lexer.tokens()
         var parser = Parser(tokens: tokens, phase: phase)
+        parser.allowResponseFields = allowResponseFields
         let root = try parser.parseExpression()
         guard parser.peek.kind == .end else {
             throw ExpressionError(column: parser.peek.start + 1, message: "expected an operator (and, or, xor) or the end, found \(InputError.quote(parser.peek.text))")
@@ -43,6 +45,7 @@ struct Parser {
     let tokens: [Token]
     var pos = 0
     let phase: String
+    var allowResponseFields = false
 
     init(tokens: [Token], phase: String) {
         self.tokens = tokens
@@ -269,7 +272,8 @@ struct Parser {
                 }
                 throw err(t, "unknown field \(found(t))")
             }
-            if case .only(_, let what) = f.availability, !f.availability.allows(phase) {
+            if case .only(_, let what) = f.availability, !f.availability.allows(phase),
+               !(allowResponseFields && f.availability == Fields.response) {
                 throw err(t, "the field \(f.name) exists only in \(what), not in phase \(phase)")
             }
             node = Node(.field(f), type: f.type, start: t.start, end: t.end)
