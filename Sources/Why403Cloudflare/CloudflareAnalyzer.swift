@@ -25,15 +25,18 @@ public enum CloudflareAnalyzer {
         public var signals: EdgeSignals
         /// `$list` contents by name (items as text), when given.
         public var lists: [String: [String]]
+        /// The zone's URL normalization of incoming URLs (Cloudflare's default unless said otherwise).
+        public var urlNormalization: URLNormalization
 
         /// An input.
         public init(rulesets: [Ruleset], files: [String] = [], request: Request, signals: EdgeSignals = EdgeSignals(),
-                    lists: [String: [String]] = [:]) {
+                    lists: [String: [String]] = [:], urlNormalization: URLNormalization = .cloudflare) {
             self.rulesets = rulesets
             self.files = files
             self.request = request
             self.signals = signals
             self.lists = lists
+            self.urlNormalization = urlNormalization
         }
     }
 
@@ -45,7 +48,8 @@ public enum CloudflareAnalyzer {
 
     /// Explains the request with rules compiled once (a replay calls this per request).
     public static func analyze(compiled: CompiledRules, input: Input) -> Report {
-        let fields = RequestFields.make(input.request, signals: input.signals, lists: input.lists.mapValues { SetMatcherBox(items: $0) })
+        let fields = RequestFields.make(input.request, signals: input.signals, lists: input.lists.mapValues { SetMatcherBox(items: $0) },
+                                       normalization: input.urlNormalization)
         let trace = Engine.evaluate(compiled, fields)
         return report(compiled: compiled, trace: trace, fields: fields, input: input)
     }
@@ -54,7 +58,8 @@ public enum CloudflareAnalyzer {
     /// step); a request every rule let through gets a bare passing report — explaining why each of a
     /// thousand rules did not decide, for every request of a log, is what made a replay slow.
     public static func analyzeForReplay(compiled: CompiledRules, input: Input) -> Report {
-        let fields = RequestFields.make(input.request, signals: input.signals, lists: input.lists.mapValues { SetMatcherBox(items: $0) })
+        let fields = RequestFields.make(input.request, signals: input.signals, lists: input.lists.mapValues { SetMatcherBox(items: $0) },
+                                       normalization: input.urlNormalization)
         let trace = Engine.evaluate(compiled, fields)
         let open = trace.decider != nil || trace.steps.contains { step in
             switch step.result { case .matched, .unknown: true; default: false }
@@ -115,9 +120,9 @@ public enum CloudflareAnalyzer {
                 let cause: Cause = challenge ? .botBlock : Explain.cause(matched)
                 status = challenge ? 403 : (r.parameters.responseStatus ?? 403)
                 findings.insert(decidingFinding(cr, crs, leaves: matched, cause: cause, status: status!, earlierPossible: earlierPossible,
-                                                via: step.via, request: req), at: 0)
+                                                via: step.via, request: req, normalization: input.urlNormalization), at: 0)
             } else if isRate, step.result == .matched || step.result == .unknown {
-                findings.append(rateFinding(cr, crs, leaves: leaves, step: step))
+                findings.append(rateFinding(cr, crs, leaves: leaves, step: step, fields: fields))
             } else if mayDecide, Engine.terminating.contains(r.action) {
                 earlierPossible = true
                 let unknownLeaves = leaves.filter { $0.result == nil }
@@ -149,6 +154,11 @@ public enum CloudflareAnalyzer {
             notes.append("\(rs.origin): a bare rules array has no phase; taken as \(rs.phase)")
         }
         if input.request.clientAddress == nil { notes.append("no --client-ip: ip.src is unknown") }
+        let rawPath = input.request.target.path.isEmpty ? "/" : input.request.target.path
+        let seen = input.urlNormalization.normalize(path: rawPath)
+        if seen != rawPath {
+            notes.append("URL normalization (\(input.urlNormalization.rawValue), Cloudflare's default for incoming URLs) makes the path \(InputError.quote(rawPath)) into \(InputError.quote(seen)): http.request.uri.path and the fields built on it see the latter, raw.http.request.uri.path the path as sent")
+        }
         if input.signals.threatScore == nil { notes.append("cf.threat_score is 0 (Cloudflare now always sets it to 0 unless --threat-score is given)") }
         if !findings.isEmpty, trace.decider != nil, var first = findings.first {
             first.details?["considered"] = .array(considered)
@@ -188,12 +198,15 @@ public enum CloudflareAnalyzer {
     static func checks(_ leaves: [Leaf]) -> [String] {
         var out: [String] = []
         for l in leaves {
+            for n in l.unknownLists where !out.contains(Explain.listNote(n)) { out.append(Explain.listNote(n)) }
             for f in l.fields {
                 let c: String
                 switch f.source {
                 case .flag(let flag): c = "give \(flag) with the client's value (\(f.name)) to decide \(InputError.quote(l.text))"
                 case .cloudflare: c = "\(f.name) is computed by Cloudflare: look the request up in Security Events (by Ray ID) to see whether this rule matched"
-                case .request: c = "give --client-ip (ip.src) to decide \(InputError.quote(l.text))"
+                case .request:
+                    guard f.name == "ip.src", l.subject == "unknown" else { continue }
+                    c = "give --client-ip (ip.src) to decide \(InputError.quote(l.text))"
                 }
                 if !out.contains(c) { out.append(c) }
             }
@@ -201,26 +214,51 @@ public enum CloudflareAnalyzer {
         return out
     }
 
-    static func rateFinding(_ cr: CompiledRule, _ crs: CompiledRuleset, leaves: [Leaf], step: Step) -> Finding {
+    static func rateFinding(_ cr: CompiledRule, _ crs: CompiledRuleset, leaves: [Leaf], step: Step, fields: FieldValues) -> Finding {
         let r = cr.rule
         let rl = r.ratelimit
         var rate = "more than \(rl?.requestsPerPeriod.map(String.init) ?? "?") requests in \(rl?.period.map { "\($0) s" } ?? "the period")"
         if let c = rl?.characteristics, !c.isEmpty { rate += " per \(c.joined(separator: " + "))" }
         if let t = rl?.mitigationTimeout { rate += ", then blocked for \(t) s" }
-        let cond = step.result == .unknown ? "may count this request (\(leaves.filter { $0.result == nil }.map(Explain.wouldMatch).joined(separator: "; ")))" : "counts this request"
+        let cond = step.result == .unknown ? "may apply to this request (\(leaves.filter { $0.result == nil }.map(Explain.wouldMatch).joined(separator: "; ")))" : "applies to this request"
+        // What is counted: the counting_expression when the rule has one (it may read the response),
+        // else the rule's expression.
+        var counted: JSONValue = step.result == .matched ? .bool(true) : .null
+        var counts: String
+        var evidence = [Evidence(source: r.origin.description, text: "\(r.action): \(r.expression.oneLine)")]
+            + leaves.map { Evidence(source: "\(r.name) expression, column \($0.column)", text: Explain.describe($0)) }
+        if let c = cr.counting {
+            let v = Evaluator.evaluate(c.root, fields).truth
+            counted = v.map { .bool($0) } ?? .null
+            let reads = Set(c.root.fields.map(\.name)).filter { $0.hasPrefix("http.response.") }.sorted()
+            counts = "it counts the requests its counting_expression `\(c.source.oneLine)` matches, not those of its expression"
+            switch v {
+            case .some(true): counts += "; this request is counted"
+            case .some(false): counts += "; this request is not counted (it does not add to the rate)"
+            case .none:
+                counts += reads.isEmpty ? "; whether this request is counted is unknown"
+                    : "; whether this request is counted depends on the response (\(reads.joined(separator: ", "))), which is not known offline"
+            }
+            evidence += Explain.leaves(c, fields).map { Evidence(source: "\(r.name) counting_expression, column \($0.column)", text: Explain.describe($0)) }
+        } else {
+            counts = "it counts the requests its expression matches (no counting_expression)"
+        }
+        var details: [String: JSONValue] = ["action": .string(r.action), "phase": .string(crs.ruleset.phase),
+                                            "requests_per_period": rl?.requestsPerPeriod.map { .int($0) } ?? .null,
+                                            "period": rl?.period.map { .int($0) } ?? .null,
+                                            "counted": counted]
+        if let c = cr.counting { details["counting_expression"] = .string(c.source) }
         return Finding(cause: .rateLimit, layer: .cloudflare, confidence: .possible,
-                       summary: "rate limiting rule \(InputError.quote(r.name)) \(cond): it \(r.action)s once a client sends \(rate)",
-                       evidence: [Evidence(source: r.origin.description, text: "\(r.action): \(r.expression.oneLine)")]
-                           + leaves.map { Evidence(source: "\(r.name) expression, column \($0.column)", text: Explain.describe($0)) },
+                       summary: "rate limiting rule \(InputError.quote(r.name)) \(cond): it \(r.action)s once a client sends \(rate); \(counts)",
+                       evidence: evidence,
                        fixes: [], rule: r.name,
                        checks: ["the rate itself cannot be known offline: a 429 or 403 with this rule in Security Events means the rate was exceeded"],
-                       details: ["action": .string(r.action), "phase": .string(crs.ruleset.phase),
-                                 "requests_per_period": rl?.requestsPerPeriod.map { .int($0) } ?? .null,
-                                 "period": rl?.period.map { .int($0) } ?? .null])
+                       details: details)
     }
 
     static func decidingFinding(_ cr: CompiledRule, _ crs: CompiledRuleset, leaves: [Leaf], cause: Cause, status: Int,
-                                earlierPossible: Bool, via: String?, request: Request) -> Finding {
+                                earlierPossible: Bool, via: String?, request: Request,
+                                normalization: URLNormalization = .cloudflare) -> Finding {
         let r = cr.rule
         let label = "\(phaseLabel(crs.ruleset.phase)) rule \(InputError.quote(r.name))"
         var summary = "\(label)\(r.description.map { " (\(InputError.quote($0)))" } ?? "") \(r.action)s this request"
@@ -254,7 +292,7 @@ public enum CloudflareAnalyzer {
             details["script"] = .string("a script (curl, an API client, a crawler) gets the 403 challenge page with cf-mitigated: challenge and never the content: it cannot solve the challenge")
             checks.append("a script or API client cannot pass a challenge: exclude its path or its credentials from the rule (fix below), or use a skip rule for it")
         }
-        var fixes = fixesFor(cr, crs, request: request)
+        var fixes = fixesFor(cr, crs, request: request, normalization: normalization)
         // An allow list that left this client out: adding its address is the other narrow change.
         if let ip = request.clientAddress,
            let l = leaves.first(where: { $0.negated && $0.result == false && $0.subjectText == "ip.src" && $0.text.hasPrefix("ip.src in {") && $0.text.hasSuffix("}") }) {
@@ -273,9 +311,10 @@ public enum CloudflareAnalyzer {
 
     // MARK: fixes
 
-    static func fixesFor(_ cr: CompiledRule, _ crs: CompiledRuleset, request: Request) -> [Fix] {
+    static func fixesFor(_ cr: CompiledRule, _ crs: CompiledRuleset, request: Request, normalization: URLNormalization = .cloudflare) -> [Fix] {
         let r = cr.rule
-        let path = request.target.path.isEmpty ? "/" : request.target.path
+        // The path as the rule sees it (after URL normalization), so the exclusion matches.
+        let path = normalization.normalize(path: request.target.path.isEmpty ? "/" : request.target.path)
         let exclusion = "not http.request.uri.path eq \(wirefilterString(path))"
         let body = r.expression.trimmingScalars(" \n\t")
         let newExpr = (isWrapped(body) ? body : "(\(body))") + " and \(exclusion)"

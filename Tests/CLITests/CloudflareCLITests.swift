@@ -37,6 +37,27 @@ final class CloudflareCLITests: XCTestCase {
         XCTAssertTrue(r.stderr.contains("bad-type.tf:9:17: error: rule \"asn-as-string\""), r.stderr)
     }
 
+    /// `--list FILE` (cloudflare_list HCL), `--list NAME=FILE` (Lists API items) and `--data`.
+    func testListsAndBody() throws {
+        let rules = fixture("zone-lists-body.json")
+        func run(_ extra: [String], _ url: String) throws -> Report {
+            let r = try Run.why403(["cloudflare", url, "--rules", rules, "--format", "json"] + extra)
+            XCTAssertEqual(r.status, 0, r.stderr)
+            return try decodeReport(r.stdout)
+        }
+        XCTAssertEqual(try run(["--list", fixture("lists.tf"), "--client-ip", "198.51.100.20"], "https://example.com/admin").verdict.status, nil)
+        let out = try run(["--list", "office_ips=" + fixture("list-items.json"), "--client-ip", "192.0.2.1"], "https://example.com/admin")
+        XCTAssertEqual(out.verdict.status, 403)
+        XCTAssertEqual(out.findings.first?.rule, "admin-office-list")
+        let body = try run(["-X", "POST", "-H", "Content-Type: application/x-www-form-urlencoded", "--data", "user=eve&role=admin",
+                            "--client-ip", "192.0.2.1"], "https://example.com/signup")
+        XCTAssertEqual(body.findings.first?.rule, "no-admin-signup")
+        XCTAssertEqual(body.verdict.status, 403)
+        let bad = try Run.why403(["cloudflare", "https://example.com/", "--rules", rules, "--list", fixture("list-items.json")])
+        XCTAssertEqual(bad.status, 2, "a file of items needs its name")
+        XCTAssertTrue(bad.stderr.contains("--list NAME=FILE"), bad.stderr)
+    }
+
     func testUsageErrorsExitTwo() throws {
         XCTAssertEqual(try Run.why403(["cloudflare", "https://www.example.com/"]).status, 2)
         XCTAssertEqual(try Run.why403(["cloudflare", "https://www.example.com/", "--rules", fixture("zone-custom.json"), "--country", "Germany"]).status, 2)

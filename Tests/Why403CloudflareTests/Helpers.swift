@@ -19,9 +19,11 @@ func analyze(_ files: [String], _ url: String, method: String = "GET", headers: 
 /// Evaluates one expression against a request: true, false or nil (unknown).
 func eval(_ expression: String, _ url: String = "https://www.example.com/", method: String = "GET",
           headers: [(String, String)] = [], ip: String? = "203.0.113.7", signals: EdgeSignals = EdgeSignals(),
-          phase: String = "http_request_firewall_custom", file: StaticString = #filePath, line: UInt = #line) throws -> Bool? {
+          phase: String = "http_request_firewall_custom", body: String? = nil,
+          file: StaticString = #filePath, line: UInt = #line) throws -> Bool? {
     let e = try CompiledExpression(expression, phase: phase)
-    let req = try Request(method: method, url: url, headers: headers.map { (name: $0.0, value: $0.1) }, clientIP: ip)
+    var req = try Request(method: method, url: url, headers: headers.map { (name: $0.0, value: $0.1) }, clientIP: ip)
+    req.body = body.map { Array($0.utf8) }
     return Evaluator.evaluate(e.root, RequestFields.make(req, signals: signals)).truth
 }
 

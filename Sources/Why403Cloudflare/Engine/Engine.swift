@@ -6,6 +6,9 @@ public struct CompiledRule: Sendable {
     public let rule: Rule
     /// Its expression.
     public let expression: CompiledExpression
+    /// A rate limiting rule's `counting_expression` (which requests count towards the rate), when it
+    /// has one; without it the rule's expression counts.
+    public var counting: CompiledExpression? = nil
 }
 
 /// One ruleset compiled.
@@ -32,27 +35,41 @@ public struct CompiledRules: Sendable {
                 do {
                     rules.append(CompiledRule(rule: r, expression: try CompiledExpression(r.expression, phase: rs.phase)))
                 } catch {
-                    let o = r.expressionOrigin
-                    let lines = r.expression.split(separator: "\n", omittingEmptySubsequences: false)
-                    var where_ = "column \(error.column) of its expression"
-                    var col = error.column
-                    if lines.count > 1 {
-                        // Multi-line expressions (heredocs): line and column inside the expression.
-                        var left = error.column - 1
-                        for (n, l) in lines.enumerated() {
-                            let len = l.unicodeScalars.count + 1
-                            if left < len { where_ = "line \(n + 1), column \(left + 1) of its expression"; col = left + 1; break }
-                            left -= len
-                        }
+                    throw compileError(error, r, r.expression)
+                }
+                if let c = r.ratelimit?.countingExpression {
+                    // The counting expression may read the response (http.response.code and headers):
+                    // "Increment counter when" in the dashboard.
+                    do { rules[rules.count - 1].counting = try CompiledExpression(c, phase: rs.phase, allowResponseFields: true) } catch {
+                        throw compileError(error, r, c, what: "counting_expression")
                     }
-                    throw InputError(file: o.file, line: o.line, column: o.line == nil ? nil : col,
-                                     message: "rule \(InputError.quote(r.name)) (\(r.origin)): \(error.message), at \(where_)",
-                                     help: "Cloudflare's API refuses this expression: " + InputError.quote(r.expression, limit: 120))
                 }
             }
             out.append(CompiledRuleset(ruleset: rs, rules: rules))
         }
         return CompiledRules(rulesets: out)
+    }
+
+    /// The `InputError` for an expression of rule `r` Cloudflare's API would refuse.
+    static func compileError(_ error: ExpressionError, _ r: Rule, _ expression: String, what: String = "expression") -> InputError {
+        let o = r.expressionOrigin
+        let lines = expression.split(separator: "\n", omittingEmptySubsequences: false)
+        var where_ = "column \(error.column) of its \(what)"
+        var col = error.column
+        if lines.count > 1 {
+            // Multi-line expressions (heredocs): line and column inside the expression.
+            var left = error.column - 1
+            for (n, l) in lines.enumerated() {
+                let len = l.unicodeScalars.count + 1
+                if left < len { where_ = "line \(n + 1), column \(left + 1) of its \(what)"; col = left + 1; break }
+                left -= len
+            }
+        }
+        // The column is that of the rule's expression line only; a counting_expression is placed by the rule.
+        let isMain = what == "expression"
+        return InputError(file: o.file, line: isMain ? o.line : r.origin.line, column: isMain && o.line != nil ? col : nil,
+                          message: "rule \(InputError.quote(r.name)) (\(r.origin)): \(error.message), at \(where_)",
+                          help: "Cloudflare's API refuses this \(what): " + InputError.quote(expression, limit: 120))
     }
 
     /// The phases of the WAF in the order Cloudflare runs them

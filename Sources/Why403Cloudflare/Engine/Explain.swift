@@ -17,6 +17,8 @@ public struct Leaf: Sendable {
     public var fields: [Fields.Field]
     /// 1-based column in the expression.
     public var column: Int
+    /// The `$lists` it reads whose items were not given (or that Cloudflare manages).
+    public var unknownLists: [String] = []
 }
 
 /// Finds the tests that made an expression true, false or unknown for a request.
@@ -53,8 +55,10 @@ public enum Explain {
         default:
             let subjectNode = subject(of: node)
             let sv = Evaluator.evaluate(subjectNode, fields)
+            var lists: [String] = []
+            if case .inList(_, let name) = node.kind, fields.lists[name] == nil { lists.append(name) }
             out.append(Leaf(text: e.text(node), subject: sv.description, subjectText: e.text(subjectNode), result: r,
-                            negated: negated, fields: node.fields, column: node.start + 1))
+                            negated: negated, fields: node.fields, column: node.start + 1, unknownLists: lists))
         }
     }
 
@@ -103,13 +107,14 @@ public enum Explain {
                 switch f.source {
                 case .flag(let flag): if !flags.contains(flag) { flags.append(flag) }
                 case .cloudflare: if !computed.contains(f.name) { computed.append(f.name) }
-                case .request: if f.name == "ip.src" && !flags.contains("--client-ip") { flags.append("--client-ip") }
+                case .request: if f.name == "ip.src" && l.subject == "unknown" && !flags.contains("--client-ip") { flags.append("--client-ip") }
                 }
             }
         }
         var s = "matches if " + wants.dropLast().joined(separator: ", ") + " and " + wants.last! + " hold"
         if !flags.isEmpty { s += " (give \(flags.joined(separator: ", ")) to decide)" }
         if !computed.isEmpty { s += " (\(computed.joined(separator: ", ")) is computed by Cloudflare and cannot be known offline)" }
+        for l in leaves { for n in l.unknownLists where !s.contains("$\(n) ") { s += " (\(listNote(n)))" } }
         return s
     }
 
@@ -122,12 +127,21 @@ public enum Explain {
             switch f.source {
             case .flag(let flag): if !flags.contains(flag) { flags.append(flag) }
             case .cloudflare: if !computed.contains(f.name) { computed.append(f.name) }
-            case .request: if f.name == "ip.src" && !flags.contains("--client-ip") { flags.append("--client-ip") }
+            case .request: if f.name == "ip.src" && l.subject == "unknown" && !flags.contains("--client-ip") { flags.append("--client-ip") }
             }
         }
         var s = "matches if \(want) holds"
         if !flags.isEmpty { s += " (give \(flags.joined(separator: ", ")) to decide)" }
         if !computed.isEmpty { s += " (\(computed.joined(separator: ", ")) is computed by Cloudflare and cannot be known offline)" }
+        for n in l.unknownLists { s += " (\(listNote(n)))" }
         return s
+    }
+
+    /// Why a list's items are unknown: a managed list (named, with what it holds) or one not given.
+    public static func listNote(_ name: String) -> String {
+        if let what = ListReader.managed[name] {
+            return "$\(name) is a Cloudflare managed list of \(what): its contents are not published, so it cannot be known offline"
+        }
+        return "the items of $\(name) were not given: --list \(name)=FILE, or --list FILE with the export that declares it"
     }
 }

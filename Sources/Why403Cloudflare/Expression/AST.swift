@@ -7,7 +7,8 @@ public enum CompareOp: String, Sendable {
 }
 
 /// A function of the Rules language
-/// (https://developers.cloudflare.com/ruleset-engine/rules-language/functions/).
+/// (https://developers.cloudflare.com/ruleset-engine/rules-language/functions/, and the changelog entries
+/// of 2026-01-20 (split, join, has_key, has_value) and 2026-01-22 (encode_base64, sha256)).
 public enum Function: String, Sendable, CaseIterable {
     case any, all, concat, len, lower, upper
     case startsWith = "starts_with", endsWith = "ends_with"
@@ -15,15 +16,40 @@ public enum Function: String, Sendable, CaseIterable {
     case lookupJSONString = "lookup_json_string", lookupJSONInteger = "lookup_json_integer"
     case regexReplace = "regex_replace", wildcardReplace = "wildcard_replace", toString = "to_string"
     case decodeBase64 = "decode_base64", cidr, cidr6
+    case encodeBase64 = "encode_base64", sha256, split, join
+    case hasKey = "has_key", hasValue = "has_value", substring
+    case removeQueryArgs = "remove_query_args", uuidv4
+    case bitSlice = "bit_slice", isTimedHMACValidV0 = "is_timed_hmac_valid_v0"
 
-    /// Functions Cloudflare allows only in rewrite expressions (Transform Rules, redirects), not in the
-    /// filter expressions of WAF custom, rate limiting or managed rules.
-    public var transformOnly: Bool {
+    /// The phases whose expressions may call the function, when the functions page restricts it (a
+    /// "You can only use ... in ..." caution), with the products it names; nil when the page sets no
+    /// limit. Where the page is silent the function is allowed: refusing a rule Cloudflare accepts would
+    /// be a wrong "bad input" on a real export.
+    public var allowedPhases: (phases: Set<String>, products: String)? {
+        let rewrite: Set<String> = ["http_request_transform", "http_request_late_transform",
+                                    "http_response_headers_transform", "http_request_dynamic_redirect"]
         switch self {
-        case .regexReplace, .wildcardReplace, .toString: true
-        default: false
+        case .regexReplace, .toString:
+            return (rewrite, "rewrite expressions of Transform Rules and dynamic URL redirects")
+        case .wildcardReplace:
+            return (["http_request_transform", "http_request_dynamic_redirect"], "URL rewrites and dynamic URL redirects")
+        case .uuidv4:
+            return (["http_request_transform", "http_request_late_transform", "http_response_headers_transform"],
+                    "rewrite expressions of Transform Rules")
+        case .cidr, .cidr6:
+            return (["http_request_firewall_custom", "http_ratelimit"], "custom rules and rate limiting rules")
+        case .decodeBase64:
+            return (["http_request_late_transform", "http_response_headers_transform", "http_request_firewall_custom", "http_ratelimit"],
+                    "header modification rules, custom rules and rate limiting rules")
+        case .bitSlice:
+            return ([], "Magic Firewall (Cloudflare Network Firewall) rules, never an HTTP phase")
+        default:
+            return nil
         }
     }
+
+    /// Whether the function may be called in an expression of `phase`.
+    public func allowed(in phase: String) -> Bool { allowedPhases.map { $0.phases.contains(phase) } ?? true }
 }
 
 /// A compiled regular expression with Rust `regex` crate semantics as far as Cloudflare exposes them:
@@ -39,7 +65,8 @@ public final class CompiledRegex: @unchecked Sendable {
         self.pattern = pattern
         if let bad = CompiledRegex.unsupported(pattern) { throw ExpressionError(column: 0, message: bad) }
         // Rust's named group (?P<name>...) is ICU's (?<name>...).
-        let icu = pattern.replacingOccurrences(of: "(?P<", with: "(?<")
+        // Rust's (?u) (Unicode mode) is ICU's default.
+        let icu = pattern.replacingOccurrences(of: "(?P<", with: "(?<").replacingOccurrences(of: "(?u)", with: "")
         do { regex = try NSRegularExpression(pattern: icu) } catch {
             throw ExpressionError(column: 0, message: "invalid regular expression \(InputError.quote(pattern))")
         }
@@ -58,6 +85,13 @@ public final class CompiledRegex: @unchecked Sendable {
                     let e = s[i + 1]
                     if !inClass, ("1"..."9").contains(e) { return "backreference \\\(e) in a regular expression (Rust regex has no backreferences)" }
                     if !inClass, e == "k", i + 2 < s.count, s[i + 2] == "<" { return "backreference \\k<...> in a regular expression (Rust regex has no backreferences)" }
+                    // \p{Name} / \P{Name}: a Unicode class, its closing brace is no quantifier.
+                    if e == "p" || e == "P", i + 2 < s.count, s[i + 2] == "{" {
+                        var j = i + 3
+                        while j < s.count, s[j] != "}" { j += 1 }
+                        i = j + 1
+                        continue
+                    }
                 }
                 i += 2
                 continue
@@ -88,11 +122,18 @@ public final class CompiledRegex: @unchecked Sendable {
     func replaceFirst(_ s: String, with template: String) -> String {
         let ns = s as NSString
         guard let m = regex.firstMatch(in: s, range: NSRange(location: 0, length: ns.length)) else { return s }
-        var t = template
-        for g in stride(from: min(m.numberOfRanges - 1, 9), through: 0, by: -1) {
-            let r = m.range(at: g)
-            let v = r.location == NSNotFound ? "" : ns.substring(with: r)
-            t = t.replacingOccurrences(of: "${\(g)}", with: v)
+        // `${n}` is group n, `$$` a literal `$`; anything else is copied.
+        var t = ""
+        let c = Array(template.unicodeScalars)
+        var i = 0
+        while i < c.count {
+            if c[i] == "$", i + 1 < c.count, c[i + 1] == "$" { t += "$"; i += 2; continue }
+            if c[i] == "$", i + 1 < c.count, c[i + 1] == "{", let close = c[(i + 2)...].firstIndex(of: "}"),
+               let g = Int(String(String.UnicodeScalarView(c[(i + 2)..<close]))) {
+                if g < m.numberOfRanges, m.range(at: g).location != NSNotFound { t += ns.substring(with: m.range(at: g)) }
+                i = close + 1; continue
+            }
+            t.unicodeScalars.append(c[i]); i += 1
         }
         return ns.replacingCharacters(in: m.range, with: t)
     }

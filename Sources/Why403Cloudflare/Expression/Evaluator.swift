@@ -19,16 +19,28 @@ public struct FieldValues: Sendable {
 /// The items of a `$list` (an IP, ASN or hostname list exported from the Lists API).
 public struct SetMatcherBox: Sendable {
     let matcher: SetMatcher
-    /// A list of IP addresses and networks (`1.2.3.4`, `10.0.0.0/8`), integers or strings.
+    /// Hostname items `*.example.com`: any subdomain of `example.com`.
+    let suffixes: [String]
+    /// A list of IP addresses and networks (`1.2.3.4`, `10.0.0.0/8`), integers or strings (hostnames,
+    /// `*.` for the subdomains of one).
     public init(items: [String]) {
         var m = SetMatcher()
+        var suffixes: [String] = []
         for i in items {
             if let n = IPNetwork(i) { m.networks.append(n) }
             else if let a = IPAddress(i) { m.networks.append(IPNetwork(address: a, prefixLength: a.bytes.count * 8)!) }
             else if let n = Int(i) { m.ints.insert(n) }
+            else if i.hasPrefix("*.") { suffixes.append(String(i.dropFirst(1)).lowercased()) }
             else { m.strings.insert(i) }
         }
         matcher = m
+        self.suffixes = suffixes
+    }
+
+    func contains(_ v: Value) -> Bool {
+        if matcher.contains(v) { return true }
+        if case .string(let s) = v { let l = s.lowercased(); return suffixes.contains { l.hasSuffix($0) } }
+        return false
     }
 }
 
@@ -78,7 +90,7 @@ public enum Evaluator {
             return apply(lhs, fields) { .bool(set.contains($0)) }
         case .inList(let lhs, let name):
             guard let list = fields.lists[name] else { return .unknown }
-            return apply(lhs, fields) { .bool(list.matcher.contains($0)) }
+            return apply(lhs, fields) { .bool(list.contains($0)) }
         case .not(let e):
             let v = evaluate(e, fields)
             if e.mapped, case .array(let a) = v { return .array(a.map { $0.truth.map { .bool(!$0) } ?? .unknown }) }
@@ -177,11 +189,22 @@ public enum Evaluator {
             for a in args {
                 switch evaluate(a, fields) {
                 case .string(let s): out += s
+                case .int(let i): out += String(i)
                 case .unknown: return .unknown
                 default: break
                 }
             }
             return .string(out)
+        case .isTimedHMACValidV0:
+            // The key is in the expression, but the validity also depends on the time Cloudflare received
+            // the request (http.request.timestamp.sec), which is not known offline: a well-formed token is
+            // unknown. A MessageMAC that does not have the documented shape (.+)(.*)(\d{10})-(.{43,})
+            // cannot be valid: false.
+            switch evaluate(args[1], fields) {
+            case .string(let mac): return hmacShape.matches(mac) ? .unknown : .bool(false)
+            case .missing: return .bool(false)
+            default: return .unknown
+            }
         default:
             break
         }
@@ -206,9 +229,10 @@ public enum Evaluator {
             let p = literalString(args[1])
             transform = { if case .string(let s) = $0 { .bool(s.utf8.reversed().starts(with: p.utf8.reversed())) } else { .bool(false) } }
         case .urlDecode:
-            let plusIsSpace = !(rest.first.map(literalString)?.contains("r") ?? false) // 'r' = recursive; '+' decoding is the default
-            let recursive = rest.first.map(literalString)?.contains("r") ?? false
-            transform = { if case .string(let s) = $0 { .string(urlDecode(s, recursive: recursive, plus: plusIsSpace || true)) } else { $0 } }
+            // Options: "r" recursive, "u" Unicode %uXXXX; "+" is always a space.
+            let options = rest.first.map(literalString) ?? ""
+            let recursive = options.contains("r"), unicode = options.contains("u")
+            transform = { if case .string(let s) = $0 { .string(urlDecode(s, recursive: recursive, plus: true, unicode: unicode)) } else { $0 } }
         case .removeBytes:
             let bytes = Set(literalString(args[1]).utf8)
             transform = { if case .string(let s) = $0 { .string(String(decoding: s.utf8.filter { !bytes.contains($0) }, as: UTF8.self)) } else { $0 } }
@@ -226,7 +250,9 @@ public enum Evaluator {
                     }
                 }
                 if wantInt {
-                    if let n = cur as? NSNumber, !(cur is Bool), let i = Int(exactly: n.doubleValue) { return .int(i) }
+                    // Plain integers only: "it will not work for floating numbers with a zero decimal
+                    // part such as 42.0" (functions page); Booleans are not integers either.
+                    if let n = cur as? NSNumber, !["d", "f", "c", "B"].contains(String(cString: n.objCType)) { return .int(n.intValue) }
                     return .missing
                 }
                 return (cur as? String).map { .string($0) } ?? .missing
@@ -271,10 +297,88 @@ public enum Evaluator {
                 }
                 return .ip(IPAddress(bytes: b)!)
             }
-        case .any, .all, .concat:
+        case .encodeBase64:
+            // Standard Base64 without padding by default; "p" pads, "u" uses the URL-safe alphabet.
+            let flags = args.count > 1 ? literalString(args[1]) : ""
+            transform = {
+                guard case .string(let s) = $0 else { return $0 }
+                var out = Data(s.utf8).base64EncodedString()
+                if !flags.contains("p") { while out.hasSuffix("=") { out.removeLast() } }
+                if flags.contains("u") { out = out.replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_") }
+                return .string(out)
+            }
+        case .sha256:
+            // Only in Transform Rules (never evaluated by the WAF phases why403 runs): no digest is
+            // computed here, the value is unknown.
+            transform = { _ in .unknown }
+        case .uuidv4:
+            transform = { _ in .unknown } // random by definition
+        case .bitSlice:
+            transform = { _ in .unknown } // Magic Firewall only: refused at compile time in HTTP phases
+        case .split:
+            let d = literalString(args[1])
+            transform = {
+                guard case .string(let s) = $0 else { return $0 }
+                guard !d.isEmpty else { return .array([.string(s)]) }
+                return .array(splitBytes(s, d).map { .string($0) })
+            }
+        case .join:
+            let d = literalString(args[1])
+            transform = {
+                guard case .array(let a) = $0 else { return $0 }
+                return .string(a.compactMap { if case .string(let s) = $0 { s } else { nil } }.joined(separator: d))
+            }
+        case .hasKey, .hasValue:
+            let needle = evaluate(args[1], fields)
+            transform = { v in
+                if needle == .unknown { return .unknown }
+                switch v {
+                case .map(let m):
+                    if fn == .hasKey { if case .string(let k) = needle { return .bool(m[k] != nil) }; return .bool(false) }
+                    return .bool(m.values.contains(needle))
+                case .array(let a):
+                    return .bool(fn == .hasValue && a.contains(needle))
+                default: return .bool(false)
+                }
+            }
+        case .substring:
+            let ints: [Int] = rest.map { if case .literal(.int(let i)) = $0.kind { i } else { 0 } }
+            transform = {
+                guard case .string(let s) = $0 else { return $0 }
+                let b = Array(s.utf8)
+                func clamp(_ i: Int) -> Int { i < 0 ? max(0, b.count + i) : min(i, b.count) }
+                let lo = clamp(ints[0]), hi = ints.count > 1 ? clamp(ints[1]) : b.count
+                return .string(lo < hi ? String(decoding: b[lo..<hi], as: UTF8.self) : "")
+            }
+        case .removeQueryArgs:
+            let names = Set(rest.map(literalString))
+            transform = {
+                guard case .string(let s) = $0 else { return $0 }
+                let kept = s.split(separator: "&", omittingEmptySubsequences: false).filter { pair in
+                    !names.contains(String(pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)[0]))
+                }
+                return .string(kept.joined(separator: "&"))
+            }
+        case .any, .all, .concat, .isTimedHMACValidV0:
             transform = { $0 }
         }
         return apply(args[0], fields, transform)
+    }
+
+    /// The documented shape of an HMAC MessageMAC: message, separator, 10-digit timestamp, "-", MAC.
+    static let hmacShape = try! CompiledRegex("(.+)(.*)(\\d{10})-(.{43,})")
+
+    /// `s` split at every occurrence of `d` (bytes, not grapheme clusters).
+    static func splitBytes(_ s: String, _ d: String) -> [String] {
+        let b = Array(s.utf8), n = Array(d.utf8)
+        var out: [String] = [], start = 0, i = 0
+        while i + n.count <= b.count {
+            if b[i..<(i + n.count)].elementsEqual(n) {
+                out.append(String(decoding: b[start..<i], as: UTF8.self)); i += n.count; start = i
+            } else { i += 1 }
+        }
+        out.append(String(decoding: b[start...], as: UTF8.self))
+        return out
     }
 
     static func asciiMap(_ s: String, upper: Bool) -> String {
@@ -286,7 +390,7 @@ public enum Evaluator {
     }
 
     /// Percent-decoding as url_decode does (`+` is a space; with "r", until nothing changes).
-    static func urlDecode(_ s: String, recursive: Bool, plus: Bool) -> String {
+    static func urlDecode(_ s: String, recursive: Bool, plus: Bool, unicode: Bool = false) -> String {
         var cur = Array(s.utf8)
         while true {
             var out: [UInt8] = []
@@ -295,6 +399,11 @@ public enum Evaluator {
             var changed = false
             while i < cur.count {
                 let c = cur[i]
+                if unicode, c == UInt8(ascii: "%"), i + 5 < cur.count, cur[i + 1] | 0x20 == UInt8(ascii: "u"),
+                   let a = hex(cur[i + 2]), let b = hex(cur[i + 3]), let d = hex(cur[i + 4]), let e = hex(cur[i + 5]),
+                   let scalar = Unicode.Scalar(UInt32(a) << 12 | UInt32(b) << 8 | UInt32(d) << 4 | UInt32(e)) {
+                    out += Array(String(Character(scalar)).utf8); i += 6; changed = true; continue
+                }
                 if c == UInt8(ascii: "%"), i + 2 < cur.count, let h = hex(cur[i + 1]), let l = hex(cur[i + 2]) {
                     out.append(h << 4 | l); i += 3; changed = true; continue
                 }

@@ -10,11 +10,13 @@ public struct CompiledExpression: Sendable {
 
     /// Parses and type-checks `source` as a filter expression of `phase` (functions allowed only in
     /// rewrite expressions are refused in the WAF phases). Errors carry the 1-based column.
-    public init(_ source: String, phase: String = "http_request_firewall_custom") throws(ExpressionError) {
+    /// `allowResponseFields` lets a rate limiting rule's `counting_expression` read `http.response.*`.
+    public init(_ source: String, phase: String = "http_request_firewall_custom", allowResponseFields: Bool = false) throws(ExpressionError) {
         self.source = source
         var lexer = Lexer(source)
         let tokens = try lexer.tokens()
-        var parser = Parser(tokens: tokens, transformAllowed: Parser.rewritePhases.contains(phase), phase: phase)
+        var parser = Parser(tokens: tokens, phase: phase)
+        parser.allowResponseFields = allowResponseFields
         let root = try parser.parseExpression()
         guard parser.peek.kind == .end else {
             throw ExpressionError(column: parser.peek.start + 1, message: "expected an operator (and, or, xor) or the end, found \(InputError.quote(parser.peek.text))")
@@ -42,12 +44,11 @@ struct Parser {
                                             "http_response_headers_transform", "http_request_dynamic_redirect"]
     let tokens: [Token]
     var pos = 0
-    let transformAllowed: Bool
     let phase: String
+    var allowResponseFields = false
 
-    init(tokens: [Token], transformAllowed: Bool, phase: String) {
+    init(tokens: [Token], phase: String) {
         self.tokens = tokens
-        self.transformAllowed = transformAllowed
         self.phase = phase
     }
 
@@ -271,6 +272,10 @@ struct Parser {
                 }
                 throw err(t, "unknown field \(found(t))")
             }
+            if case .only(_, let what) = f.availability, !f.availability.allows(phase),
+               !(allowResponseFields && f.availability == Fields.response) {
+                throw err(t, "the field \(f.name) exists only in \(what), not in phase \(phase)")
+            }
             node = Node(.field(f), type: f.type, start: t.start, end: t.end)
         }
         return try parsePostfix(node)
@@ -335,8 +340,9 @@ struct Parser {
 
     mutating func parseCall(_ name: Token) throws(ExpressionError) -> Node {
         guard let fn = Function(rawValue: name.text) else { throw err(name, "unknown function \(found(name))") }
-        if fn.transformOnly && !transformAllowed {
-            throw err(name, "the function \(name.text)() is not allowed in phase \(phase) (only in rewrite expressions of Transform Rules)")
+        if !fn.allowed(in: phase), let a = fn.allowedPhases {
+            throw err(name, "the function \(name.text)() is not allowed in phase \(phase) (Cloudflare allows it only in \(a.products)"
+                + (a.phases.isEmpty ? ")" : ": \(a.phases.sorted().joined(separator: ", ")))"))
         }
         _ = advance() // (
         var args: [Node] = []
@@ -384,8 +390,54 @@ struct Parser {
             throw ExpressionError(column: a.start + 1, message: "\(fn.rawValue)() takes an Array<Boolean> such as any(http.request.headers.names[*] == \"x\"), found \(a.type)")
         case .concat:
             guard !args.isEmpty else { throw err(at, "concat() takes at least one argument") }
-            for i in args.indices { try want(i, [.string]) }
+            for i in args.indices { try want(i, [.string, .int]) }
             return (.string, m)
+        case .encodeBase64:
+            try count(1...2); try want(0, [.string]); if args.count == 2 { try want(1, [.string], literal: true) }
+            return (.string, m)
+        case .sha256, .uuidv4:
+            try count(1...1); try want(0, [.string]); return (.string, m)
+        case .split:
+            try count(2...2); try want(0, [.string]); try want(1, [.string], literal: true); return (.array(.string), m)
+        case .join:
+            try count(2...2)
+            guard args[0].type == .array(.string) else {
+                throw ExpressionError(column: args[0].start + 1, message: "argument 1 of join() must be Array<String>, found \(args[0].type)")
+            }
+            try want(1, [.string], literal: true); return (.string, m)
+        case .hasKey:
+            try count(2...2)
+            guard case .map = args[0].type else {
+                throw ExpressionError(column: args[0].start + 1, message: "argument 1 of has_key() must be a Map, found \(args[0].type)")
+            }
+            try want(1, [.string]); return (.bool, m)
+        case .hasValue:
+            try count(2...2)
+            let elem: ValueType
+            switch args[0].type {
+            case .map(let e), .array(let e): elem = e
+            default: throw ExpressionError(column: args[0].start + 1, message: "argument 1 of has_value() must be an Array or a Map, found \(args[0].type)")
+            }
+            try want(1, [elem]); return (.bool, m)
+        case .substring:
+            try count(2...3); try want(0, [.string]); try want(1, [.int], literal: true)
+            if args.count == 3 { try want(2, [.int], literal: true) }
+            return (.string, m)
+        case .removeQueryArgs:
+            guard args.count >= 2 else { throw err(at, "remove_query_args() takes a field and at least one parameter name") }
+            try want(0, [.string])
+            for i in 1..<args.count { try want(i, [.string], literal: true) }
+            return (.string, m)
+        case .bitSlice:
+            try count(3...3); try want(0, [.string]); try want(1, [.int], literal: true); try want(2, [.int], literal: true)
+            return (.int, m)
+        case .isTimedHMACValidV0:
+            try count(4...6)
+            try want(0, [.string], literal: true); try want(1, [.string]); try want(2, [.int], literal: true); try want(3, [.int])
+            if args.count >= 5 { try want(4, [.int], literal: true) }
+            if args.count == 6 { try want(5, [.string], literal: true) }
+            if args[0].mapped || args[1].mapped { throw ExpressionError(column: args[0].start + 1, message: "is_timed_hmac_valid_v0() does not take [*]") }
+            return (.bool, false)
         case .urlDecode:
             try count(1...2); try want(0, [.string]); if args.count == 2 { try want(1, [.string], literal: true) }
             return (.string, m)

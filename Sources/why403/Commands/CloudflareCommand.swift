@@ -39,13 +39,15 @@ struct CloudflareCommand: AsyncParsableCommand {
     @Option(name: .customLong("threat-score"), help: ArgumentHelp("cf.threat_score (0 unless given).", valueName: "N"))
     var threatScore: Int?
 
-    @Option(name: .long, help: ArgumentHelp("The items of a $list, NAME=FILE (one IP, network, ASN or host per line; repeatable).", valueName: "name=file"))
+    @Option(name: .long, help: ArgumentHelp("A $list's items, NAME=FILE (one IP, network, ASN or host per line, or the Lists API's GET .../lists/{id}/items response), or FILE naming its lists (cloudflare_list resources in HCL or terraform show -json, or GET .../rules/lists); repeatable.", valueName: "name=file|file"))
     var list: [String] = []
 
     @Option(name: .long, help: ArgumentHelp("Every request of a HAR file or an nginx/Apache access log through the rules (the URL gives their host): which would be blocked or challenged, grouped by rule.", valueName: "file"))
     var replay: String?
 
     @OptionGroup var request: RequestOptions
+
+    @OptionGroup var body: BodyOptions
 
     @OptionGroup var output: OutputOptions<ReportFormats>
 
@@ -66,15 +68,19 @@ struct CloudflareCommand: AsyncParsableCommand {
         }
         var lists: [String: [String]] = [:]
         for l in list {
-            guard let eq = l.firstIndex(of: "="), eq != l.startIndex else {
-                throw InputError(file: nil, expected: "--list NAME=FILE", found: InputError.quote(l))
+            if let eq = l.firstIndex(of: "="), eq != l.startIndex, !FileManager.default.fileExists(atPath: l) {
+                var name = String(l[..<eq])
+                if name.hasPrefix("$") { name.removeFirst() }
+                let path = String(l[l.index(after: eq)...])
+                lists[name] = try ListReader.readItems(text: try readText(path), file: path, name: name).items
+            } else {
+                // A file that names its lists; a list named without its items stays unknown.
+                for e in try ListReader.readNamed(text: try readText(l), file: l) { if let items = e.items { lists[e.name] = items } }
             }
-            let items = try readText(String(l[l.index(after: eq)...])).split(whereSeparator: \.isNewline)
-                .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty && !$0.hasPrefix("#") }
-            lists[String(l[..<eq])] = items
         }
         var req = try request.request(url: url)
         req.method = req.method.uppercased()
+        req.body = try body.body()
         let input = CloudflareAnalyzer.Input(rulesets: rulesets, files: rules, request: req,
                                              signals: EdgeSignals(country: country, asn: asn, botScore: botScore,
                                                                   verifiedBot: verifiedBot, threatScore: threatScore),
