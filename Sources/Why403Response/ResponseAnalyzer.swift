@@ -309,9 +309,12 @@ struct MatchContext {
             } catch {}
         }
         challenges = cs
-        if let first = r.body.first(where: { $0 != 0x20 && $0 != 0x0A && $0 != 0x0D && $0 != 0x09 }), first == UInt8(ascii: "{"),
-           let obj = try? JSONSerialization.jsonObject(with: Data(r.body.prefix(MatchContext.bodyLimit))) as? [String: Any] {
-            json = obj
+        let first = r.body.first(where: { $0 != 0x20 && $0 != 0x0A && $0 != 0x0D && $0 != 0x09 })
+        if first == UInt8(ascii: "{") || first == UInt8(ascii: "["),
+           let parsed = try? JSONSerialization.jsonObject(with: Data(r.body.prefix(MatchContext.bodyLimit))) {
+            // An array holding one error object is how Google's streaming methods (streamGenerateContent)
+            // answer an error: `[{"error": {...}}]`; its object is read as the body's JSON.
+            json = parsed as? [String: Any] ?? ((parsed as? [Any])?.count == 1 ? (parsed as? [Any])?.first as? [String: Any] : nil)
         } else {
             json = nil
         }

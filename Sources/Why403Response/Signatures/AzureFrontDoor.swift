@@ -3,7 +3,9 @@ import Why403Core
 /// Azure Front Door and Azure Application Gateway with their WAF (one report-v1 layer, `azure-front-door`):
 /// Front Door's default block response "The request is blocked." with the `x-azure-ref` tracking
 /// reference, and Application Gateway v2's bare "403 Forbidden" page signed
-/// `Microsoft-Azure-Application-Gateway/v2` (also its `Server` header).
+/// `Microsoft-Azure-Application-Gateway/v2` (also its `Server` header). Application Gateway for
+/// Containers' WAF answers a bare `text/plain` `{"message":"Forbidden"}` that cannot be customised
+/// (Azure/AKS#5719); only its shape identifies it, so that one stays `possible`.
 enum AzureFrontDoor {
     static let lookup = "find the tracking reference[ {ref}] in the WAF logs: Log Analytics, AzureDiagnostics | where Category == \"FrontDoorWebApplicationFirewallLog\" (trackingReference_s) or \"ApplicationGatewayFirewallLog\" (the rule id and the matched data)"
 
@@ -26,5 +28,14 @@ enum AzureFrontDoor {
                   checks: ["the ApplicationGatewayFirewallLog entry at this time names the rule id and the matched data",
                            "no WAF log entry: a listener or rewrite configuration on the gateway answers 403"],
                   specificity: 78),
+        Signature(id: "azure-agc-waf", product: "Azure Application Gateway for Containers", layer: .azureFrontDoor, cause: .wafRule, confidence: .possible,
+                  statuses: [403],
+                  when: [.headerContains("content-type", "text/plain"), .body("{\"message\":\"Forbidden\"}"),
+                         .not(.header("x-amzn-errortype")), .not(.header("x-amzn-requestid")), .not(.header("x-amz-apigw-id")), .not(.header("server"))],
+                  summary: "a text/plain {\"message\":\"Forbidden\"} without a Server header is the fixed block response of Application Gateway for Containers' WAF; only the shape says so",
+                  lookup: lookup,
+                  checks: ["the WAF policy attached to the AGC security policy: its ApplicationGatewayFirewallLog (or the AGC's WAF logs) at this time name the rule",
+                           "no WAF policy on the route: the answer came from the backend, not the gateway"],
+                  specificity: 30),
     ]
 }

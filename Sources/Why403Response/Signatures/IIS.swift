@@ -2,18 +2,20 @@ import Why403Core
 
 /// Microsoft IIS: `server: Microsoft-IIS/10.0` and its detailed error pages "HTTP Error 403.14 -
 /// Forbidden" (local) or "403 - Forbidden: Access is denied." (remote); the sub-status names the cause.
+/// A detailed error page titled "IIS 8.0 Detailed Error - 403.0 - Forbidden" names IIS and the
+/// sub-status even when a proxy or the site masks the `Server` header.
 enum IIS {
     static let iis: Condition = .any([.headerContains("server", "Microsoft-IIS"), .body("Internet Information Services"), .body("HTTP Error 403."),
                                       .headerContains("server", "Microsoft-HTTPAPI"), .headerContains("x-powered-by", "ASP.NET"),
-                                      .body("403 - Forbidden: Access is denied.")])
+                                      .body("403 - Forbidden: Access is denied."), .body("Detailed Error - 403")])
     /// IIS's remote error page in any language: `<h1>Server Error</h1>` … `<h2>403 - …</h2>`.
-    static let page: Condition = .any([.body("HTTP Error 403"), .body("403 - Forbidden"), .body("Forbidden URL"), .body("<h2>403 - ")])
+    static let page: Condition = .any([.body("HTTP Error 403"), .body("403 - Forbidden"), .body("Forbidden URL"), .body("<h2>403 - "), .body("Detailed Error - 403")])
 
     static let signatures: [Signature] = [
         Signature(id: "iis-403", product: "IIS", layer: .iis, cause: .unknown, confidence: .likely,
                   statuses: [403], when: [iis, page],
                   summary: "IIS refused[ with sub-status {substatus}]; the remote page does not say why",
-                  extract: [Extract("substatus", "sub-status", from: [.body(after: "HTTP Error ", chars: .identifier)])],
+                  extract: [Extract("substatus", "sub-status", from: [.body(after: "HTTP Error ", chars: .identifier), .body(after: "Detailed Error - ", chars: .identifier)])],
                   lookup: "the IIS log (%SystemDrive%\\inetpub\\logs\\LogFiles\\W3SVC1) has sc-substatus and sc-win32-status for the request",
                   checks: ["the IIS log's sc-substatus: 403.14 no default document, 403.6/403.503 IP restrictions, 403.502 dynamic IP restriction, 403.4 SSL required",
                            "sc-win32-status 5 (access denied): NTFS permissions of the file for the app pool identity (IIS AppPool\\NAME)"],

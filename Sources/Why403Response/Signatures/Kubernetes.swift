@@ -4,15 +4,17 @@ import Why403Core
 /// `{"kind": "Status", "reason": "Forbidden", "message": "pods is forbidden: User \"…\" cannot list
 /// resource \"pods\" …"}` body, or the kubelet's `Forbidden (user=…, verb=…, resource=…)`. The user
 /// named says which: `system:anonymous` sent no credentials; anyone else is known and lacks an RBAC rule.
+/// OpenShift 3 and its 0.x betas word it `"/osapi/…" is forbidden because system:anonymous cannot get on
+/// namespaces …` (sometimes as a browser renders it, keys unquoted).
 enum Kubernetes {
     static let signatures: [Signature] = [
         Signature(id: "kubernetes-forbidden", product: "Kubernetes API", layer: .application, cause: .authRole, confidence: .certain,
                   statuses: [401, 403],
-                  when: [.any([.body("forbidden: User \\\""), .body("forbidden: User \""), .body("Forbidden (user=")])],
+                  when: [.any([.body("forbidden: User \\\""), .body("forbidden: User \""), .body("Forbidden (user="), .body("is forbidden because ")])],
                   summary: "the Kubernetes API refused by RBAC: {msg}",
-                  extract: [Extract("msg", "message", from: [.json("message"), .body(after: "Forbidden (user=", chars: .line)]),
+                  extract: [Extract("msg", "message", from: [.json("message"), .body(after: "Forbidden (user=", chars: .line), .body(after: "message:", chars: .line)]),
                             Extract("user", "user", from: [.body(after: "User \\\"", chars: .identifier), .body(after: "User \"", chars: .identifier),
-                                                           .body(after: "(user=", chars: .identifier)])],
+                                                           .body(after: "(user=", chars: .identifier), .body(after: "forbidden because ", chars: .identifier)])],
                   lookup: "kubectl auth can-i VERB RESOURCE --as={user} -n NAMESPACE (and the API server's audit log) shows which rule is missing",
                   checks: ["kubectl get rolebindings,clusterrolebindings -A -o wide | grep {user}: the roles bound to this user or service account"],
                   fixes: [Fix(summary: "bind a Role (namespace) or ClusterRole granting exactly this verb on this resource to the user or service account",
