@@ -22,6 +22,10 @@ extension LogsAnalyzer {
         /// format from its first lines, else a web server's error or access log), stdin's too
         /// (unless it is gzip: then it is read as a web server's log).
         public var inputFormat: LogInputFormat?
+        /// `--fields`: the field names, in order, of CloudFront (standard or real-time) and IIS logs
+        /// written without a `#Fields:` header; nil reads the documented defaults (every field of a
+        /// real-time record, the standard layout, IIS's default fields).
+        public var fields: [String]?
         /// Called after each chunk read: file, bytes read, file size when known. Never prints by itself.
         public var progress: (@Sendable (String, Int64, Int64?) -> Void)?
 
@@ -71,6 +75,7 @@ public struct LogsAnalyzer: Sendable {
     public func summarize(_ input: LogsAnalyzer.Input) throws -> Outcome {
         let context = ScanContext(statuses: input.statuses, format: input.format, since: input.since,
                                   until: input.until, limits: input.limits)
+        context.fields = input.fields
         // Error logs first, so their reasons are known when the access lines are read; AWS WAF logs
         // before the balancer's, for the same reason.
         // One read of each file's head tells both (an edge format, else an error log or not).
@@ -149,6 +154,7 @@ public struct LogsAnalyzer: Sendable {
     public func analyze(data: [UInt8], name: String, chunkSize: Int, input: LogsAnalyzer.Input) throws -> Report {
         let context = ScanContext(statuses: input.statuses, format: input.format, since: input.since,
                                   until: input.until, limits: input.limits)
+        context.fields = input.fields
         let buffer = LineBuffer(capacity: 4096, maxLineLength: input.limits.maxLineLength)
         let edge = input.inputFormat.flatMap { $0.hasOwnScanner ? $0 : nil }
             ?? (input.inputFormat == nil ? data.prefix(1 << 16).withUnsafeBytes { LogInputFormat.detectEdge($0) } : nil)

@@ -107,6 +107,12 @@ final class LogsCLITests: XCTestCase {
             XCTAssertTrue(report.findings.contains { $0.layer == layer } || report.verdict.layer == layer,
                           "\(name): \(report.findings.map { "\($0.layer)" })")
         }
+        let rt = try Run.why403(["logs", Fixtures.url("logs/edge/cloudfront-realtime-subset.log").path, "--input-format", "cloudfront",
+                                 "--fields", "timestamp,c-ip,sc-status,cs-uri-stem,x-edge-detailed-result-type,c-country", "--format", "json"])
+        XCTAssertEqual(rt.status, 0, rt.stderr)
+        XCTAssertEqual(try decodeReport(rt.stdout).subject.extra["denials"], .int(3))
+        let noStatus = try Run.why403(["logs", Fixtures.url("logs/edge/cloudfront-realtime-subset.log").path, "--fields", "timestamp,c-ip"])
+        XCTAssertEqual(noStatus.status, 2, noStatus.stdout)
         let err = try Data(contentsOf: Fixtures.url("logs/recorded/nginx-error.log"))
         let acc = try Data(contentsOf: Fixtures.url("logs/recorded/nginx-access.log"))
         let a = try Run.why403(["logs", "-", "--format", "json"], stdin: err)

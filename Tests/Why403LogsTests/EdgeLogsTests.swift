@@ -222,6 +222,26 @@ final class EdgeLogsTests: XCTestCase {
         XCTAssertEqual(h.denials, 1, "the key inside the User-Agent is not the record's status")
     }
 
+    /// Issue 18: CloudFront real-time logs (no header, tab-separated, epoch timestamps): detected,
+    /// read with every field, or with the configured ones (`fields`).
+    func testCloudFrontRealtimeLogs() throws {
+        let (_, s) = try run([edge("cloudfront-realtime.log")])
+        XCTAssertEqual(s.denials, 3)
+        XCTAssertEqual(perCause(s), ["geo.block": 2, "unknown": 1])
+        XCTAssertEqual(s.malformed.count, 0)
+        XCTAssertFalse(s.timeline.counts.isEmpty, "the epoch timestamps give the time")
+        var input = LogsAnalyzer.Input(paths: [edge("cloudfront-realtime-subset.log")], inputFormat: .cloudfront)
+        input.fields = ["timestamp", "c-ip", "sc-status", "cs-uri-stem", "x-edge-detailed-result-type", "c-country"]
+        let sub = try summary(LogsAnalyzer().analyze(input))
+        XCTAssertEqual(sub.denials, 3)
+        XCTAssertEqual(perCause(sub), ["geo.block": 2, "unknown": 1])
+        // Without the names, a subset record is malformed (never guessed), with a clear expectation.
+        let guessed = try summary(LogsAnalyzer().analyze(LogsAnalyzer.Input(paths: [edge("cloudfront-realtime-subset.log")],
+                                                                             inputFormat: .cloudfront)))
+        XCTAssertEqual(guessed.denials, 0)
+        XCTAssertEqual(guessed.malformed.count, 5)
+    }
+
     func testTimeWindowApplies() throws {
         // 2026-11-29T09:30:20Z: the first two WAF refusals (09:30:17, :18) are before it.
         let (_, s) = try run([edge("aws-waf.log")], since: 1_795_944_620)

@@ -166,6 +166,29 @@ enum EdgeParsers {
                                     "ssl-protocol", "ssl-cipher", "x-edge-response-result-type", "cs-protocol-version", "fle-status",
                                     "fle-encrypted-fields", "c-port", "time-to-first-byte", "x-edge-detailed-result-type",
                                     "sc-content-type", "sc-content-len", "sc-range-start", "sc-range-end"]
+    /// The fields of CloudFront real-time logs in their documented order ("Real-time log configuration
+    /// fields"): a configuration picks some of them and they arrive in this order, tab-separated, with
+    /// no header; a record with all of them is read without being told which.
+    static let cloudfrontRealtime = ["timestamp", "c-ip", "time-to-first-byte", "sc-status", "sc-bytes", "cs-method", "cs-protocol",
+                                     "cs-host", "cs-uri-stem", "cs-bytes", "x-edge-location", "x-edge-request-id", "x-host-header",
+                                     "time-taken", "cs-protocol-version", "c-ip-version", "cs-user-agent", "cs-referer", "cs-cookie",
+                                     "cs-uri-query", "x-edge-response-result-type", "x-forwarded-for", "ssl-protocol", "ssl-cipher",
+                                     "x-edge-result-type", "fle-encrypted-fields", "fle-status", "sc-content-type", "sc-content-len",
+                                     "sc-range-start", "sc-range-end", "c-port", "x-edge-detailed-result-type", "c-country",
+                                     "cs-accept-encoding", "cs-accept", "cache-behavior-path-pattern", "cs-headers", "cs-header-names",
+                                     "cs-headers-count", "primary-distribution-id", "primary-distribution-dns-name", "origin-fbl",
+                                     "origin-lbl", "asn"]
+
+    /// Whether `line` starts like a real-time log record: `1591735530.582` (epoch seconds with
+    /// milliseconds) then a tab.
+    static func looksRealtime(_ line: Substring) -> Bool {
+        guard let tab = line.firstIndex(of: "\t") else { return false }
+        let first = line[..<tab].utf8
+        guard first.count == 14, let dot = first.firstIndex(of: UInt8(ascii: ".")) else { return false }
+        return first.distance(from: first.startIndex, to: dot) == 10
+            && first.allSatisfy { ($0 >= 48 && $0 <= 57) || $0 == UInt8(ascii: ".") }
+    }
+
     /// IIS's default W3C fields, for files without `#Fields:`.
     static let iisDefault = ["date", "time", "s-ip", "cs-method", "cs-uri-stem", "cs-uri-query", "s-port", "cs-username", "c-ip",
                              "cs(User-Agent)", "cs(Referer)", "sc-status", "sc-substatus", "sc-win32-status", "time-taken"]
@@ -193,10 +216,16 @@ enum EdgeParsers {
         if let d = v["date"], let t = v["time"] {
             guard let time = iso("\(d)T\(t)Z") else { return .failure("date and time (yyyy-mm-dd hh:mm:ss), found \(InputError.quote("\(d) \(t)", limit: 40))") }
             r.time = time
+        } else if let ts = v["timestamp"] {
+            // Real-time logs: epoch seconds with milliseconds.
+            guard let seconds = Int64(ts.prefix { $0 != "." }), let time = epoch(seconds) else {
+                return .failure("timestamp as epoch seconds (1591735530.582), found \(InputError.quote(String(ts), limit: 40))")
+            }
+            r.time = time
         }
         r.client = v["c-ip"].flatMap(dashNil) ?? "-"
         r.path = v["cs-uri-stem"].flatMap(dashNil).map { percentDecoded($0) }
-        r.userAgent = v["cs(User-Agent)"].flatMap(dashNil).map { format == .iis ? $0.replacingAll("+", with: " ") : percentDecoded($0) }
+        r.userAgent = (v["cs(User-Agent)"] ?? v["cs-user-agent"]).flatMap(dashNil).map { format == .iis ? $0.replacingAll("+", with: " ") : percentDecoded($0) }
         r.country = v["c-country"].flatMap(dashNil)?.uppercased()
         if format == .cloudfront {
             r.fields[.detailedResult] = String(v["x-edge-detailed-result-type"] ?? "")

@@ -19,6 +19,10 @@ struct EdgeScan: LineBlockSink {
     /// Lines still parsed whole whatever their status (`LogsLimits.fullyParsedLines`): after them, a
     /// line whose status the pre-filter reads and finds not counted is skipped unparsed.
     var fullLeft: Int
+    /// A `#Fields:` header was read.
+    var sawHeader = false
+    /// The field names came from `--fields` (`LogsAnalyzer.Input.fields`).
+    let fieldsGiven: Bool
 
     init(file: String, format: LogInputFormat, context: ScanContext) {
         self.file = file
@@ -26,7 +30,8 @@ struct EdgeScan: LineBlockSink {
         self.context = context
         self.table = EdgeRules.table(format)
         self.maxLine = context.limits.maxLineLength
-        self.w3cFields = format == .cloudfront ? EdgeParsers.cloudfrontDefault : EdgeParsers.iisDefault
+        self.w3cFields = context.fields ?? (format == .cloudfront ? EdgeParsers.cloudfrontDefault : EdgeParsers.iisDefault)
+        self.fieldsGiven = context.fields != nil
         self.w3cStatusIndex = w3cFields.firstIndex(of: "sc-status")
         self.fullLeft = context.limits.fullyParsedLines
     }
@@ -72,9 +77,14 @@ struct EdgeScan: LineBlockSink {
             if line.hasPrefix("#") {
                 if line.hasPrefix("#Fields:") {
                     let names = line.dropFirst("#Fields:".count).split(separator: " ").map(String.init)
-                    if !names.isEmpty { w3cFields = names }
+                    if !names.isEmpty { w3cFields = names; sawHeader = true }
                 }
                 return
+            }
+            // A CloudFront file with no #Fields: header whose records start with an epoch time is a
+            // real-time log (its records carry every field unless --fields names the configured ones).
+            if format == .cloudfront, !sawHeader, !fieldsGiven, w3cFields.first != "timestamp", EdgeParsers.looksRealtime(line) {
+                w3cFields = EdgeParsers.cloudfrontRealtime
             }
             parsed = EdgeParsers.w3c(line, fields: w3cFields, format: format)
         case .alb: parsed = EdgeParsers.alb(line)

@@ -82,6 +82,7 @@ public enum LogInputFormat: String, Sendable, CaseIterable, Hashable {
                 }
                 return nil
             }
+            if EdgeParsers.looksRealtime(Substring(line)) { return .cloudfront }
             let tokens = line.split(separator: " ", maxSplits: 4, omittingEmptySubsequences: false)
             if tokens.count >= 4, ["http", "https", "h2", "grpcs", "ws", "wss"].contains(tokens[0]),
                tokens[1].count >= 20, tokens[1].hasSuffix("Z"), tokens[1].contains("T") { return .alb }

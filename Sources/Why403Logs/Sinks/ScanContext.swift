@@ -39,6 +39,9 @@ final class ScanContext {
     var exact: [String: [Int]] = [:]
     var loose: [String: [Int]] = [:]
 
+    /// `--fields`: the field names of W3C and CloudFront real-time logs that have no `#Fields:` header.
+    var fields: [String]?
+
     init(statuses: Set<Int>, format: AccessFormat, since: Int64?, until: Int64?, limits: LogsLimits) {
         self.statuses = statuses
         self.format = format

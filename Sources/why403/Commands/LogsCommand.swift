@@ -42,6 +42,9 @@ struct LogsCommand: AsyncParsableCommand {
             help: "Force the log format: combined, common, nginx-error, apache-error, modsecurity-audit, aws-waf, alb, cloudfront, s3-access, cloudflare, iis (default: detected from the first lines of each file and of stdin).")
     var inputFormat: String?
 
+    @Option(help: ArgumentHelp("The field names, in order and comma-separated, of CloudFront real-time logs (the fields of the real-time log configuration) or of CloudFront/IIS logs without a #Fields: header.", valueName: "names"))
+    var fields: String?
+
     @Option(name: .customLong("emit-sql"),
             help: "Print the query (clickhouse or duckdb) that groups refusals by cause over a table of these logs, instead of reading logs; needs --input-format and --table.")
     var emitSQL: String?
@@ -115,11 +118,19 @@ struct LogsCommand: AsyncParsableCommand {
         if let a = apacheLogFormat { format = try AccessFormat.apache(a) }
         else { format = try AccessFormat.parse(logFormat ?? (forced == .common ? "common" : "combined")) }
         let progress = Progress(enabled: Terminal.stderrIsTerminal)
-        let input = LogsAnalyzer.Input(paths: files, statuses: try statuses(),
+        var input = LogsAnalyzer.Input(paths: files, statuses: try statuses(),
                               since: sinceTime, until: untilTime,
                               top: top, format: format,
                               progress: { file, done, total in progress.update(file: file, done: done, total: total) },
                               inputFormat: forced)
+        if let fields {
+            let names = fields.split(separator: ",").map { $0.trimmingSpaces }.filter { !$0.isEmpty }
+            guard !names.isEmpty, names.contains("sc-status") else {
+                throw InputError(file: nil, expected: "--fields as comma-separated field names including sc-status",
+                                 found: InputError.quote(fields))
+            }
+            input.fields = names
+        }
         // The rules are read before the logs, so a bad rules file fails fast.
         let catalogues = try ruleCatalogues()
         let outcome = try LogsAnalyzer().summarize(input)
