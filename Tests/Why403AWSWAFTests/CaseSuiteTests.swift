@@ -43,7 +43,15 @@ final class CaseSuiteTests: XCTestCase {
                 XCTAssertEqual(JSONValue.string(report.verdict.cause.rawValue), exp["cause"], label)
                 XCTAssertEqual(report.verdict.layer, report.verdict.cause == .none ? .none : .awsWAF, label)
                 if let rule = exp["rule"] { XCTAssertEqual(primary?.rule.map { JSONValue.string($0) }, rule, label) }
-                if let conf = exp["confidence"] { XCTAssertEqual(primary.map { JSONValue.string($0.confidence.rawValue) }, conf, label) }
+                if var conf = exp["confidence"] {
+                    // "likely" stands on libinjection (libmodsecurity 3); without it the token approximation
+                    // answers "possible". Under CI libmodsecurity must be there.
+                    if conf == "likely", !InjectionDetection.libinjectionAvailable {
+                        if RealTools.isCI { XCTFail("\(label): libmodsecurity 3 is not installed: libinjection cannot run") }
+                        conf = "possible"
+                    }
+                    XCTAssertEqual(primary.map { JSONValue.string($0.confidence.rawValue) }, conf, label)
+                }
                 if case .string(let v)? = exp["value"] {
                     XCTAssertTrue(primary?.summary.contains("\"\(v)\"") ?? false, "\(label): summary lacks the transformed value \(v)")
                 }
