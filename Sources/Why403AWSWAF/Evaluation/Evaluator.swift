@@ -185,6 +185,9 @@ struct Run {
     var labels: [String] = []
     var possibleLabels: [String] = []
     var possibleNamespaces: [String] = []
+    /// Managed rule groups that ran and might have added labels: the web ACL rule, the group, its
+    /// documented rules (excluded and counted rules still add their labels) and the likely ones.
+    var managedProducers: [(namespace: String, rule: String, group: String, rules: [String], likely: [(name: String, why: String)])] = []
     var notes: [String] = []
     var outcomes: [RuleOutcome] = []
 
@@ -261,7 +264,10 @@ struct Run {
                 var o = outcome(rule, state: state, action: action, note: note, trace: trace, labels: qualify(rule.labels, web.labelNamespace))
                 o.managedRules = inForce
                 o.likely = likely
-                if state != .no, let ns = info?.labelNamespace { possibleNamespaces.append(ns) }
+                if state != .no, let info {
+                    possibleNamespaces.append(info.labelNamespace)
+                    managedProducers.append((info.labelNamespace, rule.name, name, info.rules, ManagedRuleGroups.likelyRules(name, request: request)))
+                }
                 if let done = record(o, possible: &possible) { return done }
             default:
                 let t = statement(rule.statement, namespace: web.labelNamespace)
@@ -473,6 +479,17 @@ struct Run {
         }
         if let l = possibleLabels.first(where: hit) {
             return StatementTrace(kind: s.kindName, source: s.source, state: .possible, detail: "label \(l) is added by a rule that might match", cause: cause, children: [])
+        }
+        if let p = managedProducers.first(where: { trimmed.hasPrefix($0.namespace) || $0.namespace.hasPrefix(trimmed) }) {
+            // AWS names a managed rule's label after the rule (awswaf:managed:aws:core-rule-set:NoUserAgent_Header
+            // for NoUserAgent_HEADER): the documented rules whose label the key names are the possible producers.
+            let tail = trimmed.count > p.namespace.count ? String(trimmed.dropFirst(p.namespace.count + 1)).lowercased() : ""
+            let producers = tail.isEmpty ? [] : p.rules.filter { scope == "LABEL" ? $0.lowercased() == tail : $0.lowercased().hasPrefix(tail) }
+            let likely = p.likely.filter { l in producers.isEmpty || producers.contains(l.name) }
+            var detail = "labels under \(p.namespace) come from managed rule group \(p.group) (rule \"\(p.rule)\"), whose rules are not published (\(scope) \(InputError.quote(key)))"
+            if !producers.isEmpty { detail += "; documented producer: " + producers.joined(separator: ", ") }
+            if !likely.isEmpty { detail += "; likely for this request: " + likely.map { "\($0.name) (\($0.why))" }.joined(separator: "; ") }
+            return StatementTrace(kind: s.kindName, source: s.source, state: .possible, detail: detail, cause: cause, children: [])
         }
         if let ns = possibleNamespaces.first(where: { trimmed.hasPrefix($0) || $0.hasPrefix(trimmed) }) {
             return StatementTrace(kind: s.kindName, source: s.source, state: .possible,
