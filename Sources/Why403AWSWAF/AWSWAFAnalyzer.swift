@@ -217,7 +217,7 @@ struct ReportBuilder {
             checks = ["read the AWS WAF log entry of the request: ruleGroupList[].terminatingRule.ruleId names the managed rule that blocked it",
                       "or set the rule group's OverrideAction to Count for a while and read the labels it adds"]
         }
-        let fixes = cause == .none ? [] : FixBuilder(web: web, outcomes: eval.outcomes, request: request, ipSets: acl.ipSets).fixes(for: o, cause: cause)
+        let fixes = cause == .none ? [] : FixBuilder(web: web, outcomes: eval.outcomes, request: request, ipSets: acl.ipSets, asn: asn).fixes(for: o, cause: cause)
         return Finding(cause: cause, layer: .awsWAF, confidence: confidence, summary: summary, evidence: evidence, fixes: fixes,
                        rule: o.name, checks: checks, details: details)
     }

@@ -37,6 +37,10 @@ final class AsnMatchTests: XCTestCase {
         XCTAssertEqual(r.verdict.status, 403)
         XCTAssertTrue(f.summary.contains("AS64511"), f.summary)
         XCTAssertEqual(r.subject.extra["asn"], 64511)
+        // The fix takes the number out of AsnList (index 1), and still offers the path exclusion.
+        let patch = try XCTUnwrap(f.fixes.first?.patch)
+        XCTAssertTrue(patch.contains(#"{"op": "remove", "path": "/WebACL/Rules/0/Statement/AsnMatchStatement/AsnList/1"}"#), patch)
+        XCTAssertTrue(f.fixes.contains { $0.summary.contains("exclude the path") })
     }
 
     func testAsnNotInTheListLetsThrough() throws {

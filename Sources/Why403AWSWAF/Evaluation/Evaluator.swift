@@ -554,7 +554,7 @@ struct Run {
         var traces: [StatementTrace] = []
         for l in limits {
             var t = inspectOnce(field, transforms, s, describe: describe, bodyLimit: l.limit, test)
-            t.detail += " [\(l.types.map(\.displayName).joined(separator: ", ")): the first \(l.limit) bytes of the body are inspected]"
+            t.detail += " [\(l.types.map(\.displayName).joined(separator: ", ")): body inspection limit \(l.limit) bytes]"
             traces.append(t)
         }
         if traces.allSatisfy({ $0.state == traces[0].state }) {
