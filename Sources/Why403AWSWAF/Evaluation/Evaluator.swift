@@ -583,6 +583,16 @@ struct Run {
         func result(_ state: MatchState, _ detail: String) -> StatementTrace {
             StatementTrace(kind: s.kindName, source: s.source, state: state, detail: detail, cause: cause, children: [])
         }
+        if case .unavailable("HeaderOrder") = field {
+            // AWS WAF inspects the header names in the order the client sent them, colon-separated
+            // (API reference, HeaderOrder). A described request's order is what was written (a HAR's is the
+            // browser's), not necessarily what a client sends: the result is stated but only possible.
+            let order = RequestComponents.headerPairs(request).map { $0.name.lowercased() }.joined(separator: ":")
+            let t = Transformations.apply(transforms, to: Array(order.utf8))
+            let hit = test(t)
+            return result(.possible, "HeaderOrder of the request as described \(show(t)) \(hit ? "" : "does not satisfy ")\(describe)"
+                          + "; the order a client really sends is not known offline: the statement might \(hit ? "" : "still ")match")
+        }
         if case .unavailable(let name) = field {
             return result(.possible, "\(name) is not part of a request described on the command line: the statement might match")
         }
