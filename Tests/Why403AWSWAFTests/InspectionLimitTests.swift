@@ -111,6 +111,13 @@ final class InspectionLimitTests: XCTestCase {
         // No InvalidFallbackBehavior: AWS WAF evaluates what it parsed before the error; the text stands in, possible.
         let noFallback = #"{"JsonBody": {"MatchPattern": {"All": {}}, "MatchScope": "ALL"}}"#
         XCTAssertEqual(try analyze(Self.acl(field: noFallback), body: #"{"a": "needle""#).findings.first { $0.rule == "R" }?.confidence, .possible)
+        // Cut at 8 KB without a fallback (possible) and whole at 16 KB (certain): the weaker holds, possible.
+        let padded = #"{"a": "needle", "pad": ""# + String(repeating: "p", count: 9000) + #""}"#
+        let both = try analyze(Self.acl(field: noFallback), body: padded)
+        let f = try XCTUnwrap(both.findings.first { $0.rule == "R" })
+        XCTAssertEqual(f.confidence, .possible, f.summary)
+        XCTAssertTrue(f.summary.contains("with every body inspection limit that may apply"), f.summary)
+        XCTAssertEqual(try analyze(Self.acl(field: noFallback), body: padded, resourceType: .apiGateway).findings.first?.confidence, .certain)
         // EVALUATE_AS_STRING: the text is inspected, for certain.
         let asString = #"{"JsonBody": {"MatchPattern": {"All": {}}, "MatchScope": "ALL", "InvalidFallbackBehavior": "EVALUATE_AS_STRING"}}"#
         XCTAssertEqual(try analyze(Self.acl(field: asString), body: #"{"a": "needle""#).findings.first?.confidence, .certain)

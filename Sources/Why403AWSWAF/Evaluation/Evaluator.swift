@@ -552,26 +552,34 @@ struct Run {
             return inspectOnce(field, transforms, s, describe: describe, bodyLimit: nil, test)
         }
         var traces: [StatementTrace] = []
-        for l in limits {
-            var t = inspectOnce(field, transforms, s, describe: describe, bodyLimit: l.limit, test)
-            t.detail += " [\(l.types.map(\.displayName).joined(separator: ", ")): body inspection limit \(l.limit) bytes]"
-            traces.append(t)
+        for l in limits { traces.append(inspectOnce(field, transforms, s, describe: describe, bodyLimit: l.limit, test)) }
+        func names(_ i: [Int]) -> String {
+            i.map { "\(limits[$0].types.map(\.displayName).joined(separator: ", ")) (\(limits[$0].limit) bytes)" }.joined(separator: "; ")
         }
         if traces.allSatisfy({ $0.state == traces[0].state }) {
-            guard var last = traces.last else { return traces[0] }
-            if traces.count > 1 {
-                last.detail += " (the same with every body inspection limit that may apply: \(limits.map { String($0.limit) }.joined(separator: ", ")) bytes)"
-            }
+            var last = traces[traces.count - 1]
+            last.detail += traces.count > 1
+                ? " (the same with every body inspection limit that may apply: \(limits.map { String($0.limit) }.joined(separator: ", ")) bytes)"
+                : " [body inspection limit of \(names([0]))]"
             return last
         }
-        let why = "the body is \(size) bytes and the inspection limit depends on the resource the web ACL protects"
-            + (resourceType == nil ? " (give --resource-type)" : "")
+        let matching = traces.indices.filter { traces[$0].state != .no }
+        let missing = traces.indices.filter { traces[$0].state == .no }
+        guard let firstMatch = matching.first, let firstMiss = missing.first else {
+            // No limit gives a no-match (a certain match with one, a possible one with another): the weakest holds.
+            var out = traces[0]
+            out.state = MatchState.and(traces.map(\.state))
+            out.detail += " (with every body inspection limit that may apply: \(names(Array(traces.indices))))"
+            return out
+        }
         notes.append("the body (\(size) bytes) is over AWS WAF's body inspection limit for some resource types: "
                      + limits.map { "\($0.types.map(\.displayName).joined(separator: ", ")) \($0.limit) bytes" }.joined(separator: "; ")
                      + "; give --resource-type alb|api-gateway|appsync|cognito|app-runner|verified-access|cloudfront")
-        var out = traces[0]
+        var out = traces[firstMatch]
         out.state = .possible
-        out.detail = why + ": " + traces.map { "\($0.state == .no ? "no match" : "match"): \($0.detail)" }.joined(separator: "; ")
+        out.detail = "the body is \(size) bytes and the inspection limit depends on the resource the web ACL protects"
+            + (resourceType == nil ? " (give --resource-type)" : "")
+            + ": it matches with \(names(matching)): \(out.detail); not with \(names(missing)): \(traces[firstMiss].detail)"
         return out
     }
 
