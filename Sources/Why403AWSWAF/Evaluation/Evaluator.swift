@@ -363,7 +363,10 @@ struct Run {
                 default: v.count > size
                 }
             }
-            if let n = sizes.last, t.state != .possible { t.detail += " (\(n) bytes)" }
+            // Right after the comparison, before any note on the inspection limit.
+            if let n = sizes.last, t.state != .possible, let r = t.detail.range(of: "size \(op) \(size)") {
+                t.detail.insert(contentsOf: " (\(n) bytes)", at: r.upperBound)
+            }
             return t
         case .sqliMatch(let field, let transforms, let level, _):
             return injection(.sqli, field, transforms, s, level: level)
