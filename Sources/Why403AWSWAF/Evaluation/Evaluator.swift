@@ -31,9 +31,6 @@ public enum MatchState: String, Sendable, Equatable {
     /// NOT: yes and no swap; the negation of a likely match is only possible (the detector's miss is
     /// not evidence), and of a possible one possible.
     var negated: MatchState { self == .yes ? .no : self == .no ? .yes : .possible }
-
-    /// Whether the statement might match without being proven to (likely or possible).
-    var uncertain: Bool { self == .likely || self == .possible }
 }
 
 /// How one statement was evaluated, with its nested statements: the trace a report cites.
