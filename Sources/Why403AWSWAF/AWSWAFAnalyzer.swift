@@ -15,19 +15,25 @@ public enum AWSWAFAnalyzer {
         public var request: Request
         /// The country of the inspected address (`--country`), ISO 3166 alpha-2.
         public var country: String?
+        /// The autonomous system number of the inspected address (`--asn`).
+        public var asn: Int?
+        /// What the web ACL protects (`--resource-type`): sets the body inspection limit.
+        public var resourceType: ResourceType?
 
         /// An input from a compiled web ACL.
-        public init(acl: CompiledWebACL, request: Request, country: String? = nil) {
+        public init(acl: CompiledWebACL, request: Request, country: String? = nil, asn: Int? = nil, resourceType: ResourceType? = nil) {
             self.acl = acl
             self.request = request
             self.country = country
+            self.asn = asn
+            self.resourceType = resourceType
         }
 
         /// An input from the parsed files.
         public init(webACL: WebACL, ipSets: [IPSet] = [], regexSets: [RegexPatternSet] = [], ruleGroups: [RuleGroup] = [],
-                    request: Request, country: String? = nil) {
+                    request: Request, country: String? = nil, asn: Int? = nil, resourceType: ResourceType? = nil) {
             self.init(acl: CompiledWebACL(webACL: webACL, ipSets: ipSets, regexSets: regexSets, ruleGroups: ruleGroups),
-                      request: request, country: country)
+                      request: request, country: country, asn: asn, resourceType: resourceType)
         }
     }
 
@@ -37,19 +43,30 @@ public enum AWSWAFAnalyzer {
         if let c = input.country, c.count != 2 || !c.allSatisfy({ $0.isASCII && $0.isLetter }) {
             throw InputError(file: nil, expected: "a two-letter ISO 3166 country code for --country (US, DE, ...)", found: InputError.quote(c))
         }
-        let eval = input.acl.evaluate(input.request, country: input.country)
-        return ReportBuilder(acl: input.acl, request: input.request, country: input.country?.uppercased(), eval: eval).report()
+        if let a = input.asn, a < 0 || a > 4_294_967_295 {
+            throw InputError(file: nil, expected: "an AS number from 0 to 4294967295 for --asn", found: String(a))
+        }
+        if let t = input.resourceType, t != .cloudfront, input.acl.webACL.scope == "CLOUDFRONT" {
+            throw InputError(file: input.acl.webACL.file, expected: "--resource-type cloudfront for a web ACL of Scope CLOUDFRONT (its ARN is global/webacl)",
+                             found: t.rawValue)
+        }
+        if input.resourceType == .cloudfront, input.acl.webACL.scope == "REGIONAL" {
+            throw InputError(file: input.acl.webACL.file, expected: "a regional resource type for a REGIONAL web ACL (alb, api-gateway, appsync, cognito, app-runner, verified-access)",
+                             found: "cloudfront")
+        }
+        let eval = input.acl.evaluate(input.request, country: input.country, asn: input.asn, resourceType: input.resourceType)
+        return ReportBuilder(acl: input.acl, request: input.request, country: input.country?.uppercased(), asn: input.asn, eval: eval).report()
     }
 
     /// For a replay: the full report only where a rule decided or might have; a request the default
     /// Allow action lets through with no rule deciding gets a bare passing report (explaining every
     /// earlier rule for every request of a log is what made a replay slow).
     public static func analyzeForReplay(_ input: Input) throws -> Report {
-        let eval = input.acl.evaluate(input.request, country: input.country)
+        let eval = input.acl.evaluate(input.request, country: input.country, asn: input.asn, resourceType: input.resourceType)
         if eval.decider == nil, eval.possibleDeciders.isEmpty, input.acl.webACL.defaultAction.status == nil {
             return Report(subject: Subject(kind: .awsWAF, url: input.request.url, method: input.request.method), verdict: .notDenied)
         }
-        return ReportBuilder(acl: input.acl, request: input.request, country: input.country?.uppercased(), eval: eval).report()
+        return ReportBuilder(acl: input.acl, request: input.request, country: input.country?.uppercased(), asn: input.asn, eval: eval).report()
     }
 }
 
@@ -57,6 +74,7 @@ struct ReportBuilder {
     let acl: CompiledWebACL
     let request: Request
     let country: String?
+    var asn: Int? = nil
     let eval: Evaluation
 
     var web: WebACL { acl.webACL }
@@ -65,7 +83,10 @@ struct ReportBuilder {
         var findings: [Finding] = []
         var notes = eval.notes
         let earlier = earlierRules()
-        for i in eval.possibleDeciders { findings.append(finding(eval.outcomes[i], confidence: .possible, earlier: [])) }
+        for i in eval.possibleDeciders {
+            let o = eval.outcomes[i]
+            findings.append(finding(o, confidence: o.state == .likely ? .likely : .possible, earlier: []))
+        }
         var status: Int?
         if let d = eval.decider {
             let o = eval.outcomes[d]
@@ -89,11 +110,19 @@ struct ReportBuilder {
         }
         if earlier.count > 20 { notes.append("… and \(earlier.count - 20) more earlier rules (details.earlier_rules of the JSON report)") }
         if input(country: country) { notes.append("no --country given: geo match statements are possible, not evaluated") }
+        if asn == nil, eval.outcomes.contains(where: { $0.trace.flattened.contains { $0.kind == "AsnMatchStatement" && $0.state == .possible } }) {
+            notes.append("no --asn given: ASN match statements are possible, not evaluated")
+        }
+        if eval.outcomes.contains(where: { $0.trace.flattened.contains { $0.kind == "SqliMatchStatement" || $0.kind == "XssMatchStatement" } }) {
+            let lib = acl.libinjection && InjectionDetection.libinjectionAvailable
+            notes.append("SqliMatch/XssMatch statements are evaluated with \(InjectionDetection.name(libinjection: acl.libinjection)), an approximation of AWS WAF's own detectors (not published): a match is \(lib ? "likely" : "possible"), never certain")
+        }
         if request.clientAddress == nil, eval.outcomes.contains(where: { $0.trace.flattened.contains { $0.kind == "IPSetReferenceStatement" } }) { notes.append("no --client-ip given: IP set statements on the client address are possible") }
         notes.append("the request is taken to carry no aws-waf-token, so a CAPTCHA action answers 405 and a Challenge 202")
-        let subject = Subject(kind: .awsWAF, url: request.url, method: request.method, clientIP: request.clientIP, config: web.file,
+        var subject = Subject(kind: .awsWAF, url: request.url, method: request.method, clientIP: request.clientIP, config: web.file,
                               extra: ["web_acl": .string(web.name), "country": country.map { .string($0) } ?? .null,
                                       "labels": .array(eval.labels.map { .string($0) })])
+        if let asn { subject.extra["asn"] = .int(asn) }
         return Report(subject: subject, status: status, findings: findings, answeredBy: .awsWAF, notes: notes)
     }
 
@@ -109,6 +138,7 @@ struct ReportBuilder {
             switch o.state {
             case .no: why = "did not match: " + (o.trace.deciding.first { $0.state == .no }?.detail ?? o.trace.detail)
             case .yes: why = o.terminates ? "matched" : "matched; its action is \(o.action?.name ?? "none") (non-terminating)\(o.actionNote.map { ", \($0)" } ?? "")"
+            case .likely: why = "likely matches: " + o.trace.detail
             case .possible: why = "might match: " + o.trace.detail
             }
             if o.action == nil && o.state == .yes { why = o.trace.detail }
@@ -157,6 +187,7 @@ struct ReportBuilder {
         case .count: summary = "rule \"\(o.name)\"\(where_) counts the request"
         }
         if confidence == .possible { summary = "possibly: " + summary }
+        if confidence == .likely { summary = "likely: " + summary }
         // The statement that singled the request out leads (the address before the path it guards).
         let leaves = o.trace.kind == "ManagedRuleGroupStatement" || o.trace.kind == "RateBasedStatement" ? [o.trace]
             : o.trace.deciding.enumerated().sorted { (ReportBuilder.rank($0.element.cause), $0.offset) < (ReportBuilder.rank($1.element.cause), $1.offset) }.map(\.element)
@@ -186,7 +217,7 @@ struct ReportBuilder {
             checks = ["read the AWS WAF log entry of the request: ruleGroupList[].terminatingRule.ruleId names the managed rule that blocked it",
                       "or set the rule group's OverrideAction to Count for a while and read the labels it adds"]
         }
-        let fixes = cause == .none ? [] : FixBuilder(web: web, outcomes: eval.outcomes, request: request, ipSets: acl.ipSets).fixes(for: o, cause: cause)
+        let fixes = cause == .none ? [] : FixBuilder(web: web, outcomes: eval.outcomes, request: request, ipSets: acl.ipSets, asn: asn).fixes(for: o, cause: cause)
         return Finding(cause: cause, layer: .awsWAF, confidence: confidence, summary: summary, evidence: evidence, fixes: fixes,
                        rule: o.name, checks: checks, details: details)
     }

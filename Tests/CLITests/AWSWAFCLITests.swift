@@ -13,7 +13,7 @@ final class AWSWAFCLITests: XCTestCase {
         XCTAssertTrue(root.stdout.contains("aws-waf"), root.stdout)
         let r = try Run.why403(["aws-waf", "--help"])
         XCTAssertEqual(r.status, 0, r.stderr)
-        for flag in ["--web-acl", "--ip-set", "--regex-set", "--rule-group", "--data", "--country", "--client-ip", "--format"] {
+        for flag in ["--web-acl", "--ip-set", "--regex-set", "--rule-group", "--data", "--country", "--asn", "--resource-type", "--client-ip", "--format"] {
             XCTAssertTrue(r.stdout.contains(flag), "aws-waf --help lacks \(flag):\n\(r.stdout)")
         }
     }
@@ -62,5 +62,39 @@ final class AWSWAFCLITests: XCTestCase {
         XCTAssertEqual(missing.status, 2)
         let country = try Run.why403(["aws-waf", "https://example.com/", "--web-acl", fixture("geo-match/web-acl.json"), "--country", "Canada"])
         XCTAssertEqual(country.status, 2)
+    }
+
+    /// `--asn N` drives AsnMatchStatement; `--resource-type` the body inspection limit (8 KB for an ALB,
+    /// 16 KB for API Gateway) of a REGIONAL web ACL; an unknown type is refused by the parser (exit 2).
+    func testAsnAndResourceType() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let acl = try dir.write("acl.json", """
+            {"WebACL": {"Name": "t", "ARN": "arn:aws:wafv2:us-east-1:111122223333:regional/webacl/t/x", "DefaultAction": {"Allow": {}},
+              "Rules": [
+                {"Name": "BlockAsn", "Priority": 0, "Action": {"Block": {}}, "Statement": {"AsnMatchStatement": {"AsnList": [64496]}},
+                 "VisibilityConfig": {"SampledRequestsEnabled": true, "CloudWatchMetricsEnabled": true, "MetricName": "a"}},
+                {"Name": "BlockNeedle", "Priority": 1, "Action": {"Block": {}},
+                 "Statement": {"ByteMatchStatement": {"SearchString": "bmVlZGxl", "FieldToMatch": {"Body": {}},
+                   "TextTransformations": [{"Priority": 0, "Type": "NONE"}], "PositionalConstraint": "CONTAINS"}},
+                 "VisibilityConfig": {"SampledRequestsEnabled": true, "CloudWatchMetricsEnabled": true, "MetricName": "n"}}]}}
+            """)
+        let asn = try decodeReport(try Run.why403(["aws-waf", "https://example.com/", "--web-acl", acl.path, "--asn", "64496", "--format", "json"]).stdout)
+        XCTAssertEqual(asn.findings.first?.rule, "BlockAsn")
+        XCTAssertEqual(asn.findings.first?.confidence, .certain)
+        let body = try dir.write("body.txt", String(repeating: "a", count: 10_000) + "needle")
+        func run(_ extra: [String]) throws -> Report {
+            let r = try Run.why403(["aws-waf", "https://example.com/upload", "-X", "POST", "--data", "@" + body.path, "--web-acl", acl.path,
+                                    "--asn", "13335", "--format", "json"] + extra)
+            XCTAssertEqual(r.status, 0, r.stderr)
+            return try decodeReport(r.stdout)
+        }
+        XCTAssertNil(try run(["--resource-type", "alb"]).verdict.status)
+        XCTAssertEqual(try run(["--resource-type", "api-gateway"]).verdict.status, 403)
+        XCTAssertEqual(try run([]).findings.first { $0.rule == "BlockNeedle" }?.confidence, .possible)
+        let bad = try Run.why403(["aws-waf", "https://example.com/", "--web-acl", acl.path, "--resource-type", "lambda"])
+        XCTAssertEqual(bad.status, 2, bad.stderr)
+        let scope = try Run.why403(["aws-waf", "https://example.com/", "--web-acl", acl.path, "--resource-type", "cloudfront"])
+        XCTAssertEqual(scope.status, 2, scope.stderr)
     }
 }

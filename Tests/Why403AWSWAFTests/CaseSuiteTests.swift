@@ -12,7 +12,7 @@ final class CaseSuiteTests: XCTestCase {
     func testEveryCase() throws {
         let root = Fixtures.url("aws-waf/cases")
         let folders = try FileManager.default.contentsOfDirectory(atPath: root.path).sorted()
-        XCTAssertGreaterThanOrEqual(folders.count, 13)
+        XCTAssertGreaterThanOrEqual(folders.count, 15)
         var requests = 0
         for folder in folders {
             let dir = root.appendingPathComponent(folder)
@@ -35,7 +35,12 @@ final class CaseSuiteTests: XCTestCase {
                 var headers: [String] = []
                 if case .array(let hs)? = r["headers"] { headers = hs.compactMap { if case .string(let s) = $0 { return s }; return nil } }
                 let request = try WAF.request(str("url")!, method: str("method") ?? "GET", headers: headers, clientIP: str("client_ip"), body: str("body"))
-                let report = try AWSWAFAnalyzer.analyze(.init(acl: compiled, request: request, country: str("country")))
+                var asn: Int? = nil
+                if case .int(let n)? = r["asn"] { asn = n }
+                let resourceType = str("resource_type").map { ResourceType(rawValue: $0) }
+                if case .some(.none) = resourceType { XCTFail("\(folder): unknown resource_type"); continue }
+                let report = try AWSWAFAnalyzer.analyze(.init(acl: compiled, request: request, country: str("country"), asn: asn,
+                                                              resourceType: resourceType ?? nil))
                 guard case .object(let exp)? = r["expected"] else { XCTFail("\(folder): no expected"); continue }
                 let primary = report.findings.first
                 let label = "\(folder)/\(str("id") ?? "?") (\(page)): \(primary?.summary ?? "-")"
@@ -43,7 +48,15 @@ final class CaseSuiteTests: XCTestCase {
                 XCTAssertEqual(JSONValue.string(report.verdict.cause.rawValue), exp["cause"], label)
                 XCTAssertEqual(report.verdict.layer, report.verdict.cause == .none ? .none : .awsWAF, label)
                 if let rule = exp["rule"] { XCTAssertEqual(primary?.rule.map { JSONValue.string($0) }, rule, label) }
-                if let conf = exp["confidence"] { XCTAssertEqual(primary.map { JSONValue.string($0.confidence.rawValue) }, conf, label) }
+                if var conf = exp["confidence"] {
+                    // "likely" stands on libinjection (libmodsecurity 3); without it the token approximation
+                    // answers "possible". Under CI libmodsecurity must be there.
+                    if conf == "likely", !InjectionDetection.libinjectionAvailable {
+                        if RealTools.isCI { XCTFail("\(label): libmodsecurity 3 is not installed: libinjection cannot run") }
+                        conf = "possible"
+                    }
+                    XCTAssertEqual(primary.map { JSONValue.string($0.confidence.rawValue) }, conf, label)
+                }
                 if case .string(let v)? = exp["value"] {
                     XCTAssertTrue(primary?.summary.contains("\"\(v)\"") ?? false, "\(label): summary lacks the transformed value \(v)")
                 }
@@ -58,6 +71,6 @@ final class CaseSuiteTests: XCTestCase {
                 }
             }
         }
-        XCTAssertGreaterThanOrEqual(requests, 35)
+        XCTAssertGreaterThanOrEqual(requests, 43)
     }
 }

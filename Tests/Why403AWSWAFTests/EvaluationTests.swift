@@ -63,6 +63,16 @@ final class EvaluationTests: XCTestCase {
         XCTAssertEqual(r.findings.first?.confidence, .possible)
     }
 
+    /// HeaderOrder (https://docs.aws.amazon.com/waf/latest/APIReference/API_HeaderOrder.html): the header
+    /// names, colon-separated, in the order sent. The described order is shown; the result is only possible.
+    func testHeaderOrderIsShownButPossible() throws {
+        let json = WAF.oneRule(#"{"ByteMatchStatement": {"SearchString": "\#(WAF.b64("host:user-agent:accept"))", "FieldToMatch": {"HeaderOrder": {"OversizeHandling": "CONTINUE"}}, "TextTransformations": [{"Priority": 0, "Type": "NONE"}], "PositionalConstraint": "STARTS_WITH"}}"#)
+        let r = try WAF.analyze(json, try WAF.request("http://x.test/", headers: ["User-Agent: curl/8", "Accept: */*"]))
+        let f = try XCTUnwrap(r.findings.first { $0.rule == "R" })
+        XCTAssertEqual(f.confidence, .possible)
+        XCTAssertTrue(f.summary.contains(#""host:user-agent:accept""#), f.summary)
+    }
+
     func testMissingReferenceIsPossibleWithNote() throws {
         let json = WAF.oneRule(#"{"IPSetReferenceStatement": {"ARN": "arn:aws:wafv2:us-east-1:111122223333:regional/ipset/missing/x"}}"#)
         let r = try WAF.analyze(json, try WAF.request("http://x.test/", clientIP: "192.0.2.1"))

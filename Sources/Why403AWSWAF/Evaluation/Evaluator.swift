@@ -1,29 +1,35 @@
 import Why403Core
 
-/// Whether a statement matches: yes, no, or possible (it depends on what cannot be known offline: a
-/// managed group's unpublished rules, a rate, AWS's own SQLi/XSS detectors, an unstated country or
-/// address, a reference file not given).
+/// Whether a statement matches: yes, no, likely (an approximation of a detector AWS does not publish
+/// says yes: libinjection for SqliMatch/XssMatch), or possible (it depends on what cannot be known
+/// offline: a managed group's unpublished rules, a rate, an unstated country, ASN or address, a
+/// reference file not given, a body inspection limit that depends on the resource type).
 public enum MatchState: String, Sendable, Equatable {
     /// The statement matches.
     case yes
     /// The statement does not match.
     case no
+    /// An approximation of AWS's own detector matches: likely, not proven.
+    case likely
     /// It might.
     case possible
 
-    /// Three-valued AND.
+    /// AND: no if any is no; otherwise the weakest of the others (possible, then likely, then yes).
     static func and(_ states: [MatchState]) -> MatchState {
         if states.contains(.no) { return .no }
-        return states.contains(.possible) ? .possible : .yes
+        if states.contains(.possible) { return .possible }
+        return states.contains(.likely) ? .likely : .yes
     }
 
-    /// Three-valued OR.
+    /// OR: yes if any is yes; otherwise the strongest of the others (likely, then possible, then no).
     static func or(_ states: [MatchState]) -> MatchState {
         if states.contains(.yes) { return .yes }
+        if states.contains(.likely) { return .likely }
         return states.contains(.possible) ? .possible : .no
     }
 
-    /// Three-valued NOT.
+    /// NOT: yes and no swap; the negation of a likely match is only possible (the detector's miss is
+    /// not evidence), and of a possible one possible.
     var negated: MatchState { self == .yes ? .no : self == .no ? .yes : .possible }
 }
 
@@ -120,9 +126,18 @@ public final class CompiledWebACL: @unchecked Sendable {
     let regexSets: [String: RegexPatternSet]
     let ruleGroups: [String: RuleGroup]
     let regexes: [String: Regex<AnyRegexOutput>]
+    /// Whether SqliMatch/XssMatch use libinjection (when libmodsecurity is installed) or only the token
+    /// approximation.
+    let libinjection: Bool
 
     /// Resolves references by ARN and compiles every regular expression once.
-    public init(webACL: WebACL, ipSets: [IPSet] = [], regexSets: [RegexPatternSet] = [], ruleGroups: [RuleGroup] = []) {
+    public convenience init(webACL: WebACL, ipSets: [IPSet] = [], regexSets: [RegexPatternSet] = [], ruleGroups: [RuleGroup] = []) {
+        self.init(webACL: webACL, ipSets: ipSets, regexSets: regexSets, ruleGroups: ruleGroups, libinjection: InjectionDetection.libinjectionAvailable)
+    }
+
+    /// `libinjection: false` evaluates as a machine without libmodsecurity does.
+    init(webACL: WebACL, ipSets: [IPSet], regexSets: [RegexPatternSet], ruleGroups: [RuleGroup], libinjection: Bool) {
+        self.libinjection = libinjection
         self.webACL = webACL
         self.ipSets = Dictionary(ipSets.map { ($0.arn, $0) }, uniquingKeysWith: { a, _ in a })
         self.regexSets = Dictionary(regexSets.map { ($0.arn, $0) }, uniquingKeysWith: { a, _ in a })
@@ -145,9 +160,14 @@ public final class CompiledWebACL: @unchecked Sendable {
     }
 
     /// Evaluates one request. `country` is the ISO 3166 alpha-2 code of the inspected address
-    /// (`--country`); nil when unknown (geo statements are then `possible`).
-    public func evaluate(_ request: Request, country: String?) -> Evaluation {
+    /// (`--country`); nil when unknown (geo statements are then `possible`). `asn` is the autonomous
+    /// system number of the inspected address (`--asn`); nil when unknown (ASN statements are then
+    /// `possible`). `resourceType` is what the web ACL protects (`--resource-type`): it sets the body
+    /// inspection limit; nil when unknown (a decision that depends on the limit is then `possible`).
+    public func evaluate(_ request: Request, country: String?, asn: Int? = nil, resourceType: ResourceType? = nil) -> Evaluation {
         var run = Run(acl: self, request: request, country: country?.uppercased())
+        run.asn = asn
+        run.resourceType = resourceType
         return run.evaluate()
     }
 }
@@ -157,9 +177,14 @@ struct Run {
     let acl: CompiledWebACL
     let request: Request
     let country: String?
+    var asn: Int? = nil
+    var resourceType: ResourceType? = nil
     var labels: [String] = []
     var possibleLabels: [String] = []
     var possibleNamespaces: [String] = []
+    /// Managed rule groups that ran and might have added labels: the web ACL rule, the group, its
+    /// documented rules (excluded and counted rules still add their labels) and the likely ones.
+    var managedProducers: [(namespace: String, rule: String, group: String, rules: [String], likely: [(name: String, why: String)])] = []
     var notes: [String] = []
     var outcomes: [RuleOutcome] = []
 
@@ -236,7 +261,10 @@ struct Run {
                 var o = outcome(rule, state: state, action: action, note: note, trace: trace, labels: qualify(rule.labels, web.labelNamespace))
                 o.managedRules = inForce
                 o.likely = likely
-                if state != .no, let ns = info?.labelNamespace { possibleNamespaces.append(ns) }
+                if state != .no, let info {
+                    possibleNamespaces.append(info.labelNamespace)
+                    managedProducers.append((info.labelNamespace, rule.name, name, info.rules, ManagedRuleGroups.likelyRules(name, request: request)))
+                }
                 if let done = record(o, possible: &possible) { return done }
             default:
                 let t = statement(rule.statement, namespace: web.labelNamespace)
@@ -264,7 +292,7 @@ struct Run {
                 return Evaluation(outcomes: outcomes, decider: outcomes.count - 1, possibleDeciders: possible, action: action,
                                   labels: labels, notes: notes)
             }
-        case .possible:
+        case .possible, .likely:
             possibleLabels += o.labels
             if o.terminates { possible.append(outcomes.count - 1) }
         case .no: break
@@ -332,20 +360,15 @@ struct Run {
                 default: v.count > size
                 }
             }
-            if let n = sizes.last { t.detail += " (\(n) bytes)" }
-            return t
-        case .sqliMatch(let field, let transforms, _), .xssMatch(let field, let transforms, _):
-            let kind: InjectionDetection.Kind = s.kindName == "SqliMatchStatement" ? .sqli : .xss
-            var t = inspect(field, transforms, s, describe: kind == .sqli ? "looks like SQL injection" : "looks like cross-site scripting") {
-                InjectionDetection.detect(kind, in: $0)
-            }
-            if t.state == .yes {
-                t.state = .possible
-                t.detail += " — by \(InjectionDetection.detector); AWS WAF's own \(kind == .sqli ? "SQL injection" : "XSS") detector is not published, so this is possible, not proven"
-            } else if t.state == .no {
-                t.detail += " (\(InjectionDetection.detector) found nothing; AWS's detector may still match)"
+            // Right after the comparison, before any note on the inspection limit.
+            if let n = sizes.last, t.state != .possible, let r = t.detail.range(of: "size \(op) \(size)") {
+                t.detail.insert(contentsOf: " (\(n) bytes)", at: r.upperBound)
             }
             return t
+        case .sqliMatch(let field, let transforms, let level, _):
+            return injection(.sqli, field, transforms, s, level: level)
+        case .xssMatch(let field, let transforms, _):
+            return injection(.xss, field, transforms, s, level: nil)
         case .labelMatch(let scope, let key, _):
             return labelMatch(scope: scope, key: key, namespace: namespace, statement: s)
         case .ipSetReference(let arn, let forwarded, _):
@@ -381,6 +404,25 @@ struct Run {
             if !labels.contains(label) { labels.append(label) }
             let hit = countries.contains(country)
             return leaf(hit ? .yes : .no, "country \(country) (--country) is \(hit ? "" : "not ")in \(countries.joined(separator: ", "))", .geoBlock)
+        case .asnMatch(let asns, let forwarded, _):
+            let list = asns.map(String.init).joined(separator: ", ")
+            var whose = "client address"
+            if let f = forwarded {
+                guard let header = request.header(f.headerName) else {
+                    return leaf(.no, "header \(f.headerName) is absent: AWS WAF does not apply the statement", .accessIP)
+                }
+                let first = header.split(separator: ",").first.map { $0.trimmingCharacters(in: " ") } ?? ""
+                guard IPAddress(first) != nil else {
+                    return leaf(f.fallbackMatches ? .yes : .no,
+                                "header \(f.headerName) \(InputError.quote(header)) has no valid address first: FallbackBehavior \(f.fallbackMatches ? "MATCH" : "NO_MATCH")", .accessIP)
+                }
+                whose = "\(f.headerName) address \(first)"
+            }
+            guard let asn else {
+                return leaf(.possible, "the AS number of the \(whose) is not known (give --asn): it matches when it is one of \(list)", .accessIP)
+            }
+            let hit = asns.contains(asn)
+            return leaf(hit ? .yes : .no, "AS\(asn) (--asn, taken as the \(whose)'s) is \(hit ? "" : "not ")in AsnList \(list)", .accessIP)
         case .rateBased(let limit, let window, let aggregate, let scopeDown, let forwarded, _):
             if let f = forwarded, aggregate == "FORWARDED_IP", request.header(f.headerName) == nil {
                 return StatementTrace(kind: "RateBasedStatement", source: s.source, state: .no,
@@ -438,6 +480,17 @@ struct Run {
         if let l = possibleLabels.first(where: hit) {
             return StatementTrace(kind: s.kindName, source: s.source, state: .possible, detail: "label \(l) is added by a rule that might match", cause: cause, children: [])
         }
+        if let p = managedProducers.first(where: { trimmed.hasPrefix($0.namespace) || $0.namespace.hasPrefix(trimmed) }) {
+            // AWS names a managed rule's label after the rule (awswaf:managed:aws:core-rule-set:NoUserAgent_Header
+            // for NoUserAgent_HEADER): the documented rules whose label the key names are the possible producers.
+            let tail = trimmed.count > p.namespace.count ? String(trimmed.dropFirst(p.namespace.count + 1)).lowercased() : ""
+            let producers = tail.isEmpty ? [] : p.rules.filter { scope == "LABEL" ? $0.lowercased() == tail : $0.lowercased().hasPrefix(tail) }
+            let likely = p.likely.filter { l in producers.isEmpty || producers.contains(l.name) }
+            var detail = "labels under \(p.namespace) come from managed rule group \(p.group) (rule \"\(p.rule)\"), whose rules are not published (\(scope) \(InputError.quote(key)))"
+            if !producers.isEmpty { detail += "; documented producer: " + producers.joined(separator: ", ") }
+            if !likely.isEmpty { detail += "; likely for this request: " + likely.map { "\($0.name) (\($0.why))" }.joined(separator: "; ") }
+            return StatementTrace(kind: s.kindName, source: s.source, state: .possible, detail: detail, cause: cause, children: [])
+        }
         if let ns = possibleNamespaces.first(where: { trimmed.hasPrefix($0) || $0.hasPrefix(trimmed) }) {
             return StatementTrace(kind: s.kindName, source: s.source, state: .possible,
                                   detail: "labels under \(ns) come from a rule group or a value that cannot be known offline (\(scope) \(InputError.quote(key)))", cause: cause, children: [])
@@ -447,13 +500,106 @@ struct Run {
                               cause: cause, children: [])
     }
 
-    /// Runs a component statement: every value of the component, transformed, against `test`.
-    func inspect(_ field: FieldToMatch, _ transforms: [TextTransformation], _ s: Statement, describe: String,
-                 _ test: ([UInt8]) -> Bool) -> StatementTrace {
+    /// SqliMatch / XssMatch: AWS WAF's own detectors are not published. libinjection (through
+    /// libmodsecurity) stands in: its match is `likely`, never `certain`; without libmodsecurity the token
+    /// approximation's match is only `possible`. A match AWS WAF makes without the detector
+    /// (OversizeHandling or InvalidFallbackBehavior MATCH) stays certain.
+    mutating func injection(_ kind: InjectionDetection.Kind, _ field: FieldToMatch, _ transforms: [TextTransformation], _ s: Statement,
+                            level: String?) -> StatementTrace {
+        var detected = false
+        let what = kind == .sqli ? "SQL injection" : "cross-site scripting"
+        let sensitivity = level.map { " (SensitivityLevel \($0))" } ?? ""
+        let useLibinjection = acl.libinjection
+        var t = inspect(field, transforms, s, describe: "looks like \(what)\(sensitivity)") { v in
+            let hit = InjectionDetection.detect(kind, in: v, libinjection: useLibinjection)
+            if hit { detected = true }
+            return hit
+        }
+        let detector = InjectionDetection.name(libinjection: useLibinjection)
+        if t.state == .yes && detected {
+            t.state = useLibinjection && InjectionDetection.libinjectionAvailable ? .likely : .possible
+            t.detail += " — by \(detector), an approximation: AWS WAF's own \(kind == .sqli ? "SQL injection" : "XSS") detector\(level.map { " at SensitivityLevel \($0)" } ?? "") is not published, so this is \(t.state == .likely ? "likely" : "possible"), not proven"
+        } else if t.state == .no && detected == false {
+            t.detail += " (\(detector) found nothing; AWS's detector may still match\(level == "HIGH" ? ", and SensitivityLevel HIGH detects more than LOW" : ""))"
+        }
+        return t
+    }
+
+    /// The body inspection limits that may apply, each with the resource types it applies to: one when
+    /// `--resource-type` is given or the web ACL's scope is CLOUDFRONT, several for a REGIONAL one.
+    func bodyLimits() -> [(limit: Int, types: [ResourceType])] {
+        let web = acl.webACL
+        let types = resourceType.map { [$0] } ?? ResourceType.types(scope: web.scope)
+        var out: [(limit: Int, types: [ResourceType])] = []
+        for t in types {
+            let l = web.bodyLimit(t)
+            if let i = out.firstIndex(where: { $0.limit == l }) { out[i].types.append(t) } else { out.append((l, [t])) }
+        }
+        return out.sorted { $0.limit < $1.limit }
+    }
+
+    /// Runs a component statement: every value of the component, transformed, against `test`. For the
+    /// body, with the inspection limit of the protected resource: when the limits that may apply give
+    /// different results, the statement is `possible` and the trace says which resource gives which.
+    mutating func inspect(_ field: FieldToMatch, _ transforms: [TextTransformation], _ s: Statement, describe: String,
+                          _ test: ([UInt8]) -> Bool) -> StatementTrace {
+        var isBody = false
+        if case .body = field { isBody = true }
+        if case .jsonBody = field { isBody = true }
+        let size = request.body?.count ?? 0
+        let limits = isBody ? bodyLimits() : []
+        guard isBody, let smallest = limits.first, size > smallest.limit else {
+            return inspectOnce(field, transforms, s, describe: describe, bodyLimit: nil, test)
+        }
+        var traces: [StatementTrace] = []
+        for l in limits { traces.append(inspectOnce(field, transforms, s, describe: describe, bodyLimit: l.limit, test)) }
+        func names(_ i: [Int]) -> String {
+            i.map { "\(limits[$0].types.map(\.displayName).joined(separator: ", ")) (\(limits[$0].limit) bytes)" }.joined(separator: "; ")
+        }
+        if traces.allSatisfy({ $0.state == traces[0].state }) {
+            var last = traces[traces.count - 1]
+            last.detail += traces.count > 1
+                ? " (the same with every body inspection limit that may apply: \(limits.map { String($0.limit) }.joined(separator: ", ")) bytes)"
+                : " [body inspection limit of \(names([0]))]"
+            return last
+        }
+        let matching = traces.indices.filter { traces[$0].state != .no }
+        let missing = traces.indices.filter { traces[$0].state == .no }
+        guard let firstMatch = matching.first, let firstMiss = missing.first else {
+            // No limit gives a no-match (a certain match with one, a possible one with another): the weakest holds.
+            var out = traces[0]
+            out.state = MatchState.and(traces.map(\.state))
+            out.detail += " (with every body inspection limit that may apply: \(names(Array(traces.indices))))"
+            return out
+        }
+        notes.append("the body (\(size) bytes) is over AWS WAF's body inspection limit for some resource types: "
+                     + limits.map { "\($0.types.map(\.displayName).joined(separator: ", ")) \($0.limit) bytes" }.joined(separator: "; ")
+                     + "; give --resource-type alb|api-gateway|appsync|cognito|app-runner|verified-access|cloudfront")
+        var out = traces[firstMatch]
+        out.state = .possible
+        out.detail = "the body is \(size) bytes and the inspection limit depends on the resource the web ACL protects"
+            + (resourceType == nil ? " (give --resource-type)" : "")
+            + ": it matches with \(names(matching)): \(out.detail); not with \(names(missing)): \(traces[firstMiss].detail)"
+        return out
+    }
+
+    /// One inspection of a component statement with a given body limit.
+    func inspectOnce(_ field: FieldToMatch, _ transforms: [TextTransformation], _ s: Statement, describe: String,
+                     bodyLimit: Int?, _ test: ([UInt8]) -> Bool) -> StatementTrace {
         var cause: Cause = .wafRule
         if case .singleHeader(let n) = field, n.lowercased() == "user-agent" { cause = .botBlock }
         func result(_ state: MatchState, _ detail: String) -> StatementTrace {
             StatementTrace(kind: s.kindName, source: s.source, state: state, detail: detail, cause: cause, children: [])
+        }
+        if case .unavailable("HeaderOrder") = field {
+            // AWS WAF inspects the header names in the order the client sent them, colon-separated
+            // (API reference, HeaderOrder). A described request's order is what was written (a HAR's is the
+            // browser's), not necessarily what a client sends: the result is stated but only possible.
+            let order = RequestComponents.headerPairs(request).map { $0.name.lowercased() }.joined(separator: ":")
+            let t = Transformations.apply(transforms, to: Array(order.utf8))
+            let hit = test(t)
+            return result(.possible, "HeaderOrder of the request as described \(show(t)) \(hit ? "" : "does not satisfy ")\(describe)"
+                          + "; the order a client really sends is not known offline: the statement might \(hit ? "" : "still ")match")
         }
         if case .unavailable(let name) = field {
             return result(.possible, "\(name) is not part of a request described on the command line: the statement might match")
@@ -461,14 +607,21 @@ struct Run {
         if let t = transforms.first(where: { Transformations.notComputed.contains($0.type) }) {
             return result(.possible, "the \(t.type) transformation is not computed by this version: the statement might match")
         }
-        guard let values = RequestComponents.values(field, in: request) else {
-            return result(.no, "\(field.name) is absent from the request: the statement does not match")
+        let values: [ComponentValue]
+        var possibleWhy: String? = nil
+        switch RequestComponents.read(field, in: request, bodyLimit: bodyLimit) {
+        case .absent: return result(.no, "\(field.name) is absent from the request: the statement does not match")
+        case .decided(let state, let why): return result(state, why)
+        case .values(let v, let p): values = v; possibleWhy = p
         }
         let names = transforms.filter { $0.type != "NONE" }.map(\.type)
         let after = names.isEmpty ? "" : " after \(names.joined(separator: ", "))"
         for v in values {
             let t = Transformations.apply(transforms, to: v.bytes)
-            if test(t) { return result(.yes, "\(v.label) \(show(t))\(after) \(describe)") }
+            if test(t) {
+                if let possibleWhy { return result(.possible, "\(v.label) \(show(t))\(after) \(describe), but \(possibleWhy)") }
+                return result(.yes, "\(v.label) \(show(t))\(after) \(describe)")
+            }
         }
         if values.count == 1, let v = values.first {
             return result(.no, "\(v.label) \(show(Transformations.apply(transforms, to: v.bytes)))\(after) does not satisfy \(describe)")

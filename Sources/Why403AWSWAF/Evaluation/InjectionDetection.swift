@@ -1,7 +1,8 @@
 import Why403ModSecurity
 
 /// The seam for `SqliMatchStatement` and `XssMatchStatement`: AWS WAF's own detectors are not
-/// published, so a match is only ever `possible`.
+/// published, so a match is never `certain`: `likely` when libinjection answered, `possible` when only
+/// the token approximation could.
 ///
 /// The detector is libinjection (what CRS uses), through libmodsecurity's `@detectSQLi`/`@detectXSS`
 /// when libmodsecurity 3 is installed; without it, a small documented approximation (the token patterns
@@ -10,7 +11,10 @@ public enum InjectionDetection {
     /// The detector that answers on this machine.
     /// (Asked once: the answer is a property of the machine, and asking runs an engine transaction.)
     public static let detector: String =
-        Libinjection.detect(.sqli, in: []) != nil ? "libinjection (through libmodsecurity)" : "why403's token approximation (libmodsecurity is not installed)"
+        libinjectionAvailable ? "libinjection (through libmodsecurity)" : "why403's token approximation (libmodsecurity is not installed)"
+
+    /// Whether libinjection (through libmodsecurity 3) answers on this machine.
+    public static let libinjectionAvailable: Bool = Libinjection.detect(.sqli, in: []) != nil
 
     /// The two detectors.
     public enum Kind: String, Sendable {
@@ -20,11 +24,23 @@ public enum InjectionDetection {
         case xss
     }
 
-    /// Whether the approximation flags `value` (already transformed); a hit is reported as `possible`,
-    /// a miss as no match with a note that AWS's detector may still match.
+    /// Whether the approximation flags `value` (already transformed); a hit is reported as `likely`
+    /// (libinjection) or `possible` (the token approximation), a miss as no match with a note that AWS's
+    /// detector may still match.
     public static func detect(_ kind: Kind, in value: [UInt8]) -> Bool {
-        if let hit = Libinjection.detect(kind == .sqli ? .sqli : .xss, in: value) { return hit }
+        detect(kind, in: value, libinjection: true)
+    }
+
+    /// `detect`, with libinjection left out when `libinjection` is false (what a machine without
+    /// libmodsecurity does; tests use it to check both answers on one machine).
+    static func detect(_ kind: Kind, in value: [UInt8], libinjection: Bool) -> Bool {
+        if libinjection, let hit = Libinjection.detect(kind == .sqli ? .sqli : .xss, in: value) { return hit }
         return approximate(kind, in: value)
+    }
+
+    /// The name of the detector that answers, for reports.
+    static func name(libinjection: Bool) -> String {
+        libinjection && libinjectionAvailable ? "libinjection (through libmodsecurity)" : "why403's token approximation (libmodsecurity is not installed)"
     }
 
     /// The token approximation, used when libmodsecurity is not installed.

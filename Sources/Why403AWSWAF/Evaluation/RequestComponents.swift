@@ -8,56 +8,137 @@ public struct ComponentValue: Sendable {
     public var bytes: [UInt8]
 }
 
+/// What AWS WAF reads of a `FieldToMatch` in a request.
+enum ComponentRead {
+    /// The values to inspect. `possibleWhy` is set when a match is only possible (a JSON body AWS WAF
+    /// would parse only up to its first error, inspected here as text).
+    case values([ComponentValue], possibleWhy: String? = nil)
+    /// The component is absent (a missing header): AWS WAF's statement then does not match.
+    case absent
+    /// AWS WAF decides without inspecting (OversizeHandling or InvalidFallbackBehavior MATCH/NO_MATCH).
+    case decided(MatchState, String)
+}
+
 /// The values of a `FieldToMatch` in a request, as AWS WAF reads them.
 enum RequestComponents {
-    /// nil when the component is absent (a missing header): AWS WAF's statement then does not match.
-    static func values(_ field: FieldToMatch, in request: Request) -> [ComponentValue]? {
+    /// The most header (and cookie) content AWS WAF is forwarded: 8 KB and 200 headers (or cookies)
+    /// (AWS WAF Developer Guide, "Oversize web request components").
+    static let headerBytesLimit = 8192
+    /// See `headerBytesLimit`.
+    static let headerCountLimit = 200
+
+    /// What AWS WAF inspects of `field`. `bodyLimit` is the number of body bytes the protected resource
+    /// forwards (nil: the whole body).
+    static func read(_ field: FieldToMatch, in request: Request, bodyLimit: Int?) -> ComponentRead {
         switch field {
         case .uriPath:
-            return [ComponentValue(label: "URI path", bytes: Array(request.target.path.utf8))]
+            return .values([ComponentValue(label: "URI path", bytes: Array(request.target.path.utf8))])
         case .queryString:
-            return [ComponentValue(label: "query string", bytes: Array((request.target.query ?? "").utf8))]
+            return .values([ComponentValue(label: "query string", bytes: Array((request.target.query ?? "").utf8))])
         case .method:
-            return [ComponentValue(label: "method", bytes: Array(request.method.utf8))]
+            return .values([ComponentValue(label: "method", bytes: Array(request.method.utf8))])
         case .singleHeader(let name):
-            guard let v = header(name, in: request) else { return nil }
-            return [ComponentValue(label: "header \(name)", bytes: Array(v.utf8))]
-        case .headers(let pattern, let scope):
+            guard let v = header(name, in: request) else { return .absent }
+            return .values([ComponentValue(label: "header \(name)", bytes: Array(v.utf8))])
+        case .headers(let pattern, let scope, let oversize):
+            var pairs = headerPairs(request)
+            let size = pairs.reduce(0) { $0 + $1.name.utf8.count + $1.value.utf8.count + 4 }
+            if size > headerBytesLimit || pairs.count > headerCountLimit {
+                let why = "the headers are \(pairs.count) fields, \(size) bytes: over what AWS WAF is forwarded (\(headerCountLimit) headers, \(headerBytesLimit) bytes)"
+                switch oversize {
+                case .match: return .decided(.yes, why + ": OversizeHandling MATCH")
+                case .noMatch: return .decided(.no, why + ": OversizeHandling NO_MATCH")
+                case .continue:
+                    var kept: [(name: String, value: String)] = []
+                    var used = 0
+                    for p in pairs {
+                        let n = p.name.utf8.count + p.value.utf8.count + 4
+                        if kept.count == headerCountLimit || used + n > headerBytesLimit { break }
+                        kept.append(p); used += n
+                    }
+                    pairs = kept
+                }
+            }
             var out: [ComponentValue] = []
-            for (name, value) in headerPairs(request) where selected(name, pattern) {
+            for (name, value) in pairs where selected(name, pattern) {
                 if scope != .value { out.append(ComponentValue(label: "header name \(name)", bytes: Array(name.utf8))) }
                 if scope != .key { out.append(ComponentValue(label: "header \(name)", bytes: Array(value.utf8))) }
             }
-            return out
-        case .cookies(let pattern, let scope):
+            return .values(out)
+        case .cookies(let pattern, let scope, let oversize):
+            var list = cookies(request)
+            let size = list.reduce(0) { $0 + $1.name.utf8.count + $1.value.utf8.count + 1 }
+            if size > headerBytesLimit || list.count > headerCountLimit {
+                let why = "the request has \(list.count) cookies, \(size) bytes: over what AWS WAF is forwarded (\(headerCountLimit) cookies, \(headerBytesLimit) bytes)"
+                switch oversize {
+                case .match: return .decided(.yes, why + ": OversizeHandling MATCH")
+                case .noMatch: return .decided(.no, why + ": OversizeHandling NO_MATCH")
+                case .continue:
+                    var kept: [(name: String, value: String)] = []
+                    var used = 0
+                    for c in list {
+                        let n = c.name.utf8.count + c.value.utf8.count + 1
+                        if kept.count == headerCountLimit || used + n > headerBytesLimit { break }
+                        kept.append(c); used += n
+                    }
+                    list = kept
+                }
+            }
             var out: [ComponentValue] = []
-            for (name, value) in cookies(request) where selected(name, pattern, caseSensitive: true) {
+            for (name, value) in list where selected(name, pattern, caseSensitive: true) {
                 if scope != .value { out.append(ComponentValue(label: "cookie name \(name)", bytes: Array(name.utf8))) }
                 if scope != .key { out.append(ComponentValue(label: "cookie \(name)", bytes: Array(value.utf8))) }
             }
-            return out
-        case .body:
-            return [ComponentValue(label: "body", bytes: request.body ?? [])]
-        case .jsonBody(let pattern, let scope, let fallback):
-            guard let body = request.body, !body.isEmpty else { return [] }
+            return .values(out)
+        case .body(let oversize):
+            let body = request.body ?? []
+            if let limit = bodyLimit, body.count > limit {
+                switch oversize {
+                case .match: return .decided(.yes, "the body is \(body.count) bytes, over the \(limit)-byte inspection limit: OversizeHandling MATCH")
+                case .noMatch: return .decided(.no, "the body is \(body.count) bytes, over the \(limit)-byte inspection limit: OversizeHandling NO_MATCH")
+                case .continue:
+                    return .values([ComponentValue(label: "body (its first \(limit) of \(body.count) bytes: OversizeHandling CONTINUE)", bytes: Array(body.prefix(limit)))])
+                }
+            }
+            return .values([ComponentValue(label: "body", bytes: body)])
+        case .jsonBody(let pattern, let scope, let fallback, let oversize):
+            guard var body = request.body, !body.isEmpty else { return .values([]) }
+            var cut = ""
+            if let limit = bodyLimit, body.count > limit {
+                switch oversize {
+                case .match: return .decided(.yes, "the body is \(body.count) bytes, over the \(limit)-byte inspection limit: OversizeHandling MATCH")
+                case .noMatch: return .decided(.no, "the body is \(body.count) bytes, over the \(limit)-byte inspection limit: OversizeHandling NO_MATCH")
+                case .continue:
+                    cut = " (its first \(limit) of \(body.count) bytes: OversizeHandling CONTINUE)"
+                    body = Array(body.prefix(limit))
+                }
+            }
             guard let json = try? WAFJSON.parse(body, file: "body") else {
                 switch fallback {
-                case "NO_MATCH": return nil
-                case "MATCH": return [ComponentValue(label: "body (not valid JSON: InvalidFallbackBehavior MATCH)", bytes: [])]
-                default: return [ComponentValue(label: "body (not valid JSON, inspected as text)", bytes: body)]
+                case "NO_MATCH": return .decided(.no, "the body\(cut) is not valid JSON: InvalidFallbackBehavior NO_MATCH")
+                case "MATCH": return .decided(.yes, "the body\(cut) is not valid JSON: InvalidFallbackBehavior MATCH")
+                case "EVALUATE_AS_STRING":
+                    return .values([ComponentValue(label: "body\(cut) (not valid JSON: InvalidFallbackBehavior EVALUATE_AS_STRING)", bytes: body)])
+                default:
+                    // Without InvalidFallbackBehavior AWS WAF evaluates what it parsed up to the first error
+                    // (JsonBody in the API reference); that partial parse is not reproduced: the text stands in,
+                    // and a match is only possible.
+                    return .values([ComponentValue(label: "body\(cut) (not valid JSON, inspected as text)", bytes: body)],
+                                   possibleWhy: "the body is not valid JSON and no InvalidFallbackBehavior is set: AWS WAF inspects only what it parsed before the first error")
                 }
             }
             var out: [ComponentValue] = []
             collect(json, pointer: "", pattern: pattern, scope: scope, into: &out)
-            return out
+            if !cut.isEmpty { out = out.map { ComponentValue(label: $0.label + cut, bytes: $0.bytes) } }
+            return .values(out)
         case .singleQueryArgument(let name):
             let args = queryArguments(request).filter { $0.name.lowercased() == name.lowercased() }
-            guard !args.isEmpty else { return nil }
-            return args.map { ComponentValue(label: "query argument \($0.name)", bytes: Array($0.value.utf8)) }
+            guard !args.isEmpty else { return .absent }
+            return .values(args.map { ComponentValue(label: "query argument \($0.name)", bytes: Array($0.value.utf8)) })
         case .allQueryArguments:
-            return queryArguments(request).map { ComponentValue(label: "query argument \($0.name)", bytes: Array($0.value.utf8)) }
+            return .values(queryArguments(request).map { ComponentValue(label: "query argument \($0.name)", bytes: Array($0.value.utf8)) })
         case .unavailable:
-            return nil
+            return .absent
         }
     }
 

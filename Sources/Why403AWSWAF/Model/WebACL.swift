@@ -139,16 +139,16 @@ public enum FieldToMatch: Sendable, Equatable {
     case queryString
     /// `SingleHeader` {Name}.
     case singleHeader(String)
-    /// `Headers` {MatchPattern, MatchScope}.
-    case headers(MatchPattern, MatchScope)
-    /// `Cookies` {MatchPattern, MatchScope}.
-    case cookies(MatchPattern, MatchScope)
+    /// `Headers` {MatchPattern, MatchScope, OversizeHandling}.
+    case headers(MatchPattern, MatchScope, oversize: OversizeHandling)
+    /// `Cookies` {MatchPattern, MatchScope, OversizeHandling}.
+    case cookies(MatchPattern, MatchScope, oversize: OversizeHandling)
     /// `Method`.
     case method
-    /// `Body`.
-    case body
-    /// `JsonBody` {MatchPattern (paths are JSON Pointers), MatchScope, InvalidFallbackBehavior}.
-    case jsonBody(MatchPattern, MatchScope, invalidFallback: String?)
+    /// `Body` {OversizeHandling}.
+    case body(oversize: OversizeHandling)
+    /// `JsonBody` {MatchPattern (paths are JSON Pointers), MatchScope, InvalidFallbackBehavior, OversizeHandling}.
+    case jsonBody(MatchPattern, MatchScope, invalidFallback: String?, oversize: OversizeHandling)
     /// `SingleQueryArgument` {Name}.
     case singleQueryArgument(String)
     /// `AllQueryArguments`.
@@ -171,6 +171,72 @@ public enum FieldToMatch: Sendable, Equatable {
         case .singleQueryArgument(let n): "SingleQueryArgument \(n)"
         case .allQueryArguments: "AllQueryArguments"
         case .unavailable(let n): n
+        }
+    }
+}
+
+/// `OversizeHandling` of `Body`, `JsonBody`, `Headers` and `Cookies`: what AWS WAF does when the
+/// component is larger than it can inspect (AWS WAF Developer Guide, "Oversize web request components",
+/// https://docs.aws.amazon.com/waf/latest/developerguide/waf-oversize-request-components.html).
+public enum OversizeHandling: String, Sendable, Equatable {
+    /// `CONTINUE` (the default): inspect the part within the limit.
+    case `continue` = "CONTINUE"
+    /// `MATCH`: the statement matches.
+    case match = "MATCH"
+    /// `NO_MATCH`: the statement does not match.
+    case noMatch = "NO_MATCH"
+}
+
+/// The kind of resource a web ACL protects: it sets how much of the body AWS WAF sees (AWS WAF Developer
+/// Guide, "Managing body inspection size limits",
+/// https://docs.aws.amazon.com/waf/latest/developerguide/web-acl-setting-body-inspection-limit.html).
+public enum ResourceType: String, Sendable, CaseIterable {
+    /// Application Load Balancer: the first 8 KB, fixed.
+    case alb
+    /// API Gateway REST API: 16 KB by default, up to 64 KB (`AssociationConfig`).
+    case apiGateway = "api-gateway"
+    /// AppSync GraphQL API: the first 8 KB, fixed.
+    case appsync
+    /// Cognito user pool: 16 KB by default, up to 64 KB.
+    case cognito
+    /// App Runner service: 16 KB by default, up to 64 KB.
+    case appRunner = "app-runner"
+    /// Verified Access instance: 16 KB by default, up to 64 KB.
+    case verifiedAccess = "verified-access"
+    /// CloudFront distribution (a web ACL of Scope CLOUDFRONT): 16 KB by default, up to 64 KB.
+    case cloudfront
+
+    /// The key of `AssociationConfig.RequestBody` for this type; nil for ALB and AppSync (fixed at 8 KB).
+    public var associationKey: String? {
+        switch self {
+        case .alb, .appsync: nil
+        case .apiGateway: "API_GATEWAY"
+        case .cognito: "COGNITO_USER_POOL"
+        case .appRunner: "APP_RUNNER_SERVICE"
+        case .verifiedAccess: "VERIFIED_ACCESS_INSTANCE"
+        case .cloudfront: "CLOUDFRONT"
+        }
+    }
+
+    /// The name people know it by, for reports.
+    public var displayName: String {
+        switch self {
+        case .alb: "Application Load Balancer"
+        case .apiGateway: "API Gateway"
+        case .appsync: "AppSync"
+        case .cognito: "Cognito"
+        case .appRunner: "App Runner"
+        case .verifiedAccess: "Verified Access"
+        case .cloudfront: "CloudFront"
+        }
+    }
+
+    /// The types a web ACL of this scope (CLOUDFRONT or REGIONAL) can protect; every type when unknown.
+    public static func types(scope: String?) -> [ResourceType] {
+        switch scope {
+        case "CLOUDFRONT": [.cloudfront]
+        case "REGIONAL": [.alb, .apiGateway, .appsync, .cognito, .appRunner, .verifiedAccess]
+        default: allCases
         }
     }
 }
@@ -225,10 +291,12 @@ public indirect enum Statement: Sendable {
     case ipSetReference(arn: String, forwarded: ForwardedIPConfig?, source: WAFSource)
     /// `GeoMatchStatement`.
     case geoMatch(countries: [String], forwarded: ForwardedIPConfig?, source: WAFSource)
+    /// `AsnMatchStatement`: `AsnList`, `ForwardedIPConfig`.
+    case asnMatch(asns: [Int], forwarded: ForwardedIPConfig?, source: WAFSource)
     /// `SizeConstraintStatement`.
     case sizeConstraint(op: String, size: Int, field: FieldToMatch, transforms: [TextTransformation], source: WAFSource)
-    /// `SqliMatchStatement` (AWS's own detector; approximated).
-    case sqliMatch(field: FieldToMatch, transforms: [TextTransformation], source: WAFSource)
+    /// `SqliMatchStatement` (AWS's own detector; approximated) with its `SensitivityLevel` (LOW or HIGH).
+    case sqliMatch(field: FieldToMatch, transforms: [TextTransformation], sensitivity: String, source: WAFSource)
     /// `XssMatchStatement` (AWS's own detector; approximated).
     case xssMatch(field: FieldToMatch, transforms: [TextTransformation], source: WAFSource)
     /// `LabelMatchStatement` {Scope LABEL|NAMESPACE, Key}.
@@ -251,8 +319,8 @@ public indirect enum Statement: Sendable {
     public var source: WAFSource {
         switch self {
         case .byteMatch(_, _, _, _, let s), .regexMatch(_, _, _, let s), .regexSetReference(_, _, _, let s),
-             .ipSetReference(_, _, let s), .geoMatch(_, _, let s), .sizeConstraint(_, _, _, _, let s),
-             .sqliMatch(_, _, let s), .xssMatch(_, _, let s), .labelMatch(_, _, let s), .and(_, let s), .or(_, let s),
+             .ipSetReference(_, _, let s), .geoMatch(_, _, let s), .asnMatch(_, _, let s), .sizeConstraint(_, _, _, _, let s),
+             .sqliMatch(_, _, _, let s), .xssMatch(_, _, let s), .labelMatch(_, _, let s), .and(_, let s), .or(_, let s),
              .not(_, let s), .ruleGroupReference(_, _, _, let s), .rateBased(_, _, _, _, _, let s),
              .managedRuleGroup(_, _, _, _, _, _, let s):
             return s
@@ -267,6 +335,7 @@ public indirect enum Statement: Sendable {
         case .regexSetReference: "RegexPatternSetReferenceStatement"
         case .ipSetReference: "IPSetReferenceStatement"
         case .geoMatch: "GeoMatchStatement"
+        case .asnMatch: "AsnMatchStatement"
         case .sizeConstraint: "SizeConstraintStatement"
         case .sqliMatch: "SqliMatchStatement"
         case .xssMatch: "XssMatchStatement"
@@ -320,6 +389,24 @@ public struct WebACL: Sendable {
     public var file: String
     /// Whether the file was the CLI's envelope (`{"WebACL": …}`) — patches then start at `/WebACL`.
     public var enveloped: Bool
+    /// `AssociationConfig.RequestBody`: the body inspection limit in bytes by resource key
+    /// (`CLOUDFRONT`, `API_GATEWAY`, ...), from `DefaultSizeInspectionLimit` KB_16/32/48/64.
+    public var bodyLimits: [String: Int] = [:]
+
+    /// `CLOUDFRONT` or `REGIONAL`, from the ARN (`…:global/webacl/…` is CloudFront's); nil without an ARN.
+    public var scope: String? {
+        guard let arn else { return nil }
+        if arn.contains(":global/webacl/") { return "CLOUDFRONT" }
+        if arn.contains(":regional/webacl/") { return "REGIONAL" }
+        return nil
+    }
+
+    /// How many bytes of the body AWS WAF inspects for a resource type: 8 KB for ALB and AppSync,
+    /// otherwise `AssociationConfig`'s setting or the 16 KB default.
+    public func bodyLimit(_ type: ResourceType) -> Int {
+        guard let key = type.associationKey else { return 8192 }
+        return bodyLimits[key] ?? 16384
+    }
 
     /// The label namespace of the web ACL's own rules: `awswaf:<account>:webacl:<name>`.
     public var labelNamespace: String { "awswaf:\(WAFARN.account(arn) ?? "111122223333"):webacl:\(name)" }

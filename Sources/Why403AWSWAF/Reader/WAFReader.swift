@@ -34,9 +34,11 @@ public enum WAFReader {
         let ctx = Context(file: file)
         let name = try ctx.string(acl, "Name")
         guard let def = acl["DefaultAction"] else { throw ctx.missing(acl, "DefaultAction") }
-        return WebACL(name: name, arn: acl["ARN"]?.string, defaultAction: try ctx.action(def),
-                      defaultActionSource: ctx.source(def), rules: try ctx.rules(acl),
-                      customResponseBodies: try ctx.bodies(acl), file: file, enveloped: enveloped)
+        var web = WebACL(name: name, arn: acl["ARN"]?.string, defaultAction: try ctx.action(def),
+                         defaultActionSource: ctx.source(def), rules: try ctx.rules(acl),
+                         customResponseBodies: try ctx.bodies(acl), file: file, enveloped: enveloped)
+        web.bodyLimits = try ctx.bodyLimits(acl)
+        return web
     }
 
     /// Reads a rule group from bytes.
@@ -219,6 +221,28 @@ public enum WAFReader {
             }
         }
 
+        /// `AssociationConfig.RequestBody.{CLOUDFRONT,API_GATEWAY,…}.DefaultSizeInspectionLimit`, in bytes.
+        func bodyLimits(_ acl: WAFJSON) throws -> [String: Int] {
+            guard let ac = acl["AssociationConfig"] else { return [:] }
+            guard case .object = ac.kind else { throw error(ac, "expected an object, found \(ac.kindName)") }
+            guard let rb = ac["RequestBody"] else { return [:] }
+            guard case .object(let members) = rb.kind else { throw error(rb, "expected an object of resource types, found \(rb.kindName)") }
+            let keys = ["CLOUDFRONT", "API_GATEWAY", "COGNITO_USER_POOL", "APP_RUNNER_SERVICE", "VERIFIED_ACCESS_INSTANCE"]
+            var out: [String: Int] = [:]
+            for (key, v) in members {
+                guard keys.contains(key) else {
+                    throw error(v, "expected a resource type of AssociationConfig.RequestBody (\(keys.joined(separator: ", "))), found \(InputError.quote(key))")
+                }
+                let limit = try string(v, "DefaultSizeInspectionLimit")
+                let sizes = ["KB_16": 16384, "KB_32": 32768, "KB_48": 49152, "KB_64": 65536]
+                guard let bytes = sizes[limit] else {
+                    throw error(v["DefaultSizeInspectionLimit"]!, "expected KB_16, KB_32, KB_48 or KB_64, found \(InputError.quote(limit))")
+                }
+                out[key] = bytes
+            }
+            return out
+        }
+
         func bodies(_ n: WAFJSON) throws -> [String: CustomResponseBody] {
             guard let b = n["CustomResponseBodies"], case .object(let members) = b.kind else { return [:] }
             var out: [String: CustomResponseBody] = [:]
@@ -242,7 +266,7 @@ public enum WAFReader {
 
         static let statementKinds = ["ByteMatchStatement", "RegexMatchStatement", "RegexPatternSetReferenceStatement",
                                      "IPSetReferenceStatement", "GeoMatchStatement", "SizeConstraintStatement", "SqliMatchStatement",
-                                     "XssMatchStatement", "LabelMatchStatement", "AndStatement", "OrStatement", "NotStatement",
+                                     "XssMatchStatement", "LabelMatchStatement", "AsnMatchStatement", "AndStatement", "OrStatement", "NotStatement",
                                      "RuleGroupReferenceStatement", "RateBasedStatement", "ManagedRuleGroupStatement"]
 
         func statement(_ n: WAFJSON) throws -> Statement {
@@ -272,6 +296,13 @@ public enum WAFReader {
                 let codes = try strings(s["CountryCodes"])
                 guard !codes.isEmpty else { throw missing(s, "CountryCodes", "an array of ISO 3166 alpha-2 codes") }
                 return .geoMatch(countries: codes, forwarded: try forwarded(s["ForwardedIPConfig"], ipSet: false), source: src)
+            case "AsnMatchStatement":
+                guard let list = s["AsnList"]?.array, !list.isEmpty else { throw missing(s, "AsnList", "a non-empty array of AS numbers") }
+                let asns = try list.map { e -> Int in
+                    guard let n = e.int, n >= 0, n <= 4_294_967_295 else { throw error(e, "expected an AS number from 0 to 4294967295, found \(found(e))") }
+                    return n
+                }
+                return .asnMatch(asns: asns, forwarded: try forwarded(s["ForwardedIPConfig"], ipSet: false), source: src)
             case "SizeConstraintStatement":
                 let op = try string(s, "ComparisonOperator")
                 guard ["EQ", "NE", "LE", "LT", "GE", "GT"].contains(op) else {
@@ -279,7 +310,9 @@ public enum WAFReader {
                 }
                 return .sizeConstraint(op: op, size: try int(s, "Size"), field: try field(s), transforms: try transforms(s), source: src)
             case "SqliMatchStatement":
-                return .sqliMatch(field: try field(s), transforms: try transforms(s), source: src)
+                let level = s["SensitivityLevel"] == nil ? "LOW" : try string(s, "SensitivityLevel")
+                guard level == "LOW" || level == "HIGH" else { throw error(s["SensitivityLevel"]!, "expected LOW or HIGH, found \(InputError.quote(level))") }
+                return .sqliMatch(field: try field(s), transforms: try transforms(s), sensitivity: level, source: src)
             case "XssMatchStatement":
                 return .xssMatch(field: try field(s), transforms: try transforms(s), source: src)
             case "LabelMatchStatement":
@@ -310,7 +343,7 @@ public enum WAFReader {
                                          scopeDown: try s["ScopeDownStatement"].map(statement), source: src)
             default:
                 throw error(n, "expected a statement AWS WAF knows (\(Context.statementKinds.joined(separator: ", "))), found \(InputError.quote(kind))",
-                            help: "AsnMatchStatement and newer statements are not evaluated by this version")
+                            help: "statements newer than AsnMatchStatement are not evaluated by this version")
             }
         }
 
@@ -363,7 +396,7 @@ public enum WAFReader {
             case "UriPath": return .uriPath
             case "QueryString": return .queryString
             case "Method": return .method
-            case "Body": return .body
+            case "Body": return .body(oversize: try oversize(v))
             case "AllQueryArguments": return .allQueryArguments
             case "SingleHeader": return .singleHeader(try string(v, "Name"))
             case "SingleQueryArgument": return .singleQueryArgument(try string(v, "Name"))
@@ -377,19 +410,37 @@ public enum WAFReader {
                 else if let e = mp[excl] { pattern = .excluded(try strings(e)) }
                 else { throw error(mp, "expected All, \(incl) or \(excl), found \(mp.keys.joined(separator: ", "))") }
                 let scope = try matchScope(v)
-                return kind == "Headers" ? .headers(pattern, scope) : .cookies(pattern, scope)
+                return kind == "Headers" ? .headers(pattern, scope, oversize: try oversize(v)) : .cookies(pattern, scope, oversize: try oversize(v))
             case "JsonBody":
                 let mp = try object(v, "MatchPattern")
                 let pattern: MatchPattern
                 if mp["All"] != nil { pattern = .all }
                 else if let i = mp["IncludedPaths"] { pattern = .included(try strings(i)) }
                 else { throw error(mp, "expected All or IncludedPaths, found \(mp.keys.joined(separator: ", "))") }
-                return .jsonBody(pattern, try matchScope(v), invalidFallback: v["InvalidFallbackBehavior"]?.string)
+                var fallback: String? = nil
+                if v["InvalidFallbackBehavior"] != nil {
+                    let f = try string(v, "InvalidFallbackBehavior")
+                    guard ["MATCH", "NO_MATCH", "EVALUATE_AS_STRING"].contains(f) else {
+                        throw error(v["InvalidFallbackBehavior"]!, "expected MATCH, NO_MATCH or EVALUATE_AS_STRING, found \(InputError.quote(f))")
+                    }
+                    fallback = f
+                }
+                return .jsonBody(pattern, try matchScope(v), invalidFallback: fallback, oversize: try oversize(v))
             case "JA3Fingerprint", "JA4Fingerprint", "HeaderOrder", "UriFragment":
                 return .unavailable(kind)
             default:
                 throw error(f, "expected a request component (UriPath, QueryString, SingleHeader, Headers, Cookies, Method, Body, JsonBody, SingleQueryArgument, AllQueryArguments, JA3Fingerprint), found \(InputError.quote(kind))")
             }
+        }
+
+        /// `OversizeHandling` of a component (CONTINUE when absent, AWS's default).
+        func oversize(_ v: WAFJSON) throws -> OversizeHandling {
+            guard v["OversizeHandling"] != nil else { return .continue }
+            let text = try string(v, "OversizeHandling")
+            guard let o = OversizeHandling(rawValue: text) else {
+                throw error(v["OversizeHandling"]!, "expected CONTINUE, MATCH or NO_MATCH, found \(InputError.quote(text))")
+            }
+            return o
         }
 
         func matchScope(_ v: WAFJSON) throws -> MatchScope {

@@ -8,6 +8,8 @@ struct FixBuilder {
     let outcomes: [RuleOutcome]
     let request: Request
     let ipSets: [String: IPSet]
+    /// `--asn`, for the fix of an ASN match.
+    var asn: Int? = nil
 
     func fixes(for o: RuleOutcome, cause: Cause) -> [Fix] {
         var fixes: [Fix] = []
@@ -42,6 +44,7 @@ struct FixBuilder {
             return fixes
         }
         if cause == .accessIP, o.group == nil, let fix = ipSetFix(o) { fixes.append(fix) }
+        if cause == .accessIP, o.group == nil, let fix = asnFix(o) { fixes.append(fix) }
         if case .captcha = o.action ?? .count {
             fixes.append(Fix(summary: "a browser solves the CAPTCHA and retries with the aws-waf-token cookie; an API client cannot, so exclude the path \(path) from the rule"))
         } else if case .challenge = o.action ?? .count {
@@ -68,6 +71,17 @@ struct FixBuilder {
         return Fix(summary: "add \(cidr) to IP set \"\(set.name)\", the addresses rule \"\(o.name)\" lets through",
                    commands: ["aws wafv2 update-ip-set --name \(set.name) --scope REGIONAL --id ID --addresses ... \(cidr) --lock-token TOKEN"],
                    patch: patch(file: set.source.file, ops: ["{\"op\": \"add\", \"path\": \"\(WAFSource.pointer(set.source.path))/Addresses/-\", \"value\": \(WAFJSON.quote(cidr))}"]))
+    }
+
+    /// An ASN rule that matched the client's network: take the number out of `AsnList` (when it is not
+    /// the only one: AWS requires at least one).
+    func asnFix(_ o: RuleOutcome) -> Fix? {
+        guard let asn, let leaf = o.trace.deciding.first(where: { $0.kind == "AsnMatchStatement" && $0.state == .yes }),
+              case .asnMatch(let asns, _, _)? = statementAt(leaf.source.path, in: o), asns.count > 1,
+              let i = asns.firstIndex(of: asn) else { return nil }
+        return Fix(summary: "remove AS\(asn) from the AsnList of rule \"\(o.name)\" (\(leaf.source.path)), if no client of that network should be refused",
+                   commands: updateCommands(),
+                   patch: patch(file: web.file, ops: ["{\"op\": \"remove\", \"path\": \"\(leaf.source.pointer)/AsnList/\(i)\"}"]))
     }
 
     /// A default Block: add the client to the allow list an Allow rule uses, else allow the path.

@@ -14,7 +14,9 @@ struct AWSWAFCommand: AsyncParsableCommand {
         Rules run by ascending Priority with their labels, text transformations, IP sets (with forwarded-IP \
         settings), regex pattern sets, rule groups, managed rule groups (possible deciders: their rules are \
         not published), rate-based statements (the rate is stated, not known) and the default action. \
-        References are matched by ARN. Nothing is sent to AWS; fixes are printed as JSON patches.
+        References are matched by ARN. SqliMatch/XssMatch use libinjection as an approximation of AWS's \
+        detectors (likely, never certain). Body inspection limits and OversizeHandling follow the resource \
+        type (--resource-type). Nothing is sent to AWS; fixes are printed as JSON patches.
         """)
 
     @Argument(help: "The URL of the request (a URL without a scheme is taken as http://).")
@@ -34,6 +36,14 @@ struct AWSWAFCommand: AsyncParsableCommand {
 
     @Option(name: .customLong("country"), help: ArgumentHelp("The ISO 3166 country of the client address (geo match statements and their labels).", valueName: "CC"))
     var country: String?
+
+    @Option(name: .long, help: ArgumentHelp("The autonomous system number of the client address (ASN match statements).", valueName: "N"))
+    var asn: Int?
+
+    @Option(name: .customLong("resource-type"),
+            help: ArgumentHelp("What the web ACL protects: it sets how much of the body AWS WAF inspects (8 KB for alb and appsync, 16 KB by default for the others). Without it, a REGIONAL web ACL's body decisions that depend on the limit are possible.",
+                               valueName: "alb|api-gateway|appsync|cognito|app-runner|verified-access|cloudfront"))
+    var resourceType: ResourceType?
 
     @Option(name: .long, help: ArgumentHelp("Every request of a HAR file or an nginx/Apache access log through the web ACL (the URL gives their host): which would be blocked, challenged or CAPTCHA'd, grouped by rule.", valueName: "file"))
     var replay: String?
@@ -56,7 +66,7 @@ struct AWSWAFCommand: AsyncParsableCommand {
             ipSets: try ipSets.map(WAFReader.ipSet(path:)),
             regexSets: try regexSets.map(WAFReader.regexPatternSet(path:)),
             ruleGroups: try ruleGroups.map(WAFReader.ruleGroup(path:)),
-            request: req, country: country)
+            request: req, country: country, asn: asn, resourceType: resourceType)
         if let replay {
             // The web ACL compiled once (input.acl); each request of the file evaluated with it.
             let report = try ReplayReport.run(path: replay, base: req.target, clientIP: req.clientAddress,
@@ -72,3 +82,6 @@ struct AWSWAFCommand: AsyncParsableCommand {
         output.emit(try AWSWAFAnalyzer.analyze(input), redactor: try request.redactor())
     }
 }
+
+/// `--resource-type alb|api-gateway|…`.
+extension ResourceType: ExpressibleByArgument {}
