@@ -127,6 +127,21 @@ final class ApacheDifferentialTests: XCTestCase {
                             DiffRequest(path: "/admin/", ip: 148, headers: ["X-Forwarded-For: 203.0.113.50"], cause: .accessIP, proxyAddress: "198.51.100.9"),
                             DiffRequest(path: "/admin/", ip: 149, headers: ["X-Forwarded-For: 198.51.100.50"], cause: .none, proxyAddress: "203.0.113.9"),
                          ], modules: ["remoteip"]),
+            // PROXY protocol v2 (binary) and IPv6 sources (v1 TCP6 too): mod_remoteip reads both versions.
+            DiffScenario(name: "remoteip-proxy-protocol-v2-ipv6", conf: granted + """
+                RemoteIPProxyProtocol On
+                RemoteIPProxyProtocolExceptions 127.0.0.1
+                <Directory "{ROOT}/www/admin">
+                    Require ip 2001:db8::/32 203.0.113.0/24
+                </Directory>
+                """,
+                         files: ["www/admin/index.html": "adm"],
+                         requests: [
+                            DiffRequest(path: "/admin/", ip: 247, cause: .none, proxyAddress: "2001:db8::7", proxyVersion: 2),
+                            DiffRequest(path: "/admin/", ip: 248, cause: .accessIP, proxyAddress: "2001:db9::1", proxyVersion: 2),
+                            DiffRequest(path: "/admin/", ip: 249, cause: .none, proxyAddress: "203.0.113.5", proxyVersion: 2),
+                            DiffRequest(path: "/admin/", ip: 250, cause: .accessIP, proxyAddress: "2001:db9::1"),
+                         ], modules: ["remoteip"]),
             DiffScenario(name: "proxy-protocol-not-enabled", conf: granted,
                          files: ["www/index.html": "hi"],
                          requests: [

@@ -24,6 +24,8 @@ struct DiffRequest {
     /// A PROXY header with this source address (not the connection's own), sent by
     /// `ProxyProtocolClient` instead of curl as HTTP/1.0; why403 gets `--proxy-protocol` with it.
     var proxyAddress: String? = nil
+    /// The PROXY protocol version of that header: 1 (text) or 2 (binary).
+    var proxyVersion: Int = 1
 }
 
 /// A differential scenario: a configuration body and a document tree made by the test.
@@ -139,7 +141,7 @@ enum ApacheHarness {
             let real: Int
             if let pa = rq.proxyAddress {
                 real = ProxyProtocolClient.status(from: clientIP, proxyAddress: pa, port: port, method: rq.method, path: rq.path,
-                                                  headers: rq.headers + ["Host: \(rq.host ?? "127.0.0.1:\(port)")"])
+                                                  headers: rq.headers + ["Host: \(rq.host ?? "127.0.0.1:\(port)")"], version: rq.proxyVersion)
             } else {
                 let r = sh("/usr/bin/curl " + args.map(quote).joined(separator: " "))
                 real = Int(r.output) ?? -1

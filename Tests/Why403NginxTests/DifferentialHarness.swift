@@ -25,6 +25,8 @@ struct DiffRequest {
     /// A PROXY header with this source address (not the connection's own), sent by
     /// `ProxyProtocolClient` instead of curl as HTTP/1.0; why403 gets it as `proxyProtocol`.
     var proxyAddress: String? = nil
+    /// The PROXY protocol version of that header: 1 (text) or 2 (binary).
+    var proxyVersion: Int = 1
 }
 
 /// A configuration (the inside of `http { }`, with `@ROOT@`, `@PORT@`, `@PREFIX@` placeholders),
@@ -129,7 +131,8 @@ enum DifferentialHarness {
             let realStatus: Int
             if let pa = r.proxyAddress {
                 realStatus = ProxyProtocolClient.status(from: "127.0.0.\(r.from)", proxyAddress: pa, port: port, method: r.method, path: r.path,
-                                                        headers: r.headers + ["Host: 127.0.0.1:\(port)", "User-Agent: why403-test"])
+                                                        headers: r.headers + ["Host: 127.0.0.1:\(port)", "User-Agent: why403-test"],
+                                                        version: r.proxyVersion)
             } else {
                 _ = spawnShell("/usr/bin/curl --max-time 20 \(quoted) </dev/null >'\(dir.path)/curl.out' 2>/dev/null")
                 realStatus = Int((try? String(contentsOfFile: dir.path + "/curl.out", encoding: .utf8)) ?? "") ?? -1

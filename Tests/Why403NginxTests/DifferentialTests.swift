@@ -297,6 +297,22 @@ final class DifferentialTests: XCTestCase {
                 R(path: "/admin/", from: 2, cause: .accessIP, proxyAddress: "198.51.100.5"),
                 R(path: "/admin/", from: 20, cause: .accessIP, proxyAddress: "203.0.113.5"),
             ]))
+        // PROXY protocol v2 (binary) and IPv6 sources, v1 TCP6 too: nginx reads both versions on the same listener.
+        try DifferentialHarness.run(.init(name: "proxy-protocol-v2-ipv6", http: """
+            server { listen 127.0.0.1:@PORT@ proxy_protocol; root @ROOT@;
+                set_real_ip_from 127.0.0.0/29;
+                real_ip_header proxy_protocol;
+                location /admin/ { allow 2001:db8::/32; allow 203.0.113.0/24; deny all; }
+            }
+            """, setup: Self.site, requests: [
+                R(path: "/admin/", from: 2, proxyAddress: "2001:db8::7", proxyVersion: 2),
+                R(path: "/admin/", from: 2, cause: .accessIP, proxyAddress: "2001:db9::1", proxyVersion: 2),
+                R(path: "/admin/", from: 3, proxyAddress: "203.0.113.5", proxyVersion: 2),
+                R(path: "/admin/", from: 3, cause: .accessIP, proxyAddress: "198.51.100.5", proxyVersion: 2),
+                R(path: "/admin/", from: 4, proxyAddress: "2001:db8::7"),
+                R(path: "/admin/", from: 4, cause: .accessIP, proxyAddress: "2001:db9::1"),
+                R(path: "/admin/", from: 20, cause: .accessIP, proxyAddress: "2001:db8::7", proxyVersion: 2),
+            ]))
         try DifferentialHarness.run(.init(name: "proxy-protocol-plain-listener", http: """
             server { listen 127.0.0.1:@PORT@; root @ROOT@; }
             """, setup: Self.site, requests: [
