@@ -31,6 +31,9 @@ struct DirConfig {
     var ifSections: [ApacheDirective] = []
     /// `AuthzSendForbiddenOnFailure On`.
     var forbiddenOnFailure = false
+    /// mod_allowmethods: the methods `AllowMethods` lets through (GET brings HEAD), and its line;
+    /// nil when unset or `reset` (every method). A section that sets it replaces the inherited list.
+    var allowMethods: (methods: Set<String>, source: ApacheDirective)?
     /// `SecRuleEngine` in effect.
     var secRuleEngine: ApacheDirective?
     /// Directives met that the simulator does not model, by name.
@@ -151,6 +154,9 @@ struct DirConfig {
             case "setenvif", "setenvifnocase", "browsermatch", "browsermatchnocase", "setenv", "unsetenv",
                  "setenvifexpr":
                 setEnv.append(d)
+            case "allowmethods":
+                let names = Set(d.args.map { $0.uppercased() })
+                allowMethods = names.contains("RESET") ? nil : (names.union(names.contains("GET") ? ["HEAD"] : []), d)
             case "errordocument":
                 if let code = d.args.first { errorDocuments[code] = d }
             case "files", "filesmatch":

@@ -93,7 +93,9 @@ extension Simulation {
         let (plain, regexSections) = directorySections()
         let who = serverUser()
         if let o = walkDirectories(filename, uri: uri, plain: plain, who: who, into: &walk) { return .done(o) }
-        let dirSlash = applyDirectoryMatch(regexSections, to: &walk)
+        // r->filename as the walk leaves it: the path info after a file is cut off.
+        let walkedFilename = walk.missing && walk.fileInfo != nil ? walk.finalPath : filename
+        let dirSlash = applyDirectoryMatch(regexSections, to: &walk, filename: walkedFilename)
         applyFiles(to: &walk, dirSlash: dirSlash)
         applyLocations(to: &walk, uri: uri)
         // <If>: server level and nested, in order.
@@ -218,9 +220,12 @@ extension Simulation {
         return Outcome(status: 403, findings: [f])
     }
 
-    /// `<DirectoryMatch>` / `<Directory ~>`: in config order, against the directory reached. Returns that
-    /// directory with a trailing slash.
-    mutating func applyDirectoryMatch(_ regexSections: [DirSection], to walk: inout DirectoryWalk) -> String {
+    /// `<DirectoryMatch>` / `<Directory ~>`: in config order, against `r->filename` as the walk leaves it
+    /// (the file's whole path, a directory's with the slash the request gave: httpd 2.4 matches
+    /// `"/fileish/a\.txt$"` for /fileish/a.txt, and `"/exact$"` for /exact but not for /exact/a.txt or
+    /// /exact/; checked against httpd by ApacheSectionDifferentialTests). Returns the directory reached,
+    /// with a trailing slash.
+    mutating func applyDirectoryMatch(_ regexSections: [DirSection], to walk: inout DirectoryWalk, filename: String) -> String {
         let dirReached = (walk.isDir ? walk.finalPath : ApacheConfigParser.dirname(walk.finalPath))
         let dirSlash = dirReached.hasSuffix("/") ? dirReached : dirReached + "/"
         var errs: [ApacheDirective] = []
@@ -229,7 +234,7 @@ extension Simulation {
                 notes.append("\(s.directive.location): the regular expression \(InputError.quote(s.pattern)) could not be compiled here; section skipped")
                 continue
             }
-            if re.matches(dirSlash) || re.matches(dirReached) {
+            if re.matches(filename) {
                 walk.dc.apply(s.directive.children ?? [], dir: dirSlash, method: req.method, errors: &errs)
                 walk.decisive.append(s.directive)
             }
