@@ -153,6 +153,72 @@ final class ApacheSectionDifferentialTests: XCTestCase {
                             DiffRequest(path: "/hs/a.txt", ip: 174, cause: .accessDeny),
                             DiffRequest(path: "/hs/sub/a.txt", ip: 175, cause: .none),
                          ]),
+            // <Location> and <LocationMatch> merge together in config order: the later one wins.
+            DiffScenario(name: "merge-location-order", conf: granted + """
+                <LocationMatch "^/lm/">
+                    Require all denied
+                </LocationMatch>
+                <Location "/lm/open">
+                    Require all granted
+                </Location>
+                <Location "/ml/open">
+                    Require all granted
+                </Location>
+                <LocationMatch "^/ml/">
+                    Require all denied
+                </LocationMatch>
+                """,
+                         files: ["www/lm/open/a.txt": "a", "www/lm/a.txt": "a", "www/ml/open/a.txt": "a"],
+                         requests: [
+                            DiffRequest(path: "/lm/open/a.txt", ip: 223, cause: .none),
+                            DiffRequest(path: "/lm/a.txt", ip: 224, cause: .accessDeny),
+                            DiffRequest(path: "/ml/open/a.txt", ip: 225, cause: .accessDeny),
+                         ]),
+            // Server-level <If> and <Files> come before those of a <Directory> or .htaccess; server-level
+            // Options apply where no <Directory> sets them.
+            DiffScenario(name: "merge-server-if-then-htaccess-if", conf: """
+                Options None
+                <Directory "{ROOT}/www">
+                    AllowOverride All
+                    Require all granted
+                </Directory>
+                <If "%{HTTP:X-A} == '1'">
+                    Require all denied
+                </If>
+                <Files "*.txt">
+                    Require all denied
+                </Files>
+                """,
+                         files: ["www/a.html": "a", "www/b.txt": "b",
+                                 "www/hi/.htaccess": "<If \"%{HTTP:X-A} == '1'\">\nRequire all granted\n</If>\n<Files \"*.txt\">\nRequire all granted\n</Files>\n",
+                                 "www/hi/a.html": "a", "www/hi/b.txt": "b", "www/real.html": "r"],
+                         setup: ["ln -s real.html www/link.html"],
+                         requests: [
+                            DiffRequest(path: "/a.html", ip: 226, cause: .none),
+                            DiffRequest(path: "/a.html", ip: 227, headers: ["X-A: 1"], cause: .accessDeny),
+                            DiffRequest(path: "/b.txt", ip: 228, cause: .accessDeny),
+                            DiffRequest(path: "/hi/a.html", ip: 229, headers: ["X-A: 1"], cause: .none),
+                            DiffRequest(path: "/hi/b.txt", ip: 230, cause: .none),
+                            DiffRequest(path: "/link.html", ip: 231, cause: .fsSymlink),
+                         ]),
+            // Require method (mod_authz_core): HEAD is GET to it.
+            DiffScenario(name: "require-method-head", conf: granted + """
+                <Directory "{ROOT}/www/rm">
+                    Require method GET POST
+                </Directory>
+                <Directory "{ROOT}/www/le2">
+                    <LimitExcept GET POST>
+                        Require all denied
+                    </LimitExcept>
+                </Directory>
+                """,
+                         files: ["www/rm/a.txt": "a", "www/le2/a.txt": "a"],
+                         requests: [
+                            DiffRequest(path: "/rm/a.txt", ip: 232, method: "HEAD", cause: .none),
+                            DiffRequest(path: "/rm/a.txt", ip: 233, method: "PUT", cause: .accessDeny),
+                            DiffRequest(path: "/le2/a.txt", ip: 234, method: "HEAD", cause: .none),
+                            DiffRequest(path: "/le2/a.txt", ip: 235, method: "DELETE", cause: .accessDeny),
+                         ]),
             // <Limit>/<LimitExcept>: HEAD follows GET; a method the section does not name.
             DiffScenario(name: "limit-head-get", conf: granted + """
                 <Directory "{ROOT}/www/lg">

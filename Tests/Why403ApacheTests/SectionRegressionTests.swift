@@ -90,6 +90,17 @@ final class SectionRegressionTests: XCTestCase {
         XCTAssertEqual(try analyze(fs, "http://x/any/a.txt", method: "DELETE").verdict.cause, .none)
     }
 
+    /// `Require method GET` grants HEAD (HEAD is M_GET).
+    func testRequireMethodGETGrantsHEAD() throws {
+        let fs = site("""
+        <Directory /var/www>
+            Require method GET
+        </Directory>
+        """)
+        XCTAssertEqual(try analyze(fs, "http://x/index.html", method: "HEAD").verdict.status, 200)
+        XCTAssertEqual(try analyze(fs, "http://x/index.html", method: "PUT").verdict.cause, .accessDeny)
+    }
+
     /// `ErrorDocument 403` with a full URL is a 302 to it; a local path or text keeps the 403.
     func testErrorDocumentWithAURLRedirects() throws {
         let fs = site("""

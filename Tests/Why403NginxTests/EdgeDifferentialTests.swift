@@ -26,7 +26,9 @@ final class EdgeDifferentialTests: XCTestCase {
                 try Self.dir(r + "/list"); try Self.dir(r + "/list/closed", mode: 0o700)
                 try Self.dir(r + "/strict"); try Self.dir(r + "/strict/closed", mode: 0o700); try Self.file(r + "/strict/closed/index.html")
                 try Self.dir(r + "/strict/zero", mode: 0o000)
+                try Self.dir(r + "/xonly", mode: 0o711); try Self.file(r + "/xonly/index.html")
             }, requests: [
+                R(path: "/xonly", cause: .fsPermission), R(path: "/xonly/"),
                 // The static module opens the directory before redirecting to the slash: unreadable is 403.
                 R(path: "/closed", cause: .fsPermission), R(path: "/closed/", cause: .fsPermission), R(path: "/zero", cause: .fsPermission),
                 R(path: "/zero/", cause: .fsPermission),
