@@ -89,6 +89,33 @@ final class EdgeDifferentialTests: XCTestCase {
             ]))
     }
 
+    /// Grav CMS's published nginx server block (webserver-configs/nginx.conf), with the test's root and
+    /// listen in place of its placeholders; requests that reach PHP (no php-fpm here) are left out.
+    func testGravNginxConf() throws {
+        let published = try Fixtures.string("public/grav/nginx.conf")
+        let server = published.replacingOccurrences(of: "#listen 80;", with: "listen 127.0.0.1:@PORT@;")
+            .replacingOccurrences(of: "root /home/USER/www/html;", with: "root @ROOT@;")
+        XCTAssertNotEqual(server, published)
+        try DifferentialHarness.run(.init(name: "grav-nginx", http: server, setup: { r in
+            try DifferentialHarness.sh("cp /etc/nginx/fastcgi_params '\(r)/../fastcgi_params'")
+            for f in ["index.html", ".git/config", "cache/x", "user/config/site.yaml", "user/accounts/admin.yaml",
+                      "user/accounts/avatars/me.png", "user/data/x.pdf", "user/data/x.yaml", "vendor/lib/README.md",
+                      "vendor/lib/x.js", "user/pages/a.md", "LICENSE.txt", "composer.json", ".env", ".env.local", "images/a.png"] {
+                try Self.dir((r + "/" + f as NSString).deletingLastPathComponent)
+                try Self.file(r + "/" + f)
+            }
+        }, requests: [
+            R(path: "/"), R(path: "/index.html"), R(path: "/images/a.png"), R(path: "/vendor/lib/x.js"),
+            R(path: "/.git/config", cause: .accessDeny), R(path: "/cache/x", cause: .accessDeny),
+            R(path: "/user/config/site.yaml", cause: .accessDeny), R(path: "/user/accounts/admin.yaml", cause: .accessDeny),
+            R(path: "/user/accounts/avatars/me.png"), R(path: "/user/accounts/avatars/none.png"),
+            R(path: "/user/data/x.pdf"), R(path: "/user/data/x.yaml", cause: .accessDeny),
+            R(path: "/vendor/lib/README.md", cause: .accessDeny), R(path: "/user/pages/a.md", cause: .accessDeny),
+            R(path: "/LICENSE.txt", cause: .accessDeny), R(path: "/composer.json", cause: .accessDeny),
+            R(path: "/.env", cause: .accessDeny), R(path: "/.env.local", cause: .accessDeny),
+        ]))
+    }
+
     func testH5bpFileAccessRecipe() throws {
         let recipe = Fixtures.url("public/h5bp-server-configs-nginx/security_file_access.conf").path
         try DifferentialHarness.run(.init(name: "h5bp-file-access", http: """
