@@ -384,6 +384,43 @@ final class ApacheSectionDifferentialTests: XCTestCase {
                             DiffRequest(path: "/pm/a.txt", ip: 208, cause: .accessDeny),
                             DiffRequest(path: "/hu/a.txt", ip: 209, cause: .accessDeny),
                          ]),
+            // ErrorDocument and refusals met during the directory walk (a symlink, a search permission):
+            // which ErrorDocument is in force then.
+            DiffScenario(name: "errordocument-walk", conf: """
+                ErrorDocument 403 http://example.test/server
+                <Directory "{ROOT}/www">
+                    Require all granted
+                </Directory>
+                <Directory "{ROOT}/www/nofollow">
+                    Options -FollowSymLinks
+                </Directory>
+                <Directory "{ROOT}/www/dirdoc">
+                    Options -FollowSymLinks
+                    ErrorDocument 403 http://example.test/dir
+                </Directory>
+                <Directory "{ROOT}/www/local">
+                    Require all denied
+                    ErrorDocument 403 /e.html
+                </Directory>
+                <Location "/loc/">
+                    ErrorDocument 403 "text from a Location"
+                </Location>
+                <Directory "{ROOT}/www/loc">
+                    Require all denied
+                </Directory>
+                """,
+                         files: ["www/e.html": "e", "www/real.txt": "r", "www/nofollow/.keep": "", "www/dirdoc/.keep": "",
+                                 "www/local/a.txt": "a", "www/loc/a.txt": "a", "www/locked/a.txt": "a", "www/plain/a.txt": "a"],
+                         setup: ["ln -s ../real.txt www/nofollow/link.txt", "ln -s ../real.txt www/dirdoc/link.txt",
+                                 "chmod 700 www/locked"],
+                         requests: [
+                            DiffRequest(path: "/nofollow/link.txt", ip: 236, cause: .fsSymlink),
+                            DiffRequest(path: "/dirdoc/link.txt", ip: 237, cause: .fsSymlink),
+                            DiffRequest(path: "/locked/a.txt", ip: 238, cause: .fsPermission),
+                            DiffRequest(path: "/local/a.txt", ip: 239, cause: .accessDeny),
+                            DiffRequest(path: "/loc/a.txt", ip: 240, cause: .accessDeny),
+                            DiffRequest(path: "/plain/a.txt", ip: 241, cause: .none),
+                         ]),
             // No AllowOverride anywhere (not even at /): the documented default is None, but httpd 2.4
             // leaves it "unset", and then still opens .htaccess files and refuses every directive in them
             // (500 "… not allowed here"); comments alone are harmless, an unreadable file is AH00529.

@@ -120,6 +120,28 @@ final class SectionRegressionTests: XCTestCase {
         XCTAssertEqual(r.verdict.cause, .accessDeny)
         XCTAssertTrue(r.notes.contains { $0.contains("302 redirect to http://example.test/denied") }, "\(r.notes)")
         XCTAssertEqual(try analyze(fs, "http://x/text/a.txt").verdict.status, 403)
+        // A refusal during the directory walk takes the server-level ErrorDocument only.
+        var walk = site("""
+        ErrorDocument 403 http://example.test/server
+        <Directory /var/www>
+            Require all granted
+            Options -FollowSymLinks
+            ErrorDocument 403 http://example.test/dir
+        </Directory>
+        """) { fs in fs.file("/var/www/real.txt", "r"); fs.symlink("/var/www/link.txt", to: "/var/www/real.txt") }
+        var r2 = try analyze(walk, "http://x/link.txt")
+        XCTAssertEqual(r2.verdict.status, 302)
+        XCTAssertEqual(r2.verdict.cause, .fsSymlink)
+        XCTAssertTrue(r2.notes.contains { $0.contains("http://example.test/server") }, "\(r2.notes)")
+        walk = site("""
+        <Directory /var/www>
+            Require all granted
+            Options -FollowSymLinks
+            ErrorDocument 403 http://example.test/dir
+        </Directory>
+        """) { fs in fs.file("/var/www/real.txt", "r"); fs.symlink("/var/www/link.txt", to: "/var/www/real.txt") }
+        r2 = try analyze(walk, "http://x/link.txt")
+        XCTAssertEqual(r2.verdict.status, 403)
         XCTAssertEqual(try analyze(fs, "http://x/local/a.txt").verdict.status, 403)
     }
 }

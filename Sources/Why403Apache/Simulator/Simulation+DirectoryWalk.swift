@@ -92,7 +92,13 @@ extension Simulation {
         var walk = DirectoryWalk(dc: serverDirConfig())
         let (plain, regexSections) = directorySections()
         let who = serverUser()
-        if let o = walkDirectories(filename, uri: uri, plain: plain, who: who, into: &walk) { return .done(o) }
+        if let o = walkDirectories(filename, uri: uri, plain: plain, who: who, into: &walk) {
+            // A refusal during the walk (a symlink, search permission, .htaccess) is answered with the
+            // server's own ErrorDocument: the per-directory configuration is not merged yet (checked
+            // against httpd 2.4: a <Directory>'s or <Location>'s ErrorDocument does not apply then).
+            errorDocuments = serverDirConfig().errorDocuments
+            return .done(o)
+        }
         // r->filename as the walk leaves it: the path info after a file is cut off.
         let walkedFilename = walk.missing && walk.fileInfo != nil ? walk.finalPath : filename
         let dirSlash = applyDirectoryMatch(regexSections, to: &walk, filename: walkedFilename)
