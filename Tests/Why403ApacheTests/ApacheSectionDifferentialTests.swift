@@ -261,6 +261,34 @@ final class ApacheSectionDifferentialTests: XCTestCase {
                             DiffRequest(path: "/lr/a.txt", ip: 184, method: "HEAD", cause: .none),
                             DiffRequest(path: "/lr/a.txt", ip: 185, method: "POST", cause: .accessDeny),
                          ]),
+            // <Limit>/<LimitExcept> and <FilesMatch> in .htaccess; a <FilesMatch> in .htaccess against a
+            // <DirectoryMatch> (which merges first).
+            DiffScenario(name: "htaccess-limit-filesmatch", conf: """
+                <Directory "{ROOT}/www">
+                    AllowOverride All
+                    Require all granted
+                </Directory>
+                <DirectoryMatch "^{ROOT}/www/dm/">
+                    Require all denied
+                </DirectoryMatch>
+                """,
+                         files: ["www/lg/.htaccess": "<Limit GET>\nRequire ip 127.0.0.242\n</Limit>\n", "www/lg/a.txt": "a",
+                                 "www/le/.htaccess": "<LimitExcept GET>\nRequire all denied\n</LimitExcept>\n", "www/le/a.txt": "a",
+                                 "www/fm/.htaccess": "<FilesMatch \"\\.(ini|bak)$\">\nRequire all denied\n</FilesMatch>\n",
+                                 "www/fm/a.ini": "i", "www/fm/a.txt": "a",
+                                 "www/dm/.htaccess": "<FilesMatch \"\\.txt$\">\nRequire all granted\n</FilesMatch>\n",
+                                 "www/dm/a.txt": "a", "www/dm/a.ini": "i"],
+                         requests: [
+                            DiffRequest(path: "/lg/a.txt", ip: 242, cause: .none),
+                            DiffRequest(path: "/lg/a.txt", ip: 243, cause: .accessIP),
+                            DiffRequest(path: "/lg/a.txt", ip: 243, method: "HEAD", cause: .accessIP),
+                            DiffRequest(path: "/le/a.txt", ip: 244, method: "HEAD", cause: .none),
+                            DiffRequest(path: "/le/a.txt", ip: 244, method: "POST", cause: .accessDeny),
+                            DiffRequest(path: "/fm/a.ini", ip: 245, cause: .accessDeny),
+                            DiffRequest(path: "/fm/a.txt", ip: 245, cause: .none),
+                            DiffRequest(path: "/dm/a.txt", ip: 246, cause: .none),
+                            DiffRequest(path: "/dm/a.ini", ip: 246, cause: .accessDeny),
+                         ]),
             // mod_allowmethods: 405 for a method not listed, HEAD with GET.
             DiffScenario(name: "allowmethods", conf: granted + """
                 <Location "/am/">
