@@ -459,8 +459,13 @@ final class ApacheSectionDifferentialTests: XCTestCase {
                 <Directory "{ROOT}/www/on">
                     AllowOverride AuthConfig
                 </Directory>
+                <Directory "{ROOT}/www/list">
+                    AllowOverrideList Redirect
+                </Directory>
                 """,
                          files: ["www/a.txt": "a",
+                                 "www/list/.htaccess": "Redirect 301 /list/a.txt http://example.test/\n", "www/list/a.txt": "a",
+                                 "www/list/deny/.htaccess": "Require all denied\n", "www/list/deny/a.txt": "a",
                                  "www/deny/.htaccess": "Require all denied\n", "www/deny/a.txt": "a",
                                  "www/compat/.htaccess": "Deny from all\n", "www/compat/a.txt": "a",
                                  "www/module/.htaccess": "<IfModule rewrite_module>\n</IfModule>\n", "www/module/a.txt": "a",
@@ -478,6 +483,8 @@ final class ApacheSectionDifferentialTests: XCTestCase {
                             DiffRequest(path: "/unread/a.txt", ip: 212, cause: .fsPermission),
                             DiffRequest(path: "/on/a.txt", ip: 213, cause: .accessDeny),
                             DiffRequest(path: "/on/unread/a.txt", ip: 214, cause: .fsPermission),
+                            DiffRequest(path: "/list/a.txt", ip: 214, cause: .none),
+                            DiffRequest(path: "/list/deny/a.txt", ip: 214, cause: .configError),
                          ],
                          rootOverride: false),
             // Alias to a directory outside the document root: refused by <Directory /> unless a <Directory>

@@ -70,6 +70,23 @@ final class SectionRegressionTests: XCTestCase {
         XCTAssertEqual(try analyze(fs, "http://x/comments/a.txt").verdict.status, 200)
     }
 
+    /// `Redirect` in a .htaccess (mod_alias's fixup); with only `AllowOverrideList Redirect` and no
+    /// `AllowOverride`, it is allowed and everything else is a 500.
+    func testRedirectInHtaccessUnderAllowOverrideList() throws {
+        let fs = site("""
+        <Directory /var/www>
+            Require all granted
+            AllowOverrideList Redirect
+        </Directory>
+        """, modules: ["alias"]) { fs in
+            fs.file("/var/www/old/.htaccess", "Redirect 301 /old/a.txt http://example.test/\n"); fs.file("/var/www/old/a.txt", "a")
+            fs.file("/var/www/deny/.htaccess", "Require all denied\n"); fs.file("/var/www/deny/a.txt", "a")
+        }
+        XCTAssertEqual(try analyze(fs, "http://x/old/a.txt").verdict.status, 301)
+        XCTAssertEqual(try analyze(fs, "http://x/old/b.txt").verdict.status, 404)
+        XCTAssertEqual(try analyze(fs, "http://x/deny/a.txt").verdict.cause, .configError)
+    }
+
     /// `AllowMethods`: 405 for a method it does not list; HEAD goes with GET; `reset` lifts it.
     func testAllowMethods() throws {
         let fs = site("""

@@ -41,7 +41,7 @@ extension Simulation {
         let lines = ApacheLexer.logicalLines(String(decoding: ApacheLexer.cutLinesAtNUL(bytes), as: UTF8.self), file: path)
         // Unset AllowOverride: the first directive (even <IfModule>, which the parser resolves away) is
         // "not allowed here"; only comments and blank lines pass.
-        if unset, let first = lines.first(where: { !$0.text.isEmpty && !$0.text.hasPrefix("#") }) {
+        if unset, dc.allowOverrideList.isEmpty, let first = lines.first(where: { !$0.text.isEmpty && !$0.text.hasPrefix("#") }) {
             let name = String(first.text.prefix { $0 != " " && $0 != "\t" && $0 != ">" })
             let d = ApacheDirective(name: name, args: [], location: first.location, text: first.text)
             return notAllowed(d, path: path, dc: dc, reason: "\(name) not allowed here")

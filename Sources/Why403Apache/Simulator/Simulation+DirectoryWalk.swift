@@ -120,6 +120,13 @@ extension Simulation {
         // fixups: per-directory mod_rewrite.
         if let r = perDirectoryRewrite(walk, uri: uri, alreadyDone: perDirRewriteDone) { return r }
 
+        // fixups: mod_alias's Redirect in directory context or .htaccess (fixup_redir).
+        if config.hasModule("alias") {
+            for d in walk.dc.redirects {
+                if let o = Self.redirectOutcome(d, uri: uri) { return .done(o) }
+            }
+        }
+
         return .done(handle(walk, uri: uri, who: who))
     }
 
