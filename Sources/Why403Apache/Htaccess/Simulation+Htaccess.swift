@@ -135,7 +135,9 @@ extension Simulation {
         let f = Finding(cause: .configError, layer: .apache, confidence: .certain,
                         summary: "\(path): \(reason) (\(why)); httpd answers 500 Internal Server Error",
                         evidence: ev,
-                        fixes: [Fix(summary: "remove \(d.name) from the .htaccess, or allow its class in AllowOverride for this directory")],
+                        fixes: dc.allowOverrideSource == nil
+                            ? [Fix(summary: "write AllowOverride for this directory (or <Directory />): None to have httpd skip the file, or \(neededOverrides(path)) to honour it")]
+                            : [Fix(summary: "remove \(d.name) from the .htaccess, or allow its class in AllowOverride for this directory")],
                         rule: "htaccess-not-allowed")
         return Outcome(status: 500, findings: [f])
     }
