@@ -45,6 +45,9 @@ struct DiffScenario {
     /// Whether the common part denies the file-system root (`<Directory />` with `Require all denied`);
     /// off for a scenario that needs no `Require` anywhere (AH01627).
     var rootDenied = true
+    /// Whether the common part says `AllowOverride None` at `/`; off for a scenario where no
+    /// `AllowOverride` is set anywhere (httpd 2.4's default, None).
+    var rootOverride = true
 }
 
 /// Runs scenarios against a real Apache httpd started from a temporary ServerRoot on loopback.
@@ -73,8 +76,7 @@ enum ApacheHarness {
         s += """
         DocumentRoot "\(root)/www"
         <Directory />
-            AllowOverride None
-        \(scenario.rootDenied ? "    Require all denied\n" : "")</Directory>
+        \(scenario.rootOverride ? "    AllowOverride None\n" : "")\(scenario.rootDenied ? "    Require all denied\n" : "")</Directory>
 
         """
         s += scenario.conf.replacingOccurrences(of: "{ROOT}", with: root)

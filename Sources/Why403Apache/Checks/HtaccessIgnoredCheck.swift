@@ -26,7 +26,9 @@ struct HtaccessIgnoredCheck: ApacheCheck {
             let dirSections = audit.sections.filter { $0.is("Directory") && $0.args.first.map { root.hasPrefix($0.hasSuffix("/") ? String($0.dropLast()) : $0) || $0 == "/" } == true }
                 .sorted { ($0.args.first ?? "").count < ($1.args.first ?? "").count }
             for d in dirSections { dc.apply(d.children ?? [], dir: nil, method: "GET", errors: &errs) }
-            guard dc.allowOverride.isEmpty && dc.allowOverrideList.isEmpty else { continue }
+            // With no AllowOverride written at all httpd 2.4 does read the file (and refuses every
+            // directive in it with a 500): not "ignored".
+            guard dc.allowOverride.isEmpty && dc.allowOverrideList.isEmpty, dc.allowOverrideSource != nil else { continue }
             var ev = [Evidence(source: path, text: "present, never read")]
             if let s = dc.allowOverrideSource { ev.insert(s.evidence, at: 0) }
             out.append(finding(.none, .certain, "\(path) is ignored: AllowOverride None applies to \(root)",

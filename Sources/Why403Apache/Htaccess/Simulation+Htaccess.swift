@@ -4,12 +4,17 @@ import Why403FileSystem
 extension Simulation {
     // MARK: .htaccess
 
-    /// Reads `dir/.htaccess` when AllowOverride permits; returns an outcome when it ends the request
+    /// Reads `dir/.htaccess` when AllowOverride permits (or when none is set: every directive is then
+    /// refused); returns an outcome when it ends the request
     /// (unreadable: 403 AH00529; a directive not allowed: 500).
     mutating func readHtaccess(dir: String, name: String, dc: inout DirConfig, who: UserIdentity) -> Outcome? {
         let path = dir + name
         let exists = fs.info(path) != nil
-        if dc.allowOverride.isEmpty && dc.allowOverrideList.isEmpty {
+        // No AllowOverride applies at all (none written for this directory or above): httpd 2.4's default
+        // is "unset", which is not quite None: the file is still opened and parsed, and every directive in
+        // it is "not allowed here" (a 500). Checked against httpd 2.4 by ApacheSectionDifferentialTests.
+        let unset = dc.allowOverrideSource == nil
+        if dc.allowOverride.isEmpty && dc.allowOverrideList.isEmpty && !unset {
             if exists { reportIgnoredHtaccess(path, dir: dir, dc: dc) }
             return nil
         }
@@ -34,6 +39,13 @@ extension Simulation {
             notes.append("\(path) holds NUL bytes: httpd reads each line only up to its first NUL, and so does why403")
         }
         let lines = ApacheLexer.logicalLines(String(decoding: ApacheLexer.cutLinesAtNUL(bytes), as: UTF8.self), file: path)
+        // Unset AllowOverride: the first directive (even <IfModule>, which the parser resolves away) is
+        // "not allowed here"; only comments and blank lines pass.
+        if unset, dc.allowOverrideList.isEmpty, let first = lines.first(where: { !$0.text.isEmpty && !$0.text.hasPrefix("#") }) {
+            let name = String(first.text.prefix { $0 != " " && $0 != "\t" && $0 != ">" })
+            let d = ApacheDirective(name: name, args: [], location: first.location, text: first.text)
+            return notAllowed(d, path: path, dc: dc, reason: "\(name) not allowed here")
+        }
         var index = 0
         let ds = p.parseBlock(lines, &index, file: path, closing: nil, openedAt: nil)
         if let e = p.errors.first {
@@ -42,7 +54,11 @@ extension Simulation {
                 summary: "\(path) has a syntax error; httpd answers 500: \(e.message)",
                 evidence: [Evidence(source: "\(path):\(e.line ?? 0)", text: e.message)], rule: "AH00526")])
         }
+        if unset {
+            notes.append("\(path) is read: no AllowOverride applies to \(dir) (httpd 2.4 then opens .htaccess files but allows no directive in them)")
+        } else {
         notes.append("\(path) is read (AllowOverride \(dc.allowOverride.isEmpty ? "None" : dc.allowOverride.sorted().joined(separator: " ")) at \(dc.allowOverrideSource.map { $0.location.description } ?? "default"))")
+        }
         // Every directive must be allowed by AllowOverride, else 500 "… not allowed here".
         if let o = firstNotAllowed(ds, path: path, dc: dc) { return o }
         var errs: [ApacheDirective] = []
@@ -113,10 +129,15 @@ extension Simulation {
     func notAllowed(_ d: ApacheDirective, path: String, dc: DirConfig, reason: String) -> Outcome {
         var ev = [d.evidence]
         if let ao = dc.allowOverrideSource { ev.append(ao.evidence) }
+        let why = dc.allowOverrideSource == nil
+            ? "no AllowOverride applies to this directory: httpd 2.4 still reads the file and permits nothing in it"
+            : "AllowOverride does not permit it"
         let f = Finding(cause: .configError, layer: .apache, confidence: .certain,
-                        summary: "\(path): \(reason) (AllowOverride does not permit it); httpd answers 500 Internal Server Error",
+                        summary: "\(path): \(reason) (\(why)); httpd answers 500 Internal Server Error",
                         evidence: ev,
-                        fixes: [Fix(summary: "remove \(d.name) from the .htaccess, or allow its class in AllowOverride for this directory")],
+                        fixes: dc.allowOverrideSource == nil
+                            ? [Fix(summary: "write AllowOverride for this directory (or <Directory />): None to have httpd skip the file, or \(neededOverrides(path)) to honour it")]
+                            : [Fix(summary: "remove \(d.name) from the .htaccess, or allow its class in AllowOverride for this directory")],
                         rule: "htaccess-not-allowed")
         return Outcome(status: 500, findings: [f])
     }

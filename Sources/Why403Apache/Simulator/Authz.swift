@@ -115,7 +115,11 @@ enum Authz {
         case "env":
             return args.contains { ctx.env[$0] != nil } ? .granted : .denied
         case "method":
-            return args.map { $0.uppercased() }.contains(ctx.method) ? .granted : .denied
+            // HEAD is M_GET to httpd: `Require method GET` grants it (checked against httpd 2.4 by
+            // ApacheSectionDifferentialTests, scenario require-method-head).
+            let named = Set(args.map { $0.uppercased() })
+            let method = ctx.method.uppercased() == "HEAD" && named.contains("GET") ? "GET" : ctx.method.uppercased()
+            return named.contains(method) ? .granted : .denied
         case "valid-user":
             return ctx.user != nil ? .granted : .deniedNoUser
         case "user":

@@ -31,6 +31,12 @@ struct DirConfig {
     var ifSections: [ApacheDirective] = []
     /// `AuthzSendForbiddenOnFailure On`.
     var forbiddenOnFailure = false
+    /// mod_allowmethods: the methods `AllowMethods` lets through (GET brings HEAD), and its line;
+    /// nil when unset or `reset` (every method). A section that sets it replaces the inherited list.
+    var allowMethods: (methods: Set<String>, source: ApacheDirective)?
+    /// mod_alias `Redirect*` in directory context (sections, .htaccess): a deeper one first, as
+    /// merge_alias_dir_config appends the base's after the section's own.
+    var redirects: [ApacheDirective] = []
     /// `SecRuleEngine` in effect.
     var secRuleEngine: ApacheDirective?
     /// Directives met that the simulator does not model, by name.
@@ -46,6 +52,7 @@ struct DirConfig {
         var compatNew: CompatConfig? = nil
         var rewriteNew: RewriteConfig? = nil
         var pendingCond: [ApacheDirective] = []
+        var newRedirects: [ApacheDirective] = []
 
         func newCompat() -> CompatConfig { compatNew ?? CompatConfig() }
         let inheritedRewrite = self.rewrite
@@ -151,6 +158,11 @@ struct DirConfig {
             case "setenvif", "setenvifnocase", "browsermatch", "browsermatchnocase", "setenv", "unsetenv",
                  "setenvifexpr":
                 setEnv.append(d)
+            case "redirect", "redirectmatch", "redirectpermanent", "redirecttemp":
+                newRedirects.append(d)
+            case "allowmethods":
+                let names = Set(d.args.map { $0.uppercased() })
+                allowMethods = names.contains("RESET") ? nil : (names.union(names.contains("GET") ? ["HEAD"] : []), d)
             case "errordocument":
                 if let code = d.args.first { errorDocuments[code] = d }
             case "files", "filesmatch":
@@ -175,6 +187,7 @@ struct DirConfig {
         if let c = compatNew {
             self.compat = c
         }
+        if !newRedirects.isEmpty { redirects = newRedirects + redirects }
         if var r = rewriteNew {
             if r.inherit, let parent = inheritedRewrite { r.rules = r.rules + parent.rules }
             self.rewrite = r

@@ -8,6 +8,15 @@ extension Simulation {
     /// mod_access_compat and mod_authz_core as `ap_process_request_internal` combines them under
     /// `Satisfy`; Basic authentication when authorization needs a user.
     mutating func checkAccess(_ dc: DirConfig, uri: String, filename: String, decisive: [ApacheDirective]) -> Outcome? {
+        // mod_allowmethods runs first among the access checkers (APR_HOOK_REALLY_FIRST): 405.
+        if let am = dc.allowMethods, config.hasModule("allowmethods"), !am.methods.contains(req.method.uppercased()) {
+            return Outcome(status: 405, findings: [Finding(
+                cause: .accessDeny, layer: .apache, confidence: .certain,
+                summary: "AllowMethods does not list \(req.method): AH01623 client method denied by server configuration: '\(req.method)' to \(filename); httpd answers 405",
+                evidence: withSections([am.source.evidence], decisive),
+                fixes: [Fix(summary: "add \(req.method) to AllowMethods (\(am.source.location)) if this resource should accept it")],
+                rule: "AH01623")])
+        }
         let ip = clientIP
         var compatOK = true
         var compatResult: (allowed: Bool, matchedAllow: ApacheDirective?, matchedDeny: ApacheDirective?)? = nil

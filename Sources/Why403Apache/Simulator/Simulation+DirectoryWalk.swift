@@ -92,8 +92,16 @@ extension Simulation {
         var walk = DirectoryWalk(dc: serverDirConfig())
         let (plain, regexSections) = directorySections()
         let who = serverUser()
-        if let o = walkDirectories(filename, uri: uri, plain: plain, who: who, into: &walk) { return .done(o) }
-        let dirSlash = applyDirectoryMatch(regexSections, to: &walk)
+        if let o = walkDirectories(filename, uri: uri, plain: plain, who: who, into: &walk) {
+            // A refusal during the walk (a symlink, search permission, .htaccess) is answered with the
+            // server's own ErrorDocument: the per-directory configuration is not merged yet (checked
+            // against httpd 2.4: a <Directory>'s or <Location>'s ErrorDocument does not apply then).
+            errorDocuments = serverDirConfig().errorDocuments
+            return .done(o)
+        }
+        // r->filename as the walk leaves it: the path info after a file is cut off.
+        let walkedFilename = walk.missing && walk.fileInfo != nil ? walk.finalPath : filename
+        let dirSlash = applyDirectoryMatch(regexSections, to: &walk, filename: walkedFilename)
         applyFiles(to: &walk, dirSlash: dirSlash)
         applyLocations(to: &walk, uri: uri)
         // <If>: server level and nested, in order.
@@ -111,6 +119,13 @@ extension Simulation {
 
         // fixups: per-directory mod_rewrite.
         if let r = perDirectoryRewrite(walk, uri: uri, alreadyDone: perDirRewriteDone) { return r }
+
+        // fixups: mod_alias's Redirect in directory context or .htaccess (fixup_redir).
+        if config.hasModule("alias") {
+            for d in walk.dc.redirects {
+                if let o = Self.redirectOutcome(d, uri: uri) { return .done(o) }
+            }
+        }
 
         return .done(handle(walk, uri: uri, who: who))
     }
@@ -218,9 +233,12 @@ extension Simulation {
         return Outcome(status: 403, findings: [f])
     }
 
-    /// `<DirectoryMatch>` / `<Directory ~>`: in config order, against the directory reached. Returns that
-    /// directory with a trailing slash.
-    mutating func applyDirectoryMatch(_ regexSections: [DirSection], to walk: inout DirectoryWalk) -> String {
+    /// `<DirectoryMatch>` / `<Directory ~>`: in config order, against `r->filename` as the walk leaves it
+    /// (the file's whole path, a directory's with the slash the request gave: httpd 2.4 matches
+    /// `"/fileish/a\.txt$"` for /fileish/a.txt, and `"/exact$"` for /exact but not for /exact/a.txt or
+    /// /exact/; checked against httpd by ApacheSectionDifferentialTests). Returns the directory reached,
+    /// with a trailing slash.
+    mutating func applyDirectoryMatch(_ regexSections: [DirSection], to walk: inout DirectoryWalk, filename: String) -> String {
         let dirReached = (walk.isDir ? walk.finalPath : ApacheConfigParser.dirname(walk.finalPath))
         let dirSlash = dirReached.hasSuffix("/") ? dirReached : dirReached + "/"
         var errs: [ApacheDirective] = []
@@ -229,7 +247,7 @@ extension Simulation {
                 notes.append("\(s.directive.location): the regular expression \(InputError.quote(s.pattern)) could not be compiled here; section skipped")
                 continue
             }
-            if re.matches(dirSlash) || re.matches(dirReached) {
+            if re.matches(filename) {
                 walk.dc.apply(s.directive.children ?? [], dir: dirSlash, method: req.method, errors: &errs)
                 walk.decisive.append(s.directive)
             }

@@ -56,6 +56,25 @@ extension Simulation {
         return Outcome(status: 200, findings: [])
     }
 
+    /// The status the client sees once `ErrorDocument` is applied (ap_send_error_response): a full URL
+    /// (`scheme:…`, not quoted text, not for a 401) turns the error into a 302 redirect to it; a local
+    /// path or text keeps the status. Checked against httpd 2.4 by ApacheSectionDifferentialTests.
+    mutating func errorDocumentStatus(_ outcome: Outcome) -> Int {
+        guard outcome.status >= 400, outcome.status != 401, let doc = errorDocuments[String(outcome.status)],
+              doc.args.count >= 2 else { return outcome.status }
+        // The raw second argument: text starts with a double quote.
+        let raw = doc.text.split(whereSeparator: { $0 == " " || $0 == "\t" }).dropFirst(2).first.map(String.init) ?? ""
+        guard !raw.hasPrefix("\""), Self.isURL(doc.args[1]) else { return outcome.status }
+        notes.append("ErrorDocument \(outcome.status) at \(doc.location) is a full URL: httpd answers the \(outcome.status) with a 302 redirect to \(doc.args[1]) (the client never sees the \(outcome.status) status)")
+        return 302
+    }
+
+    /// httpd's ap_is_url: a scheme (letters, digits, `+`, `-`, `.`) then `:`.
+    static func isURL(_ s: String) -> Bool {
+        guard let colon = s.firstIndex(of: ":"), colon != s.startIndex else { return false }
+        return s[..<colon].allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "+" || $0 == "-" || $0 == ".") }
+    }
+
     /// Tells that an `ErrorDocument` replaces httpd's page for `status` (the client sees that document).
     mutating func noteErrorDocument(for status: Int) {
         if let doc = errorDocuments[String(status)] {

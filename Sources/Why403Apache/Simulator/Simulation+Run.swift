@@ -6,7 +6,8 @@ extension Simulation {
     /// Runs the request through the phases and turns the outcome into a report: uncertainty lowers
     /// confidence; the verdict is Core's rule (`Verdict.decide`) over the status and findings.
     mutating func run() -> Report {
-        let outcome = simulate()
+        var outcome = simulate()
+        outcome.status = errorDocumentStatus(outcome)
         var findings = outcome.findings
         findings += extraFindings
         if !uncertain.isEmpty {
@@ -25,7 +26,7 @@ extension Simulation {
                 return f
             }
         }
-        noteErrorDocument(for: outcome.status)
+        if outcome.status != 302 || errorDocuments.isEmpty { noteErrorDocument(for: outcome.status) }
         let subject = Subject(kind: .apache, url: req.url, method: req.method, clientIP: req.clientIP,
                               config: config.mainFile,
                               extra: vhost.map { ["virtual_host": .string("\($0.location): <VirtualHost \($0.args.joined(separator: " "))>")] } ?? [:])

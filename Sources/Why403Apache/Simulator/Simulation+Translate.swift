@@ -25,6 +25,30 @@ extension Simulation {
         return v
     }
 
+    /// A mod_alias `Redirect`/`RedirectMatch`/`RedirectPermanent`/`RedirectTemp` that matches `uri`: its
+    /// answer (301, 302, 303, 410 or the status given).
+    static func redirectOutcome(_ d: ApacheDirective, uri: String) -> Outcome? {
+        var args = d.args
+        var status = d.key == "redirectpermanent" ? 301 : 302
+        if d.key == "redirect" || d.key == "redirectmatch", let first = args.first, !first.hasPrefix("/") {
+            switch first.lowercased() {
+            case "permanent": status = 301
+            case "temp": status = 302
+            case "seeother": status = 303
+            case "gone": status = 410
+            default: status = Int(first) ?? 302
+            }
+            args.removeFirst()
+        }
+        guard let from = args.first else { return nil }
+        let hit = d.key == "redirectmatch" ? (ApacheRegex(from)?.matches(uri) ?? false)
+            : (uri == from || uri.hasPrefix(from.hasSuffix("/") ? from : from + "/"))
+        guard hit else { return nil }
+        let f = Finding(cause: .none, layer: .apache, confidence: .certain,
+                        summary: "\(d.name) answers \(status) for \(uri)", evidence: [d.evidence])
+        return Outcome(status: status, findings: [f])
+    }
+
     /// mod_alias (`Redirect*`, `Alias*`, `ScriptAlias*`), then mod_userdir, then `DocumentRoot`.
     mutating func mapToFile(_ uri: String) -> Mapping {
         // mod_alias: the vhost's aliases, then the server's; Redirect first.
@@ -32,26 +56,7 @@ extension Simulation {
         for d in aliases {
             switch d.key {
             case "redirect", "redirectmatch", "redirectpermanent", "redirecttemp":
-                var args = d.args
-                var status = d.key == "redirectpermanent" ? 301 : 302
-                if d.key == "redirect" || d.key == "redirectmatch", let first = args.first, !first.hasPrefix("/") {
-                    switch first.lowercased() {
-                    case "permanent": status = 301
-                    case "temp": status = 302
-                    case "seeother": status = 303
-                    case "gone": status = 410
-                    default: status = Int(first) ?? 302
-                    }
-                    args.removeFirst()
-                }
-                guard let from = args.first else { continue }
-                let hit = d.key == "redirectmatch" ? (ApacheRegex(from)?.matches(uri) ?? false)
-                    : (uri == from || uri.hasPrefix(from.hasSuffix("/") ? from : from + "/"))
-                if hit {
-                    let f = Finding(cause: .none, layer: .apache, confidence: .certain,
-                                    summary: "\(d.name) answers \(status) for \(uri)", evidence: [d.evidence])
-                    return .redirect(Outcome(status: status, findings: [f]))
-                }
+                if let o = Self.redirectOutcome(d, uri: uri) { return .redirect(o) }
             case "alias", "scriptalias":
                 guard d.args.count >= 2 else { continue }
                 let from = d.args[0], to = d.args[1]

@@ -74,8 +74,11 @@ extension Simulation {
         return f
     }
 
-    /// `disable_symlinks`: a symbolic link on the path refused by policy (ELOOP, 403).
-    func symlinkRefusal(_ path: String) -> Finding? {
+    /// `disable_symlinks`: a symbolic link on the path refused by policy. The last component is opened with
+    /// O_NOFOLLOW (ELOOP, 403); with `on`, a link in the middle of the path is opened with
+    /// O_NOFOLLOW|O_DIRECTORY, which fails with ENOTDIR, and nginx answers 404 (checked against the real
+    /// nginx by EdgeDifferentialTests); with `if_not_owner` an owner mismatch anywhere is ELOOP, 403.
+    func symlinkRefusal(_ path: String) -> Decision? {
         guard let ds = nearest("disable_symlinks"), let mode = ds.args.first, mode != "off" else { return nil }
         var from = "/"
         if let f = ds.args.dropFirst().first(where: { $0.hasPrefix("from=") }) { from = expand(String(f.dropFirst(5))) }
@@ -88,13 +91,15 @@ extension Simulation {
             guard let info = fs.info(current) else { return nil }
             guard info.kind == .symlink else { continue }
             if mode == "if_not_owner", let t = statFollowing(current), t.uid == info.uid { continue }
-            return Finding(cause: .fsSymlink, layer: .nginx, confidence: .certain,
-                           summary: "\(current) is a symbolic link and \(InputError.quote(ds.text)) refuses it",
+            let middle = mode != "if_not_owner" && current.count < path.count && current != (path.hasSuffix("/") ? String(path.dropLast()) : path)
+            let how = middle ? " (a link in the middle of the path: openat() fails with \"Not a directory\" and nginx answers 404, not 403)" : ""
+            return Decision(status: middle ? 404 : 403, finding: Finding(cause: .fsSymlink, layer: .nginx, confidence: .certain,
+                           summary: "\(current) is a symbolic link and \(InputError.quote(ds.text)) refuses it\(how)",
                            evidence: [evidence(ds), Evidence(source: current, text: "symbolic link -> \(info.symlinkTarget ?? "?")")],
                            fixes: [Fix(summary: "replace the link with the real file or directory (or point root at the link's target)",
                                        commands: ["readlink -f '\(current)'"]),
                                    Fix(summary: "or allow links whose owner matches the target's", patch: Patcher(config: config).replace(ds, with: "disable_symlinks if_not_owner;"))],
-                           rule: "nginx-disable-symlinks")
+                           rule: "nginx-disable-symlinks"))
         }
         return nil
     }
@@ -200,7 +205,7 @@ extension Simulation {
                     return .respond(Decision(status: 403, finding: permissionFinding(walk, path: dirNoSlash, what: "reach")))
                 case .allowed: break
                 }
-                if let s = symlinkRefusal(dirNoSlash) { return .respond(Decision(status: 403, finding: s)) }
+                if let s = symlinkRefusal(dirNoSlash) { return .respond(s) }
                 // ngx_http_autoindex_module
                 if let ai = nearest("autoindex"), ai.args.first == "on", method != "POST" {
                     let list = PathWalk.check(dirNoSlash, as: worker, need: .list, in: fs)
@@ -242,9 +247,18 @@ extension Simulation {
             return .respond(Decision(status: 403, finding: permissionFinding(walk, path: path, what: "reach")))
         case .allowed: break
         }
-        if let s = symlinkRefusal(path) { return .respond(Decision(status: 403, finding: s)) }
+        if let s = symlinkRefusal(path) { return .respond(s) }
         guard let info = statFollowing(path) else { return .respond(Decision(status: 404, finding: nil)) }
         if info.kind == .directory {
+            // The static module opens the path before it knows it is a directory (open(O_RDONLY), which
+            // needs read permission on it): a directory the worker cannot read is a 403, not the redirect
+            // to the trailing slash (checked against the real nginx by EdgeDifferentialTests).
+            let open = PathWalk.check(path, as: worker, need: .read, in: fs)
+            if case .denied = open.outcome {
+                var f = permissionFinding(open, path: path, what: "open")
+                f.summary += " (nginx opens \(uri) before it redirects to \(uri)/: open() fails with \"Permission denied\")"
+                return .respond(Decision(status: 403, finding: f))
+            }
             return .respond(Decision(status: 301, finding: nil, location: uri + "/"))
         }
         let read = PathWalk.check(path, as: worker, need: .read, in: fs)
