@@ -92,6 +92,24 @@ final class ApacheDifferentialTests: XCTestCase {
                             DiffRequest(path: "/admin/", ip: 28, headers: ["X-Client-IP: 10.1.2.3"], cause: .accessIP, host: "open.test"),
                             DiffRequest(path: "/admin/", ip: 29, headers: ["X-Client-IP: 203.0.113.1, 198.51.100.4"], cause: .accessIP, host: "open.test"),
                          ], modules: ["remoteip"]),
+            // Proxies listed for the main server and for a virtual host: the virtual host trusts both lists
+            // (httpd 2.4 answered 200 to the main server's proxy; the model replaced the list until this test).
+            DiffScenario(name: "remoteip-main-and-vhost-proxies", conf: granted + """
+                RemoteIPHeader X-Forwarded-For
+                RemoteIPTrustedProxy 127.0.0.251
+                <VirtualHost *:*>
+                    ServerName merged.test
+                    RemoteIPTrustedProxy 127.0.0.252
+                </VirtualHost>
+                <Directory "{ROOT}/www/admin">
+                    Require ip 198.51.100.0/24
+                </Directory>
+                """,
+                         files: ["www/admin/index.html": "adm"],
+                         requests: [
+                            DiffRequest(path: "/admin/", ip: 252, headers: ["X-Forwarded-For: 198.51.100.4"], cause: .none, host: "merged.test"),
+                            DiffRequest(path: "/admin/", ip: 251, headers: ["X-Forwarded-For: 198.51.100.4"], cause: .none, host: "merged.test"),
+                         ], modules: ["remoteip"]),
             // issue 14: the PROXY protocol (mod_remoteip, curl --haproxy-protocol: the header carries the source
             // address). 127.0.0.1 is excepted so the harness's readiness probe gets an answer.
             DiffScenario(name: "remoteip-proxy-protocol", conf: granted + """

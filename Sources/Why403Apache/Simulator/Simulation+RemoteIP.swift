@@ -8,7 +8,7 @@ extension Simulation {
     /// current address is a listed proxy (`RemoteIPInternalProxy`, `RemoteIPTrustedProxy`; with neither, every
     /// address is trusted); an address that is not one stops the walk, and so does a private or reserved one
     /// (10/8, 127/8, 169.254/16, 172.16/12, 192.168/16; outside 2000::/3 for IPv6) reported by anything but an
-    /// internal proxy. The virtual host's settings replace the main server's. `RemoteIPTrustedProxyList` and
+    /// internal proxy. A virtual host uses the main server's proxies and its own. `RemoteIPTrustedProxyList` and
     /// `RemoteIPInternalProxyList` files are read as httpd reads them (words of each line, `#` ends the line);
     /// after the PROXY protocol (`applyProxyProtocol`) the header is not read at all (httpd keeps the PROXY address).
     mutating func applyRemoteIP() {
@@ -22,8 +22,9 @@ extension Simulation {
             return
         }
         let proxyNames = ["RemoteIPInternalProxy", "RemoteIPTrustedProxy", "RemoteIPInternalProxyList", "RemoteIPTrustedProxyList"]
-        let vhostProxies = vhostDirectives.filter { d in proxyNames.contains { d.is($0) } }
-        let proxyLines = vhostProxies.isEmpty ? mainDirectives.filter { d in proxyNames.contains { d.is($0) } } : vhostProxies
+        // The main server's proxies and the virtual host's both count in the virtual host (checked against
+        // httpd 2.4: a peer listed only for the main server is trusted in a virtual host that lists others).
+        let proxyLines = (mainDirectives + vhostDirectives).filter { d in proxyNames.contains { d.is($0) } }
         var proxies: [(IPNetwork, internal: Bool, ApacheDirective)] = []
         for d in proxyLines {
             let isInternal = d.is("RemoteIPInternalProxy") || d.is("RemoteIPInternalProxyList")
