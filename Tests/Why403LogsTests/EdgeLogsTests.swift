@@ -242,6 +242,23 @@ final class EdgeLogsTests: XCTestCase {
         XCTAssertEqual(guessed.malformed.count, 5)
     }
 
+    /// The ALB/S3 tokenizer walks bytes: non-ASCII text, escaped quotes and a combining mark after a
+    /// delimiter keep every field where it belongs.
+    func testTokenizerKeepsNonASCIIFields() throws {
+        let first = try String(contentsOfFile: edge("alb.log"), encoding: .utf8).split(separator: "\n")[0]
+        let ua = #"Mozílla/5.0 \"quoted\" 🙂 e\#u{301}"#
+        let line = first.replacingOccurrences(of: #""sqlmap/1.7.2#stable (https://sqlmap.org)""#, with: "\"\(ua)\"")
+        XCTAssertNotEqual(String(first), line)
+        let r = try LogsAnalyzer().analyze(data: Array((line + "\n").utf8), name: "alb.log", chunkSize: 11,
+                                           input: LogsAnalyzer.Input(paths: ["alb.log"], inputFormat: .alb))
+        let s = try summary(r)
+        XCTAssertEqual(s.denials, 1)
+        XCTAssertEqual(s.malformed.count, 0)
+        let key = try XCTUnwrap(s.topUserAgents.first?.key)
+        XCTAssertTrue(key.hasPrefix("Mozílla/5.0 ") && key.contains("quoted") && key.hasSuffix("🙂 e\u{301}"), key)
+        XCTAssertEqual(s.topPaths.first?.key, "/search")
+    }
+
     func testTimeWindowApplies() throws {
         // 2026-11-29T09:30:20Z: the first two WAF refusals (09:30:17, :18) are before it.
         let (_, s) = try run([edge("aws-waf.log")], since: 1_795_944_620)

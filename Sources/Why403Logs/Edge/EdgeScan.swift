@@ -118,9 +118,12 @@ enum EdgePrefilter {
         switch format {
         case .alb:
             // Fields 1–12 are never quoted: elb_status_code is the 9th space-separated field.
-            var i = 0, spaces = 0
-            while i < b.count, spaces < 8 { if b[i] == 32 { spaces += 1 }; i += 1 }
-            return spaces == 8 ? number(b, i, then: 32) : nil
+            var i = 0
+            for _ in 0..<8 {
+                guard let sp = b.firstIndex(of: 32, from: i) else { return nil }
+                i = sp + 1
+            }
+            return number(b, i, then: 32)
         case .cloudflare:
             // A key, not text inside a value: inside a JSON string its quotes would be escaped.
             guard let k = b.firstIndex(of: cloudflareKey, from: 0), k > 0, b[k - 1] == 44 || b[k - 1] == 123 else { return nil }
