@@ -66,7 +66,10 @@ final class ScanContext {
     static func evidence(_ file: String, _ line: Int, _ text: String) -> Evidence {
         var t = text
         if t.hasSuffix("\r") { t.removeLast() }
-        if t.count > 400 { t = String(t.prefix(400)) + "…" }
+        // At most 400 bytes, cut at a character boundary (counting Characters was a tenth of an edge scan).
+        if t.utf8.count > 400 {
+            t = String(t[..<t.utf8.index(t.utf8.startIndex, offsetBy: 400)]) + "…"
+        }
         return Evidence(source: "log \(file):\(line)", text: t)
     }
 
