@@ -50,6 +50,13 @@ public struct InputError: Error, Sendable, Equatable, CustomStringConvertible {
 
     /// Quotes user text for a message: shortened, control characters escaped.
     public static func quote(_ text: some StringProtocol, limit: Int = 60) -> String {
+        // The common case, printable ASCII without a quote that fits: the same result without walking
+        // scalars (the AWS WAF replay quotes every inspected value).
+        let whole = String(text)
+        if whole.utf8.count <= limit,
+           whole.utf8.withContiguousStorageIfAvailable({ b in b.allSatisfy { $0 >= 0x20 && $0 < 0x7F && $0 != 0x22 } }) == true {
+            return "\"" + whole + "\""
+        }
         var out = ""
         for ch in text.unicodeScalars.prefix(limit) {
             switch ch {
