@@ -92,6 +92,22 @@ final class ApacheDifferentialTests: XCTestCase {
                             DiffRequest(path: "/admin/", ip: 28, headers: ["X-Client-IP: 10.1.2.3"], cause: .accessIP, host: "open.test"),
                             DiffRequest(path: "/admin/", ip: 29, headers: ["X-Client-IP: 203.0.113.1, 198.51.100.4"], cause: .accessIP, host: "open.test"),
                          ], modules: ["remoteip"]),
+            // Require forward-dns: the name resolved when the request comes, granted when one of its addresses is
+            // the client's (localhost: from /etc/hosts, the same on both sides of the comparison).
+            DiffScenario(name: "require-forward-dns", conf: granted + """
+                <Directory "{ROOT}/www/admin">
+                    Require forward-dns localhost
+                </Directory>
+                <Directory "{ROOT}/www/other">
+                    Require forward-dns why403-no-such-name.invalid
+                </Directory>
+                """,
+                         files: ["www/admin/index.html": "adm", "www/other/index.html": "o"],
+                         requests: [
+                            DiffRequest(path: "/admin/", ip: 1, cause: .none),
+                            DiffRequest(path: "/admin/", ip: 253, cause: .accessIP),
+                            DiffRequest(path: "/other/", ip: 1, cause: .accessIP),
+                         ]),
             // Proxies listed for the main server and for a virtual host: the virtual host trusts both lists
             // (httpd 2.4 answered 200 to the main server's proxy; the model replaced the list until this test).
             DiffScenario(name: "remoteip-main-and-vhost-proxies", conf: granted + """

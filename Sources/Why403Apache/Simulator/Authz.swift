@@ -6,6 +6,7 @@ import Musl
 import Darwin
 #endif
 import Why403Core
+import Why403FileSystem
 
 /// A mod_authz_core tree: `Require` lines inside `<RequireAll>`, `<RequireAny>`, `<RequireNone>`.
 indirect enum AuthzNode {
@@ -109,8 +110,25 @@ enum Authz {
             if IPMatch.matches(spec: "127.0.0.0/8", ip: ctx.clientIP) == true || ctx.clientIP == "::1"
                 || ctx.clientIP == ctx.serverIP { return .granted }
             return .denied
-        case "host", "forward-dns":
-            ctx.uncertain.append("Require \(provider) needs a reverse DNS lookup of \(ctx.clientIP); assumed not to match")
+        case "host":
+            ctx.uncertain.append("Require host needs a double DNS lookup of \(ctx.clientIP) (reverse, then forward); assumed not to match")
+            return .denied
+        case "forward-dns":
+            // mod_authz_host resolves each name when the request comes and grants when one of its addresses
+            // is the client's (checked against httpd 2.4: `Require forward-dns localhost`). Resolved here, on
+            // this machine: what the server's resolver says may differ, so it stays uncertain either way.
+            var seen: [String] = []
+            for name in args {
+                let addresses = HostAddresses.resolve(name)
+                seen += addresses
+                if addresses.contains(where: { IPMatch.matches(spec: $0, ip: ctx.clientIP) == true }) {
+                    ctx.uncertain.append("Require forward-dns \(name): resolved on this machine to \(addresses.joined(separator: ", ")), which includes \(ctx.clientIP) (the server resolves it on its own machine)")
+                    return .granted
+                }
+            }
+            ctx.uncertain.append("Require forward-dns " + args.joined(separator: " ") + ": "
+                                 + (seen.isEmpty ? "no address resolved on this machine" : "resolved on this machine to \(seen.joined(separator: ", ")), not \(ctx.clientIP)")
+                                 + " (the server resolves them on its own machine)")
             return .denied
         case "env":
             return args.contains { ctx.env[$0] != nil } ? .granted : .denied
