@@ -52,6 +52,27 @@ struct DiffScenario {
 
 /// Runs scenarios against a real Apache httpd started from a temporary ServerRoot on loopback.
 enum ApacheHarness {
+    /// Runs `scenarios` (only the one `WHY403_APACHE_SCENARIO` names, when set) against the real httpd,
+    /// prints a line per disagreement and fails the test on any; returns how many scenarios and requests ran.
+    static func runAll(_ scenarios: [DiffScenario], label: String, file: StaticString = #filePath,
+                       line: UInt = #line) throws -> (scenarios: Int, requests: Int, filtered: Bool) {
+        let apache = try RealTools.require("apache2")
+        _ = try RealTools.require("curl")
+        let only = ProcessInfo.processInfo.environment["WHY403_APACHE_SCENARIO"]
+        let list = scenarios.filter { only == nil || $0.name == only }
+        var total = 0
+        var failures: [Failure] = []
+        for s in list {
+            let (n, f) = try run(s, apache: apache)
+            total += n
+            failures += f
+        }
+        print("\(label): \(list.count) scenarios, \(total) requests, \(failures.count) disagreements")
+        for f in failures { print("  DISAGREE \(f)") }
+        XCTAssertTrue(failures.isEmpty, failures.map(\.description).joined(separator: "\n"), file: file, line: line)
+        return (list.count, total, only != nil)
+    }
+
     static let moduleDir = "/usr/lib/apache2/modules"
     static let baseModules = ["mpm_prefork", "authz_core", "authz_host", "authz_user", "authz_groupfile", "authn_core",
                               "authn_file", "auth_basic", "access_compat", "alias", "dir", "autoindex", "rewrite",

@@ -41,23 +41,10 @@ enum RequestComponents {
             guard let v = header(name, in: request) else { return .absent }
             return .values([ComponentValue(label: "header \(name)", bytes: Array(v.utf8))])
         case .headers(let pattern, let scope, let oversize):
-            var pairs = headerPairs(request)
-            let size = pairs.reduce(0) { $0 + $1.name.utf8.count + $1.value.utf8.count + 4 }
-            if size > headerBytesLimit || pairs.count > headerCountLimit {
-                let why = "the headers are \(pairs.count) fields, \(size) bytes: over what AWS WAF is forwarded (\(headerCountLimit) headers, \(headerBytesLimit) bytes)"
-                switch oversize {
-                case .match: return .decided(.yes, why + ": OversizeHandling MATCH")
-                case .noMatch: return .decided(.no, why + ": OversizeHandling NO_MATCH")
-                case .continue:
-                    var kept: [(name: String, value: String)] = []
-                    var used = 0
-                    for p in pairs {
-                        let n = p.name.utf8.count + p.value.utf8.count + 4
-                        if kept.count == headerCountLimit || used + n > headerBytesLimit { break }
-                        kept.append(p); used += n
-                    }
-                    pairs = kept
-                }
+            let pairs: [(name: String, value: String)]
+            switch forwarded(headerPairs(request), overhead: 4, what: "headers", oversize: oversize) {
+            case .success(let kept): pairs = kept
+            case .failure(let decided): return decided.read
             }
             var out: [ComponentValue] = []
             for (name, value) in pairs where selected(name, pattern) {
@@ -66,23 +53,10 @@ enum RequestComponents {
             }
             return .values(out)
         case .cookies(let pattern, let scope, let oversize):
-            var list = cookies(request)
-            let size = list.reduce(0) { $0 + $1.name.utf8.count + $1.value.utf8.count + 1 }
-            if size > headerBytesLimit || list.count > headerCountLimit {
-                let why = "the request has \(list.count) cookies, \(size) bytes: over what AWS WAF is forwarded (\(headerCountLimit) cookies, \(headerBytesLimit) bytes)"
-                switch oversize {
-                case .match: return .decided(.yes, why + ": OversizeHandling MATCH")
-                case .noMatch: return .decided(.no, why + ": OversizeHandling NO_MATCH")
-                case .continue:
-                    var kept: [(name: String, value: String)] = []
-                    var used = 0
-                    for c in list {
-                        let n = c.name.utf8.count + c.value.utf8.count + 1
-                        if kept.count == headerCountLimit || used + n > headerBytesLimit { break }
-                        kept.append(c); used += n
-                    }
-                    list = kept
-                }
+            let list: [(name: String, value: String)]
+            switch forwarded(cookies(request), overhead: 1, what: "cookies", oversize: oversize) {
+            case .success(let kept): list = kept
+            case .failure(let decided): return decided.read
             }
             var out: [ComponentValue] = []
             for (name, value) in list where selected(name, pattern, caseSensitive: true) {
@@ -144,6 +118,32 @@ enum RequestComponents {
 
     /// Every request AWS WAF sees has a Host header; a request described on the command line without
     /// `-H 'Host: …'` gets the URL's authority, as curl sends it.
+    /// A decision `forwarded` reached without inspecting (OversizeHandling MATCH or NO_MATCH).
+    struct Decided: Error { let read: ComponentRead }
+
+    /// The name/value pairs AWS WAF is forwarded for inspection: the first `headerCountLimit` of them and
+    /// at most `headerBytesLimit` bytes (each pair counted with `overhead` bytes of punctuation). Past the
+    /// limits `oversize` decides: MATCH and NO_MATCH give the decision, CONTINUE the pairs that fit.
+    static func forwarded(_ pairs: [(name: String, value: String)], overhead: Int, what: String,
+                          oversize: OversizeHandling) -> Result<[(name: String, value: String)], Decided> {
+        let size = pairs.reduce(0) { $0 + $1.name.utf8.count + $1.value.utf8.count + overhead }
+        guard size > headerBytesLimit || pairs.count > headerCountLimit else { return .success(pairs) }
+        let why = "the request has \(pairs.count) \(what), \(size) bytes: over what AWS WAF is forwarded (\(headerCountLimit) \(what), \(headerBytesLimit) bytes)"
+        switch oversize {
+        case .match: return .failure(Decided(read: .decided(.yes, why + ": OversizeHandling MATCH")))
+        case .noMatch: return .failure(Decided(read: .decided(.no, why + ": OversizeHandling NO_MATCH")))
+        case .continue:
+            var kept: [(name: String, value: String)] = []
+            var used = 0
+            for p in pairs {
+                let n = p.name.utf8.count + p.value.utf8.count + overhead
+                if kept.count == headerCountLimit || used + n > headerBytesLimit { break }
+                kept.append(p); used += n
+            }
+            return .success(kept)
+        }
+    }
+
     static func hostHeader(_ request: Request) -> String {
         request.target.hasExplicitPort ? "\(request.target.host):\(request.target.port)" : request.target.host
     }
