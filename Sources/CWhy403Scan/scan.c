@@ -2,7 +2,7 @@
 // (" 403 ") and counts newlines at once.
 //
 // Written in C, not Swift, because it needs a byte-mask extraction (`pmovmskb`) and a CPU feature
-// check to use 32-byte AVX2 registers where the CPU has them; Swift on Linux has neither SIMD
+// check to use 64-byte AVX-512 or 32-byte AVX2 registers where the CPU has them; Swift on Linux has neither SIMD
 // intrinsics nor function multiversioning, and its portable SIMD types compile to 16-byte SSE2 with
 // no way to turn a lane mask into an integer. No library offers this fused search + line count
 // (glibc's memmem is a plain search and was 30% slower than a packed-pair search in our benchmark).
@@ -44,24 +44,27 @@ static probe_set choose_probes(const uint8_t *needle, size_t m) {
 }
 
 /// Records an occurrence at `s` with `nl` newlines before it; false when the arrays are full.
-static inline int record(size_t s, size_t nl, size_t *hits, size_t *newlines_before, size_t *k, size_t max_hits) {
+static inline int record(size_t s, size_t nl, size_t start, size_t *hits, size_t *newlines_before, size_t *line_starts,
+                         size_t *k, size_t max_hits) {
     if (*k >= max_hits) return 0;
     hits[*k] = s;
     newlines_before[*k] = nl;
+    if (line_starts) line_starts[*k] = start;
     (*k)++;
     return 1;
 }
 
-/// The scalar tail (and the whole loop where no SIMD path exists): positions `from..<n`.
+/// The scalar tail (and the whole loop where no SIMD path exists): positions `from..<n`, with `nl`
+/// newlines before `from` and the last line starting at `start`.
 static size_t scan_tail(const uint8_t *buf, size_t n, size_t from, const uint8_t *needle, size_t m,
-                        size_t nl, size_t *hits, size_t *newlines_before, size_t max_hits, size_t *k,
-                        size_t *newlines, int *overflow) {
+                        size_t nl, size_t start, size_t *hits, size_t *newlines_before, size_t *line_starts,
+                        size_t max_hits, size_t *k, size_t *newlines, int *overflow) {
     for (size_t s = from; s < n; s++) {
         if (!*overflow && s + m <= n && buf[s] == needle[0] && memcmp(buf + s, needle, m) == 0) {
-            if (!record(s, nl, hits, newlines_before, k, max_hits)) *overflow = 1;
+            if (!record(s, nl, start, hits, newlines_before, line_starts, k, max_hits)) *overflow = 1;
             else if (!newlines && *k == max_hits) return *k;
         }
-        nl += buf[s] == '\n';
+        if (buf[s] == '\n') { nl++; start = s + 1; }
     }
     if (newlines) *newlines = nl;
     return *k;
@@ -70,7 +73,7 @@ static size_t scan_tail(const uint8_t *buf, size_t n, size_t from, const uint8_t
 #ifdef WHY403_X86
 __attribute__((target("avx2,popcnt")))
 static size_t scan_avx2(const uint8_t *buf, size_t n, const uint8_t *needle, size_t m,
-                        size_t *hits, size_t *newlines_before, size_t max_hits, size_t *newlines) {
+                        size_t *hits, size_t *newlines_before, size_t *line_starts, size_t max_hits, size_t *newlines) {
     probe_set p = choose_probes(needle, m);
     const __m256i vnl = _mm256_set1_epi8('\n');
     __m256i v0 = _mm256_set1_epi8((char)needle[p.pos[0]]);
@@ -78,7 +81,7 @@ static size_t scan_avx2(const uint8_t *buf, size_t n, const uint8_t *needle, siz
     __m256i v2 = _mm256_set1_epi8((char)needle[p.count > 2 ? p.pos[2] : p.pos[0]]);
     size_t o1 = p.count > 1 ? p.pos[1] : p.pos[0];
     size_t o2 = p.count > 2 ? p.pos[2] : p.pos[0];
-    size_t nl = 0, k = 0, i = 0;
+    size_t nl = 0, k = 0, i = 0, start = 0;
     int overflow = 0;
     while (i + p.maxpos + 32 <= n && i + 32 <= n) {
         __m256i x = _mm256_loadu_si256((const __m256i *)(buf + i));
@@ -91,21 +94,24 @@ static size_t scan_avx2(const uint8_t *buf, size_t n, const uint8_t *needle, siz
             unsigned bit = (unsigned)__builtin_ctz(cand);
             size_t s = i + bit;
             if (s + m <= n && memcmp(buf + s, needle, m) == 0) {
-                size_t before = nl + (size_t)__builtin_popcount(lines & ((1u << bit) - 1u));
-                if (!record(s, before, hits, newlines_before, &k, max_hits)) overflow = 1;
+                uint32_t below = lines & ((1u << bit) - 1u);
+                size_t before = nl + (size_t)__builtin_popcount(below);
+                size_t from = below ? i + 32 - (size_t)__builtin_clz(below) : start;
+                if (!record(s, before, from, hits, newlines_before, line_starts, &k, max_hits)) overflow = 1;
                 else if (!newlines && k == max_hits) return k;
             }
             cand &= cand - 1;
         }
         nl += (size_t)__builtin_popcount(lines);
+        start = lines ? i + 32 - (size_t)__builtin_clz(lines) : start;
         i += 32;
     }
-    scan_tail(buf, n, i, needle, m, nl, hits, newlines_before, max_hits, &k, newlines, &overflow);
+    scan_tail(buf, n, i, needle, m, nl, start, hits, newlines_before, line_starts, max_hits, &k, newlines, &overflow);
     return overflow ? SIZE_MAX : k;
 }
 
 static size_t scan_sse2(const uint8_t *buf, size_t n, const uint8_t *needle, size_t m,
-                        size_t *hits, size_t *newlines_before, size_t max_hits, size_t *newlines) {
+                        size_t *hits, size_t *newlines_before, size_t *line_starts, size_t max_hits, size_t *newlines) {
     probe_set p = choose_probes(needle, m);
     const __m128i vnl = _mm_set1_epi8('\n');
     __m128i v0 = _mm_set1_epi8((char)needle[p.pos[0]]);
@@ -113,7 +119,7 @@ static size_t scan_sse2(const uint8_t *buf, size_t n, const uint8_t *needle, siz
     size_t o2 = p.count > 2 ? p.pos[2] : p.pos[0];
     __m128i v1 = _mm_set1_epi8((char)needle[o1]);
     __m128i v2 = _mm_set1_epi8((char)needle[o2]);
-    size_t nl = 0, k = 0, i = 0;
+    size_t nl = 0, k = 0, i = 0, start = 0;
     int overflow = 0;
     while (i + p.maxpos + 16 <= n && i + 16 <= n) {
         __m128i x = _mm_loadu_si128((const __m128i *)(buf + i));
@@ -127,18 +133,67 @@ static size_t scan_sse2(const uint8_t *buf, size_t n, const uint8_t *needle, siz
             size_t s = i + bit;
             if (s + m <= n && memcmp(buf + s, needle, m) == 0) {
                 uint32_t below = lines & ((1u << bit) - 1u);
+                size_t from = below ? i + 32 - (size_t)__builtin_clz(below) : start;
                 size_t before = nl;
                 while (below) { before++; below &= below - 1; }
-                if (!record(s, before, hits, newlines_before, &k, max_hits)) overflow = 1;
+                if (!record(s, before, from, hits, newlines_before, line_starts, &k, max_hits)) overflow = 1;
                 else if (!newlines && k == max_hits) return k;
             }
             cand &= cand - 1;
         }
+        start = lines ? i + 32 - (size_t)__builtin_clz(lines) : start;
         while (lines) { nl++; lines &= lines - 1; }
         i += 16;
     }
-    scan_tail(buf, n, i, needle, m, nl, hits, newlines_before, max_hits, &k, newlines, &overflow);
+    scan_tail(buf, n, i, needle, m, nl, start, hits, newlines_before, line_starts, max_hits, &k, newlines, &overflow);
     return overflow ? SIZE_MAX : k;
+}
+
+/// The AVX-512 path: 64 positions per step, the probe compares chained through mask registers.
+__attribute__((target("avx512f,avx512bw,popcnt")))
+static size_t scan_avx512(const uint8_t *buf, size_t n, const uint8_t *needle, size_t m,
+                          size_t *hits, size_t *newlines_before, size_t *line_starts, size_t max_hits, size_t *newlines) {
+    probe_set p = choose_probes(needle, m);
+    const __m512i vnl = _mm512_set1_epi8('\n');
+    size_t o1 = p.count > 1 ? p.pos[1] : p.pos[0];
+    size_t o2 = p.count > 2 ? p.pos[2] : p.pos[0];
+    const __m512i v0 = _mm512_set1_epi8((char)needle[p.pos[0]]);
+    const __m512i v1 = _mm512_set1_epi8((char)needle[o1]);
+    const __m512i v2 = _mm512_set1_epi8((char)needle[o2]);
+    size_t nl = 0, k = 0, i = 0, start = 0;
+    int overflow = 0;
+    while (i + p.maxpos + 64 <= n && i + 64 <= n) {
+        uint64_t lines = _mm512_cmpeq_epi8_mask(_mm512_loadu_si512((const void *)(buf + i)), vnl);
+        __mmask64 a = _mm512_cmpeq_epi8_mask(_mm512_loadu_si512((const void *)(buf + i + p.pos[0])), v0);
+        __mmask64 b = _mm512_mask_cmpeq_epi8_mask(a, _mm512_loadu_si512((const void *)(buf + i + o1)), v1);
+        uint64_t cand = _mm512_mask_cmpeq_epi8_mask(b, _mm512_loadu_si512((const void *)(buf + i + o2)), v2);
+        while (cand && !overflow) {
+            unsigned bit = (unsigned)__builtin_ctzll(cand);
+            size_t s = i + bit;
+            if (s + m <= n && memcmp(buf + s, needle, m) == 0) {
+                uint64_t below = lines & ((1ull << bit) - 1ull);
+                size_t before = nl + (size_t)__builtin_popcountll(below);
+                size_t from = below ? i + 64 - (size_t)__builtin_clzll(below) : start;
+                if (!record(s, before, from, hits, newlines_before, line_starts, &k, max_hits)) overflow = 1;
+                else if (!newlines && k == max_hits) return k;
+            }
+            cand &= cand - 1;
+        }
+        nl += (size_t)__builtin_popcountll(lines);
+        start = lines ? i + 64 - (size_t)__builtin_clzll(lines) : start;
+        i += 64;
+    }
+    scan_tail(buf, n, i, needle, m, nl, start, hits, newlines_before, line_starts, max_hits, &k, newlines, &overflow);
+    return overflow ? SIZE_MAX : k;
+}
+
+static int has_avx512(void) {
+    static int cached = -1;
+    if (cached < 0) {
+        __builtin_cpu_init();
+        cached = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("popcnt");
+    }
+    return cached;
 }
 
 static int has_avx2(void) {
@@ -151,31 +206,38 @@ static int has_avx2(void) {
 }
 #endif
 
-size_t why403_scan_needle_using(int kernel, const uint8_t *buf, size_t n, const uint8_t *needle, size_t m,
-                                size_t *hits, size_t *newlines_before, size_t max_hits, size_t *newlines) {
+size_t why403_scan_lines(int kernel, const uint8_t *buf, size_t n, const uint8_t *needle, size_t m,
+                         size_t *hits, size_t *newlines_before, size_t *line_starts, size_t max_hits, size_t *newlines) {
     if (newlines) *newlines = 0;
     if (m == 0) return SIZE_MAX;
 #ifdef WHY403_X86
-    if ((kernel == 0 || kernel == 3) && has_avx2())
-        return scan_avx2(buf, n, needle, m, hits, newlines_before, max_hits, newlines);
-    if (kernel != 1) return scan_sse2(buf, n, needle, m, hits, newlines_before, max_hits, newlines);
+    if ((kernel == 0 || kernel == 4) && has_avx512())
+        return scan_avx512(buf, n, needle, m, hits, newlines_before, line_starts, max_hits, newlines);
+    if ((kernel == 0 || kernel >= 3) && has_avx2())
+        return scan_avx2(buf, n, needle, m, hits, newlines_before, line_starts, max_hits, newlines);
+    if (kernel != 1) return scan_sse2(buf, n, needle, m, hits, newlines_before, line_starts, max_hits, newlines);
 #else
     (void)kernel;
 #endif
     size_t k = 0;
     int overflow = 0;
-    scan_tail(buf, n, 0, needle, m, 0, hits, newlines_before, max_hits, &k, newlines, &overflow);
+    scan_tail(buf, n, 0, needle, m, 0, 0, hits, newlines_before, line_starts, max_hits, &k, newlines, &overflow);
     return overflow ? SIZE_MAX : k;
+}
+
+size_t why403_scan_needle_using(int kernel, const uint8_t *buf, size_t n, const uint8_t *needle, size_t m,
+                                size_t *hits, size_t *newlines_before, size_t max_hits, size_t *newlines) {
+    return why403_scan_lines(kernel, buf, n, needle, m, hits, newlines_before, NULL, max_hits, newlines);
 }
 
 size_t why403_scan_needle(const uint8_t *buf, size_t n, const uint8_t *needle, size_t m,
                           size_t *hits, size_t *newlines_before, size_t max_hits, size_t *newlines) {
-    return why403_scan_needle_using(0, buf, n, needle, m, hits, newlines_before, max_hits, newlines);
+    return why403_scan_lines(0, buf, n, needle, m, hits, newlines_before, NULL, max_hits, newlines);
 }
 
 const char *why403_scan_kernel(void) {
 #ifdef WHY403_X86
-    return has_avx2() ? "avx2" : "sse2";
+    return has_avx512() ? "avx512" : has_avx2() ? "avx2" : "sse2";
 #else
     return "scalar";
 #endif

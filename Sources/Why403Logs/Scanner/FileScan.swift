@@ -104,7 +104,7 @@ struct FileScan: LineBlockSink {
             let h = pre.hits[k]
             if h >= end { break }
             if h < c { k += 1; continue }
-            let start = (ByteSearch.lastIndex(of: 10, in: chunk, from: c, to: h)).map { $0 + 1 } ?? c
+            let start = max(pre.lineStarts[k], c)
             let lineEnd = ByteSearch.index(of: 10, in: chunk, from: h, to: end) ?? end
             lineNumber += pre.newlinesBefore[k] - known + 1
             if lineEnd - start <= maxLine { process(ByteLine(chunk + start, lineEnd - start), whole: false) }

@@ -28,6 +28,8 @@ struct ChunkHits {
     var hits: UnsafeBufferPointer<Int>
     /// Newlines in `chunk[0..<hits[k]]`.
     var newlinesBefore: UnsafeBufferPointer<Int>
+    /// Where the line holding `hits[k]` starts (after the last newline before it; 0 if none).
+    var lineStarts: UnsafeBufferPointer<Int>
     /// Newlines in the whole chunk.
     var newlines: Int
     /// Offset after the chunk's last newline (0 if none).

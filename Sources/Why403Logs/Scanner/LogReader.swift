@@ -175,6 +175,7 @@ final class ReadAhead: @unchecked Sendable {
     /// Per slot: hit offsets and the newlines before each (at most one hit per needle length).
     private let hitOffsets: [UnsafeMutablePointer<Int>]
     private let hitNewlines: [UnsafeMutablePointer<Int>]
+    private let hitLineStarts: [UnsafeMutablePointer<Int>]
     private let maxHits: Int
     private var hitCounts = [Int](repeating: 0, count: ReadAhead.slots)
     private var newlineCounts = [Int](repeating: 0, count: ReadAhead.slots)
@@ -198,6 +199,7 @@ final class ReadAhead: @unchecked Sendable {
         maxHits = capacity
         hitOffsets = (0..<ReadAhead.slots).map { _ in UnsafeMutablePointer<Int>.allocate(capacity: capacity) }
         hitNewlines = (0..<ReadAhead.slots).map { _ in UnsafeMutablePointer<Int>.allocate(capacity: capacity) }
+        hitLineStarts = (0..<ReadAhead.slots).map { _ in UnsafeMutablePointer<Int>.allocate(capacity: capacity) }
         for _ in 0..<ReadAhead.slots { empty.signal() }
         let thread = Thread { [self] in self.run() }
         thread.start()
@@ -227,14 +229,14 @@ final class ReadAhead: @unchecked Sendable {
         }
     }
 
-    /// Finds every occurrence of `needle` in buffer `slot`, with the newlines before each, in one
-    /// pass (the C kernel). More hits than the arrays hold (a hostile line of `" 403 403 403…"`)
+    /// Finds every occurrence of `needle` in buffer `slot`, with the newlines before each and where
+    /// its line starts, in one pass (the C kernel). More hits than the arrays hold (a hostile line of `" 403 403 403…"`)
     /// leaves the slot without precomputed hits: the scan thread then searches the chunk itself.
     private func search(_ needle: Needle, _ slot: Int, _ n: Int) {
         let base = buffers[slot].assumingMemoryBound(to: UInt8.self)
         var nl = 0
         let k = needle.bytes.withUnsafeBufferPointer { nb in
-            why403_scan_needle(base, n, nb.baseAddress, nb.count, hitOffsets[slot], hitNewlines[slot], maxHits, &nl)
+            why403_scan_lines(0, base, n, nb.baseAddress, nb.count, hitOffsets[slot], hitNewlines[slot], hitLineStarts[slot], maxHits, &nl)
         }
         hitCounts[slot] = k < 0 || k > maxHits ? -1 : k  // SIZE_MAX reads as -1
         newlineCounts[slot] = nl
@@ -249,6 +251,7 @@ final class ReadAhead: @unchecked Sendable {
         return ChunkHits(base: base, count: chunk.count,
                          hits: UnsafeBufferPointer(start: hitOffsets[slot], count: hitCounts[slot]),
                          newlinesBefore: UnsafeBufferPointer(start: hitNewlines[slot], count: hitCounts[slot]),
+                         lineStarts: UnsafeBufferPointer(start: hitLineStarts[slot], count: hitCounts[slot]),
                          newlines: newlineCounts[slot], linesEnd: linesEnds[slot])
     }
 
@@ -278,5 +281,6 @@ final class ReadAhead: @unchecked Sendable {
         for b in buffers { b.deallocate() }
         for p in hitOffsets { p.deallocate() }
         for p in hitNewlines { p.deallocate() }
+        for p in hitLineStarts { p.deallocate() }
     }
 }
