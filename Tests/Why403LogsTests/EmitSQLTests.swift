@@ -30,28 +30,31 @@ final class EmitSQLTests: XCTestCase {
         return python
     }
 
-    func scanner(_ format: LogInputFormat, _ file: String, _ statuses: Set<Int>, since: Int64? = nil) throws -> [String: Int] {
-        let r = try LogsAnalyzer().analyze(LogsAnalyzer.Input(paths: [file], statuses: statuses, since: since, inputFormat: format))
+    func scanner(_ format: LogInputFormat, _ file: String, _ statuses: Set<Int>, since: Int64? = nil, fields: [String]? = nil) throws -> [String: Int] {
+        var input = LogsAnalyzer.Input(paths: [file], statuses: statuses, since: since, inputFormat: format)
+        input.fields = fields
+        let r = try LogsAnalyzer().analyze(input)
         var out: [String: Int] = [:]
         for c in try summary(r).causes { out[c.cause, default: 0] += c.count }
         return out
     }
 
     func engine(_ dialect: SQLDialect, _ format: LogInputFormat, _ file: String, _ statuses: Set<Int>,
-                since: Int64? = nil) throws -> [String: Int] {
+                since: Int64? = nil, fields: [String]? = nil) throws -> [String: Int] {
         let python = try self.python(module: dialect == .duckdb ? "duckdb" : "chdb")
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("why403-sql-\(getpid())-\(format.rawValue)-\(dialect.rawValue)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
         let ddl = dir.appendingPathComponent("ddl.sql"), cols = dir.appendingPathComponent("columns.json"),
             query = dir.appendingPathComponent("query.sql")
-        try EdgeSQL.createTable(format, dialect, table: "edge_logs").write(to: ddl, atomically: true, encoding: .utf8)
-        let columns = EdgeSQL.columns(format).map { [$0.name, $0.duckdb, $0.clickhouse] }
+        try EdgeSQL.createTable(format, dialect, table: "edge_logs", fields: fields).write(to: ddl, atomically: true, encoding: .utf8)
+        let columns = EdgeSQL.columns(format, fields: fields).map { [$0.name, $0.duckdb, $0.clickhouse] }
         try JSONSerialization.data(withJSONObject: columns).write(to: cols)
-        try EdgeSQL.query(format: format, dialect: dialect, table: "edge_logs", statuses: statuses, since: since)
+        try EdgeSQL.query(format: format, dialect: dialect, table: "edge_logs", statuses: statuses, since: since, fields: fields)
             .write(to: query, atomically: true, encoding: .utf8)
         let res = try Run.program(python, [Fixtures.url("logs/edge/sql/run.py").path, dialect.rawValue, format.rawValue, file,
-                                           ddl.path, cols.path, query.path], timeout: 300)
+                                           ddl.path, cols.path, query.path] + (fields.map { [$0.joined(separator: ",")] } ?? []),
+                                  timeout: 300)
         guard res.status == 0 else {
             XCTFail("\(dialect) on \(format): \(res.stderr.suffix(3000))\n\(try String(contentsOf: query, encoding: .utf8))")
             return [:]
@@ -72,6 +75,30 @@ final class EmitSQLTests: XCTestCase {
                        try scanner(.awsWAF, edge("aws-waf.log"), [403], since: since))
         XCTAssertEqual(try engine(dialect, .alb, edge("alb.log"), [403], since: since),
                        try scanner(.alb, edge("alb.log"), [403], since: since))
+        // CloudFront real-time logs: Athena's cloudfront_real_time_logs layout, every field or the
+        // configured ones (--fields), with the time filter on `timestamp` (epoch seconds with ms).
+        let all = EdgeSQL.cloudfrontRealtimeFields
+        let some = ["timestamp", "c-ip", "sc-status", "cs-uri-stem", "x-edge-detailed-result-type", "c-country"]
+        for (file, fields) in [("cloudfront-realtime.log", all), ("cloudfront-realtime-subset.log", some)] {
+            let expected = try scanner(.cloudfront, edge(file), [403], fields: fields)
+            XCTAssertFalse(expected.isEmpty, file)
+            XCTAssertEqual(try engine(dialect, .cloudfront, edge(file), [403], fields: fields), expected, "\(dialect) on \(file)")
+        }
+        let rtSince: Int64 = 1_795_944_662
+        let cut = try scanner(.cloudfront, edge("cloudfront-realtime.log"), [403], since: rtSince, fields: all)
+        XCTAssertEqual(try engine(dialect, .cloudfront, edge("cloudfront-realtime.log"), [403], since: rtSince, fields: all), cut)
+        XCTAssertLessThan(cut.values.reduce(0, +), try scanner(.cloudfront, edge("cloudfront-realtime.log"), [403], fields: all).values.reduce(0, +),
+                          "the filter drops the refusal at …661")
+    }
+
+    /// A real-time table without `sc-status` cannot be counted; `--since` needs `timestamp`.
+    func testARealtimeTableNeedsItsStatusAndTimeFields() {
+        XCTAssertThrowsError(try EdgeSQL.query(format: .cloudfront, dialect: .duckdb, table: "rt", statuses: [403], fields: ["timestamp", "c-ip"]))
+        XCTAssertThrowsError(try EdgeSQL.query(format: .cloudfront, dialect: .duckdb, table: "rt", statuses: [403], since: 1,
+                                               fields: ["c-ip", "sc-status"])) { e in XCTAssertTrue(e is InputError) }
+        XCTAssertNoThrow(try EdgeSQL.query(format: .cloudfront, dialect: .clickhouse, table: "rt", statuses: [403], fields: ["c-ip", "sc-status"]))
+        let sql = (try? EdgeSQL.query(format: .cloudfront, dialect: .duckdb, table: "rt", statuses: [403], fields: ["c-ip", "sc-status"])) ?? ""
+        XCTAssertTrue(sql.contains("'' AS f_"), "a field the configuration lacks reads as empty: \(sql)")
     }
 
     func testDuckDBGivesTheScannersCounts() throws { try compare(.duckdb) }

@@ -11,9 +11,26 @@ public enum SQLDialect: String, Sendable, CaseIterable {
 /// `why403 logs --emit-sql`: the query that gives `why403 logs`' cause grouping over a table of the
 /// logs in an engine, one row per cause with columns `cause` and `count`. The CASE expression is
 /// generated from `EdgeRules` (the scanner's own table); each format's columns are those of the
-/// table layouts the providers document (AWS's Athena DDL for ALB, CloudFront, S3 and AWS WAF logs,
-/// the Logpush field names for Cloudflare), listed by `columns(_:)` and `createTable`.
+/// table layouts the providers document (AWS's Athena DDL for ALB, CloudFront standard and real-time,
+/// S3 and AWS WAF logs, the Logpush field names for Cloudflare), listed by `columns(_:fields:)` and
+/// `createTable`.
+///
+/// A CloudFront real-time log has the fields its configuration picks: `fields` (the `--fields` list,
+/// without `date`) selects Athena's `cloudfront_real_time_logs` layout, one column per field named as
+/// that DDL names it (`-` made `_`); without it, CloudFront is Athena's standard-log layout.
 public enum EdgeSQL {
+    /// Every field of a CloudFront real-time log, in the documented order (Athena's
+    /// `cloudfront_real_time_logs` DDL has one column for each, `-` made `_`).
+    public static var cloudfrontRealtimeFields: [String] { EdgeParsers.cloudfrontRealtime }
+
+    /// True when `fields` name a CloudFront real-time log (a standard log starts with `date`).
+    static func isRealtime(_ format: LogInputFormat, _ fields: [String]?) -> Bool {
+        format == .cloudfront && fields.map { !$0.contains("date") } == true
+    }
+
+    /// A real-time field's column name in Athena's DDL.
+    static func realtimeColumn(_ field: String) -> String { field.lowercased().replacingAll("-", with: "_") }
+
     /// One column of a format's table: its name and its type in each dialect.
     public struct Column: Sendable, Equatable {
         /// The column name, as the layout spells it.
@@ -29,8 +46,12 @@ public enum EdgeSQL {
             : Column(name: $0, duckdb: "VARCHAR", clickhouse: "Nullable(String)") }
     }
 
-    /// The columns of the table `format`'s logs are loaded into.
-    public static func columns(_ format: LogInputFormat) -> [Column] {
+    /// The columns of the table `format`'s logs are loaded into (`fields`: a CloudFront real-time log's).
+    public static func columns(_ format: LogInputFormat, fields: [String]? = nil) -> [Column] {
+        if isRealtime(format, fields), let fields {
+            // Athena's cloudfront_real_time_logs DDL, the configured fields only.
+            return strings(fields.map(realtimeColumn), ints: ["sc_status"])
+        }
         switch format {
         case .alb:
             // Athena's alb_access_logs DDL (its regex splits client:port and the request line).
@@ -91,8 +112,8 @@ public enum EdgeSQL {
     }
 
     /// `CREATE TABLE` for `format`'s layout.
-    public static func createTable(_ format: LogInputFormat, _ dialect: SQLDialect, table: String) -> String {
-        let cols = columns(format).map { "  \(quote($0.name, dialect)) \(dialect == .duckdb ? $0.duckdb : $0.clickhouse)" }
+    public static func createTable(_ format: LogInputFormat, _ dialect: SQLDialect, table: String, fields: [String]? = nil) -> String {
+        let cols = columns(format, fields: fields).map { "  \(quote($0.name, dialect)) \(dialect == .duckdb ? $0.duckdb : $0.clickhouse)" }
         return "CREATE TABLE \(table) (\n" + cols.joined(separator: ",\n") + "\n)" + (dialect == .clickhouse ? " ENGINE = MergeTree ORDER BY tuple()" : "")
     }
 
@@ -160,8 +181,12 @@ public enum EdgeSQL {
     }
 
     /// The time of the line in seconds since the epoch (UTC).
-    static func time(_ format: LogInputFormat, _ d: SQLDialect) -> String {
+    static func time(_ format: LogInputFormat, _ d: SQLDialect, realtime: Bool = false) -> String {
         let duck = d == .duckdb
+        if realtime {
+            // Seconds since the epoch with milliseconds, as text ("1607497744.123").
+            return duck ? "CAST(floor(TRY_CAST(\"timestamp\" AS DOUBLE)) AS BIGINT)" : "toInt64(floor(toFloat64OrNull(\"timestamp\")))"
+        }
         switch format {
         case .alb: return duck ? "epoch(CAST(\"time\" AS TIMESTAMPTZ))" : "toUnixTimestamp(parseDateTime64BestEffort(\"time\", 6, 'UTC'))"
         case .cloudfront, .iis:
@@ -216,7 +241,7 @@ public enum EdgeSQL {
 
     /// The query. Throws `InputError` for a table name that is not an identifier.
     public static func query(format: LogInputFormat, dialect: SQLDialect, table: String, statuses: Set<Int>,
-                             since: Int64? = nil, until: Int64? = nil) throws -> String {
+                             since: Int64? = nil, until: Int64? = nil, fields: [String]? = nil) throws -> String {
         guard validTable(table) else {
             throw InputError(file: nil, expected: "--table as a table name (letters, digits, _; optionally schema.table)",
                              found: InputError.quote(table))
@@ -228,13 +253,25 @@ public enum EdgeSQL {
                              + LogInputFormat.allCases.filter(\.isEdge).map(\.rawValue).joined(separator: ", "),
                              found: InputError.quote(format.rawValue) + " (a log that is not one row per request: read it with why403 logs FILE)")
         }
+        let realtime = isRealtime(format, fields)
+        if realtime, let fields {
+            guard fields.contains("sc-status") else {
+                throw InputError(file: nil, expected: "--fields of a CloudFront real-time log naming sc-status", found: InputError.quote(fields.joined(separator: ",")))
+            }
+            if since != nil || until != nil, !fields.contains("timestamp") {
+                throw InputError(file: nil, expected: "--fields naming timestamp, for --since and --until",
+                                 found: InputError.quote(fields.joined(separator: ",")), help: "a real-time log configuration without the timestamp field cannot be filtered by time")
+            }
+        }
         let rules = EdgeRules.table(format)
         var used: [EdgeField] = []
         for r in rules { for c in r.when { for f in fieldsUsed(c) where !used.contains(f) { used.append(f) } } }
         var select = ["\(status(format, dialect)) AS status"]
-        if since != nil || until != nil { select.append("\(time(format, dialect)) AS t") }
+        if since != nil || until != nil { select.append("\(time(format, dialect, realtime: realtime)) AS t") }
         for f in used {
-            guard let e = field(f, format, dialect) else { continue }
+            guard var e = field(f, format, dialect) else { continue }
+            // A real-time configuration without the field: empty, as the scanner reads a missing field.
+            if realtime, f == .detailedResult, fields?.contains("x-edge-detailed-result-type") != true { e = "''" }
             select.append("\(e) AS f_\(f.rawValue)")
         }
         var cases: [String] = []
@@ -246,9 +283,10 @@ public enum EdgeSQL {
         if let since { filters.append("t >= \(since)") }
         if let until { filters.append("t <= \(until)") }
         let name = format.isEdge ? format.rawValue : "combined"
+        let layout = realtime ? "cloudfront_real_time_logs with the --fields columns" : "docs/logs.md"
         return """
         -- why403 logs --emit-sql \(dialect.rawValue) --input-format \(name): refusals per cause, mapped by the
-        -- same rule table the scanner uses (EdgeRules, \(name)); table layout: docs/logs.md
+        -- same rule table the scanner uses (EdgeRules, \(name)); table layout: \(layout)
         SELECT cause, count(*) AS "count"
         FROM (
           SELECT CASE

@@ -42,7 +42,7 @@ struct LogsCommand: AsyncParsableCommand {
             help: "Force the log format: combined, common, nginx-error, apache-error, modsecurity-audit, aws-waf, alb, cloudfront, s3-access, cloudflare, iis (default: detected from the first lines of each file and of stdin).")
     var inputFormat: String?
 
-    @Option(help: ArgumentHelp("The field names, in order and comma-separated, of CloudFront real-time logs (the fields of the real-time log configuration) or of CloudFront/IIS logs without a #Fields: header.", valueName: "names"))
+    @Option(help: ArgumentHelp("The field names, in order and comma-separated, of CloudFront real-time logs (the fields of the real-time log configuration) or of CloudFront/IIS logs without a #Fields: header; with --emit-sql and --input-format cloudfront, a real-time table of these columns.", valueName: "names"))
     var fields: String?
 
     @Option(name: .customLong("emit-sql"),
@@ -91,6 +91,17 @@ struct LogsCommand: AsyncParsableCommand {
         _ = try statuses()
     }
 
+    /// `--fields` as names (nil when not given).
+    func fieldNames() throws -> [String]? {
+        guard let fields else { return nil }
+        let names = fields.split(separator: ",").map { $0.trimmingSpaces }.filter { !$0.isEmpty }
+        guard !names.isEmpty, names.contains("sc-status") else {
+            throw InputError(file: nil, expected: "--fields as comma-separated field names including sc-status",
+                             found: InputError.quote(fields))
+        }
+        return names
+    }
+
     func statuses() throws -> Set<Int> {
         var set: Set<Int> = []
         for part in status.split(separator: ",") {
@@ -110,7 +121,7 @@ struct LogsCommand: AsyncParsableCommand {
         let untilTime = try until.map { try LogsTimeSpec.parse($0, now: now, flag: "--until") }
         if let emitSQL, let forced, let table {
             let sql = try EdgeSQL.query(format: forced, dialect: SQLDialect(rawValue: emitSQL.lowercased())!, table: table,
-                                        statuses: try statuses(), since: sinceTime, until: untilTime)
+                                        statuses: try statuses(), since: sinceTime, until: untilTime, fields: try fieldNames())
             Terminal.out(sql)
             return
         }
@@ -123,14 +134,7 @@ struct LogsCommand: AsyncParsableCommand {
                               top: top, format: format,
                               progress: { file, done, total in progress.update(file: file, done: done, total: total) },
                               inputFormat: forced)
-        if let fields {
-            let names = fields.split(separator: ",").map { $0.trimmingSpaces }.filter { !$0.isEmpty }
-            guard !names.isEmpty, names.contains("sc-status") else {
-                throw InputError(file: nil, expected: "--fields as comma-separated field names including sc-status",
-                                 found: InputError.quote(fields))
-            }
-            input.fields = names
-        }
+        input.fields = try fieldNames()
         // The rules are read before the logs, so a bad rules file fails fast.
         let catalogues = try ruleCatalogues()
         let outcome = try LogsAnalyzer().summarize(input)

@@ -6,11 +6,15 @@ This loader plays the part of the engine's own ingestion (Athena's RegexSerDe fo
 CloudFront and W3C readers, JSONEachRow for AWS WAF and Cloudflare); it is written apart from the
 Swift parsers on purpose, so the comparison checks why403's scanner against the SQL on the same rows.
 
-usage: run.py duckdb|clickhouse FORMAT LOG DDL_FILE COLUMNS_JSON_FILE QUERY_FILE
+usage: run.py duckdb|clickhouse FORMAT LOG DDL_FILE COLUMNS_JSON_FILE QUERY_FILE [FIELDS]
+
+FIELDS (comma-separated) names a CloudFront real-time log's fields: its lines are tab-separated with no
+header, one column per field ('-' made '_', as Athena's cloudfront_real_time_logs DDL names them).
 """
 import json, os, re, sys, tempfile
 
 engine, fmt, log, ddl_file, cols_file, query_file = sys.argv[1:7]
+realtime_fields = sys.argv[7].split(",") if len(sys.argv) > 7 else None
 ddl = open(ddl_file).read()
 columns = json.load(open(cols_file))   # [[name, duckdb type, clickhouse type], ...]
 query = open(query_file).read()
@@ -47,6 +51,9 @@ def rows():
             yield row(v)
         elif fmt == "s3-access":
             yield row(tokens(line, True))
+        elif fmt == "cloudfront" and realtime_fields:
+            by = dict(zip(realtime_fields, line.split("\t")))
+            yield row([by.get(n.replace("_", "-")) for n in names])
         elif fmt in ("cloudfront", "iis"):
             if line.startswith("#"):
                 if line.startswith("#Fields:"):
