@@ -40,6 +40,7 @@ public enum Signatures {
         EntraID.signatures,
         Shopify.signatures,
         Stripe.signatures,
+        Salesforce.signatures,
         Intuit.signatures,
         Tomcat.signatures,
         Jetty.signatures,

@@ -16,8 +16,8 @@ enum EntraID {
                   lookup: "Entra admin center > Sign-in logs (or Microsoft support) find the request[ by correlation id {correlation}]",
                   checks: ["look the AADSTS number up at login.microsoftonline.com/error?code=NUMBER"],
                   variants: [
-                      // AADSTS70002: the client credential was not sent.
-                      Variant("aadsts", ["70002"], cause: .authMissing, confidence: .certain,
+                      // AADSTS70002 / 7000218: the client credential was not sent.
+                      Variant("aadsts", ["70002", "7000218"], cause: .authMissing, confidence: .certain,
                               summary: "Microsoft Entra ID: the token request carried no client secret or assertion (AADSTS{aadsts})",
                               checks: ["a confidential client sends client_secret (or client_assertion) in the token request body; a public client must be marked so in the app registration"]),
                   ],
