@@ -35,7 +35,7 @@ enum GitHub {
                   statuses: [200, 401, 403, 429], when: [api, .any([.not(.status([200])), .body("\"FORBIDDEN\""), .body("saml_failure")])],
                   summary: "GitHub's API refused[: {msg}][ (request id {reqid})]",
                   extract: ids,
-                  lookup: "GitHub Support identifies the request by x-github-request-id {reqid}",
+                  lookup: "[GitHub Support identifies the request by x-github-request-id {reqid}]",
                   checks: ["the message names the refusal; GET /rate_limit shows the limits, GET /repos/OWNER/REPO/collaborators/USER/permission the role"],
                   variants: [
                       Variant("remaining", ["0"], cause: .rateLimit, confidence: .certain,

@@ -17,7 +17,7 @@ enum Intuit {
                             Extract("code", "error code", from: [.body(after: "errorCode=", chars: .digits), .body(after: "Error code=\"", chars: .digits)]),
                             Extract("detail", "detail", from: [.xml("Detail"), .body(after: "\"detail\":\"", chars: .line)]),
                             Extract("tid", "intuit_tid", from: [.header("intuit_tid")])],
-                  lookup: "Intuit developer support identifies the request[ by intuit_tid {tid}]",
+                  lookup: "[Intuit developer support identifies the request by intuit_tid {tid}]",
                   checks: ["3100 AuthorizationFailed: the token was issued for another company (realmId), for the sandbox instead of production (or the reverse base URL), or without the com.intuit.quickbooks.accounting scope",
                            "the company's QuickBooks user behind the connection may have lost its admin rights or been removed"],
                   specificity: 60),
