@@ -62,7 +62,12 @@ public enum ResponseAnalyzer {
         var layerMatches = ordered.filter { !$0.0.causeOnly }
         let causeMatch = ordered.first { $0.0.causeOnly }
         if let (csig, cf) = causeMatch {
-            if let first = layerMatches.first, first.1.layer == .application {
+            if let first = layerMatches.first, first.1.layer == .application, first.1.confidence == .certain, first.1.cause != .unknown,
+               ["auth-challenge-missing", "auth-challenge-rejected"].contains(csig.id) {
+                // A bare challenge (no `error` parameter) only says "authenticate"; the application's own error code
+                // proved the cause (Salesforce's INVALID_SESSION_ID with `WWW-Authenticate: Token`): keep it, add the evidence.
+                layerMatches[0].1.evidence += cf.evidence.filter { !layerMatches[0].1.evidence.contains($0) }
+            } else if let first = layerMatches.first, first.1.layer == .application {
                 // An application's JSON error is a guess; the challenge proves the cause.
                 var f = cf
                 f.evidence += first.1.evidence.filter { !f.evidence.contains($0) }

@@ -9,8 +9,11 @@ enum AzureResourceManager {
     static let signatures: [Signature] = [
         Signature(id: "azure-rm-authorization-failed", product: "Azure Resource Manager", layer: .application, cause: .authRole, confidence: .likely,
                   statuses: [403],
-                  when: [.any([.body("AuthorizationFailed"), .body("does not have authorization to perform action"), .body("LinkedAuthorizationFailed"),
-                               .headerContains("x-ms-failure-cause", "gateway")])],
+                  // Azure's shape, not the word: Intuit and others also say "AuthorizationFailed".
+                  when: [.any([.body("\"code\":\"AuthorizationFailed\""), .body("\"code\": \"AuthorizationFailed\""),
+                               .body("does not have authorization to perform action"), .body("LinkedAuthorizationFailed"),
+                               .headerContains("x-ms-failure-cause", "gateway")]),
+                         .not(.body("errorCode=")), .not(.body("<IntuitResponse"))],
                   summary: "Azure Resource Manager: the principal has no role assignment allowing[ {action}][ over {scope}]",
                   extract: [Extract("action", "action", from: [.body(after: "perform action '", chars: .identifier)]),
                             Extract("scope", "scope", from: [.body(after: "over scope '", chars: .identifier)]),

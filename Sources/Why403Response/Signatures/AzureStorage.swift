@@ -3,12 +3,20 @@ import Why403Core
 /// Azure Storage: `x-ms-request-id`, `x-ms-error-code`, `server: Windows-Azure-Blob/1.0`, and the XML
 /// `<Error><Code>…</Code><Message>…RequestId:…</Message></Error>` body.
 enum AzureStorage {
+    /// An SDK's JSON dump of the error code (`"ErrorCode":"AuthorizationPermissionMismatch"`). Matching is
+    /// case-insensitive, so the bare key would also match Okta's and Auth0's `"errorCode":`: Azure's own
+    /// code values are required.
+    static let azureJSONCode: Condition = .any(["Authorization", "Authentication", "NoAuthenticationInformation", "PublicAccessNotPermitted",
+                                                "KeyBasedAuthenticationNotPermitted", "InsufficientAccountPermissions"].flatMap {
+        [Condition.body("\"ErrorCode\":\"" + $0), .body("\"ErrorCode\": \"" + $0)]
+    })
+
     static let signatures: [Signature] = [
         Signature(id: "azure-storage", product: "Azure Storage", layer: .azureStorage, cause: .unknown, confidence: .likely,
                   statuses: [401, 403, 409],
                   when: [.any([.header("x-ms-request-id"), .headerContains("server", "Windows-Azure"), .body("<AuthenticationErrorDetail>"), .body("Time:20"),
-                               .body("x-ms-request-id"), .body("ErrorCode:"), .body("ErrorCode\":")]),
-                         .any([.header("x-ms-error-code"), .body("<Code>"), .body("ErrorCode:"), .body("x-ms-error-code:"), .body("ErrorCode\":")])],
+                               .body("x-ms-request-id"), .body("ErrorCode:"), azureJSONCode]),
+                         .any([.header("x-ms-error-code"), .body("<Code>"), .body("ErrorCode:"), .body("x-ms-error-code:"), azureJSONCode])],
                   summary: "Azure Storage refused with {code}[ (request id {reqid})]",
                   extract: [Extract("code", "error code", from: [.header("x-ms-error-code"), .xml("Code"), .body(after: "ErrorCode:", chars: .identifier),
                                                                 .body(after: "x-ms-error-code:", chars: .identifier), .body(after: "ErrorCode\":", chars: .identifier)]),

@@ -2,13 +2,16 @@ import Why403Core
 
 /// Envoy (and Istio's sidecars and gateways): `server: envoy`, `x-envoy-*` headers, and its local replies
 /// in plain text: `RBAC: access denied` from the RBAC filter, `Jwt is missing` / `Jwt verification fails`
-/// from the JWT filter.
+/// from the JWT filter; Istio's Mixer-era RBAC adapter (before 1.4) said `PERMISSION_DENIED:handler.rbac.<ns>:RBAC:
+/// permission denied.`
 enum Envoy {
     static let signatures: [Signature] = [
         Signature(id: "envoy-local-reply", product: "Envoy", layer: .envoy, cause: .unknown, confidence: .likely,
                   statuses: [401, 403],
                   when: [.any([.body("RBAC: access denied"), .body("Jwt is missing"), .body("Jwt verification fails"), .body("Jwt is expired"),
-                               .body("Jwt issuer is not configured"), .body("Audiences in Jwt are not allowed")])],
+                               .body("Jwt issuer is not configured"), .body("Audiences in Jwt are not allowed"),
+                               // Istio before 1.4 denied through Mixer: "PERMISSION_DENIED:handler.rbac.istio-system:RBAC: permission denied."
+                               .body("RBAC: permission denied")])],
                   summary: "Envoy answered itself[ (RBAC: {rbac})][ (Jwt {jwt})]: a filter refused before any upstream saw the request",
                   extract: [Extract("rbac", "RBAC filter", from: [.body(after: "RBAC:", chars: .line)]),
                             Extract("jwt", "JWT filter", from: [.body(after: "Jwt ", chars: .line)])],

@@ -16,6 +16,8 @@ enum GitHub {
         Extract("reqid", "request id", from: [.header("x-github-request-id")]),
         Extract("accepted", "x-accepted-github-permissions", from: [.header("x-accepted-github-permissions")]),
         Extract("sso", "x-github-sso", from: [.header("x-github-sso")]),
+        // The plain-text refusal of a request without User-Agent: "Please make sure your request has a User-Agent header".
+        Extract("uahint", "hint", from: [.body(after: "make sure your request has a", chars: .line)]),
     ]
 
     static let signatures: [Signature] = [
@@ -33,7 +35,7 @@ enum GitHub {
                   statuses: [200, 401, 403, 429], when: [api, .any([.not(.status([200])), .body("\"FORBIDDEN\""), .body("saml_failure")])],
                   summary: "GitHub's API refused[: {msg}][ (request id {reqid})]",
                   extract: ids,
-                  lookup: "GitHub Support identifies the request by x-github-request-id {reqid}",
+                  lookup: "[GitHub Support identifies the request by x-github-request-id {reqid}]",
                   checks: ["the message names the refusal; GET /rate_limit shows the limits, GET /repos/OWNER/REPO/collaborators/USER/permission the role"],
                   variants: [
                       Variant("remaining", ["0"], cause: .rateLimit, confidence: .certain,
@@ -56,6 +58,8 @@ enum GitHub {
                               summary: "GitHub's API wants credentials (or a second factor) that were not sent: {msg}"),
                       Variant("msg", ["*User Agent*", "*User-Agent*"], cause: .botBlock, confidence: .certain,
                               summary: "GitHub's API refuses requests without a User-Agent header: {msg}"),
+                      Variant("uahint", ["User-Agent*", "User Agent*"], cause: .botBlock, confidence: .certain,
+                              summary: "GitHub's API refuses requests without a User-Agent header (\"Request forbidden by administrative rules\")"),
                   ],
                   specificity: 65),
     ]

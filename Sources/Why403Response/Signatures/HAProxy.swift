@@ -6,7 +6,9 @@ import Why403Core
 enum HAProxy {
     static let signatures: [Signature] = [
         Signature(id: "haproxy-403", product: "HAProxy", layer: .haproxy, cause: .accessDeny, confidence: .likely,
-                  statuses: [403], when: [.body("Request forbidden by administrative rules")],
+                  statuses: [403], when: [.body("Request forbidden by administrative rules"),
+                                          // GitHub's API answers a request without User-Agent with the same words and its own hint.
+                                          .not(.body("User-Agent header")), .not(.body("developer.github.com"))],
                   summary: "HAProxy's own 403 page: an `http-request deny` rule refused the request",
                   checks: ["grep the haproxy.cfg frontends/backends for `http-request deny` (and `tcp-request`): the ACL it uses says whether it is an address rule (src: access.ip), a path/header rule or a rate rule (sc_http_req_rate: rate.limit)",
                            "the HAProxy log line for the request shows the frontend, backend and termination state (PR--: denied by a proxy rule)"],

@@ -27,5 +27,17 @@ enum Kubernetes {
                               fixes: []),
                   ],
                   specificity: 75),
+        // The API server's own headers (Audit-Id, the APF flow-schema ids) with a Status object whose message is missing
+        // (a cut paste, a HEAD): the layer is known, the cause is not.
+        Signature(id: "kubernetes-status", product: "Kubernetes API", layer: .application, cause: .unknown, confidence: .likely,
+                  statuses: [401, 403],
+                  when: [.any([.header("audit-id"), .header("x-kubernetes-pf-flowschema-uid"), .header("x-kubernetes-pf-prioritylevel-uid")]),
+                         .any([.body("\"kind\": \"Status\""), .body("\"kind\":\"Status\""), .headerContains("content-type", "application/json")])],
+                  summary: "the Kubernetes API server refused (its Audit-Id and Status object; the message naming the user is not in the response)[ (audit id {audit})]",
+                  extract: [Extract("audit", "Audit-Id", from: [.header("audit-id")])],
+                  lookup: "the API server's audit log has the request[ under auditID {audit}]: user, verb, resource and the authorization decision",
+                  checks: ["a request without a bearer token or client certificate is system:anonymous: send credentials (kubectl config view --minify)",
+                           "with credentials: kubectl auth can-i VERB RESOURCE --as=USER -n NAMESPACE"],
+                  specificity: 50),
     ]
 }

@@ -1,0 +1,30 @@
+import Why403Core
+
+/// Auth0's Management API answering for itself (the `application` layer): `{"statusCode":403,
+/// "error":"Forbidden","message":"Insufficient scope, expected any of: read:users,…",
+/// "errorCode":"insufficient_scope"}`. The message lists the scopes the endpoint accepts; the token's
+/// `scope` claim (granted to the machine-to-machine application) lacks all of them. SDKs often print only
+/// the message (`403 Forbidden: Insufficient scope, expected any of: create:user_tickets`).
+enum Auth0 {
+    static let signatures: [Signature] = [
+        Signature(id: "auth0-api-error", product: "Auth0 Management API", layer: .application, cause: .unknown, confidence: .likely,
+                  statuses: [400, 401, 403, 429],
+                  // The JSON envelope (statusCode and errorCode), or its message alone as SDKs print it.
+                  when: [.any([.body("\"errorCode\""), .body("Insufficient scope, expected any of")]),
+                         .any([.body("\"statusCode\""), .body("Insufficient scope, expected any of")])],
+                  summary: "Auth0's Management API refused[ ({code})][: {msg}]",
+                  extract: [Extract("code", "errorCode", from: [.json("errorCode")]),
+                            Extract("msg", "message", from: [.json("message")]),
+                            Extract("scopes", "accepted scopes", from: [.body(after: "expected any of:", chars: .line)])],
+                  checks: ["decode the token (`why403 token TOKEN`): its scope claim against the endpoint's required scopes"],
+                  variants: [
+                      Variant("code", ["insufficient_scope"], cause: .authScope, confidence: .certain,
+                              summary: "Auth0's Management API: the token lacks the scope this endpoint needs (insufficient_scope)[; it accepts any of {scopes}]",
+                              checks: ["Dashboard > Applications > APIs > Auth0 Management API > Machine to Machine Applications: grant the scope to the application, then request a new token"]),
+                      Variant("scopes", ["*"], cause: .authScope, confidence: .certain,
+                              summary: "Auth0's Management API: the token lacks the scope this endpoint needs; it accepts any of {scopes}",
+                              checks: ["Dashboard > Applications > APIs > Auth0 Management API > Machine to Machine Applications: grant the scope to the application, then request a new token"]),
+                  ],
+                  specificity: 60),
+    ]
+}

@@ -1,0 +1,20 @@
+import Why403Core
+
+/// Eclipse Jetty's default error page: `<h2>HTTP ERROR 403 Forbidden</h2>` with a URI/STATUS/MESSAGE/SERVLET
+/// table (9.4+), or `HTTP ERROR 403 Problem accessing /path. Reason: Forbidden` (older), signed
+/// `Powered by Jetty://`. The servlet container or the web application inside it refused (a security
+/// constraint, a filter, the application's own check): the `application` layer; the page names no rule.
+enum Jetty {
+    static let signatures: [Signature] = [
+        Signature(id: "jetty-error-page", product: "Jetty", layer: .application, cause: .unknown, confidence: .likely,
+                  statuses: [401, 403],
+                  when: [.any([.body("Powered by Jetty://"), .body("eclipse.org/jetty")]), .body("HTTP ERROR ")],
+                  summary: "Jetty's default error page[ ({jetty})]: the web application or its servlet container refused[: {msg}]",
+                  extract: [Extract("msg", "message", from: [.body(after: "MESSAGE:</th><td>", chars: .line), .body(after: "Reason:", chars: .line)]),
+                            Extract("jetty", "Jetty version", from: [.body(after: "Powered by Jetty:// ", chars: .identifier)])],
+                  checks: ["the web application's security constraints (web.xml <security-constraint>/<auth-constraint>, or the framework's own) for this path and method",
+                           "Jetty's request log and the application's log for this request: which filter or servlet sent the 403",
+                           "a Jetty upgrade can change defaults (URI compliance, ambiguous paths, empty credentials) that refuse requests older versions accepted"],
+                  specificity: 45),
+    ]
+}

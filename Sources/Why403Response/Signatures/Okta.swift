@@ -1,0 +1,26 @@
+import Why403Core
+
+/// Okta's management and authentication APIs answering for themselves (the `application` layer): the
+/// error envelope `{"errorCode":"E0000006","errorSummary":"You do not have permission to perform the
+/// requested action","errorLink":"E0000006","errorId":"oae…","errorCauses":[]}`. The `errorId` is what
+/// Okta support and the System Log search for.
+enum Okta {
+    static let signatures: [Signature] = [
+        Signature(id: "okta-api-error", product: "Okta API", layer: .application, cause: .unknown, confidence: .likely,
+                  statuses: [401, 403, 429],
+                  when: [.body("\"errorCode\""), .body("\"errorSummary\""), .any([.body("\"errorId\""), .body("\"errorLink\"")])],
+                  summary: "Okta's API refused[ ({code})][: {summary}][ (errorId {errorId})]",
+                  extract: [Extract("code", "errorCode", from: [.json("errorCode")]),
+                            Extract("summary", "errorSummary", from: [.json("errorSummary")]),
+                            Extract("errorId", "errorId", from: [.json("errorId")])],
+                  lookup: "Okta System Log (Reports > System Log) finds the request[ by errorId {errorId}]",
+                  checks: ["Okta's error code reference (developer.okta.com/docs/reference/error-codes) says what the code means"],
+                  variants: [
+                      Variant("code", ["E0000006"], cause: .authRole, confidence: .certain,
+                              summary: "Okta's API: the token's principal has no admin role (or the service app no okta.* scope) allowing this action (E0000006)[ (errorId {errorId})]",
+                              checks: ["an API token acts with its creator's admin role: a Read-Only Admin cannot write, group and app endpoints need a role that covers them",
+                                       "an OAuth service app needs the okta.* scope granted (Okta API Scopes tab) and an admin role assigned to the app itself"]),
+                  ],
+                  specificity: 60),
+    ]
+}

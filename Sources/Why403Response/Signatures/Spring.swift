@@ -1,0 +1,28 @@
+import Why403Core
+
+/// Spring Boot's fallback error page ("Whitelabel Error Page … There was an unexpected error
+/// (type=Forbidden, status=403).") or its JSON twin (`{"timestamp": …, "status": 403, "error": "Forbidden",
+/// "message": "Access Denied", "path": "/api/…"}`), and the message they carry: Spring Security's "Access is denied" (an
+/// authenticated user without the authority) or "Invalid CSRF Token" (the application's CSRF filter).
+/// The `application` layer: the application answered itself.
+enum Spring {
+    static let signatures: [Signature] = [
+        Signature(id: "spring-whitelabel", product: "Spring Boot", layer: .application, cause: .unknown, confidence: .likely,
+                  statuses: [401, 403],
+                  // The Whitelabel page, or Spring Boot's JSON error body ({"timestamp", "status", "error", "message", "path"}):
+                  // (W or timestamp) and (W or path) is W or (timestamp and path).
+                  when: [.any([.body("Whitelabel Error Page"), .jsonKey(["timestamp"])]), .any([.body("Whitelabel Error Page"), .body("\"path\"")]),
+                         .any([.body("type=Forbidden"), .body("type=Unauthorized"), .body("status=403"), .body("status=401"),
+                               .body("\"error\":\"Forbidden\""), .body("\"error\": \"Forbidden\""), .body("\"error\":\"Unauthorized\""), .body("\"error\": \"Unauthorized\"")])],
+                  summary: "Spring Boot's error response (Whitelabel page or JSON error body): the application refused[: {msg}]",
+                  extract: [Extract("msg", "message", from: [.body(after: "status=403).", chars: .line), .body(after: "status=401).", chars: .line), .json("message")])],
+                  checks: ["the application's Spring Security configuration (authorizeHttpRequests / @PreAuthorize) for this path and the user's authorities",
+                           "the application log at DEBUG for org.springframework.security names the filter that denied"],
+                  variants: [
+                      Variant("msg", ["Invalid CSRF Token*", "*CSRF*"], cause: .appForbidden, confidence: .certain,
+                              summary: "Spring Security's CSRF filter refused the request: {msg}",
+                              checks: ["the form or request must send the current _csrf token (parameter or X-CSRF-TOKEN header) of the same session; an expired session gives a new token"]),
+                  ],
+                  specificity: 55),
+    ]
+}

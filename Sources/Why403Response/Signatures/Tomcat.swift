@@ -1,0 +1,36 @@
+import Why403Core
+
+/// Apache Tomcat's own 403 pages: the status report (`HTTP Status 403 – Forbidden` / `HTTP Status 403 -
+/// …`, `type Status report`, signed `Apache Tomcat/x.y`) and the Manager application's `403 Access
+/// Denied` page ("By default the Manager is only accessible from a browser running on the same machine
+/// as Tomcat"), which answers both a RemoteAddrValve refusal and a user without a manager-* role. The
+/// `application` layer: the servlet container answered.
+enum Tomcat {
+    static let signatures: [Signature] = [
+        Signature(id: "tomcat-manager-403", product: "Apache Tomcat Manager", layer: .application, cause: .unknown, confidence: .likely,
+                  statuses: [403],
+                  when: [.body("403 Access Denied"), .any([.body("the Manager is only accessible"), .body("Manager's <tt>context.xml</tt>"),
+                                                         .body("manager-gui"), .body("manager-script")])],
+                  summary: "Tomcat Manager's 403 page: the address is outside its RemoteAddrValve or the user has no manager-gui/manager-script role",
+                  checks: ["webapps/manager/META-INF/context.xml: the RemoteAddrValve `allow` pattern (by default only 127.0.0.1 and ::1)",
+                           "conf/tomcat-users.xml: the user needs manager-gui for the HTML pages, manager-script for /manager/text (and a restart of Tomcat after editing)"],
+                  specificity: 60),
+        Signature(id: "tomcat-status-report", product: "Apache Tomcat", layer: .application, cause: .unknown, confidence: .likely,
+                  statuses: [401, 403],
+                  when: [.any([.body("HTTP Status 403"), .body("HTTP Status 401")]),
+                         .any([.body("Apache Tomcat/"), .body("Status report"), .body("The server understood the request but refuses to authorize it")])],
+                  summary: "Tomcat's status report: the container or the web application refused[: {msg}][ ({tomcat})]",
+                  extract: [Extract("msg", "message", from: [.body(after: "<b>Message</b>", chars: .line), .body(after: "<b>message</b>", chars: .line),
+                                                             .body(after: "message ", chars: .line)]),
+                            Extract("tomcat", "server", from: [.body(after: "Apache Tomcat/", chars: .identifier)])],
+                  checks: ["the web application's <security-constraint>/<auth-constraint> roles in web.xml and the user's roles in the Realm (tomcat-users.xml, LDAP ...)",
+                           "a Valve (RemoteAddrValve, RemoteCIDRValve) in server.xml or the context.xml of this application",
+                           "the application's own filters (Spring Security, CSRF) answer 403 through the same page"],
+                  variants: [
+                      // "Access is denied" is Spring Security's AccessDeniedException: an authenticated user without the authority.
+                      Variant("msg", ["Access is denied*"], cause: .authRole, confidence: .possible,
+                              summary: "Tomcat's status report with Spring Security's \"Access is denied\": the user is authenticated but lacks the role or authority this URL needs"),
+                  ],
+                  specificity: 50),
+    ]
+}
