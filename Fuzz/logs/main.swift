@@ -4,7 +4,8 @@
 // the file reader from a temporary file: the read-ahead thread and the C search kernel, or zlib
 // streaming when they start with the gzip magic. The edge readers (AWS WAF, ALB, CloudFront, S3,
 // Cloudflare, IIS) and the ModSecurity audit-log reader (native and JSON) run on every input too:
-// detected from its first lines, and forced with the input format the third byte picks.
+// detected from its first lines, and forced with the input format the third byte picks; CloudFront
+// (standard and real-time) and IIS also with `--fields` taken from the input's first line.
 // Build and run: Fuzz/logs/run.sh [seconds]
 import Foundation
 import Why403Core
@@ -34,6 +35,16 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     var edge = input
     edge.inputFormat = edgeFormats[Int(bytes.count > 2 ? bytes[2] : 0) % edgeFormats.count]
     _ = try? LogsAnalyzer().analyze(data: bytes, name: "fuzz.log", chunkSize: chunk, input: edge)
+    // --fields: the field names from the input's first line (comma-separated, as the option reads
+    // them), for the W3C and real-time readers that take them.
+    if bytes.count > 3, bytes[3] & 1 == 1 {
+        let firstLine = bytes.prefix { $0 != 10 }.prefix(300)
+        edge.fields = String(decoding: firstLine, as: UTF8.self).split(separator: ",").map { String($0) }
+        for f in [LogInputFormat.cloudfront, .iis] {
+            edge.inputFormat = f
+            _ = try? LogsAnalyzer().analyze(data: bytes, name: "fuzz.log", chunkSize: chunk, input: edge)
+        }
+    }
     _ = try? AccessFormat.parse(String(decoding: bytes.prefix(200), as: UTF8.self))
     FileManager.default.createFile(atPath: filePath, contents: Data(bytes))
     _ = try? LogsAnalyzer().analyze(LogsAnalyzer.Input(paths: [filePath], statuses: [403], format: format, limits: limits))
