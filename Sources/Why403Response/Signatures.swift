@@ -40,6 +40,8 @@ public enum Signatures {
         EntraID.signatures,
         Shopify.signatures,
         Stripe.signatures,
+        Imgur.signatures,
+        Dropbox.signatures,
         Salesforce.signatures,
         Intuit.signatures,
         Tomcat.signatures,

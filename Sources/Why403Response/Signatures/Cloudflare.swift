@@ -73,6 +73,16 @@ enum Cloudflare {
                   checks: ["the event for the Ray ID names the rule: a WAF managed rule (attack signature), a custom rule, or an IP/country/User-Agent rule (then the cause is access.ip, geo.block or bot.block)", byRule],
                   fixes: [Fix(summary: "if the request is legitimate, add an exception (Skip) for exactly the rule the event names, scoped to this path and client")],
                   specificity: 80),
+        // "Access denied | HOST used Cloudflare to restrict access" is the one template of the 1xxx access pages
+        // (1005-1008 and 1012 address bans, 1009 country, 1010 browser signature, 1020 firewall rule): only the
+        // error code on the page says which. With the code cut off (a pasted page head), the cause is unknown.
+        Signature(id: "cloudflare-access-denied-page", product: "Cloudflare", layer: .cloudflare, cause: .unknown, confidence: .likely,
+                  statuses: [403], when: [edge, .body("used Cloudflare to restrict access")],
+                  summary: "Cloudflare's \"Access denied\" page: the site owner restricts access, and the error code that says how (1020 firewall rule, 1010 browser signature, 1005-1008/1012 address, 1009 country) is not in the response[ (Ray ID {ray})]",
+                  extract: [ray], lookup: lookup,
+                  checks: ["the page's full text carries \"Error code 10xx\": 1020 a custom rule, 1010 Browser Integrity Check, 1005-1008/1012 an IP or ASN ban, 1009 a country block",
+                           "the event for the Ray ID names the rule and its action", byRule],
+                  specificity: 82),
         Signature(id: "cloudflare-edge-403", product: "Cloudflare", layer: .cloudflare, cause: .unknown, confidence: .likely,
                   statuses: [403], when: [edge, .body("<center>cloudflare</center>")],
                   summary: "Cloudflare's edge refused the request without naming a feature[ (Ray ID {ray})]", extract: [ray], lookup: lookup,

@@ -22,7 +22,7 @@ enum GitHub {
 
     static let signatures: [Signature] = [
         Signature(id: "github-oauth-scopes", product: "GitHub", layer: .application, cause: .authScope, confidence: .likely,
-                  statuses: [403, 404], when: [.header("x-oauth-scopes"), .header("x-accepted-oauth-scopes")],
+                  statuses: [403, 404], when: [.header("x-oauth-scopes"), .header("x-accepted-oauth-scopes"), .not(.headerContains("x-github-sso", "required"))],
                   summary: "the token's scopes ({scopes}) include none the endpoint accepts ({accepted})",
                   extract: [Extract("scopes", "token scopes", from: [.header("x-oauth-scopes")]),
                             Extract("accepted", "accepted scopes", from: [.header("x-accepted-oauth-scopes")]),
@@ -49,6 +49,9 @@ enum GitHub {
                               summary: "GitHub's API says the token may not reach this resource: {msg}",
                               checks: ["a GitHub App / GITHUB_TOKEN: the app's (or workflow's `permissions:`) grant lacks the permission this endpoint needs (x-accepted-github-permissions names it)",
                                        "SAML SSO: authorise the token for the organisation (Settings > Developer settings > Tokens > Configure SSO)"]),
+                      Variant("sso", ["required*"], cause: .authScope, confidence: .certain,
+                              summary: "GitHub's API refused because the organisation enforces SAML SSO and the token is not authorised for it (x-github-sso: required)",
+                              checks: ["open the url= in x-github-sso (or Settings > Developer settings > Tokens > Configure SSO) and authorise the token for the organisation"]),
                       Variant("msg", ["*must have admin*", "*must have push*", "*must be an owner*", "*must be a member*", "*admin rights*", "*requires admin*"],
                               cause: .authRole, confidence: .certain,
                               summary: "GitHub's API says the user's role on the repository or organisation is too low: {msg}"),

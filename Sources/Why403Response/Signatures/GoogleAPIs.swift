@@ -3,7 +3,10 @@ import Why403Core
 /// Google APIs answering for themselves (the `application` layer): `{"error": {"code": 403, "message":
 /// …, "status": "PERMISSION_DENIED", "errors": [{"reason": "insufficientPermissions", "domain": "global"}],
 /// "details": [{"reason": "ACCESS_TOKEN_SCOPE_INSUFFICIENT"}]}}`, often with `server: ESF` and a
-/// `WWW-Authenticate: Bearer realm="https://accounts.google.com/"` challenge. Cloud Storage's own
+/// `WWW-Authenticate: Bearer realm="https://accounts.google.com/"` challenge. The Java client prints the
+/// inner error object alone (`{ "code" : 403, "errors" : [ { "domain" : "global", … } ], "message" : … }`,
+/// spaces around the colons); a logged body can be invalid JSON (a raw newline in the message), so the
+/// message is also read as the text after `"message":`. Cloud Storage's own
 /// errors are the `gcs` layer (GoogleCloudStorage.swift).
 enum GoogleAPIs {
     static let signatures: [Signature] = [
@@ -11,10 +14,10 @@ enum GoogleAPIs {
                   statuses: [401, 403, 429],
                   when: [.any([.body("\"PERMISSION_DENIED\""), .body("\"UNAUTHENTICATED\""), .body("\"RESOURCE_EXHAUSTED\""),
                                .body("googleapis.com"), .headerContains("server", "ESF"), .headerContains("www-authenticate", "accounts.google.com"),
-                               .body("\"domain\": \"global\""), .body("\"domain\":\"global\"")]),
-                         .body("\"error\""), .not(.body("storage.objects.")), .not(.body("storage.buckets."))],
+                               .body("\"domain\": \"global\""), .body("\"domain\":\"global\""), .body("\"domain\" : \"global\"")]),
+                         .any([.body("\"error\""), .body("\"errors\"")]), .not(.body("storage.objects.")), .not(.body("storage.buckets."))],
                   summary: "a Google API refused[: {msg}][ ({status})]",
-                  extract: [Extract("msg", "message", from: [.json("message")]),
+                  extract: [Extract("msg", "message", from: [.json("message"), .body(after: "\"message\":", chars: .line)]),
                             Extract("status", "status", from: [.json("status")])],
                   checks: ["the message and the ErrorInfo reason name the refusal: a missing OAuth scope, a missing IAM permission, an API not enabled, a quota"],
                   variants: [

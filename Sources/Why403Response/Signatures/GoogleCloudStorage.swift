@@ -1,7 +1,10 @@
 import Why403Core
 
 /// Google Cloud Storage: `x-guploader-uploadid`, `server: UploadServer`, and XML or JSON errors
-/// "… does not have storage.objects.get access to the Google Cloud Storage object".
+/// "… does not have storage.objects.get access to the Google Cloud Storage object". The upload headers are
+/// Google's upload front end, shared by Drive, YouTube and Photos uploads: they name Cloud Storage only
+/// with a storage-shaped error (a `storage.` permission or host, "Cloud Storage", or a `devstorage` scope
+/// in the challenge); a Drive upload's generic `insufficientPermissions` error is a Google API's (GoogleAPIs.swift).
 enum GoogleCloudStorage {
     static let signatures: [Signature] = [
         Signature(id: "gcs-access-denied", product: "Google Cloud Storage", layer: .gcs, cause: .policyImplicitDeny, confidence: .likely,
@@ -9,7 +12,8 @@ enum GoogleCloudStorage {
                   when: [.any([.header("x-guploader-uploadid"), .headerContains("server", "UploadServer"), .body("Google Cloud Storage"),
                               .body("does not have storage.")]),
                          .any([.body("does not have storage."), .body("<Code>AccessDenied</Code>"), .body("insufficientPermissions"),
-                               .body("ACCESS_TOKEN_SCOPE_INSUFFICIENT"), .body("Provided scope(s) are not authorized")])],
+                               .body("ACCESS_TOKEN_SCOPE_INSUFFICIENT"), .body("Provided scope(s) are not authorized")]),
+                         .any([.body("storage."), .body("Cloud Storage"), .headerContains("www-authenticate", "devstorage"), .body("<Code>AccessDenied</Code>")])],
                   summary: "the caller lacks an IAM permission on the bucket or object[ ({permission} denied)]",
                   extract: [Extract("permission", "permission", from: [.body(after: "does not have ", chars: .identifier), .body(after: "Permission '", chars: .identifier)]),
                             Extract("caller", "caller", from: [.body(after: "<Details>", chars: .identifier), .json("message")]),

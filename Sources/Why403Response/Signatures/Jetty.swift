@@ -1,14 +1,15 @@
 import Why403Core
 
 /// Eclipse Jetty's default error page: `<h2>HTTP ERROR 403 Forbidden</h2>` with a URI/STATUS/MESSAGE/SERVLET
-/// table (9.4+), or `HTTP ERROR 403 Problem accessing /path. Reason: Forbidden` (older), signed
+/// table (9.4+), or `HTTP ERROR 403 Problem accessing /path. Reason: Forbidden` (older; Jetty 6/7 wrote
+/// `HTTP ERROR: 403` with a colon and the reason in capitals), signed
 /// `Powered by Jetty://`. The servlet container or the web application inside it refused (a security
 /// constraint, a filter, the application's own check): the `application` layer; the page names no rule.
 enum Jetty {
     static let signatures: [Signature] = [
         Signature(id: "jetty-error-page", product: "Jetty", layer: .application, cause: .unknown, confidence: .likely,
                   statuses: [401, 403],
-                  when: [.any([.body("Powered by Jetty://"), .body("eclipse.org/jetty")]), .body("HTTP ERROR ")],
+                  when: [.any([.body("Powered by Jetty://"), .body("eclipse.org/jetty")]), .any([.body("HTTP ERROR "), .body("HTTP ERROR:")])],
                   summary: "Jetty's default error page[ ({jetty})]: the web application or its servlet container refused[: {msg}]",
                   extract: [Extract("msg", "message", from: [.body(after: "MESSAGE:</th><td>", chars: .line), .body(after: "Reason:", chars: .line)]),
                             Extract("jetty", "Jetty version", from: [.body(after: "Powered by Jetty:// ", chars: .identifier)])],
