@@ -1,4 +1,5 @@
 import XCTest
+import Foundation
 import CWhy403Scan
 
 /// The C search kernel (scalar, SSE2, AVX2 and AVX-512 paths) against a plain search: every
@@ -99,5 +100,110 @@ final class ScanKernelTests: XCTestCase {
     func testTheKernelNamesItsPath() {
         let name = String(cString: why403_scan_kernel())
         XCTAssertTrue(["avx512", "avx2", "sse2", "scalar"].contains(name), name)
+    }
+}
+
+/// `why403_gather_lines`, the mapped-window read: the lines holding the needle and their numbers
+/// against a plain line split, over windows of every size; and a mapping whose file shrinks.
+final class GatherLinesTests: XCTestCase {
+    private struct Line: Equatable { var number: Int; var text: [UInt8] }
+
+    private func byDefinition(_ buf: [UInt8], _ needle: [UInt8], maxLine: Int) -> (lines: [Line], count: Int) {
+        var out: [Line] = []
+        var number = 0
+        var start = 0
+        while start < buf.count {
+            let end = buf[start...].firstIndex(of: 10) ?? buf.count
+            number += 1
+            let line = Array(buf[start..<end])
+            if line.count <= maxLine, line.count >= needle.count,
+               (0...(line.count - needle.count)).contains(where: { Array(line[$0..<($0 + needle.count)]) == needle }) {
+                out.append(Line(number: number, text: line))
+            }
+            start = end + 1
+        }
+        return (out, number)
+    }
+
+    private func inWindows(_ buf: [UInt8], _ needle: [UInt8], window: Int, maxLine: Int, maxHits: Int) -> (lines: [Line], count: Int) {
+        let maxLines = window / (needle.count + 1) + 2
+        var hits = [Int](repeating: 0, count: maxHits), before = hits, starts = hits
+        var out = [UInt8](repeating: 0, count: window)
+        var offsets = [Int](repeating: 0, count: maxLines), lengths = offsets, numbers = offsets
+        var result = why403_gather_result()
+        var lines: [Line] = []
+        var number = 0
+        var offset = 0
+        while offset < buf.count {
+            let n = min(window, buf.count - offset)
+            let final: Int32 = offset + n == buf.count ? 1 : 0
+            let rc = hits.withUnsafeMutableBufferPointer { h in before.withUnsafeMutableBufferPointer { b in starts.withUnsafeMutableBufferPointer { s in
+                out.withUnsafeMutableBufferPointer { o in offsets.withUnsafeMutableBufferPointer { of in lengths.withUnsafeMutableBufferPointer { l in
+                    numbers.withUnsafeMutableBufferPointer { nu in
+                        var space = why403_gather_space(hits: h.baseAddress, newlines_before: b.baseAddress, line_starts: s.baseAddress,
+                                                        max_hits: maxHits, out: o.baseAddress, out_capacity: window,
+                                                        offsets: of.baseAddress, lengths: l.baseAddress, numbers: nu.baseAddress,
+                                                        max_lines: maxLines)
+                        return buf.withUnsafeBufferPointer { bb in needle.withUnsafeBufferPointer { nb in
+                            why403_gather_lines(0, bb.baseAddress! + offset, n, final, nb.baseAddress, nb.count, maxLine, &space, &result)
+                        } }
+                    } } } } } } }
+            XCTAssertEqual(rc, 0)
+            for j in 0..<result.lines {
+                lines.append(Line(number: number + numbers[j] + 1, text: Array(out[offsets[j]..<(offsets[j] + lengths[j])])))
+            }
+            number += result.newlines
+            offset += result.consumed
+        }
+        return (lines, number)
+    }
+
+    func testGatheredLinesAndNumbersMatchALineSplit() {
+        var rng = SystemRandomNumberGenerator()
+        let needle = Array(" 403 ".utf8)
+        for round in 0..<1500 {
+            let alphabet = Array("ab 4\n03".utf8)
+            var buf = (0..<Int.random(in: 1...3000, using: &rng)).map { _ in alphabet[Int.random(in: 0..<(round % 3 == 0 ? 7 : 6), using: &rng)] }
+            if round % 5 == 0 {
+                var i = 0
+                while i + 5 < buf.count { buf.replaceSubrange(i..<(i + 5), with: needle); i += Int.random(in: 1...40, using: &rng) }
+            }
+            let window = Int.random(in: 8...300, using: &rng)
+            let maxLine = min(Int.random(in: 1...200, using: &rng), window - 2)
+            let want = byDefinition(buf, needle, maxLine: maxLine)
+            let got = inWindows(buf, needle, window: window, maxLine: maxLine, maxHits: Int.random(in: 1...4, using: &rng))
+            XCTAssertEqual(got.count, want.count, "round \(round): lines")
+            XCTAssertEqual(got.lines, want.lines, "round \(round): window \(window), max line \(maxLine), \(String(decoding: buf, as: UTF8.self).debugDescription)")
+            if got.lines != want.lines || got.count != want.count { return }
+        }
+    }
+
+    func testAMappingWhoseFileShrinksEndsTheWindowNotTheProcess() throws {
+        let path = NSTemporaryDirectory() + "why403-shrink-\(getpid()).log"
+        let line = "203.0.113.9 - - [29/Nov/2026:09:30:17 +0000] \"GET / HTTP/1.1\" 403 153 \"-\" \"curl/8.0\"\n"
+        FileManager.default.createFile(atPath: path, contents: Data(String(repeating: line, count: 30_000).utf8))
+        defer { unlink(path) }
+        let fd = open(path, O_RDWR)
+        XCTAssertGreaterThanOrEqual(fd, 0)
+        defer { close(fd) }
+        let size = Int(lseek(fd, 0, SEEK_END))
+        let map = try XCTUnwrap(mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0))
+        XCTAssertNotEqual(map, MAP_FAILED)
+        defer { munmap(map, size) }
+        XCTAssertEqual(ftruncate(fd, 4096), 0)  // logrotate's copytruncate, under the mapping
+        let needle = Array(" 403 ".utf8)
+        let maxLines = size / 6 + 2
+        let scratch = UnsafeMutablePointer<Int>.allocate(capacity: 3 * 64 + 3 * maxLines)
+        let out = UnsafeMutablePointer<UInt8>.allocate(capacity: size)
+        defer { scratch.deallocate(); out.deallocate() }
+        var space = why403_gather_space(hits: scratch, newlines_before: scratch + 64, line_starts: scratch + 128, max_hits: 64,
+                                        out: out, out_capacity: size, offsets: scratch + 192, lengths: scratch + 192 + maxLines,
+                                        numbers: scratch + 192 + 2 * maxLines, max_lines: maxLines)
+        var result = why403_gather_result()
+        let rc = needle.withUnsafeBufferPointer { nb in
+            why403_gather_lines(0, map.assumingMemoryBound(to: UInt8.self), size, 1, nb.baseAddress, nb.count, 65_536, &space, &result)
+        }
+        XCTAssertEqual(rc, -1)
+        XCTAssertEqual(result.faulted, 1)
     }
 }

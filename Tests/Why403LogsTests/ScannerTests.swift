@@ -107,6 +107,35 @@ final class ScannerTests: XCTestCase {
         XCTAssertEqual(s.denials, 400 + 8 + 1)
     }
 
+    func testMappedWindowsGiveTheSameLinesAndNumbers() throws {
+        // Past its first lines a large file is read through 4 MiB mapped windows that copy out only the
+        // candidate lines: lines cut by a window's end, a line longer than a window (skipped whole, in
+        // and across windows), lines packed with needles (more hits than the kernel's scratch arrays),
+        // CRLF lines and a last line without newline give the same report as a search in memory.
+        var lines: [String] = []
+        var i = 0
+        var size = 0
+        while size < 14 << 20 {
+            let line: String
+            switch i % 5003 {
+            case 1500: line = String(repeating: "w", count: (5 << 20) + i % 77) + " 403 "
+            case 1600..<1640: line = String(repeating: " 403", count: 15_000)
+            case 1700: line = combined("10.7.7.7", "GET /crlf HTTP/1.1") + "\r"
+            default:
+                line = combined("10.\(i % 50).0.\(i % 3)", time: "29/Nov/2026:11:\(String(format: "%02d", i / 2000 % 60)):00 +0000",
+                                "GET /m\(i % 40) HTTP/1.1", status: i % 29 == 0 ? 403 : 200)
+            }
+            lines.append(line)
+            size += line.utf8.count + 1
+            i += 1
+        }
+        lines.append(combined("10.9.9.7", "GET /last HTTP/1.1"))
+        let text = lines.joined(separator: "\n")
+        let s = try readFromFileEqualsInMemory(text, name: "mapped.log", chunk: 1 << 20)
+        XCTAssertEqual(s.linesRead, lines.count)
+        XCTAssertEqual(s.malformed.count, lines.filter { $0.hasPrefix(" 403 403") }.count, "the packed lines")
+    }
+
     func testBadAndTruncatedGzipAreInputErrors() throws {
         let dir = try TemporaryDirectory()
         defer { dir.remove() }

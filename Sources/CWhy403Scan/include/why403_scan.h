@@ -30,4 +30,48 @@ size_t why403_scan_lines(int kernel, const uint8_t *buf, size_t n, const uint8_t
 /// Which code path `why403_scan_needle` takes on this CPU: "avx512", "avx2", "sse2" or "scalar".
 const char *why403_scan_kernel(void);
 
+/// Where `why403_gather_lines` keeps its work: scratch arrays for the scan kernel (any size; more hits
+/// than `max_hits` only cost another pass) and the output. The output holds everything when
+/// `out_capacity` is at least the window's length and `max_lines` at least its length / (m + 1) + 1.
+typedef struct {
+    size_t *hits;
+    size_t *newlines_before;
+    size_t *line_starts;
+    size_t max_hits;
+    /// The gathered lines' bytes, one after another (no newlines).
+    uint8_t *out;
+    size_t out_capacity;
+    /// Per gathered line: where it is in `out`, its length, and the newlines of the window before it.
+    size_t *offsets;
+    size_t *lengths;
+    size_t *numbers;
+    size_t max_lines;
+} why403_gather_space;
+
+/// What `why403_gather_lines` found in one window.
+typedef struct {
+    /// Lines gathered (in `space`), and their bytes.
+    size_t lines;
+    size_t out_bytes;
+    /// Lines that ended in `buf[0..<consumed]` (a final window's last line counts without its newline).
+    size_t newlines;
+    /// Bytes settled: the next window starts here (the start of a line the window's end cut).
+    size_t consumed;
+    /// In: the window starts inside a line longer than the limit. Out: it ends inside one.
+    int skipping;
+    /// The mapping faulted (the file shrank under it): the window's results are void.
+    int faulted;
+    /// The output was too small (`space` sized below the rule above).
+    int overflow;
+} why403_gather_result;
+
+/// Finds the lines of `buf[0..<n]` (a window of a mapped file that starts at a line start, or inside
+/// an overlong line when `result->skipping` is set) that hold `needle[0..<m]`, copies those no longer
+/// than `max_line` into `space`, and counts the lines. A line the window's end cuts is left for the
+/// next window (`consumed`), unless `final` (the window ends the file). Every access to `buf` runs
+/// under a SIGBUS guard: a file truncated under the mapping returns -1 with `faulted` set, not a crash.
+/// Returns 0, -1 (faulted) or -2 (overflow).
+int why403_gather_lines(int kernel, const uint8_t *buf, size_t n, int final, const uint8_t *needle, size_t m,
+                        size_t max_line, why403_gather_space *space, why403_gather_result *result);
+
 #endif

@@ -25,6 +25,19 @@ struct FileScan: LineBlockSink {
 
     var chunkNeedle: Needle? { needles.count == 1 ? needles[0] : nil }
     mutating func setChunkHits(_ hits: ChunkHits?) { chunkHits = hits }
+    /// In the pre-filter phase, only the lines holding the one needle are parsed.
+    var wantsOnlyNeedleLines: Bool { prefilter && needles.count == 1 && fatal == nil && context.limits.mapFiles }
+
+    /// The pre-filter phase over a window the reader gathered: the same lines and line numbers as
+    /// `block` (lines longer than `maxLine` were left out by the reader, as `block` skips them).
+    mutating func gathered(_ g: GatheredLines) {
+        let first = lineNumber
+        for j in 0..<g.offsets.count {
+            lineNumber = first + g.linesBefore[j] + 1
+            process(ByteLine(g.bytes + g.offsets[j], g.lengths[j]), whole: false)
+        }
+        lineNumber = first + g.lines
+    }
 
     init(file: String, context: ScanContext) {
         self.file = file

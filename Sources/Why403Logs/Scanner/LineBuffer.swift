@@ -10,11 +10,19 @@ protocol LineBlockSink {
     var chunkNeedle: Needle? { get }
     /// The hits of `chunkNeedle` in the chunk being appended (nil: none precomputed).
     mutating func setChunkHits(_ hits: ChunkHits?)
+    /// True once the sink wants nothing but the lines holding `chunkNeedle` (and the count of the
+    /// others): the reader may then hand it `gathered` windows instead of blocks.
+    var wantsOnlyNeedleLines: Bool { get }
+    /// The lines holding the needle of one window that starts at a line start; the window's other
+    /// lines are only counted.
+    mutating func gathered(_ lines: GatheredLines)
 }
 
 extension LineBlockSink {
     var chunkNeedle: Needle? { nil }
     mutating func setChunkHits(_ hits: ChunkHits?) {}
+    var wantsOnlyNeedleLines: Bool { false }
+    mutating func gathered(_ lines: GatheredLines) {}
 }
 
 /// One needle's hits in one read chunk, found by the read-ahead thread while the previous chunk was
@@ -108,6 +116,15 @@ final class LineBuffer {
         }
         let rest = n - pos
         if rest > maxLineLength { skipping = true } else if rest > 0 { hold(base + pos, rest) }
+    }
+
+    /// The partial line held: its length, or that an overlong one is being skipped.
+    var held: (count: Int, skipping: Bool) { (count, skipping) }
+
+    /// Drops the partial line held: the caller reads on from the file offset where it starts.
+    func dropHeld() {
+        count = 0
+        skipping = false
     }
 
     private func hold(_ bytes: UnsafeRawPointer, _ n: Int) {

@@ -53,6 +53,7 @@ enum LogReader {
         // A second thread reads ahead while this one scans, so the copy out of the page cache
         // (a fifth of the time on a cached 1 GiB log) overlaps the scan.
         let ahead = ReadAhead(fd: fd, fill: total != nil, needle: sink.chunkNeedle)
+        var mappable = path != "-" && total != nil
         defer { ahead.shutDown() }
         while true {
             let (chunk, failure) = ahead.next()
@@ -65,9 +66,46 @@ enum LogReader {
             done += Int64(chunk.count)
             progress?(done, total)
             try check(&sink)
+            // Past the first lines of a large regular file, the scan wants only the needle's lines:
+            // gather them from mapped windows instead of reading every byte.
+            if mappable, let total, total - done >= Int64(MappedGather.window), sink.wantsOnlyNeedleLines,
+               let needle = sink.chunkNeedle, !needle.bytes.contains(10), buffer.maxLineLength * 4 < MappedGather.window {
+                mappable = false
+                let held = buffer.held
+                let from = done - Int64(held.count)
+                if MappedGather.canMap(fd: fd, at: from) {
+                    buffer.dropHeld()
+                    ahead.shutDown()
+                    try gather(fd: fd, path: path, from: from, skipping: held.skipping, total: total, needle: needle.bytes,
+                               maxLine: buffer.maxLineLength, sink: &sink, progress: progress, check: check)
+                    return
+                }
+            }
         }
         buffer.drain(final: true, to: &sink)
         try check(&sink)
+    }
+
+    /// Reads the rest of a regular file from `from` (a line start, or inside an overlong line when
+    /// `skipping`) through `MappedGather`, handing the sink only the lines holding `needle`.
+    private static func gather<S: LineBlockSink>(fd: Int32, path: String, from: Int64, skipping: Bool, total: Int64, needle: [UInt8],
+                                                 maxLine: Int, sink: inout S, progress: Progress?,
+                                                 check: (inout S) throws -> Void) throws {
+        let reader = MappedGather(fd: fd, offset: from, skipping: skipping, size: total, needle: needle, maxLine: maxLine)
+        defer { reader.shutDown() }
+        while true {
+            let (lines, end, last, failure) = reader.next()
+            if failure != 0 {
+                errno = failure
+                throw failure == EOVERFLOW ? InputError(file: path, message: "could not gather the lines of a mapped window")
+                                           : readError(path)
+            }
+            sink.gathered(lines)
+            reader.release()
+            progress?(end, total)
+            try check(&sink)
+            if last { break }
+        }
     }
 
     /// Reads up to `limit` bytes from `fd` (stdin), fewer at its end; an error reads as the end (the

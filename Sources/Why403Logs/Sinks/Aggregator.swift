@@ -15,6 +15,9 @@ public struct LogsLimits: Sendable, Equatable {
     public var burstPerMinute: Int = 10
     /// Denials a burst must hold in all.
     public var burstMinimum: Int = 20
+    /// Past its first lines, read a large regular file through mapped windows that hand the scan only
+    /// the candidate lines (false: `read(2)` every byte; the results are the same, for tests).
+    public var mapFiles: Bool = true
 
     /// The defaults.
     public init() {}
