@@ -62,7 +62,7 @@ struct EdgeScan: LineBlockSink {
         // no JSON object). Malformed lines among them are not counted past the first lines, as in
         // the web servers' access logs.
         if fullLeft > 0 { fullLeft -= 1 }
-        else if let s = EdgePrefilter.status(bytes, format, w3cStatusIndex: w3cStatusIndex), !context.statuses.contains(s) { return }
+        else if let s = EdgePrefilter.status(bytes, format, w3cStatusIndex: w3cStatusIndex), !context.wants(s) { return }
         var text = bytes.text
         if text.hasSuffix("\r") { text.removeLast() }
         if text.allSatisfy({ $0 == " " || $0 == "\t" }) { return }
@@ -97,7 +97,7 @@ struct EdgeScan: LineBlockSink {
         case .failure:
             context.malformed(file: file, line: lineNumber, text: text)
         case .success(let rec):
-            guard context.statuses.contains(rec.status) else { return }
+            guard context.wants(rec.status) else { return }
             let rule = EdgeRules.match(table, rec)
             var name = EdgeRules.name(rule, rec, format: format)
             if name.isEmpty { name = format.rawValue }

@@ -282,23 +282,37 @@ public struct AccessFormat: Sendable, CustomStringConvertible {
 
     /// Parses `line`, or says which field did not match.
     func match(_ line: ByteLine) -> Result<AccessRecord, FormatMismatch> {
-        if isJSON { return JSONLine.parse(line) }
-        let first = matchItems(line)
-        if case .success = first { return first }
-        for f in fallbacks { if case .success(let r) = f.matchItems(line) { return .success(r) } }
+        var rec = AccessRecord()
+        if let m = match(line, into: &rec) { return .failure(m) }
+        return .success(rec)
+    }
+
+    /// Parses `line` into `rec` (the hot path: no `Result` of a large record copied out); returns what
+    /// did not match, or nil.
+    func match(_ line: ByteLine, into rec: inout AccessRecord) -> FormatMismatch? {
+        if isJSON {
+            switch JSONLine.parse(line) {
+            case .success(let r): rec = r; return nil
+            case .failure(let m): return m
+            }
+        }
+        guard let first = matchItems(line, into: &rec) else { return nil }
+        for f in fallbacks {
+            rec = AccessRecord()
+            if f.matchItems(line, into: &rec) == nil { return nil }
+        }
         return first
     }
 
-    private func matchItems(_ line: ByteLine) -> Result<AccessRecord, FormatMismatch> {
-        var rec = AccessRecord()
+    private func matchItems(_ line: ByteLine, into rec: inout AccessRecord) -> FormatMismatch? {
         var pos = 0
         var i = 0
         while i < items.count {
             switch items[i] {
             case .literal(let lit):
                 guard line.has(lit, at: pos) else {
-                    return .failure(FormatMismatch(field: "the text " + InputError.quote(String(decoding: lit, as: UTF8.self)),
-                                                   expected: "", found: foundText(line, pos)))
+                    return FormatMismatch(field: "the text " + InputError.quote(String(decoding: lit, as: UTF8.self)),
+                                          expected: "", found: foundText(line, pos))
                 }
                 pos += lit.count
                 i += 1
@@ -306,14 +320,14 @@ public struct AccessFormat: Sendable, CustomStringConvertible {
                 var end = line.count
                 if i + 1 < items.count, case .literal(let next) = items[i + 1] {
                     guard let e = findLiteral(next, in: line, from: pos, kind: kind) else {
-                        return .failure(FormatMismatch(field: name, expected: "\(name) followed by "
-                                                       + InputError.quote(String(decoding: next, as: UTF8.self)),
-                                                       found: foundText(line, pos)))
+                        return FormatMismatch(field: name, expected: "\(name) followed by "
+                                                  + InputError.quote(String(decoding: next, as: UTF8.self)),
+                                              found: foundText(line, pos))
                     }
                     end = e
                 }
                 if let problem = assign(kind, line, pos, end, &rec) {
-                    return .failure(FormatMismatch(field: name, expected: problem, found: foundText(line, pos, end)))
+                    return FormatMismatch(field: name, expected: problem, found: foundText(line, pos, end))
                 }
                 pos = end
                 i += 1
@@ -323,10 +337,10 @@ public struct AccessFormat: Sendable, CustomStringConvertible {
         // the end), else they must be nothing but a carriage return.
         if pos < line.count, !(pos == line.count - 1 && line[pos] == 0x0D) {
             if case .literal = items.last {
-                return .failure(FormatMismatch(field: "the end of the line", expected: "", found: foundText(line, pos)))
+                return FormatMismatch(field: "the end of the line", expected: "", found: foundText(line, pos))
             }
         }
-        return .success(rec)
+        return nil
     }
 
     private func findLiteral(_ lit: [UInt8], in line: ByteLine, from: Int, kind: AccessField) -> Int? {

@@ -169,16 +169,16 @@ struct FileScan: LineBlockSink {
             context.malformed(file: file, line: lineNumber, text: line.text)
             return
         }
-        switch context.format.match(line) {
-        case .success(let rec):
-            accessMatched += 1
-            if context.statuses.contains(rec.status) {
-                context.accessDenial(rec, file: file, line: lineNumber, bytes: line)
-            }
-        case .failure(let m):
+        var rec = AccessRecord()
+        if let m = context.format.match(line, into: &rec) {
             accessFailed += 1
             if firstMismatch == nil { firstMismatch = (lineNumber, m) }
             context.malformed(file: file, line: lineNumber, text: line.text)
+            return
+        }
+        accessMatched += 1
+        if context.wants(rec.status) {
+            context.accessDenial(rec, file: file, line: lineNumber, bytes: line)
         }
     }
 }

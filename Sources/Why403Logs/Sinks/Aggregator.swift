@@ -36,6 +36,10 @@ struct CauseGroup {
     var rules = TopK(capacity: 32)
     /// The rule shown: the key rule, else the most frequent one.
     var rule: String? { keyRule ?? rules.top(1).first?.key }
+    /// The rule counted last and its slot in `rules`: refusals come in runs of one rule, counted
+    /// without hashing it again.
+    var lastRule: String?
+    var lastRuleSlot = 0
     var count = 0
     var correlated = 0
     var statuses = SmallCounter<Int>()
@@ -185,7 +189,14 @@ final class Aggregator {
 
     private func update(_ g: inout CauseGroup, _ d: Denial, _ evidence: () -> [Evidence]) {
         g.count += 1
-        if let r = d.rule { g.rules.add(r) }
+        if let r = d.rule {
+            if let last = g.lastRule, last == r {
+                g.rules.increment(slot: g.lastRuleSlot)
+            } else {
+                g.lastRuleSlot = g.rules.addReturningSlot(LogKey(r)).slot
+                g.lastRule = r
+            }
+        }
         if d.confidence > g.confidence { g.confidence = d.confidence }
         if d.correlated { g.correlated += 1 }
         if let s = d.status { g.statuses.add(s) }

@@ -42,8 +42,18 @@ final class ScanContext {
     /// `--fields`: the field names of W3C and CloudFront real-time logs that have no `#Fields:` header.
     var fields: [String]?
 
+    /// `statuses` as a table over 0..<1000: the hot path asks once per candidate line (a `Set` hashes).
+    private let statusTable: [Bool]
+
+    /// Whether `status` passes `--status`.
+    @inline(__always)
+    func wants(_ status: Int) -> Bool {
+        status >= 0 && status < 1000 ? statusTable[status] : statuses.contains(status)
+    }
+
     init(statuses: Set<Int>, format: AccessFormat, since: Int64?, until: Int64?, limits: LogsLimits) {
         self.statuses = statuses
+        self.statusTable = (0..<1000).map { statuses.contains($0) }
         self.format = format
         self.since = since
         self.until = until

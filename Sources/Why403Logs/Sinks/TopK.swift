@@ -80,6 +80,13 @@ public struct TopK: Sendable {
         return (minI, true, old.key)
     }
 
+    /// Adds `by` to the key in `slot`, a slot `addReturningSlot` returned with no add since (so it
+    /// still holds that key).
+    mutating func increment(slot: Int, by: Int = 1) {
+        total += by
+        entries[slot].count += by
+    }
+
     /// The slot holding `key`, or nil.
     @inline(__always)
     private func find(_ key: LogKey) -> Int? {
