@@ -148,11 +148,14 @@ final class Aggregator {
             groupIndex[key] = gi
         }
         lastGroup = (key, gi)
-        update(&groups[gi], d, evidence)
         let path = d.path ?? dash
         let p = paths.addReturningSlot(path)
         let c = clients.addReturningSlot(d.client)
         userAgents.add(d.userAgent ?? dash)
+        // The group counts the same keys as the `String`s the counters above now hold: a key new to
+        // the group (often, once a group holds more clients than its cap) makes no `String` of its own.
+        update(&groups[gi], d, path: LogKey(hash: path.hash, string: paths.key(at: p.slot)),
+               client: LogKey(hash: d.client.hash, string: clients.key(at: c.slot)), evidence)
         if let country = d.country { countries.add(LogKey(country)) }
         if p.fresh { reset(&pathStates, p.slot, PathState()) }
         if c.fresh {
@@ -184,10 +187,10 @@ final class Aggregator {
             groupIndex[key] = groups.count
             groups.append(CauseGroup(cause: d.cause, layer: d.layer, keyRule: "other", confidence: .possible))
         }
-        update(&groups[groupIndex[key]!], o, evidence)
+        update(&groups[groupIndex[key]!], o, path: d.path ?? dash, client: d.client, evidence)
     }
 
-    private func update(_ g: inout CauseGroup, _ d: Denial, _ evidence: () -> [Evidence]) {
+    private func update(_ g: inout CauseGroup, _ d: Denial, path: LogKey, client: LogKey, _ evidence: () -> [Evidence]) {
         g.count += 1
         if let r = d.rule {
             if let last = g.lastRule, last == r {
@@ -201,8 +204,8 @@ final class Aggregator {
         if d.correlated { g.correlated += 1 }
         if let s = d.status { g.statuses.add(s) }
         if g.samples.count < 3 { g.samples.append(evidence()) }
-        g.paths.add(d.path ?? dash)
-        g.clients.add(d.client)
+        g.paths.add(path)
+        g.clients.add(client)
         if let t = d.target { g.targets.add(t) }
         if let x = d.detail { g.details.add(x) }
         if let c = d.country { g.countries.add(c) }

@@ -237,6 +237,13 @@ struct LogKey {
         }
     }
 
+    /// A key from a `String` whose hash is known (the hash of an equal key).
+    init(hash: UInt64, string: String) {
+        self.hash = hash
+        bytes = nil
+        self.string = string
+    }
+
     /// A key from a `String`.
     init(_ s: String) {
         hash = TopK.hash(s)
