@@ -16,7 +16,7 @@ enum Cloudflare {
                                             .body("_cf_chl_opt"), .body("cf_chl_"), .body("jschl_vc"), .body("jschl-answer"),
                                             .body("cf-browser-verification"), .body("cf_captcha_kind"), .body("cf-captcha-container"),
                                             .body("<title>Just a moment...</title>"), .body("Checking your browser before accessing"),
-                                            .body("/cdn-cgi/challenge-platform/")])
+                                            .body("/cdn-cgi/challenge-platform/"), .headerContains("refresh", "/cdn-cgi/l/chk_jschl")])
     static let ray = Extract("ray", "Ray ID", from: [.headerPrefix("cf-ray", separator: "-"), .body(after: "Ray ID:", chars: .hex)])
     static let lookup = "look up the Ray ID[ {ray}] in the Cloudflare dashboard: Security > Events, filter by Ray ID (the event names the rule or feature and its action)"
 
