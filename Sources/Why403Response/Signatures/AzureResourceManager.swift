@@ -27,8 +27,9 @@ enum AzureResourceManager {
                   specificity: 75),
         // Azure's REST error envelope (`{"error": {"code", "message", "innererror"}}`, shared by Resource Manager
         // and the data-plane APIs such as Log Analytics) with one of the codes for a token Azure did not accept.
-        // Some of these APIs answer an expired token with 403, not 401.
-        Signature(id: "azure-api-invalid-token", product: "Azure REST API", layer: .application, cause: .authInvalid, confidence: .likely,
+        // Some of these APIs answer an expired token with 403, not 401. The code names the refusal (certain), which a
+        // bare `WWW-Authenticate: Bearer authorization_uri=…` challenge on the same response does not.
+        Signature(id: "azure-api-invalid-token", product: "Azure REST API", layer: .application, cause: .authInvalid, confidence: .certain,
                   statuses: [401, 403],
                   when: [.any([.body("\"innererror\""), .header("x-ms-request-id"), .header("x-ms-correlation-request-id"),
                                .headerContains("www-authenticate", "login.windows.net"), .headerContains("www-authenticate", "login.microsoftonline.com")]),

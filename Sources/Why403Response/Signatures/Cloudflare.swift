@@ -53,7 +53,8 @@ enum Cloudflare {
                   fixes: [Fix(summary: "if this country should get in, remove it from the IP Access Rule or custom rule on ip.src.country")],
                   specificity: 90),
         Signature(id: "cloudflare-1015", product: "Cloudflare", layer: .cloudflare, cause: .rateLimit, confidence: .certain,
-                  statuses: [403, 429], when: [edge, code(["1015"])],
+                  // The 1015 page's own title says it when the code is cut off: "This website has been temporarily rate limited".
+                  statuses: [403, 429], when: [edge, .any([code(["1015"]), .body("has been temporarily rate limited")])],
                   summary: "the client was rate limited[ (Ray ID {ray})]", extract: [ray], lookup: lookup,
                   fixes: [Fix(summary: "slow the client down, or raise the threshold of the rate limiting rule for this path (Security > WAF > Rate limiting rules)")],
                   specificity: 90),
