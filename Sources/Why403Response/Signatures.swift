@@ -50,6 +50,7 @@ public enum Signatures {
         Elasticsearch.signatures,
         Vault.signatures,
         Jenkins.signatures,
+        ContainerRegistry.signatures,
         OAuthJSON.signatures,
         HTTPAuth.signatures,
         Application.signatures,

@@ -14,7 +14,10 @@ enum APIGateway {
 
     static let signatures: [Signature] = [
         Signature(id: "apigw-missing-token", product: "API Gateway", layer: .apiGateway, cause: .authMissing, confidence: .likely,
-                  statuses: [403], when: [.any([.headerContains("x-amzn-errortype", "MissingAuthenticationToken"), .body("Missing Authentication Token")])],
+                  // The code without spaces is the same error in Amazon's other envelopes: the Selling Partner API's
+                  // `"code": "MissingAuthenticationToken"`, STS's `<Code>MissingAuthenticationToken</Code>`.
+                  statuses: [403], when: [.any([.headerContains("x-amzn-errortype", "MissingAuthenticationToken"), .body("Missing Authentication Token"),
+                                                .body("MissingAuthenticationToken")])],
                   summary: "\"Missing Authentication Token\": the method needs IAM (SigV4) signing and the request was not signed, or no deployed resource and method match this path[ (request id {reqid})]",
                   extract: ids, lookup: lookup,
                   checks: ["the URL has the stage name (https://ID.execute-api.REGION.amazonaws.com/STAGE/path) and the path exists: aws apigateway get-resources --rest-api-id ID",
@@ -60,11 +63,17 @@ enum APIGateway {
         Signature(id: "sp-api-access-denied", product: "Amazon Selling Partner API", layer: .apiGateway, cause: .unknown, confidence: .likely,
                   statuses: [403], when: [.body("Access to requested resource is denied"), .body("\"Unauthorized\""), .body("\"errors\"")],
                   summary: "Amazon's Selling Partner API refused the call (Unauthorized: access to requested resource is denied)[ (request id {reqid})]",
-                  extract: ids, lookup: "Selling Partner API developer support identifies the call[ by x-amzn-RequestId {reqid}]",
+                  extract: ids + [Extract("details", "details", from: [.json("details"), .body(after: "\"details\"", chars: .line)])], lookup: "Selling Partner API developer support identifies the call[ by x-amzn-RequestId {reqid}]",
                   checks: ["the application has the SP-API role this operation needs (Developer Central > app > roles), and the seller re-authorised it after a role was added",
                            "the refresh token belongs to this application and the region's endpoint matches the seller's marketplace",
                            "with IAM signing (older apps): the IAM ARN registered on the application is the user or role that signs the request",
                            "operations returning PII need a Restricted Data Token instead of the LWA access token"],
+                  variants: [
+                      // The envelope's `details` says why when it can: "Access token is missing in the request header."
+                      Variant("details", ["*access token is missing*"], cause: .authMissing, confidence: .certain,
+                              summary: "Amazon's Selling Partner API got no LWA access token (x-amz-access-token): {details}",
+                              checks: ["send the LWA access token in the x-amz-access-token header (exact name), obtained from api.amazon.com/auth/o2/token with the refresh token"]),
+                  ],
                   specificity: 72),
         Signature(id: "apigw-forbidden", product: "API Gateway", layer: .apiGateway, cause: .unknown, confidence: .likely,
                   // Without headers, API Gateway's exact body (a pasted curl output); AGC's WAF sends the same text as text/plain.
@@ -76,6 +85,18 @@ enum APIGateway {
                            "a WAF web ACL on the stage",
                            "the resource policy (source IP, VPC conditions)"],
                   specificity: 70),
+        // AWS service endpoints (the JSON-protocol front end, without API Gateway's own headers) render an
+        // error as an XML element named after the exception, `<AccessDeniedException/>` or
+        // `<AccessDeniedException><Message>…</Message></AccessDeniedException>`, with only x-amzn-RequestId.
+        Signature(id: "aws-frontend-exception", product: "AWS service API front end", layer: .apiGateway, cause: .unknown, confidence: .likely,
+                  statuses: [401, 403], when: [.header("x-amzn-requestid"), .any([.body("Exception/>"), .body("Exception>")]), .not(.body("<Error>"))],
+                  summary: "an AWS service endpoint refused the request[ ({exception})][: {xmlmsg}][ (request id {reqid})]",
+                  extract: ids + [Extract("exception", "exception", from: [.body(after: "<", chars: .identifier)]),
+                                  Extract("xmlmsg", "message", from: [.xml("Message")])],
+                  lookup: "AWS support identifies the request by x-amzn-RequestId[ {reqid}]",
+                  checks: ["the request must be SigV4-signed with credentials allowed to call this action (aws sts get-caller-identity shows whose they are)",
+                           "\"Unable to determine service/operation name to be authorized\": the method and path name no action of this service (an OPTIONS preflight, a wrong path)"],
+                  specificity: 60),
         Signature(id: "apigw", product: "API Gateway", layer: .apiGateway, cause: .unknown, confidence: .possible,
                   statuses: [401, 403], when: [.any([.header("x-amz-apigw-id"), .header("x-amzn-errortype")])],
                   summary: "the response came from API Gateway or the integration behind it[: {msg}][ (request id {reqid})]", extract: ids, lookup: lookup,

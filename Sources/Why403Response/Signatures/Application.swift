@@ -19,7 +19,7 @@ enum Application {
                       Variant("msg", ["*scope*"], cause: .authScope, confidence: .possible),
                       Variant("msg", ["Bad credentials*", "*invalid credentials*", "*invalid api key*", "*invalid_grant*"], cause: .authInvalid, confidence: .likely),
                       Variant("msg", ["*role*", "*permission*", "*not allowed*", "*admin*"], cause: .authRole, confidence: .possible),
-                      Variant("msg", ["*expired*", "*invalid token*", "*invalid_token*", "*signature*"], cause: .authInvalid, confidence: .likely),
+                      Variant("msg", ["*expired*", "*invalid token*", "*invalid_token*", "*signature*", "*failed to authenticate*"], cause: .authInvalid, confidence: .likely),
                       Variant("msg", ["*missing*", "*required*", "*unauthenticated*", "*no token*", "*not authenticated*"], cause: .authMissing, confidence: .likely),
                   ],
                   specificity: 30),

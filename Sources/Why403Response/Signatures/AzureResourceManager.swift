@@ -25,5 +25,22 @@ enum AzureResourceManager {
                               commands: ["az role assignment create --assignee PRINCIPAL --role ROLE --scope SCOPE"])],
                   variants: [Variant("action", ["*"], cause: .authRole, confidence: .certain)],
                   specificity: 75),
+        // Azure's REST error envelope (`{"error": {"code", "message", "innererror"}}`, shared by Resource Manager
+        // and the data-plane APIs such as Log Analytics) with one of the codes for a token Azure did not accept.
+        // Some of these APIs answer an expired token with 403, not 401. The code names the refusal (certain), which a
+        // bare `WWW-Authenticate: Bearer authorization_uri=…` challenge on the same response does not.
+        Signature(id: "azure-api-invalid-token", product: "Azure REST API", layer: .application, cause: .authInvalid, confidence: .certain,
+                  statuses: [401, 403],
+                  when: [.any([.body("\"innererror\""), .header("x-ms-request-id"), .header("x-ms-correlation-request-id"),
+                               .headerContains("www-authenticate", "login.windows.net"), .headerContains("www-authenticate", "login.microsoftonline.com")]),
+                         .any([.body("InvalidAuthenticationToken"), .body("ExpiredAuthenticationToken"), .body("InvalidTokenError")])],
+                  summary: "an Azure API did not accept the access token[ ({code})][: {msg}]",
+                  extract: [Extract("code", "code", from: [.json("code")]),
+                            Extract("msg", "message", from: [.json("message")]),
+                            Extract("reqid", "request id", from: [.header("x-ms-request-id"), .header("x-ms-correlation-request-id")])],
+                  lookup: "Azure support identifies the request by its request id[ {reqid}]",
+                  checks: ["decode the token (`why403 token TOKEN`): exp, and aud must be this API's resource (https://management.azure.com/, https://api.loganalytics.io, ...)",
+                           "request a new token for this resource before the old one expires; a client-credentials token is not refreshed by the client on a 403"],
+                  specificity: 70),
     ]
 }

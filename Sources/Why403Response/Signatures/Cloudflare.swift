@@ -16,7 +16,7 @@ enum Cloudflare {
                                             .body("_cf_chl_opt"), .body("cf_chl_"), .body("jschl_vc"), .body("jschl-answer"),
                                             .body("cf-browser-verification"), .body("cf_captcha_kind"), .body("cf-captcha-container"),
                                             .body("<title>Just a moment...</title>"), .body("Checking your browser before accessing"),
-                                            .body("/cdn-cgi/challenge-platform/")])
+                                            .body("/cdn-cgi/challenge-platform/"), .headerContains("refresh", "/cdn-cgi/l/chk_jschl")])
     static let ray = Extract("ray", "Ray ID", from: [.headerPrefix("cf-ray", separator: "-"), .body(after: "Ray ID:", chars: .hex)])
     static let lookup = "look up the Ray ID[ {ray}] in the Cloudflare dashboard: Security > Events, filter by Ray ID (the event names the rule or feature and its action)"
 
@@ -53,7 +53,8 @@ enum Cloudflare {
                   fixes: [Fix(summary: "if this country should get in, remove it from the IP Access Rule or custom rule on ip.src.country")],
                   specificity: 90),
         Signature(id: "cloudflare-1015", product: "Cloudflare", layer: .cloudflare, cause: .rateLimit, confidence: .certain,
-                  statuses: [403, 429], when: [edge, code(["1015"])],
+                  // The 1015 page's own title says it when the code is cut off: "This website has been temporarily rate limited".
+                  statuses: [403, 429], when: [edge, .any([code(["1015"]), .body("has been temporarily rate limited")])],
                   summary: "the client was rate limited[ (Ray ID {ray})]", extract: [ray], lookup: lookup,
                   fixes: [Fix(summary: "slow the client down, or raise the threshold of the rate limiting rule for this path (Security > WAF > Rate limiting rules)")],
                   specificity: 90),

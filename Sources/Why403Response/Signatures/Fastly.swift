@@ -17,5 +17,16 @@ enum Fastly {
                   checks: ["a synthetic error (\"Guru Mediation\" page) comes from the service's VCL (`error 403` / `synthetic`) or Next-Gen WAF",
                            "otherwise the origin's answer was passed on: diagnose the origin"],
                   specificity: 15),
+        // The synthetic error page without the headers (a pasted or archived page): Fastly's Varnish template
+        // names its own cache node ("Details: cache-sof1510068-SOF …", "Guru Mediation", "Error 54113").
+        Signature(id: "fastly-synthetic-page", product: "Fastly", layer: .fastly, cause: .unknown, confidence: .likely,
+                  statuses: [403],
+                  when: [.body("Details: cache-"), .any([.body("Guru Mediation"), .body("Varnish cache server")]), .not(edge)],
+                  summary: "Fastly's synthetic error page: the edge answered itself (details {details})",
+                  extract: [Extract("details", "details", from: [.body(after: "Details:", chars: .line)])],
+                  lookup: "Fastly support and the service's real-time logs identify the request by the details line {details} (cache node, timestamp, request id)",
+                  checks: ["a synthetic 403 comes from the service's VCL (`error 403` / `synthetic`), an ACL on client.ip, or Next-Gen WAF: the service owner's logs name it",
+                           "if only some networks get it, a geo or IP rule in the VCL is likely"],
+                  specificity: 60),
     ]
 }

@@ -8,7 +8,8 @@ import Why403Core
 enum GitHub {
     static let api: Condition = .any([.header("x-github-request-id"), .header("x-github-media-type"), .header("x-github-otp"), .header("x-github-sso"),
                                       .body("docs.github.com/"), .body("developer.github.com/"), .body("help.github.com/"),
-                                      .body("Resource not accessible by integration"), .body("Resource protected by organization SAML enforcement")])
+                                      .body("Resource not accessible by integration"), .body("Resource protected by organization SAML enforcement"),
+                                      .body("has an IP allow list enabled")])
     static let ids: [Extract] = [
         Extract("msg", "message", from: [.json("message"), .body(after: "\"message\":", chars: .line)]),
         Extract("remaining", "requests remaining", from: [.header("x-ratelimit-remaining")]),
@@ -49,6 +50,9 @@ enum GitHub {
                               summary: "GitHub's API says the token may not reach this resource: {msg}",
                               checks: ["a GitHub App / GITHUB_TOKEN: the app's (or workflow's `permissions:`) grant lacks the permission this endpoint needs (x-accepted-github-permissions names it)",
                                        "SAML SSO: authorise the token for the organisation (Settings > Developer settings > Tokens > Configure SSO)"]),
+                      Variant("msg", ["*IP allow list*"], cause: .accessIP, confidence: .certain,
+                              summary: "GitHub's API refused the client's address: the organisation or enterprise has an IP allow list and this address is not on it: {msg}",
+                              checks: ["the owner adds the address (or the CI runner's range) to the organisation's IP allow list, or the request goes without the token (the list applies to authenticated access to public resources)"]),
                       Variant("sso", ["required*"], cause: .authScope, confidence: .certain,
                               summary: "GitHub's API refused because the organisation enforces SAML SSO and the token is not authorised for it (x-github-sso: required)",
                               checks: ["open the url= in x-github-sso (or Settings > Developer settings > Tokens > Configure SSO) and authorise the token for the organisation"]),

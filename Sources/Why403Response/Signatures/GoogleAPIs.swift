@@ -6,7 +6,8 @@ import Why403Core
 /// `WWW-Authenticate: Bearer realm="https://accounts.google.com/"` challenge. The Java client prints the
 /// inner error object alone (`{ "code" : 403, "errors" : [ { "domain" : "global", … } ], "message" : … }`,
 /// spaces around the colons); a logged body can be invalid JSON (a raw newline in the message), so the
-/// message is also read as the text after `"message":`. Cloud Storage's own
+/// message is also read as the text after `"message":`. The Node client logs the errors array as
+/// `util.inspect` prints it (`errors: [ { domain: 'global', reason: '…', message: '…' } ]`). Cloud Storage's own
 /// errors are the `gcs` layer (GoogleCloudStorage.swift).
 enum GoogleAPIs {
     static let signatures: [Signature] = [
@@ -14,10 +15,10 @@ enum GoogleAPIs {
                   statuses: [401, 403, 429],
                   when: [.any([.body("\"PERMISSION_DENIED\""), .body("\"UNAUTHENTICATED\""), .body("\"RESOURCE_EXHAUSTED\""),
                                .body("googleapis.com"), .headerContains("server", "ESF"), .headerContains("www-authenticate", "accounts.google.com"),
-                               .body("\"domain\": \"global\""), .body("\"domain\":\"global\""), .body("\"domain\" : \"global\"")]),
-                         .any([.body("\"error\""), .body("\"errors\"")]), .not(.body("storage.objects.")), .not(.body("storage.buckets."))],
+                               .body("\"domain\": \"global\""), .body("\"domain\":\"global\""), .body("\"domain\" : \"global\""), .body("domain: 'global'")]),
+                         .any([.body("\"error\""), .body("\"errors\""), .body("errors: [")]), .not(.body("storage.objects.")), .not(.body("storage.buckets."))],
                   summary: "a Google API refused[: {msg}][ ({status})]",
-                  extract: [Extract("msg", "message", from: [.json("message"), .body(after: "\"message\":", chars: .line)]),
+                  extract: [Extract("msg", "message", from: [.json("message"), .body(after: "\"message\":", chars: .line), .body(after: "message: '", chars: .line)]),
                             Extract("status", "status", from: [.json("status")])],
                   checks: ["the message and the ErrorInfo reason name the refusal: a missing OAuth scope, a missing IAM permission, an API not enabled, a quota"],
                   variants: [

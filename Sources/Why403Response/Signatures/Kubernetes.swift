@@ -27,6 +27,19 @@ enum Kubernetes {
                               fixes: []),
                   ],
                   specificity: 75),
+        // A 401 Status object: the API server authenticated nobody. With anonymous access on (the default) a request
+        // without credentials is system:anonymous and gets a 403, so a 401 most often means the token or client
+        // certificate sent was not accepted (expired, another cluster's, not a Kubernetes credential).
+        Signature(id: "kubernetes-unauthorized", product: "Kubernetes API", layer: .application, cause: .authInvalid, confidence: .likely,
+                  statuses: [401],
+                  when: [.any([.body("\"kind\": \"Status\""), .body("\"kind\":\"Status\"")]),
+                         .any([.body("\"reason\": \"Unauthorized\""), .body("\"reason\":\"Unauthorized\"")])],
+                  summary: "the Kubernetes API server did not authenticate the request (Status 401 Unauthorized): the bearer token or client certificate was not accepted, or none was sent and anonymous access is off",
+                  extract: [Extract("audit", "Audit-Id", from: [.header("audit-id")])],
+                  lookup: "the API server's log names the authenticator that rejected the credential[ (audit id {audit})]",
+                  checks: ["kubectl config view --minify: the credential is this cluster's (a token from `kubectl create token`, or the client certificate of this cluster's CA)",
+                           "a token of another system (a proxy's API key, an expired OIDC id_token) is not a Kubernetes credential"],
+                  specificity: 60),
         // The API server's own headers (Audit-Id, the APF flow-schema ids) with a Status object whose message is missing
         // (a cut paste, a HEAD): the layer is known, the cause is not.
         Signature(id: "kubernetes-status", product: "Kubernetes API", layer: .application, cause: .unknown, confidence: .likely,
