@@ -91,7 +91,7 @@ enum APIGateway {
         Signature(id: "aws-frontend-exception", product: "AWS service API front end", layer: .apiGateway, cause: .unknown, confidence: .likely,
                   statuses: [401, 403], when: [.header("x-amzn-requestid"), .any([.body("Exception/>"), .body("Exception>")]), .not(.body("<Error>"))],
                   summary: "an AWS service endpoint refused the request[ ({exception})][: {xmlmsg}][ (request id {reqid})]",
-                  extract: ids + [Extract("exception", "exception", from: [.body(after: "<", chars: .identifier)]),
+                  extract: ids + [Extract("exception", "exception", from: [.body(after: "<", chars: .alphanumeric)]),
                                   Extract("xmlmsg", "message", from: [.xml("Message")])],
                   lookup: "AWS support identifies the request by x-amzn-RequestId[ {reqid}]",
                   checks: ["the request must be SigV4-signed with credentials allowed to call this action (aws sts get-caller-identity shows whose they are)",

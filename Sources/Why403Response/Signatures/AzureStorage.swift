@@ -6,17 +6,21 @@ enum AzureStorage {
     /// An SDK's JSON dump of the error code (`"ErrorCode":"AuthorizationPermissionMismatch"`). Matching is
     /// case-insensitive, so the bare key would also match Okta's and Auth0's `"errorCode":`: Azure's own
     /// code values are required.
-    static let azureJSONCode: Condition = .any(["Authorization", "Authentication", "NoAuthenticationInformation", "PublicAccessNotPermitted",
-                                                "KeyBasedAuthenticationNotPermitted", "InsufficientAccountPermissions"].flatMap {
+    static let azureCodes = ["Authorization", "Authentication", "NoAuthenticationInformation", "PublicAccessNotPermitted",
+                             "KeyBasedAuthenticationNotPermitted", "InsufficientAccountPermissions"]
+    static let azureJSONCode: Condition = .any(azureCodes.flatMap {
         [Condition.body("\"ErrorCode\":\"" + $0), .body("\"ErrorCode\": \"" + $0)]
     })
+    /// The SDKs' text form (`ErrorCode:AuthorizationPermissionMismatch`), with Azure's own code values for
+    /// the same reason: Okta's PowerShell module prints `errorCode: E0000011`.
+    static let azureTextCode: Condition = .any(azureCodes.flatMap { [Condition.body("ErrorCode:" + $0), .body("ErrorCode: " + $0)] })
 
     static let signatures: [Signature] = [
         Signature(id: "azure-storage", product: "Azure Storage", layer: .azureStorage, cause: .unknown, confidence: .likely,
                   statuses: [401, 403, 409],
                   when: [.any([.header("x-ms-request-id"), .headerContains("server", "Windows-Azure"), .body("<AuthenticationErrorDetail>"), .body("Time:20"),
-                               .body("x-ms-request-id"), .body("ErrorCode:"), azureJSONCode]),
-                         .any([.header("x-ms-error-code"), .body("<Code>"), .body("ErrorCode:"), .body("x-ms-error-code:"), azureJSONCode])],
+                               .body("x-ms-request-id"), azureTextCode, azureJSONCode]),
+                         .any([.header("x-ms-error-code"), .body("<Code>"), azureTextCode, .body("x-ms-error-code:"), azureJSONCode])],
                   summary: "Azure Storage refused with {code}[ (request id {reqid})]",
                   extract: [Extract("code", "error code", from: [.header("x-ms-error-code"), .xml("Code"), .body(after: "ErrorCode:", chars: .identifier),
                                                                 .body(after: "x-ms-error-code:", chars: .identifier), .body(after: "ErrorCode\":", chars: .identifier)]),
