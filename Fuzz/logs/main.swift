@@ -5,11 +5,59 @@
 // streaming when they start with the gzip magic. The edge readers (AWS WAF, ALB, CloudFront, S3,
 // Cloudflare, IIS) and the ModSecurity audit-log reader (native and JSON) run on every input too:
 // detected from its first lines, and forced with the input format the third byte picks; CloudFront
-// (standard and real-time) and IIS also with `--fields` taken from the input's first line.
+// (standard and real-time) and IIS also with `--fields` taken from the input's first line. The C
+// reader of mapped windows (`why403_gather_lines`) runs over the bytes in windows of a size the input
+// picks and must find the same lines, with the same numbers, as a plain line split (a trap otherwise).
 // Build and run: Fuzz/logs/run.sh [seconds]
 import Foundation
+import CWhy403Scan
 import Why403Core
 import Why403Logs
+
+/// The lines holding " 403 " (no longer than `maxLine`) with their numbers, and the line count: by a
+/// plain split, and by `why403_gather_lines` over windows of `window` bytes.
+func gatherAgrees(_ bytes: [UInt8], window: Int, maxLine: Int, maxHits: Int) -> Bool {
+    let needle = Array(" 403 ".utf8)
+    var want: [[Int]] = []
+    var lines = 0
+    var start = 0
+    while start < bytes.count {
+        let end = bytes[start...].firstIndex(of: 10) ?? bytes.count
+        lines += 1
+        if end - start <= maxLine, end - start >= needle.count,
+           (start...(end - needle.count)).contains(where: { bytes[$0..<($0 + needle.count)].elementsEqual(needle) }) {
+            want.append([lines] + bytes[start..<end].map(Int.init))
+        }
+        start = end + 1
+    }
+    let maxLines = window / (needle.count + 1) + 2
+    let ints = UnsafeMutablePointer<Int>.allocate(capacity: 3 * maxHits + 3 * maxLines)
+    let out = UnsafeMutablePointer<UInt8>.allocate(capacity: window)
+    defer { ints.deallocate(); out.deallocate() }
+    var space = why403_gather_space(hits: ints, newlines_before: ints + maxHits, line_starts: ints + 2 * maxHits, max_hits: maxHits,
+                                    out: out, out_capacity: window, offsets: ints + 3 * maxHits, lengths: ints + 3 * maxHits + maxLines,
+                                    numbers: ints + 3 * maxHits + 2 * maxLines, max_lines: maxLines)
+    var result = why403_gather_result()
+    var got: [[Int]] = []
+    var number = 0
+    var offset = 0
+    while offset < bytes.count {
+        let n = min(window, bytes.count - offset)
+        let rc = bytes.withUnsafeBufferPointer { b in
+            needle.withUnsafeBufferPointer { nb in
+                why403_gather_lines(0, b.baseAddress! + offset, n, offset + n == bytes.count ? 1 : 0, nb.baseAddress, nb.count,
+                                    maxLine, &space, &result)
+            }
+        }
+        if rc != 0 { return false }
+        for j in 0..<result.lines {
+            got.append([number + space.numbers[j] + 1] + UnsafeBufferPointer(start: out + space.offsets[j], count: space.lengths[j]).map(Int.init))
+        }
+        number += result.newlines
+        offset += result.consumed
+    }
+    return got == want && number == lines
+}
 
 let formats: [AccessFormat] = [
     .combined, .json,
@@ -46,6 +94,12 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         }
     }
     _ = try? AccessFormat.parse(String(decoding: bytes.prefix(200), as: UTF8.self))
+    if bytes.count > 5 {
+        let window = 8 + Int(bytes[4]) * 3
+        if !gatherAgrees(bytes, window: window, maxLine: min(window - 2, 1 + Int(bytes[5]) * 2), maxHits: 1 + Int(bytes[4] % 5)) {
+            fatalError("why403_gather_lines disagrees with a line split (window \(window))")
+        }
+    }
     FileManager.default.createFile(atPath: filePath, contents: Data(bytes))
     _ = try? LogsAnalyzer().analyze(LogsAnalyzer.Input(paths: [filePath], statuses: [403], format: format, limits: limits))
     return 0
