@@ -192,6 +192,8 @@ public enum ResponseAnalyzer {
         case "auth-challenge-missing":
             if ctx.response.requestHeaders.entries.isEmpty {
                 f.confidence = .likely
+                // Without the request, "no credentials were sent" is the likelier reading, not a fact.
+                f.summary = f.summary.replacingOccurrences(of: "no credentials were sent; ", with: "most likely no credentials were sent (the request was not captured); ")
                 f.checks = (f.checks ?? []) + ["the request was not captured: confirm that it carried no Authorization header (else the credentials were rejected: auth.invalid)"]
             }
         default:

@@ -100,7 +100,8 @@ final class ResponseAnalyzerTests: XCTestCase {
         XCTAssertEqual(a.layer, .nginx)
         XCTAssertEqual(a.findings.first?.cause, .authMissing)
         XCTAssertEqual(a.findings.first?.confidence, .likely)
-        XCTAssertEqual(a.findings.first?.summary, "no credentials were sent; the server asks for \"Basic\" authentication (realm \"Restricted area\")")
+        XCTAssertEqual(a.findings.first?.summary,
+                       "most likely no credentials were sent (the request was not captured); the server asks for \"Basic\" authentication (realm \"Restricted area\")")
         // Credentials sent and refused.
         let wrong = try analysis("nginx-default-401/wrong-password.curl-v.hit.txt")
         XCTAssertEqual(wrong.layer, .nginx)
@@ -111,7 +112,7 @@ final class ResponseAnalyzerTests: XCTestCase {
         let text = Renderer.render(try report("nginx-default-401/auth-basic.hit.http").redacted(by: Redactor()), as: .text)
         XCTAssertTrue(text.contains(#"Basic (realm="Restricted area")"#), text)
         XCTAssertFalse(text.contains("[redacted]"), text)
-        XCTAssertTrue(text.hasPrefix(#"401 from nginx: no credentials were sent; the server asks for "Basic" authentication (realm "Restricted area")"#), text)
+        XCTAssertTrue(text.hasPrefix(#"401 from nginx: most likely no credentials were sent (the request was not captured); the server asks for "Basic" authentication (realm "Restricted area")"#), text)
     }
 
     func testGitHubScopes() throws {
