@@ -23,5 +23,19 @@ enum Application {
                       Variant("msg", ["*missing*", "*required*", "*unauthenticated*", "*no token*", "*not authenticated*"], cause: .authMissing, confidence: .likely),
                   ],
                   specificity: 30),
+        // A 429 carrying an API's own quota counters (X-RateLimit-Limit/Remaining, the IETF RateLimit-* fields):
+        // the API or the gateway in front of it counted the client out. Products with their own page or
+        // envelope (GitHub, Cloudflare, Docker Hub, Kong …) are recognised above this.
+        Signature(id: "app-rate-limit-headers", product: "application", layer: .application, cause: .rateLimit, confidence: .likely,
+                  statuses: [429],
+                  when: [.any([.header("x-ratelimit-limit"), .header("x-ratelimit-remaining"), .header("ratelimit-limit"),
+                               .header("ratelimit-remaining"), .header("ratelimit-policy")])],
+                  summary: "the API answered 429 Too Many Requests with its own rate-limit counters[ (limit {limit}, remaining {remaining})]",
+                  extract: [Extract("limit", "x-ratelimit-limit", from: [.header("x-ratelimit-limit"), .header("ratelimit-limit")]),
+                            Extract("remaining", "x-ratelimit-remaining", from: [.header("x-ratelimit-remaining"), .header("ratelimit-remaining")]),
+                            Extract("retry", "retry-after", from: [.header("retry-after")])],
+                  checks: ["wait for the window to reset (Retry-After, X-RateLimit-Reset) and slow the client down",
+                           "the API's documentation for the limit per key or per address; a key of its own raises it"],
+                  specificity: 25),
     ]
 }

@@ -13,5 +13,14 @@ enum HAProxy {
                   checks: ["grep the haproxy.cfg frontends/backends for `http-request deny` (and `tcp-request`): the ACL it uses says whether it is an address rule (src: access.ip), a path/header rule or a rate rule (sc_http_req_rate: rate.limit)",
                            "the HAProxy log line for the request shows the frontend, backend and termination state (PR--: denied by a proxy rule)"],
                   specificity: 80),
+        // HAProxy's built-in 503 errorfile: no server of the backend could take the request (all down or in
+        // maintenance, or no backend matched and the default has none). Not a refusal on purpose.
+        Signature(id: "haproxy-503", product: "HAProxy", layer: .haproxy, cause: .unknown, confidence: .likely,
+                  statuses: [503], when: [.body("No server is available to handle this request")],
+                  summary: "HAProxy's own 503 page: no server of the selected backend was available to take the request (nothing refused it on purpose)",
+                  checks: ["the HAProxy log line for the request: `<NOSRV>` and termination state `SC--` mean no server was up or none was selected",
+                           "the stats page or `echo 'show servers state' | socat stdio /run/haproxy.sock`: are the backend's servers DOWN (health checks failing) or in MAINT",
+                           "the frontend's use_backend rules: a Host or path the rules do not match falls to a default backend that may have no server"],
+                  specificity: 80),
     ]
 }

@@ -5,7 +5,9 @@ import Why403Core
 enum Imperva {
     static let signatures: [Signature] = [
         Signature(id: "imperva-incident", product: "Imperva", layer: .imperva, cause: .wafRule, confidence: .likely,
-                  statuses: [403], when: [.any([.body("Incapsula incident ID"), .body("_Incapsula_Resource")])],
+                  statuses: [200, 403], when: [.any([.body("Incapsula incident ID"), .body("_Incapsula_Resource")]),
+                                               // at 200 only the block page itself, not a page that merely loads Imperva's script
+                                               .any([.status([403]), .body("Request unsuccessful")])],
                   summary: "Imperva blocked this request[ (incident ID {incident})]",
                   extract: [Extract("incident", "Incapsula incident ID", from: [.body(after: "incident ID:", chars: .identifier), .body(after: "incident_id=", chars: .identifier)]),
                             Extract("iinfo", "x-iinfo", from: [.header("x-iinfo")])],

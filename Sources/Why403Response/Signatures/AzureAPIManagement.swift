@@ -1,0 +1,31 @@
+import Why403Core
+
+/// Azure API Management: the gateway answers for itself with a two-key JSON envelope
+/// `{"statusCode": 401, "message": "Access denied due to missing subscription key. …"}` and, for a missing
+/// key, `WWW-Authenticate: AzureApiManagementKey realm="…",name="Ocp-Apim-Subscription-Key",type="header"`.
+/// The rate-limit and quota policies answer 429/403 in the same envelope ("Rate limit is exceeded. Try
+/// again in N seconds.", "Out of call volume quota. …").
+enum AzureAPIManagement {
+    static let signatures: [Signature] = [
+        Signature(id: "azure-apim-error", product: "Azure API Management", layer: .apiGateway, cause: .unknown, confidence: .likely,
+                  statuses: [401, 403, 429],
+                  // its challenge alone, or its envelope (a top-level statusCode) with one of its own messages
+                  when: [.any([.headerContains("www-authenticate", "AzureApiManagementKey"), .jsonKey(["statusCode"])]),
+                         .any([.headerContains("www-authenticate", "AzureApiManagementKey"),
+                               .body("subscription key"), .body("Rate limit is exceeded"), .body("call volume quota")])],
+                  summary: "Azure API Management's gateway refused the call itself[: {msg}]",
+                  extract: [Extract("msg", "message", from: [.json("message")]),
+                            Extract("keyname", "subscription key header", from: [.challenge(scheme: "AzureApiManagementKey", parameter: "name")])],
+                  checks: ["the API's product requires a subscription: send the key in Ocp-Apim-Subscription-Key (or the name the challenge gives) or ?subscription-key=",
+                           "in the portal: APIs > the API > Settings (Subscription required, header name) and Subscriptions (the key's state and scope)"],
+                  variants: [
+                      Variant("msg", ["*missing subscription key*"], cause: .authMissing, confidence: .certain,
+                              summary: "Azure API Management refused the call: no subscription key was sent (header {keyname})"),
+                      Variant("msg", ["*invalid subscription key*"], cause: .authInvalid, confidence: .certain,
+                              summary: "Azure API Management refused the call: the subscription key is not valid for this API"),
+                      Variant("msg", ["Rate limit is exceeded*", "*call volume quota*"], cause: .rateLimit, confidence: .certain,
+                              summary: "Azure API Management's rate-limit or quota policy refused the call: {msg}"),
+                  ],
+                  specificity: 75),
+    ]
+}
