@@ -417,6 +417,15 @@ struct MatchContext {
                     return [Evidence(source: "body (\(response.origin)) JSON \"\(k)\"", text: MatchContext.describe(v))]
                 }
             }
+            // An envelope one level down (`{"meta": {…}, "results": {"error": {…}}}`): the error is still the body's.
+            for (outer, inner) in json.sorted(by: { $0.key < $1.key }) {
+                guard let d = inner as? [String: Any] else { continue }
+                for k in keys {
+                    if let v = d[k] {
+                        return [Evidence(source: "body (\(response.origin)) JSON \"\(outer).\(k)\"", text: MatchContext.describe(v))]
+                    }
+                }
+            }
             return nil
         }
     }
@@ -484,9 +493,18 @@ struct MatchContext {
         case .json(let key):
             guard let json else { return nil }
             if let v = json[key] { return scalar(v).map { ($0, Evidence(source: "body (\(response.origin)) JSON \"\(key)\"", text: $0)) } }
-            for (outer, inner) in json {
+            for (outer, inner) in json.sorted(by: { $0.key < $1.key }) {
                 if let d = inner as? [String: Any], let v = d[key], let s = scalar(v) {
                     return (s, Evidence(source: "body (\(response.origin)) JSON \"\(outer).\(key)\"", text: s))
+                }
+            }
+            // Two levels down, for an envelope around the error object (`{"results": {"error": {"message": …}}}`).
+            for (outer, inner) in json.sorted(by: { $0.key < $1.key }) {
+                guard let d = inner as? [String: Any] else { continue }
+                for (middle, deeper) in d.sorted(by: { $0.key < $1.key }) {
+                    if let e = deeper as? [String: Any], let v = e[key], let s = scalar(v) {
+                        return (s, Evidence(source: "body (\(response.origin)) JSON \"\(outer).\(middle).\(key)\"", text: s))
+                    }
                 }
             }
             return nil

@@ -81,7 +81,8 @@ public indirect enum Condition: Sendable {
     /// The request is known (curl -v, HAR, probe) and did (true) or did not (false) carry credentials
     /// (Authorization, Cookie, X-Api-Key ...).
     case requestCredentials(Bool)
-    /// The body is JSON (an object) with one of these keys at the top level.
+    /// The body is JSON (an object) with one of these keys at the top level, or one level down
+    /// (`{"results": {"error": …}}`).
     case jsonKey([String])
     /// The response's status is one of these (to treat one status apart, e.g. an error inside a 200).
     case status(Set<Int>)

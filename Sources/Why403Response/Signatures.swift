@@ -57,6 +57,7 @@ public enum Signatures {
         ContainerRegistry.signatures,
         OAuthJSON.signatures,
         HTTPAuth.signatures,
+        Heroku.signatures,
         Application.signatures,
     ].flatMap { $0 }
 

@@ -27,6 +27,17 @@ enum Apache {
                   checks: ["the error log names the reason: AH01630 \"client denied by server configuration\" (Require: access.ip or access.deny), AH00035 \"search permissions are missing\" (fs.permission), AH01276 \"No matching DirectoryIndex\" (index.missing), AH00037 \"Symbolic link not allowed\" (fs.symlink), \"ModSecurity: Access denied\" (waf.rule)",
                            "read it: `why403 logs /var/log/apache2/error.log`", whiteBox],
                   specificity: 62),
+        // core.c appends this sentence to the 403 page when an .htaccess on the path exists but cannot be read
+        // (AH00529 "… .htaccess pcfg_openfile: unable to check htaccess file, ensure it is readable").
+        Signature(id: "apache-htaccess-unreadable", product: "Apache httpd", layer: .apache, cause: .fsPermission, confidence: .certain,
+                  statuses: [403], when: [apache, page403, .body("Server unable to read htaccess file, denying access to be safe")],
+                  summary: "Apache refused because it cannot read an .htaccess file on the path, and denies access to be safe[ ({version})]",
+                  extract: [Extract("version", "server", from: [.body(after: "<address>", chars: .identifier), .body(after: "Apache/", chars: .identifier),
+                                                                .headerPrefix("server", separator: " ")])],
+                  checks: ["the error log names the file: AH00529 \"…/.htaccess pcfg_openfile: unable to check htaccess file, ensure it is readable and that '…' is executable\"",
+                           "`namei -l` on that path as the server's user (www-data/apache): every directory needs x, the .htaccess needs r", whiteBox],
+                  fixes: [Fix(summary: "make the .htaccess readable by the server's user (and its directories searchable), or remove it if it is stray")],
+                  specificity: 66),
         Signature(id: "apache-default-401", product: "Apache httpd", layer: .apache, cause: .unknown, confidence: .likely,
                   statuses: [401], when: [apache, .body("<h1>Unauthorized</h1>")],
                   summary: "Apache's own 401 page (AuthType with Require valid-user or a user/group)",

@@ -17,7 +17,7 @@ enum Application {
                       Variant("msg", ["*rate limit*", "*too many requests*", "*attempts exceeded*", "*attempt exceeded*", "*quota exceeded*"],
                               cause: .rateLimit, confidence: .likely),
                       Variant("msg", ["*scope*"], cause: .authScope, confidence: .possible),
-                      Variant("msg", ["Bad credentials*", "*invalid credentials*", "*invalid api key*", "*invalid_grant*"], cause: .authInvalid, confidence: .likely),
+                      Variant("msg", ["Bad credentials*", "*invalid credentials*", "*invalid api key*", "*invalid_grant*", "*not a valid key*", "*invalid key*"], cause: .authInvalid, confidence: .likely),
                       Variant("msg", ["*role*", "*permission*", "*not allowed*", "*admin*"], cause: .authRole, confidence: .possible),
                       Variant("msg", ["*expired*", "*invalid token*", "*invalid_token*", "*signature*", "*failed to authenticate*"], cause: .authInvalid, confidence: .likely),
                       Variant("msg", ["*missing*", "*required*", "*unauthenticated*", "*no token*", "*not authenticated*"], cause: .authMissing, confidence: .likely),

@@ -14,16 +14,30 @@ enum AzureStorage {
     /// The SDKs' text form (`ErrorCode:AuthorizationPermissionMismatch`), with Azure's own code values for
     /// the same reason: Okta's PowerShell module prints `errorCode: E0000011`.
     static let azureTextCode: Condition = .any(azureCodes.flatMap { [Condition.body("ErrorCode:" + $0), .body("ErrorCode: " + $0)] })
+    /// Azure Storage's own authentication and authorisation error codes, spelt out: Azure Resource Manager
+    /// answers `AuthorizationFailed` (and also `AuthenticationFailed`) in the same JSON envelope.
+    static let storageCodes = ["AuthenticationFailed", "AuthorizationFailure", "AuthorizationPermissionMismatch", "AuthorizationSourceIPMismatch",
+                               "AuthorizationProtocolMismatch", "AuthorizationResourceTypeMismatch", "AuthorizationServiceMismatch",
+                               "NoAuthenticationInformation", "InvalidAuthenticationInfo", "PublicAccessNotPermitted",
+                               "KeyBasedAuthenticationNotPermitted", "InsufficientAccountPermissions"]
+    /// The `x-ms-error-code` header with one of those codes (behind a proxy that rewrote `Server`).
+    static let azureErrorHeader: Condition = .any(storageCodes.map { Condition.headerContains("x-ms-error-code", $0) })
+    /// The Data Lake (dfs) endpoint's JSON envelope, `{"error":{"code":"AuthenticationFailed","message":"…\nRequestId:…\nTime:…"}}`:
+    /// a storage code and the RequestId line of Storage's messages (ARM's messages have none). Both must hold.
+    static let azureDfsEnvelope: Condition = .not(.any([
+        .not(.any(storageCodes.flatMap { [Condition.body("{\"error\":{\"code\":\"" + $0 + "\""), .body("\"error\": {\"code\": \"" + $0 + "\"")] })),
+        .not(.body("RequestId:")),
+    ]))
 
     static let signatures: [Signature] = [
         Signature(id: "azure-storage", product: "Azure Storage", layer: .azureStorage, cause: .unknown, confidence: .likely,
                   statuses: [401, 403, 409],
                   when: [.any([.header("x-ms-request-id"), .headerContains("server", "Windows-Azure"), .body("<AuthenticationErrorDetail>"), .body("Time:20"),
-                               .body("x-ms-request-id"), azureTextCode, azureJSONCode]),
-                         .any([.header("x-ms-error-code"), .body("<Code>"), azureTextCode, .body("x-ms-error-code:"), azureJSONCode])],
+                               .body("x-ms-request-id"), azureTextCode, azureJSONCode, azureErrorHeader, azureDfsEnvelope]),
+                         .any([.header("x-ms-error-code"), .body("<Code>"), azureTextCode, .body("x-ms-error-code:"), azureJSONCode, azureDfsEnvelope])],
                   summary: "Azure Storage refused with {code}[ (request id {reqid})]",
                   extract: [Extract("code", "error code", from: [.header("x-ms-error-code"), .xml("Code"), .body(after: "ErrorCode:", chars: .identifier),
-                                                                .body(after: "x-ms-error-code:", chars: .identifier), .body(after: "ErrorCode\":", chars: .identifier)]),
+                                                                .body(after: "x-ms-error-code:", chars: .identifier), .body(after: "ErrorCode\":", chars: .identifier), .json("code")]),
                             Extract("reqid", "request id", from: [.header("x-ms-request-id"), .body(after: "RequestId:", chars: .identifier)]),
                             Extract("detail", "detail", from: [.xml("AuthenticationErrorDetail")])],
                   lookup: "find request id {reqid} in the storage account's diagnostic logs (StorageBlobLogs, column CorrelationId); Azure support asks for it",

@@ -7,7 +7,9 @@ import Why403Core
 /// challenge) by their scripts and by `cf-mitigated: challenge`.
 enum Cloudflare {
     static let edge: Condition = .any([.header("cf-ray"), .headerContains("server", "cloudflare"), .header("cf-mitigated"),
-                                       .header("cf-chl-bypass"), .body("Ray ID:"), .body("cloudflare"), .body("/cdn-cgi/"), .body("error code: 10")])
+                                       .header("cf-chl-bypass"), .body("Ray ID:"), .body("cloudflare"), .body("/cdn-cgi/"), .body("error code: 10"),
+                                       // the 1xxx access page's own sentence, as a browser renders it when pasted without headers or Ray ID
+                                       .body("The site owner may have set restrictions that prevent you from accessing the site")])
     /// Only the headers Cloudflare adds to every response it passes on.
     static let edgeHeaders: Condition = .any([.header("cf-ray"), .headerContains("server", "cloudflare")])
     /// The scripts and forms of its challenge pages: the managed / JS challenge (`_cf_chl_opt`,
@@ -25,7 +27,8 @@ enum Cloudflare {
 
     static func code(_ codes: [String]) -> Condition {
         .any(codes.flatMap { [Condition.body("error code: \($0)"), .body("Error \($0)<"), .body("Error \($0) "), .body("cf-error-code\">\($0)<"),
-                                  .body("Error \($0):"), .body("error-\($0)/"), .body("errorCode:\($0),")] })
+                                  .body("Error \($0):"), .body("error-\($0)/"), .body("errorCode:\($0),"),
+                                  .body("Error code \($0)\n"), .body("Error code \($0)\r")] })
     }
 
     static let signatures: [Signature] = [

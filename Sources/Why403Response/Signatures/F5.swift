@@ -13,5 +13,16 @@ enum F5 {
                   lookup: "BIG-IP Configuration utility: Security > Event Logs > Application > Requests, filter by Support ID {support} (it lists the violations)",
                   fixes: [Fix(summary: "if the request is legitimate, relax only the violation it names (Policy Builder suggestion or entity exception), then apply the policy")],
                   specificity: 85),
+        // The blocking page customised by the site (its own words, an error number in place of the support ID) keeps
+        // ASM's template around it: the "Request Rejected" title and the `[Go Back]` history.back() link, served with
+        // ASM's no-cache headers, often with status 200.
+        Signature(id: "f5-asm-custom-page", product: "F5 BIG-IP ASM", layer: .f5, cause: .wafRule, confidence: .likely,
+                  statuses: [200, 403],
+                  when: [.body("<title>Request Rejected</title>"), .body("javascript:history.back();"), .body("[Go Back]")],
+                  summary: "a customised BIG-IP ASM blocking page (ASM's \"Request Rejected\" template with the site's own text): the security policy rejected this request",
+                  lookup: "BIG-IP Configuration utility: Security > Event Logs > Application > Requests, filter by the number the page shows (ASM's support ID) or by time and client address",
+                  checks: ["a status 200 does not mean success here: the body is the blocking page"],
+                  fixes: [Fix(summary: "if the request is legitimate, relax only the violation the event names (Policy Builder suggestion or entity exception), then apply the policy")],
+                  specificity: 80),
     ]
 }

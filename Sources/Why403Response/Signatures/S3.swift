@@ -43,6 +43,12 @@ enum S3 {
                               checks: ["the message names the policy type (resource-based, identity-based, SCP, VPC endpoint): find the Deny there"]),
                       Variant("msg", ["*because no resource-based policy allows*", "*because no identity-based policy allows*"], cause: .policyImplicitDeny, confidence: .certain,
                               summary: "no policy statement allows this action (implicit deny, as S3's message says)[ (request id {reqid})]"),
+                      // A URL with no S3 credentials in its query (a CloudFront-signed URL sent to the bucket, say) is refused
+                      // with AccessDenied and this message: no credentials S3 recognises were sent.
+                      Variant("msg", ["*Query-string authentication requires the Signature, Expires and AWSAccessKeyId parameters*"], cause: .authMissing, confidence: .certain,
+                              summary: "the URL carries no S3 query credentials (Signature, Expires, AWSAccessKeyId), as S3's message says[ (request id {reqid})]",
+                              checks: ["a CloudFront-signed URL (Key-Pair-Id, Signature, Expires) reached S3 itself: request it through the distribution, whose behavior must require signed URLs (trusted key group)",
+                                       "a presigned S3 URL lost its query string (a redirect or a proxy dropped it)"]),
                       Variant("msg", ["Request has expired*"], cause: .authInvalid, confidence: .certain,
                               summary: "the presigned URL has expired[ (request id {reqid})]",
                               checks: ["X-Amz-Date + X-Amz-Expires is past, or the credentials that signed it (a role session) expired first"],

@@ -24,5 +24,17 @@ enum Spring {
                               checks: ["the form or request must send the current _csrf token (parameter or X-CSRF-TOKEN header) of the same session; an expired session gives a new token"]),
                   ],
                   specificity: 55),
+        // Spring Security's StrictHttpFirewall throws RequestRejectedException for URLs with ";", "//", encoded
+        // slashes and the like; Spring Boot renders it as its JSON error body (500 before Spring Security 5.4's
+        // handler, 400 with it).
+        Signature(id: "spring-request-rejected", product: "Spring Security", layer: .application, cause: .wafRule, confidence: .certain,
+                  statuses: [400, 500],
+                  when: [.any([.body("Whitelabel Error Page"), .jsonKey(["timestamp"])]),
+                         .body("The request was rejected because the URL")],
+                  summary: "Spring Security's StrictHttpFirewall rejected the URL[: {msg}]",
+                  extract: [Extract("msg", "message", from: [.json("message"), .body(after: "The request was rejected because", chars: .line)])],
+                  checks: ["the path or query carries what the firewall refuses: \";\" (matrix parameters), \"//\", \"%2F\", \"%25\", \"..\" or a non-printable character"],
+                  fixes: [Fix(summary: "send a normalised URL; only if the application needs it, allow exactly that character on StrictHttpFirewall (setAllowSemicolon and similar), never switch the firewall off")],
+                  specificity: 60),
     ]
 }
