@@ -13,11 +13,14 @@ enum MicrosoftGraph {
     static let signatures: [Signature] = [
         Signature(id: "msgraph-error", product: "Microsoft Graph", layer: .application, cause: .unknown, confidence: .likely,
                   statuses: [401, 403, 429],
-                  when: [.any([.body("Authorization_RequestDenied"), .body("odata.error"), innerRequestID, .header("x-ms-ags-diagnostic")]),
+                  // Graph's Exchange-style code as the error envelope's code member (ErrorAccessDenied), in JSON or as a printed dict.
+                  when: [.any([.body("Authorization_RequestDenied"), .body("odata.error"), innerRequestID, .header("x-ms-ags-diagnostic"),
+                               .body("\"code\":\"ErrorAccessDenied\""), .body("\"code\": \"ErrorAccessDenied\""), .body("'code': 'ErrorAccessDenied'")]),
                          .not(.body("AADSTS"))],
                   summary: "Microsoft Graph refused[ ({code})][: {msg}][ (request id {reqid})]",
                   // Printed forms too: a Python dict ('code': '…') and keys without quotes (code: …).
                   extract: [Extract("code", "code", from: [.json("code"), .body(after: "'code': '", chars: .identifier),
+                                                          .body(after: "\"code\": \"", chars: .identifier), .body(after: "\"code\":\"", chars: .identifier),
                                                           .body(after: "code: ", chars: .identifier)]),
                             Extract("msg", "message", from: [.json("value"), .json("message"), .body(after: "'message': '", chars: .line)]),
                             Extract("reqid", "request id", from: [.header("request-id"), .json("request-id"), .json("requestId"),
