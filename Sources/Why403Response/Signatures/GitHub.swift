@@ -11,7 +11,7 @@ enum GitHub {
                                       .body("Resource not accessible by integration"), .body("Resource protected by organization SAML enforcement"),
                                       .body("has an IP allow list enabled")])
     static let ids: [Extract] = [
-        Extract("msg", "message", from: [.json("message"), .body(after: "\"message\":", chars: .line)]),
+        Extract("msg", "message", from: [.json("message"), .body(after: "\"message\":", chars: .line), .body(after: "'message': '", chars: .line)]),
         Extract("remaining", "requests remaining", from: [.header("x-ratelimit-remaining")]),
         Extract("reset", "resets at (epoch)", from: [.header("x-ratelimit-reset")]),
         Extract("reqid", "request id", from: [.header("x-github-request-id")]),
@@ -50,6 +50,10 @@ enum GitHub {
                               summary: "GitHub's API says the token may not reach this resource: {msg}",
                               checks: ["a GitHub App / GITHUB_TOKEN: the app's (or workflow's `permissions:`) grant lacks the permission this endpoint needs (x-accepted-github-permissions names it)",
                                        "SAML SSO: authorise the token for the organisation (Settings > Developer settings > Tokens > Configure SSO)"]),
+                      // An organisation that has not approved this OAuth App: the grant does not reach its data.
+                      Variant("msg", ["*OAuth App access restrictions*"], cause: .authScope, confidence: .certain,
+                              summary: "GitHub's API: the organisation restricts OAuth Apps and has not approved this one, so the token does not reach its data: {msg}",
+                              checks: ["an organisation owner approves the app (Organisation settings > Third-party access), or a member requests it from the app's authorisation page; a fine-grained token or GitHub App avoids the restriction"]),
                       Variant("msg", ["*IP allow list*"], cause: .accessIP, confidence: .certain,
                               summary: "GitHub's API refused the client's address: the organisation or enterprise has an IP allow list and this address is not on it: {msg}",
                               checks: ["the owner adds the address (or the CI runner's range) to the organisation's IP allow list, or the request goes without the token (the list applies to authenticated access to public resources)"]),

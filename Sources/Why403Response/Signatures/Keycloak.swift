@@ -9,11 +9,12 @@ enum Keycloak {
     static let signatures: [Signature] = [
         Signature(id: "keycloak-admin-forbidden", product: "Keycloak Admin REST API", layer: .application, cause: .unknown, confidence: .likely,
                   statuses: [401, 403],
-                  when: [.jsonKey(["error"]), .not(.body("error_description")),
+                  // The member alone also counts: a client may print `"error": "unknown_error"` without its braces.
+                  when: [.any([.jsonKey(["error"]), .body("\"error\": \"unknown_error\"")]), .not(.body("error_description")),
                          .any([.body("\"error\":\"unknown_error\""), .body("\"error\": \"unknown_error\""),
                                .body("\"error\":\"HTTP 401 Unauthorized\""), .body("\"error\": \"HTTP 401 Unauthorized\"")])],
                   summary: "Keycloak's Admin REST API refused the call ({error})",
-                  extract: [Extract("error", "error", from: [.json("error")])],
+                  extract: [Extract("error", "error", from: [.json("error"), .body(after: "\"error\": \"", chars: .identifier)])],
                   checks: ["decode the access token (`why403 token TOKEN`): resource_access.realm-management.roles must hold the role the endpoint needs (view-users/query-users to list users, manage-users to change them, manage-clients ...)",
                            "a service account gets them under Clients > CLIENT > Service account roles > realm-management; a token from the master realm administers another realm only through that realm's `<realm>-realm` client roles",
                            "the Keycloak server log at DEBUG (org.keycloak.services.resources.admin) names the permission that was missing"],

@@ -9,7 +9,7 @@ enum Kong {
                   statuses: [401, 403, 429],
                   when: [.any([.headerContains("server", "kong/"), .header("x-kong-response-latency"),
                                // key-auth's own sentence, in Kong's {"message": …} envelope
-                               .body("No API key found in headers or querystring")]),
+                               .body("No API key found in headers or querystring"), .body("No API key found in request")]),
                          .not(.header("x-kong-upstream-latency"))],
                   summary: "Kong Gateway refused the request itself (a plugin answered, the upstream service was not called)[: {msg}]",
                   extract: [Extract("msg", "message", from: [.json("message")]),

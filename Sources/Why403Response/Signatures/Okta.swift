@@ -20,6 +20,12 @@ enum Okta {
                               summary: "Okta's API: the token's principal has no admin role (or the service app no okta.* scope) allowing this action (E0000006)[ (errorId {errorId})]",
                               checks: ["an API token acts with its creator's admin role: a Read-Only Admin cannot write, group and app endpoints need a role that covers them",
                                        "an OAuth service app needs the okta.* scope granted (Okta API Scopes tab) and an admin role assigned to the app itself"]),
+                      Variant("code", ["E0000004"], cause: .authInvalid, confidence: .certain,
+                              summary: "Okta did not accept the credentials (E0000004 Authentication failed)[ (errorId {errorId})]",
+                              checks: ["the username or password is wrong, or the user is locked out or not active (the System Log event names which)"]),
+                      Variant("code", ["E0000047"], cause: .rateLimit, confidence: .certain,
+                              summary: "Okta's rate limit for this endpoint is exhausted (E0000047)[ (errorId {errorId})]",
+                              checks: ["wait for X-Rate-Limit-Reset; the org's rate-limit dashboard shows which limit was hit"]),
                   ],
                   specificity: 60),
     ]

@@ -7,7 +7,7 @@ enum Tyk {
     static let signatures: [Signature] = [
         Signature(id: "tyk-gateway", product: "Tyk Gateway", layer: .apiGateway, cause: .unknown, confidence: .likely,
                   statuses: [401, 403, 429],
-                  when: [.any([.body("Key not authorised"), .body("Attempted administrative access with invalid or missing key")]),
+                  when: [.any([.body("Key not authorised"), .body("Attempted administrative access with invalid or missing key"), .body("Authorization field missing")]),
                          .any([.body("\"error\""), .body("\"message\"")])],
                   summary: "Tyk Gateway refused the request itself[: {msg}]",
                   extract: [Extract("msg", "error", from: [.json("error"), .json("message"), .body(after: "\"error\":", chars: .line)])],
@@ -16,6 +16,14 @@ enum Tyk {
                   variants: [
                       Variant("msg", ["*Key not authorised*"], cause: .authInvalid, confidence: .certain,
                               summary: "Tyk Gateway does not know the key or token sent (\"Key not authorised\")"),
+                      // The admin API (/tyk/…) refusing the x-tyk-authorization secret: sent, but not the gateway's.
+                      Variant("msg", ["*Attempted administrative access with invalid or missing key*"], cause: .authInvalid, confidence: .likely,
+                              summary: "Tyk Gateway's admin API did not accept the secret in x-tyk-authorization (\"invalid or missing key\")",
+                              checks: ["the x-tyk-authorization header must carry the `secret` of tyk.conf (not an API key, not in Authorization)"]),
+                      // The header the API definition reads (auth.auth_header_name, Authorization by default) is absent.
+                      Variant("msg", ["*Authorization field missing*"], cause: .authMissing, confidence: .certain,
+                              summary: "Tyk Gateway found no key in the header the API definition reads (\"Authorization field missing\")",
+                              checks: ["send the key in the header the API definition names (auth.auth_header_name, Authorization by default), not x-tyk-authorization (the admin API's header)"]),
                   ],
                   specificity: 70),
     ]
