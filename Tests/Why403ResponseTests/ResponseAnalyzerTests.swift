@@ -41,6 +41,24 @@ final class ResponseAnalyzerTests: XCTestCase {
         XCTAssertEqual(generic.confidence, .possible)
     }
 
+    /// Graph answers a request without a token with InvalidAuthenticationToken too; its message says no token
+    /// came, so the cause is a missing credential, not an invalid one.
+    func testGraphEmptyTokenIsAMissingCredential() throws {
+        // The Azure REST envelope rule answers for Graph's innerError envelope (it ranks above msgraph-error).
+        let f = try XCTUnwrap(analysis("azure-api-invalid-token/msgraph-sample-reactspa-54-access-token-empty.hit.http").findings.first)
+        XCTAssertEqual(f.rule, "azure-api-invalid-token")
+        XCTAssertEqual(f.cause, .authMissing)
+        XCTAssertEqual(f.confidence, .certain)
+        // Graph's own rule, where its envelope is all there is (x-ms-ags-diagnostic, no innerError), says the same.
+        let graph = Array("HTTP/1.1 401 Unauthorized\r\nx-ms-ags-diagnostic: {}\r\n\r\n{\"error\":{\"code\":\"InvalidAuthenticationToken\",\"message\":\"Access token is empty.\"}}".utf8)
+        let capture = try ResponseReader.read(graph, file: "graph.http")
+        let g = try XCTUnwrap(ResponseAnalyzer.identify(capture.responses[0]).findings.first)
+        XCTAssertEqual(g.rule, "msgraph-error")
+        XCTAssertEqual(g.cause, .authMissing)
+        let invalid = try XCTUnwrap(analysis("msgraph-error/ms-identity-daemon-8-request-denied.hit.http").findings.first)
+        XCTAssertNotEqual(invalid.cause, .authMissing)
+    }
+
     func testOriginPageThroughCloudflareNamesTheOrigin() throws {
         let a = try analysis("nginx-default-403/through-cloudflare.hit.http")
         XCTAssertEqual(a.layer, .nginx)

@@ -41,6 +41,10 @@ enum AzureResourceManager {
                   lookup: "Azure support identifies the request by its request id[ {reqid}]",
                   checks: ["decode the token (`why403 token TOKEN`): exp, and aud must be this API's resource (https://management.azure.com/, https://api.loganalytics.io, ...)",
                            "request a new token for this resource before the old one expires; a client-credentials token is not refreshed by the client on a 403"],
+                  // The same code answers a request with no token at all, and the message says so.
+                  variants: [Variant("msg", ["Access token is empty*"], cause: .authMissing, confidence: .certain,
+                                     summary: "an Azure API got no access token (\"Access token is empty.\")",
+                                     checks: ["the Authorization header was not sent or carried `Bearer ` with nothing after it"])],
                   specificity: 70),
     ]
 }

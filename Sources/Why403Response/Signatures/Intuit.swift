@@ -23,8 +23,9 @@ enum Intuit {
                   checks: ["3100 AuthorizationFailed: the token was issued for another company (realmId), for the sandbox instead of production (or the reverse base URL), or without the com.intuit.quickbooks.accounting scope",
                            "the company's QuickBooks user behind the connection may have lost its admin rights or been removed"],
                   variants: [
-                      // A fault with statusCode 401 (AuthenticationFailed 3200, AuthenticationFault 100 "SRV-110"): the token was not accepted.
-                      Variant("sc", ["401"], cause: .authInvalid, confidence: .certain,
+                      // A fault with statusCode 401 (AuthenticationFailed 3200, AuthenticationFault 100 "SRV-110"): the token was not
+                      // accepted. Likely, not certain: a fault with statusCode 401 is also how a request without a token can be answered.
+                      Variant("sc", ["401"], cause: .authInvalid, confidence: .likely,
                               summary: "QuickBooks Online API did not accept the access token (statusCode {sc})[: {msg}][ ({detail})]",
                               checks: ["the OAuth 2.0 access token lives one hour: refresh it with the refresh token and retry",
                                        "a token of the sandbox is not valid on the production base URL (and the reverse)"]),

@@ -35,6 +35,10 @@ enum MicrosoftGraph {
                               summary: "Microsoft Graph: the token lacks a permission this operation needs ({code}: insufficient privileges)[ (request id {reqid})]",
                               checks: ["compare the token's scp (delegated) or roles (application) claim with the permissions the endpoint's documentation lists; grant the missing one and admin consent",
                                        "a delegated call to an admin operation also needs the user's directory role (e.g. User Administrator)"]),
+                      // Graph answers a request without a token with the same code, in its own words: no token was sent.
+                      Variant("msg", ["Access token is empty*"], cause: .authMissing, confidence: .certain,
+                              summary: "Microsoft Graph got no access token (\"Access token is empty.\")[ (request id {reqid})]",
+                              checks: ["the Authorization header was not sent or was `Bearer ` with nothing after it: log the header the client sends (an empty token from a failed sign-in or a wrong token cache)"]),
                       Variant("code", ["InvalidAuthenticationToken", "ExpiredAuthenticationToken"], cause: .authInvalid, confidence: .certain,
                               summary: "Microsoft Graph did not accept the access token ({code})[: {msg}]",
                               checks: ["decode the token (`why403 token TOKEN`): exp, and aud must be https://graph.microsoft.com (or 00000003-0000-0000-c000-000000000000)"]),
