@@ -210,6 +210,8 @@ public enum ResponseAnalyzer {
         ("asp.net", "x-powered-by", .iis, "IIS (ASP.NET)"), ("caddy", "server", .caddy, "Caddy"),
         ("envoy", "server", .envoy, "Envoy"), ("haproxy", "server", .haproxy, "HAProxy"), ("traefik", "server", .traefik, "Traefik"),
         ("varnish", "server", .varnish, "Varnish"), ("varnish", "via", .varnish, "Varnish"),
+        // application servers that answer for the application itself (a proxy in front passes their Server on)
+        ("warp/", "server", .application, "Warp (the Haskell application server)"),
     ]
 
     /// No page matched, but a header names the server: say that it most likely (empty body) or possibly

@@ -25,6 +25,7 @@ public enum Signatures {
         Wordfence.signatures,
         Varnish.signatures,
         HAProxy.signatures,
+        Caddy.signatures,
         Envoy.signatures,
         LiteSpeed.signatures,
         IIS.signatures,

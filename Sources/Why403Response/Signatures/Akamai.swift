@@ -22,6 +22,16 @@ enum Akamai {
                   checks: ["App & API Protector / Kona Site Defender: the security configuration's attack group or custom rule in Security Center",
                            "Bot Manager: the bot category action", "an edge property rule (geo, IP block list, Deny by condition)"],
                   specificity: 80),
+        // The page's first lines pasted without the Reference: Akamai quotes the absolute URL it refused
+        // (`to access "http://host/path" on this server`), which Apache's page (a bare path) never does.
+        // Without the reference nothing says which rule, nor proves the edge: possible, cause unknown.
+        Signature(id: "akamai-access-denied-text", product: "Akamai", layer: .akamai, cause: .unknown, confidence: .possible,
+                  statuses: [403], when: [.body("Access Denied"), .any([.body("You don't have permission to access \"http"),
+                                                                       .body("You don't have permission to access &quot;http")])],
+                  summary: "the first lines of Akamai's Access Denied page (the refused URL quoted in full); the Reference that names the rule is not in the capture",
+                  lookup: "the full page ends with \"Reference #18.…\": translate it with Akamai's Error Statement tool (or https://errors.edgesuite.net/<reference>)",
+                  checks: ["capture the whole page or the headers (Server: AkamaiGHost, X-Reference-Error) to confirm Akamai and get the reference"],
+                  specificity: 60),
         Signature(id: "akamai-blocked-page", product: "Akamai", layer: .akamai, cause: .wafRule, confidence: .likely,
                   statuses: [403], when: [edge, .any([.body("Your request has been blocked"), .body("request was blocked")])],
                   summary: "a block page served from Akamai (a custom deny page of the security configuration)[ (reference {ref})]",

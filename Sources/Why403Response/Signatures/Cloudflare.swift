@@ -71,6 +71,9 @@ enum Cloudflare {
         Signature(id: "cloudflare-block-page", product: "Cloudflare", layer: .cloudflare, cause: .wafRule, confidence: .likely,
                   statuses: [403], when: [edge, .any([.body("Sorry, you have been blocked"), .body("<title>Attention Required! | Cloudflare</title>"),
                                                       .body("used Cloudflare to restrict access"),
+                                                      // the sentence under "What happened?" / "Why have I been blocked?" on the 1020 and
+                                                      // block pages, kept when an archiver or a paste drops the title and the code
+                                                      .body("This website is using a security service to protect itself from online attacks"),
                                                       .body("<html class=\"no-js ie6 oldie\" lang=\"en-US\">")])],
                   summary: "Cloudflare's block page: a security rule (WAF managed or custom rule) blocked this request; the page does not name it[ (Ray ID {ray})]",
                   extract: [ray], lookup: lookup,

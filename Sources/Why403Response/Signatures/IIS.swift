@@ -3,7 +3,8 @@ import Why403Core
 /// Microsoft IIS: `server: Microsoft-IIS/10.0` and its detailed error pages "HTTP Error 403.14 -
 /// Forbidden" (local) or "403 - Forbidden: Access is denied." (remote); the sub-status names the cause.
 /// A detailed error page titled "IIS 8.0 Detailed Error - 403.0 - Forbidden" names IIS and the
-/// sub-status even when a proxy or the site masks the `Server` header.
+/// sub-status even when a proxy or the site masks the `Server` header. Azure App Service's front ends add their
+/// own pages: the stopped-app page and the access-restrictions page.
 enum IIS {
     static let iis: Condition = .any([.headerContains("server", "Microsoft-IIS"), .body("Internet Information Services"), .body("HTTP Error 403."),
                                       .headerContains("server", "Microsoft-HTTPAPI"), .headerContains("x-powered-by", "ASP.NET"),
@@ -40,5 +41,39 @@ enum IIS {
                               summary: "{substatus}: the certificate mapping or logon denied this user"),
                   ],
                   specificity: 80),
+        // IIS's 401 sub-statuses, on its detailed page ("HTTP Error 401.3 - Unauthorized") or inside ASP.NET's
+        // "Server Error in '/' Application." page ("Error message 401.3: ..."); 401.3 states an ACL denial.
+        Signature(id: "iis-401-substatus", product: "IIS", layer: .iis, cause: .unknown, confidence: .likely,
+                  statuses: [401], when: [.any([.body("Error message 401."), .body("HTTP Error 401.")])],
+                  summary: "IIS refused with sub-status[ {substatus}]",
+                  extract: [Extract("substatus", "sub-status", from: [.body(after: "Error message ", chars: .identifier), .body(after: "HTTP Error ", chars: .identifier)])],
+                  lookup: "the IIS log (%SystemDrive%\\inetpub\\logs\\LogFiles) has sc-substatus and sc-win32-status for the request",
+                  variants: [
+                      Variant("substatus", ["401.3", "401.3:*"], cause: .fsPermission, confidence: .certain,
+                              summary: "401.3: the file's access control list (NTFS ACL) denies the identity IIS runs the request as",
+                              fixes: [Fix(summary: "grant read to the application pool identity (IIS AppPool\\NAME) or IUSR on the file or folder, only for what must be served")]),
+                      Variant("substatus", ["401.1", "401.1:*"], cause: .authInvalid, confidence: .likely, summary: "401.1: logon failed (the credentials were rejected)"),
+                      Variant("substatus", ["401.2", "401.2:*"], cause: .authMissing, confidence: .likely, summary: "401.2: the server's authentication configuration refused the request (no accepted credentials)"),
+                  ],
+                  specificity: 80),
+        // Azure App Service's front ends (IIS/ARR) answer for a site that never runs the request. Their own pages:
+        // "Error 403 - This web app is stopped." + "The web app you have attempted to reach is currently stopped"
+        // (titled "Web App - Unavailable"), and the access-restrictions page "Error 403 - Forbidden" + "The web app
+        // you have attempted to reach has blocked your access." People paste them as text; the sentences are the shape.
+        Signature(id: "azure-app-service-403", product: "Azure App Service", layer: .iis, cause: .unknown, confidence: .likely,
+                  statuses: [403],
+                  when: [.any([.body("This web app is stopped"), .body("The web app you have attempted to reach"),
+                               .body("<title>Web App - Unavailable</title>")])],
+                  summary: "Azure App Service's front end answered for the site[ ({state})]; the application itself never saw the request",
+                  extract: [Extract("state", "App Service page", from: [.body(after: "The web app you have attempted to reach ", chars: .line)])],
+                  lookup: "the Azure portal: the app's Overview (Status: Stopped / Quota exceeded) and Networking > Access restrictions",
+                  checks: ["stopped: the app was stopped by its owner, or its App Service plan (Free/Shared) ran out of its CPU or bandwidth quota; start it or scale the plan up",
+                           "blocked your access: an access restriction rule (IP range, service tag or virtual network) on the site, or on its scm (Kudu) site for deployments, does not allow the client"],
+                  variants: [
+                      Variant("state", ["has blocked your access*"], cause: .accessIP, confidence: .likely,
+                              summary: "Azure App Service access restrictions blocked this client (the site's or its scm site's IP/service-tag rules)",
+                              fixes: [Fix(summary: "add the client's address (or the deploying agent's service tag) to the app's access restrictions, or to the scm site's for deployments")]),
+                  ],
+                  specificity: 85),
     ]
 }
