@@ -297,6 +297,10 @@ struct MatchContext {
     let bodyLines: [Substring]
     let challenges: [AuthChallenge]
     let json: [String: Any]?
+    /// The objects nested in `json` one level down, then two levels down, each level in key order (a key
+    /// found in two of them gives a stable answer), with their dotted paths: where `jsonKey` and `json(key)`
+    /// look for an error envelope wrapped in another (`{"results": {"error": {…}}}`). Walked once here.
+    let nestedJSON: [[(path: String, object: [String: Any])]]
     var notes: [String] = []
 
     /// Bodies longer than this are matched on their first part only (block pages are small).
@@ -327,6 +331,17 @@ struct MatchContext {
         } else {
             json = nil
         }
+        var levels: [[(path: String, object: [String: Any])]] = []
+        var frontier: [(path: String, object: [String: Any])] = json.map { [("", $0)] } ?? []
+        for _ in 0..<2 {
+            frontier = frontier.flatMap { parent in
+                parent.object.sorted(by: { $0.key < $1.key }).compactMap { k, v in
+                    (v as? [String: Any]).map { (parent.path.isEmpty ? k : parent.path + "." + k, $0) }
+                }
+            }
+            levels.append(frontier)
+        }
+        nestedJSON = levels
         self.notes = notes
     }
 
@@ -420,11 +435,10 @@ struct MatchContext {
                 }
             }
             // An envelope one level down (`{"meta": {…}, "results": {"error": {…}}}`): the error is still the body's.
-            for (outer, inner) in json.sorted(by: { $0.key < $1.key }) {
-                guard let d = inner as? [String: Any] else { continue }
+            for (path, d) in nestedJSON[0] {
                 for k in keys {
                     if let v = d[k] {
-                        return [Evidence(source: "body (\(response.origin)) JSON \"\(outer).\(k)\"", text: MatchContext.describe(v))]
+                        return [Evidence(source: "body (\(response.origin)) JSON \"\(path).\(k)\"", text: MatchContext.describe(v))]
                     }
                 }
             }
@@ -495,18 +509,10 @@ struct MatchContext {
         case .json(let key):
             guard let json else { return nil }
             if let v = json[key] { return scalar(v).map { ($0, Evidence(source: "body (\(response.origin)) JSON \"\(key)\"", text: $0)) } }
-            for (outer, inner) in json.sorted(by: { $0.key < $1.key }) {
-                if let d = inner as? [String: Any], let v = d[key], let s = scalar(v) {
-                    return (s, Evidence(source: "body (\(response.origin)) JSON \"\(outer).\(key)\"", text: s))
-                }
-            }
-            // Two levels down, for an envelope around the error object (`{"results": {"error": {"message": …}}}`).
-            for (outer, inner) in json.sorted(by: { $0.key < $1.key }) {
-                guard let d = inner as? [String: Any] else { continue }
-                for (middle, deeper) in d.sorted(by: { $0.key < $1.key }) {
-                    if let e = deeper as? [String: Any], let v = e[key], let s = scalar(v) {
-                        return (s, Evidence(source: "body (\(response.origin)) JSON \"\(outer).\(middle).\(key)\"", text: s))
-                    }
+            // One level down, then two (an envelope around the error object: `{"results": {"error": {"message": …}}}`).
+            for (path, d) in nestedJSON[0] + nestedJSON[1] {
+                if let v = d[key], let s = scalar(v) {
+                    return (s, Evidence(source: "body (\(response.origin)) JSON \"\(path).\(key)\"", text: s))
                 }
             }
             return nil
