@@ -71,117 +71,173 @@ static size_t scan_tail(const uint8_t *buf, size_t n, size_t from, const uint8_t
 }
 
 #ifdef WHY403_X86
+/// Candidate blocks a vector loop found in one stretch, checked after it (see `verify_pending`).
+#define WHY403_STRETCH_BLOCKS 256
+typedef struct {
+    size_t at[WHY403_STRETCH_BLOCKS];
+    uint64_t cand[WHY403_STRETCH_BLOCKS];
+    uint64_t lines[WHY403_STRETCH_BLOCKS];
+    size_t nl[WHY403_STRETCH_BLOCKS];
+    size_t start[WHY403_STRETCH_BLOCKS];
+    size_t count;
+} pending_blocks;
+
+/// Checks the candidates of the blocks a stretch recorded, in order: each candidate is compared
+/// whole and, when it is the needle, recorded with its newline count and line start. Returns 0 to go
+/// on, 1 when the search is over (`!newlines` and `max_hits` found).
+static int verify_pending(pending_blocks *pb, const uint8_t *buf, size_t n, const uint8_t *needle, size_t m,
+                          size_t *hits, size_t *newlines_before, size_t *line_starts, size_t max_hits, size_t *newlines,
+                          size_t *k, int *overflow) {
+    for (size_t j = 0; j < pb->count && !*overflow; j++) {
+        uint64_t cand = pb->cand[j], lines = pb->lines[j];
+        size_t i = pb->at[j];
+        while (cand && !*overflow) {
+            unsigned bit = (unsigned)__builtin_ctzll(cand);
+            size_t s = i + bit;
+            if (s + m <= n && memcmp(buf + s, needle, m) == 0) {
+                uint64_t below = lines & ((1ull << bit) - 1ull);
+                size_t before = pb->nl[j] + (size_t)__builtin_popcountll(below);
+                size_t from = below ? i + 63 - (size_t)__builtin_clzll(below) + 1 : pb->start[j];
+                if (!record(s, before, from, hits, newlines_before, line_starts, k, max_hits)) *overflow = 1;
+                else if (!newlines && *k == max_hits) { pb->count = 0; return 1; }
+            }
+            cand &= cand - 1;
+        }
+    }
+    pb->count = 0;
+    return 0;
+}
+
+/// The AVX2 path: 32 positions per step (the stretch structure of `scan_avx512`).
 __attribute__((target("avx2,popcnt")))
 static size_t scan_avx2(const uint8_t *buf, size_t n, const uint8_t *needle, size_t m,
                         size_t *hits, size_t *newlines_before, size_t *line_starts, size_t max_hits, size_t *newlines) {
     probe_set p = choose_probes(needle, m);
-    const __m256i vnl = _mm256_set1_epi8('\n');
-    __m256i v0 = _mm256_set1_epi8((char)needle[p.pos[0]]);
-    __m256i v1 = _mm256_set1_epi8((char)needle[p.count > 1 ? p.pos[1] : p.pos[0]]);
-    __m256i v2 = _mm256_set1_epi8((char)needle[p.count > 2 ? p.pos[2] : p.pos[0]]);
-    size_t o1 = p.count > 1 ? p.pos[1] : p.pos[0];
-    size_t o2 = p.count > 2 ? p.pos[2] : p.pos[0];
+    const size_t o0 = p.pos[0];
+    const size_t o1 = p.count > 1 ? p.pos[1] : p.pos[0];
+    const size_t o2 = p.count > 2 ? p.pos[2] : p.pos[0];
     size_t nl = 0, k = 0, i = 0, start = 0;
     int overflow = 0;
+    pending_blocks pb;
+    pb.count = 0;
     while (i + p.maxpos + 32 <= n && i + 32 <= n) {
-        __m256i x = _mm256_loadu_si256((const __m256i *)(buf + i));
-        uint32_t lines = (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(x, vnl));
-        __m256i a = _mm256_cmpeq_epi8(_mm256_loadu_si256((const __m256i *)(buf + i + p.pos[0])), v0);
-        __m256i b = _mm256_cmpeq_epi8(_mm256_loadu_si256((const __m256i *)(buf + i + o1)), v1);
-        __m256i c = _mm256_cmpeq_epi8(_mm256_loadu_si256((const __m256i *)(buf + i + o2)), v2);
-        uint32_t cand = (uint32_t)_mm256_movemask_epi8(_mm256_and_si256(_mm256_and_si256(a, b), c));
-        while (cand && !overflow) {
-            unsigned bit = (unsigned)__builtin_ctz(cand);
-            size_t s = i + bit;
-            if (s + m <= n && memcmp(buf + s, needle, m) == 0) {
-                uint32_t below = lines & ((1u << bit) - 1u);
-                size_t before = nl + (size_t)__builtin_popcount(below);
-                size_t from = below ? i + 32 - (size_t)__builtin_clz(below) : start;
-                if (!record(s, before, from, hits, newlines_before, line_starts, &k, max_hits)) overflow = 1;
-                else if (!newlines && k == max_hits) return k;
+        const __m256i vnl = _mm256_set1_epi8('\n');
+        const __m256i v0 = _mm256_set1_epi8((char)needle[o0]);
+        const __m256i v1 = _mm256_set1_epi8((char)needle[o1]);
+        const __m256i v2 = _mm256_set1_epi8((char)needle[o2]);
+        size_t stop = i + 32 * WHY403_STRETCH_BLOCKS;
+        size_t limit = n - p.maxpos - 32;
+        if (stop > limit + 1) stop = limit + 1;
+        size_t count = 0;
+        for (; i < stop; i += 32) {
+            __m256i x = _mm256_loadu_si256((const __m256i *)(buf + i));
+            uint32_t lines = (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(x, vnl));
+            __m256i a = _mm256_cmpeq_epi8(_mm256_loadu_si256((const __m256i *)(buf + i + o0)), v0);
+            __m256i b = _mm256_cmpeq_epi8(_mm256_loadu_si256((const __m256i *)(buf + i + o1)), v1);
+            __m256i c = _mm256_cmpeq_epi8(_mm256_loadu_si256((const __m256i *)(buf + i + o2)), v2);
+            uint32_t cand = (uint32_t)_mm256_movemask_epi8(_mm256_and_si256(_mm256_and_si256(a, b), c));
+            if (cand) {
+                pb.at[count] = i; pb.cand[count] = cand; pb.lines[count] = lines; pb.nl[count] = nl; pb.start[count] = start;
+                count++;
             }
-            cand &= cand - 1;
+            nl += (size_t)__builtin_popcount(lines);
+            start = lines ? i + 32 - (size_t)__builtin_clz(lines) : start;
         }
-        nl += (size_t)__builtin_popcount(lines);
-        start = lines ? i + 32 - (size_t)__builtin_clz(lines) : start;
-        i += 32;
+        pb.count = count;
+        if (count && !overflow &&
+            verify_pending(&pb, buf, n, needle, m, hits, newlines_before, line_starts, max_hits, newlines, &k, &overflow))
+            return k;
     }
     scan_tail(buf, n, i, needle, m, nl, start, hits, newlines_before, line_starts, max_hits, &k, newlines, &overflow);
     return overflow ? SIZE_MAX : k;
 }
 
+/// The SSE2 path: 16 positions per step (the stretch structure of `scan_avx512`).
 static size_t scan_sse2(const uint8_t *buf, size_t n, const uint8_t *needle, size_t m,
                         size_t *hits, size_t *newlines_before, size_t *line_starts, size_t max_hits, size_t *newlines) {
     probe_set p = choose_probes(needle, m);
-    const __m128i vnl = _mm_set1_epi8('\n');
-    __m128i v0 = _mm_set1_epi8((char)needle[p.pos[0]]);
-    size_t o1 = p.count > 1 ? p.pos[1] : p.pos[0];
-    size_t o2 = p.count > 2 ? p.pos[2] : p.pos[0];
-    __m128i v1 = _mm_set1_epi8((char)needle[o1]);
-    __m128i v2 = _mm_set1_epi8((char)needle[o2]);
+    const size_t o0 = p.pos[0];
+    const size_t o1 = p.count > 1 ? p.pos[1] : p.pos[0];
+    const size_t o2 = p.count > 2 ? p.pos[2] : p.pos[0];
     size_t nl = 0, k = 0, i = 0, start = 0;
     int overflow = 0;
+    pending_blocks pb;
+    pb.count = 0;
     while (i + p.maxpos + 16 <= n && i + 16 <= n) {
-        __m128i x = _mm_loadu_si128((const __m128i *)(buf + i));
-        uint32_t lines = (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(x, vnl));
-        __m128i a = _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(buf + i + p.pos[0])), v0);
-        __m128i b = _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(buf + i + o1)), v1);
-        __m128i c = _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(buf + i + o2)), v2);
-        uint32_t cand = (uint32_t)_mm_movemask_epi8(_mm_and_si128(_mm_and_si128(a, b), c));
-        while (cand && !overflow) {
-            unsigned bit = (unsigned)__builtin_ctz(cand);
-            size_t s = i + bit;
-            if (s + m <= n && memcmp(buf + s, needle, m) == 0) {
-                uint32_t below = lines & ((1u << bit) - 1u);
-                size_t from = below ? i + 32 - (size_t)__builtin_clz(below) : start;
-                size_t before = nl;
-                while (below) { before++; below &= below - 1; }
-                if (!record(s, before, from, hits, newlines_before, line_starts, &k, max_hits)) overflow = 1;
-                else if (!newlines && k == max_hits) return k;
+        const __m128i vnl = _mm_set1_epi8('\n');
+        const __m128i v0 = _mm_set1_epi8((char)needle[o0]);
+        const __m128i v1 = _mm_set1_epi8((char)needle[o1]);
+        const __m128i v2 = _mm_set1_epi8((char)needle[o2]);
+        size_t stop = i + 16 * WHY403_STRETCH_BLOCKS;
+        size_t limit = n - p.maxpos - 16;
+        if (stop > limit + 1) stop = limit + 1;
+        size_t count = 0;
+        for (; i < stop; i += 16) {
+            __m128i x = _mm_loadu_si128((const __m128i *)(buf + i));
+            uint32_t lines = (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(x, vnl));
+            __m128i a = _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(buf + i + o0)), v0);
+            __m128i b = _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(buf + i + o1)), v1);
+            __m128i c = _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(buf + i + o2)), v2);
+            uint32_t cand = (uint32_t)_mm_movemask_epi8(_mm_and_si128(_mm_and_si128(a, b), c));
+            if (cand) {
+                pb.at[count] = i; pb.cand[count] = cand; pb.lines[count] = lines; pb.nl[count] = nl; pb.start[count] = start;
+                count++;
             }
-            cand &= cand - 1;
+            nl += (size_t)__builtin_popcount(lines);
+            start = lines ? i + 32 - (size_t)__builtin_clz(lines) : start;
         }
-        start = lines ? i + 32 - (size_t)__builtin_clz(lines) : start;
-        while (lines) { nl++; lines &= lines - 1; }
-        i += 16;
+        pb.count = count;
+        if (count && !overflow &&
+            verify_pending(&pb, buf, n, needle, m, hits, newlines_before, line_starts, max_hits, newlines, &k, &overflow))
+            return k;
     }
     scan_tail(buf, n, i, needle, m, nl, start, hits, newlines_before, line_starts, max_hits, &k, newlines, &overflow);
     return overflow ? SIZE_MAX : k;
 }
 
 /// The AVX-512 path: 64 positions per step, the probe compares chained through mask registers.
+///
+/// The vector loop only notes the blocks holding candidates; they are checked after each stretch of
+/// blocks. A call (`memcmp`, the recording) inside the vector loop made the compiler keep the loop's
+/// vector constants and counters on the stack and reload them on every step (every vector register is
+/// caller-saved), which more than doubled the kernel's time.
 __attribute__((target("avx512f,avx512bw,popcnt")))
 static size_t scan_avx512(const uint8_t *buf, size_t n, const uint8_t *needle, size_t m,
                           size_t *hits, size_t *newlines_before, size_t *line_starts, size_t max_hits, size_t *newlines) {
     probe_set p = choose_probes(needle, m);
-    const __m512i vnl = _mm512_set1_epi8('\n');
-    size_t o1 = p.count > 1 ? p.pos[1] : p.pos[0];
-    size_t o2 = p.count > 2 ? p.pos[2] : p.pos[0];
-    const __m512i v0 = _mm512_set1_epi8((char)needle[p.pos[0]]);
-    const __m512i v1 = _mm512_set1_epi8((char)needle[o1]);
-    const __m512i v2 = _mm512_set1_epi8((char)needle[o2]);
+    const size_t o0 = p.pos[0];
+    const size_t o1 = p.count > 1 ? p.pos[1] : p.pos[0];
+    const size_t o2 = p.count > 2 ? p.pos[2] : p.pos[0];
     size_t nl = 0, k = 0, i = 0, start = 0;
     int overflow = 0;
+    pending_blocks pb;
+    pb.count = 0;
     while (i + p.maxpos + 64 <= n && i + 64 <= n) {
-        uint64_t lines = _mm512_cmpeq_epi8_mask(_mm512_loadu_si512((const void *)(buf + i)), vnl);
-        __mmask64 a = _mm512_cmpeq_epi8_mask(_mm512_loadu_si512((const void *)(buf + i + p.pos[0])), v0);
-        __mmask64 b = _mm512_mask_cmpeq_epi8_mask(a, _mm512_loadu_si512((const void *)(buf + i + o1)), v1);
-        uint64_t cand = _mm512_mask_cmpeq_epi8_mask(b, _mm512_loadu_si512((const void *)(buf + i + o2)), v2);
-        while (cand && !overflow) {
-            unsigned bit = (unsigned)__builtin_ctzll(cand);
-            size_t s = i + bit;
-            if (s + m <= n && memcmp(buf + s, needle, m) == 0) {
-                uint64_t below = lines & ((1ull << bit) - 1ull);
-                size_t before = nl + (size_t)__builtin_popcountll(below);
-                size_t from = below ? i + 64 - (size_t)__builtin_clzll(below) : start;
-                if (!record(s, before, from, hits, newlines_before, line_starts, &k, max_hits)) overflow = 1;
-                else if (!newlines && k == max_hits) return k;
+        // Made again for each stretch: not live across the call below, so kept in registers.
+        const __m512i vnl = _mm512_set1_epi8('\n');
+        const __m512i v0 = _mm512_set1_epi8((char)needle[o0]);
+        const __m512i v1 = _mm512_set1_epi8((char)needle[o1]);
+        const __m512i v2 = _mm512_set1_epi8((char)needle[o2]);
+        size_t stop = i + 64 * WHY403_STRETCH_BLOCKS;
+        size_t limit = n - p.maxpos - 64;  // the last block start the loop may take
+        if (stop > limit + 1) stop = limit + 1;
+        size_t count = 0;
+        for (; i < stop; i += 64) {
+            uint64_t lines = _mm512_cmpeq_epi8_mask(_mm512_loadu_si512((const void *)(buf + i)), vnl);
+            __mmask64 a = _mm512_cmpeq_epi8_mask(_mm512_loadu_si512((const void *)(buf + i + o0)), v0);
+            __mmask64 b = _mm512_mask_cmpeq_epi8_mask(a, _mm512_loadu_si512((const void *)(buf + i + o1)), v1);
+            uint64_t cand = _mm512_mask_cmpeq_epi8_mask(b, _mm512_loadu_si512((const void *)(buf + i + o2)), v2);
+            if (cand) {
+                pb.at[count] = i; pb.cand[count] = cand; pb.lines[count] = lines; pb.nl[count] = nl; pb.start[count] = start;
+                count++;
             }
-            cand &= cand - 1;
+            nl += (size_t)__builtin_popcountll(lines);
+            start = lines ? i + 64 - (size_t)__builtin_clzll(lines) : start;
         }
-        nl += (size_t)__builtin_popcountll(lines);
-        start = lines ? i + 64 - (size_t)__builtin_clzll(lines) : start;
-        i += 64;
+        pb.count = count;
+        if (count && !overflow &&
+            verify_pending(&pb, buf, n, needle, m, hits, newlines_before, line_starts, max_hits, newlines, &k, &overflow))
+            return k;
     }
     scan_tail(buf, n, i, needle, m, nl, start, hits, newlines_before, line_starts, max_hits, &k, newlines, &overflow);
     return overflow ? SIZE_MAX : k;

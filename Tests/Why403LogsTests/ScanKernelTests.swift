@@ -65,6 +65,41 @@ final class ScanKernelTests: XCTestCase {
         }
     }
 
+    /// Buffers longer than one stretch of blocks (the vector loops check candidates after every 256
+    /// steps): hits, counts and line starts carried across stretches, and the search stopping at the
+    /// first occurrence past the first stretch.
+    func testBuffersLongerThanAStretch() {
+        var rng = SystemRandomNumberGenerator()
+        let alphabet = Array(" 403 4x3 ".utf8) + [UInt8](repeating: 97, count: 40) + [10]
+        for round in 0..<12 {
+            let size = [4096, 8192, 16384, 16448][round % 4] + Int.random(in: -70...70, using: &rng) + (round / 4) * 9000
+            let buf = (0..<size).map { _ in alphabet.randomElement(using: &rng)! }
+            for needle in [Array(" 403 ".utf8), Array("x".utf8)] {
+                let want = naive(buf, needle)
+                for k in kernels {
+                    let got = kernel(k, buf, needle, max: buf.count + 1)
+                    XCTAssertEqual(got.hits, want.hits, "kernel \(k) size \(size)")
+                    XCTAssertEqual(got.before, want.before, "kernel \(k) size \(size)")
+                    XCTAssertEqual(got.starts, want.starts, "kernel \(k) size \(size)")
+                    XCTAssertEqual(got.newlines, want.newlines, "kernel \(k) size \(size)")
+                }
+            }
+            // Only one occurrence, late: the first-occurrence search finds it across stretches.
+            var late = [UInt8](repeating: 97, count: size)
+            late.replaceSubrange((size - 9)..<(size - 4), with: Array(" 403 ".utf8))
+            for k in kernels {
+                var hit = -1, before = -1
+                let n = late.withUnsafeBufferPointer { b in
+                    Array(" 403 ".utf8).withUnsafeBufferPointer { nb in
+                        why403_scan_needle_using(k, b.baseAddress, b.count, nb.baseAddress, nb.count, &hit, &before, 1, nil)
+                    }
+                }
+                XCTAssertEqual(n, 1, "kernel \(k) size \(size)")
+                XCTAssertEqual(hit, size - 9, "kernel \(k) size \(size)")
+            }
+        }
+    }
+
     /// Without a newline count the scan stops at the first occurrence (the scan thread's `Needle.find`).
     func testFirstOccurrenceWhenNoNewlineCountIsAsked() {
         var rng = SystemRandomNumberGenerator()
