@@ -52,8 +52,12 @@ enum LogReader {
         var done = Int64(headCount)
         // A second thread reads ahead while this one scans, so the copy out of the page cache
         // (a fifth of the time on a cached 1 GiB log) overlaps the scan.
-        let ahead = ReadAhead(fd: fd, fill: total != nil, needle: sink.chunkNeedle)
         var mappable = path != "-" && total != nil
+        // A file that will likely be mapped after its first chunk needs no deeper ring than two
+        // buffers: the ones a deeper ring would fill before the switch are read for nothing and
+        // raise the peak memory by a MiB each.
+        let likelyMapped = mappable && (total ?? 0) >= Int64(2 * MappedGather.window)
+        let ahead = ReadAhead(fd: fd, fill: total != nil, needle: sink.chunkNeedle, slots: likelyMapped ? 2 : ReadAhead.defaultSlots)
         defer { ahead.shutDown() }
         while true {
             let (chunk, failure) = ahead.next()
@@ -69,7 +73,7 @@ enum LogReader {
             // Past the first lines of a large regular file, the scan wants only the needle's lines:
             // gather them from mapped windows instead of reading every byte.
             if mappable, let total, total - done >= Int64(MappedGather.window), sink.wantsOnlyNeedleLines,
-               let needle = sink.chunkNeedle, !needle.bytes.contains(10), buffer.maxLineLength * 4 < MappedGather.window {
+               let needle = sink.chunkNeedle, !needle.bytes.contains(10), buffer.maxLineLength * 4 < MappedGather.piece {
                 mappable = false
                 let held = buffer.held
                 let from = done - Int64(held.count)
@@ -201,23 +205,26 @@ enum LogReader {
 /// the reader and waits for it before the buffers are freed, whether the file was read to its end
 /// or the scan stopped early.
 final class ReadAhead: @unchecked Sendable {
-    static let slots = 4
+    /// Buffers in the ring unless told otherwise.
+    static let defaultSlots = 4
     static let size = 1 << 20
+    /// Buffers in the ring (at least two: one scanned while the next is read).
+    let slots: Int
     private let fd: Int32
     /// Fill each buffer whole (a regular file); else hand over what each read gave (a pipe).
     private let fill: Bool
     private let buffers: [UnsafeMutableRawPointer]
-    private var lengths = [Int](repeating: 0, count: ReadAhead.slots)
-    private var errors = [Int32](repeating: 0, count: ReadAhead.slots)
+    private var lengths: [Int]
+    private var errors: [Int32]
     private let needle: Needle?
     /// Per slot: hit offsets and the newlines before each (at most one hit per needle length).
     private let hitOffsets: [UnsafeMutablePointer<Int>]
     private let hitNewlines: [UnsafeMutablePointer<Int>]
     private let hitLineStarts: [UnsafeMutablePointer<Int>]
     private let maxHits: Int
-    private var hitCounts = [Int](repeating: 0, count: ReadAhead.slots)
-    private var newlineCounts = [Int](repeating: 0, count: ReadAhead.slots)
-    private var linesEnds = [Int](repeating: 0, count: ReadAhead.slots)
+    private var hitCounts: [Int]
+    private var newlineCounts: [Int]
+    private var linesEnds: [Int]
     // Created at 0 and signalled up: libdispatch traps when a semaphore is freed below its initial value.
     private let empty = DispatchSemaphore(value: 0)
     private let full = DispatchSemaphore(value: 0)
@@ -227,18 +234,25 @@ final class ReadAhead: @unchecked Sendable {
     private var takeSlot = 0
     private var isShutDown = false
 
-    init(fd: Int32, fill: Bool, needle: Needle? = nil) {
+    init(fd: Int32, fill: Bool, needle: Needle? = nil, slots: Int = ReadAhead.defaultSlots) {
         self.fd = fd
         self.fill = fill
+        let slots = max(2, slots)
+        self.slots = slots
+        lengths = [Int](repeating: 0, count: slots)
+        errors = [Int32](repeating: 0, count: slots)
+        hitCounts = [Int](repeating: 0, count: slots)
+        newlineCounts = [Int](repeating: 0, count: slots)
+        linesEnds = [Int](repeating: 0, count: slots)
         // A needle holding a newline could straddle lines: the scan then searches itself.
         self.needle = needle.flatMap { $0.bytes.contains(10) ? nil : $0 }
-        buffers = (0..<ReadAhead.slots).map { _ in UnsafeMutableRawPointer.allocate(byteCount: ReadAhead.size, alignment: 64) }
+        buffers = (0..<slots).map { _ in UnsafeMutableRawPointer.allocate(byteCount: ReadAhead.size, alignment: 64) }
         let capacity = self.needle.map { ReadAhead.size / $0.bytes.count + 1 } ?? 0
         maxHits = capacity
-        hitOffsets = (0..<ReadAhead.slots).map { _ in UnsafeMutablePointer<Int>.allocate(capacity: capacity) }
-        hitNewlines = (0..<ReadAhead.slots).map { _ in UnsafeMutablePointer<Int>.allocate(capacity: capacity) }
-        hitLineStarts = (0..<ReadAhead.slots).map { _ in UnsafeMutablePointer<Int>.allocate(capacity: capacity) }
-        for _ in 0..<ReadAhead.slots { empty.signal() }
+        hitOffsets = (0..<slots).map { _ in UnsafeMutablePointer<Int>.allocate(capacity: capacity) }
+        hitNewlines = (0..<slots).map { _ in UnsafeMutablePointer<Int>.allocate(capacity: capacity) }
+        hitLineStarts = (0..<slots).map { _ in UnsafeMutablePointer<Int>.allocate(capacity: capacity) }
+        for _ in 0..<slots { empty.signal() }
         let thread = Thread { [self] in self.run() }
         thread.start()
     }
@@ -261,7 +275,7 @@ final class ReadAhead: @unchecked Sendable {
             lengths[slot] = n
             errors[slot] = failure
             if let needle, n > 0 { search(needle, slot, n) }
-            readSlot = (slot + 1) % ReadAhead.slots
+            readSlot = (slot + 1) % slots
             full.signal()
             if n == 0 || failure != 0 { return }
         }
@@ -303,7 +317,7 @@ final class ReadAhead: @unchecked Sendable {
 
     /// Gives the chunk from `next()` back to the reader.
     func release() {
-        takeSlot = (takeSlot + 1) % ReadAhead.slots
+        takeSlot = (takeSlot + 1) % slots
         empty.signal()
     }
 
