@@ -15,7 +15,9 @@ enum Akamai {
     static let signatures: [Signature] = [
         Signature(id: "akamai-reference", product: "Akamai", layer: .akamai, cause: .wafRule, confidence: .likely,
                   statuses: [403],
-                  when: [.any([edge, .body("You don't have permission to access")]), .body("Access Denied"),
+                  // The heading, or (a page recorded without it) the refused URL quoted in full, which Apache never writes.
+                  when: [.any([edge, .body("You don't have permission to access")]),
+                         .any([.body("Access Denied"), .body("You don't have permission to access \"http"), .body("You don't have permission to access &quot;http")]),
                          .any([.body("Reference #"), .body("Reference 0."), .body("Reference 18."), .header("x-reference-error")])],
                   summary: "Akamai's edge security denied access (its Access Denied page: a WAF, Bot Manager or edge deny rule; the reference names which)[ (reference {ref})]",
                   extract: [reference], lookup: lookup,
