@@ -7,7 +7,9 @@ import Why403Core
 enum Akamai {
     static let edge: Condition = .any([.headerContains("server", "AkamaiGHost"), .headerContains("server", "AkamaiNetStorage"),
                                        .header("akamai-grn"), .header("x-akamai-request-id"), .header("x-reference-error"),
-                                       .header("x-akam-sw-version"), .body("errors.edgesuite.net")])
+                                       .header("x-akam-sw-version"), .body("errors.edgesuite.net"),
+                                       // Akamai's own Server-Timing entry (`ak_p; desc="…"`), also on a HEAD that shows no page.
+                                       .headerContains("server-timing", "ak_p;")])
     static let reference = Extract("ref", "Akamai reference", from: [.body(after: "Reference #", chars: .identifier), .header("x-reference-error"),
                                                                      .body(after: "Reference ", chars: .identifier), .header("akamai-grn")])
     static let lookup = "translate the reference[ {ref}] with Akamai Control Center > Support > Diagnostic tools > Error Statement (or https://errors.edgesuite.net/{ref}): it names the rule, Bot Manager or geo control that denied"
