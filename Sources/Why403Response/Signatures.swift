@@ -26,6 +26,7 @@ public enum Signatures {
         Varnish.signatures,
         HAProxy.signatures,
         Caddy.signatures,
+        Traefik.signatures,
         Envoy.signatures,
         LiteSpeed.signatures,
         IIS.signatures,

@@ -7,7 +7,9 @@ import Why403Core
 enum Akamai {
     static let edge: Condition = .any([.headerContains("server", "AkamaiGHost"), .headerContains("server", "AkamaiNetStorage"),
                                        .header("akamai-grn"), .header("x-akamai-request-id"), .header("x-reference-error"),
-                                       .header("x-akam-sw-version"), .body("errors.edgesuite.net")])
+                                       .header("x-akam-sw-version"), .body("errors.edgesuite.net"),
+                                       // Akamai's own Server-Timing entry (`ak_p; desc="…"`), also on a HEAD that shows no page.
+                                       .headerContains("server-timing", "ak_p;")])
     static let reference = Extract("ref", "Akamai reference", from: [.body(after: "Reference #", chars: .identifier), .header("x-reference-error"),
                                                                      .body(after: "Reference ", chars: .identifier), .header("akamai-grn")])
     static let lookup = "translate the reference[ {ref}] with Akamai Control Center > Support > Diagnostic tools > Error Statement (or https://errors.edgesuite.net/{ref}): it names the rule, Bot Manager or geo control that denied"
@@ -15,7 +17,9 @@ enum Akamai {
     static let signatures: [Signature] = [
         Signature(id: "akamai-reference", product: "Akamai", layer: .akamai, cause: .wafRule, confidence: .likely,
                   statuses: [403],
-                  when: [.any([edge, .body("You don't have permission to access")]), .body("Access Denied"),
+                  // The heading, or (a page recorded without it) the refused URL quoted in full, which Apache never writes.
+                  when: [.any([edge, .body("You don't have permission to access")]),
+                         .any([.body("Access Denied"), .body("You don't have permission to access \"http"), .body("You don't have permission to access &quot;http")]),
                          .any([.body("Reference #"), .body("Reference 0."), .body("Reference 18."), .header("x-reference-error")])],
                   summary: "Akamai's edge security denied access (its Access Denied page: a WAF, Bot Manager or edge deny rule; the reference names which)[ (reference {ref})]",
                   extract: [reference], lookup: lookup,

@@ -17,6 +17,15 @@ enum Fastly {
                   checks: ["a synthetic error (\"Guru Mediation\" page) comes from the service's VCL (`error 403` / `synthetic`) or Next-Gen WAF",
                            "otherwise the origin's answer was passed on: diagnose the origin"],
                   specificity: 15),
+        // A service whose VCL refuses plain http with a synthetic "403 SSL is required" (text/plain "SSL is required.",
+        // PyPI's service does this): every http request is refused, https is served.
+        Signature(id: "fastly-ssl-required", product: "Fastly", layer: .fastly, cause: .accessDeny, confidence: .likely,
+                  statuses: [403], when: [edge, .body("SSL is required")],
+                  summary: "Fastly's edge refused plain http with its own \"SSL is required\" answer: the service serves only https[ (served by {pop})]",
+                  extract: [Extract("pop", "served by", from: [.header("x-served-by")])],
+                  checks: ["request the same URL with https://"],
+                  fixes: [Fix(summary: "use the https:// URL (and follow redirects) in the client or its configuration")],
+                  specificity: 70),
         // The synthetic error page without the headers (a pasted or archived page): Fastly's Varnish template
         // names its own cache node ("Details: cache-sof1510068-SOF …", "Guru Mediation", "Error 54113").
         Signature(id: "fastly-synthetic-page", product: "Fastly", layer: .fastly, cause: .unknown, confidence: .likely,

@@ -13,6 +13,14 @@ enum HAProxy {
                   checks: ["grep the haproxy.cfg frontends/backends for `http-request deny` (and `tcp-request`): the ACL it uses says whether it is an address rule (src: access.ip), a path/header rule or a rate rule (sc_http_req_rate: rate.limit)",
                            "the HAProxy log line for the request shows the frontend, backend and termination state (PR--: denied by a proxy rule)"],
                   specificity: 80),
+        // HAProxy's built-in 401 errorfile, sent by `http-request auth` with `WWW-Authenticate: Basic realm="…"`:
+        // `<html><body><h1>401 Unauthorized</h1>\nYou need a valid user and password to access this content.`
+        Signature(id: "haproxy-401", product: "HAProxy", layer: .haproxy, cause: .unknown, confidence: .likely,
+                  statuses: [401], when: [.body("You need a valid user and password to access this content.")],
+                  summary: "HAProxy's own 401 page: an `http-request auth` rule asked for credentials (its userlist refuses missing or wrong ones alike)",
+                  checks: ["grep the haproxy.cfg for `http-request auth` and the `userlist` its `http_auth(…)` ACL names",
+                           "whether the request carried an Authorization header: none means the client never sent credentials"],
+                  specificity: 80),
         // HAProxy's built-in 503 errorfile: no server of the backend could take the request (all down or in
         // maintenance, or no backend matched and the default has none). Not a refusal on purpose.
         Signature(id: "haproxy-503", product: "HAProxy", layer: .haproxy, cause: .unknown, confidence: .likely,

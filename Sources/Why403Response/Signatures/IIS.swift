@@ -56,6 +56,17 @@ enum IIS {
                       Variant("substatus", ["401.2", "401.2:*"], cause: .authMissing, confidence: .likely, summary: "401.2: the server's authentication configuration refused the request (no accepted credentials)"),
                   ],
                   specificity: 80),
+        // IIS's remote 401 page (custom errors on, the default for remote clients): `<title>401 - Unauthorized: Access is
+        // denied due to invalid credentials.</title>` and `<h2>401 - Unauthorized: …</h2>` under "Server Error", pasted as
+        // text by PowerShell's Invoke-RestMethod too. IIS words every 401 that way, with credentials or without: the
+        // page names the layer, not the cause; a WWW-Authenticate challenge next to it (none sent) says more.
+        Signature(id: "iis-401-page", product: "IIS", layer: .iis, cause: .unknown, confidence: .likely,
+                  statuses: [401], when: [.any([.body("401 - Unauthorized: Access is denied due to invalid credentials"), .body("<h2>401 - Unauthorized")])],
+                  summary: "IIS's own 401 page: the site's authentication (Basic, Windows, anonymous disabled) refused; the remote page says \"invalid credentials\" whether or not any were sent",
+                  lookup: "the IIS log (%SystemDrive%\\inetpub\\logs\\LogFiles) has sc-substatus for the request: 401.1 logon failed, 401.2 no accepted authentication method, 401.3 ACL",
+                  checks: ["whether credentials were sent at all (curl -v shows the Authorization header): none means the site requires authentication and anonymous access is off",
+                           "IIS Manager > Authentication for the site: which methods are enabled (Basic, Windows); a user outside the allowed users or groups gets 401.1"],
+                  specificity: 80),
         // Azure App Service's front ends (IIS/ARR) answer for a site that never runs the request. Their own pages:
         // "Error 403 - This web app is stopped." + "The web app you have attempted to reach is currently stopped"
         // (titled "Web App - Unavailable"), and the access-restrictions page "Error 403 - Forbidden" + "The web app

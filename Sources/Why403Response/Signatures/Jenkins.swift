@@ -22,5 +22,15 @@ enum Jenkins {
                               fixes: []),
                   ],
                   specificity: 75),
+        // Jenkins refusing Basic credentials it cannot match: its Jetty error page titled "Error 401 Invalid
+        // password/token for user: NAME" (also for the user "anonymous", whom Jenkins never lets log in).
+        Signature(id: "jenkins-invalid-token", product: "Jenkins", layer: .application, cause: .authInvalid, confidence: .likely,
+                  statuses: [401], when: [.body("Invalid password/token for user")],
+                  summary: "Jenkins refused the credentials sent: the password or API token does not match the user[ {user}]",
+                  extract: [Extract("user", "user", from: [.body(after: "Invalid password/token for user:", chars: .identifier)])],
+                  checks: ["the user's API token (User > Configure > API Token): a revoked or mistyped token is refused",
+                           "a request that should be anonymous must send no Authorization header at all, not the user \"anonymous\""],
+                  fixes: [Fix(summary: "send user:API-token (curl -u user:token), or drop the credentials where anonymous read is allowed")],
+                  specificity: 70),
     ]
 }

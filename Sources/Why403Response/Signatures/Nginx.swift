@@ -3,15 +3,18 @@ import Why403Core
 /// nginx's built-in error pages ("<center><h1>403 Forbidden</h1></center><hr><center>nginx/1.x</center>"),
 /// learnt from the real nginx started on loopback by `LiveServerTests`.
 enum Nginx {
-    static let nginx: Condition = .any([.body("<center>nginx"), .headerContains("server", "nginx"), .body("\nnginx/"), .body("\nnginx\n")])
+    /// nginx's marks, and OpenResty's (nginx with Lua: the same error pages, signed `<center>openresty</center>`).
+    static let nginx: Condition = .any([.body("<center>nginx"), .headerContains("server", "nginx"), .body("\nnginx/"), .body("\nnginx\n"), .body("> nginx/"),
+                                        .body("<center>openresty"), .headerContains("server", "openresty")])
     static let whiteBox = "explain it white-box from the configuration: `why403 nginx URL --config /etc/nginx/nginx.conf`"
 
     static let signatures: [Signature] = [
         Signature(id: "nginx-default-403", product: "nginx", layer: .nginx, cause: .unknown, confidence: .likely,
-                  statuses: [403], when: [nginx, .any([.body("<h1>403 Forbidden</h1>"), .body("403 Forbidden\nnginx"), .body("403 Forbidden\r\nnginx")]),
+                  statuses: [403], when: [nginx, .any([.body("<h1>403 Forbidden</h1>"), .body("403 Forbidden\nnginx"), .body("403 Forbidden\r\nnginx"), .body("> 403 Forbidden")]),
                                           .not(.body("<center>cloudflare")), .not(.body("Request forbidden by administrative rules"))],
                   summary: "nginx's own 403 page: nginx refused, and the page does not say why[ (nginx {version})]",
-                  extract: [Extract("version", "version", from: [.body(after: "<center>nginx/", chars: .identifier), .headerPrefix("server", separator: " ")])],
+                  extract: [Extract("version", "version", from: [.body(after: "<center>nginx/", chars: .identifier), .body(after: "<center>openresty/", chars: .identifier),
+                                                                 .headerPrefix("server", separator: " ")])],
                   checks: ["the error log names the reason: \"access forbidden by rule\" (allow/deny: access.ip or access.deny), \"(13: Permission denied)\" (fs.permission), \"directory index of … is forbidden\" (index.missing)",
                            "read it: `why403 logs /var/log/nginx/error.log`",
                            whiteBox, "a `return 403;` logs nothing: look for it in the matching location"],

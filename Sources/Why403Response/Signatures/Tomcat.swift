@@ -28,6 +28,9 @@ enum Tomcat {
                            "the application's own filters (Spring Security, CSRF) answer 403 through the same page"],
                   variants: [
                       // "Access is denied" is Spring Security's AccessDeniedException: an authenticated user without the authority.
+                      // A Realm that names the failed check in the message ("PAM authentication failed."): credentials were tried.
+                      Variant("msg", ["*authentication failed*"], cause: .authInvalid, confidence: .likely,
+                              summary: "Tomcat's status report says the authentication failed[ ({msg})]: the credentials sent were refused by the Realm"),
                       Variant("msg", ["Access is denied*"], cause: .authRole, confidence: .possible,
                               summary: "Tomcat's status report with Spring Security's \"Access is denied\": the user is authenticated but lacks the role or authority this URL needs"),
                   ],
