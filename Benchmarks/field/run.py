@@ -216,8 +216,12 @@ def main():
     if bad:
         sys.exit(f'manifest split disagrees with the SHA-256 rule for: {bad}')
     lines = []
-    def say(s=''):
-        print(s); lines.append(s)
+    def say(s='', quiet=False):
+        # quiet: the results file only, not the terminal (held-out misses by family are not shown to
+        # whoever is writing signatures; they read the file when their last signature change is in).
+        if not quiet:
+            print(s)
+        lines.append(s)
 
     if not wait_for(args.why403, args.wait):
         sys.exit(f'{args.why403} did not appear within {args.wait} s')
@@ -279,10 +283,12 @@ def main():
             fam[f][0] += 1
             if e['layer'] != 'unknown' and r.get('layer') != e['layer']: fam[f][1] += 1
             if r.get('cause') != e['cause']: fam[f][2] += 1
-        say('  misses per family (family: fixtures, layer misses, cause misses):')
+        quiet = split == 'heldout'
+        say('  misses per family (family: fixtures, layer misses, cause misses)'
+            + (': in the results file only' if quiet else ':'))
         for f, (n, lm, cm) in sorted(fam.items(), key=lambda kv: (-kv[1][1], -kv[1][2], kv[0])):
             if lm or cm:
-                say(f'    {f}: {n}, {lm}, {cm}')
+                say(f'    {f}: {n}, {lm}, {cm}', quiet=quiet)
         say()
 
     if waf:
