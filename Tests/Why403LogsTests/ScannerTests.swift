@@ -108,7 +108,7 @@ final class ScannerTests: XCTestCase {
     }
 
     func testMappedWindowsGiveTheSameLinesAndNumbers() throws {
-        // Past its first lines a large file is read through mapped windows, gathered in 1 MiB pieces, that copy out only the
+        // Past its first lines a large file is read through mapped windows, gathered in 2 MiB pieces, that copy out only the
         // candidate lines: lines cut by a window's end, a line longer than a window (skipped whole, in
         // and across windows), lines packed with needles (more hits than the kernel's scratch arrays),
         // CRLF lines and a last line without newline give the same report as a search in memory.
