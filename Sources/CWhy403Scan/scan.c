@@ -108,6 +108,28 @@ static int verify_pending(pending_blocks *pb, const uint8_t *buf, size_t n, cons
     return 0;
 }
 
+/// The end of the stretch starting at `i` for a loop taking `width` bytes a step: at most
+/// `WHY403_STRETCH_BLOCKS` steps, and no step whose probes would read past `n`.
+static inline __attribute__((always_inline)) size_t stretch_stop(size_t i, size_t n, size_t maxpos, size_t width) {
+    size_t stop = i + width * WHY403_STRETCH_BLOCKS;
+    size_t limit = n - maxpos - width;  // the last block start a step may take
+    return stop > limit + 1 ? limit + 1 : stop;
+}
+
+/// One step's bookkeeping: notes the block at `i` when it has candidates, then counts its newlines
+/// and moves the start of the current line past its last newline (`lines` holds one bit a byte, at
+/// most 64). Inlined: a call here would spill the vector loop's registers.
+static inline __attribute__((always_inline)) void step(pending_blocks *pb, size_t *count, size_t i, uint64_t cand, uint64_t lines,
+                                                       size_t *nl, size_t *start) {
+    if (cand) {
+        size_t c = *count;
+        pb->at[c] = i; pb->cand[c] = cand; pb->lines[c] = lines; pb->nl[c] = *nl; pb->start[c] = *start;
+        *count = c + 1;
+    }
+    *nl += (size_t)__builtin_popcountll(lines);
+    if (lines) *start = i + 64 - (size_t)__builtin_clzll(lines);
+}
+
 /// The AVX2 path: 32 positions per step (the stretch structure of `scan_avx512`).
 __attribute__((target("avx2,popcnt")))
 static size_t scan_avx2(const uint8_t *buf, size_t n, const uint8_t *needle, size_t m,
@@ -125,9 +147,7 @@ static size_t scan_avx2(const uint8_t *buf, size_t n, const uint8_t *needle, siz
         const __m256i v0 = _mm256_set1_epi8((char)needle[o0]);
         const __m256i v1 = _mm256_set1_epi8((char)needle[o1]);
         const __m256i v2 = _mm256_set1_epi8((char)needle[o2]);
-        size_t stop = i + 32 * WHY403_STRETCH_BLOCKS;
-        size_t limit = n - p.maxpos - 32;
-        if (stop > limit + 1) stop = limit + 1;
+        size_t stop = stretch_stop(i, n, p.maxpos, 32);
         size_t count = 0;
         for (; i < stop; i += 32) {
             __m256i x = _mm256_loadu_si256((const __m256i *)(buf + i));
@@ -136,12 +156,7 @@ static size_t scan_avx2(const uint8_t *buf, size_t n, const uint8_t *needle, siz
             __m256i b = _mm256_cmpeq_epi8(_mm256_loadu_si256((const __m256i *)(buf + i + o1)), v1);
             __m256i c = _mm256_cmpeq_epi8(_mm256_loadu_si256((const __m256i *)(buf + i + o2)), v2);
             uint32_t cand = (uint32_t)_mm256_movemask_epi8(_mm256_and_si256(_mm256_and_si256(a, b), c));
-            if (cand) {
-                pb.at[count] = i; pb.cand[count] = cand; pb.lines[count] = lines; pb.nl[count] = nl; pb.start[count] = start;
-                count++;
-            }
-            nl += (size_t)__builtin_popcount(lines);
-            start = lines ? i + 32 - (size_t)__builtin_clz(lines) : start;
+            step(&pb, &count, i, cand, lines, &nl, &start);
         }
         pb.count = count;
         if (count && !overflow &&
@@ -168,9 +183,7 @@ static size_t scan_sse2(const uint8_t *buf, size_t n, const uint8_t *needle, siz
         const __m128i v0 = _mm_set1_epi8((char)needle[o0]);
         const __m128i v1 = _mm_set1_epi8((char)needle[o1]);
         const __m128i v2 = _mm_set1_epi8((char)needle[o2]);
-        size_t stop = i + 16 * WHY403_STRETCH_BLOCKS;
-        size_t limit = n - p.maxpos - 16;
-        if (stop > limit + 1) stop = limit + 1;
+        size_t stop = stretch_stop(i, n, p.maxpos, 16);
         size_t count = 0;
         for (; i < stop; i += 16) {
             __m128i x = _mm_loadu_si128((const __m128i *)(buf + i));
@@ -179,12 +192,7 @@ static size_t scan_sse2(const uint8_t *buf, size_t n, const uint8_t *needle, siz
             __m128i b = _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(buf + i + o1)), v1);
             __m128i c = _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(buf + i + o2)), v2);
             uint32_t cand = (uint32_t)_mm_movemask_epi8(_mm_and_si128(_mm_and_si128(a, b), c));
-            if (cand) {
-                pb.at[count] = i; pb.cand[count] = cand; pb.lines[count] = lines; pb.nl[count] = nl; pb.start[count] = start;
-                count++;
-            }
-            nl += (size_t)__builtin_popcount(lines);
-            start = lines ? i + 32 - (size_t)__builtin_clz(lines) : start;
+            step(&pb, &count, i, cand, lines, &nl, &start);
         }
         pb.count = count;
         if (count && !overflow &&
@@ -218,21 +226,14 @@ static size_t scan_avx512(const uint8_t *buf, size_t n, const uint8_t *needle, s
         const __m512i v0 = _mm512_set1_epi8((char)needle[o0]);
         const __m512i v1 = _mm512_set1_epi8((char)needle[o1]);
         const __m512i v2 = _mm512_set1_epi8((char)needle[o2]);
-        size_t stop = i + 64 * WHY403_STRETCH_BLOCKS;
-        size_t limit = n - p.maxpos - 64;  // the last block start the loop may take
-        if (stop > limit + 1) stop = limit + 1;
+        size_t stop = stretch_stop(i, n, p.maxpos, 64);
         size_t count = 0;
         for (; i < stop; i += 64) {
             uint64_t lines = _mm512_cmpeq_epi8_mask(_mm512_loadu_si512((const void *)(buf + i)), vnl);
             __mmask64 a = _mm512_cmpeq_epi8_mask(_mm512_loadu_si512((const void *)(buf + i + o0)), v0);
             __mmask64 b = _mm512_mask_cmpeq_epi8_mask(a, _mm512_loadu_si512((const void *)(buf + i + o1)), v1);
             uint64_t cand = _mm512_mask_cmpeq_epi8_mask(b, _mm512_loadu_si512((const void *)(buf + i + o2)), v2);
-            if (cand) {
-                pb.at[count] = i; pb.cand[count] = cand; pb.lines[count] = lines; pb.nl[count] = nl; pb.start[count] = start;
-                count++;
-            }
-            nl += (size_t)__builtin_popcountll(lines);
-            start = lines ? i + 64 - (size_t)__builtin_clzll(lines) : start;
+            step(&pb, &count, i, cand, lines, &nl, &start);
         }
         pb.count = count;
         if (count && !overflow &&
