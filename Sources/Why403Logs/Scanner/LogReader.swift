@@ -53,11 +53,7 @@ enum LogReader {
         // A second thread reads ahead while this one scans, so the copy out of the page cache
         // (a fifth of the time on a cached 1 GiB log) overlaps the scan.
         var mappable = path != "-" && total != nil
-        // A file that will likely be mapped after its first chunk needs no deeper ring than two
-        // buffers: the ones a deeper ring would fill before the switch are read for nothing and
-        // raise the peak memory by a MiB each.
-        let likelyMapped = mappable && (total ?? 0) >= Int64(2 * MappedGather.window)
-        let ahead = ReadAhead(fd: fd, fill: total != nil, needle: sink.chunkNeedle, slots: likelyMapped ? 2 : ReadAhead.defaultSlots)
+        let ahead = ReadAhead(fd: fd, fill: total != nil, needle: sink.chunkNeedle)
         defer { ahead.shutDown() }
         while true {
             let (chunk, failure) = ahead.next()
@@ -205,11 +201,10 @@ enum LogReader {
 /// the reader and waits for it before the buffers are freed, whether the file was read to its end
 /// or the scan stopped early.
 final class ReadAhead: @unchecked Sendable {
-    /// Buffers in the ring unless told otherwise.
-    static let defaultSlots = 4
+    /// Buffers in the ring: one scanned while the next ones are read.
+    static let slots = 4
     static let size = 1 << 20
-    /// Buffers in the ring (at least two: one scanned while the next is read).
-    let slots: Int
+    private var slots: Int { ReadAhead.slots }
     private let fd: Int32
     /// Fill each buffer whole (a regular file); else hand over what each read gave (a pipe).
     private let fill: Bool
@@ -234,11 +229,10 @@ final class ReadAhead: @unchecked Sendable {
     private var takeSlot = 0
     private var isShutDown = false
 
-    init(fd: Int32, fill: Bool, needle: Needle? = nil, slots: Int = ReadAhead.defaultSlots) {
+    init(fd: Int32, fill: Bool, needle: Needle? = nil) {
         self.fd = fd
         self.fill = fill
-        let slots = max(2, slots)
-        self.slots = slots
+        let slots = ReadAhead.slots
         lengths = [Int](repeating: 0, count: slots)
         errors = [Int32](repeating: 0, count: slots)
         hitCounts = [Int](repeating: 0, count: slots)

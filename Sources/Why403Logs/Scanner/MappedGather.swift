@@ -86,8 +86,8 @@ final class MappedGather: @unchecked Sendable {
         self.size = size
         self.needle = needle
         self.maxLine = maxLine
-        let window = MappedGather.piece
-        let maxLines = window / (needle.count + 1) + 2
+        let piece = MappedGather.piece
+        let maxLines = piece / (needle.count + 1) + 2
         // Large allocations are mapped lazily: only what the lines fill is resident.
         hits = .allocate(capacity: MappedGather.maxHits)
         hitNewlines = .allocate(capacity: MappedGather.maxHits)
@@ -96,7 +96,7 @@ final class MappedGather: @unchecked Sendable {
         for i in 0..<MappedGather.slots {
             (slots + i).initialize(to: Slot(space: why403_gather_space(
                 hits: hits, newlines_before: hitNewlines, line_starts: hitStarts, max_hits: MappedGather.maxHits,
-                out: UnsafeMutablePointer<UInt8>.allocate(capacity: window), out_capacity: window,
+                out: UnsafeMutablePointer<UInt8>.allocate(capacity: piece), out_capacity: piece,
                 offsets: UnsafeMutablePointer<Int>.allocate(capacity: maxLines),
                 lengths: UnsafeMutablePointer<Int>.allocate(capacity: maxLines),
                 numbers: UnsafeMutablePointer<Int>.allocate(capacity: maxLines), max_lines: maxLines)))
