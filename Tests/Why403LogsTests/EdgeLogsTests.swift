@@ -271,4 +271,61 @@ final class EdgeLogsTests: XCTestCase {
             XCTAssertTrue("\(e)".contains("aws-waf"), "\(e)")
         }
     }
+    /// Issue 18: past their first lines, large ALB and Cloudflare logs are gathered from mapped
+    /// windows holding the status needle (`" 403 "`, `"EdgeResponseStatus":403`): the report is the
+    /// one every line parsed gives, line numbers and samples included, with decoys (the needle in
+    /// another field, in a quoted value), CRLF lines and a last line without newline. A writer that
+    /// spaces its JSON (`"EdgeResponseStatus": 403`, which the needle would miss) keeps every line parsed.
+    func testLargeEdgeLogsThroughMappedWindowsEqualEveryLineParsed() throws {
+        let alb = try String(contentsOfFile: edge("alb.log"), encoding: .utf8).split(separator: "\n").map(String.init)
+        let cf = try String(contentsOfFile: edge("cloudflare.log"), encoding: .utf8).split(separator: "\n").map(String.init)
+        func big(_ base: [String], decoy: (String, Int) -> String) -> String {
+            var lines: [String] = []
+            var size = 0, i = 0
+            while size < 10 << 20 {
+                var line = base[i % base.count]
+                if i % 7 != 0 { line = decoy(line, i) }      // most lines served, some holding the needle elsewhere
+                if i % 1001 == 500 { line += "\r" }
+                lines.append(line)
+                size += line.utf8.count + 1
+                i += 1
+            }
+            return lines.joined(separator: "\n")  // the last line without newline
+        }
+        let albText = big(alb) { line, i in
+            // A served line; every third one with 403 as its received bytes.
+            var t = line.split(separator: " ", omittingEmptySubsequences: false).map(String.init)
+            t[8] = "200"; t[9] = "200"
+            if i % 3 == 0 { t[10] = "403" }
+            t[3] = "198.51.100.\(i % 200):4000"
+            return t.joined(separator: " ")
+        }
+        let cfText = big(cf) { line, i in
+            line.replacingOccurrences(of: "\"EdgeResponseStatus\":403", with: "\"EdgeResponseStatus\":200")
+                .replacingOccurrences(of: "\"ClientRequestUserAgent\":\"", with: i % 3 == 0 ? "\"ClientRequestUserAgent\":\"x\\\"EdgeResponseStatus\\\":403 " : "\"ClientRequestUserAgent\":\"")
+        }
+        let spaced = cfText.replacingOccurrences(of: "\"EdgeResponseStatus\":", with: "\"EdgeResponseStatus\": ")
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        for (name, text) in [("big-alb.log", albText), ("big-cloudflare.log", cfText), ("big-spaced.log", spaced)] {
+            let f = try dir.write(name, text).path
+            var every = LogsLimits(); every.fullyParsedLines = 1 << 30
+            let fromFile = try LogsAnalyzer().analyze(LogsAnalyzer.Input(paths: [f]))
+            let parsed = try LogsAnalyzer().analyze(data: Array(text.utf8), name: f, chunkSize: 1 << 20,
+                                                    input: LogsAnalyzer.Input(paths: [f], limits: every))
+            let searched = try LogsAnalyzer().analyze(data: Array(text.utf8), name: f, chunkSize: 100_003,
+                                                      input: LogsAnalyzer.Input(paths: [f]))
+            // The one difference allowed: the note that says lines past the first were pre-filtered.
+            let clean = { (r: Report) -> String in
+                var r = r
+                r.notes = []
+                return jsonString(r).replacingOccurrences(of: "\"bytes_read\":\(text.utf8.count)", with: "")
+            }
+            XCTAssertTrue(clean(fromFile) == clean(parsed), "\(name): the mapped read differs from every line parsed")
+            XCTAssertTrue(clean(searched) == clean(parsed), "\(name): the search in memory differs from every line parsed")
+            let s = try summary(fromFile)
+            XCTAssertGreaterThan(s.denials, 1000, name)
+            XCTAssertEqual(s.malformed.count, 0, name)
+        }
+    }
 }

@@ -135,7 +135,7 @@ final class ScannerTests: XCTestCase {
         XCTAssertEqual(s.linesRead, lines.count)
         XCTAssertEqual(s.malformed.count, lines.filter { $0.hasPrefix(" 403 403") }.count, "the packed lines")
         // Two statuses (two needles): the same large file is read whole with read(2), through the
-        // two-buffer ring a file this size gets, and agrees with the scan in memory.
+        // read-ahead ring, and agrees with the scan in memory.
         let dir = try TemporaryDirectory()
         defer { dir.remove() }
         let f = try dir.write("mapped.log", text).path

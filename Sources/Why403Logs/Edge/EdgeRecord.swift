@@ -39,10 +39,12 @@ struct S3Line {
 /// JSON lines (AWS WAF, Cloudflare, through Foundation's JSONSerialization).
 enum EdgeParsers {
     /// Splits on single spaces; `"…"` (with `\"` escapes) and `[…]` are one field each, unwrapped.
-    /// Walks the UTF-8 bytes (the delimiters are ASCII): walking Characters cost most of the time of an
-    /// ALB scan.
+    /// Walks the UTF-8 bytes (the delimiters are ASCII) and slices the UTF-8 view: walking Characters,
+    /// or slicing the `Substring` itself (which rounds each bound to a Character), cost most of the
+    /// time of an ALB scan.
     static func tokens(_ s: Substring) -> [Substring] {
         var out: [Substring] = []
+        out.reserveCapacity(32)
         let u = s.utf8
         let end = u.endIndex
         var i = u.startIndex
@@ -57,16 +59,16 @@ enum EdgeParsers {
                     if u[j] == 92 { let n = u.index(after: j); if n < end { j = n } }
                     j = u.index(after: j)
                 }
-                out.append(s[start..<j])
+                out.append(Substring(u[start..<j]))
                 i = j < end ? u.index(after: j) : j
             } else if c == 91 {
                 let start = u.index(after: i)
                 let j = u[start...].firstIndex(of: 93) ?? end
-                out.append(s[start..<j])
+                out.append(Substring(u[start..<j]))
                 i = j < end ? u.index(after: j) : j
             } else {
                 let j = u[i...].firstIndex(of: 32) ?? end
-                out.append(s[i..<j])
+                out.append(Substring(u[i..<j]))
                 i = j
             }
         }
@@ -75,23 +77,46 @@ enum EdgeParsers {
 
     static func dashNil(_ s: Substring) -> String? { s == "-" || s.isEmpty ? nil : String(s) }
 
-    /// `GET https://host:443/a/b?x HTTP/1.1` → `/a/b`; `GET /a?x HTTP/1.1` → `/a`.
+    /// `GET https://host:443/a/b?x HTTP/1.1` → `/a/b`; `GET /a?x HTTP/1.1` → `/a`. Over the UTF-8
+    /// view (the separators are ASCII), as `tokens`.
     static func path(ofRequest r: Substring) -> String? {
-        let parts = r.split(separator: " ")
-        guard parts.count >= 2 else { return nil }
-        var target = parts[1]
-        if let scheme = target.range(of: "://") {
-            let rest = target[scheme.upperBound...]
-            target = rest.firstIndex(of: "/").map { rest[$0...] } ?? "/"
+        let u = r.utf8
+        // The second field of the request line, runs of spaces as one separator.
+        var i = u.startIndex
+        while i < u.endIndex, u[i] == 32 { i = u.index(after: i) }
+        guard let sp = u[i...].firstIndex(of: 32) else { return nil }
+        var start = sp
+        while start < u.endIndex, u[start] == 32 { start = u.index(after: start) }
+        guard start < u.endIndex else { return nil }
+        var end = u[start...].firstIndex(of: 32) ?? u.endIndex
+        var target = u[start..<end]
+        // An absolute target: its path starts at the first `/` after `://` (none: `/`).
+        if let scheme = indexAfter(Array("://".utf8), in: target) {
+            guard let slash = target[scheme...].firstIndex(of: 47) else { return "/" }
+            target = target[slash...]
         }
-        let p = String(target).pathOnly
-        return p.isEmpty ? nil : p
+        end = target.firstIndex(where: { $0 == 0x3F || $0 == 0x23 }) ?? target.endIndex
+        let p = target[target.startIndex..<end]
+        return p.isEmpty ? nil : String(Substring(p))
+    }
+
+    /// The index after the first occurrence of `needle` in `u`, or nil.
+    private static func indexAfter(_ needle: [UInt8], in u: Substring.UTF8View.SubSequence) -> Substring.UTF8View.Index? {
+        var i = u.startIndex
+        while i < u.endIndex {
+            var j = i, k = 0
+            while k < needle.count, j < u.endIndex, u[j] == needle[k] { j = u.index(after: j); k += 1 }
+            if k == needle.count { return j }
+            i = u.index(after: i)
+        }
+        return nil
     }
 
     /// `203.0.113.9:443` → `203.0.113.9`; `[2001:db8::1]:443` → `2001:db8::1`.
     static func stripPort(_ s: Substring) -> String {
-        if s.hasPrefix("["), let close = s.firstIndex(of: "]") { return String(s[s.index(after: s.startIndex)..<close]) }
-        if s.filter({ $0 == ":" }).count == 1, let colon = s.lastIndex(of: ":") { return String(s[..<colon]) }
+        let u = s.utf8
+        if u.first == 91, let close = u.firstIndex(of: 93) { return String(Substring(u[u.index(after: u.startIndex)..<close])) }
+        if let colon = u.lastIndex(of: 58), u[..<colon].firstIndex(of: 58) == nil { return String(Substring(u[..<colon])) }
         return String(s)
     }
 

@@ -242,11 +242,32 @@ public enum EdgeRules {
     static func holds(_ c: EdgeCondition, _ line: EdgeRecord) -> Bool {
         switch c {
         case .equals(let f, let values): return values.contains(line[f])
-        case .contains(let f, let s): return line[f].contains(s)
+        case .contains(let f, let s): return holdsBytes(line[f], s)
         case .hasItem(let f, let item): return line[f].split(separator: ",", omittingEmptySubsequences: false).contains { $0 == item }
         case .lastItem(let f, let item): return line[f].split(separator: ",", omittingEmptySubsequences: false).last.map { $0 == item } ?? false
         case .statusIs(let s): return s.contains(line.status)
         case .sameAsStatus(let f): return line[f] == String(line.status)
+        }
+    }
+
+    /// Whether `haystack` holds `needle` byte for byte (the rules name ASCII ids). By hand: Foundation's
+    /// `range(of:)` was a twentieth of an ALB scan and the standard library's generic `firstRange(of:)`
+    /// a tenth of a Cloudflare one. An empty needle holds nowhere, as with `range(of:)`.
+    static func holdsBytes(_ haystack: String, _ needle: String) -> Bool {
+        guard !needle.isEmpty else { return false }
+        var h = haystack, n = needle
+        return h.withUTF8 { hb in
+            n.withUTF8 { nb in
+                guard nb.count <= hb.count else { return false }
+                var i = 0
+                while i <= hb.count - nb.count {
+                    var k = 0
+                    while k < nb.count, hb[i + k] == nb[k] { k += 1 }
+                    if k == nb.count { return true }
+                    i += 1
+                }
+                return false
+            }
         }
     }
 

@@ -1,11 +1,17 @@
 import Foundation
 import Why403Core
 
-/// The scanner state for one edge log (AWS WAF, ALB, CloudFront, S3, Cloudflare, IIS): every line
-/// is parsed (these logs carry the reason on the line itself), mapped to a cause by the format's
-/// rule table, and handed to the aggregates; a line that does not fit is counted and sampled.
-/// Memory: the current line and, for W3C logs, the `#Fields:` names.
-struct EdgeScan: LineBlockSink {
+/// The scanner state for one edge log (AWS WAF, ALB, CloudFront, S3, Cloudflare, IIS): every
+/// refused line is parsed (these logs carry the reason on the line itself), mapped to a cause by
+/// the format's rule table, and handed to the aggregates; a line that does not fit is counted and
+/// sampled. Memory: the current line and, for W3C logs, the `#Fields:` names.
+///
+/// Past the first lines, ALB, S3 access and Cloudflare logs visit only the lines holding a status
+/// needle (`" 403 "`, `"EdgeResponseStatus":403`), as the web servers' access logs do
+/// (`NeedleFiltered`): a large file is then gathered from mapped windows instead of read whole. The
+/// needle phase starts only when every line parsed whole held the needle of its own status, so a
+/// writer that spaces its JSON (`"EdgeResponseStatus": 403`) keeps every line parsed.
+struct EdgeScan: NeedleFiltered {
     let file: String
     let format: LogInputFormat
     let context: ScanContext
@@ -23,6 +29,31 @@ struct EdgeScan: LineBlockSink {
     var sawHeader = false
     /// The field names came from `--fields` (`LogsAnalyzer.Input.fields`).
     let fieldsGiven: Bool
+    /// The status needles of the format (none where a status has no needle: AWS WAF, W3C logs,
+    /// whose `#Fields:` lines a needle would skip).
+    let needles: [Needle]
+    /// The needle phase is on.
+    var prefilter = false
+    /// Every line parsed whole so far held the needle of its own status (and at least one did).
+    var needleAgrees = true
+    var agreed = 0
+    /// The needle hits of the chunk being appended, found by the read-ahead thread.
+    var chunkHits: ChunkHits?
+
+    var chunkNeedle: Needle? { needles.count == 1 ? needles[0] : nil }
+    mutating func setChunkHits(_ hits: ChunkHits?) { chunkHits = hits }
+    var wantsOnlyNeedleLines: Bool { prefilter && needles.count == 1 && context.limits.mapFiles }
+    mutating func gathered(_ g: GatheredLines) { filterGathered(g) }
+    mutating func candidate(_ line: ByteLine) { process(line) }
+
+    /// The bytes a line of `format` holds when its status is `status`, or nil when no needle is sure to.
+    static func needle(_ format: LogInputFormat, status: Int) -> [UInt8]? {
+        switch format {
+        case .alb, .s3Access: return Array(" \(status) ".utf8)  // space-separated fields
+        case .cloudflare: return Array(#""EdgeResponseStatus":\#(status)"#.utf8)
+        default: return nil
+        }
+    }
 
     init(file: String, format: LogInputFormat, context: ScanContext) {
         self.file = file
@@ -34,6 +65,8 @@ struct EdgeScan: LineBlockSink {
         self.fieldsGiven = context.fields != nil
         self.w3cStatusIndex = w3cFields.firstIndex(of: "sc-status")
         self.fullLeft = context.limits.fullyParsedLines
+        let wanted = context.statuses.sorted().compactMap { EdgeScan.needle(format, status: $0) }
+        self.needles = wanted.count == context.statuses.count ? wanted.map(Needle.init) : []
     }
 
     mutating func overlongLine() {
@@ -43,7 +76,7 @@ struct EdgeScan: LineBlockSink {
 
     mutating func block(_ base: UnsafeRawPointer, _ count: Int) {
         var pos = 0
-        while pos < count {
+        while pos < count && !prefilter {
             let end = ByteSearch.index(of: 10, in: base, from: pos, to: count) ?? count
             lineNumber += 1
             let line = ByteLine(base + pos, end - pos)
@@ -53,7 +86,9 @@ struct EdgeScan: LineBlockSink {
                 process(line)
             }
             pos = end + 1
+            if fullLeft == 0, needleAgrees, agreed > 0, !needles.isEmpty { prefilter = true }
         }
+        filterBlock(base, count, from: pos)
     }
 
     private mutating func process(_ bytes: ByteLine) {
@@ -67,6 +102,7 @@ struct EdgeScan: LineBlockSink {
         if text.hasSuffix("\r") { text.removeLast() }
         if text.allSatisfy({ $0 == " " || $0 == "\t" }) { return }
         if bytes.looksBinary {
+            needleAgrees = false
             context.malformed(file: file, line: lineNumber, text: text)
             return
         }
@@ -95,8 +131,13 @@ struct EdgeScan: LineBlockSink {
         }
         switch parsed {
         case .failure:
+            needleAgrees = false
             context.malformed(file: file, line: lineNumber, text: text)
         case .success(let rec):
+            if !prefilter, needleAgrees, !needles.isEmpty {
+                if let n = EdgeScan.needle(format, status: rec.status), bytes.firstIndex(of: n, from: 0) != nil { agreed += 1 }
+                else { needleAgrees = false }
+            }
             guard context.wants(rec.status) else { return }
             let rule = EdgeRules.match(table, rec)
             var name = EdgeRules.name(rule, rec, format: format)

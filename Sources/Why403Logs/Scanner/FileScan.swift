@@ -7,7 +7,7 @@ import Why403Core
 /// from an access log and check the format. After them, in an access log, only lines holding a status
 /// needle (`" 403 "` for combined) are parsed; the others are counted and skipped, so malformed lines
 /// among them are not seen (the documented approximation of the fast path).
-struct FileScan: LineBlockSink {
+struct FileScan: NeedleFiltered {
     let file: String
     let context: ScanContext
     let needles: [Needle]
@@ -28,16 +28,10 @@ struct FileScan: LineBlockSink {
     /// In the pre-filter phase, only the lines holding the one needle are parsed.
     var wantsOnlyNeedleLines: Bool { prefilter && needles.count == 1 && fatal == nil && context.limits.mapFiles }
 
-    /// The pre-filter phase over a window the reader gathered: the same lines and line numbers as
-    /// `block` (lines longer than `maxLine` were left out by the reader, as `block` skips them).
-    mutating func gathered(_ g: GatheredLines) {
-        let first = lineNumber
-        for j in 0..<g.offsets.count {
-            lineNumber = first + g.linesBefore[j] + 1
-            process(ByteLine(g.bytes + g.offsets[j], g.lengths[j]), whole: false)
-        }
-        lineNumber = first + g.lines
-    }
+    /// The pre-filter phase over a window the reader gathered.
+    mutating func gathered(_ g: GatheredLines) { filterGathered(g) }
+
+    mutating func candidate(_ line: ByteLine) { process(line, whole: false) }
 
     init(file: String, context: ScanContext) {
         self.file = file
@@ -74,68 +68,8 @@ struct FileScan: LineBlockSink {
             countFullLine()
             pos = end + 1
         }
-        guard pos < count else { return }
         // Pre-filter phase: only lines holding a needle are parsed.
-        if let pre = chunkHits, needles.count == 1, base >= pre.base, base + count == pre.base + pre.linesEnd {
-            scanPrecomputed(base, count, pos, pre)
-            return
-        }
-        if needles.count == 1 {
-            let needle = needles[0]
-            while pos < count, let hit = needle.find(in: base, from: pos, to: count) {
-                pos = handleHit(base, count, pos, hit)
-            }
-        } else {
-            var hits: [Int] = []
-            for needle in needles {
-                var from = pos
-                while let h = needle.find(in: base, from: from, to: count) { hits.append(h); from = h + 1 }
-            }
-            hits.sort()
-            for h in hits where h >= pos { pos = handleHit(base, count, pos, h) }
-        }
-        lineNumber += ByteSearch.countNewlines(in: base, from: pos, to: count)
-    }
-
-    /// The pre-filter phase over `base[pos..<count]`, a block that ends the chunk's lines, with the
-    /// hits and newline counts the read-ahead thread found: the same lines and line numbers as
-    /// searching here (`handleHit`), without passing over the bytes between candidate lines.
-    private mutating func scanPrecomputed(_ base: UnsafeRawPointer, _ count: Int, _ pos: Int, _ pre: ChunkHits) {
-        let off = base - pre.base
-        var c = off + pos  // a line start, chunk-relative
-        let end = off + count
-        // Newlines in chunk[0..<c]: the block starts at the chunk start or after its first line, and
-        // `pos` is past the whole-parsed lines (both short, counted here).
-        var known = ByteSearch.countNewlines(in: pre.base, from: 0, to: c)
-        let chunk = pre.base
-        var k = 0
-        // First hit at or after c (binary search: the hits are in order).
-        var lo = 0, hi = pre.hits.count
-        while lo < hi { let mid = (lo + hi) / 2; if pre.hits[mid] < c { lo = mid + 1 } else { hi = mid } }
-        k = lo
-        while k < pre.hits.count {
-            let h = pre.hits[k]
-            if h >= end { break }
-            if h < c { k += 1; continue }
-            let start = max(pre.lineStarts[k], c)
-            let lineEnd = ByteSearch.index(of: 10, in: chunk, from: h, to: end) ?? end
-            lineNumber += pre.newlinesBefore[k] - known + 1
-            if lineEnd - start <= maxLine { process(ByteLine(chunk + start, lineEnd - start), whole: false) }
-            known = pre.newlinesBefore[k] + 1
-            c = lineEnd + 1
-            k += 1
-        }
-        // The block ends at the chunk's last newline: every newline of the chunk is in it.
-        lineNumber += pre.newlines - known
-    }
-
-    /// Parses the line holding `hit`; returns the offset after it.
-    private mutating func handleHit(_ base: UnsafeRawPointer, _ count: Int, _ pos: Int, _ hit: Int) -> Int {
-        let start = (ByteSearch.lastIndex(of: 10, in: base, from: pos, to: hit)).map { $0 + 1 } ?? pos
-        let end = ByteSearch.index(of: 10, in: base, from: hit, to: count) ?? count
-        lineNumber += ByteSearch.countNewlines(in: base, from: pos, to: start) + 1
-        if end - start <= maxLine { process(ByteLine(base + start, end - start), whole: false) }
-        return end + 1
+        filterBlock(base, count, from: pos)
     }
 
     private mutating func countFullLine() {
