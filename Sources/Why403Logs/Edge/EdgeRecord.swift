@@ -39,40 +39,44 @@ struct S3Line {
 /// JSON lines (AWS WAF, Cloudflare, through Foundation's JSONSerialization).
 enum EdgeParsers {
     /// Splits on single spaces; `"…"` (with `\"` escapes) and `[…]` are one field each, unwrapped.
-    /// Walks the UTF-8 bytes (the delimiters are ASCII) and slices the UTF-8 view: walking Characters,
-    /// or slicing the `Substring` itself (which rounds each bound to a Character), cost most of the
-    /// time of an ALB scan.
-    static func tokens(_ s: Substring) -> [Substring] {
-        var out: [Substring] = []
-        out.reserveCapacity(32)
-        let u = s.utf8
-        let end = u.endIndex
-        var i = u.startIndex
-        while i < end {
-            while i < end, u[i] == 32 { i = u.index(after: i) }
-            guard i < end else { break }
-            let c = u[i]
-            if c == 34 {
-                let start = u.index(after: i)
-                var j = start
-                while j < end, u[j] != 34 {
-                    if u[j] == 92 { let n = u.index(after: j); if n < end { j = n } }
-                    j = u.index(after: j)
+    /// Finds the bounds over the contiguous UTF-8 bytes (the delimiters are ASCII), then slices the
+    /// UTF-8 view at them: walking Characters, indexing the view one byte at a time, or slicing the
+    /// `Substring` itself (which rounds each bound to a Character) cost most of the time of an ALB scan.
+    static func tokens(_ line: Substring) -> [Substring] {
+        var s = line
+        var bounds: [(Int, Int)] = []
+        bounds.reserveCapacity(32)
+        s.withUTF8 { b in
+            let end = b.count
+            var i = 0
+            while i < end {
+                while i < end, b[i] == 32 { i += 1 }
+                guard i < end else { break }
+                let c = b[i]
+                if c == 34 {
+                    var j = i + 1
+                    while j < end, b[j] != 34 {
+                        if b[j] == 92, j + 1 < end { j += 1 }
+                        j += 1
+                    }
+                    bounds.append((i + 1, j))
+                    i = j < end ? j + 1 : j
+                } else if c == 91 {
+                    var j = i + 1
+                    while j < end, b[j] != 93 { j += 1 }
+                    bounds.append((i + 1, j))
+                    i = j < end ? j + 1 : j
+                } else {
+                    var j = i
+                    while j < end, b[j] != 32 { j += 1 }
+                    bounds.append((i, j))
+                    i = j
                 }
-                out.append(Substring(u[start..<j]))
-                i = j < end ? u.index(after: j) : j
-            } else if c == 91 {
-                let start = u.index(after: i)
-                let j = u[start...].firstIndex(of: 93) ?? end
-                out.append(Substring(u[start..<j]))
-                i = j < end ? u.index(after: j) : j
-            } else {
-                let j = u[i...].firstIndex(of: 32) ?? end
-                out.append(Substring(u[i..<j]))
-                i = j
             }
         }
-        return out
+        let u = s.utf8
+        let start = u.startIndex
+        return bounds.map { Substring(u[u.index(start, offsetBy: $0.0)..<u.index(start, offsetBy: $0.1)]) }
     }
 
     static func dashNil(_ s: Substring) -> String? { s == "-" || s.isEmpty ? nil : String(s) }
