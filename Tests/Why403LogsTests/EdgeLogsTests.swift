@@ -271,7 +271,7 @@ final class EdgeLogsTests: XCTestCase {
             XCTAssertTrue("\(e)".contains("aws-waf"), "\(e)")
         }
     }
-    /// Issue 18: past their first lines, large ALB and Cloudflare logs are gathered from mapped
+    /// Issue 18: past their first lines, large ALB, S3 access and Cloudflare logs are gathered from mapped
     /// windows holding the status needle (`" 403 "`, `"EdgeResponseStatus":403`): the report is the
     /// one every line parsed gives, line numbers and samples included, with decoys (the needle in
     /// another field, in a quoted value), CRLF lines and a last line without newline. A writer that
@@ -279,6 +279,7 @@ final class EdgeLogsTests: XCTestCase {
     func testLargeEdgeLogsThroughMappedWindowsEqualEveryLineParsed() throws {
         let alb = try String(contentsOfFile: edge("alb.log"), encoding: .utf8).split(separator: "\n").map(String.init)
         let cf = try String(contentsOfFile: edge("cloudflare.log"), encoding: .utf8).split(separator: "\n").map(String.init)
+        let s3 = try String(contentsOfFile: edge("s3-access.log"), encoding: .utf8).split(separator: "\n").map(String.init)
         func big(_ base: [String], decoy: (String, Int) -> String) -> String {
             var lines: [String] = []
             var size = 0, i = 0
@@ -304,10 +305,13 @@ final class EdgeLogsTests: XCTestCase {
             line.replacingOccurrences(of: "\"EdgeResponseStatus\":403", with: "\"EdgeResponseStatus\":200")
                 .replacingOccurrences(of: "\"ClientRequestUserAgent\":\"", with: i % 3 == 0 ? "\"ClientRequestUserAgent\":\"x\\\"EdgeResponseStatus\\\":403 " : "\"ClientRequestUserAgent\":\"")
         }
+        let s3Text = big(s3) { line, i in
+            line.replacingOccurrences(of: "\" 403 AccessDenied 243 ", with: i % 3 == 0 ? "\" 200 - 403 " : "\" 200 - 243 ")
+        }
         let spaced = cfText.replacingOccurrences(of: "\"EdgeResponseStatus\":", with: "\"EdgeResponseStatus\": ")
         let dir = try TemporaryDirectory()
         defer { dir.remove() }
-        for (name, text) in [("big-alb.log", albText), ("big-cloudflare.log", cfText), ("big-spaced.log", spaced)] {
+        for (name, text) in [("big-alb.log", albText), ("big-cloudflare.log", cfText), ("big-s3.log", s3Text), ("big-spaced.log", spaced)] {
             let f = try dir.write(name, text).path
             var every = LogsLimits(); every.fullyParsedLines = 1 << 30
             let fromFile = try LogsAnalyzer().analyze(LogsAnalyzer.Input(paths: [f]))
@@ -327,5 +331,59 @@ final class EdgeLogsTests: XCTestCase {
             XCTAssertGreaterThan(s.denials, 1000, name)
             XCTAssertEqual(s.malformed.count, 0, name)
         }
+    }
+    /// Issue 18: Cloudflare records are read by a flat JSON reader (`FlatJSON`) instead of
+    /// Foundation's `JSONSerialization`: on the samples, on escapes, nulls, nested values and
+    /// invalid JSON, and on 1,500 byte mutations of the samples, both give the same report line by
+    /// line (refused or not, cause, rule, client, path, country, malformed or not).
+    func testFlatJSONReadsCloudflareRecordsAsFoundationDoes() throws {
+        var lines: [String] = []
+        for file in ["cloudflare.log", "cloudflare-firewall-events.log"] {
+            lines += try String(contentsOfFile: edge(file), encoding: .utf8).split(separator: "\n").map(String.init)
+        }
+        let base = lines[0]
+        lines += [
+            #"{"EdgeResponseStatus":403,"ClientRequestUserAgent":"a\"b\\c\/d\u00e9\ud83d\ude00\n","ClientIP":"192.0.2.1"}"#,
+            #"{ "EdgeResponseStatus" : 403 , "ClientCountry" : null , "SecuritySources" : [ "ipAccessRule" , "x" ] }"#,
+            #"{"EdgeResponseStatus":403.0,"OriginResponseStatus":403,"BotScore":true,"RuleID":12345,"Action":"block"}"#,
+            #"{"EdgeResponseStatus":"403","EdgeStartTimestamp":1732872721,"Source":"waf","X":{"y":[1,{"z":[true,null]}]}}"#,
+            #"{"EdgeResponseStatus":403,"EdgeStartTimestamp":"1732872721000","SecuritySources":[]}"#,
+            #"{"EdgeResponseStatus":403,"EdgeResponseStatus":200}"#,
+            #"{"EdgeResponseStatus":403,}"#, #"{"EdgeResponseStatus":403,"SecuritySources":["a",]}"#, #"{,"EdgeResponseStatus":403}"#, #"{'EdgeResponseStatus':403}"#, #"{"EdgeResponseStatus":403"#,
+            #"{"EdgeResponseStatus":0403}"#, #"{"EdgeResponseStatus":403} x"#, #"[{"EdgeResponseStatus":403}]"#,
+            #"{"EdgeResponseStatus":403,"a":"\x"}"#, #"{"EdgeResponseStatus":403,"a":"tab\there"}"#,
+            #"{"EdgeResponseStatus":-403}"#, #"{"EdgeResponseStatus":4e2}"#, #"{"EdgeResponseStatus":403,"a":1.}"#,
+            "{\"EdgeResponseStatus\":403,\"a\":\"raw\ttab\"}",
+            String(repeating: "{\"a\":", count: 40) + "1" + String(repeating: "}", count: 40),
+        ]
+        var rng = SplitMix64(seed: 0x403)
+        let alphabet = Array(#"{}[]":,\ 0123456789.eE+-tfnu"abcdXYZ"#.utf8)
+        for _ in 0..<1_500 {
+            var b = Array((lines[Int(rng.next() % UInt64(lines.count))]).utf8)
+            for _ in 0...(rng.next() % 3) where !b.isEmpty {
+                let at = Int(rng.next() % UInt64(b.count))
+                switch rng.next() % 3 {
+                case 0: b[at] = alphabet[Int(rng.next() % UInt64(alphabet.count))]
+                case 1: b.remove(at: at)
+                default: b.insert(alphabet[Int(rng.next() % UInt64(alphabet.count))], at: at)
+                }
+            }
+            lines.append(String(decoding: b, as: UTF8.self))
+        }
+        XCTAssertFalse(base.isEmpty)
+        var differ: [String] = []
+        for line in lines where !line.contains("\n") {
+            var flat = LogsLimits(); flat.fullyParsedLines = 1 << 30
+            var foundation = flat; foundation.foundationJSON = true
+            func report(_ limits: LogsLimits) throws -> String {
+                var r = try LogsAnalyzer().analyze(data: Array((line + "\n").utf8), name: "cf.log", chunkSize: 1 << 20,
+                                                   input: LogsAnalyzer.Input(paths: ["cf.log"], statuses: Set(100...599), limits: limits,
+                                                                             inputFormat: .cloudflare))
+                r.notes = []
+                return jsonString(r)
+            }
+            if try report(flat) != report(foundation) { differ.append(line) }
+        }
+        XCTAssertEqual(differ, [], "lines the two readers read differently")
     }
 }

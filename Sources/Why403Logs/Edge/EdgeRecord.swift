@@ -344,37 +344,62 @@ enum EdgeParsers {
     }
 
     /// A Cloudflare Logpush record: `http_requests` (EdgeResponseStatus, Security* fields) or
-    /// `firewall_events` (Action, Source, RuleID, Description).
-    static func cloudflare(_ line: Substring) -> Result<EdgeRecord, EdgeMismatch> {
-        let o: [String: Any]
-        switch object(line) { case .success(let v): o = v; case .failure(let e): return .failure(e) }
-        guard let status = int(o["EdgeResponseStatus"]) else {
+    /// `firewall_events` (Action, Source, RuleID, Description). Read with `FlatJSON`, or with
+    /// Foundation's `JSONSerialization` when `foundation` (the results are the same but for numbers
+    /// beyond Int64, which the flat reader reads as absent: a test compares the two).
+    static func cloudflare(_ line: Substring, foundation: Bool = false) -> Result<EdgeRecord, EdgeMismatch> {
+        let m: Members
+        if foundation {
+            let o: [String: Any]
+            switch object(line) { case .success(let v): o = v; case .failure(let e): return .failure(e) }
+            m = Members(has: { o[$0] != nil }, string: { o[$0] as? String }, text: { str(o[$0]) }, integer: { int(o[$0]) },
+                        first: { (o[$0] as? [Any])?.first.flatMap(str) })
+        } else {
+            guard let j = FlatJSON(line) else { return .failure("a JSON object on one line") }
+            m = Members(has: { j[$0] != nil }, string: { if case .string(let s)? = j[$0] { s } else { nil } },
+                        text: { FlatJSON.text(j[$0]) }, integer: { FlatJSON.integer(j[$0]) },
+                        first: { if case .array(let a)? = j[$0] { a.first.flatMap { FlatJSON.text($0) } } else { nil } })
+        }
+        guard let status = m.integer("EdgeResponseStatus") else {
             return .failure("a Cloudflare record with \"EdgeResponseStatus\" (include it in the Logpush job's fields)")
         }
         var r = EdgeRecord()
         r.status = Int(status)
-        if let t = o["EdgeStartTimestamp"] ?? o["Datetime"] {
-            if let s = t as? String, let iso = iso(s) { r.time = iso }
-            else if let n = int(t) { r.time = epoch(n) }
+        if let key = m.has("EdgeStartTimestamp") ? "EdgeStartTimestamp" : m.has("Datetime") ? "Datetime" : nil {
+            if let s = m.string(key), let iso = iso(s) { r.time = iso }
+            else if let n = m.integer(key) { r.time = epoch(n) }
         }
-        r.client = str(o["ClientIP"]) ?? "-"
-        r.country = str(o["ClientCountry"]).flatMap { $0.isEmpty || $0 == "-" ? nil : $0.uppercased() }
-        r.path = (str(o["ClientRequestPath"]) ?? str(o["ClientRequestURI"])).map { $0.pathOnly }
-        r.userAgent = str(o["ClientRequestUserAgent"])
-        let action = str(o["SecurityAction"]) ?? str(o["Action"]) ?? ""
+        r.client = m.text("ClientIP") ?? "-"
+        r.country = m.text("ClientCountry").flatMap { $0.isEmpty || $0 == "-" ? nil : $0.uppercased() }
+        r.path = (m.text("ClientRequestPath") ?? m.text("ClientRequestURI")).map { $0.pathOnly }
+        r.userAgent = m.text("ClientRequestUserAgent")
+        let action = m.text("SecurityAction") ?? m.text("Action") ?? ""
         r.fields[.action] = action.lowercased()
-        var source = str(o["Source"]) ?? ""
-        if let sources = o["SecuritySources"] as? [Any], let first = sources.first.flatMap(str) { source = first }
+        var source = m.text("Source") ?? ""
+        if let first = m.first("SecuritySources") { source = first }
         r.fields[.source] = source.lowercased()
-        r.fields[.ruleId] = str(o["SecurityRuleID"]) ?? str(o["RuleID"]) ?? ""
-        let description = str(o["SecurityRuleDescription"]) ?? str(o["Description"]) ?? ""
+        r.fields[.ruleId] = m.text("SecurityRuleID") ?? m.text("RuleID") ?? ""
+        let description = m.text("SecurityRuleDescription") ?? m.text("Description") ?? ""
         r.fields[.description] = description
-        if let origin = int(o["OriginResponseStatus"]) { r.fields[.originStatus] = String(origin) }
+        if let origin = m.integer("OriginResponseStatus") { r.fields[.originStatus] = String(origin) }
         var detail: [String] = []
         if !description.isEmpty { detail.append(description) }
-        if let score = int(o["BotScore"]) { detail.append("bot score \(score)") }
+        if let score = m.integer("BotScore") { detail.append("bot score \(score)") }
         if !detail.isEmpty { r.detail = detail.prefix(2).joined(separator: "; ") }
         return .success(r)
+    }
+
+    /// A record's members as the Cloudflare reader asks for them, whichever reader parsed the line.
+    struct Members {
+        /// The member is present (`null` included).
+        let has: (String) -> Bool
+        /// A string member.
+        let string: (String) -> String?
+        /// A string, number or boolean member as text.
+        let text: (String) -> String?
+        let integer: (String) -> Int64?
+        /// The first item of an array member, as text.
+        let first: (String) -> String?
     }
 }
 

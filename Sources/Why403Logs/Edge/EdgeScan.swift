@@ -126,7 +126,7 @@ struct EdgeScan: NeedleFiltered {
         case .alb: parsed = EdgeParsers.alb(line)
         case .s3Access: parsed = EdgeParsers.s3(line)
         case .awsWAF: parsed = EdgeParsers.awsWAF(line)
-        case .cloudflare: parsed = EdgeParsers.cloudflare(line)
+        case .cloudflare: parsed = EdgeParsers.cloudflare(line, foundation: context.limits.foundationJSON)
         default: parsed = .failure("an edge log line")
         }
         switch parsed {

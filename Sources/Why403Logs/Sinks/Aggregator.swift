@@ -18,6 +18,9 @@ public struct LogsLimits: Sendable, Equatable {
     /// Past its first lines, read a large regular file through mapped windows that hand the scan only
     /// the candidate lines (false: `read(2)` every byte; the results are the same, for tests).
     public var mapFiles: Bool = true
+    /// Read Cloudflare records with Foundation's `JSONSerialization` instead of the flat reader
+    /// (`FlatJSON`; the results are the same but for numbers beyond Int64, for tests).
+    public var foundationJSON: Bool = false
 
     /// The defaults.
     public init() {}

@@ -1,0 +1,243 @@
+/// The top-level members of one JSON object (one NDJSON line), read without building the object:
+/// strings unescaped, numbers kept as their text, arrays as their items, nested objects checked and
+/// dropped. A line that is not one valid JSON object (RFC 8259; a comma before `}` or `]` allowed,
+/// as Foundation allows it) gives nil.
+///
+/// Why by hand: Foundation's `JSONSerialization` built an `NSDictionary` of `NSNumber`s for every
+/// refused Cloudflare line, two fifths of the scan, and no package in the project's set reads an
+/// object's members without decoding them into a model; Cloudflare's Logpush records are flat, so the
+/// reader is small. AWS WAF records (nested, one per refusal) still go through Foundation.
+struct FlatJSON {
+    /// One member's value.
+    enum Value: Equatable {
+        case string(String)
+        /// The number as written (`403`, `1.5e3`).
+        case number(String)
+        case bool(Bool)
+        case null
+        case array([Value])
+        /// A nested object (its members are not kept).
+        case object
+    }
+
+    private(set) var members: [String: Value] = [:]
+
+    subscript(_ key: String) -> Value? { members[key] }
+
+    /// Nesting deeper than this is refused (a hostile line cannot exhaust the stack).
+    static let maxDepth = 32
+
+    /// Reads `line`; nil unless it is exactly one JSON object (surrounding whitespace allowed).
+    init?(_ line: Substring) {
+        var s = line
+        let parsed: [String: Value]? = s.withUTF8 { b in
+            var r = Reader(b: b)
+            r.skipSpace()
+            guard let m = r.object(depth: 0, keep: true) else { return nil }
+            r.skipSpace()
+            return r.i == b.count ? m : nil
+        }
+        guard let parsed else { return nil }
+        members = parsed
+    }
+
+    /// The value as text: a string, or a number as written, a boolean as `1`/`0` (as Foundation's
+    /// `NSNumber.stringValue` gave them for integers and booleans).
+    static func text(_ v: Value?) -> String? {
+        switch v {
+        case .string(let s)?: return s
+        case .number(let n)?:
+            if Int64(n) != nil { return n }
+            guard let d = Double(n) else { return n }
+            if d == d.rounded(), abs(d) < 1e15 { return String(Int64(d)) }
+            return String(d)
+        case .bool(let b)?: return b ? "1" : "0"
+        default: return nil
+        }
+    }
+
+    /// The value as an integer: a number (truncated; nil beyond Int64), or a string of digits.
+    static func integer(_ v: Value?) -> Int64? {
+        switch v {
+        case .number(let n)?:
+            if let i = Int64(n) { return i }
+            guard let d = Double(n), d.isFinite, d >= -9.2e18, d <= 9.2e18 else { return nil }
+            return Int64(d)
+        case .string(let s)?: return Int64(s)
+        case .bool(let b)?: return b ? 1 : 0
+        default: return nil
+        }
+    }
+
+    /// A cursor over the bytes of one line.
+    private struct Reader {
+        let b: UnsafeBufferPointer<UInt8>
+        var i = 0
+
+        mutating func skipSpace() {
+            while i < b.count, b[i] == 32 || b[i] == 9 || b[i] == 10 || b[i] == 13 { i += 1 }
+        }
+
+        /// An object at `i` (which holds `{`); its members when `keep`.
+        mutating func object(depth: Int, keep: Bool) -> [String: Value]? {
+            guard depth < FlatJSON.maxDepth, i < b.count, b[i] == 123 else { return nil }
+            i += 1
+            var out: [String: Value] = [:]
+            skipSpace()
+            if i < b.count, b[i] == 125 { i += 1; return out }
+            var first = true
+            while true {
+                skipSpace()
+                // A comma before the closing brace, which Foundation's reader lets pass too.
+                if !first, i < b.count, b[i] == 125 { i += 1; return out }
+                first = false
+                guard i < b.count, b[i] == 34, let key = string() else { return nil }
+                skipSpace()
+                guard i < b.count, b[i] == 58 else { return nil }
+                i += 1
+                skipSpace()
+                guard let v = value(depth: depth, keep: keep) else { return nil }
+                if keep { out[key] = v }
+                skipSpace()
+                guard i < b.count else { return nil }
+                if b[i] == 44 { i += 1; continue }
+                if b[i] == 125 { i += 1; return out }
+                return nil
+            }
+        }
+
+        mutating func value(depth: Int, keep: Bool) -> Value? {
+            guard i < b.count else { return nil }
+            switch b[i] {
+            case 34: return string().map(Value.string)
+            case 123: return object(depth: depth + 1, keep: false) == nil ? nil : .object
+            case 91: return array(depth: depth + 1, keep: keep)
+            case 116: return literal("true", .bool(true))
+            case 102: return literal("false", .bool(false))
+            case 110: return literal("null", .null)
+            default: return number()
+            }
+        }
+
+        mutating func array(depth: Int, keep: Bool) -> Value? {
+            guard depth < FlatJSON.maxDepth else { return nil }
+            i += 1
+            var items: [Value] = []
+            skipSpace()
+            if i < b.count, b[i] == 93 { i += 1; return .array(items) }
+            var first = true
+            while true {
+                skipSpace()
+                if !first, i < b.count, b[i] == 93 { i += 1; return .array(items) }  // `[1,]`, as Foundation
+                first = false
+                guard let v = value(depth: depth, keep: keep) else { return nil }
+                if keep { items.append(v) }
+                skipSpace()
+                guard i < b.count else { return nil }
+                if b[i] == 44 { i += 1; continue }
+                if b[i] == 93 { i += 1; return .array(items) }
+                return nil
+            }
+        }
+
+        mutating func literal(_ word: StaticString, _ v: Value) -> Value? {
+            let n = word.utf8CodeUnitCount
+            guard i + n <= b.count else { return nil }
+            for k in 0..<n where b[i + k] != word.utf8Start[k] { return nil }
+            i += n
+            return v
+        }
+
+        /// A number by RFC 8259's grammar: `-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?`.
+        mutating func number() -> Value? {
+            let start = i
+            if i < b.count, b[i] == 45 { i += 1 }
+            guard i < b.count, isDigit(b[i]) else { return nil }
+            if b[i] == 48 { i += 1 } else { while i < b.count, isDigit(b[i]) { i += 1 } }
+            if i < b.count, b[i] == 46 {
+                i += 1
+                guard i < b.count, isDigit(b[i]) else { return nil }
+                while i < b.count, isDigit(b[i]) { i += 1 }
+            }
+            if i < b.count, b[i] == 101 || b[i] == 69 {
+                i += 1
+                if i < b.count, b[i] == 43 || b[i] == 45 { i += 1 }
+                guard i < b.count, isDigit(b[i]) else { return nil }
+                while i < b.count, isDigit(b[i]) { i += 1 }
+            }
+            return .number(String(decoding: UnsafeBufferPointer(rebasing: b[start..<i]), as: UTF8.self))
+        }
+
+        func isDigit(_ c: UInt8) -> Bool { c >= 48 && c <= 57 }
+
+        /// A string at `i` (which holds `"`), unescaped; nil on a control character, a bad escape,
+        /// a lone surrogate or no closing quote.
+        mutating func string() -> String? {
+            i += 1
+            let start = i
+            // The common case: no escape, copied in one piece.
+            while i < b.count, b[i] != 34, b[i] != 92 {
+                if b[i] < 0x20 { return nil }
+                i += 1
+            }
+            guard i < b.count else { return nil }
+            if b[i] == 34 {
+                let s = String(decoding: UnsafeBufferPointer(rebasing: b[start..<i]), as: UTF8.self)
+                i += 1
+                return s
+            }
+            var bytes = Array(b[start..<i])
+            while i < b.count {
+                let c = b[i]
+                if c == 34 { i += 1; return String(decoding: bytes, as: UTF8.self) }
+                if c < 0x20 { return nil }
+                if c != 92 { bytes.append(c); i += 1; continue }
+                i += 1
+                guard i < b.count else { return nil }
+                let e = b[i]
+                i += 1
+                switch e {
+                case 34, 92, 47: bytes.append(e)
+                case 98: bytes.append(8)
+                case 102: bytes.append(12)
+                case 110: bytes.append(10)
+                case 114: bytes.append(13)
+                case 116: bytes.append(9)
+                case 117:
+                    guard var u = hex4() else { return nil }
+                    if u >= 0xD800 && u < 0xDC00 {
+                        // A high surrogate needs its low half: `\uD83D\uDE00`.
+                        guard i + 1 < b.count, b[i] == 92, b[i + 1] == 117 else { return nil }
+                        i += 2
+                        guard let low = hex4(), low >= 0xDC00 && low < 0xE000 else { return nil }
+                        u = 0x10000 + ((u - 0xD800) << 10) + (low - 0xDC00)
+                    } else if u >= 0xDC00 && u < 0xE000 {
+                        return nil
+                    }
+                    guard let scalar = Unicode.Scalar(u) else { return nil }
+                    bytes.append(contentsOf: Array(String(Character(scalar)).utf8))
+                default: return nil
+                }
+            }
+            return nil
+        }
+
+        mutating func hex4() -> UInt32? {
+            guard i + 4 <= b.count else { return nil }
+            var v: UInt32 = 0
+            for k in 0..<4 {
+                let c = b[i + k]
+                let d: UInt8
+                switch c {
+                case 48...57: d = c - 48
+                case 97...102: d = c - 87
+                case 65...70: d = c - 55
+                default: return nil
+                }
+                v = v << 4 | UInt32(d)
+            }
+            i += 4
+            return v
+        }
+    }
+}
