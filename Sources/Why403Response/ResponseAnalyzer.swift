@@ -546,6 +546,9 @@ struct MatchContext {
                 }
             }
             return nil
+        case .jsonListItem(let list, let key):
+            guard let item = (json?[list] as? [Any])?.first as? [String: Any], let v = item[key], let s = scalar(v) else { return nil }
+            return (s, Evidence(source: "body (\(response.origin)) JSON \"\(list)[0].\(key)\"", text: s))
         case .challenge(let scheme, let parameter):
             guard let ch = challenges.first(where: { scheme == "*" || $0.isScheme(scheme) }), let v = ch.parameter(parameter) else { return nil }
             return (v, Evidence(source: "header www-authenticate", text: "\(parameter)=\"\(v)\""))

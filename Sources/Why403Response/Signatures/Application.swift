@@ -32,7 +32,9 @@ enum Application {
         Signature(id: "app-json-401", product: "application", layer: .application, cause: .unknown, confidence: .likely,
                   statuses: [401], when: [.jsonKey(keys)],
                   summary: "the application refused to authenticate the request, in its own JSON error[: {msg}]",
-                  extract: [Extract("msg", "message", from: [.json("message"), .json("detail"), .json("error_description"), .json("title"), .json("reason"), .json("error")])],
+                  extract: [Extract("msg", "message", from: [.json("message"), .json("detail"), .json("error_description"), .json("title"), .json("reason"), .json("error"),
+                                                             // a list of errors (a container registry's `{"errors":[{"code":"UNAUTHORIZED","message":…}]}`)
+                                                             .jsonListItem(list: "errors", key: "message")])],
                   checks: ["was a credential sent (curl -v shows Authorization, a token header or a cookie)? none: send one; one: it was not accepted",
                            "a token sent in the wrong place or form (a header the API does not read, Bearer where it wants its own header, a query parameter) counts as none",
                            "the application's log for this request names the authentication failure"],
