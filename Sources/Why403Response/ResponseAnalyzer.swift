@@ -276,6 +276,18 @@ public enum ResponseAnalyzer {
                                "read the web server's error log at the time of the request (`why403 logs`)",
                                "if a web server is local, explain it white-box: `why403 nginx URL --config FILE` or `why403 apache ...`",
                            ])
+        case 429 where ctx.json != nil:
+            // A JSON error object and no product's page or headers: web servers, CDNs and WAFs answer a rate
+            // limit with an HTML page (or plain text); an error envelope is the API's own limiter speaking.
+            // Possible only: a gateway in front can answer in JSON too (the signatures above name those).
+            return Finding(cause: .rateLimit, layer: .application, confidence: .possible,
+                           summary: "too many requests (429), answered with a JSON error: most likely the API's own rate limiter (no proxy or CDN page)",
+                           evidence: evidence + [ctx.bodyEvidence(containing: "{")]
+                               + (r.headers["retry-after"].map { [Evidence(source: "header retry-after", text: $0)] } ?? []),
+                           rule: "status-429",
+                           checks: ["wait for Retry-After (or the reset time the API documents), then lower the request rate",
+                                    "the API's documentation for its limits per key, per user or per address; a key of your own often raises them",
+                                    "if a gateway fronts the API (API Gateway, Kong, APIM), its usage plan or rate-limiting policy may be the limiter"])
         case 429:
             return Finding(cause: .rateLimit, layer: .unknown, confidence: .likely,
                            summary: "too many requests (429); no product signature says which layer limits",
@@ -318,7 +330,14 @@ struct MatchContext {
         var notes: [String] = []
         for v in r.headers.values("www-authenticate") + r.headers.values("proxy-authenticate") {
             do { cs += try AuthChallenge.parse(v) } catch let e as InputError {
-                notes.append("the WWW-Authenticate header is malformed (\(e.message)): its challenge was not used")
+                // A value pasted cut short of its last closing quote (`error_description="…` and the end of the
+                // line) is read as if the quote closed there: the parameters before it are intact.
+                if MatchContext.unbalancedQuotes(v), let closed = try? AuthChallenge.parse(v + "\"") {
+                    cs += closed
+                    notes.append("the WWW-Authenticate header is malformed: its last quoted value is not closed (cut where it was copied?); read as if it ended at the end of the line")
+                } else {
+                    notes.append("the WWW-Authenticate header is malformed (\(e.message)): its challenge was not used")
+                }
             } catch {}
         }
         challenges = cs
@@ -343,6 +362,17 @@ struct MatchContext {
         }
         nestedJSON = levels
         self.notes = notes
+    }
+
+    /// True when the value has an odd number of unescaped double quotes (a quoted-string left open).
+    static func unbalancedQuotes(_ v: String) -> Bool {
+        var count = 0
+        var escaped = false
+        for c in v {
+            if escaped { escaped = false; continue }
+            if c == "\\" { escaped = true } else if c == "\"" { count += 1 }
+        }
+        return count % 2 == 1
     }
 
     var statusLine: String {
@@ -516,6 +546,9 @@ struct MatchContext {
                 }
             }
             return nil
+        case .jsonListItem(let list, let key):
+            guard let item = (json?[list] as? [Any])?.first as? [String: Any], let v = item[key], let s = scalar(v) else { return nil }
+            return (s, Evidence(source: "body (\(response.origin)) JSON \"\(list)[0].\(key)\"", text: s))
         case .challenge(let scheme, let parameter):
             guard let ch = challenges.first(where: { scheme == "*" || $0.isScheme(scheme) }), let v = ch.parameter(parameter) else { return nil }
             return (v, Evidence(source: "header www-authenticate", text: "\(parameter)=\"\(v)\""))

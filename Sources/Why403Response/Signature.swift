@@ -118,6 +118,9 @@ public enum ValueSource: Sendable {
     case xml(String)
     /// A string (or number) value of a top-level or one-level-nested JSON key.
     case json(String)
+    /// A string value of `key` in the first object of the top-level JSON list `list`
+    /// (`{"errors": [{"code": "UNAUTHORIZED", "message": "…"}]}`: registries, JFrog, GraphQL).
+    case jsonListItem(list: String, key: String)
     /// A parameter of the first `WWW-Authenticate` challenge of `scheme` (`*`: any scheme).
     case challenge(scheme: String, parameter: String)
     /// The scheme of the first `WWW-Authenticate` challenge.

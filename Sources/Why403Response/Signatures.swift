@@ -58,6 +58,7 @@ public enum Signatures {
         Elasticsearch.signatures,
         Vault.signatures,
         Jenkins.signatures,
+        JFrog.signatures,
         ContainerRegistry.signatures,
         OAuthJSON.signatures,
         HTTPAuth.signatures,

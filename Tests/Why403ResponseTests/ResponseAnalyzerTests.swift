@@ -203,6 +203,26 @@ final class ResponseAnalyzerTests: XCTestCase {
         XCTAssertEqual(ResponseAnalyzer.identify(notFound).layer, .none, "a 404 passed on by a CDN is not a refusal")
     }
 
+    func testChallengeCutBeforeItsClosingQuoteIsStillRead() throws {
+        // As a resource server's header is often pasted: the error_description's closing quote lost.
+        let r = CapturedResponse(status: 401, headers: HeaderList([("WWW-Authenticate", #"Bearer error="invalid_token", error_description="An error occurred while attempting to decode the Jwt"#)]))
+        let a = ResponseAnalyzer.identify(r)
+        XCTAssertEqual(a.findings.first?.cause, .authInvalid)
+        XCTAssertTrue(a.notes.contains { $0.contains("not closed") })
+    }
+
+    func testJSONRateLimitWithoutProductIsTheAPIsOwn() throws {
+        let json = CapturedResponse(status: 429, body: Array(#"{"errors":[{"message":"Rate limit exceeded","code":88}]}"#.utf8))
+        let f = try XCTUnwrap(ResponseAnalyzer.identify(json).findings.first)
+        XCTAssertEqual(f.rule, "status-429")
+        XCTAssertEqual(f.layer, .application)
+        XCTAssertEqual(f.cause, .rateLimit)
+        XCTAssertEqual(f.confidence, .possible)
+        // Plain text names no one: a proxy's local reply looks the same.
+        let text = CapturedResponse(status: 429, body: Array("Too Many Requests\n".utf8))
+        XCTAssertEqual(ResponseAnalyzer.identify(text).findings.first?.layer, .unknown)
+    }
+
     func testMalformedChallengeIsANoteNotACrash() {
         let r = CapturedResponse(status: 401, headers: HeaderList([("WWW-Authenticate", #"Bearer realm="unterminated"#)]))
         let a = ResponseAnalyzer.identify(r)

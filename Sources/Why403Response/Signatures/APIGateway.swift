@@ -53,7 +53,9 @@ enum APIGateway {
                            "a Cognito/JWT authorizer needs an unexpired token: `why403 token TOKEN`"],
                   specificity: 82),
         Signature(id: "apigw-unauthorized", product: "API Gateway", layer: .apiGateway, cause: .authInvalid, confidence: .likely,
-                  statuses: [401], when: [.any([gateway, .body("{\"message\":\"Unauthorized\"}")]), .body("\"Unauthorized\"")],
+                  // The body alone is API Gateway's only when nothing else was captured: a whole response (it has a
+                  // Date) without API Gateway's headers is another product's `{"message":"Unauthorized"}` (Grafana's).
+                  statuses: [401], when: [.any([gateway, .not(.any([.not(.body("{\"message\":\"Unauthorized\"}")), .header("date")]))]), .body("\"Unauthorized\"")],
                   summary: "the authorizer (Cognito or Lambda) refused the credentials, or none were sent[ (request id {reqid})]",
                   extract: ids, lookup: lookup,
                   checks: ["the token goes in the header the authorizer's identity source names (usually Authorization)",

@@ -1,15 +1,17 @@
 import Why403Core
 
 /// JSON error bodies written by applications (`{"error": "forbidden", "message": "…"}`, RFC 9457
-/// problem details): the application behind the server answered itself.
+/// problem details): the application behind the server answered itself. A 403 is its own refusal
+/// (`app.forbidden` unless the message names a cause); a 401 refused authentication (the message says
+/// whether the credentials were missing or rejected, or the cause stays open).
 enum Application {
     static let keys = ["error", "message", "detail", "errors", "error_description", "title", "code", "reason"]
 
     static let signatures: [Signature] = [
         Signature(id: "app-json", product: "application", layer: .application, cause: .appForbidden, confidence: .likely,
-                  statuses: [401, 403], when: [.jsonKey(keys)],
+                  statuses: [403], when: [.jsonKey(keys)],
                   summary: "the application answered with its own JSON error[: {msg}]",
-                  extract: [Extract("msg", "message", from: [.json("message"), .json("detail"), .json("error_description"), .json("title"), .json("error")]),
+                  extract: [Extract("msg", "message", from: [.json("message"), .json("detail"), .json("error_description"), .json("title"), .json("reason"), .json("error")]),
                             Extract("status", "status", from: [.header(":status")])],
                   checks: ["the application's log for this request: which authorisation check refused (role, ownership, tenant)",
                            "compare with a request by a user who is allowed"],
@@ -21,6 +23,31 @@ enum Application {
                       Variant("msg", ["*role*", "*permission*", "*not allowed*", "*admin*"], cause: .authRole, confidence: .possible),
                       Variant("msg", ["*expired*", "*invalid token*", "*invalid_token*", "*signature*", "*failed to authenticate*"], cause: .authInvalid, confidence: .likely),
                       Variant("msg", ["*missing*", "*required*", "*unauthenticated*", "*no token*", "*not authenticated*"], cause: .authMissing, confidence: .likely),
+                  ],
+                  specificity: 30),
+        // The same envelope with 401: the application refused authentication, not a permission. A 401 says
+        // nothing of a role, so without a message that names the credentials' fate ("incorrect", "missing")
+        // the cause stays open between no credentials and refused ones: `{"message":"401 Unauthorized"}`
+        // (GitLab) is written for both.
+        Signature(id: "app-json-401", product: "application", layer: .application, cause: .unknown, confidence: .likely,
+                  statuses: [401], when: [.jsonKey(keys)],
+                  summary: "the application refused to authenticate the request, in its own JSON error[: {msg}]",
+                  extract: [Extract("msg", "message", from: [.json("message"), .json("detail"), .json("error_description"), .json("title"), .json("reason"), .json("error"),
+                                                             // a list of errors (a container registry's `{"errors":[{"code":"UNAUTHORIZED","message":…}]}`)
+                                                             .jsonListItem(list: "errors", key: "message")])],
+                  checks: ["was a credential sent (curl -v shows Authorization, a token header or a cookie)? none: send one; one: it was not accepted",
+                           "a token sent in the wrong place or form (a header the API does not read, Bearer where it wants its own header, a query parameter) counts as none",
+                           "the application's log for this request names the authentication failure"],
+                  variants: [
+                      Variant("msg", ["*rate limit*", "*too many requests*", "*attempts exceeded*", "*attempt exceeded*"], cause: .rateLimit, confidence: .likely),
+                      Variant("msg", ["Bad credentials*", "*invalid credentials*", "*invalid api key*", "*invalid_grant*", "*not a valid key*", "*invalid key*",
+                                      "*incorrect*", "*expired*", "*invalid token*", "*invalid_token*", "*signature*", "*failed to authenticate*",
+                                      "*unable to authenticate*", "*wrong password*"],
+                              cause: .authInvalid, confidence: .likely,
+                              summary: "the application rejected the credentials sent: {msg}"),
+                      Variant("msg", ["*missing*", "*required*", "*unauthenticated*", "*no token*", "*not authenticated*", "*no api key*"],
+                              cause: .authMissing, confidence: .likely,
+                              summary: "the application found no credentials it reads: {msg}"),
                   ],
                   specificity: 30),
         // A 429 carrying an API's own quota counters (X-RateLimit-Limit/Remaining, the IETF RateLimit-* fields):

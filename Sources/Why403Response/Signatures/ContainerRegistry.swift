@@ -4,6 +4,7 @@ import Why403Core
 /// error codes (`{"errors": [{"code": "TOOMANYREQUESTS", "message": …}]}`), which the Docker daemon,
 /// containerd and helm print as `toomanyrequests: <message>`. Docker Hub's pull rate limit says "You have
 /// reached your pull rate limit"; its overall anti-abuse limit answers `Too Many Requests (HAP429)` alone.
+/// A refused authentication is `UNAUTHORIZED` with a Bearer challenge naming the token service and scope.
 enum ContainerRegistry {
     static let signatures: [Signature] = [
         Signature(id: "registry-toomanyrequests", product: "container registry (Docker Hub)", layer: .application, cause: .rateLimit, confidence: .certain,
@@ -18,5 +19,24 @@ enum ContainerRegistry {
                            "\"(HAP429)\" is Docker Hub's overall anti-abuse limit, not the pull limit: slow the automation down",
                            "a pull-through cache or mirror (registry-mirrors) removes repeated pulls of the same image"],
                   specificity: 70),
+        // The registry refusing authentication: `{"errors":[{"code":"UNAUTHORIZED","message":"authentication required",…}]}`
+        // (the distribution registry, GHCR, ACR, Harbor), usually with a Bearer challenge naming the token
+        // service and the scope; the challenge's `error` (RFC 6750), when present, says more than the message.
+        Signature(id: "registry-unauthorized", product: "container registry", layer: .application, cause: .unknown, confidence: .likely,
+                  statuses: [401],
+                  when: [.body("\"errors\""), .any([.body("\"code\":\"UNAUTHORIZED\""), .body("\"code\": \"UNAUTHORIZED\"")])],
+                  summary: "the container registry refused to authenticate the request[: {msg}][ (scope {scope})]",
+                  extract: [Extract("msg", "message", from: [.jsonListItem(list: "errors", key: "message"), .body(after: "\"message\":", chars: .line)]),
+                            Extract("scope", "scope", from: [.challenge(scheme: "Bearer", parameter: "scope")]),
+                            Extract("realm", "token service", from: [.challenge(scheme: "Bearer", parameter: "realm")])],
+                  lookup: "[the token service {realm} issues the token: ]a registry client asks it for a token with this scope, then retries",
+                  checks: ["a plain curl sends no token: fetch one from the token service named in WWW-Authenticate (realm, service, scope), then send it as Bearer",
+                           "with docker or helm: docker login REGISTRY, and check the credential helper in ~/.docker/config.json",
+                           "a token issued for another repository or action (pull vs push) is refused for this one: the scope must name this repository"],
+                  variants: [
+                      Variant("msg", ["*authentication required*"], cause: .authMissing, confidence: .likely,
+                              summary: "the container registry wants a token it did not get (\"authentication required\")[ (scope {scope})]"),
+                  ],
+                  specificity: 45),
     ]
 }

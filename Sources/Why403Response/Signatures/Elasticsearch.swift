@@ -11,7 +11,9 @@ enum Elasticsearch {
                   statuses: [401, 403],
                   when: [.body("security_exception")],
                   summary: "Elasticsearch's security layer refused[: {reason}]",
-                  extract: [Extract("reason", "reason", from: [.json("reason"), .body(after: "\"reason\":", chars: .line)]),
+                  extract: [Extract("reason", "reason", from: [.json("reason"), .body(after: "\"reason\":", chars: .line),
+                                                                  // Kibana passes the exception on in its own envelope: "message":"[security_exception] unable to …"
+                                                                  .body(after: "[security_exception]", chars: .line)]),
                             Extract("user", "user", from: [.body(after: "for user [", chars: .identifier)])],
                   lookup: "GET /_security/user/{user} and GET /_security/role/ROLE show the user's roles and the privileges they grant; the audit log (xpack.security.audit) names the denied action",
                   checks: ["the action and the indices in the reason: which cluster or index privilege grants them (the reason names it since 7.x)"],

@@ -32,5 +32,15 @@ enum Jenkins {
                            "a request that should be anonymous must send no Authorization header at all, not the user \"anonymous\""],
                   fixes: [Fix(summary: "send user:API-token (curl -u user:token), or drop the credentials where anonymous read is allowed")],
                   specificity: 70),
+        // Jenkins's CSRF protection refusing a POST without the crumb it issued: the Jetty/Winstone error page
+        // titled "Error 403 No valid crumb was included in the request" (SERVLET: Stapler).
+        Signature(id: "jenkins-no-crumb", product: "Jenkins", layer: .application, cause: .appForbidden, confidence: .likely,
+                  statuses: [403], when: [.body("No valid crumb was included in the request")],
+                  summary: "Jenkins's CSRF protection refused the request: it carried no valid crumb",
+                  checks: ["a POST with a user's password (or a session cookie) needs the crumb from /crumbIssuer/api/json, sent in the header it names (Jenkins-Crumb), with the same session",
+                           "a POST authenticated with user:API-token needs no crumb: use the API token rather than the password"],
+                  fixes: [Fix(summary: "authenticate the call with an API token (curl -u user:token), or fetch a crumb in the same session and send it",
+                              commands: ["curl -u USER:TOKEN -X POST JENKINS/job/NAME/buildWithParameters"])],
+                  specificity: 72),
     ]
 }

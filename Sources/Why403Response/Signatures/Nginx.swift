@@ -1,7 +1,8 @@
 import Why403Core
 
 /// nginx's built-in error pages ("<center><h1>403 Forbidden</h1></center><hr><center>nginx/1.x</center>"),
-/// learnt from the real nginx started on loopback by `LiveServerTests`.
+/// learnt from the real nginx started on loopback by `LiveServerTests`; its 429 page is what limit_req and
+/// limit_conn answer when their status is set to 429.
 enum Nginx {
     /// nginx's marks, and OpenResty's (nginx with Lua: the same error pages, signed `<center>openresty</center>`).
     static let nginx: Condition = .any([.body("<center>nginx"), .headerContains("server", "nginx"), .body("\nnginx/"), .body("\nnginx\n"), .body("> nginx/"),
@@ -23,6 +24,17 @@ enum Nginx {
                   statuses: [401], when: [nginx, .body("<h1>401 Authorization Required</h1>")],
                   summary: "nginx's own 401 page (auth_basic or auth_request)",
                   checks: ["the error log says \"no user/password was provided\" or \"user … was not found\" / \"password mismatch\"", whiteBox],
+                  specificity: 60),
+        // nginx's own 429 page: limit_req / limit_conn with `limit_req_status 429` (their default is 503), or a
+        // `return 429`. Written by nginx itself, so the limit is nginx's, not the application's.
+        Signature(id: "nginx-default-429", product: "nginx", layer: .nginx, cause: .rateLimit, confidence: .likely,
+                  statuses: [429], when: [nginx, .body("<h1>429 Too Many Requests</h1>")],
+                  summary: "nginx's own 429 page: a limit_req or limit_conn zone refused the request[ (nginx {version})]",
+                  extract: [Extract("version", "version", from: [.body(after: "<center>nginx/", chars: .identifier), .headerPrefix("server", separator: " ")])],
+                  checks: ["the error log says \"limiting requests, excess: … by zone \\\"NAME\\\"\" (limit_req) or \"limiting connections by zone\" (limit_conn): the zone's rate and burst",
+                           "the key of the zone ($binary_remote_addr): behind a proxy or a NAT every client may share one address (set real_ip_header)",
+                           whiteBox],
+                  fixes: [Fix(summary: "raise the zone's rate or burst (add nodelay for bursts), or key the zone on something finer than the address")],
                   specificity: 60),
     ]
 }
