@@ -24,7 +24,8 @@ struct FlatJSON {
 
     subscript(_ key: String) -> Value? { members[key] }
 
-    /// Nesting deeper than this is refused (a hostile line cannot exhaust the stack).
+    /// Nesting deeper than this is refused (a hostile line cannot exhaust the stack). Foundation allows
+    /// 512 levels; a Logpush record has two, so a deeper line is malformed here where Foundation read it.
     static let maxDepth = 32
 
     /// Reads `line`; nil unless it is exactly one JSON object (surrounding whitespace allowed).
