@@ -12,10 +12,24 @@ enum EntraID {
                   extract: [Extract("aadsts", "AADSTS code", from: [.body(after: "AADSTS", chars: .digits)]),
                             Extract("error", "error", from: [.json("error")]),
                             Extract("correlation", "correlation id", from: [.json("correlation_id")]),
-                            Extract("trace", "trace id", from: [.json("trace_id")])],
+                            Extract("trace", "trace id", from: [.json("trace_id")]),
+                            // ADAL-era text wraps the code that names the refusal: "AADSTS70002: Error validating credentials. AADSTS50126: …".
+                            Extract("inner", "inner AADSTS code", from: [.body(after: "Error validating credentials. AADSTS", chars: .digits)])],
                   lookup: "Entra admin center > Sign-in logs (or Microsoft support) find the request[ by correlation id {correlation}]",
                   checks: ["look the AADSTS number up at login.microsoftonline.com/error?code=NUMBER"],
                   variants: [
+                      // The wrapped code first: AADSTS70002 alone means no credential was sent, wrapping 50126/50012 it means a wrong one.
+                      Variant("inner", ["50126", "50012", "7000215"], cause: .authInvalid, confidence: .certain,
+                              summary: "Microsoft Entra ID did not accept the credentials (AADSTS{inner}: wrong password or client secret)",
+                              checks: ["the secret's value (not its id) from the app registration's Certificates & secrets, not expired; for a user, the password and the sign-in logs"]),
+                      // AADSTS7000215 invalid client secret, 50012 invalid client credential, 50126 invalid username or password.
+                      Variant("aadsts", ["7000215", "50012", "50126"], cause: .authInvalid, confidence: .certain,
+                              summary: "Microsoft Entra ID did not accept the credentials (AADSTS{aadsts}: wrong password or client secret)[ (correlation id {correlation})]",
+                              checks: ["the secret's value (not its id) from the app registration's Certificates & secrets, not expired; for a user, the password and the sign-in logs"]),
+                      // AADSTS53003: the credentials were accepted; a Conditional Access policy blocks token issuance.
+                      Variant("aadsts", ["53003"], cause: .policyExplicitDeny, confidence: .likely,
+                              summary: "Microsoft Entra ID: a Conditional Access policy blocks token issuance (AADSTS53003)[ (correlation id {correlation})]",
+                              checks: ["Entra admin center > Sign-in logs > the request's correlation id > Conditional Access tab: the policy and the condition (location, device, app) that blocked"]),
                       // AADSTS70002 / 7000218: the client credential was not sent.
                       Variant("aadsts", ["70002", "7000218"], cause: .authMissing, confidence: .certain,
                               summary: "Microsoft Entra ID: the token request carried no client secret or assertion (AADSTS{aadsts})",

@@ -9,9 +9,15 @@ enum GitHub {
     static let api: Condition = .any([.header("x-github-request-id"), .header("x-github-media-type"), .header("x-github-otp"), .header("x-github-sso"),
                                       .body("docs.github.com/"), .body("developer.github.com/"), .body("help.github.com/"),
                                       .body("Resource not accessible by integration"), .body("Resource protected by organization SAML enforcement"),
-                                      .body("has an IP allow list enabled")])
+                                      .body("has an IP allow list enabled"),
+                                      // A GitHub App installation's primary limit, as SDKs print it without the body's documentation_url.
+                                      .body("API rate limit exceeded for installation ID"),
+                                      // The JSONP envelope (`callback({"meta": {"X-GitHub-Media-Type": …, "status": 403}, "data": {…}})`), served with 200.
+                                      .body("\"X-GitHub-Media-Type\"")])
     static let ids: [Extract] = [
-        Extract("msg", "message", from: [.json("message"), .body(after: "\"message\":", chars: .line), .body(after: "'message': '", chars: .line)]),
+        Extract("msg", "message", from: [.json("message"), .body(after: "\"message\":", chars: .line), .body(after: "'message': '", chars: .line),
+                                         // A browser's JSON preview (keys unquoted): `message: "API rate limit exceeded for …"`.
+                                         .body(after: "message: \"", chars: .line)]),
         Extract("remaining", "requests remaining", from: [.header("x-ratelimit-remaining")]),
         Extract("reset", "resets at (epoch)", from: [.header("x-ratelimit-reset")]),
         Extract("reqid", "request id", from: [.header("x-github-request-id")]),
@@ -33,7 +39,7 @@ enum GitHub {
                            "fine-grained tokens send no x-oauth-scopes: check the token's repository access and permissions instead"],
                   specificity: 70),
         Signature(id: "github-api", product: "GitHub", layer: .application, cause: .appForbidden, confidence: .likely,
-                  statuses: [200, 401, 403, 429], when: [api, .any([.not(.status([200])), .body("\"FORBIDDEN\""), .body("saml_failure")])],
+                  statuses: [200, 401, 403, 429], when: [api, .any([.not(.status([200])), .body("\"FORBIDDEN\""), .body("saml_failure"), .body("\"status\": 403")])],
                   summary: "GitHub's API refused[: {msg}][ (request id {reqid})]",
                   extract: ids,
                   lookup: "[GitHub Support identifies the request by x-github-request-id {reqid}]",

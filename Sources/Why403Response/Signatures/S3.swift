@@ -8,6 +8,8 @@ enum S3 {
     static let s3: Condition = .any([.header("x-amz-request-id"), .header("x-amz-id-2"), .headerContains("server", "AmazonS3"), .body("<HostId>"),
                                      .body("<RequestId>"), .body("<Resource>"), .body("<BucketName>"), .body("<AWSAccessKeyId>"),
                                      .body("<li>RequestId:"), .body("<?xml version=\"1.0\" encoding=\"UTF-8\"?>"),
+                                     // The website endpoint's page as a browser renders it ("Code: AccessDenied … HostId: …").
+                                     .body("HostId: "),
                                      // SDK dumps: Go ("status code: 403, request id: …, host id: …"), Java ("Service: Amazon S3; … S3 Extended Request ID").
                                      .body("host id:"), .body("Service: Amazon S3"), .body("S3 Extended Request ID")])
     /// Not Azure Storage (`<Message>…RequestId:`) nor Google Cloud Storage (`<Details>`), which share the XML shape.
@@ -90,6 +92,23 @@ enum S3 {
                               checks: ["the KMS key policy and the caller's IAM policy must allow kms:Decrypt (reads) / kms:GenerateDataKey (writes); the key must be enabled"]),
                   ],
                   specificity: 80),
+        // The AWS CLI and botocore print "An error occurred (CODE) when calling the OPERATION operation: MESSAGE"; only S3's object and bucket operations.
+        Signature(id: "s3-cli-error", product: "Amazon S3", layer: .s3, cause: .unknown, confidence: .likely,
+                  statuses: [403],
+                  when: [.body("An error occurred (AccessDenied) when calling the "),
+                         .any(["GetObject", "PutObject", "HeadObject", "ListObjects", "ListObjectsV2", "CopyObject", "DeleteObject", "CreateMultipartUpload",
+                               "UploadPart", "GetBucketPolicy", "ListBuckets"].map { Condition.body("when calling the \($0) operation") })],
+                  summary: "S3 refused (AccessDenied, as the AWS CLI reports it)[: {climsg}]",
+                  extract: [Extract("climsg", "message", from: [.body(after: " operation: ", chars: .line)])],
+                  lookup: "CloudTrail data events for the bucket show the request and the principal",
+                  checks: ["the bucket policy and the caller's IAM policy allow the action on the resource",
+                           "an SSE-KMS object also needs kms:Decrypt on its key (key policy and IAM)"],
+                  variants: [
+                      Variant("climsg", ["*ciphertext refers to a customer master key*", "*kms:Decrypt*"], cause: .policyImplicitDeny, confidence: .likely,
+                              summary: "S3 could not use the object's KMS key for this caller: {climsg}",
+                              checks: ["the KMS key policy and the caller's IAM policy must allow kms:Decrypt on the key (a customer-managed key's policy must name the principal)"]),
+                  ],
+                  specificity: 70),
         Signature(id: "s3-headers", product: "Amazon S3", layer: .s3, cause: .unknown, confidence: .likely,
                   statuses: [403], when: [.any([.header("x-amz-request-id"), .headerContains("server", "AmazonS3")])],
                   summary: "S3 refused; the response has no error body to say why (a HEAD request, or a body that was not saved)[ (request id {reqid})]",

@@ -21,5 +21,23 @@ enum Salesforce {
                                        "\"not valid for use with the REST API\": the connected app's IP relaxation, or the profile's session security level (High Assurance) refuses this session for the API"]),
                   ],
                   specificity: 60),
+        // SDKs print "CODE: message" without the JSON: each code only with Salesforce's own wording.
+        Signature(id: "salesforce-error-text", product: "Salesforce API", layer: .application, cause: .unknown, confidence: .likely,
+                  statuses: [403],
+                  when: [.any([.body("API_DISABLED_FOR_ORG"), .body("REQUEST_LIMIT_EXCEEDED")]),
+                         .any([.body("API is not enabled for this Organization"), .body("TotalRequests Limit exceeded")])],
+                  summary: "Salesforce's API refused[ ({code})]",
+                  extract: [Extract("code", "errorCode", from: [.body(after: "\"errorCode\":", chars: .identifier), .body(after: "[ERROR] ", chars: .identifier)]),
+                            Extract("disabled", "message", from: [.body(after: "The REST API is not", chars: .line), .body(after: "API is not enabled", chars: .line)]),
+                            Extract("limit", "message", from: [.body(after: "TotalRequests", chars: .line)])],
+                  variants: [
+                      Variant("disabled", ["*"], cause: .appForbidden, confidence: .certain,
+                              summary: "Salesforce: the API is not enabled for this organization (API_DISABLED_FOR_ORG): the edition does not include it, or the user's profile lacks API Enabled",
+                              checks: ["Setup > the user's profile or permission set: API Enabled", "Group and Professional editions have no API unless Salesforce enables it for the org"]),
+                      Variant("limit", ["*"], cause: .rateLimit, confidence: .certain,
+                              summary: "Salesforce: the org's 24-hour API request allowance is used up (REQUEST_LIMIT_EXCEEDED)",
+                              checks: ["Setup > System Overview (API Requests, Last 24 Hours); the Sforce-Limit-Info response header shows api-usage"]),
+                  ],
+                  specificity: 58),
     ]
 }

@@ -21,5 +21,13 @@ enum Stripe {
                               summary: "Stripe's API does not accept this API key: {msg}"),
                   ],
                   specificity: 60),
+        Signature(id: "stripe-restricted-key", product: "Stripe API", layer: .application, cause: .authScope, confidence: .certain,
+                  statuses: [403],
+                  when: [.body("does not have the required permissions for this endpoint on account"), .any([.body("rk_"), .body("restricted")])],
+                  summary: "Stripe's API: the restricted key lacks the permission this endpoint needs[ ({permission})]",
+                  extract: [Extract("permission", "permission", from: [.body(after: "Having the '", chars: .identifier)])],
+                  checks: ["Dashboard > Developers > API keys > the restricted key: give it the permission named (read or write on that resource)",
+                           "\"not available for use by restricted keys\": this endpoint needs the standard secret key"],
+                  specificity: 62),
     ]
 }
