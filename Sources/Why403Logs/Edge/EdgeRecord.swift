@@ -81,40 +81,32 @@ enum EdgeParsers {
 
     static func dashNil(_ s: Substring) -> String? { s == "-" || s.isEmpty ? nil : String(s) }
 
-    /// `GET https://host:443/a/b?x HTTP/1.1` → `/a/b`; `GET /a?x HTTP/1.1` → `/a`. Over the UTF-8
-    /// view (the separators are ASCII), as `tokens`.
+    /// `GET https://host:443/a/b?x HTTP/1.1` → `/a/b`; `GET /a?x HTTP/1.1` → `/a`. Over the bytes
+    /// (`ByteLine`; the separators are ASCII), as `tokens`.
     static func path(ofRequest r: Substring) -> String? {
-        let u = r.utf8
-        // The second field of the request line, runs of spaces as one separator.
-        var i = u.startIndex
-        while i < u.endIndex, u[i] == 32 { i = u.index(after: i) }
-        guard let sp = u[i...].firstIndex(of: 32) else { return nil }
-        var start = sp
-        while start < u.endIndex, u[start] == 32 { start = u.index(after: start) }
-        guard start < u.endIndex else { return nil }
-        var end = u[start...].firstIndex(of: 32) ?? u.endIndex
-        var target = u[start..<end]
-        // An absolute target: its path starts at the first `/` after `://` (none: `/`).
-        if let scheme = indexAfter(Array("://".utf8), in: target) {
-            guard let slash = target[scheme...].firstIndex(of: 47) else { return "/" }
-            target = target[slash...]
+        var s = r
+        return s.withUTF8 { b -> String? in
+            guard let base = b.baseAddress else { return nil }
+            let line = ByteLine(base, b.count)
+            // The second field of the request line, runs of spaces as one separator.
+            var i = 0
+            while i < line.count, line[i] == 32 { i += 1 }
+            guard var start = line.firstIndex(of: 32, from: i) else { return nil }
+            while start < line.count, line[start] == 32 { start += 1 }
+            guard start < line.count else { return nil }
+            let end = line.firstIndex(of: 32, from: start) ?? line.count
+            // An absolute target: its path starts at the first `/` after `://` (none: `/`).
+            if let scheme = line.firstIndex(of: schemeSeparator, from: start), scheme + 3 <= end {
+                guard let slash = line.firstIndex(of: 47, from: scheme + 3), slash < end else { return "/" }
+                start = slash
+            }
+            var stop = start
+            while stop < end, line[stop] != 0x3F, line[stop] != 0x23 { stop += 1 }
+            return stop > start ? line.string(start, stop) : nil
         }
-        end = target.firstIndex(where: { $0 == 0x3F || $0 == 0x23 }) ?? target.endIndex
-        let p = target[target.startIndex..<end]
-        return p.isEmpty ? nil : String(Substring(p))
     }
 
-    /// The index after the first occurrence of `needle` in `u`, or nil.
-    private static func indexAfter(_ needle: [UInt8], in u: Substring.UTF8View.SubSequence) -> Substring.UTF8View.Index? {
-        var i = u.startIndex
-        while i < u.endIndex {
-            var j = i, k = 0
-            while k < needle.count, j < u.endIndex, u[j] == needle[k] { j = u.index(after: j); k += 1 }
-            if k == needle.count { return j }
-            i = u.index(after: i)
-        }
-        return nil
-    }
+    static let schemeSeparator = Array("://".utf8)
 
     /// `203.0.113.9:443` → `203.0.113.9`; `[2001:db8::1]:443` → `2001:db8::1`.
     static func stripPort(_ s: Substring) -> String {

@@ -250,25 +250,13 @@ public enum EdgeRules {
         }
     }
 
-    /// Whether `haystack` holds `needle` byte for byte (the rules name ASCII ids). By hand: Foundation's
-    /// `range(of:)` was a twentieth of an ALB scan and the standard library's generic `firstRange(of:)`
-    /// a tenth of a Cloudflare one. An empty needle holds nowhere, as with `range(of:)`.
+    /// Whether `haystack` holds `needle` byte for byte (the rules name ASCII ids), with `ByteLine`'s
+    /// search: Foundation's `range(of:)` was a twentieth of an ALB scan and the standard library's generic
+    /// `firstRange(of:)` a tenth of a Cloudflare one. An empty needle holds nowhere, as with `range(of:)`.
     static func holdsBytes(_ haystack: String, _ needle: String) -> Bool {
-        guard !needle.isEmpty else { return false }
-        var h = haystack, n = needle
-        return h.withUTF8 { hb in
-            n.withUTF8 { nb in
-                guard nb.count <= hb.count else { return false }
-                var i = 0
-                while i <= hb.count - nb.count {
-                    var k = 0
-                    while k < nb.count, hb[i + k] == nb[k] { k += 1 }
-                    if k == nb.count { return true }
-                    i += 1
-                }
-                return false
-            }
-        }
+        guard !needle.isEmpty, haystack.utf8.count >= needle.utf8.count else { return false }
+        var h = haystack
+        return h.withUTF8 { hb in ByteLine(hb.baseAddress!, hb.count).firstIndex(of: Array(needle.utf8), from: 0) != nil }
     }
 
     /// The first rule of `table` that matches `line` (the last rule matches every line).

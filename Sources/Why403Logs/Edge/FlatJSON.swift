@@ -216,7 +216,7 @@ struct FlatJSON {
                         return nil
                     }
                     guard let scalar = Unicode.Scalar(u) else { return nil }
-                    bytes.append(contentsOf: Array(String(Character(scalar)).utf8))
+                    UTF8.encode(scalar) { bytes.append($0) }
                 default: return nil
                 }
             }
