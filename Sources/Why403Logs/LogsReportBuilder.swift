@@ -110,7 +110,7 @@ struct LogsReportBuilder {
         var details: [String: JSONValue] = [
             "count": .int(g.count),
             "correlated": .int(g.correlated),
-            "statuses": .object(Dictionary(uniqueKeysWithValues: zip(g.statuses.keys, g.statuses.counts).map { (String($0), JSONValue.int($1)) })),
+            "statuses": .object(statusCounts(g.statuses)),
             "top_paths": .array(g.paths.top(5).map { .object(["key": .string($0.key), "count": .int($0.count)]) }),
             "top_clients": .array(g.clients.top(5).map { .object(["key": .string($0.key), "count": .int($0.count)]) }),
         ]

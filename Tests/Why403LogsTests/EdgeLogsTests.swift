@@ -334,7 +334,8 @@ final class EdgeLogsTests: XCTestCase {
     }
     /// Issue 18: Cloudflare records are read by a flat JSON reader (`FlatJSON`) instead of
     /// Foundation's `JSONSerialization`: on the samples, on escapes, nulls, nested values and
-    /// invalid JSON, and on 1,500 byte mutations of the samples, both give the same report line by
+    /// invalid JSON, escaped, repeated and unknown member names (it keeps only the members the reader
+    /// asks for), and on 1,500 byte mutations of the samples, both give the same report line by
     /// line (refused or not, cause, rule, client, path, country, malformed or not).
     func testFlatJSONReadsCloudflareRecordsAsFoundationDoes() throws {
         var lines: [String] = []
@@ -354,6 +355,11 @@ final class EdgeLogsTests: XCTestCase {
             #"{"EdgeResponseStatus":403,"a":"\x"}"#, #"{"EdgeResponseStatus":403,"a":"tab\there"}"#,
             #"{"EdgeResponseStatus":-403}"#, #"{"EdgeResponseStatus":4e2}"#, #"{"EdgeResponseStatus":403,"a":1.}"#,
             "{\"EdgeResponseStatus\":403,\"a\":\"raw\ttab\"}",
+            // Member names: escaped, non-ASCII, repeated, an unknown one holding an escape, nested names.
+            #"{"Edge\u0052esponseStatus":403,"Client\u0049P":"192.0.2.7","Secur\u0069tyAction":"block"}"#,
+            #"{"EdgeResponseStatus":403,"ClientIP":"192.0.2.8","ClientIP":"192.0.2.9","Cliént":"x","\u00e9\n":1}"#,
+            #"{"EdgeResponseStatus":403,"Unknown\"Key":"v","X":{"ClientIP":"192.0.2.10"},"ClientIP\u0000":"192.0.2.11"}"#,
+            #"{"EdgeResponseStatus":403,"ClientIP":"192.0.2.12","\ud83d\ude00":[1,"\uDE00"]}"#,
             String(repeating: "{\"a\":", count: 40) + "1" + String(repeating: "}", count: 40),
         ]
         var rng = SplitMix64(seed: 0x403)

@@ -11,13 +11,13 @@ struct EdgeRecord {
     var path: String?
     var userAgent: String?
     var country: String?
-    var fields: [EdgeField: String] = [:]
+    var fields = EdgeFields()
     /// S3: the request as `why403 s3` takes it.
     var s3: S3Line?
     /// Extra words for the finding (Cloudflare's rule description, AWS WAF labels, bot score).
     var detail: String?
 
-    subscript(_ f: EdgeField) -> String { fields[f] ?? "" }
+    subscript(_ f: EdgeField) -> String { fields[f] }
 }
 
 /// The parts of an S3 access-log line that make a `why403 s3` command line.
@@ -36,7 +36,7 @@ struct S3Line {
 /// The line parsers of the edge formats. Each returns the record or a short reason the line does
 /// not fit (counted and sampled as malformed by the scan). Hand-written over the documented layouts:
 /// space-separated fields with `"…"` and `[…]` groups (ALB, S3), W3C `#Fields:` (CloudFront, IIS) and
-/// JSON lines (AWS WAF, Cloudflare, through Foundation's JSONSerialization).
+/// JSON lines (AWS WAF through Foundation's JSONSerialization, Cloudflare through `FlatJSON`).
 enum EdgeParsers {
     /// Splits on single spaces; `"…"` (with `\"` escapes) and `[…]` are one field each, unwrapped.
     /// Finds the bounds over the contiguous UTF-8 bytes (the delimiters are ASCII), then slices the
@@ -340,58 +340,75 @@ enum EdgeParsers {
     /// Foundation's `JSONSerialization` when `foundation` (the results are the same but for numbers
     /// beyond Int64, which the flat reader reads as absent: a test compares the two).
     static func cloudflare(_ line: Substring, foundation: Bool = false) -> Result<EdgeRecord, EdgeMismatch> {
+        typealias K = CloudflareKey
         let m: Members
         if foundation {
             let o: [String: Any]
             switch object(line) { case .success(let v): o = v; case .failure(let e): return .failure(e) }
-            m = Members(has: { o[$0] != nil }, string: { o[$0] as? String }, text: { str(o[$0]) }, integer: { int(o[$0]) },
-                        first: { (o[$0] as? [Any])?.first.flatMap(str) })
+            m = Members(has: { o[$0.name] != nil }, string: { o[$0.name] as? String }, text: { str(o[$0.name]) },
+                        integer: { int(o[$0.name]) }, first: { (o[$0.name] as? [Any])?.first.flatMap(str) })
         } else {
-            guard let j = FlatJSON(line) else { return .failure("a JSON object on one line") }
-            m = Members(has: { j[$0] != nil }, string: { if case .string(let s)? = j[$0] { s } else { nil } },
-                        text: { FlatJSON.text(j[$0]) }, integer: { FlatJSON.integer(j[$0]) },
-                        first: { if case .array(let a)? = j[$0] { a.first.flatMap { FlatJSON.text($0) } } else { nil } })
+            guard let j = FlatJSON(line, keys: K.keys) else { return .failure("a JSON object on one line") }
+            m = Members(has: { j[$0.rawValue] != nil }, string: { if case .string(let s)? = j[$0.rawValue] { s } else { nil } },
+                        text: { FlatJSON.text(j[$0.rawValue]) }, integer: { FlatJSON.integer(j[$0.rawValue]) },
+                        first: { if case .array(let a)? = j[$0.rawValue] { a.first.flatMap { FlatJSON.text($0) } } else { nil } })
         }
-        guard let status = m.integer("EdgeResponseStatus") else {
+        guard let status = m.integer(.edgeResponseStatus) else {
             return .failure("a Cloudflare record with \"EdgeResponseStatus\" (include it in the Logpush job's fields)")
         }
         var r = EdgeRecord()
         r.status = Int(status)
-        if let key = m.has("EdgeStartTimestamp") ? "EdgeStartTimestamp" : m.has("Datetime") ? "Datetime" : nil {
+        if let key: K = m.has(.edgeStartTimestamp) ? .edgeStartTimestamp : m.has(.datetime) ? .datetime : nil {
             if let s = m.string(key), let iso = iso(s) { r.time = iso }
             else if let n = m.integer(key) { r.time = epoch(n) }
         }
-        r.client = m.text("ClientIP") ?? "-"
-        r.country = m.text("ClientCountry").flatMap { $0.isEmpty || $0 == "-" ? nil : $0.uppercased() }
-        r.path = (m.text("ClientRequestPath") ?? m.text("ClientRequestURI")).map { $0.pathOnly }
-        r.userAgent = m.text("ClientRequestUserAgent")
-        let action = m.text("SecurityAction") ?? m.text("Action") ?? ""
+        r.client = m.text(.clientIP) ?? "-"
+        r.country = m.text(.clientCountry).flatMap { $0.isEmpty || $0 == "-" ? nil : $0.uppercased() }
+        r.path = (m.text(.clientRequestPath) ?? m.text(.clientRequestURI)).map { $0.pathOnly }
+        r.userAgent = m.text(.clientRequestUserAgent)
+        let action = m.text(.securityAction) ?? m.text(.action) ?? ""
         r.fields[.action] = action.lowercased()
-        var source = m.text("Source") ?? ""
-        if let first = m.first("SecuritySources") { source = first }
+        var source = m.text(.source) ?? ""
+        if let first = m.first(.securitySources) { source = first }
         r.fields[.source] = source.lowercased()
-        r.fields[.ruleId] = m.text("SecurityRuleID") ?? m.text("RuleID") ?? ""
-        let description = m.text("SecurityRuleDescription") ?? m.text("Description") ?? ""
+        r.fields[.ruleId] = m.text(.securityRuleID) ?? m.text(.ruleID) ?? ""
+        let description = m.text(.securityRuleDescription) ?? m.text(.description) ?? ""
         r.fields[.description] = description
-        if let origin = m.integer("OriginResponseStatus") { r.fields[.originStatus] = String(origin) }
+        if let origin = m.integer(.originResponseStatus) { r.fields[.originStatus] = String(origin) }
         var detail: [String] = []
         if !description.isEmpty { detail.append(description) }
-        if let score = m.integer("BotScore") { detail.append("bot score \(score)") }
+        if let score = m.integer(.botScore) { detail.append("bot score \(score)") }
         if !detail.isEmpty { r.detail = detail.prefix(2).joined(separator: "; ") }
         return .success(r)
+    }
+
+    /// The members of a Cloudflare record the reader asks for (`http_requests` and `firewall_events`).
+    enum CloudflareKey: Int, CaseIterable {
+        case edgeResponseStatus, edgeStartTimestamp, datetime, clientIP, clientCountry, clientRequestPath,
+             clientRequestURI, clientRequestUserAgent, securityAction, action, source, securitySources,
+             securityRuleID, ruleID, securityRuleDescription, description, originResponseStatus, botScore
+
+        /// The member's name in the record.
+        var name: String { CloudflareKey.keys.names[rawValue] }
+
+        /// Every name, in case order: what `FlatJSON` keeps.
+        static let keys = FlatJSON.Keys([
+            "EdgeResponseStatus", "EdgeStartTimestamp", "Datetime", "ClientIP", "ClientCountry", "ClientRequestPath",
+            "ClientRequestURI", "ClientRequestUserAgent", "SecurityAction", "Action", "Source", "SecuritySources",
+            "SecurityRuleID", "RuleID", "SecurityRuleDescription", "Description", "OriginResponseStatus", "BotScore"])
     }
 
     /// A record's members as the Cloudflare reader asks for them, whichever reader parsed the line.
     struct Members {
         /// The member is present (`null` included).
-        let has: (String) -> Bool
+        let has: (CloudflareKey) -> Bool
         /// A string member.
-        let string: (String) -> String?
+        let string: (CloudflareKey) -> String?
         /// A string, number or boolean member as text.
-        let text: (String) -> String?
-        let integer: (String) -> Int64?
+        let text: (CloudflareKey) -> String?
+        let integer: (CloudflareKey) -> Int64?
         /// The first item of an array member, as text.
-        let first: (String) -> String?
+        let first: (CloudflareKey) -> String?
     }
 }
 

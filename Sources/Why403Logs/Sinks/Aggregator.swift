@@ -282,8 +282,8 @@ final class Aggregator {
             }
             st.runCount += st.minuteCount
             st.runPeak = max(st.runPeak, st.minuteCount)
-            for p in st.minutePaths.items where st.runPaths.count < 50 { st.runPaths.insert(p) }
-            for (c, n) in zip(st.minuteCauses.keys, st.minuteCauses.counts) { st.runCauses.add(c, by: n) }
+            st.minutePaths.forEach { p in if st.runPaths.count < 50 { st.runPaths.insert(p) } }
+            st.minuteCauses.forEach { c, n in st.runCauses.add(c, by: n) }
         } else {
             finishRun(client, &st)
         }
@@ -338,55 +338,87 @@ final class Aggregator {
     a >= 0 ? a / b : (a - b + 1) / b
 }
 
-/// Distinct 64-bit key hashes, few of them (at most 50 here): an array searched in order, cheaper
-/// than a `Set` for so few. Emptied by resetting a count, so the storage is reused without
-/// `removeAll` (a client's minute set is emptied about once per refusal).
+/// Distinct 64-bit key hashes, few of them (at most 50 here): searched in order, cheaper than a `Set`
+/// for so few. The first is held inline and only the others in an array, so the state of a client or
+/// path refused once allocates nothing: past the 10,000-key caps, these states are most of the
+/// aggregation's memory (a log of many distinct clients fills them). Emptied by resetting a count, so
+/// the array is reused (a client's minute set is emptied about once per refusal).
 struct SmallSet {
-    private var storage: [UInt64] = []
+    private var first: UInt64 = 0
+    private var rest: [UInt64] = []
     private(set) var count = 0
-    var items: ArraySlice<UInt64> { storage[0..<count] }
-    mutating func insert(_ h: UInt64) {
+    /// Calls `body` with each member, first inserted first.
+    func forEach(_ body: (UInt64) -> Void) {
+        guard count > 0 else { return }
+        body(first)
         var i = 0
-        while i < count { if storage[i] == h { return }; i += 1 }
-        if count < storage.count { storage[count] = h } else { storage.append(h) }
+        while i < count - 1 { body(rest[i]); i += 1 }
+    }
+    mutating func insert(_ h: UInt64) {
+        if count == 0 { first = h; count = 1; return }
+        if first == h { return }
+        var i = 0
+        while i < count - 1 { if rest[i] == h { return }; i += 1 }
+        if count - 1 < rest.count { rest[count - 1] = h } else { rest.append(h) }
         count += 1
     }
     mutating func removeAll() { count = 0 }
 }
 
-/// Counts of a few distinct values (causes, statuses): parallel arrays searched in order, emptied
-/// by resetting a count as `SmallSet` is.
+/// Counts of a few distinct values (causes, statuses): searched in order, the first inline and the
+/// others in one array, emptied by resetting a count as `SmallSet` is.
 struct SmallCounter<Key: Equatable> {
-    private var keyStorage: [Key] = []
-    private var countStorage: [Int] = []
+    private var firstKey: Key?
+    private var firstCount = 0
+    private var rest: [(key: Key, count: Int)] = []
     private(set) var count = 0
-    var keys: ArraySlice<Key> { keyStorage[0..<count] }
-    var counts: ArraySlice<Int> { countStorage[0..<count] }
-    func contains(_ k: Key) -> Bool { index(of: k) != nil }
-    private func index(of k: Key) -> Int? {
+    /// Calls `body` with each key and its count, first added first.
+    func forEach(_ body: (Key, Int) -> Void) {
+        guard count > 0, let k = firstKey else { return }
+        body(k, firstCount)
         var i = 0
-        while i < count { if keyStorage[i] == k { return i }; i += 1 }
+        while i < count - 1 { body(rest[i].key, rest[i].count); i += 1 }
+    }
+    /// The keys, first added first.
+    var keys: [Key] {
+        var out: [Key] = []
+        forEach { k, _ in out.append(k) }
+        return out
+    }
+    func contains(_ k: Key) -> Bool { self[k] != nil }
+    subscript(_ k: Key) -> Int? {
+        guard count > 0 else { return nil }
+        if firstKey == k { return firstCount }
+        var i = 0
+        while i < count - 1 { if rest[i].key == k { return rest[i].count }; i += 1 }
         return nil
     }
     mutating func add(_ k: Key, by n: Int = 1) {
-        if let i = index(of: k) { countStorage[i] += n; return }
-        if count < keyStorage.count { keyStorage[count] = k; countStorage[count] = n }
-        else { keyStorage.append(k); countStorage.append(n) }
+        if count == 0 { firstKey = k; firstCount = n; count = 1; return }
+        if firstKey == k { firstCount += n; return }
+        var i = 0
+        while i < count - 1 { if rest[i].key == k { rest[i].count += n; return }; i += 1 }
+        if count - 1 < rest.count { rest[count - 1] = (k, n) } else { rest.append((k, n)) }
         count += 1
     }
     mutating func removeAll() { count = 0 }
-    subscript(_ k: Key) -> Int? { index(of: k).map { countStorage[$0] } }
+}
+
+/// Each status and its count, as a report's `statuses` object.
+func statusCounts(_ c: SmallCounter<Int>) -> [String: JSONValue] {
+    var out: [String: JSONValue] = [:]
+    c.forEach { s, n in out[String(s)] = .int(n) }
+    return out
 }
 
 extension SmallCounter where Key == Cause {
     /// The most frequent cause; ties go to the smallest id.
     var mostFrequent: Cause? {
-        var best: Int? = nil
-        let keys = Array(self.keys), counts = Array(self.counts)
-        for i in keys.indices {
-            guard let b = best else { best = i; continue }
-            if counts[i] > counts[b] || (counts[i] == counts[b] && keys[i].rawValue < keys[b].rawValue) { best = i }
+        var best: (key: Cause, count: Int)?
+        forEach { k, n in
+            guard let b = best else { best = (k, n); return }
+            if n > b.count || (n == b.count && k.rawValue < b.key.rawValue) { best = (k, n) }
         }
-        return best.map { keys[$0] }
+        return best?.key
     }
 }

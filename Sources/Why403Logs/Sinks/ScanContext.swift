@@ -238,7 +238,8 @@ final class ScanContext {
     /// in the format's table). With `joinWAF`, an AWS WAF block waits for the ALB line of the same
     /// request (same client and path, within a second), and an ALB refusal that AWS WAF made
     /// (`alb-waf`) takes the WAF's rule: one refusal, two log lines as evidence.
-    func edgeDenial(_ rec: EdgeRecord, format: LogInputFormat, rule: EdgeRule, name: String, target: String?, evidence: Evidence) {
+    func edgeDenial(_ rec: EdgeRecord, format: LogInputFormat, rule: EdgeRule, name: String, target: String?,
+                    evidence: @autoclosure () -> Evidence) {
         guard inWindow(rec.time) else { outsideWindow += 1; return }
         accessDenials += 1
         var d = Denial(status: rec.status, cause: rule.cause, layer: rule.layer, confidence: rule.confidence, rule: name,
@@ -248,7 +249,7 @@ final class ScanContext {
         if joinWAF, format == .awsWAF, let t = rec.time?.utc, heldBlocks.count < limits.correlationEvents {
             accessDenials -= 1  // counted when claimed or flushed
             heldIndex["\(rec.client)\u{1}\(t)", default: []].append(heldBlocks.count)
-            heldBlocks.append(HeldBlock(denial: d, evidence: evidence))
+            heldBlocks.append(HeldBlock(denial: d, evidence: evidence()))
             return
         }
         if joinWAF, format == .alb, name == "alb-waf", let t = rec.time?.utc {
@@ -266,11 +267,12 @@ final class ScanContext {
                 d.meaning = waf.denial.meaning
                 d.country = waf.denial.country
                 d.correlated = true
-                aggregator.add(d) { [evidence, waf.evidence] }
+                aggregator.add(d) { [evidence(), waf.evidence] }
                 return
             }
         }
-        aggregator.add(d) { [evidence] }
+        // The line's evidence is made only for the group's first samples.
+        aggregator.add(d) { [evidence()] }
     }
 
     /// AWS WAF blocks no balancer line claimed count on their own (at the end of the run).
