@@ -59,6 +59,21 @@ final class EdgeLogsTests: XCTestCase {
         XCTAssertEqual(perCause(auth), ["auth.missing": 1])
     }
 
+    /// `actions_executed` is a comma-separated list; the rule reads its last item ("waf" answered), item
+    /// by item: not a prefix ("waf-failed"), not an earlier item, not an empty last item.
+    func testALBActionsAreReadItemByItem() throws {
+        let line = try String(contentsOfFile: edge("alb.log"), encoding: .utf8).split(separator: "\n")[0]
+        let cases: [(String, String)] = [("waf", "alb-waf"), ("forward,waf", "alb-waf"), ("waf,forward,waf", "alb-waf"),
+                                         ("waf-failed", "alb-unexplained"), ("waf,", "alb-unexplained"), ("waf,forward", "alb-unexplained"), (",waf", "alb-waf"),
+                                         ("wa", "alb-unexplained"), ("", "alb-unexplained")]
+        for (actions, rule) in cases {
+            let text = line.replacingOccurrences(of: "\"waf\"", with: "\"\(actions)\"") + "\n"
+            let r = try LogsAnalyzer().analyze(data: Array(text.utf8), name: "alb.log", chunkSize: 1 << 20,
+                                               input: LogsAnalyzer.Input(paths: ["alb.log"], statuses: [403], inputFormat: .alb))
+            XCTAssertEqual(r.findings.first?.rule, rule, actions)
+        }
+    }
+
     func testCloudFront() throws {
         let (r, s) = try run([edge("cloudfront.log")])
         XCTAssertEqual(perCause(s), ["geo.block": 2, "unknown": 2])
