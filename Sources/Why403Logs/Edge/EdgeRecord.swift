@@ -38,83 +38,106 @@ struct S3Line {
 /// space-separated fields with `"…"` and `[…]` groups (ALB, S3), W3C `#Fields:` (CloudFront, IIS) and
 /// JSON lines (AWS WAF through Foundation's JSONSerialization, Cloudflare through `FlatJSON`).
 enum EdgeParsers {
-    /// Splits on single spaces; `"…"` (with `\"` escapes) and `[…]` are one field each, unwrapped.
-    /// Finds the bounds over the contiguous UTF-8 bytes (the delimiters are ASCII), then slices the
-    /// UTF-8 view at them: walking Characters, indexing the view one byte at a time, or slicing the
-    /// `Substring` itself (which rounds each bound to a Character) cost most of the time of an ALB scan.
-    static func tokens(_ line: Substring) -> [Substring] {
-        var s = line
-        var bounds: [(Int, Int)] = []
-        bounds.reserveCapacity(32)
-        s.withUTF8 { b in
-            let end = b.count
+    /// The fields of a space-separated line (ALB, S3) as bounds over its UTF-8 bytes: split on single
+    /// spaces, `"…"` (with `\"` escapes) and `[…]` one field each, unwrapped. Bounds, not substrings:
+    /// walking Characters, indexing the UTF-8 view a byte at a time, or making a `Substring` of each
+    /// of some thirty fields (each bound rounded to a Character) cost most of the time of an ALB scan;
+    /// a `String` is made only of the fields read (the delimiters are ASCII).
+    struct SpacedFields {
+        let line: ByteLine
+        private var bounds: [(Int, Int)] = []
+        var count: Int { bounds.count }
+
+        init(_ line: ByteLine) {
+            self.line = line
+            bounds.reserveCapacity(32)
+            let end = line.count
             var i = 0
             while i < end {
-                while i < end, b[i] == 32 { i += 1 }
+                while i < end, line[i] == 32 { i += 1 }
                 guard i < end else { break }
-                let c = b[i]
+                let c = line[i]
                 if c == 34 {
                     var j = i + 1
-                    while j < end, b[j] != 34 {
-                        if b[j] == 92, j + 1 < end { j += 1 }
+                    while j < end, line[j] != 34 {
+                        if line[j] == 92, j + 1 < end { j += 1 }
                         j += 1
                     }
                     bounds.append((i + 1, j))
                     i = j < end ? j + 1 : j
                 } else if c == 91 {
                     var j = i + 1
-                    while j < end, b[j] != 93 { j += 1 }
+                    while j < end, line[j] != 93 { j += 1 }
                     bounds.append((i + 1, j))
                     i = j < end ? j + 1 : j
                 } else {
                     var j = i
-                    while j < end, b[j] != 32 { j += 1 }
+                    while j < end, line[j] != 32 { j += 1 }
                     bounds.append((i, j))
                     i = j
                 }
             }
         }
-        let u = s.utf8
-        let start = u.startIndex
-        return bounds.map { Substring(u[u.index(start, offsetBy: $0.0)..<u.index(start, offsetBy: $0.1)]) }
+
+        /// Field `k` (from 0) as text.
+        subscript(_ k: Int) -> String { line.string(bounds[k].0, bounds[k].1) }
+        /// Field `k`, nil when it is `-` or empty.
+        func dashNil(_ k: Int) -> String? {
+            let (a, b) = bounds[k]
+            return b == a || (b == a + 1 && line[a] == 45) ? nil : line.string(a, b)
+        }
+        /// Field `k` as an integer (as `Int(String)` reads it).
+        func int(_ k: Int) -> Int? { Int(self[k]) }
+        /// Field `k`, a request line: its path (`EdgeParsers.path(ofRequest:)`).
+        func requestPath(_ k: Int) -> String? { EdgeParsers.path(ofRequest: ByteLine(line.base + bounds[k].0, bounds[k].1 - bounds[k].0)) }
+        /// Field `k`, an address with a port: the address (`203.0.113.9:443` → `203.0.113.9`,
+        /// `[2001:db8::1]:443` → `2001:db8::1`).
+        func address(_ k: Int) -> String {
+            let (a, b) = bounds[k]
+            if b > a, line[a] == 91, let close = line.firstIndex(of: 93, from: a + 1), close < b { return line.string(a + 1, close) }
+            var colon = -1, colons = 0
+            for i in a..<b where line[i] == 58 { colon = i; colons += 1 }
+            return colons == 1 ? line.string(a, colon) : line.string(a, b)
+        }
+        /// Field `k` in the common log time format (`06/Feb/2019:00:00:38 +0000`).
+        func commonTime(_ k: Int) -> LogTime? {
+            let (a, b) = bounds[k]
+            return b - a >= 20 ? LogTime.parseCommon(line, a, b) : nil
+        }
+    }
+
+    /// Reads `line` as space-separated fields.
+    static func spaced<T>(_ line: Substring, _ body: (SpacedFields) -> T) -> T {
+        var s = line
+        return s.withUTF8 { b in
+            let empty: StaticString = ""
+            return body(SpacedFields(ByteLine(b.baseAddress.map(UnsafeRawPointer.init) ?? UnsafeRawPointer(empty.utf8Start), b.count)))
+        }
     }
 
     static func dashNil(_ s: Substring) -> String? { s == "-" || s.isEmpty ? nil : String(s) }
 
     /// `GET https://host:443/a/b?x HTTP/1.1` → `/a/b`; `GET /a?x HTTP/1.1` → `/a`. Over the bytes
-    /// (`ByteLine`; the separators are ASCII), as `tokens`.
-    static func path(ofRequest r: Substring) -> String? {
-        var s = r
-        return s.withUTF8 { b -> String? in
-            guard let base = b.baseAddress else { return nil }
-            let line = ByteLine(base, b.count)
-            // The second field of the request line, runs of spaces as one separator.
-            var i = 0
-            while i < line.count, line[i] == 32 { i += 1 }
-            guard var start = line.firstIndex(of: 32, from: i) else { return nil }
-            while start < line.count, line[start] == 32 { start += 1 }
-            guard start < line.count else { return nil }
-            let end = line.firstIndex(of: 32, from: start) ?? line.count
-            // An absolute target: its path starts at the first `/` after `://` (none: `/`).
-            if let scheme = line.firstIndex(of: schemeSeparator, from: start), scheme + 3 <= end {
-                guard let slash = line.firstIndex(of: 47, from: scheme + 3), slash < end else { return "/" }
-                start = slash
-            }
-            var stop = start
-            while stop < end, line[stop] != 0x3F, line[stop] != 0x23 { stop += 1 }
-            return stop > start ? line.string(start, stop) : nil
+    /// (the separators are ASCII).
+    static func path(ofRequest line: ByteLine) -> String? {
+        // The second field of the request line, runs of spaces as one separator.
+        var i = 0
+        while i < line.count, line[i] == 32 { i += 1 }
+        guard var start = line.firstIndex(of: 32, from: i) else { return nil }
+        while start < line.count, line[start] == 32 { start += 1 }
+        guard start < line.count else { return nil }
+        let end = line.firstIndex(of: 32, from: start) ?? line.count
+        // An absolute target: its path starts at the first `/` after `://` (none: `/`).
+        if let scheme = line.firstIndex(of: schemeSeparator, from: start), scheme + 3 <= end {
+            guard let slash = line.firstIndex(of: 47, from: scheme + 3), slash < end else { return "/" }
+            start = slash
         }
+        var stop = start
+        while stop < end, line[stop] != 0x3F, line[stop] != 0x23 { stop += 1 }
+        return stop > start ? line.string(start, stop) : nil
     }
 
     static let schemeSeparator = Array("://".utf8)
-
-    /// `203.0.113.9:443` → `203.0.113.9`; `[2001:db8::1]:443` → `2001:db8::1`.
-    static func stripPort(_ s: Substring) -> String {
-        let u = s.utf8
-        if u.first == 91, let close = u.firstIndex(of: 93) { return String(Substring(u[u.index(after: u.startIndex)..<close])) }
-        if let colon = u.lastIndex(of: 58), u[..<colon].firstIndex(of: 58) == nil { return String(Substring(u[..<colon])) }
-        return String(s)
-    }
 
     static func parseInt(_ s: Substring) -> Int? { Int(s) }
 
@@ -144,43 +167,45 @@ enum EdgeParsers {
     /// An ALB access-log entry (fields in the documented order; later fields may be missing in
     /// older logs and read as empty).
     static func alb(_ line: Substring) -> Result<EdgeRecord, EdgeMismatch> {
-        let t = tokens(line)
-        guard t.count >= 13 else { return .failure("an ALB entry: at least 13 fields, found \(t.count)") }
-        guard let status = parseInt(t[8]) else { return .failure("elb_status_code (field 9) as a number, found \(InputError.quote(String(t[8]), limit: 20))") }
-        var r = EdgeRecord()
-        r.status = status
-        guard let time = iso(String(t[1])) else { return .failure("the time (field 2) in ISO 8601, found \(InputError.quote(String(t[1]), limit: 40))") }
-        r.time = time
-        r.client = stripPort(t[3])
-        r.path = path(ofRequest: t[12])
-        if t.count > 13 { r.userAgent = dashNil(t[13]) }
-        r.fields[.targetStatus] = String(t[9])
-        if t.count > 22 { r.fields[.actions] = String(t[22]) }
-        if t.count > 27 { r.fields[.classification] = String(t[27]) }
-        if t.count > 28 { r.fields[.classificationReason] = String(t[28]) }
-        return .success(r)
+        spaced(line) { t in
+            guard t.count >= 13 else { return .failure("an ALB entry: at least 13 fields, found \(t.count)") }
+            guard let status = t.int(8) else { return .failure("elb_status_code (field 9) as a number, found \(InputError.quote(t[8], limit: 20))") }
+            var r = EdgeRecord()
+            r.status = status
+            guard let time = iso(t[1]) else { return .failure("the time (field 2) in ISO 8601, found \(InputError.quote(t[1], limit: 40))") }
+            r.time = time
+            r.client = t.address(3)
+            r.path = t.requestPath(12)
+            if t.count > 13 { r.userAgent = t.dashNil(13) }
+            r.fields[.targetStatus] = t[9]
+            if t.count > 22 { r.fields[.actions] = t[22] }
+            if t.count > 27 { r.fields[.classification] = t[27] }
+            if t.count > 28 { r.fields[.classificationReason] = t[28] }
+            return .success(r)
+        }
     }
 
     // MARK: S3
 
     /// An S3 server access-log record.
     static func s3(_ line: Substring) -> Result<EdgeRecord, EdgeMismatch> {
-        let t = tokens(line)
-        guard t.count >= 10 else { return .failure("an S3 access-log record: at least 10 fields, found \(t.count)") }
-        guard let time = common(t[2]) else { return .failure("the time [dd/Mon/yyyy:hh:mm:ss +zzzz] (field 3), found \(InputError.quote(String(t[2]), limit: 40))") }
-        guard let status = parseInt(t[9]) else { return .failure("the HTTP status (field 10) as a number, found \(InputError.quote(String(t[9]), limit: 20))") }
-        var r = EdgeRecord()
-        r.status = status
-        r.time = time
-        r.client = String(t[3])
-        r.path = path(ofRequest: t[8]) ?? dashNil(t[7]).map { "/" + $0 }
-        if t.count > 16 { r.userAgent = dashNil(t[16]) }
-        let error = t.count > 10 ? String(t[10]) : "-"
-        r.fields[.errorCode] = error
-        func at(_ i: Int) -> String { i < t.count ? String(t[i]) : "-" }
-        r.s3 = S3Line(bucket: String(t[1]), key: dashNil(t[7]), operation: String(t[6]), requester: String(t[4]),
-                      remoteIP: String(t[3]), signatureVersion: at(19), authType: at(21), accessPoint: at(24), tls: at(23))
-        return .success(r)
+        spaced(line) { t in
+            guard t.count >= 10 else { return .failure("an S3 access-log record: at least 10 fields, found \(t.count)") }
+            guard let time = t.commonTime(2) else { return .failure("the time [dd/Mon/yyyy:hh:mm:ss +zzzz] (field 3), found \(InputError.quote(t[2], limit: 40))") }
+            guard let status = t.int(9) else { return .failure("the HTTP status (field 10) as a number, found \(InputError.quote(t[9], limit: 20))") }
+            var r = EdgeRecord()
+            r.status = status
+            r.time = time
+            r.client = t[3]
+            r.path = t.requestPath(8) ?? t.dashNil(7).map { "/" + $0 }
+            if t.count > 16 { r.userAgent = t.dashNil(16) }
+            let error = t.count > 10 ? t[10] : "-"
+            r.fields[.errorCode] = error
+            func at(_ i: Int) -> String { i < t.count ? t[i] : "-" }
+            r.s3 = S3Line(bucket: t[1], key: t.dashNil(7), operation: t[6], requester: t[4],
+                          remoteIP: t[3], signatureVersion: at(19), authType: at(21), accessPoint: at(24), tls: at(23))
+            return .success(r)
+        }
     }
 
     // MARK: W3C (CloudFront, IIS)
