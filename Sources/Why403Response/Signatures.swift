@@ -20,6 +20,7 @@ public enum Signatures {
         AzureFrontDoor.signatures,
         Imperva.signatures,
         Sucuri.signatures,
+        Barracuda.signatures,
         F5.signatures,
         ModSecurity.signatures,
         Wordfence.signatures,

@@ -11,7 +11,8 @@ enum Akamai {
                                        // Akamai's own Server-Timing entry (`ak_p; desc="…"`), also on a HEAD that shows no page.
                                        .headerContains("server-timing", "ak_p;")])
     static let reference = Extract("ref", "Akamai reference", from: [.body(after: "Reference #", chars: .identifier), .header("x-reference-error"),
-                                                                     .body(after: "Reference ", chars: .identifier), .header("akamai-grn")])
+                                                                     .body(after: "Reference ", chars: .identifier), .body(after: "Reference: ", chars: .identifier),
+                                                                     .header("akamai-grn")])
     static let lookup = "translate the reference[ {ref}] with Akamai Control Center > Support > Diagnostic tools > Error Statement (or https://errors.edgesuite.net/{ref}): it names the rule, Bot Manager or geo control that denied"
 
     static let signatures: [Signature] = [
@@ -20,7 +21,7 @@ enum Akamai {
                   // The heading, or (a page recorded without it) the refused URL quoted in full, which Apache never writes.
                   when: [.any([edge, .body("You don't have permission to access")]),
                          .any([.body("Access Denied"), .body("You don't have permission to access \"http"), .body("You don't have permission to access &quot;http")]),
-                         .any([.body("Reference #"), .body("Reference 0."), .body("Reference 18."), .header("x-reference-error")])],
+                         .any([.body("Reference #"), .body("Reference 0."), .body("Reference 18."), .body("Reference: 18."), .header("x-reference-error")])],
                   summary: "Akamai's edge security denied access (its Access Denied page: a WAF, Bot Manager or edge deny rule; the reference names which)[ (reference {ref})]",
                   extract: [reference], lookup: lookup,
                   checks: ["App & API Protector / Kona Site Defender: the security configuration's attack group or custom rule in Security Center",

@@ -9,9 +9,16 @@ enum F5 {
                                                .body("Su ID de soporte es"), .body("Votre ID de support"), .body("Ihre Support-ID")])],
                   summary: "the BIG-IP ASM security policy rejected this request[ (support ID {support})]",
                   extract: [Extract("support", "support ID", from: [.body(after: "support ID is:", chars: .digits), .body(after: "support ID is", chars: .digits), .body(after: "support ID", chars: .digits),
-                                                                    .body(after: "ID de soporte", chars: .digits), .body(after: "Support-ID", chars: .digits)])],
+                                                                    .body(after: "ID de soporte", chars: .digits), .body(after: "Support-ID", chars: .digits)]),
+                            // A page reworded to name the module that rejected ("rejected by Bot Defense").
+                            Extract("module", "rejected by", from: [.body(after: "The requested URL was rejected by", chars: .line)])],
                   lookup: "BIG-IP Configuration utility: Security > Event Logs > Application > Requests, filter by Support ID {support} (it lists the violations)",
                   fixes: [Fix(summary: "if the request is legitimate, relax only the violation it names (Policy Builder suggestion or entity exception), then apply the policy")],
+                  variants: [
+                      Variant("module", ["*bot defense*"], cause: .botBlock, confidence: .certain,
+                              summary: "BIG-IP's Bot Defense rejected this request as a bot[ (support ID {support})]",
+                              checks: ["Security > Event Logs > Bot Defense > Requests, filter by the support ID: the bot class and the anomaly (no JavaScript, a known scraper signature, …)"]),
+                  ],
                   specificity: 85),
         // The blocking page customised by the site (its own words, an error number in place of the support ID) keeps
         // ASM's template around it: the "Request Rejected" title and the `[Go Back]` history.back() link, served with

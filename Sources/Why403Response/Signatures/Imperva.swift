@@ -10,14 +10,23 @@ enum Imperva {
                                                .any([.status([403]), .body("Request unsuccessful")])],
                   summary: "Imperva blocked this request[ (incident ID {incident})]",
                   extract: [Extract("incident", "Incapsula incident ID", from: [.body(after: "incident ID:", chars: .identifier), .body(after: "incident_id=", chars: .identifier)]),
-                            Extract("iinfo", "x-iinfo", from: [.header("x-iinfo")])],
+                            Extract("iinfo", "x-iinfo", from: [.header("x-iinfo")]),
+                            // The bot-classification script beside the incident iframe: the stub a client must run.
+                            Extract("challenge", "Incapsula challenge script", from: [.body(after: "_Incapsula_Resource?SWJIYLWA=", chars: .hex)])],
                   lookup: "look up incident ID {incident} in the Imperva Cloud Security Console: Security Events (it names the rule: WAF, bot, ACL by IP or country)",
                   checks: ["a security rule (SQLi/XSS/illegal resource)", "Bot protection (client classification)", "an access control rule: blocked IPs, countries or URLs"],
                   fixes: [Fix(summary: "if legitimate, add an exception to the triggered rule scoped to this URL and client")],
+                  variants: [
+                      Variant("challenge", ["*"], cause: .botBlock, confidence: .likely,
+                              summary: "Imperva held the client back with its bot-classification stub (the SWJIYLWA script and the incident iframe)[ (incident ID {incident})]"),
+                  ],
                   specificity: 80),
             Signature(id: "imperva-challenge", product: "Imperva", layer: .imperva, cause: .botBlock, confidence: .certain,
                   statuses: [200, 403, 429],
-                  when: [.any([.body("_Incapsula_Resource?SWJIYLWA="), .body("_Incapsula_Resource?SWUDNSAI="), .body("Request unsuccessful. Incapsula")]),
+                  // Also the Advanced Bot Protection interstitial ("Pardon Our Interruption" with Imperva's
+                  // `window.isImpervaSpaSupport` hook), which has no _Incapsula_Resource path.
+                  when: [.any([.body("_Incapsula_Resource?SWJIYLWA="), .body("_Incapsula_Resource?SWUDNSAI="), .body("Request unsuccessful. Incapsula"),
+                               .body("window.isImpervaSpaSupport")]),
                          .not(.body("incident ID")), .not(.body("incident_id="))],
                   summary: "Imperva served its JavaScript challenge instead of the content: the client has to run it to prove it is a browser",
                   extract: [Extract("iinfo", "x-iinfo", from: [.header("x-iinfo")])],

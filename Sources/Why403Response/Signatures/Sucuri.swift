@@ -13,6 +13,8 @@ enum Sucuri {
                             Extract("sid", "Sucuri server id", from: [.header("x-sucuri-id")])],
                   lookup: "Sucuri dashboard > Firewall (WAF) > Audit Trails, filter by the client's IP and time[ (Block ID {block})]",
                   variants: [
+                      // The page's own reason first: BNP005 is "Bad bot access attempt." (a bot rule, not an address list).
+                      Variant("reason", ["*bad bot*"], cause: .botBlock, confidence: .certain),
                       Variant("block", ["GEO*"], cause: .geoBlock, confidence: .certain),
                       Variant("block", ["BL*", "BNP*", "IP*"], cause: .accessIP, confidence: .likely),
                       Variant("block", ["RFI*", "LFI*", "XSS*", "SQL*", "EXP*", "CMD*", "VRSP*"], cause: .wafRule, confidence: .certain),
