@@ -8,7 +8,8 @@ import Why403Core
 enum GitHub {
     static let api: Condition = .any([.header("x-github-request-id"), .header("x-github-media-type"), .header("x-github-otp"), .header("x-github-sso"),
                                       .body("docs.github.com/"), .body("developer.github.com/"), .body("help.github.com/"),
-                                      .body("Resource not accessible by integration"), .body("Resource protected by organization SAML enforcement"),
+                                      .body("Resource not accessible by integration"), .body("Resource not accessible by personal access token"),
+                                      .body("Resource protected by organization SAML enforcement"),
                                       .body("has an IP allow list enabled"),
                                       // A GitHub App installation's primary limit, as SDKs print it without the body's documentation_url.
                                       .body("API rate limit exceeded for installation ID"),
