@@ -8,7 +8,8 @@ import Why403Core
 enum GitHub {
     static let api: Condition = .any([.header("x-github-request-id"), .header("x-github-media-type"), .header("x-github-otp"), .header("x-github-sso"),
                                       .body("docs.github.com/"), .body("developer.github.com/"), .body("help.github.com/"),
-                                      .body("Resource not accessible by integration"), .body("Resource protected by organization SAML enforcement"),
+                                      .body("Resource not accessible by integration"), .body("Resource not accessible by personal access token"),
+                                      .body("Resource protected by organization SAML enforcement"),
                                       .body("has an IP allow list enabled"),
                                       // A GitHub App installation's primary limit, as SDKs print it without the body's documentation_url.
                                       .body("API rate limit exceeded for installation ID"),
@@ -23,6 +24,9 @@ enum GitHub {
         Extract("reqid", "request id", from: [.header("x-github-request-id")]),
         Extract("accepted", "x-accepted-github-permissions", from: [.header("x-accepted-github-permissions")]),
         Extract("sso", "x-github-sso", from: [.header("x-github-sso")]),
+        // The refusal of a token's permission as SDKs and CLIs print it without the JSON envelope
+        // ("RequestError [HttpError]: Resource not accessible by personal access token", go-github's "403 Resource not accessible by integration []").
+        Extract("notaccessible", "not accessible by", from: [.body(after: "Resource not accessible by", chars: .line)]),
         // The plain-text refusal of a request without User-Agent: "Please make sure your request has a User-Agent header".
         Extract("uahint", "hint", from: [.body(after: "make sure your request has a", chars: .line)]),
     ]
@@ -56,6 +60,10 @@ enum GitHub {
                               summary: "GitHub's API says the token may not reach this resource: {msg}",
                               checks: ["a GitHub App / GITHUB_TOKEN: the app's (or workflow's `permissions:`) grant lacks the permission this endpoint needs (x-accepted-github-permissions names it)",
                                        "SAML SSO: authorise the token for the organisation (Settings > Developer settings > Tokens > Configure SSO)"]),
+                      Variant("notaccessible", ["integration*", "personal access token*"], cause: .authScope, confidence: .certain,
+                              summary: "GitHub's API says the token may not reach this resource (\"Resource not accessible by {notaccessible}\")",
+                              checks: ["a GitHub App / GITHUB_TOKEN: the app's (or workflow's `permissions:`) grant lacks the permission this endpoint needs (x-accepted-github-permissions names it)",
+                                       "a fine-grained personal access token: its repository access and permissions (Settings > Developer settings > Fine-grained tokens) must cover this endpoint"]),
                       // An organisation that has not approved this OAuth App: the grant does not reach its data.
                       Variant("msg", ["*OAuth App access restrictions*"], cause: .authScope, confidence: .certain,
                               summary: "GitHub's API: the organisation restricts OAuth Apps and has not approved this one, so the token does not reach its data: {msg}",

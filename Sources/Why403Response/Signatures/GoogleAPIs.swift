@@ -7,8 +7,10 @@ import Why403Core
 /// inner error object alone (`{ "code" : 403, "errors" : [ { "domain" : "global", … } ], "message" : … }`,
 /// spaces around the colons); a logged body can be invalid JSON (a raw newline in the message), so the
 /// message is also read as the text after `"message":`. The Node client logs the errors array as
-/// `util.inspect` prints it (`errors: [ { domain: 'global', reason: '…', message: '…' } ]`). Cloud Storage's own
-/// errors are the `gcs` layer (GoogleCloudStorage.swift).
+/// `util.inspect` prints it (`errors: [ { domain: 'global', reason: '…', message: '…' } ]`). Clients that print one
+/// line: google-api-python-client's `<HttpError 403 when requesting https://….googleapis.com/… returned "…">`,
+/// fastlane's `Google Api Error: <reason>: <message> - <message>`; a tool that wraps Google's error as an escaped
+/// string (`\"status\": \"PERMISSION_DENIED\"`). Cloud Storage's own errors are the `gcs` layer (GoogleCloudStorage.swift).
 enum GoogleAPIs {
     static let signatures: [Signature] = [
         Signature(id: "google-api-error", product: "Google APIs", layer: .application, cause: .unknown, confidence: .likely,
@@ -17,10 +19,17 @@ enum GoogleAPIs {
                                .body("googleapis.com"), .headerContains("server", "ESF"), .headerContains("www-authenticate", "accounts.google.com"),
                                .body("\"domain\": \"global\""), .body("\"domain\":\"global\""), .body("\"domain\" : \"global\""), .body("domain: 'global'"),
                                // The legacy errors array of a key-restriction refusal: {"domain":"usageLimits","reason":"ipRefererBlocked",…}.
-                               .body("\"domain\":\"usageLimits\"")]),
-                         .any([.body("\"error\""), .body("\"errors\""), .body("errors: ["), .body("\"domain\":\"usageLimits\"")]), .not(.body("storage.objects.")), .not(.body("storage.buckets."))],
+                               .body("\"domain\":\"usageLimits\""),
+                               // Google's envelope escaped inside another tool's JSON string.
+                               .body("\\\"PERMISSION_DENIED\\\""),
+                               // fastlane's rendering of a Google API error.
+                               .body("Google Api Error:")]),
+                         .any([.body("\"error\""), .body("\"errors\""), .body("errors: ["), .body("\"domain\":\"usageLimits\""),
+                               // google-api-python-client's HttpError repr, with the googleapis.com URL it requested
+                               .body("<HttpError "), .body("Google Api Error:")]), .not(.body("storage.objects.")), .not(.body("storage.buckets."))],
                   summary: "a Google API refused[: {msg}][ ({status})]",
-                  extract: [Extract("msg", "message", from: [.json("message"), .body(after: "\"message\":", chars: .line), .body(after: "message: '", chars: .line)]),
+                  extract: [Extract("msg", "message", from: [.json("message"), .body(after: "\"message\":", chars: .line), .body(after: "message: '", chars: .line),
+                                                             .body(after: "returned \"", chars: .line), .body(after: "Google Api Error:", chars: .line)]),
                             Extract("status", "status", from: [.json("status")])],
                   checks: ["the message and the ErrorInfo reason name the refusal: a missing OAuth scope, a missing IAM permission, an API not enabled, a quota"],
                   variants: [

@@ -4,7 +4,8 @@ import Why403Core
 /// Forbidden" (local) or "403 - Forbidden: Access is denied." (remote); the sub-status names the cause.
 /// A detailed error page titled "IIS 8.0 Detailed Error - 403.0 - Forbidden" names IIS and the
 /// sub-status even when a proxy or the site masks the `Server` header. Azure App Service's front ends add their
-/// own pages: the stopped-app page and the access-restrictions page.
+/// own pages: the stopped-app page and the access-restrictions page. On a site that IIS itself refuses, App Service's
+/// Windows workers send only the one-line text "You do not have permission to view this directory or page."
 enum IIS {
     static let iis: Condition = .any([.headerContains("server", "Microsoft-IIS"), .body("Internet Information Services"), .body("HTTP Error 403."),
                                       .headerContains("server", "Microsoft-HTTPAPI"), .headerContains("x-powered-by", "ASP.NET"),
@@ -86,5 +87,19 @@ enum IIS {
                               fixes: [Fix(summary: "add the client's address (or the deploying agent's service tag) to the app's access restrictions, or to the scm site's for deployments")]),
                   ],
                   specificity: 85),
+        // IIS's short 403 text, the one line Azure App Service's Windows workers send for a site whose request IIS refuses
+        // (most often no default document and no app answering the root, a deployment that left wwwroot without its entry
+        // point, or App Service Authentication refusing): "You do not have permission to view this directory or page."
+        // IIS's full remote 403 page says the same sentence followed by "using the credentials that you supplied": that
+        // page is iis-403's, with its sub-status.
+        Signature(id: "iis-403-short-text", product: "IIS (Azure App Service)", layer: .iis, cause: .unknown, confidence: .likely,
+                  statuses: [403],
+                  when: [.body("You do not have permission to view this directory or page"), .not(.body("using the credentials that you supplied"))],
+                  summary: "IIS refused with its one-line 403 text (\"You do not have permission to view this directory or page\"), as Azure App Service's Windows workers send it; the text does not say why",
+                  lookup: "the site's IIS log and failed-request tracing (App Service: Diagnose and solve problems, or Kudu's LogFiles/W3SVC*) have sc-substatus for the request",
+                  checks: ["the site's wwwroot (Kudu: site/wwwroot): the default document (index.html, hostingstart.html) or the app's entry point (web.config for ASP.NET Core or iisnode) is there; 403.14 means no default document",
+                           "App Service Authentication (Authentication blade): a signed-in user not allowed by the app registration or the 'Restrict access' setting gets this page",
+                           "a Linux plan or a container answers differently: the one-line text is the Windows (IIS) worker's"],
+                  specificity: 70),
     ]
 }

@@ -3,13 +3,20 @@ import Why403Core
 /// Kong Gateway: its plugins answer for it (key-auth, basic-auth, hmac-auth, acl, rate-limiting) with a
 /// one-key JSON body `{"message": "…"}`, and Kong marks its own answers with `Server: kong/<version>` and
 /// `X-Kong-Response-Latency` (a proxied answer carries `X-Kong-Upstream-Latency` and `Via: kong/…` instead).
+/// Without headers the envelope alone can name it when the message is one of Kong's whole sentences:
+/// `{"message": "Invalid authentication credentials"}` (basic-auth, key-auth, hmac-auth refusing a credential it
+/// does not know; Kong 0.14 answered it with 403, later versions with 401). basic-auth and jwt answer a request
+/// that carries no credential with the bare `{"message": "Unauthorized"}` (basic-auth adds `WWW-Authenticate: Basic realm="kong"`).
 enum Kong {
     static let signatures: [Signature] = [
         Signature(id: "kong-gateway", product: "Kong Gateway", layer: .apiGateway, cause: .unknown, confidence: .likely,
                   statuses: [401, 403, 429],
                   when: [.any([.headerContains("server", "kong/"), .header("x-kong-response-latency"),
                                // key-auth's own sentence, in Kong's {"message": …} envelope
-                               .body("No API key found in headers or querystring"), .body("No API key found in request")]),
+                               .body("No API key found in headers or querystring"), .body("No API key found in request"),
+                               // the credential plugins' refusal of an unknown credential, as the whole JSON string (not Google's
+                               // "Request had invalid authentication credentials. …")
+                               .body("\"Invalid authentication credentials\"")]),
                          .not(.header("x-kong-upstream-latency"))],
                   summary: "Kong Gateway refused the request itself (a plugin answered, the upstream service was not called)[: {msg}]",
                   extract: [Extract("msg", "message", from: [.json("message")]),
@@ -19,6 +26,13 @@ enum Kong {
                   variants: [
                       Variant("msg", ["No API key found*"], cause: .authMissing, confidence: .certain,
                               summary: "Kong's key-auth plugin found no API key in the headers or query string it is configured to read (config.key_names)"),
+                      Variant("msg", ["Invalid authentication credentials*"], cause: .authInvalid, confidence: .certain,
+                              summary: "Kong's authentication plugin (basic-auth, key-auth, hmac-auth) does not know the credential sent (\"Invalid authentication credentials\")",
+                              checks: ["the consumer's credentials (`curl :8001/consumers/<consumer>/basic-auth`, `/key-auth`): the user name, password or key sent must be one of them; in DB-less mode, the declarative file's credentials"]),
+                      // basic-auth and jwt say only "Unauthorized" when the request carries no credential they read.
+                      Variant("msg", ["Unauthorized"], cause: .authMissing, confidence: .likely,
+                              summary: "Kong's basic-auth or jwt plugin found no credential in the request (\"Unauthorized\")",
+                              checks: ["send the credential where the plugin reads it: basic-auth an Authorization: Basic header, jwt an Authorization: Bearer header (or the configured uri_param_names / cookie_names)"]),
                       Variant("msg", ["*rate limit exceeded*"], cause: .rateLimit, confidence: .certain,
                               summary: "Kong's rate-limiting plugin refused the request: {msg}"),
                   ],

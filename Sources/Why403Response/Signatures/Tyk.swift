@@ -3,12 +3,19 @@ import Why403Core
 /// Tyk Gateway: its middleware answers with a one-key JSON body `{"error": "…"}` in its own words ("Key not
 /// authorised" for a token it does not know); its admin API (`/tyk/…`) with
 /// `{"status": "error", "message": "Attempted administrative access with invalid or missing key!"}`.
+/// A gateway may reword its errors in text: openrouteservice's Tyk answers a refused key with the plain
+/// "Invalid API key or access to this API has been disallowed" (Tyk's own "Access to this API has been
+/// disallowed" prefixed), which names the gateway without the JSON envelope.
 enum Tyk {
+    /// Every condition holds.
+    static func all(_ conditions: [Condition]) -> Condition { .not(.any(conditions.map { .not($0) })) }
+
     static let signatures: [Signature] = [
         Signature(id: "tyk-gateway", product: "Tyk Gateway", layer: .apiGateway, cause: .unknown, confidence: .likely,
                   statuses: [401, 403, 429],
-                  when: [.any([.body("Key not authorised"), .body("Attempted administrative access with invalid or missing key"), .body("Authorization field missing")]),
-                         .any([.body("\"error\""), .body("\"message\"")])],
+                  when: [.any([all([.any([.body("Key not authorised"), .body("Attempted administrative access with invalid or missing key"), .body("Authorization field missing")]),
+                                        .any([.body("\"error\""), .body("\"message\"")])]),
+                               .body("Invalid API key or access to this API has been disallowed")])],
                   summary: "Tyk Gateway refused the request itself[: {msg}]",
                   extract: [Extract("msg", "error", from: [.json("error"), .json("message"), .body(after: "\"error\":", chars: .line)])],
                   checks: ["the key's session in Tyk (Dashboard > Keys, or GET /tyk/keys/<key> on the gateway): does it exist, is it expired, does its access_rights list this API",
