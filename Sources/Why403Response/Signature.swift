@@ -86,6 +86,9 @@ public indirect enum Condition: Sendable {
     case jsonKey([String])
     /// The response's status is one of these (to treat one status apart, e.g. an error inside a 200).
     case status(Set<Int>)
+
+    /// Every one of the conditions holds (inside an `any`; a signature's `when` list already means "all").
+    public static func all(_ conditions: [Condition]) -> Condition { .not(.any(conditions.map { .not($0) })) }
 }
 
 /// An identifier to extract, tried from each source in order.

@@ -10,9 +10,7 @@ import Why403Core
 /// URL (`WWW-Authenticate: Bearer realm="http://host/path", error="invalid_token"`, since Envoy 1.19); the
 /// challenge's error then says the cause.
 enum Envoy {
-    /// Every condition holds.
-    static func all(_ conditions: [Condition]) -> Condition { .not(.any(conditions.map { .not($0) })) }
-    static let jwtChallenge: Condition = all([.any([.header("x-envoy-peer-metadata-id"), .headerContains("server", "envoy")]),
+    static let jwtChallenge: Condition = .all([.any([.header("x-envoy-peer-metadata-id"), .headerContains("server", "envoy")]),
                                               .not(.header("x-envoy-upstream-service-time")),
                                               .challenge(scheme: "Bearer", error: nil), .headerContains("www-authenticate", "realm=\"http")])
 

@@ -7,13 +7,10 @@ import Why403Core
 /// "Invalid API key or access to this API has been disallowed" (Tyk's own "Access to this API has been
 /// disallowed" prefixed), which names the gateway without the JSON envelope.
 enum Tyk {
-    /// Every condition holds.
-    static func all(_ conditions: [Condition]) -> Condition { .not(.any(conditions.map { .not($0) })) }
-
     static let signatures: [Signature] = [
         Signature(id: "tyk-gateway", product: "Tyk Gateway", layer: .apiGateway, cause: .unknown, confidence: .likely,
                   statuses: [401, 403, 429],
-                  when: [.any([all([.any([.body("Key not authorised"), .body("Attempted administrative access with invalid or missing key"), .body("Authorization field missing")]),
+                  when: [.any([.all([.any([.body("Key not authorised"), .body("Attempted administrative access with invalid or missing key"), .body("Authorization field missing")]),
                                         .any([.body("\"error\""), .body("\"message\"")])]),
                                .body("Invalid API key or access to this API has been disallowed")])],
                   summary: "Tyk Gateway refused the request itself[: {msg}]",
