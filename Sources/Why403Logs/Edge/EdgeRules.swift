@@ -299,7 +299,7 @@ public enum EdgeRules {
             it.withUTF8 { ib in
                 var start = 0, found = false
                 for i in 0...lb.count where i == lb.count || lb[i] == 44 {
-                    let same = i - start == ib.count && (0..<ib.count).allSatisfy { lb[start + $0] == ib[$0] }
+                    let same = i - start == ib.count && lb[start..<i].elementsEqual(ib)
                     if same && !last { return true }
                     if last { found = same }
                     start = i + 1

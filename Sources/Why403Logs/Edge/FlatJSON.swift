@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// The named top-level members of one JSON object (one NDJSON line), read without building the
 /// object: strings unescaped, numbers kept as their text, arrays as their items; other members,
 /// nested objects included, checked and dropped. A line that is not one valid JSON object (RFC 8259; a comma before `}` or `]` allowed,
@@ -40,14 +34,9 @@ struct FlatJSON {
     struct Keys {
         let names: [String]
         let bytes: [[UInt8]]
-        /// The indices of the names of each length in bytes (a member's name is compared only with these).
-        let byLength: [[Int]]
         init(_ names: [String]) {
             self.names = names
             bytes = names.map { Array($0.utf8) }
-            var table = [[Int]](repeating: [], count: (bytes.map(\.count).max() ?? 0) + 1)
-            for (k, b) in bytes.enumerated() { table[b.count].append(k) }
-            byLength = table
         }
     }
 
@@ -159,10 +148,8 @@ struct FlatJSON {
             while j < b.count, b[j] != 34, b[j] != 92, b[j] >= 0x20, b[j] < 0x80 { j += 1 }
             if j < b.count, b[j] == 34 {
                 i = j + 1
-                let n = j - start
-                guard n < keys.byLength.count else { return -1 }
-                for k in keys.byLength[n] where memcmp(b.baseAddress! + start, keys.bytes[k], n) == 0 { return k }
-                return -1
+                let name = UnsafeBufferPointer(rebasing: b[start..<j])
+                return keys.bytes.firstIndex { $0.count == name.count && $0.elementsEqual(name) } ?? -1
             }
             guard case .string(let name)? = string(keep: true) else { return nil }
             return keys.names.firstIndex(of: name) ?? -1
