@@ -375,6 +375,11 @@ final class EdgeLogsTests: XCTestCase {
             #"{"EdgeResponseStatus":403,"ClientIP":"192.0.2.8","ClientIP":"192.0.2.9","Cliént":"x","\u00e9\n":1}"#,
             #"{"EdgeResponseStatus":403,"Unknown\"Key":"v","X":{"ClientIP":"192.0.2.10"},"ClientIP\u0000":"192.0.2.11"}"#,
             #"{"EdgeResponseStatus":403,"ClientIP":"192.0.2.12","\ud83d\ude00":[1,"\uDE00"]}"#,
+            // Near misses of asked-for names (the name table's lookups), and values that end a plain
+            // run in each of the eight lanes of a word.
+            #"{"EdgeResponseStatus":403,"ClientIPX":"192.0.2.13","ClientI":"x","clientIP":"y","EdgeResponseStatu":200,"SecurityRuleIDs":"z"}"#,
+            #"{"EdgeResponseStatus":403,"ClientRequestPath":"/a\"b","ClientRequestURI":"/abcdefg\/h","SecurityRuleID":"0123456\u0041"}"#,
+            #"{"EdgeResponseStatus":403,"ClientRequestUserAgent":"12345678\n","SecurityRuleDescription":"1234567\t8","Source":"abcdefghijklmno"}"#,
             String(repeating: "{\"a\":", count: 40) + "1" + String(repeating: "}", count: 40),
         ]
         var rng = SplitMix64(seed: 0x403)

@@ -58,21 +58,18 @@ enum EdgeParsers {
                 guard i < end else { break }
                 let c = line[i]
                 if c == 34 {
-                    var j = i + 1
-                    while j < end, line[j] != 34 {
-                        if line[j] == 92, j + 1 < end { j += 1 }
-                        j += 1
+                    var j = line.index(of: 34, or: 92, from: i + 1, to: end)
+                    while j < end, line[j] == 92 {  // `\"` and `\\` stay inside the field
+                        j = line.index(of: 34, or: 92, from: min(j + 2, end), to: end)
                     }
                     bounds.append((i + 1, j))
                     i = j < end ? j + 1 : j
                 } else if c == 91 {
-                    var j = i + 1
-                    while j < end, line[j] != 93 { j += 1 }
+                    let j = line.index(of: 93, or: 93, from: i + 1, to: end)
                     bounds.append((i + 1, j))
                     i = j < end ? j + 1 : j
                 } else {
-                    var j = i
-                    while j < end, line[j] != 32 { j += 1 }
+                    let j = line.index(of: 32, or: 32, from: i, to: end)
                     bounds.append((i, j))
                     i = j
                 }
@@ -365,26 +362,26 @@ enum EdgeParsers {
     /// Foundation's `JSONSerialization` when `foundation` (the results are the same but for numbers
     /// beyond Int64, which the flat reader reads as absent: a test compares the two).
     static func cloudflare(_ line: Substring, foundation: Bool = false) -> Result<EdgeRecord, EdgeMismatch> {
-        typealias K = CloudflareKey
-        let m: Members
         if foundation {
-            let o: [String: Any]
-            switch object(line) { case .success(let v): o = v; case .failure(let e): return .failure(e) }
-            m = Members(has: { o[$0.name] != nil }, string: { o[$0.name] as? String }, text: { str(o[$0.name]) },
-                        integer: { int(o[$0.name]) }, first: { (o[$0.name] as? [Any])?.first.flatMap(str) })
-        } else {
-            guard let j = FlatJSON(line, keys: K.keys) else { return .failure("a JSON object on one line") }
-            m = Members(has: { j[$0.rawValue] != nil }, string: { if case .string(let s)? = j[$0.rawValue] { s } else { nil } },
-                        text: { FlatJSON.text(j[$0.rawValue]) }, integer: { FlatJSON.integer(j[$0.rawValue]) },
-                        first: { if case .array(let a)? = j[$0.rawValue] { a.first.flatMap { FlatJSON.text($0) } } else { nil } })
+            switch object(line) {
+            case .success(let o): return cloudflare(FoundationMembers(o: o))
+            case .failure(let e): return .failure(e)
+            }
         }
+        return FlatJSON.read(line, keys: CloudflareKey.keys) { cloudflare($0) } ?? .failure("a JSON object on one line")
+    }
+
+    /// The record from its members, whichever reader parsed the line (generic, not closures: the
+    /// flat reader's calls are then made directly).
+    private static func cloudflare<M: CloudflareMembers>(_ m: M) -> Result<EdgeRecord, EdgeMismatch> {
+        typealias K = CloudflareKey
         guard let status = m.integer(.edgeResponseStatus) else {
             return .failure("a Cloudflare record with \"EdgeResponseStatus\" (include it in the Logpush job's fields)")
         }
         var r = EdgeRecord()
         r.status = Int(status)
         if let key: K = m.has(.edgeStartTimestamp) ? .edgeStartTimestamp : m.has(.datetime) ? .datetime : nil {
-            if let s = m.string(key), let iso = iso(s) { r.time = iso }
+            if let iso = m.isoTime(key) { r.time = iso }
             else if let n = m.integer(key) { r.time = epoch(n) }
         }
         r.client = m.text(.clientIP) ?? "-"
@@ -392,18 +389,16 @@ enum EdgeParsers {
         r.path = (m.text(.clientRequestPath) ?? m.text(.clientRequestURI)).map { $0.pathOnly }
         r.userAgent = m.text(.clientRequestUserAgent)
         let action = m.text(.securityAction) ?? m.text(.action) ?? ""
-        r.fields[.action] = action.lowercased()
+        r.fields[.action] = action.lowercasedIfNeeded
         var source = m.text(.source) ?? ""
         if let first = m.first(.securitySources) { source = first }
-        r.fields[.source] = source.lowercased()
+        r.fields[.source] = source.lowercasedIfNeeded
         r.fields[.ruleId] = m.text(.securityRuleID) ?? m.text(.ruleID) ?? ""
         let description = m.text(.securityRuleDescription) ?? m.text(.description) ?? ""
         r.fields[.description] = description
         if let origin = m.integer(.originResponseStatus) { r.fields[.originStatus] = String(origin) }
-        var detail: [String] = []
-        if !description.isEmpty { detail.append(description) }
-        if let score = m.integer(.botScore) { detail.append("bot score \(score)") }
-        if !detail.isEmpty { r.detail = detail.prefix(2).joined(separator: "; ") }
+        let score = m.integer(.botScore).map { "bot score \($0)" }
+        if description.isEmpty { r.detail = score } else { r.detail = score.map { description + "; " + $0 } ?? description }
         return .success(r)
     }
 
@@ -424,16 +419,40 @@ enum EdgeParsers {
     }
 
     /// A record's members as the Cloudflare reader asks for them, whichever reader parsed the line.
-    struct Members {
+    protocol CloudflareMembers {
         /// The member is present (`null` included).
-        let has: (CloudflareKey) -> Bool
-        /// A string member.
-        let string: (CloudflareKey) -> String?
+        func has(_ k: CloudflareKey) -> Bool
+        /// A string member that is an ISO 8601 time.
+        func isoTime(_ k: CloudflareKey) -> LogTime?
         /// A string, number or boolean member as text.
-        let text: (CloudflareKey) -> String?
-        let integer: (CloudflareKey) -> Int64?
+        func text(_ k: CloudflareKey) -> String?
+        func integer(_ k: CloudflareKey) -> Int64?
         /// The first item of an array member, as text.
-        let first: (CloudflareKey) -> String?
+        func first(_ k: CloudflareKey) -> String?
+    }
+
+    /// The members as Foundation's `JSONSerialization` read them (`--foundation-json`, tests).
+    struct FoundationMembers: CloudflareMembers {
+        let o: [String: Any]
+        func has(_ k: CloudflareKey) -> Bool { o[k.name] != nil }
+        func isoTime(_ k: CloudflareKey) -> LogTime? { (o[k.name] as? String).flatMap(iso) }
+        func text(_ k: CloudflareKey) -> String? { str(o[k.name]) }
+        func integer(_ k: CloudflareKey) -> Int64? { int(o[k.name]) }
+        func first(_ k: CloudflareKey) -> String? { (o[k.name] as? [Any])?.first.flatMap(str) }
+    }
+}
+
+/// The flat reader's members by their Cloudflare names (`CloudflareKey` is their index in `keys`).
+extension FlatJSON.Members: EdgeParsers.CloudflareMembers {
+    func has(_ k: EdgeParsers.CloudflareKey) -> Bool { has(k.rawValue) }
+    func text(_ k: EdgeParsers.CloudflareKey) -> String? { text(k.rawValue) }
+    func integer(_ k: EdgeParsers.CloudflareKey) -> Int64? { integer(k.rawValue) }
+    func first(_ k: EdgeParsers.CloudflareKey) -> String? { first(k.rawValue) }
+
+    /// Read from the line's bytes when the string has no escape (no `String` is made).
+    func isoTime(_ k: EdgeParsers.CloudflareKey) -> LogTime? {
+        if let b = plainString(k.rawValue) { return b.count >= 19 ? LogTime.parseISO(b, 0, b.count) : nil }
+        return string(k.rawValue).flatMap(EdgeParsers.iso)
     }
 }
 

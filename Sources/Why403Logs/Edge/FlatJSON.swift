@@ -1,14 +1,15 @@
 /// The named top-level members of one JSON object (one NDJSON line), read without building the
-/// object: strings unescaped, numbers kept as their text, arrays as their items; other members,
-/// nested objects included, checked and dropped. A line that is not one valid JSON object (RFC 8259; a comma before `}` or `]` allowed,
-/// as Foundation allows it) gives nil.
+/// object: a first pass checks the whole line (RFC 8259; a comma before `}` or `]` allowed, as
+/// Foundation allows it) and notes only where each asked-for member's value sits; a value becomes a
+/// `String` or a number only when the reader asks for it. A line that is not one valid JSON object
+/// gives nil.
 ///
 /// Why by hand: Foundation's `JSONSerialization` built an `NSDictionary` of `NSNumber`s for every
 /// refused Cloudflare line, two fifths of the scan, and no package in the project's set reads an
 /// object's members without decoding them into a model; Cloudflare's Logpush records are flat, so the
 /// reader is small. AWS WAF records (nested, one per refusal) still go through Foundation.
-struct FlatJSON {
-    /// One member's value.
+enum FlatJSON {
+    /// One member's value, as the reader materialises it on request.
     enum Value: Equatable {
         case string(String)
         /// The number as written (`403`, `1.5e3`).
@@ -20,41 +21,184 @@ struct FlatJSON {
         case object
     }
 
-    /// The kept members' values, in the order of the names asked for (nil: absent).
-    private var values: [Value?]
-
-    /// The value of the member named `keys[k]`.
-    subscript(_ k: Int) -> Value? { values[k] }
-
     /// Nesting deeper than this is refused (a hostile line cannot exhaust the stack). Foundation allows
     /// 512 levels; a Logpush record has two, so a deeper line is malformed here where Foundation read it.
     static let maxDepth = 32
 
-    /// The names of the members a reader keeps, as text and as UTF-8 bytes.
+    /// The names of the members a reader keeps, as text and as UTF-8 bytes, with a small
+    /// open-addressed table that finds a plain ASCII name's index from its bytes in about one compare
+    /// (a Logpush line has some twenty members; comparing each with every asked-for name was a tenth
+    /// of a Cloudflare scan).
     struct Keys {
         let names: [String]
         let bytes: [[UInt8]]
+        /// Key indices by `slot(of:)` (-1: empty); a power of two at least four times the names.
+        private let table: [Int]
+
         init(_ names: [String]) {
             self.names = names
             bytes = names.map { Array($0.utf8) }
+            var size = 16
+            while size < names.count * 4 { size *= 2 }
+            var table = [Int](repeating: -1, count: size)
+            for (k, b) in bytes.enumerated() where !b.isEmpty {
+                var s = b.withUnsafeBufferPointer { Keys.slot(of: $0, mask: size - 1) }
+                while table[s] >= 0 { s = (s + 1) & (size - 1) }
+                table[s] = k
+            }
+            self.table = table
+        }
+
+        var count: Int { names.count }
+
+        @inline(__always) static func slot(of name: UnsafeBufferPointer<UInt8>, mask: Int) -> Int {
+            let n = name.count
+            var h = n &* 0x9E37
+            if n > 0 { h = h &+ Int(name[0]) &* 31 &+ Int(name[n - 1]) &* 131 &+ Int(name[n / 2]) &* 7 &+ Int(name[n * 3 / 4]) &* 17 }
+            return (h ^ (h >> 7)) & mask
+        }
+
+        /// Equal bytes, compared eight at a time (a name is some fifteen bytes; `elementsEqual`
+        /// walked them one by one through an iterator).
+        @inline(__always) static func same(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
+            let n = a.count
+            guard n == b.count else { return false }
+            guard n >= 8, let pa = a.baseAddress.map(UnsafeRawPointer.init), let pb = b.baseAddress.map(UnsafeRawPointer.init) else {
+                return a.elementsEqual(b)
+            }
+            var i = 0
+            while i + 8 < n {
+                if pa.loadUnaligned(fromByteOffset: i, as: UInt64.self) != pb.loadUnaligned(fromByteOffset: i, as: UInt64.self) { return false }
+                i += 8
+            }
+            // The last eight bytes (overlapping what was compared when n is not a multiple of eight).
+            return pa.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self) == pb.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self)
+        }
+
+        /// The index of the plain ASCII name `name`, -1 when it is not asked for.
+        func index(of name: UnsafeBufferPointer<UInt8>) -> Int {
+            guard name.count > 0 else { return names.firstIndex(of: "") ?? -1 }
+            let mask = table.count - 1
+            var s = Keys.slot(of: name, mask: mask)
+            while true {
+                let k = table[s]
+                if k < 0 { return -1 }
+                if bytes[k].count == name.count, bytes[k].withUnsafeBufferPointer({ Keys.same($0, name) }) { return k }
+                s = (s + 1) & mask
+            }
         }
     }
 
-    /// Reads `line`, keeping the top-level members named in `keys` (the last of a repeated name, as a
-    /// dictionary keeps it): the other members are checked but no `String` is made for them (a Logpush
-    /// record carries many fields the reader never asks for). Nil unless `line` is exactly one JSON
-    /// object (surrounding whitespace allowed).
-    init?(_ line: Substring, keys: Keys) {
-        var s = line
-        let parsed: [Value?]? = s.withUTF8 { b in
-            var r = Reader(b: b, keys: keys)
-            r.skipSpace()
-            guard r.object(depth: 0, top: true) else { return nil }
-            r.skipSpace()
-            return r.i == b.count ? r.kept : nil
+    /// Where a kept member's value sits in the line: `start..<end` (start -1: absent); `plain` for a
+    /// string without escapes.
+    struct Span {
+        var start = -1
+        var end = 0
+        var plain = false
+    }
+
+    /// The kept members of one line; valid only inside the body given to `read`.
+    struct Members {
+        let b: UnsafeBufferPointer<UInt8>
+        let spans: UnsafeMutableBufferPointer<Span>
+
+        /// The member `keys[k]` is present (`null` included).
+        func has(_ k: Int) -> Bool { spans[k].start >= 0 }
+
+        /// The member's value, materialised.
+        func value(_ k: Int) -> Value? { value(at: spans[k]) }
+
+        func value(at s: Span) -> Value? {
+            guard s.start >= 0 else { return nil }
+            var r = Reader(b: b)
+            r.i = s.start
+            return r.value(depth: 0, keep: true)
         }
-        guard let parsed else { return nil }
-        values = parsed
+
+        /// A string member.
+        func string(_ k: Int) -> String? {
+            let s = spans[k]
+            guard s.start >= 0, b[s.start] == 34 else { return nil }
+            if s.plain { return String(decoding: UnsafeBufferPointer(rebasing: b[(s.start + 1)..<(s.end - 1)]), as: UTF8.self) }
+            if case .string(let v)? = value(at: s) { return v }
+            return nil
+        }
+
+        /// The bytes of a string member without escapes (nil otherwise), valid while the line is.
+        func plainString(_ k: Int) -> ByteLine? {
+            let s = spans[k]
+            guard s.start >= 0, s.plain, let base = b.baseAddress else { return nil }
+            return ByteLine(base + s.start + 1, s.end - s.start - 2)
+        }
+
+        /// A string, number or boolean member as text (`FlatJSON.text`).
+        func text(_ k: Int) -> String? { text(at: spans[k]) }
+
+        func text(at s: Span) -> String? {
+            guard s.start >= 0 else { return nil }
+            if s.plain { return String(decoding: UnsafeBufferPointer(rebasing: b[(s.start + 1)..<(s.end - 1)]), as: UTF8.self) }
+            // An integer as written is its text (`FlatJSON.text` keeps what Int64 reads).
+            if simpleInteger(s) != nil { return String(decoding: UnsafeBufferPointer(rebasing: b[s.start..<s.end]), as: UTF8.self) }
+            return FlatJSON.text(value(at: s))
+        }
+
+        /// A member as an integer (`FlatJSON.integer`).
+        func integer(_ k: Int) -> Int64? {
+            let s = spans[k]
+            guard s.start >= 0 else { return nil }
+            if let n = simpleInteger(s) { return n }
+            return FlatJSON.integer(value(at: s))
+        }
+
+        /// The first item of an array member, as text.
+        func first(_ k: Int) -> String? {
+            let s = spans[k]
+            guard s.start >= 0, b[s.start] == 91 else { return nil }
+            var r = Reader(b: b)
+            r.i = s.start + 1
+            r.skipSpace()
+            guard r.i < s.end, b[r.i] != 93 else { return nil }
+            let start = r.i
+            guard r.value(depth: 1, keep: false) != nil else { return nil }
+            return text(at: Span(start: start, end: r.i, plain: r.plain))
+        }
+
+        /// `-?[0-9]{1,18}` (no leading zero but `0`) read straight from the bytes; nil for any
+        /// other value, which then goes the long way.
+        private func simpleInteger(_ s: Span) -> Int64? {
+            var i = s.start
+            let negative = b[i] == 45
+            if negative { i += 1 }
+            let digits = s.end - i
+            guard digits >= 1, digits <= 18, b[i] >= 48, b[i] <= 57, b[i] != 48 || digits == 1 else { return nil }
+            var n: Int64 = 0
+            while i < s.end {
+                let c = b[i]
+                guard c >= 48, c <= 57 else { return nil }
+                n = n &* 10 &+ Int64(c &- 48)
+                i += 1
+            }
+            return negative ? -n : n
+        }
+    }
+
+    /// Reads `line`, noting where the top-level members named in `keys` sit (the last of a repeated
+    /// name, as a dictionary keeps it), and hands them to `body`; nil unless `line` is exactly one
+    /// JSON object (surrounding whitespace allowed). No `String` is made for any member `body` does
+    /// not ask for.
+    static func read<R>(_ line: Substring, keys: Keys, _ body: (Members) -> R) -> R? {
+        var s = line
+        return s.withUTF8 { b in
+            withUnsafeTemporaryAllocation(of: Span.self, capacity: max(keys.count, 1)) { spans in
+                spans.initialize(repeating: Span())
+                var r = Reader(b: b)
+                r.skipSpace()
+                guard r.object(depth: 0, keys: keys, spans: spans) else { return nil }
+                r.skipSpace()
+                guard r.i == b.count else { return nil }
+                return body(Members(b: b, spans: spans))
+            }
+        }
     }
 
     /// The value as text: a string, or a number as written, a boolean as `1`/`0` (as Foundation's
@@ -86,26 +230,21 @@ struct FlatJSON {
     }
 
     /// A cursor over the bytes of one line.
-    private struct Reader {
+    fileprivate struct Reader {
         let b: UnsafeBufferPointer<UInt8>
-        let keys: Keys
         var i = 0
-        /// The top-level members named in `keys`, by their index there.
-        var kept: [Value?]
+        /// The last string checked had no escape.
+        var plain = false
 
-        init(b: UnsafeBufferPointer<UInt8>, keys: Keys) {
-            self.b = b
-            self.keys = keys
-            kept = [Value?](repeating: nil, count: keys.names.count)
-        }
+        init(b: UnsafeBufferPointer<UInt8>) { self.b = b }
 
         mutating func skipSpace() {
             while i < b.count, b[i] == 32 || b[i] == 9 || b[i] == 10 || b[i] == 13 { i += 1 }
         }
 
-        /// An object at `i` (which holds `{`); at the top level, the members named in `keys` go to
-        /// `kept`. False when it is not valid.
-        mutating func object(depth: Int, top: Bool) -> Bool {
+        /// An object at `i` (which holds `{`); with `keys` (the top level), where the members named
+        /// there sit goes to `spans`. False when it is not valid.
+        mutating func object(depth: Int, keys: Keys?, spans: UnsafeMutableBufferPointer<Span>?) -> Bool {
             guard depth < FlatJSON.maxDepth, i < b.count, b[i] == 123 else { return false }
             i += 1
             skipSpace()
@@ -118,8 +257,8 @@ struct FlatJSON {
                 first = false
                 guard i < b.count, b[i] == 34 else { return false }
                 let k: Int
-                if top {
-                    guard let found = keyIndex() else { return false }
+                if let keys {
+                    guard let found = keyIndex(keys) else { return false }
                     k = found
                 } else {
                     guard string(keep: false) != nil else { return false }
@@ -129,8 +268,10 @@ struct FlatJSON {
                 guard i < b.count, b[i] == 58 else { return false }
                 i += 1
                 skipSpace()
-                guard let v = value(depth: depth, keep: k >= 0) else { return false }
-                if k >= 0 { kept[k] = v }
+                let start = i
+                plain = false
+                guard value(depth: depth, keep: false) != nil else { return false }
+                if k >= 0, let spans { spans[k] = Span(start: start, end: i, plain: plain && b[start] == 34) }
                 skipSpace()
                 guard i < b.count else { return false }
                 if b[i] == 44 { i += 1; continue }
@@ -140,16 +281,15 @@ struct FlatJSON {
         }
 
         /// The member name at `i` (which holds `"`): its index in `keys`, -1 for a name not asked for,
-        /// nil when it is not a valid string. A plain ASCII name is compared byte for byte, any other
+        /// nil when it is not a valid string. A plain ASCII name is looked up by its bytes, any other
         /// is unescaped and compared as a `String` (canonical equivalence, as a dictionary key).
-        mutating func keyIndex() -> Int? {
+        mutating func keyIndex(_ keys: Keys) -> Int? {
             let start = i + 1
-            var j = start
+            var j = skipPlain(from: start, ascii: true)
             while j < b.count, b[j] != 34, b[j] != 92, b[j] >= 0x20, b[j] < 0x80 { j += 1 }
             if j < b.count, b[j] == 34 {
                 i = j + 1
-                let name = UnsafeBufferPointer(rebasing: b[start..<j])
-                return keys.bytes.firstIndex { $0.count == name.count && $0.elementsEqual(name) } ?? -1
+                return keys.index(of: UnsafeBufferPointer(rebasing: b[start..<j]))
             }
             guard case .string(let name)? = string(keep: true) else { return nil }
             return keys.names.firstIndex(of: name) ?? -1
@@ -160,7 +300,7 @@ struct FlatJSON {
             guard i < b.count else { return nil }
             switch b[i] {
             case 34: return string(keep: keep)
-            case 123: return object(depth: depth + 1, top: false) ? .object : nil
+            case 123: return object(depth: depth + 1, keys: nil, spans: nil) ? .object : nil
             case 91: return array(depth: depth + 1, keep: keep)
             case 116: return literal("true", .bool(true))
             case 102: return literal("false", .bool(false))
@@ -221,12 +361,36 @@ struct FlatJSON {
 
         func isDigit(_ c: UInt8) -> Bool { c >= 48 && c <= 57 }
 
+        /// The first offset at or after `from` that may end a string's plain run, eight bytes at a
+        /// time: no byte before it is `"`, `\` or a control character (nor, when `ascii`, above
+        /// 0x7F). The caller finishes byte by byte. (Names and values are some fifteen to a hundred
+        /// bytes; a byte at a time, finding their ends was a fifth of a Cloudflare scan.)
+        @inline(__always) func skipPlain(from: Int, ascii: Bool) -> Int {
+            guard let base = b.baseAddress else { return from }
+            let ones: UInt64 = 0x0101_0101_0101_0101
+            let highs: UInt64 = 0x8080_8080_8080_8080
+            var j = from
+            while j + 8 <= b.count {
+                let x = UnsafeRawPointer(base + j).loadUnaligned(as: UInt64.self)
+                let quote = x ^ (ones &* 0x22), slash = x ^ (ones &* 0x5C)
+                // A byte is zero in `quote`/`slash`, or below 0x20 in `x`: the borrow sets its high
+                // bit (a false mark can only follow a true one, so "any mark" is exact).
+                var marks = ((quote &- ones) & ~quote) | ((slash &- ones) & ~slash) | ((x &- ones &* 0x20) & ~x)
+                if ascii { marks |= x }
+                if marks & highs != 0 { return j }
+                j += 8
+            }
+            return j
+        }
+
         /// A string at `i` (which holds `"`), unescaped; nil on a control character, a bad escape,
-        /// a lone surrogate or no closing quote. When not `keep`, it is only checked (`.null`).
+        /// a lone surrogate or no closing quote. When not `keep`, it is only checked (`.null`), and
+        /// `plain` tells whether it held no escape.
         mutating func string(keep: Bool) -> Value? {
             i += 1
             let start = i
             // The common case: no escape, copied in one piece.
+            i = skipPlain(from: i, ascii: false)
             while i < b.count, b[i] != 34, b[i] != 92 {
                 if b[i] < 0x20 { return nil }
                 i += 1
@@ -234,8 +398,10 @@ struct FlatJSON {
             guard i < b.count else { return nil }
             if b[i] == 34 {
                 i += 1
+                plain = true
                 return keep ? .string(String(decoding: UnsafeBufferPointer(rebasing: b[start..<(i - 1)]), as: UTF8.self)) : .null
             }
+            plain = false
             var bytes = keep ? Array(b[start..<i]) : []
             while i < b.count {
                 let c = b[i]

@@ -35,4 +35,10 @@ extension String {
         if let q = utf8.firstIndex(where: { $0 == 0x3F || $0 == 0x23 }) { return String(self[..<q]) }
         return self
     }
+
+    /// `lowercased()`, without making a new `String` when no byte could change (the common case:
+    /// `block`, `waf`).
+    var lowercasedIfNeeded: String {
+        utf8.contains(where: { ($0 >= 65 && $0 <= 90) || $0 >= 0x80 }) ? lowercased() : self
+    }
 }
