@@ -13,11 +13,22 @@ struct EdgeRecord {
     var country: String?
     var fields = EdgeFields()
     /// S3: the request as `why403 s3` takes it.
-    var s3: S3Line?
+    var s3: S3Line? {
+        get { s3Box?.line }
+        set { s3Box = newValue.map(S3Box.init) }
+    }
+    /// Boxed: a record is copied whole on its way out of a parser, and nine inline strings would
+    /// double its size for every format but one.
+    private var s3Box: S3Box?
     /// Extra words for the finding (Cloudflare's rule description, AWS WAF labels, bot score).
     var detail: String?
 
     subscript(_ f: EdgeField) -> String { fields[f] }
+}
+
+final class S3Box {
+    let line: S3Line
+    init(_ line: S3Line) { self.line = line }
 }
 
 /// The parts of an S3 access-log line that make a `why403 s3` command line.
@@ -368,7 +379,20 @@ enum EdgeParsers {
             case .failure(let e): return .failure(e)
             }
         }
-        return FlatJSON.read(line, keys: CloudflareKey.keys) { cloudflare($0) } ?? .failure("a JSON object on one line")
+        var s = line
+        return s.withUTF8 { cloudflare(bytes: $0, tokens: nil) }
+    }
+
+    /// A Cloudflare Logpush record read by `FlatJSON` from the line's bytes (invalid UTF-8 inside a
+    /// value is repaired in the value, as reading the repaired line would); `tokens` are what
+    /// `cloudflareTokenizer` wrote for the line on the read-ahead thread.
+    static func cloudflare(bytes: UnsafeBufferPointer<UInt8>, tokens: UnsafePointer<Int32>?) -> Result<EdgeRecord, EdgeMismatch> {
+        FlatJSON.read(bytes, keys: CloudflareKey.keys, tokens: tokens) { cloudflare($0) } ?? .failure("a JSON object on one line")
+    }
+
+    /// The flat reader's pass over a gathered line, run on the read-ahead thread.
+    static let cloudflareTokenizer = LineTokenizer(width: FlatJSON.tokenWidth(CloudflareKey.keys)) { line, out in
+        FlatJSON.tokenize(UnsafeBufferPointer(start: line.base, count: line.count), keys: CloudflareKey.keys, into: out)
     }
 
     /// The record from its members, whichever reader parsed the line (generic, not closures: the

@@ -45,6 +45,11 @@ struct EdgeScan: NeedleFiltered {
     var wantsOnlyNeedleLines: Bool { prefilter && needles.count == 1 && context.limits.mapFiles }
     mutating func gathered(_ g: GatheredLines) { filterGathered(g) }
     mutating func candidate(_ line: ByteLine) { process(line) }
+    mutating func candidate(_ line: ByteLine, tokens: UnsafePointer<Int32>) { process(line, tokens: tokens) }
+    /// Cloudflare's flat reader checks the JSON and finds the members on the read-ahead thread.
+    var lineTokenizer: LineTokenizer? {
+        format == .cloudflare && !context.limits.foundationJSON ? EdgeParsers.cloudflareTokenizer : nil
+    }
 
     /// The bytes a line of `format` holds when its status is `status`, or nil when no needle is sure to.
     static func needle(_ format: LogInputFormat, status: Int) -> [UInt8]? {
@@ -91,22 +96,50 @@ struct EdgeScan: NeedleFiltered {
         filterBlock(base, count, from: pos)
     }
 
-    private mutating func process(_ bytes: ByteLine) {
+    private mutating func process(_ bytes: ByteLine, tokens: UnsafePointer<Int32>? = nil) {
         // The pre-filter: most lines of an edge log are served requests; their status is read from
         // the bytes where it sits and, when it is not one counted, the line goes unparsed (no String,
         // no JSON object). Malformed lines among them are not counted past the first lines, as in
         // the web servers' access logs.
         if fullLeft > 0 { fullLeft -= 1 }
         else if let s = EdgePrefilter.status(bytes, format, w3cStatusIndex: w3cStatusIndex), !context.wants(s) { return }
-        var text = bytes.text
-        if text.hasSuffix("\r") { text.removeLast() }
-        if text.allSatisfy({ $0 == " " || $0 == "\t" }) { return }
+        // The line without a final `\r`; its text (invalid UTF-8 repaired) is made only where it is
+        // read: a reader that takes text, a malformed line, a sample's evidence.
+        let trimmed = bytes.count > 0 && bytes[bytes.count - 1] == 13 ? ByteLine(bytes.base, bytes.count - 1) : bytes
+        if trimmed.isBlank { return }
         if bytes.looksBinary {
             needleAgrees = false
-            context.malformed(file: file, line: lineNumber, text: text)
+            context.malformed(file: file, line: lineNumber, text: trimmed.text)
             return
         }
-        let line = Substring(text)
+        let parsed: Result<EdgeRecord, EdgeMismatch>
+        if format == .cloudflare, !context.limits.foundationJSON {
+            parsed = EdgeParsers.cloudflare(bytes: UnsafeBufferPointer(start: bytes.base, count: bytes.count), tokens: tokens)
+        } else {
+            guard let p = parse(Substring(trimmed.text)) else { return }
+            parsed = p
+        }
+        switch parsed {
+        case .failure:
+            needleAgrees = false
+            context.malformed(file: file, line: lineNumber, text: trimmed.text)
+        case .success(let rec):
+            if !prefilter, needleAgrees, !needles.isEmpty {
+                if let n = EdgeScan.needle(format, status: rec.status), bytes.firstIndex(of: n, from: 0) != nil { agreed += 1 }
+                else { needleAgrees = false }
+            }
+            guard context.wants(rec.status) else { return }
+            let rule = EdgeRules.match(table, rec)
+            var name = EdgeRules.name(rule, rec, format: format)
+            if name.isEmpty { name = format.rawValue }
+            context.edgeDenial(rec, format: format, rule: rule, name: name, target: rec[.errorCode] == "AccessDenied" ? rec.s3.map(S3Command.commandLine) : nil,
+                               evidence: ScanContext.evidence(file, lineNumber, trimmed.text))
+        }
+    }
+
+    /// A line's record by the format's reader (`.failure` when it does not fit); nil for a W3C
+    /// comment line (a `#Fields:` line's names are taken).
+    private mutating func parse(_ line: Substring) -> Result<EdgeRecord, EdgeMismatch>? {
         let parsed: Result<EdgeRecord, EdgeMismatch>
         switch format {
         case .cloudfront, .iis:
@@ -115,7 +148,7 @@ struct EdgeScan: NeedleFiltered {
                     let names = line.dropFirst("#Fields:".count).split(separator: " ").map(String.init)
                     if !names.isEmpty { w3cFields = names; sawHeader = true }
                 }
-                return
+                return nil
             }
             // A CloudFront file with no #Fields: header whose records start with an epoch time is a
             // real-time log (its records carry every field unless --fields names the configured ones).
@@ -129,22 +162,7 @@ struct EdgeScan: NeedleFiltered {
         case .cloudflare: parsed = EdgeParsers.cloudflare(line, foundation: context.limits.foundationJSON)
         default: parsed = .failure("an edge log line")
         }
-        switch parsed {
-        case .failure:
-            needleAgrees = false
-            context.malformed(file: file, line: lineNumber, text: text)
-        case .success(let rec):
-            if !prefilter, needleAgrees, !needles.isEmpty {
-                if let n = EdgeScan.needle(format, status: rec.status), bytes.firstIndex(of: n, from: 0) != nil { agreed += 1 }
-                else { needleAgrees = false }
-            }
-            guard context.wants(rec.status) else { return }
-            let rule = EdgeRules.match(table, rec)
-            var name = EdgeRules.name(rule, rec, format: format)
-            if name.isEmpty { name = format.rawValue }
-            context.edgeDenial(rec, format: format, rule: rule, name: name, target: rec[.errorCode] == "AccessDenied" ? rec.s3.map(S3Command.commandLine) : nil,
-                               evidence: ScanContext.evidence(file, lineNumber, text))
-        }
+        return parsed
     }
 }
 

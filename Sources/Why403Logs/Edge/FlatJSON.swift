@@ -31,20 +31,26 @@ enum FlatJSON {
     /// of a Cloudflare scan).
     struct Keys {
         let names: [String]
-        let bytes: [[UInt8]]
+        /// Every name's UTF-8 bytes, one after another; name `k` is `packed[starts[k]..<starts[k + 1]]`.
+        private let packed: [UInt8]
+        private let starts: [Int]
         /// Key indices by `slot(of:)` (-1: empty); a power of two at least four times the names.
         private let table: [Int]
 
         init(_ names: [String]) {
             self.names = names
-            bytes = names.map { Array($0.utf8) }
+            var packed: [UInt8] = [], starts = [0]
+            for n in names { packed += Array(n.utf8); starts.append(packed.count) }
+            (self.packed, self.starts) = (packed, starts)
             var size = 16
             while size < names.count * 4 { size *= 2 }
             var table = [Int](repeating: -1, count: size)
-            for (k, b) in bytes.enumerated() where !b.isEmpty {
-                var s = b.withUnsafeBufferPointer { Keys.slot(of: $0, mask: size - 1) }
-                while table[s] >= 0 { s = (s + 1) & (size - 1) }
-                table[s] = k
+            packed.withUnsafeBufferPointer { p in
+                for k in names.indices where starts[k + 1] > starts[k] {
+                    var s = Keys.slot(of: UnsafeBufferPointer(rebasing: p[starts[k]..<starts[k + 1]]), mask: size - 1)
+                    while table[s] >= 0 { s = (s + 1) & (size - 1) }
+                    table[s] = k
+                }
             }
             self.table = table
         }
@@ -78,13 +84,18 @@ enum FlatJSON {
         /// The index of the plain ASCII name `name`, -1 when it is not asked for.
         func index(of name: UnsafeBufferPointer<UInt8>) -> Int {
             guard name.count > 0 else { return names.firstIndex(of: "") ?? -1 }
-            let mask = table.count - 1
-            var s = Keys.slot(of: name, mask: mask)
-            while true {
-                let k = table[s]
-                if k < 0 { return -1 }
-                if bytes[k].count == name.count, bytes[k].withUnsafeBufferPointer({ Keys.same($0, name) }) { return k }
-                s = (s + 1) & mask
+            return table.withUnsafeBufferPointer { table in
+                packed.withUnsafeBufferPointer { packed in
+                    let mask = table.count - 1
+                    var s = Keys.slot(of: name, mask: mask)
+                    while true {
+                        let k = table[s]
+                        if k < 0 { return -1 }
+                        let (from, to) = (starts[k], starts[k + 1])
+                        if to - from == name.count, Keys.same(UnsafeBufferPointer(rebasing: packed[from..<to]), name) { return k }
+                        s = (s + 1) & mask
+                    }
+                }
             }
         }
     }
@@ -182,23 +193,55 @@ enum FlatJSON {
         }
     }
 
-    /// Reads `line`, noting where the top-level members named in `keys` sit (the last of a repeated
-    /// name, as a dictionary keeps it), and hands them to `body`; nil unless `line` is exactly one
-    /// JSON object (surrounding whitespace allowed). No `String` is made for any member `body` does
-    /// not ask for.
-    static func read<R>(_ line: Substring, keys: Keys, _ body: (Members) -> R) -> R? {
-        var s = line
-        return s.withUTF8 { b in
-            withUnsafeTemporaryAllocation(of: Span.self, capacity: max(keys.count, 1)) { spans in
-                spans.initialize(repeating: Span())
-                var r = Reader(b: b)
-                r.skipSpace()
-                guard r.object(depth: 0, keys: keys, spans: spans) else { return nil }
-                r.skipSpace()
-                guard r.i == b.count else { return nil }
-                return body(Members(b: b, spans: spans))
+    /// Reads the line `b`, noting where the top-level members named in `keys` sit (the last of a
+    /// repeated name, as a dictionary keeps it), and hands them to `body`; nil unless the line is
+    /// exactly one JSON object (surrounding whitespace allowed). No `String` is made for any member
+    /// `body` does not ask for. With `tokens` (what `tokenize` wrote for this line, on the read-ahead
+    /// thread), the line is not passed over again.
+    static func read<R>(_ b: UnsafeBufferPointer<UInt8>, keys: Keys, tokens: UnsafePointer<Int32>? = nil,
+                        _ body: (Members) -> R) -> R? {
+        withUnsafeTemporaryAllocation(of: Span.self, capacity: max(keys.count, 1)) { spans -> R? in
+            if let tokens {
+                guard tokens[0] == 1 else { return nil }
+                for k in 0..<keys.count {
+                    let end = Int(tokens[2 + 2 * k])
+                    spans[k] = Span(start: Int(tokens[1 + 2 * k]), end: end & notPlain.mask, plain: end & notPlain.bit == 0)
+                }
+            } else {
+                guard FlatJSON.spans(b, keys: keys, into: spans) else { return nil }
+            }
+            return body(Members(b: b, spans: spans))
+        }
+    }
+
+    /// The numbers `tokenize` writes per line: valid or not, then each key's start and end.
+    static func tokenWidth(_ keys: Keys) -> Int { 1 + 2 * keys.count }
+
+    /// An end's bit that says the string has escapes (a line is far shorter than 2^30 bytes: the
+    /// reader gathers lines below a quarter of its 2 MiB piece).
+    private static let notPlain = (bit: 1 << 30, mask: (1 << 30) - 1)
+
+    /// `read`'s pass over the line, as numbers (`tokenWidth` of them) for `read(tokens:)`.
+    static func tokenize(_ b: UnsafeBufferPointer<UInt8>, keys: Keys, into out: UnsafeMutablePointer<Int32>) {
+        guard b.count < notPlain.bit else { out[0] = 0; return }
+        withUnsafeTemporaryAllocation(of: Span.self, capacity: max(keys.count, 1)) { spans in
+            guard FlatJSON.spans(b, keys: keys, into: spans) else { out[0] = 0; return }
+            out[0] = 1
+            for k in 0..<keys.count {
+                out[1 + 2 * k] = Int32(spans[k].start)
+                out[2 + 2 * k] = Int32(spans[k].end | (spans[k].plain ? 0 : notPlain.bit))
             }
         }
+    }
+
+    /// The pass itself: checks the line and fills `spans` (one per key).
+    private static func spans(_ b: UnsafeBufferPointer<UInt8>, keys: Keys, into spans: UnsafeMutableBufferPointer<Span>) -> Bool {
+        spans.initialize(repeating: Span())
+        var r = Reader(b: b)
+        r.skipSpace()
+        guard r.object(depth: 0, keys: keys, spans: spans) else { return false }
+        r.skipSpace()
+        return r.i == b.count
     }
 
     /// The value as text: a string, or a number as written, a boolean as `1`/`0` (as Foundation's

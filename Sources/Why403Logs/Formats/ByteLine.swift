@@ -57,6 +57,12 @@ struct ByteLine {
         return i
     }
 
+    /// Empty, or only spaces and tabs.
+    var isBlank: Bool {
+        for i in 0..<count where base[i] != 32 && base[i] != 9 { return false }
+        return true
+    }
+
     /// Whether the bytes at `offset` equal `literal`.
     func has(_ literal: [UInt8], at offset: Int) -> Bool {
         guard offset >= 0, offset + literal.count <= count else { return false }

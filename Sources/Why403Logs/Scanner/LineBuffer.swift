@@ -16,6 +16,16 @@ protocol LineBlockSink {
     /// The lines holding the needle of one window that starts at a line start; the window's other
     /// lines are only counted.
     mutating func gathered(_ lines: GatheredLines)
+    /// Work on each gathered line the read-ahead thread may do for the sink (nil: none).
+    var lineTokenizer: LineTokenizer? { get }
+}
+
+/// A pure first pass over a candidate line that the read-ahead thread runs while the scan thread
+/// parses the previous window (the Cloudflare reader's check of the JSON and where its members sit):
+/// it writes `width` numbers per line, which the scan reads instead of passing over the line again.
+struct LineTokenizer: Sendable {
+    let width: Int
+    let run: @Sendable (ByteLine, UnsafeMutablePointer<Int32>) -> Void
 }
 
 extension LineBlockSink {
@@ -23,6 +33,7 @@ extension LineBlockSink {
     mutating func setChunkHits(_ hits: ChunkHits?) {}
     var wantsOnlyNeedleLines: Bool { false }
     mutating func gathered(_ lines: GatheredLines) {}
+    var lineTokenizer: LineTokenizer? { nil }
 }
 
 /// One needle's hits in one read chunk, found by the read-ahead thread while the previous chunk was

@@ -91,7 +91,8 @@ enum LogReader {
     private static func gather<S: LineBlockSink>(fd: Int32, path: String, from: Int64, skipping: Bool, total: Int64, needle: [UInt8],
                                                  maxLine: Int, sink: inout S, progress: Progress?,
                                                  check: (inout S) throws -> Void) throws {
-        let reader = MappedGather(fd: fd, offset: from, skipping: skipping, size: total, needle: needle, maxLine: maxLine)
+        let reader = MappedGather(fd: fd, offset: from, skipping: skipping, size: total, needle: needle, maxLine: maxLine,
+                                  tokenizer: sink.lineTokenizer)
         defer { reader.shutDown() }
         while true {
             let (lines, end, last, failure) = reader.next()

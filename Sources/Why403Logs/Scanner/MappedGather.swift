@@ -12,6 +12,16 @@ struct GatheredLines {
     var linesBefore: UnsafeBufferPointer<Int>
     /// Lines of the window (its lines before the next window's first).
     var lines: Int
+    /// The sink's tokens of the first `tokenized` lines, `tokenWidth` numbers a line (`LineTokenizer`).
+    var tokens: UnsafePointer<Int32>? = nil
+    var tokenWidth = 0
+    var tokenized = 0
+
+    /// The tokens of line `j`, when the read-ahead thread made them.
+    func tokens(of j: Int) -> UnsafePointer<Int32>? {
+        guard j < tokenized, let tokens else { return nil }
+        return tokens + j * tokenWidth
+    }
 }
 
 /// Reads the rest of a regular file once the scan only wants the lines holding its needle: a second
@@ -41,12 +51,19 @@ final class MappedGather: @unchecked Sendable {
     private let fd: Int32
     private let needle: [UInt8]
     private let maxLine: Int
+    private let tokenizer: LineTokenizer?
+    /// Lines of a slot the tokenizer runs on (the rest are left to the scan): bounds the tokens'
+    /// memory whatever the lines' lengths.
+    static let maxTokenized = 4_096
     private var offset: Int64
     private var skipping: Bool
     private var size: Int64
 
     private struct Slot {
         var space: why403_gather_space
+        /// The tokenizer's numbers for the slot's first `tokenized` lines.
+        var tokens: UnsafeMutablePointer<Int32>?
+        var tokenized = 0
         var lines = 0
         var newlines = 0
         var end: Int64 = 0
@@ -79,8 +96,9 @@ final class MappedGather: @unchecked Sendable {
     }
 
     /// Reads `fd` from `offset` (a line start, or inside an overlong line when `skipping`) to its end.
-    init(fd: Int32, offset: Int64, skipping: Bool, size: Int64, needle: [UInt8], maxLine: Int) {
+    init(fd: Int32, offset: Int64, skipping: Bool, size: Int64, needle: [UInt8], maxLine: Int, tokenizer: LineTokenizer? = nil) {
         self.fd = fd
+        self.tokenizer = tokenizer
         self.offset = offset
         self.skipping = skipping
         self.size = size
@@ -99,7 +117,8 @@ final class MappedGather: @unchecked Sendable {
                 out: UnsafeMutablePointer<UInt8>.allocate(capacity: piece), out_capacity: piece,
                 offsets: UnsafeMutablePointer<Int>.allocate(capacity: maxLines),
                 lengths: UnsafeMutablePointer<Int>.allocate(capacity: maxLines),
-                numbers: UnsafeMutablePointer<Int>.allocate(capacity: maxLines), max_lines: maxLines)))
+                numbers: UnsafeMutablePointer<Int>.allocate(capacity: maxLines), max_lines: maxLines),
+                tokens: tokenizer.map { .allocate(capacity: MappedGather.maxTokenized * $0.width) }))
         }
         for _ in 0..<MappedGather.slots { empty.signal() }
         let thread = Thread { [self] in self.run() }
@@ -130,6 +149,7 @@ final class MappedGather: @unchecked Sendable {
             var failure: Int32 = 0
             var last = false
             slots[slot].lines = 0
+            slots[slot].tokenized = 0
             slots[slot].newlines = 0
             // A file that grew since: read on to its new end (as read(2) would).
             if offset >= size {
@@ -167,6 +187,14 @@ final class MappedGather: @unchecked Sendable {
                     }
                     if rc == 0 {
                         slots[slot].lines = result.lines
+                        if let tokenizer, let tokens = slots[slot].tokens {
+                            let space = slots[slot].space
+                            let n = min(result.lines, MappedGather.maxTokenized)
+                            for j in 0..<n {
+                                tokenizer.run(ByteLine(space.out + space.offsets[j], space.lengths[j]), tokens + j * tokenizer.width)
+                            }
+                            slots[slot].tokenized = n
+                        }
                         slots[slot].newlines = result.newlines
                         offset += Int64(result.consumed)
                         if final == 1 && offset >= m.end { last = true }
@@ -201,7 +229,8 @@ final class MappedGather: @unchecked Sendable {
                               offsets: UnsafeBufferPointer(start: s.space.offsets, count: s.lines),
                               lengths: UnsafeBufferPointer(start: s.space.lengths, count: s.lines),
                               linesBefore: UnsafeBufferPointer(start: s.space.numbers, count: s.lines),
-                              lines: s.newlines)
+                              lines: s.newlines, tokens: s.tokens.map { UnsafePointer($0) }, tokenWidth: tokenizer?.width ?? 0,
+                              tokenized: s.tokens == nil ? 0 : min(s.tokenized, s.lines))
         return (g, s.end, s.last, s.failure)
     }
 
@@ -224,6 +253,7 @@ final class MappedGather: @unchecked Sendable {
             s.space.offsets.deallocate()
             s.space.lengths.deallocate()
             s.space.numbers.deallocate()
+            s.tokens?.deallocate()
         }
         slots.deinitialize(count: MappedGather.slots)
         slots.deallocate()

@@ -14,16 +14,21 @@ protocol NeedleFiltered: LineBlockSink {
     var chunkHits: ChunkHits? { get }
     /// Parses one candidate line (`lineNumber` is its number).
     mutating func candidate(_ line: ByteLine)
+    /// The same, with the numbers the sink's `lineTokenizer` wrote for it on the read-ahead thread.
+    mutating func candidate(_ line: ByteLine, tokens: UnsafePointer<Int32>)
 }
 
 extension NeedleFiltered {
+    mutating func candidate(_ line: ByteLine, tokens: UnsafePointer<Int32>) { candidate(line) }
+
     /// The pre-filter phase over a window the reader gathered: the same lines and line numbers as
     /// `filterBlock` (lines longer than `maxLine` were left out by the reader, as `filterBlock` skips them).
     mutating func filterGathered(_ g: GatheredLines) {
         let first = lineNumber
         for j in 0..<g.offsets.count {
             lineNumber = first + g.linesBefore[j] + 1
-            candidate(ByteLine(g.bytes + g.offsets[j], g.lengths[j]))
+            let line = ByteLine(g.bytes + g.offsets[j], g.lengths[j])
+            if let t = g.tokens(of: j) { candidate(line, tokens: t) } else { candidate(line) }
         }
         lineNumber = first + g.lines
     }
