@@ -351,7 +351,8 @@ final class EdgeLogsTests: XCTestCase {
     /// Foundation's `JSONSerialization`: on the samples, on escapes, nulls, nested values and
     /// invalid JSON, escaped, repeated and unknown member names (it keeps only the members the reader
     /// asks for), and on 1,500 byte mutations of the samples, both give the same report line by
-    /// line (refused or not, cause, rule, client, path, country, malformed or not).
+    /// line (refused or not, cause, rule, client, path, country, malformed or not); so does the
+    /// reader's pass run ahead on the read-ahead thread (`LogsLimits.tokenizeEveryLine`).
     func testFlatJSONReadsCloudflareRecordsAsFoundationDoes() throws {
         var lines: [String] = []
         for file in ["cloudflare.log", "cloudflare-firewall-events.log"] {
@@ -408,7 +409,11 @@ final class EdgeLogsTests: XCTestCase {
                 r.notes = []
                 return jsonString(r)
             }
-            if try report(flat) != report(foundation) { differ.append(line) }
+            let flatReport = try report(flat)
+            if try flatReport != report(foundation) { differ.append(line) }
+            // The pass the read-ahead thread runs on large files (`LineTokenizer`) reads the same.
+            var tokenized = flat; tokenized.tokenizeEveryLine = true
+            if try flatReport != report(tokenized) { differ.append("tokens: " + line) }
         }
         XCTAssertEqual(differ, [], "lines the two readers read differently")
     }

@@ -412,11 +412,10 @@ enum EdgeParsers {
         r.country = m.text(.clientCountry).flatMap { $0.isEmpty || $0 == "-" ? nil : $0.uppercased() }
         r.path = (m.text(.clientRequestPath) ?? m.text(.clientRequestURI)).map { $0.pathOnly }
         r.userAgent = m.text(.clientRequestUserAgent)
-        let action = m.text(.securityAction) ?? m.text(.action) ?? ""
-        r.fields[.action] = action.lowercasedIfNeeded
-        var source = m.text(.source) ?? ""
-        if let first = m.first(.securitySources) { source = first }
-        r.fields[.source] = source.lowercasedIfNeeded
+        r.fields[.action] = m.lowercased(.securityAction) ?? m.lowercased(.action) ?? ""
+        var source = m.lowercased(.source) ?? ""
+        if let first = m.first(.securitySources) { source = first.lowercasedIfNeeded }
+        r.fields[.source] = source
         r.fields[.ruleId] = m.text(.securityRuleID) ?? m.text(.ruleID) ?? ""
         let description = m.text(.securityRuleDescription) ?? m.text(.description) ?? ""
         r.fields[.description] = description
@@ -453,6 +452,8 @@ enum EdgeParsers {
         func integer(_ k: CloudflareKey) -> Int64?
         /// The first item of an array member, as text.
         func first(_ k: CloudflareKey) -> String?
+        /// `text(k)` lowercased.
+        func lowercased(_ k: CloudflareKey) -> String?
     }
 
     /// The members as Foundation's `JSONSerialization` read them (`--foundation-json`, tests).
@@ -463,6 +464,7 @@ enum EdgeParsers {
         func text(_ k: CloudflareKey) -> String? { str(o[k.name]) }
         func integer(_ k: CloudflareKey) -> Int64? { int(o[k.name]) }
         func first(_ k: CloudflareKey) -> String? { (o[k.name] as? [Any])?.first.flatMap(str) }
+        func lowercased(_ k: CloudflareKey) -> String? { text(k)?.lowercased() }
     }
 }
 
@@ -472,6 +474,22 @@ extension FlatJSON.Members: EdgeParsers.CloudflareMembers {
     func text(_ k: EdgeParsers.CloudflareKey) -> String? { text(k.rawValue) }
     func integer(_ k: EdgeParsers.CloudflareKey) -> Int64? { integer(k.rawValue) }
     func first(_ k: EdgeParsers.CloudflareKey) -> String? { first(k.rawValue) }
+
+    /// An ASCII string without escapes is lowercased from its bytes.
+    func lowercased(_ k: EdgeParsers.CloudflareKey) -> String? {
+        guard let b = plainString(k.rawValue) else { return text(k)?.lowercased() }
+        var upper = false
+        for i in 0..<b.count {
+            let c = b[i]
+            if c >= 0x80 { return text(k)?.lowercased() }
+            if c >= 65 && c <= 90 { upper = true }
+        }
+        guard upper else { return b.text }
+        return String(unsafeUninitializedCapacity: b.count) { out in
+            for i in 0..<b.count { let c = b[i]; out[i] = c >= 65 && c <= 90 ? c + 32 : c }
+            return b.count
+        }
+    }
 
     /// Read from the line's bytes when the string has no escape (no `String` is made).
     func isoTime(_ k: EdgeParsers.CloudflareKey) -> LogTime? {

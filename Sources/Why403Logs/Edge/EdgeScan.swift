@@ -114,7 +114,15 @@ struct EdgeScan: NeedleFiltered {
         }
         let parsed: Result<EdgeRecord, EdgeMismatch>
         if format == .cloudflare, !context.limits.foundationJSON {
-            parsed = EdgeParsers.cloudflare(bytes: UnsafeBufferPointer(start: bytes.base, count: bytes.count), tokens: tokens)
+            let b = UnsafeBufferPointer(start: bytes.base, count: bytes.count)
+            if tokens == nil, context.limits.tokenizeEveryLine, let tokenizer = lineTokenizer {
+                parsed = withUnsafeTemporaryAllocation(of: Int32.self, capacity: tokenizer.width) { t in
+                    tokenizer.run(bytes, t.baseAddress!)
+                    return EdgeParsers.cloudflare(bytes: b, tokens: t.baseAddress!)
+                }
+            } else {
+                parsed = EdgeParsers.cloudflare(bytes: b, tokens: tokens)
+            }
         } else {
             guard let p = parse(Substring(trimmed.text)) else { return }
             parsed = p
