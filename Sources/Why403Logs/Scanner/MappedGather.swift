@@ -39,6 +39,9 @@ struct GatheredLines {
 /// truncated while it is read (logrotate's copytruncate) ends the read there: the C side turns the
 /// SIGBUS into an early end.
 ///
+/// When the sink has a `LineTokenizer` (Cloudflare), this thread also runs it on each gathered line (on
+/// the copies, never the mapping), so the scan thread reads the line's structure instead of passing over it.
+///
 /// INVARIANT: a slot handed out by `next()` is not written until `release()`; `shutDown()` stops the
 /// reader and waits for it before the slots are freed.
 final class MappedGather: @unchecked Sendable {
