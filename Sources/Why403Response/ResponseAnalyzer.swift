@@ -238,6 +238,29 @@ public enum ResponseAnalyzer {
         return nil
     }
 
+    /// The body is shaped like a JSON object (`{` first, `}` last, a quoted key) even when it does not parse.
+    static func looksLikeJSONObject(_ body: [UInt8]) -> Bool {
+        let ws: Set<UInt8> = [0x20, 0x0A, 0x0D, 0x09]
+        guard let first = body.firstIndex(where: { !ws.contains($0) }), let last = body.lastIndex(where: { !ws.contains($0) }),
+              body[first] == UInt8(ascii: "{"), body[last] == UInt8(ascii: "}"), last > first else { return false }
+        return body[first...last].contains(UInt8(ascii: "\""))
+    }
+
+    /// `X-Powered-By` names the framework that wrote the response (HAPI FHIR, Express, PHP, a servlet
+    /// container's application): with no page recognised and no server header naming a proxy, the
+    /// application possibly answered itself. ASP.NET is IIS's (`serverHints`). Never more than possible.
+    static func poweredByGuess(_ ctx: MatchContext) -> Finding? {
+        let r = ctx.response
+        guard let v = r.headers["x-powered-by"], !v.lowercased().contains("asp.net") else { return nil }
+        return Finding(cause: .unknown, layer: .application, confidence: .possible,
+                       summary: "no product signature matched; X-Powered-By names \(v), the framework that possibly wrote this refusal (the application answering itself)",
+                       evidence: [Evidence(source: ctx.statusSource, text: ctx.statusLine), ctx.headerEvidence("x-powered-by", v)],
+                       rule: "server-header",
+                       checks: ["the application's log for this request names the authentication or authorisation check that refused",
+                                "compare with a request that succeeds (`why403 probe URL --variants`): which change flips the status"],
+                       details: ["product": .string(v)])
+    }
+
     /// A redirect to a login page: the application wants a session the request did not have.
     static func loginRedirect(_ ctx: MatchContext) -> Finding? {
         let r = ctx.response
@@ -264,6 +287,9 @@ public enum ResponseAnalyzer {
         if let server = serverGuess(ctx), r.status == 401 || r.status == 403 || r.status == 407 {
             return server
         }
+        if let app = poweredByGuess(ctx), r.status == 401 || r.status == 403 {
+            return app
+        }
         if let login = loginRedirect(ctx) { return login }
         switch r.status {
         case 401, 403, 407:
@@ -276,10 +302,12 @@ public enum ResponseAnalyzer {
                                "read the web server's error log at the time of the request (`why403 logs`)",
                                "if a web server is local, explain it white-box: `why403 nginx URL --config FILE` or `why403 apache ...`",
                            ])
-        case 429 where ctx.json != nil:
+        case 429 where ctx.json != nil || looksLikeJSONObject(r.body):
             // A JSON error object and no product's page or headers: web servers, CDNs and WAFs answer a rate
             // limit with an HTML page (or plain text); an error envelope is the API's own limiter speaking.
             // Possible only: a gateway in front can answer in JSON too (the signatures above name those).
+            // A logged body that is not valid JSON (a raw line break inside a string, as OpenWeatherMap's
+            // 429 is pasted) still has the envelope's shape: `{` … `}` around quoted keys.
             return Finding(cause: .rateLimit, layer: .application, confidence: .possible,
                            summary: "too many requests (429), answered with a JSON error: most likely the API's own rate limiter (no proxy or CDN page)",
                            evidence: evidence + [ctx.bodyEvidence(containing: "{")]

@@ -42,6 +42,8 @@ public enum Signatures {
         Kong.signatures,
         Tyk.signatures,
         Apigee.signatures,
+        WSO2.signatures,
+        APIUmbrella.signatures,
         WordPress.signatures,
         Okta.signatures,
         Auth0.signatures,

@@ -79,7 +79,9 @@ enum APIGateway {
                   specificity: 72),
         Signature(id: "apigw-forbidden", product: "API Gateway", layer: .apiGateway, cause: .unknown, confidence: .likely,
                   // Without headers, API Gateway's exact body (a pasted curl output); AGC's WAF sends the same text as text/plain.
-                  statuses: [403], when: [.any([gateway, .body("{\"message\":\"Forbidden\"}")]), .body("\"Forbidden\""),
+                  statuses: [403], when: [.any([gateway, .body("{\"message\":\"Forbidden\"}"),
+                                                // the same body as a client pretty-prints it (a space after the colon)
+                                                .body("\"message\": \"Forbidden\"")]), .body("\"Forbidden\""),
                                           .not(.headerContains("content-type", "text/plain"))],
                   summary: "API Gateway answered \"Forbidden\" without a reason[ (request id {reqid})]", extract: ids, lookup: lookup,
                   checks: ["the method requires an API key: send x-api-key with a key in a usage plan for this stage",

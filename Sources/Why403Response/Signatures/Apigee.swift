@@ -24,6 +24,10 @@ enum Apigee {
                               cause: .authScope, confidence: .certain,
                               summary: "Apigee: the credential is valid but its API product does not cover this resource or scope ({code})",
                               checks: ["add this proxy, path and scope to the app's API product, or call with a credential whose product covers it"]),
+                      // BasicAuthentication's UnresolvedVariable on the Authorization header: the request carried none.
+                      Variant("fault", ["*Unresolved variable : request.header.Authorization*"], cause: .authMissing, confidence: .likely,
+                              summary: "Apigee's BasicAuthentication policy found no Authorization header to decode (\"{fault}\")",
+                              checks: ["send the credentials as `Authorization: Basic …`, or make the policy's <Source> the variable that carries them"]),
                       Variant("code", ["*FailedToResolveAccessToken*", "*FailedToResolveAPIKey*"], cause: .authMissing, confidence: .certain,
                               summary: "Apigee found no access token or API key where the policy reads it ({code})",
                               checks: ["send the token as `Authorization: Bearer TOKEN` (or the key in the header/query parameter the VerifyAPIKey policy names)"]),

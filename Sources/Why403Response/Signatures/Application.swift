@@ -42,7 +42,7 @@ enum Application {
                       Variant("msg", ["*rate limit*", "*too many requests*", "*attempts exceeded*", "*attempt exceeded*"], cause: .rateLimit, confidence: .likely),
                       Variant("msg", ["Bad credentials*", "*invalid credentials*", "*invalid api key*", "*invalid_grant*", "*not a valid key*", "*invalid key*",
                                       "*incorrect*", "*expired*", "*invalid token*", "*invalid_token*", "*signature*", "*failed to authenticate*",
-                                      "*unable to authenticate*", "*wrong password*"],
+                                      "*unable to authenticate*", "*wrong password*", "*invalid username or password*"],
                               cause: .authInvalid, confidence: .likely,
                               summary: "the application rejected the credentials sent: {msg}"),
                       Variant("msg", ["*missing*", "*required*", "*unauthenticated*", "*no token*", "*not authenticated*", "*no api key*"],

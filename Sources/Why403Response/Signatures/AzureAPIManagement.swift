@@ -10,12 +10,16 @@ enum AzureAPIManagement {
         Signature(id: "azure-apim-error", product: "Azure API Management", layer: .apiGateway, cause: .unknown, confidence: .likely,
                   statuses: [401, 403, 429],
                   // its challenge alone, or its envelope (a top-level statusCode) with one of its own messages
-                  when: [.any([.headerContains("www-authenticate", "AzureApiManagementKey"), .jsonKey(["statusCode"])]),
+                  when: [.any([.headerContains("www-authenticate", "AzureApiManagementKey"), .jsonKey(["statusCode"]),
+                               // the quota policy's whole sentence names API Management without the envelope (a client's dict or log line)
+                               .body("Out of call volume quota. Quota will be replenished in")]),
                          .any([.headerContains("www-authenticate", "AzureApiManagementKey"),
                                .body("subscription key"), .body("Rate limit is exceeded"), .body("call volume quota")])],
                   summary: "Azure API Management's gateway refused the call itself[: {msg}]",
                   extract: [Extract("msg", "message", from: [.json("message")]),
-                            Extract("keyname", "subscription key header", from: [.challenge(scheme: "AzureApiManagementKey", parameter: "name")])],
+                            Extract("keyname", "subscription key header", from: [.challenge(scheme: "AzureApiManagementKey", parameter: "name")]),
+                            // the quota policy's renewal time, read from the sentence wherever it stands (no JSON envelope needed)
+                            Extract("renewal", "quota renewal", from: [.body(after: "Quota will be replenished in", chars: .identifier)])],
                   checks: ["the API's product requires a subscription: send the key in Ocp-Apim-Subscription-Key (or the name the challenge gives) or ?subscription-key=",
                            "in the portal: APIs > the API > Settings (Subscription required, header name) and Subscriptions (the key's state and scope)"],
                   variants: [
@@ -25,6 +29,8 @@ enum AzureAPIManagement {
                               summary: "Azure API Management refused the call: the subscription key is not valid for this API"),
                       Variant("msg", ["Rate limit is exceeded*", "*call volume quota*"], cause: .rateLimit, confidence: .certain,
                               summary: "Azure API Management's rate-limit or quota policy refused the call: {msg}"),
+                      Variant("renewal", ["*"], cause: .rateLimit, confidence: .certain,
+                              summary: "Azure API Management's quota policy refused the call: out of call volume quota, replenished in {renewal}"),
                   ],
                   specificity: 75),
     ]

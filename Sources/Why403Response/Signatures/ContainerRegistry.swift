@@ -24,7 +24,9 @@ enum ContainerRegistry {
         // service and the scope; the challenge's `error` (RFC 6750), when present, says more than the message.
         Signature(id: "registry-unauthorized", product: "container registry", layer: .application, cause: .unknown, confidence: .likely,
                   statuses: [401],
-                  when: [.body("\"errors\""), .any([.body("\"code\":\"UNAUTHORIZED\""), .body("\"code\": \"UNAUTHORIZED\"")])],
+                  when: [.any([.all([.body("\"errors\""), .any([.body("\"code\":\"UNAUTHORIZED\""), .body("\"code\": \"UNAUTHORIZED\"")])]),
+                               // the distribution API's own header, on a 401 whose body was not shown (curl -I)
+                               .header("docker-distribution-api-version")])],
                   summary: "the container registry refused to authenticate the request[: {msg}][ (scope {scope})]",
                   extract: [Extract("msg", "message", from: [.jsonListItem(list: "errors", key: "message"), .body(after: "\"message\":", chars: .line)]),
                             Extract("scope", "scope", from: [.challenge(scheme: "Bearer", parameter: "scope")]),

@@ -45,7 +45,9 @@ enum GoogleAPIs {
                               summary: "a Google API quota or rate limit was exceeded: {msg}"),
                       Variant("msg", ["*API key not valid*", "*invalid authentication credentials*", "*Invalid Credentials*", "*expired*"],
                               cause: .authInvalid, confidence: .certain, summary: "a Google API rejected the credentials: {msg}"),
-                      Variant("msg", ["*missing required authentication credential*", "*Login Required*", "*unregistered callers*"],
+                      Variant("msg", ["*missing required authentication credential*", "*Login Required*", "*unregistered callers*",
+                                      // "The request is missing a valid API key." (no key and no OAuth token sent)
+                                      "*missing a valid API key*"],
                               cause: .authMissing, confidence: .certain, summary: "a Google API got no credentials: {msg}"),
                       Variant("msg", ["*caller does not have permission*", "*does not have permission*", "*Permission denied*", "*IAM_PERMISSION_DENIED*"],
                               cause: .authRole, confidence: .likely,

@@ -16,14 +16,21 @@ enum Kong {
                                .body("No API key found in headers or querystring"), .body("No API key found in request"),
                                // the credential plugins' refusal of an unknown credential, as the whole JSON string (not Google's
                                // "Request had invalid authentication credentials. …")
-                               .body("\"Invalid authentication credentials\"")]),
+                               .body("\"Invalid authentication credentials\""),
+                               // the acl plugin's whole sentence for a consumer outside the allowed groups, however the quotes were pasted
+                               .body("You cannot consume this service")]),
                          .not(.header("x-kong-upstream-latency"))],
                   summary: "Kong Gateway refused the request itself (a plugin answered, the upstream service was not called)[: {msg}]",
                   extract: [Extract("msg", "message", from: [.json("message")]),
-                            Extract("server", "Server", from: [.header("server")])],
+                            Extract("server", "Server", from: [.header("server")]),
+                            Extract("acl", "acl refusal", from: [.body(after: "You cannot consume", chars: .line)])],
                   checks: ["the route's and service's plugins (Kong Manager, or `curl :8001/routes/<route>/plugins`): key-auth, basic-auth, jwt, hmac-auth, acl, rate-limiting, ip-restriction",
                            "Kong's access log entry for the request: the consumer it resolved (none for a missing or unknown credential)"],
                   variants: [
+                      // The acl plugin: the consumer was identified (a credential plugin ran first) but is in no allowed group.
+                      Variant("acl", ["*this service*"], cause: .authRole, confidence: .certain,
+                              summary: "Kong's acl plugin refused the consumer: it is not in a group the route allows (\"You cannot consume this service\")",
+                              checks: ["the acl plugin's allow/deny groups on the route or service, and the consumer's groups (`curl :8001/consumers/<consumer>/acls`)"]),
                       Variant("msg", ["No API key found*"], cause: .authMissing, confidence: .certain,
                               summary: "Kong's key-auth plugin found no API key in the headers or query string it is configured to read (config.key_names)"),
                       Variant("msg", ["Invalid authentication credentials*"], cause: .authInvalid, confidence: .certain,
