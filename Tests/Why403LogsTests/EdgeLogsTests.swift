@@ -84,6 +84,33 @@ final class EdgeLogsTests: XCTestCase {
         XCTAssertEqual(s.topUserAgents.first?.key.hasPrefix("Mozilla/5.0 (Windows NT 10.0;"), true)
     }
 
+    /// CloudFront's percent-encoded fields are decoded over the bytes where every escape is ASCII,
+    /// and by Foundation otherwise: the user agents and paths are what `removingPercentEncoding`
+    /// gives (an invalid escape keeps the field as written).
+    func testCloudFrontFieldsArePercentDecodedAsFoundationDoes() throws {
+        let lines = try String(contentsOfFile: edge("cloudfront.log"), encoding: .utf8).split(separator: "\n").map(String.init)
+        let header = lines.filter { $0.hasPrefix("#") }
+        let refused = try XCTUnwrap(lines.first { !$0.hasPrefix("#") && $0.split(separator: "\t")[8] == "403" })
+        let values = ["Mozilla/5.0%20(X11)", "a%25b", "%E2%9C%93%20ok", "bad%zz", "cut%4", "cut%", "%C3%28", "%41%42%43",
+                      "plain", "%2F%2e%2E", "caf%C3%A9%2Fx", "%00nul", "mixed%20%E2%9C", "end%2"]
+        var body = header
+        for v in values {
+            var f = refused.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
+            f[7] = "/p/" + v
+            f[10] = v
+            body.append(f.joined(separator: "\t"))
+        }
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let f = try dir.write("cf.log", body.joined(separator: "\n") + "\n").path
+        var input = LogsAnalyzer.Input(paths: [f], inputFormat: .cloudfront)
+        input.top = 50
+        let s = try summary(LogsAnalyzer().analyze(input))
+        XCTAssertEqual(s.denials, values.count)
+        XCTAssertEqual(Set(s.topUserAgents.map(\.key)), Set(values.map { $0.removingPercentEncoding ?? $0 }))
+        XCTAssertEqual(Set(s.topPaths.map(\.key)), Set(values.map { ("/p/" + $0).removingPercentEncoding ?? "/p/" + $0 }))
+    }
+
     func testS3AccessLogWithTheCommandThatEvaluatesEachAccessDenied() throws {
         let (r, s) = try run([edge("s3-access.log")])
         XCTAssertEqual(perCause(s), ["policy.implicit-deny": 3, "auth.invalid": 1])

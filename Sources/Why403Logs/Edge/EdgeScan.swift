@@ -19,7 +19,14 @@ struct EdgeScan: NeedleFiltered {
     let maxLine: Int
     var lineNumber = 0
     /// W3C: the field names of the last `#Fields:` line.
-    var w3cFields: [String] { didSet { w3cStatusIndex = w3cFields.firstIndex(of: "sc-status") } }
+    var w3cFields: [String] {
+        didSet {
+            w3cStatusIndex = w3cFields.firstIndex(of: "sc-status")
+            w3cLayout = EdgeParsers.W3CLayout(w3cFields)
+        }
+    }
+    /// W3C: where the fields read sit in `w3cFields`.
+    var w3cLayout: EdgeParsers.W3CLayout
     /// W3C: the position of `sc-status` in `w3cFields`.
     var w3cStatusIndex: Int?
     /// Lines still parsed whole whatever their status (`LogsLimits.fullyParsedLines`): after them, a
@@ -69,6 +76,7 @@ struct EdgeScan: NeedleFiltered {
         self.w3cFields = context.fields ?? (format == .cloudfront ? EdgeParsers.cloudfrontDefault : EdgeParsers.iisDefault)
         self.fieldsGiven = context.fields != nil
         self.w3cStatusIndex = w3cFields.firstIndex(of: "sc-status")
+        self.w3cLayout = EdgeParsers.W3CLayout(w3cFields)
         self.fullLeft = context.limits.fullyParsedLines
         let wanted = context.statuses.sorted().compactMap { EdgeScan.needle(format, status: $0) }
         self.needles = wanted.count == context.statuses.count ? wanted.map(Needle.init) : []
@@ -163,7 +171,7 @@ struct EdgeScan: NeedleFiltered {
             if format == .cloudfront, !sawHeader, !fieldsGiven, w3cFields.first != "timestamp", EdgeParsers.looksRealtime(line) {
                 w3cFields = EdgeParsers.cloudfrontRealtime
             }
-            parsed = EdgeParsers.w3c(line, fields: w3cFields, format: format)
+            parsed = EdgeParsers.w3c(line, layout: w3cLayout, format: format)
         case .alb: parsed = EdgeParsers.alb(line)
         case .s3Access: parsed = EdgeParsers.s3(line)
         case .awsWAF: parsed = EdgeParsers.awsWAF(line)
@@ -204,9 +212,13 @@ enum EdgePrefilter {
         case .cloudfront, .iis:
             guard let index = w3cStatusIndex, b.count > 0, b[0] != 35 else { return nil }
             let sep: UInt8 = format == .cloudfront ? 9 : 32
-            var i = 0, seps = 0
-            while i < b.count, seps < index { if b[i] == sep { seps += 1 }; i += 1 }
-            return seps == index ? number(b, i, then: sep) : nil
+            var i = 0
+            for _ in 0..<index {
+                let j = b.index(of: sep, or: sep, from: i, to: b.count)
+                guard j < b.count else { return nil }
+                i = j + 1
+            }
+            return number(b, i, then: sep)
         default:
             return nil
         }
