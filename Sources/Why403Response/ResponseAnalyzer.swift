@@ -212,6 +212,7 @@ public enum ResponseAnalyzer {
         ("varnish", "server", .varnish, "Varnish"), ("varnish", "via", .varnish, "Varnish"),
         // application servers that answer for the application itself (a proxy in front passes their Server on)
         ("warp/", "server", .application, "Warp (the Haskell application server)"),
+        ("hapi fhir", "x-powered-by", .application, "HAPI FHIR (the FHIR server application)"),
     ]
 
     /// No page matched, but a header names the server: say that it most likely (empty body) or possibly

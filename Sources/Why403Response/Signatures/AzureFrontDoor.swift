@@ -18,6 +18,19 @@ enum AzureFrontDoor {
                   checks: ["the WAF policy's managed rule set (Default/Microsoft_DefaultRuleSet) or a custom rule (geo match, IP, rate limit) named in the log: the rule's type gives the cause"],
                   fixes: [Fix(summary: "if the request is legitimate, add an exclusion for the matched request part to exactly the rule the log names, not a policy in Detection mode")],
                   specificity: 80),
+        // Front Door's own 403 without a body (a HEAD request, whose block response keeps only the headers): the
+        // tracking reference and the date, and nothing an origin would add (no Server, no Content-Type). Front Door
+        // answered itself; its WAF policy is what answers 403 there, but the response cannot show the rule: possible.
+        Signature(id: "azure-front-door-bare-403", product: "Azure Front Door", layer: .azureFrontDoor, cause: .wafRule, confidence: .possible,
+                  statuses: [403],
+                  when: [.any([.header("x-azure-ref"), .header("x-msedge-ref")]), .not(.header("content-type")), .not(.header("server"))],
+                  summary: "a 403 carrying only Front Door's tracking reference, with nothing from an origin (no Server, no Content-Type): Front Door answered itself, most likely its WAF policy's block[ (tracking reference {ref})]",
+                  extract: [Extract("ref", "tracking reference", from: [.header("x-azure-ref"), .header("x-msedge-ref")])],
+                  lookup: lookup,
+                  checks: ["the FrontDoorWebApplicationFirewallLog entry with this tracking reference names the rule (managed rule id, or the custom rule: geo match, IP, rate limit, a string match)",
+                           "no WAF log entry for it: look in FrontDoorAccessLog for the same reference (a route or rules-engine action answered)",
+                           "repeat the request with GET: the WAF's block body (\"The request is blocked.\" or the policy's custom body) says more than a HEAD"],
+                  specificity: 62),
         Signature(id: "azure-app-gateway-403", product: "Azure Application Gateway", layer: .azureFrontDoor, cause: .wafRule, confidence: .likely,
                   statuses: [403],
                   when: [.any([.headerContains("server", "Microsoft-Azure-Application-Gateway"), .body("Microsoft-Azure-Application-Gateway")]),

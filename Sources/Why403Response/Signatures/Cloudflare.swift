@@ -90,6 +90,18 @@ enum Cloudflare {
                   checks: ["the page's full text carries \"Error code 10xx\": 1020 a custom rule, 1010 Browser Integrity Check, 1005-1008/1012 an IP or ASN ban, 1009 a country block",
                            "the event for the Ray ID names the rule and its action", byRule],
                   specificity: 82),
+        // Cloudflare Access (Zero Trust) answers for an application it protects: "Cloudflare Access Error" /
+        // "Cloudflare Access Forbidden" / "You do not have permission to view this page", with the Ray ID and the
+        // client's address. An Access policy refused (a Block rule on address or country, an application open only to
+        // service tokens, an identity outside the Include rules); the page does not say which.
+        Signature(id: "cloudflare-access-forbidden", product: "Cloudflare Access", layer: .cloudflare, cause: .unknown, confidence: .likely,
+                  statuses: [403], when: [.body("Cloudflare Access"), .any([.body("You do not have permission to view this page"), .body("Access Forbidden")])],
+                  summary: "Cloudflare Access refused: an Access policy of the application does not let this request in[ (Ray ID {ray})]",
+                  extract: [ray],
+                  lookup: "Zero Trust dashboard > Logs > Access: the request[ with Ray ID {ray}] names the application and the policy that decided",
+                  checks: ["the application's policies (Access > Applications > the app > Policies): a Block rule on IP ranges or countries, Include rules the identity does not meet, or Service Auth only (a service token in CF-Access-Client-Id/Secret headers)",
+                           "an automated client needs a service token; a person needs to sign in with an identity the Include rules list"],
+                  specificity: 88),
         Signature(id: "cloudflare-edge-403", product: "Cloudflare", layer: .cloudflare, cause: .unknown, confidence: .likely,
                   statuses: [403], when: [edge, .body("<center>cloudflare</center>")],
                   summary: "Cloudflare's edge refused the request without naming a feature[ (Ray ID {ray})]", extract: [ray], lookup: lookup,

@@ -4,9 +4,11 @@ import Why403Core
 /// learnt from the real nginx started on loopback by `LiveServerTests`; its 429 page is what limit_req and
 /// limit_conn answer when their status is set to 429.
 enum Nginx {
-    /// nginx's marks, and OpenResty's (nginx with Lua: the same error pages, signed `<center>openresty</center>`).
+    /// nginx's marks, OpenResty's (nginx with Lua: the same error pages, signed `<center>openresty</center>`) and
+    /// Tengine's (Alibaba's nginx fork, whose own 403 page reads "You don't have permission to access the URL on
+    /// this server." and is signed "Powered by Tengine").
     static let nginx: Condition = .any([.body("<center>nginx"), .headerContains("server", "nginx"), .body("\nnginx/"), .body("\nnginx\n"), .body("> nginx/"),
-                                        .body("<center>openresty"), .headerContains("server", "openresty")])
+                                        .body("<center>openresty"), .headerContains("server", "openresty"), .body("Powered by Tengine")])
     static let whiteBox = "explain it white-box from the configuration: `why403 nginx URL --config /etc/nginx/nginx.conf`"
 
     static let signatures: [Signature] = [
@@ -25,6 +27,21 @@ enum Nginx {
                   summary: "nginx's own 401 page (auth_basic or auth_request)",
                   checks: ["the error log says \"no user/password was provided\" or \"user … was not found\" / \"password mismatch\"", whiteBox],
                   specificity: 60),
+        // nginx's compiled-in page template with the server name in its footer replaced (a build that changes
+        // NGINX_VER, or a distribution's own name: "ING Webserver", VK's "kittenx"): the markup is nginx's, the
+        // name is not. Possible only: a few other products copy the template, and those that name themselves
+        // (Application Gateway, ELB, Huawei's CloudWAF, Cloudflare) are left to their own signatures.
+        Signature(id: "nginx-template-page", product: "nginx (server name replaced)", layer: .nginx, cause: .unknown, confidence: .possible,
+                  statuses: [401, 403],
+                  when: [.any([.body("<h1>403 Forbidden</h1></center>"), .body("<h1>401 Authorization Required</h1></center>")]), .body("<hr><center>"),
+                         .not(.any([.body("<center>cloudflare"), .body("Microsoft-Azure-Application-Gateway"), .body("<center>ELB</center>"),
+                                    .body("<center>CloudWAF</center>"), .body("<center>awselb"), .headerContains("server", "awselb"),
+                                    .headerContains("server", "Microsoft-Azure-Application-Gateway")]))],
+                  summary: "nginx's built-in error page with its server name replaced: an nginx build (or a fork) refused, and the page does not say why",
+                  checks: ["the page's footer names the build (a changed NGINX_VER, a fork such as Tengine, or a company's own name): its error log names the reason as nginx's does (\"access forbidden by rule\", \"(13: Permission denied)\", \"directory index of … is forbidden\")",
+                           "a 401 is auth_basic or auth_request: the error log says \"no user/password was provided\" or \"password mismatch\"",
+                           whiteBox],
+                  specificity: 55),
         // nginx's own 429 page: limit_req / limit_conn with `limit_req_status 429` (their default is 503), or a
         // `return 429`. Written by nginx itself, so the limit is nginx's, not the application's.
         Signature(id: "nginx-default-429", product: "nginx", layer: .nginx, cause: .rateLimit, confidence: .likely,

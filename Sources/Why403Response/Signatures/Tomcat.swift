@@ -31,6 +31,10 @@ enum Tomcat {
                       // A Realm that names the failed check in the message ("PAM authentication failed."): credentials were tried.
                       Variant("msg", ["*authentication failed*"], cause: .authInvalid, confidence: .likely,
                               summary: "Tomcat's status report says the authentication failed[ ({msg})]: the credentials sent were refused by the Realm"),
+                      // The application's own words for a bot filter ("HTTP Status 403 - Bots not allowed"): it refused a client it took for a bot.
+                      Variant("msg", ["*bots*", "*robot*", "*crawler*"], cause: .botBlock, confidence: .likely,
+                              summary: "Tomcat's status report names bots[ ({msg})]: the web application refused a client it took for a bot (its User-Agent or behaviour)",
+                              checks: ["send a real browser User-Agent, or ask the site for an API or a crawl allowance", "the application's bot filter (a servlet filter or its framework's) decides on the User-Agent or the request rate"]),
                       Variant("msg", ["Access is denied*"], cause: .authRole, confidence: .possible,
                               summary: "Tomcat's status report with Spring Security's \"Access is denied\": the user is authenticated but lacks the role or authority this URL needs"),
                   ],
