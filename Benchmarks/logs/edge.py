@@ -1,15 +1,17 @@
 #!/usr/bin/env python3
-"""The edge's logs at size: `why403 logs` on an ALB access log and on a Cloudflare Logpush NDJSON file (about
-1 GiB each), against the peers measured in the same run, interleaved:
+"""The edge's logs at size: `why403 logs` on an ALB access log, a Cloudflare Logpush NDJSON file and (with
+`--formats cloudfront`) a CloudFront standard (W3C) log, about 1 GiB each, against the peers measured in the
+same run, interleaved:
 
   - `rg -c` for the format's denial marker (ALB: ' 403 ' in the status fields; Cloudflare:
-    '"EdgeResponseStatus":403'): the floor of finding the refused lines;
+    '"EdgeResponseStatus":403'; CloudFront: '\t403\t'): the floor of finding the refused lines;
   - for the grouping by cause and rule: `jq` (Cloudflare, one process: select the 403s, then group_by
     over the selection, with `--stream`-free `-n` reading so memory holds only the 403s) and DuckDB
     (the `duckdb` Python package; all cores): over the Cloudflare file it runs why403's own
     `--emit-sql duckdb --input-format cloudflare` query on a view of `read_json`; over the ALB file a
     GROUP BY of status and `actions_executed` on `read_csv` (the Athena layout splits fields DuckDB's CSV
-    reader cannot, so why403's ALB query is not used there).
+    reader cannot, so why403's ALB query is not used there); over the CloudFront file a GROUP BY of status and
+    `x-edge-detailed-result-type` on `read_csv` (tab-separated, the two header lines skipped).
 
 Usage: WHY403=path/to/release/why403 python3 Benchmarks/logs/edge.py [--size-mib 1024] [--reps 3]
 Prints each run, medians (wall, CPU, max RSS) and the ratios to rg and to the grouping peers; checks that
@@ -93,14 +95,46 @@ def cf_line(t):
     return json.dumps(d, separators=(",", ":")) + "\n"
 
 
-def generate(name, make):
+CF_FIELDS = ["date", "time", "x-edge-location", "sc-bytes", "c-ip", "cs-method", "cs(Host)", "cs-uri-stem", "sc-status",
+             "cs(Referer)", "cs(User-Agent)", "cs-uri-query", "cs(Cookie)", "x-edge-result-type", "x-edge-request-id",
+             "x-host-header", "cs-protocol", "cs-bytes", "time-taken", "x-forwarded-for", "ssl-protocol", "ssl-cipher",
+             "x-edge-response-result-type", "cs-protocol-version", "fle-status", "fle-encrypted-fields", "c-port",
+             "time-to-first-byte", "x-edge-detailed-result-type", "sc-content-type", "sc-content-len", "sc-range-start",
+             "sc-range-end"]
+CF_HEADER = "#Version: 1.0\n#Fields: " + " ".join(CF_FIELDS) + "\n"
+
+
+def cloudfront_line(t):
+    r = rnd.random()
+    if r < 0.015:
+        status, result, detailed = 403, "Error", "ClientGeoBlocked"
+    elif r < 0.025:
+        status, result, detailed = 403, "Error", "InvalidRequestBlocked"
+    elif r < 0.03:
+        status, result, detailed = 403, "Error", "Error"
+    else:
+        status, result, detailed = 200, "Hit", "Hit"
+    ua = rnd.choice(UAS).replace(" ", "%20")
+    p = path()
+    stem, _, query = p.partition("?")
+    return "\t".join([
+        time.strftime("%Y-%m-%d", time.gmtime(t)), time.strftime("%H:%M:%S", time.gmtime(t)), "LAX1-C1",
+        str(rnd.randrange(300, 90000)), "198.51.%d.%d" % (rnd.randrange(256), rnd.randrange(1, 255)), "GET",
+        "d111111abcdef8.cloudfront.net", stem, str(status), "-", ua, query or "-", "-", result,
+        "%040x" % rnd.getrandbits(160), "shop.example.com", "https", str(rnd.randrange(100, 900)), "0.%03d" % rnd.randrange(1000),
+        "-", "TLSv1.3", "TLS_AES_128_GCM_SHA256", result, "HTTP/2.0", "-", "-", str(rnd.randrange(1024, 65535)),
+        "0.%03d" % rnd.randrange(1000), detailed, "text/html", str(rnd.randrange(100, 90000)), "-", "-"]) + "\n"
+
+
+def generate(name, make, header=""):
     target = args.size_mib << 20
     path = "/tmp/why403-bench-%s-%d.log" % (name, args.size_mib)
     if os.path.exists(path) and os.path.getsize(path) >= target:
         return path
     t = 1795944600
     with open(path + ".tmp", "w") as f:
-        n = 0
+        f.write(header)
+        n = len(header)
         block = []
         while n < target:
             line = make(t)
@@ -129,7 +163,8 @@ def run(cmd, shell=False):
 
 duck = "import duckdb,sys; r=duckdb.sql(sys.argv[1]).fetchall(); print(sum(row[-1] for row in r)); print(r)"
 for fmt in args.formats.split(","):
-    log = generate(fmt, alb_line if fmt == "alb" else cf_line)
+    log = generate(fmt, {"alb": alb_line, "cloudflare": cf_line, "cloudfront": cloudfront_line}[fmt],
+                   CF_HEADER if fmt == "cloudfront" else "")
     size = os.path.getsize(log)
     with open(log, "rb") as f:
         while f.read(1 << 24):
@@ -138,6 +173,12 @@ for fmt in args.formats.split(","):
         marker = " 403 "
         query = ("SELECT column08 AS status, column21 AS actions, count(*) AS n FROM read_csv('%s', delim=' ', quote='\"', "
                  "escape='\"', header=false, all_varchar=true, strict_mode=false) WHERE column08 = '403' GROUP BY ALL" % log)
+        cmds = {"why403": [why403, "logs", log, "--format", "json"], "rg": ["rg", "-c", marker, log],
+                "duckdb": [sys.executable, "-c", duck, query]}
+    elif fmt == "cloudfront":
+        marker = "\t403\t"
+        query = ("SELECT column08 AS status, column28 AS detailed, count(*) AS n FROM read_csv('%s', delim='\\t', quote='', "
+                 "header=false, skip=2, all_varchar=true) WHERE column08 = '403' GROUP BY ALL" % log)
         cmds = {"why403": [why403, "logs", log, "--format", "json"], "rg": ["rg", "-c", marker, log],
                 "duckdb": [sys.executable, "-c", duck, query]}
     else:
