@@ -123,8 +123,6 @@ enum EdgeParsers {
         }
     }
 
-    static func dashNil(_ s: Substring) -> String? { s == "-" || s.isEmpty ? nil : String(s) }
-
     /// `GET https://host:443/a/b?x HTTP/1.1` → `/a/b`; `GET /a?x HTTP/1.1` → `/a`. Over the bytes
     /// (the separators are ASCII).
     static func path(ofRequest line: ByteLine) -> String? {
@@ -146,8 +144,6 @@ enum EdgeParsers {
     }
 
     static let schemeSeparator = Array("://".utf8)
-
-    static func parseInt(_ s: Substring) -> Int? { Int(s) }
 
     /// An ISO 8601 time in a `String`.
     static func iso(_ s: String) -> LogTime? {
