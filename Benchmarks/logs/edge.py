@@ -47,17 +47,19 @@ def path():
     return p % rnd.randrange(10000) if "%d" in p else p
 
 
+def pick(table, otherwise):
+    """The outcome of one draw: the first row whose cumulative bound the draw is under."""
+    r = rnd.random()
+    for bound, outcome in table:
+        if r < bound:
+            return outcome
+    return otherwise
+
+
 def alb_line(t):
     ip = "198.51.%d.%d" % (rnd.randrange(256), rnd.randrange(1, 255))
-    r = rnd.random()
-    if r < 0.02:
-        status, target, actions = 403, "-", "waf"
-    elif r < 0.03:
-        status, target, actions = 403, "403", "waf,forward"
-    elif r < 0.035:
-        status, target, actions = 401, "-", "authenticate"
-    else:
-        status, target, actions = 200, "200", "waf,forward"
+    status, target, actions = pick([(0.02, (403, "-", "waf")), (0.03, (403, "403", "waf,forward")),
+                                    (0.035, (401, "-", "authenticate"))], (200, "200", "waf,forward"))
     ts = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(t)) + ".%06dZ" % rnd.randrange(1000000)
     return ('https %s app/my-lb/50dc6c495c0c9188 %s:%d 10.0.1.%d:80 0.001 0.004 0.000 %d %s 150 %d '
             '"GET https://shop.example.com:443%s HTTP/1.1" "%s" ECDHE-RSA-AES128-GCM-SHA256 TLSv1.2 '
@@ -105,15 +107,8 @@ CF_HEADER = "#Version: 1.0\n#Fields: " + " ".join(CF_FIELDS) + "\n"
 
 
 def cloudfront_line(t):
-    r = rnd.random()
-    if r < 0.015:
-        status, result, detailed = 403, "Error", "ClientGeoBlocked"
-    elif r < 0.025:
-        status, result, detailed = 403, "Error", "InvalidRequestBlocked"
-    elif r < 0.03:
-        status, result, detailed = 403, "Error", "Error"
-    else:
-        status, result, detailed = 200, "Hit", "Hit"
+    status, result, detailed = pick([(0.015, (403, "Error", "ClientGeoBlocked")), (0.025, (403, "Error", "InvalidRequestBlocked")),
+                                     (0.03, (403, "Error", "Error"))], (200, "Hit", "Hit"))
     ua = rnd.choice(UAS).replace(" ", "%20")
     p = path()
     stem, _, query = p.partition("?")
@@ -169,18 +164,17 @@ for fmt in args.formats.split(","):
     with open(log, "rb") as f:
         while f.read(1 << 24):
             pass
-    if fmt == "alb":
-        marker = " 403 "
-        query = ("SELECT column08 AS status, column21 AS actions, count(*) AS n FROM read_csv('%s', delim=' ', quote='\"', "
-                 "escape='\"', header=false, all_varchar=true, strict_mode=false) WHERE column08 = '403' GROUP BY ALL" % log)
+    # The space- and tab-separated logs: the marker for rg, and DuckDB's GROUP BY over read_csv.
+    separated = {
+        "alb": (" 403 ", "SELECT column08 AS status, column21 AS actions, count(*) AS n FROM read_csv('%s', delim=' ', "
+                         "quote='\"', escape='\"', header=false, all_varchar=true, strict_mode=false) WHERE column08 = '403' GROUP BY ALL"),
+        "cloudfront": ("\t403\t", "SELECT column08 AS status, column28 AS detailed, count(*) AS n FROM read_csv('%s', delim='\\t', "
+                                  "quote='', header=false, skip=2, all_varchar=true) WHERE column08 = '403' GROUP BY ALL"),
+    }
+    if fmt in separated:
+        marker, query = separated[fmt]
         cmds = {"why403": [why403, "logs", log, "--format", "json"], "rg": ["rg", "-c", marker, log],
-                "duckdb": [sys.executable, "-c", duck, query]}
-    elif fmt == "cloudfront":
-        marker = "\t403\t"
-        query = ("SELECT column08 AS status, column28 AS detailed, count(*) AS n FROM read_csv('%s', delim='\\t', quote='', "
-                 "header=false, skip=2, all_varchar=true) WHERE column08 = '403' GROUP BY ALL" % log)
-        cmds = {"why403": [why403, "logs", log, "--format", "json"], "rg": ["rg", "-c", marker, log],
-                "duckdb": [sys.executable, "-c", duck, query]}
+                "duckdb": [sys.executable, "-c", duck, query % log]}
     else:
         marker = '"EdgeResponseStatus":403'
         sql = subprocess.run([why403, "logs", "--emit-sql", "duckdb", "--input-format", "cloudflare", "--table", "cf"],
