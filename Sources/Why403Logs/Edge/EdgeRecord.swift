@@ -431,18 +431,14 @@ enum EdgeParsers {
     }
 
     /// A Cloudflare Logpush record: `http_requests` (EdgeResponseStatus, Security* fields) or
-    /// `firewall_events` (Action, Source, RuleID, Description). Read with `FlatJSON`, or with
-    /// Foundation's `JSONSerialization` when `foundation` (the results are the same but for numbers
-    /// beyond Int64, which the flat reader reads as absent: a test compares the two).
-    static func cloudflare(_ line: Substring, foundation: Bool = false) -> Result<EdgeRecord, EdgeMismatch> {
-        if foundation {
-            switch object(line) {
-            case .success(let o): return cloudflare(FoundationMembers(o: o))
-            case .failure(let e): return .failure(e)
-            }
+    /// `firewall_events` (Action, Source, RuleID, Description), read with Foundation's
+    /// `JSONSerialization` (`LogsLimits.foundationJSON`: the results are those of `cloudflare(bytes:)`
+    /// but for numbers beyond Int64, which the flat reader reads as absent; a test compares the two).
+    static func cloudflareByFoundation(_ line: Substring) -> Result<EdgeRecord, EdgeMismatch> {
+        switch object(line) {
+        case .success(let o): return cloudflare(FoundationMembers(o: o))
+        case .failure(let e): return .failure(e)
         }
-        var s = line
-        return s.withUTF8 { cloudflare(bytes: $0, tokens: nil) }
     }
 
     /// A Cloudflare Logpush record read by `FlatJSON` from the line's bytes (invalid UTF-8 inside a
@@ -474,10 +470,8 @@ enum EdgeParsers {
         r.country = m.text(.clientCountry).flatMap { $0.isEmpty || $0 == "-" ? nil : $0.uppercased() }
         r.path = (m.text(.clientRequestPath) ?? m.text(.clientRequestURI)).map { $0.pathOnly }
         r.userAgent = m.text(.clientRequestUserAgent)
-        r.fields[.action] = m.lowercased(.securityAction) ?? m.lowercased(.action) ?? ""
-        var source = m.lowercased(.source) ?? ""
-        if let first = m.first(.securitySources) { source = first.lowercasedIfNeeded }
-        r.fields[.source] = source
+        r.fields[.action] = (m.text(.securityAction) ?? m.text(.action) ?? "").lowercasedIfNeeded
+        r.fields[.source] = (m.first(.securitySources) ?? m.text(.source) ?? "").lowercasedIfNeeded
         r.fields[.ruleId] = m.text(.securityRuleID) ?? m.text(.ruleID) ?? ""
         let description = m.text(.securityRuleDescription) ?? m.text(.description) ?? ""
         r.fields[.description] = description
@@ -514,8 +508,6 @@ enum EdgeParsers {
         func integer(_ k: CloudflareKey) -> Int64?
         /// The first item of an array member, as text.
         func first(_ k: CloudflareKey) -> String?
-        /// `text(k)` lowercased.
-        func lowercased(_ k: CloudflareKey) -> String?
     }
 
     /// The members as Foundation's `JSONSerialization` read them (`--foundation-json`, tests).
@@ -526,7 +518,6 @@ enum EdgeParsers {
         func text(_ k: CloudflareKey) -> String? { str(o[k.name]) }
         func integer(_ k: CloudflareKey) -> Int64? { int(o[k.name]) }
         func first(_ k: CloudflareKey) -> String? { (o[k.name] as? [Any])?.first.flatMap(str) }
-        func lowercased(_ k: CloudflareKey) -> String? { text(k)?.lowercased() }
     }
 }
 
@@ -536,22 +527,6 @@ extension FlatJSON.Members: EdgeParsers.CloudflareMembers {
     func text(_ k: EdgeParsers.CloudflareKey) -> String? { text(k.rawValue) }
     func integer(_ k: EdgeParsers.CloudflareKey) -> Int64? { integer(k.rawValue) }
     func first(_ k: EdgeParsers.CloudflareKey) -> String? { first(k.rawValue) }
-
-    /// An ASCII string without escapes is lowercased from its bytes.
-    func lowercased(_ k: EdgeParsers.CloudflareKey) -> String? {
-        guard let b = plainString(k.rawValue) else { return text(k)?.lowercased() }
-        var upper = false
-        for i in 0..<b.count {
-            let c = b[i]
-            if c >= 0x80 { return text(k)?.lowercased() }
-            if c >= 65 && c <= 90 { upper = true }
-        }
-        guard upper else { return b.text }
-        return String(unsafeUninitializedCapacity: b.count) { out in
-            for i in 0..<b.count { let c = b[i]; out[i] = c >= 65 && c <= 90 ? c + 32 : c }
-            return b.count
-        }
-    }
 
     /// Read from the line's bytes when the string has no escape (no `String` is made).
     func isoTime(_ k: EdgeParsers.CloudflareKey) -> LogTime? {

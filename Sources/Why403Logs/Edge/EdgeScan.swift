@@ -175,7 +175,7 @@ struct EdgeScan: NeedleFiltered {
         case .alb: parsed = EdgeParsers.alb(line)
         case .s3Access: parsed = EdgeParsers.s3(line)
         case .awsWAF: parsed = EdgeParsers.awsWAF(line)
-        case .cloudflare: parsed = EdgeParsers.cloudflare(line, foundation: context.limits.foundationJSON)
+        case .cloudflare: parsed = EdgeParsers.cloudflareByFoundation(line)  // the flat reader reads the bytes (`process`)
         default: parsed = .failure("an edge log line")
         }
         return parsed

@@ -10,7 +10,7 @@
 /// reader is small. AWS WAF records (nested, one per refusal) still go through Foundation.
 enum FlatJSON {
     /// One member's value, as the reader materialises it on request.
-    enum Value: Equatable {
+    enum Value {
         case string(String)
         /// The number as written (`403`, `1.5e3`).
         case number(String)
@@ -116,9 +116,7 @@ enum FlatJSON {
         /// The member `keys[k]` is present (`null` included).
         func has(_ k: Int) -> Bool { spans[k].start >= 0 }
 
-        /// The member's value, materialised.
-        func value(_ k: Int) -> Value? { value(at: spans[k]) }
-
+        /// A member's value, materialised.
         func value(at s: Span) -> Value? {
             guard s.start >= 0 else { return nil }
             var r = Reader(b: b)

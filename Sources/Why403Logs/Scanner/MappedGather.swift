@@ -233,7 +233,7 @@ final class MappedGather: @unchecked Sendable {
                               lengths: UnsafeBufferPointer(start: s.space.lengths, count: s.lines),
                               linesBefore: UnsafeBufferPointer(start: s.space.numbers, count: s.lines),
                               lines: s.newlines, tokens: s.tokens.map { UnsafePointer($0) }, tokenWidth: tokenizer?.width ?? 0,
-                              tokenized: s.tokens == nil ? 0 : min(s.tokenized, s.lines))
+                              tokenized: s.tokenized)
         return (g, s.end, s.last, s.failure)
     }
 
