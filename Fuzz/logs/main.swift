@@ -95,7 +95,12 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     limits.maxLineLength = 512
     limits.correlationEvents = 8
     let input = LogsAnalyzer.Input(paths: ["fuzz.log"], statuses: [401, 403, 429], top: 3, format: format, limits: limits)
-    _ = try? LogsAnalyzer().analyze(data: bytes, name: "fuzz.log", chunkSize: chunk, input: input)
+    let accessReport = try? LogsAnalyzer().analyze(data: bytes, name: "fuzz.log", chunkSize: chunk, input: input)
+    // Access lines parsed on the read-ahead thread (`AccessTokens`) against parsing each line itself.
+    var accessTokenized = input
+    accessTokenized.limits.tokenizeEveryLine = true
+    let accessOther = try? LogsAnalyzer().analyze(data: bytes, name: "fuzz.log", chunkSize: chunk, input: accessTokenized)
+    if accessReport.map(encode) != accessOther.map(encode) { fatalError("the tokenized access read differs") }
     var edge = input
     edge.inputFormat = edgeFormats[Int(bytes.count > 2 ? bytes[2] : 0) % edgeFormats.count]
     let edgeReport = try? LogsAnalyzer().analyze(data: bytes, name: "fuzz.log", chunkSize: chunk, input: edge)

@@ -11,6 +11,7 @@
 // spaces are compared at their offsets for 32 (or 16) candidate positions at once; only positions
 // where all of them match are compared whole with memcmp.
 
+#define _GNU_SOURCE  // memrchr
 #include "why403_scan.h"
 #include <string.h>
 
@@ -130,7 +131,43 @@ static inline __attribute__((always_inline)) void step(pending_blocks *pb, size_
     if (lines) *start = i + 64 - (size_t)__builtin_clzll(lines);
 }
 
-/// The AVX2 path: 32 positions per step (the stretch structure of `scan_avx512`).
+/// Where the line holding a hit starts when the hit's block has no newline before it: after the last
+/// newline between the previous hit (`*prev`) and the block (`at`), else where the previous hit's line
+/// started (`*start`; 0 before the first hit). Every byte is searched back at most once.
+static inline size_t line_start_back(const uint8_t *buf, size_t at, size_t *prev, size_t *start) {
+    if (at > *prev) {
+        const uint8_t *r = memrchr(buf + *prev, '\n', at - *prev);
+        if (r) return (size_t)(r - buf) + 1;
+    }
+    return *start;
+}
+
+/// The candidate blocks of one AVX2 stretch: 64 positions each, with the newlines before the block.
+#define WHY403_AVX2_STRETCH 127
+typedef struct {
+    size_t at[WHY403_AVX2_STRETCH];
+    uint64_t cand[WHY403_AVX2_STRETCH];
+    uint64_t lines[WHY403_AVX2_STRETCH];
+    size_t nl[WHY403_AVX2_STRETCH];
+    size_t count;
+} avx2_blocks;
+
+/// The sum of the 32 byte counters of `acc`.
+__attribute__((target("avx2")))
+static inline size_t sum_bytes(__m256i acc) {
+    __m256i s = _mm256_sad_epu8(acc, _mm256_setzero_si256());
+    return (size_t)(_mm256_extract_epi64(s, 0) + _mm256_extract_epi64(s, 1) + _mm256_extract_epi64(s, 2) +
+                    _mm256_extract_epi64(s, 3));
+}
+
+/// The AVX2 path: 64 positions per step, in two 32-byte halves.
+///
+/// Unlike the other paths it does not extract a newline mask, count it and track the line start on
+/// every step: the newlines are summed in 32 byte counters (one subtraction a half; folded after at
+/// most 254 halves, before a counter can wrap), and only a step with a candidate extracts its masks and
+/// reads the counters. A hit's line start is its block's last newline before it or, when the block has
+/// none, found by searching back to the previous hit (`line_start_back`). On a 1 GiB access log in
+/// memory this took the kernel from 0.135 s to 0.090 s (the gathering thread's largest cost).
 __attribute__((target("avx2,popcnt")))
 static size_t scan_avx2(const uint8_t *buf, size_t n, const uint8_t *needle, size_t m,
                         size_t *hits, size_t *newlines_before, size_t *line_starts, size_t max_hits, size_t *newlines) {
@@ -138,31 +175,68 @@ static size_t scan_avx2(const uint8_t *buf, size_t n, const uint8_t *needle, siz
     const size_t o0 = p.pos[0];
     const size_t o1 = p.count > 1 ? p.pos[1] : p.pos[0];
     const size_t o2 = p.count > 2 ? p.pos[2] : p.pos[0];
-    size_t nl = 0, k = 0, i = 0, start = 0;
+    size_t nl = 0, k = 0, i = 0, start = 0, prev = 0;
     int overflow = 0;
-    pending_blocks pb;
-    pb.count = 0;
-    while (i + p.maxpos + 32 <= n && i + 32 <= n) {
+    avx2_blocks pb;
+    while (i + p.maxpos + 64 <= n) {
         const __m256i vnl = _mm256_set1_epi8('\n');
         const __m256i v0 = _mm256_set1_epi8((char)needle[o0]);
         const __m256i v1 = _mm256_set1_epi8((char)needle[o1]);
         const __m256i v2 = _mm256_set1_epi8((char)needle[o2]);
-        size_t stop = stretch_stop(i, n, p.maxpos, 32);
+        size_t stop = i + 64 * WHY403_AVX2_STRETCH;
+        size_t limit = n - p.maxpos - 64;  // the last step start whose probes stay inside `n`
+        if (stop > limit + 1) stop = limit + 1;
         size_t count = 0;
-        for (; i < stop; i += 32) {
-            __m256i x = _mm256_loadu_si256((const __m256i *)(buf + i));
-            uint32_t lines = (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(x, vnl));
-            __m256i a = _mm256_cmpeq_epi8(_mm256_loadu_si256((const __m256i *)(buf + i + o0)), v0);
-            __m256i b = _mm256_cmpeq_epi8(_mm256_loadu_si256((const __m256i *)(buf + i + o1)), v1);
-            __m256i c = _mm256_cmpeq_epi8(_mm256_loadu_si256((const __m256i *)(buf + i + o2)), v2);
-            uint32_t cand = (uint32_t)_mm256_movemask_epi8(_mm256_and_si256(_mm256_and_si256(a, b), c));
-            step(&pb, &count, i, cand, lines, &nl, &start);
+        __m256i acc = _mm256_setzero_si256();
+        for (; i < stop; i += 64) {
+            const uint8_t *q = buf + i;
+            __m256i e0 = _mm256_cmpeq_epi8(_mm256_loadu_si256((const __m256i *)q), vnl);
+            __m256i e1 = _mm256_cmpeq_epi8(_mm256_loadu_si256((const __m256i *)(q + 32)), vnl);
+            __m256i t0 = _mm256_and_si256(
+                _mm256_and_si256(_mm256_cmpeq_epi8(_mm256_loadu_si256((const __m256i *)(q + o0)), v0),
+                                 _mm256_cmpeq_epi8(_mm256_loadu_si256((const __m256i *)(q + o1)), v1)),
+                _mm256_cmpeq_epi8(_mm256_loadu_si256((const __m256i *)(q + o2)), v2));
+            __m256i t1 = _mm256_and_si256(
+                _mm256_and_si256(_mm256_cmpeq_epi8(_mm256_loadu_si256((const __m256i *)(q + 32 + o0)), v0),
+                                 _mm256_cmpeq_epi8(_mm256_loadu_si256((const __m256i *)(q + 32 + o1)), v1)),
+                _mm256_cmpeq_epi8(_mm256_loadu_si256((const __m256i *)(q + 32 + o2)), v2));
+            __m256i t = _mm256_or_si256(t0, t1);
+            if (!_mm256_testz_si256(t, t)) {
+                pb.at[count] = i;
+                pb.cand[count] = (uint64_t)(uint32_t)_mm256_movemask_epi8(t0) |
+                                 ((uint64_t)(uint32_t)_mm256_movemask_epi8(t1) << 32);
+                pb.lines[count] = (uint64_t)(uint32_t)_mm256_movemask_epi8(e0) |
+                                  ((uint64_t)(uint32_t)_mm256_movemask_epi8(e1) << 32);
+                pb.nl[count] = nl + sum_bytes(acc);
+                count++;
+            }
+            acc = _mm256_sub_epi8(_mm256_sub_epi8(acc, e0), e1);
         }
-        pb.count = count;
-        if (count && !overflow &&
-            verify_pending(&pb, buf, n, needle, m, hits, newlines_before, line_starts, max_hits, newlines, &k, &overflow))
-            return k;
+        nl += sum_bytes(acc);
+        // The stretch's candidates, compared whole (no call inside the vector loop: see `scan_avx512`).
+        for (size_t j = 0; j < count && !overflow; j++) {
+            uint64_t cand = pb.cand[j], lines = pb.lines[j];
+            size_t at = pb.at[j];
+            while (cand && !overflow) {
+                unsigned bit = (unsigned)__builtin_ctzll(cand);
+                size_t s = at + bit;
+                if (s + m <= n && memcmp(buf + s, needle, m) == 0) {
+                    uint64_t below = lines & ((1ull << bit) - 1ull);
+                    size_t before = pb.nl[j] + (size_t)__builtin_popcountll(below);
+                    size_t from = 0;
+                    if (line_starts) {
+                        from = below ? at + 63 - (size_t)__builtin_clzll(below) + 1 : line_start_back(buf, at, &prev, &start);
+                        start = from;
+                        prev = s;
+                    }
+                    if (!record(s, before, from, hits, newlines_before, line_starts, &k, max_hits)) overflow = 1;
+                    else if (!newlines && k == max_hits) return k;
+                }
+                cand &= cand - 1;
+            }
+        }
     }
+    if (line_starts) start = line_start_back(buf, i, &prev, &start);
     scan_tail(buf, n, i, needle, m, nl, start, hits, newlines_before, line_starts, max_hits, &k, newlines, &overflow);
     return overflow ? SIZE_MAX : k;
 }

@@ -59,6 +59,54 @@ final class FuzzTests: XCTestCase {
             do { chunked = jsonString(try LogsAnalyzer().analyze(data: data, name: "fuzz.log", chunkSize: chunk, input: input)) }
             catch is InputError { chunked = "input error" }
             XCTAssertEqual(whole, chunked, "iteration \(iteration), chunk \(chunk)")
+            // The read-ahead thread's parse of each candidate line (`AccessTokens`) reads the same.
+            var tokenized = input
+            tokenized.limits.tokenizeEveryLine = true
+            var ahead: String?
+            do { ahead = jsonString(try LogsAnalyzer().analyze(data: data, name: "fuzz.log", chunkSize: chunk, input: tokenized)) }
+            catch is InputError { ahead = "input error" }
+            XCTAssertEqual(whole, ahead, "iteration \(iteration), tokenized")
+        }
+    }
+
+    /// Issue 18: access lines parsed on the read-ahead thread (`AccessTokens`, as on a large file's
+    /// gathered lines) give the same report as lines parsed by the scan, in `combined`, nginx and
+    /// Apache formats, on valid lines, near misses and junk.
+    func testAccessTokensReadAsTheScanDoes() throws {
+        let lines = [
+            #"192.0.2.1 - - [29/Nov/2026:09:30:17 +0100] "GET /a?b=1 HTTP/1.1" 403 153 "-" "curl/8.5.0""#,
+            #"192.0.2.2 - alice [29/Nov/2026:09:30:18 -0730] "POST /x#f HTTP/1.1" 403 0 "http://r/" "Mozilla "q" 5.0""#,
+            #"192.0.2.3 - - [29/Nov/2026:09:30:19 +0000] "GET / HTTP/1.1" 403 153"#,
+            #"192.0.2.4 - - [29/Nov/2026:09:30:20 +0000] "-" 403 0 "-" "-""# + "\r",
+            #"192.0.2.5 - - [31/Feb/2026:25:30:20 +0000] "GET /t HTTP/1.1" 403 1 "-" "ua""#,
+            #"192.0.2.6 - - [29/Nov/2026:09:30:20 +0000] "GET /bin\#u{01} HTTP/1.1" 403 1 "-" "ua""#,
+            #"2026/11/29 09:30:21 [error] 7#7: *1 access forbidden by rule, client: 192.0.2.7, server: _, request: "GET /s HTTP/1.1""#,
+            #"[Sun Nov 29 09:30:22.000 2026] [authz_core:error] [pid 1] [client 192.0.2.8:1] AH01630: client denied by server configuration: /var/www/x"#,
+            #"garbage 403 line"#, "", #"192.0.2.9 - - [29/Nov/2026:09:30:23 +0000] "GET /u HTTP/1.1" 4030 1 "-" "ua""#,
+            #"192.0.2.10 - - [29/Nov/2026:09:30:24 +0000] "GET /v HTTP/1.1" 403 1 "-" "ua" trailing"#,
+        ]
+        let formats: [AccessFormat] = [
+            .combined,
+            try AccessFormat.parse(#"$remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent "$http_referer" "$http_user_agent""#),
+            try AccessFormat.parse(#"%h %l %u %t "%r" %>s %b "%{Referer}i" "%{User-Agent}i""#),
+            try AccessFormat.parse(#"$time_iso8601 $remote_addr $status "$request_uri""#),
+        ]
+        let iso = [#"2026-11-29T09:30:17+00:00 192.0.2.11 403 "/p?q""#, #"2026-11-29T09:30:17 192.0.2.12 403 "/p""#,
+                   #"bad 192.0.2.13 403 "/p""#]
+        for (n, format) in formats.enumerated() {
+            for line in lines + iso {
+                var limits = LogsLimits()
+                limits.fullyParsedLines = 1
+                let first = (n == 3 ? iso[0] : lines[0]) + "\n"
+                func report(_ tokenize: Bool) throws -> String {
+                    var l = limits
+                    l.tokenizeEveryLine = tokenize
+                    let input = LogsAnalyzer.Input(paths: ["t.log"], statuses: [403], format: format, limits: l)
+                    do { return jsonString(try LogsAnalyzer().analyze(data: Array((first + line + "\n").utf8), name: "t.log", chunkSize: 1 << 20, input: input)) }
+                    catch let e as InputError { return "input error: \(e)" }
+                }
+                XCTAssertEqual(try report(false), try report(true), "format \(format.name), line \(line)")
+            }
         }
     }
 

@@ -74,4 +74,10 @@ typedef struct {
 int why403_gather_lines(int kernel, const uint8_t *buf, size_t n, int final, const uint8_t *needle, size_t m,
                         size_t max_line, why403_gather_space *space, why403_gather_result *result);
 
+/// A counter one thread adds to and another reads (`MappedGather`'s slots taken, which tells the
+/// read-ahead thread whether the scan thread has work queued). Relaxed: it only steers how much
+/// optional work that thread does; the slots themselves are handed over by semaphores.
+static inline void why403_counter_add(long *counter) { __atomic_fetch_add(counter, 1, __ATOMIC_RELAXED); }
+static inline long why403_counter_load(const long *counter) { return __atomic_load_n(counter, __ATOMIC_RELAXED); }
+
 #endif

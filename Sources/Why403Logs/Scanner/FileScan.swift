@@ -31,7 +31,30 @@ struct FileScan: NeedleFiltered {
     /// The pre-filter phase over a window the reader gathered.
     mutating func gathered(_ g: GatheredLines) { filterGathered(g) }
 
-    mutating func candidate(_ line: ByteLine) { process(line, whole: false) }
+    mutating func candidate(_ line: ByteLine) {
+        if context.limits.tokenizeEveryLine, let tokenizer = lineTokenizer {
+            withUnsafeTemporaryAllocation(of: Int32.self, capacity: tokenizer.width) { t in
+                tokenizer.run(line, t.baseAddress!)
+                candidate(line, tokens: t.baseAddress!)
+            }
+            return
+        }
+        process(line, whole: false)
+    }
+
+    /// A candidate line the read-ahead thread parsed (`AccessTokens`): an access line that matched the
+    /// format is counted from its numbers; any other is read here, as `candidate(_:)` does.
+    mutating func candidate(_ line: ByteLine, tokens: UnsafePointer<Int32>) {
+        guard tokens[0] == 1 else { process(line, whole: false); return }
+        accessMatched += 1
+        let rec = AccessTokens.record(tokens)
+        if context.wants(rec.status) {
+            context.accessDenial(rec, file: file, line: lineNumber, bytes: line)
+        }
+    }
+
+    /// The read-ahead thread parses candidate lines while the scan is busy (`MappedGather`).
+    var lineTokenizer: LineTokenizer? { AccessTokens.tokenizer(context.format) }
 
     init(file: String, context: ScanContext) {
         self.file = file

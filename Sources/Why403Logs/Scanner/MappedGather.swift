@@ -39,8 +39,12 @@ struct GatheredLines {
 /// truncated while it is read (logrotate's copytruncate) ends the read there: the C side turns the
 /// SIGBUS into an early end.
 ///
-/// When the sink has a `LineTokenizer` (Cloudflare), this thread also runs it on each gathered line (on
-/// the copies, never the mapping), so the scan thread reads the line's structure instead of passing over it.
+/// When the sink has a `LineTokenizer` (Cloudflare, access lines), this thread also runs it on gathered
+/// lines (on the copies, never the mapping), so the scan thread reads the line's structure instead of
+/// passing over it: on a window it has just gathered, while an earlier window waits for the scan thread
+/// (the scan is behind: the pass costs the scan nothing), stopping when the scan catches up so it never
+/// waits for this thread; the lines not reached are read by the scan as before. So the work shifts to
+/// whichever thread has time, on any machine.
 ///
 /// INVARIANT: a slot handed out by `next()` is not written until `release()`; `shutDown()` stops the
 /// reader and waits for it before the slots are freed.
@@ -87,6 +91,9 @@ final class MappedGather: @unchecked Sendable {
     private var stop = false
     private var readSlot = 0
     private var takeSlot = 0
+    /// Windows handed out (this thread) and taken by `next()` (the scan thread; `why403_counter_*`).
+    private var filled = 0
+    private let taken: UnsafeMutablePointer<Int>
     private var isShutDown = false
 
     /// Whether a window of `fd` at `offset` can be mapped (some regular files cannot: FUSE, procfs);
@@ -114,6 +121,8 @@ final class MappedGather: @unchecked Sendable {
         hitNewlines = .allocate(capacity: MappedGather.maxHits)
         hitStarts = .allocate(capacity: MappedGather.maxHits)
         slots = .allocate(capacity: MappedGather.slots)
+        taken = .allocate(capacity: 1)
+        taken.initialize(to: 0)
         for i in 0..<MappedGather.slots {
             (slots + i).initialize(to: Slot(space: why403_gather_space(
                 hits: hits, newlines_before: hitNewlines, line_starts: hitStarts, max_hits: MappedGather.maxHits,
@@ -191,12 +200,7 @@ final class MappedGather: @unchecked Sendable {
                     if rc == 0 {
                         slots[slot].lines = result.lines
                         if let tokenizer, let tokens = slots[slot].tokens {
-                            let space = slots[slot].space
-                            let n = min(result.lines, MappedGather.maxTokenized)
-                            for j in 0..<n {
-                                tokenizer.run(ByteLine(space.out + space.offsets[j], space.lengths[j]), tokens + j * tokenizer.width)
-                            }
-                            slots[slot].tokenized = n
+                            slots[slot].tokenized = tokenize(slot, tokenizer, tokens, lines: result.lines)
                         }
                         slots[slot].newlines = result.newlines
                         offset += Int64(result.consumed)
@@ -219,14 +223,30 @@ final class MappedGather: @unchecked Sendable {
             slots[slot].failure = failure
             slots[slot].last = last || failure != 0
             readSlot = (slot + 1) % MappedGather.slots
+            filled += 1
             full.signal()
             if last || failure != 0 { return }
         }
     }
 
+    /// Runs the tokenizer on the slot's first lines while a window handed out earlier still waits for
+    /// the scan thread (checked every 32 lines); returns how many it ran on.
+    private func tokenize(_ slot: Int, _ tokenizer: LineTokenizer, _ tokens: UnsafeMutablePointer<Int32>, lines: Int) -> Int {
+        let space = slots[slot].space
+        let n = min(lines, MappedGather.maxTokenized)
+        var j = 0
+        while j < n {
+            if j & 31 == 0, filled - why403_counter_load(taken) <= 0 { break }
+            tokenizer.run(ByteLine(space.out + space.offsets[j], space.lengths[j]), tokens + j * tokenizer.width)
+            j += 1
+        }
+        return j
+    }
+
     /// The next window's lines; `end` is the file offset read to, `last` says no window follows.
     func next() -> (lines: GatheredLines, end: Int64, last: Bool, failure: Int32) {
         full.wait()
+        why403_counter_add(taken)
         let s = slots[takeSlot]
         let g = GatheredLines(bytes: UnsafeRawPointer(s.space.out),
                               offsets: UnsafeBufferPointer(start: s.space.offsets, count: s.lines),
@@ -263,5 +283,6 @@ final class MappedGather: @unchecked Sendable {
         hits.deallocate()
         hitNewlines.deallocate()
         hitStarts.deallocate()
+        taken.deallocate()
     }
 }
