@@ -448,10 +448,13 @@ enum EdgeParsers {
         FlatJSON.read(bytes, keys: CloudflareKey.keys, tokens: tokens) { cloudflare($0) } ?? .failure("a JSON object on one line")
     }
 
-    /// The flat reader's pass over a gathered line, run on the read-ahead thread.
-    static let cloudflareTokenizer = LineTokenizer(width: FlatJSON.tokenWidth(CloudflareKey.keys)) { line, out in
+    /// The flat reader's pass over a gathered line, run on the read-ahead thread, and the binary check
+    /// (its number at `cloudflareBinaryToken`: 1 when the line looks binary).
+    static let cloudflareTokenizer = LineTokenizer(width: cloudflareBinaryToken + 1) { line, out in
         FlatJSON.tokenize(UnsafeBufferPointer(start: line.base, count: line.count), keys: CloudflareKey.keys, into: out)
+        out[cloudflareBinaryToken] = line.looksBinary ? 1 : 0
     }
+    static let cloudflareBinaryToken = FlatJSON.tokenWidth(CloudflareKey.keys)
 
     /// The record from its members, whichever reader parsed the line (generic, not closures: the
     /// flat reader's calls are then made directly).

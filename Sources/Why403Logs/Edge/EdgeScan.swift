@@ -115,7 +115,7 @@ struct EdgeScan: NeedleFiltered {
         // read: a reader that takes text, a malformed line, a sample's evidence.
         let trimmed = bytes.count > 0 && bytes[bytes.count - 1] == 13 ? ByteLine(bytes.base, bytes.count - 1) : bytes
         if trimmed.isBlank { return }
-        if bytes.looksBinary {
+        if tokens.map({ $0[EdgeParsers.cloudflareBinaryToken] == 1 }) ?? bytes.looksBinary {
             needleAgrees = false
             context.malformed(file: file, line: lineNumber, text: trimmed.text)
             return
