@@ -398,6 +398,8 @@ final class EdgeLogsTests: XCTestCase {
             #"{"EdgeResponseStatus":403,"a":"\x"}"#, #"{"EdgeResponseStatus":403,"a":"tab\there"}"#,
             #"{"EdgeResponseStatus":-403}"#, #"{"EdgeResponseStatus":4e2}"#, #"{"EdgeResponseStatus":403,"a":1.}"#,
             "{\"EdgeResponseStatus\":403,\"a\":\"raw\ttab\"}",
+            // Valid JSON that looks binary (DEL needs no escape): malformed, whichever thread checks it.
+            "{\"EdgeResponseStatus\":403,\"ClientIP\":\"192.0.2.1\u{7F}\"}",
             // Member names: escaped, non-ASCII, repeated, an unknown one holding an escape, nested names.
             #"{"Edge\u0052esponseStatus":403,"Client\u0049P":"192.0.2.7","Secur\u0069tyAction":"block"}"#,
             #"{"EdgeResponseStatus":403,"ClientIP":"192.0.2.8","ClientIP":"192.0.2.9","Cliént":"x","\u00e9\n":1}"#,

@@ -105,6 +105,14 @@ struct EdgeScan: NeedleFiltered {
     }
 
     private mutating func process(_ bytes: ByteLine, tokens: UnsafePointer<Int32>? = nil) {
+        // Tests and the fuzz harness: every line read from the numbers the read-ahead thread would write.
+        if tokens == nil, context.limits.tokenizeEveryLine, let tokenizer = lineTokenizer {
+            withUnsafeTemporaryAllocation(of: Int32.self, capacity: tokenizer.width) { t in
+                tokenizer.run(bytes, t.baseAddress!)
+                process(bytes, tokens: t.baseAddress!)
+            }
+            return
+        }
         // The pre-filter: most lines of an edge log are served requests; their status is read from
         // the bytes where it sits and, when it is not one counted, the line goes unparsed (no String,
         // no JSON object). Malformed lines among them are not counted past the first lines, as in
@@ -123,14 +131,7 @@ struct EdgeScan: NeedleFiltered {
         let parsed: Result<EdgeRecord, EdgeMismatch>
         if format == .cloudflare, !context.limits.foundationJSON {
             let b = UnsafeBufferPointer(start: bytes.base, count: bytes.count)
-            if tokens == nil, context.limits.tokenizeEveryLine, let tokenizer = lineTokenizer {
-                parsed = withUnsafeTemporaryAllocation(of: Int32.self, capacity: tokenizer.width) { t in
-                    tokenizer.run(bytes, t.baseAddress!)
-                    return EdgeParsers.cloudflare(bytes: b, tokens: t.baseAddress!)
-                }
-            } else {
-                parsed = EdgeParsers.cloudflare(bytes: b, tokens: tokens)
-            }
+            parsed = EdgeParsers.cloudflare(bytes: b, tokens: tokens)
         } else {
             guard let p = parse(Substring(trimmed.text)) else { return }
             parsed = p
