@@ -7,7 +7,7 @@ enum EntraID {
     static let signatures: [Signature] = [
         Signature(id: "entra-aadsts", product: "Microsoft Entra ID", layer: .application, cause: .unknown, confidence: .likely,
                   statuses: [400, 401, 403],
-                  when: [.body("AADSTS"), .any([.body("\"error_codes\""), .body("\"correlation_id\""), .body("\"trace_id\""), .body("Correlation ID:")])],
+                  when: [.body("AADSTS"), .any([.body("\"error_codes\""), .body("\"correlation_id\""), .body("\"trace_id\""), .body("Correlation ID:"), .body("login.microsoftonline.com")])],
                   summary: "Microsoft Entra ID refused[ ({aadsts})][: {error}][ (correlation id {correlation})]",
                   extract: [Extract("aadsts", "AADSTS code", from: [.body(after: "AADSTS", chars: .digits)]),
                             Extract("error", "error", from: [.json("error")]),
@@ -34,6 +34,25 @@ enum EntraID {
                       Variant("aadsts", ["70002", "7000218"], cause: .authMissing, confidence: .certain,
                               summary: "Microsoft Entra ID: the token request carried no client secret or assertion (AADSTS{aadsts})",
                               checks: ["a confidential client sends client_secret (or client_assertion) in the token request body; a public client must be marked so in the app registration"]),
+                      // AADSTS50076 / 50079: multi-factor authentication required; the credentials alone are not enough.
+                      Variant("aadsts", ["50076", "50079"], cause: .authMissing, confidence: .likely,
+                              summary: "Microsoft Entra ID requires multi-factor authentication for this sign-in (AADSTS{aadsts})[ (correlation id {correlation})]",
+                              checks: ["sign in interactively (or with a flow that can satisfy MFA); a non-interactive flow (ROPC, a service account's password) cannot",
+                                       "Entra admin center > Sign-in logs > the correlation id: which policy asked for MFA"]),
+                      // AADSTS65001: the user or admin has not consented to the permissions the app asks for.
+                      Variant("aadsts", ["65001"], cause: .authScope, confidence: .likely,
+                              summary: "Microsoft Entra ID: no consent for the permissions the app requests (AADSTS65001)[ (correlation id {correlation})]",
+                              checks: ["Entra admin center > App registrations > the app > API permissions: grant admin consent, or let the user consent interactively"]),
+                      // AADSTS700016 app not found in the tenant, 50034 user not in the directory, 700082 / 70008 refresh
+                      // token or code expired, 50173 grant revoked by a password change: what was presented is not (or no longer) valid.
+                      Variant("aadsts", ["700016", "50034", "700082", "70008", "50173"], cause: .authInvalid, confidence: .certain,
+                              summary: "Microsoft Entra ID did not accept what was presented (AADSTS{aadsts})[: {error}][ (correlation id {correlation})]",
+                              checks: ["look the AADSTS number up at login.microsoftonline.com/error?code=NUMBER: an unknown app id or tenant, an unknown user, or an expired or revoked refresh token (sign in again)"]),
+                      // Any other code: the OAuth error (RFC 6749 §5.2) says what kind of refusal it is.
+                      Variant("error", ["invalid_client", "invalid_grant"], cause: .authInvalid, confidence: .likely,
+                              summary: "Microsoft Entra ID refused the token request ({error}[, AADSTS{aadsts}])[ (correlation id {correlation})]"),
+                      Variant("error", ["invalid_scope"], cause: .authScope, confidence: .likely,
+                              summary: "Microsoft Entra ID refused the requested scope (invalid_scope[, AADSTS{aadsts}])[ (correlation id {correlation})]"),
                   ],
                   specificity: 60),
     ]

@@ -10,11 +10,13 @@ import Why403Core
 /// `util.inspect` prints it (`errors: [ { domain: 'global', reason: '…', message: '…' } ]`). Clients that print one
 /// line: google-api-python-client's `<HttpError 403 when requesting https://….googleapis.com/… returned "…">`,
 /// fastlane's `Google Api Error: <reason>: <message> - <message>`; a tool that wraps Google's error as an escaped
-/// string (`\"status\": \"PERMISSION_DENIED\"`). Cloud Storage's own errors are the `gcs` layer (GoogleCloudStorage.swift).
+/// string (`\"status\": \"PERMISSION_DENIED\"`); google-api-core's exception line
+/// (`google.api_core.exceptions.ResourceExhausted: 429 Quota exceeded for quota metric …`). A 400 (an invalid
+/// API key, a quota some APIs answer with 400) counts only when a variant names the cause. Cloud Storage's own errors are the `gcs` layer (GoogleCloudStorage.swift).
 enum GoogleAPIs {
     static let signatures: [Signature] = [
         Signature(id: "google-api-error", product: "Google APIs", layer: .application, cause: .unknown, confidence: .likely,
-                  statuses: [401, 403, 429],
+                  statuses: [400, 401, 403, 429],
                   when: [.any([.body("\"PERMISSION_DENIED\""), .body("\"UNAUTHENTICATED\""), .body("\"RESOURCE_EXHAUSTED\""),
                                .body("googleapis.com"), .headerContains("server", "ESF"), .headerContains("www-authenticate", "accounts.google.com"),
                                .body("\"domain\": \"global\""), .body("\"domain\":\"global\""), .body("\"domain\" : \"global\""), .body("domain: 'global'"),
@@ -23,13 +25,14 @@ enum GoogleAPIs {
                                // Google's envelope escaped inside another tool's JSON string.
                                .body("\\\"PERMISSION_DENIED\\\""),
                                // fastlane's rendering of a Google API error.
-                               .body("Google Api Error:")]),
+                               .body("Google Api Error:"), .body("google.api_core.exceptions.")]),
                          .any([.body("\"error\""), .body("\"errors\""), .body("errors: ["), .body("\"domain\":\"usageLimits\""),
                                // google-api-python-client's HttpError repr, with the googleapis.com URL it requested
-                               .body("<HttpError "), .body("Google Api Error:")]), .not(.body("storage.objects.")), .not(.body("storage.buckets."))],
+                               .body("<HttpError "), .body("Google Api Error:"), .body("google.api_core.exceptions.")]), .not(.body("storage.objects.")), .not(.body("storage.buckets."))],
                   summary: "a Google API refused[: {msg}][ ({status})]",
                   extract: [Extract("msg", "message", from: [.json("message"), .body(after: "\"message\":", chars: .line), .body(after: "message: '", chars: .line),
-                                                             .body(after: "returned \"", chars: .line), .body(after: "Google Api Error:", chars: .line)]),
+                                                             .body(after: "returned \"", chars: .line), .body(after: "Google Api Error:", chars: .line),
+                                                             .body(after: "google.api_core.exceptions.", chars: .line)]),
                             Extract("status", "status", from: [.json("status")])],
                   checks: ["the message and the ErrorInfo reason name the refusal: a missing OAuth scope, a missing IAM permission, an API not enabled, a quota"],
                   variants: [
@@ -41,7 +44,7 @@ enum GoogleAPIs {
                               cause: .authScope, confidence: .certain,
                               summary: "a Google API says the OAuth token lacks a scope it needs: {msg}",
                               checks: ["request the token with the scope the API's method documents (the WWW-Authenticate header's scope= lists them), then consent again"]),
-                      Variant("msg", ["*rate limit*", "*quota*", "*Quota exceeded*"], cause: .rateLimit, confidence: .certain,
+                      Variant("msg", ["*rate limit*", "*quota*", "*Quota exceeded*", "*Resource exhausted*", "ResourceExhausted*"], cause: .rateLimit, confidence: .certain,
                               summary: "a Google API quota or rate limit was exceeded: {msg}"),
                       Variant("msg", ["*API key not valid*", "*invalid authentication credentials*", "*Invalid Credentials*", "*expired*"],
                               cause: .authInvalid, confidence: .certain, summary: "a Google API rejected the credentials: {msg}"),
@@ -53,6 +56,9 @@ enum GoogleAPIs {
                               cause: .authRole, confidence: .likely,
                               summary: "a Google API says the caller lacks the IAM permission: {msg}",
                               checks: ["gcloud projects get-iam-policy PROJECT: grant the caller a role with the permission the method needs"]),
+                      // The status names it where the message does not (Vertex AI: "Resource exhausted. Please try again later.").
+                      Variant("status", ["RESOURCE_EXHAUSTED"], cause: .rateLimit, confidence: .certain,
+                              summary: "a Google API quota or rate limit was exceeded (RESOURCE_EXHAUSTED)[: {msg}]"),
                   ],
                   specificity: 55),
     ]

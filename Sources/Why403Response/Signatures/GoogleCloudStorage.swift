@@ -34,5 +34,19 @@ enum GoogleCloudStorage {
                              Variant("anonymous", ["*"], cause: .authMissing, confidence: .likely,
                                      summary: "an anonymous caller lacks [{permission} ]access: the object is not public and no credentials were sent")],
                   specificity: 80),
+        // The XML API's answer to an HMAC-signed request (a V2/V4 signed URL, an S3-compatible client) whose
+        // signature or key it rejects: S3's codes, with Google in the message ("Check your Google secret
+        // key and signing method.") or GCS's upload header.
+        Signature(id: "gcs-auth-error", product: "Google Cloud Storage", layer: .gcs, cause: .authInvalid, confidence: .certain,
+                  statuses: [400, 403],
+                  when: [.any([.body("Google secret key"), .header("x-guploader-uploadid")]),
+                         .any([.body("<Code>SignatureDoesNotMatch</Code>"), .body("<Code>InvalidAccessKeyId</Code>")])],
+                  summary: "Cloud Storage rejected the request's signature or HMAC key ({code})",
+                  extract: [Extract("code", "error code", from: [.xml("Code")]),
+                            Extract("signed", "string to sign", from: [.xml("StringToSign")]),
+                            Extract("upload", "x-guploader-uploadid", from: [.header("x-guploader-uploadid")])],
+                  checks: ["a signed URL: sign exactly what is sent (method, path, expiry, Content-Type/Content-MD5 of the upload) with the service account's key; compare the StringToSign above with your signer's",
+                           "an HMAC key: gcloud storage hmac list: the key must be ACTIVE and belong to the service account"],
+                  specificity: 85),
     ]
 }

@@ -4,6 +4,12 @@ import Why403Core
 /// `WWW-Authenticate` header: `{"error": "insufficient_scope", "error_description": "The request requires
 /// higher privileges than provided by the access token.", "scope": "api"}` (GitLab, Doorkeeper-based
 /// APIs). The `application` layer: the API answered for itself.
+///
+/// An authorization server's token endpoint refusing a token request answers with the RFC 6749 §5.2 error
+/// in the same shape (`{"error": "invalid_grant", "error_description": "…"}`, usually a 400): Keycloak,
+/// Auth0, Okta and any OAuth library. The error names the refusal: a client that could not authenticate
+/// (`invalid_client`; "… is missing" when it sent no credential), a grant (code, refresh token, password)
+/// that is invalid, expired or revoked (`invalid_grant`), a scope it may not have (`invalid_scope`).
 enum OAuthJSON {
     static let signatures: [Signature] = [
         Signature(id: "oauth-error-json", product: "OAuth resource server", layer: .application, cause: .unknown, confidence: .likely,
@@ -24,5 +30,27 @@ enum OAuthJSON {
                               checks: [HTTPAuth.tokenChecks]),
                   ],
                   specificity: 40),
+        Signature(id: "oauth-token-error", product: "OAuth authorization server", layer: .application, cause: .unknown, confidence: .likely,
+                  statuses: [400, 401, 403],
+                  when: [.any(["invalid_client", "invalid_grant", "invalid_scope", "unauthorized_client"].flatMap {
+                      [Condition.body("\"error\":\"\($0)\""), .body("\"error\": \"\($0)\""), .body("\"error\" : \"\($0)\"")] })],
+                  summary: "the authorization server refused the token request ({error})[: {desc}]",
+                  extract: [Extract("error", "error", from: [.json("error")]),
+                            Extract("desc", "error_description", from: [.json("error_description")])],
+                  checks: ["the error names the refusal (RFC 6749 §5.2): invalid_client is the client's own credentials (id, secret, assertion), invalid_grant the code, refresh token or password it presented, invalid_scope a scope it may not ask for"],
+                  variants: [
+                      Variant("desc", ["*is missing*", "*missing parameter*", "Missing *"], cause: .authMissing, confidence: .likely,
+                              summary: "the token request lacked a credential the authorization server needs ({error}: {desc})"),
+                      // Keycloak answers a wrong client secret with unauthorized_client, "Invalid client or Invalid client credentials".
+                      Variant("desc", ["*invalid client credentials*", "*invalid client secret*"], cause: .authInvalid, confidence: .certain,
+                              summary: "the authorization server did not accept the client's credentials ({error}: {desc})"),
+                      Variant("error", ["invalid_client", "invalid_grant"], cause: .authInvalid, confidence: .certain,
+                              summary: "the authorization server did not accept the credentials or grant presented ({error})[: {desc}]",
+                              checks: ["invalid_client: the client id and secret (or assertion) as registered, sent the way the server expects (Basic header or body)",
+                                       "invalid_grant: an authorization code is single-use and short-lived; a refresh token expires or is revoked (sign in again); a password grant's user may be disabled"]),
+                      Variant("error", ["invalid_scope"], cause: .authScope, confidence: .certain,
+                              summary: "the authorization server refused the requested scope (invalid_scope)[: {desc}]"),
+                  ],
+                  specificity: 35),
     ]
 }

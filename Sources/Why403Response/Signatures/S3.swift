@@ -13,7 +13,8 @@ enum S3 {
                                      // SDK dumps: Go ("status code: 403, request id: …, host id: …"), Java ("Service: Amazon S3; … S3 Extended Request ID").
                                      .body("host id:"), .body("Service: Amazon S3"), .body("S3 Extended Request ID")])
     /// Not Azure Storage (`<Message>…RequestId:`) nor Google Cloud Storage (`<Details>`), which share the XML shape.
-    static let notOtherStore: Condition = .not(.any([.body("<Details>"), .body("Time:20"), .header("x-ms-request-id"), .header("x-guploader-uploadid")]))
+    static let notOtherStore: Condition = .not(.any([.body("<Details>"), .body("Time:20"), .header("x-ms-request-id"), .header("x-guploader-uploadid"),
+                                                     .body("Google secret key")]))
     static let ids: [Extract] = [
         Extract("code", "error code", from: [.xml("Code"), .body(after: "<li>Code:", chars: .identifier), .body(after: "Error Code:", chars: .identifier)]),
         Extract("msg", "message", from: [.xml("Message")]),
