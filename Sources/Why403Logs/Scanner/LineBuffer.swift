@@ -21,8 +21,9 @@ protocol LineBlockSink {
 }
 
 /// A pure first pass over a candidate line that the read-ahead thread runs while the scan thread
-/// parses the previous window (the Cloudflare reader's check of the JSON and where its members sit):
-/// it writes `width` numbers per line, which the scan reads instead of passing over the line again.
+/// parses earlier windows (the Cloudflare reader's check of the JSON and where its members sit; an
+/// access line's match against its format, `AccessTokens`): it writes `width` numbers per line, which
+/// the scan reads instead of passing over the line again.
 struct LineTokenizer: Sendable {
     let width: Int
     let run: @Sendable (ByteLine, UnsafeMutablePointer<Int32>) -> Void
