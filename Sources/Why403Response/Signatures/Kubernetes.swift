@@ -10,7 +10,10 @@ enum Kubernetes {
     static let signatures: [Signature] = [
         Signature(id: "kubernetes-forbidden", product: "Kubernetes API", layer: .application, cause: .authRole, confidence: .certain,
                   statuses: [401, 403],
-                  when: [.any([.body("forbidden: User \\\""), .body("forbidden: User \""), .body("Forbidden (user="), .body("is forbidden because ")])],
+                  when: [.any([.body("forbidden: User \\\""), .body("forbidden: User \""), .body("Forbidden (user="), .body("is forbidden because "),
+                               // OpenShift 3's Status message without the "forbidden:" prefix: "User \"…\" cannot list all nodes in the cluster".
+                               .all([.any([.body("\"kind\": \"Status\""), .body("\"kind\":\"Status\"")]),
+                                     .any([.body("\"message\": \"User \\\""), .body("\"message\":\"User \\\"")]), .body("\" cannot ")])])],
                   summary: "the Kubernetes API refused by RBAC: {msg}",
                   extract: [Extract("msg", "message", from: [.json("message"), .body(after: "Forbidden (user=", chars: .line), .body(after: "message:", chars: .line)]),
                             Extract("user", "user", from: [.body(after: "User \\\"", chars: .identifier), .body(after: "User \"", chars: .identifier),
