@@ -9,10 +9,9 @@ import Why403Core
 /// `x-envoy-upstream-service-time` says an upstream answered, and the Bearer challenge's realm is the request's
 /// URL (`WWW-Authenticate: Bearer realm="http://host/path", error="invalid_token"`, since Envoy 1.19); the
 /// challenge's error then says the cause.
-/// The other authentication filters answer in plain text too: basic_auth "User authentication failed. Missing username and
-/// password." / "… Invalid username/password combination.", api_key_auth "Client authentication failed." (a key missing or
-/// unknown, the body does not say which) and "Client is forbidden."; the JWT filter's other statuses begin "Jwt is not in the
-/// form of …", "Jwt header is an invalid …", "Jwt payload is an invalid …", "Jwt not yet valid".
+/// The api_key_auth filter answers in plain text too: "Client authentication failed." (a key missing or unknown, the body
+/// does not say which) and "Client is forbidden."; the JWT filter's other statuses begin "Jwt is not in the form of …",
+/// "Jwt header is an invalid …", "Jwt payload is an invalid …", "Jwt not yet valid".
 /// The rate limit filters answer 429: the local one with the text `local_rate_limited`, the global one (and the local one
 /// when configured) with `x-envoy-ratelimited: true`.
 enum Envoy {
@@ -27,8 +26,8 @@ enum Envoy {
                                .body("Jwt issuer is not configured"), .body("Audiences in Jwt are not allowed"),
                                .body("Jwt is not in the form of"), .body("Jwt header is an invalid"), .body("Jwt payload is an invalid"),
                                .body("Jwt not yet valid"),
-                               // the basic_auth and api_key_auth filters' plain-text replies (not an OAuth server's JSON error_description)
-                               .all([.any([.body("User authentication failed."), .body("Client authentication failed."), .body("Client is forbidden.")]),
+                               // the api_key_auth filter's plain-text replies (not an OAuth server's JSON error_description)
+                               .all([.any([.body("Client authentication failed."), .body("Client is forbidden.")]),
                                      .not(.body("{")), .not(.body("<"))]),
                                // Istio before 1.4 denied through Mixer: "PERMISSION_DENIED:handler.rbac.istio-system:RBAC: permission denied."
                                .body("RBAC: permission denied"),
@@ -37,7 +36,6 @@ enum Envoy {
                   summary: "Envoy answered itself[ (RBAC: {rbac})][ (Jwt {jwt})]: a filter refused before any upstream saw the request",
                   extract: [Extract("rbac", "RBAC filter", from: [.body(after: "RBAC:", chars: .line)]),
                             Extract("jwt", "JWT filter", from: [.body(after: "Jwt ", chars: .line)]),
-                            Extract("basic", "basic_auth filter", from: [.body(after: "User authentication failed.", chars: .line)]),
                             Extract("apikey", "api_key_auth filter", from: [.body(after: "Client ", chars: .line)])],
                   checks: ["RBAC: the RBAC filter's policies (Istio AuthorizationPolicy) did not allow this request; the principal or source they match says whether it is an address rule (access.ip) or an identity rule (auth.role)",
                            "the Envoy access log shows response flags and the filter that answered (%RESPONSE_CODE_DETAILS%: rbac_access_denied_matched_policy[...])"],
@@ -46,10 +44,6 @@ enum Envoy {
                       Variant("jwt", ["verification fails*", "is expired*", "issuer*", "*not allowed*", "is not in the form*", "header is an invalid*",
                                       "payload is an invalid*", "not yet valid*"], cause: .authInvalid, confidence: .certain,
                               summary: "Envoy's JWT filter rejected the token (Jwt {jwt})"),
-                      Variant("basic", ["Missing username and password*"], cause: .authMissing, confidence: .certain,
-                              summary: "Envoy's basic_auth filter found no credentials (User authentication failed. Missing username and password.)"),
-                      Variant("basic", ["Invalid username/password*"], cause: .authInvalid, confidence: .certain,
-                              summary: "Envoy's basic_auth filter rejected the user name or password"),
                       Variant("apikey", ["is forbidden*"], cause: .authRole, confidence: .likely,
                               summary: "Envoy's api_key_auth filter knows the client but it is not allowed on this route (Client is forbidden.)"),
                   ],
