@@ -41,6 +41,7 @@ public enum Signatures {
         AzureAPIManagement.signatures,
         Kong.signatures,
         Tyk.signatures,
+        Gravitee.signatures,
         Apigee.signatures,
         WSO2.signatures,
         APIUmbrella.signatures,

@@ -1,11 +1,13 @@
 import Why403Core
 
 /// Amazon API Gateway: `x-amzn-RequestId`, `x-amz-apigw-id`, `x-amzn-ErrorType`, and JSON bodies
-/// `{"message": "..."}` (REST APIs) such as "Missing Authentication Token".
+/// `{"message": "..."}` (REST APIs) such as "Missing Authentication Token". HTTP APIs mark their answers with
+/// `apigw-requestid` instead (a JWT authorizer's 401 `{"message":"Unauthorized"}` with its Bearer challenge).
 enum APIGateway {
-    static let gateway: Condition = .any([.header("x-amz-apigw-id"), .header("x-amzn-errortype"), .header("x-amzn-requestid")])
+    static let gateway: Condition = .any([.header("x-amz-apigw-id"), .header("x-amzn-errortype"), .header("x-amzn-requestid"),
+                                          .header("apigw-requestid")])
     static let ids: [Extract] = [
-        Extract("reqid", "request id", from: [.header("x-amzn-requestid")]),
+        Extract("reqid", "request id", from: [.header("x-amzn-requestid"), .header("apigw-requestid")]),
         Extract("apigwid", "API Gateway extended id", from: [.header("x-amz-apigw-id")]),
         Extract("errortype", "error type", from: [.headerPrefix("x-amzn-errortype", separator: ":")]),
         Extract("msg", "message", from: [.json("message"), .json("Message")]),

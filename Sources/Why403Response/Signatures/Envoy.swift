@@ -9,6 +9,11 @@ import Why403Core
 /// `x-envoy-upstream-service-time` says an upstream answered, and the Bearer challenge's realm is the request's
 /// URL (`WWW-Authenticate: Bearer realm="http://host/path", error="invalid_token"`, since Envoy 1.19); the
 /// challenge's error then says the cause.
+/// The api_key_auth filter answers in plain text too: "Client authentication failed." (a key missing or unknown, the body
+/// does not say which) and "Client is forbidden."; the JWT filter's other statuses begin "Jwt is not in the form of …",
+/// "Jwt header is an invalid …", "Jwt payload is an invalid …", "Jwt not yet valid".
+/// The rate limit filters answer 429: the local one with the text `local_rate_limited`, the global one (and the local one
+/// when configured) with `x-envoy-ratelimited: true`.
 enum Envoy {
     static let jwtChallenge: Condition = .all([.any([.header("x-envoy-peer-metadata-id"), .headerContains("server", "envoy")]),
                                               .not(.header("x-envoy-upstream-service-time")),
@@ -19,20 +24,39 @@ enum Envoy {
                   statuses: [401, 403],
                   when: [.any([.body("RBAC: access denied"), .body("Jwt is missing"), .body("Jwt verification fails"), .body("Jwt is expired"),
                                .body("Jwt issuer is not configured"), .body("Audiences in Jwt are not allowed"),
+                               .body("Jwt is not in the form of"), .body("Jwt header is an invalid"), .body("Jwt payload is an invalid"),
+                               .body("Jwt not yet valid"),
+                               // the api_key_auth filter's plain-text replies (not an OAuth server's JSON error_description)
+                               .all([.any([.body("Client authentication failed."), .body("Client is forbidden.")]),
+                                     .not(.body("{")), .not(.body("<"))]),
                                // Istio before 1.4 denied through Mixer: "PERMISSION_DENIED:handler.rbac.istio-system:RBAC: permission denied."
                                .body("RBAC: permission denied"),
                                // the JWT filter's 401 headers without the body
                                jwtChallenge])],
                   summary: "Envoy answered itself[ (RBAC: {rbac})][ (Jwt {jwt})]: a filter refused before any upstream saw the request",
                   extract: [Extract("rbac", "RBAC filter", from: [.body(after: "RBAC:", chars: .line)]),
-                            Extract("jwt", "JWT filter", from: [.body(after: "Jwt ", chars: .line)])],
+                            Extract("jwt", "JWT filter", from: [.body(after: "Jwt ", chars: .line)]),
+                            Extract("apikey", "api_key_auth filter", from: [.body(after: "Client ", chars: .line)])],
                   checks: ["RBAC: the RBAC filter's policies (Istio AuthorizationPolicy) did not allow this request; the principal or source they match says whether it is an address rule (access.ip) or an identity rule (auth.role)",
                            "the Envoy access log shows response flags and the filter that answered (%RESPONSE_CODE_DETAILS%: rbac_access_denied_matched_policy[...])"],
                   variants: [
                       Variant("jwt", ["is missing*"], cause: .authMissing, confidence: .certain, summary: "Envoy's JWT filter: no token was sent (Jwt is missing)"),
-                      Variant("jwt", ["verification fails*", "is expired*", "issuer*", "*not allowed*"], cause: .authInvalid, confidence: .certain,
+                      Variant("jwt", ["verification fails*", "is expired*", "issuer*", "*not allowed*", "is not in the form*", "header is an invalid*",
+                                      "payload is an invalid*", "not yet valid*"], cause: .authInvalid, confidence: .certain,
                               summary: "Envoy's JWT filter rejected the token (Jwt {jwt})"),
+                      Variant("apikey", ["is forbidden*"], cause: .authRole, confidence: .likely,
+                              summary: "Envoy's api_key_auth filter knows the client but it is not allowed on this route (Client is forbidden.)"),
                   ],
+                  specificity: 75),
+        // The rate limit filters' 429: local_rate_limit's text body, or the x-envoy-ratelimited header.
+        Signature(id: "envoy-rate-limited", product: "Envoy", layer: .envoy, cause: .rateLimit, confidence: .certain,
+                  statuses: [429],
+                  when: [.any([.header("x-envoy-ratelimited"), .all([.body("local_rate_limited"), .not(.body("{")), .not(.body("<"))])])],
+                  summary: "Envoy's rate limit filter refused the request (429) before any upstream saw it",
+                  extract: [Extract("ratelimited", "x-envoy-ratelimited", from: [.header("x-envoy-ratelimited")]),
+                            Extract("local", "local rate limit", from: [.body(after: "local_rate", chars: .identifier)])],
+                  checks: ["the local_ratelimit filter's token bucket (Istio EnvoyFilter, Envoy Gateway BackendTrafficPolicy rateLimit) or the global rate limit service's descriptors for this route",
+                           "the access log's response flag RL (rate limited) for the request"],
                   specificity: 75),
     ]
 }

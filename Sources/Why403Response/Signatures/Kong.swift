@@ -7,7 +7,15 @@ import Why403Core
 /// `{"message": "Invalid authentication credentials"}` (basic-auth, key-auth, hmac-auth refusing a credential it
 /// does not know; Kong 0.14 answered it with 403, later versions with 401). basic-auth and jwt answer a request
 /// that carries no credential with the bare `{"message": "Unauthorized"}` (basic-auth adds `WWW-Authenticate: Basic realm="kong"`).
+/// The rate-limiting plugins (rate-limiting, rate-limiting-advanced, the AI Gateway's token limits) add `Retry-After` and
+/// `RateLimit-Reset` to their own 429, also to a HEAD that carries no body; no other plugin sets them. An authorization
+/// plugin that runs after the consumer is identified (OPA, a custom one) answers 403 with `{"message":"unauthorized"}`,
+/// which is not basic-auth's or jwt's 401 for a missing credential.
 enum Kong {
+    /// Kong answering for itself (not an upstream's answer carried through it).
+    static let own: Condition = .all([.any([.headerContains("server", "kong/"), .header("x-kong-response-latency")]),
+                                      .not(.header("x-kong-upstream-latency"))])
+
     static let signatures: [Signature] = [
         Signature(id: "kong-gateway", product: "Kong Gateway", layer: .apiGateway, cause: .unknown, confidence: .likely,
                   statuses: [401, 403, 429],
@@ -23,7 +31,9 @@ enum Kong {
                   summary: "Kong Gateway refused the request itself (a plugin answered, the upstream service was not called)[: {msg}]",
                   extract: [Extract("msg", "message", from: [.json("message")]),
                             Extract("server", "Server", from: [.header("server")]),
-                            Extract("acl", "acl refusal", from: [.body(after: "You cannot consume", chars: .line)])],
+                            Extract("acl", "acl refusal", from: [.body(after: "You cannot consume", chars: .line)]),
+                            // only the rate-limiting plugins set these on Kong's own answer
+                            Extract("retry", "Retry-After", from: [.header("retry-after"), .header("ratelimit-reset")])],
                   checks: ["the route's and service's plugins (Kong Manager, or `curl :8001/routes/<route>/plugins`): key-auth, basic-auth, jwt, hmac-auth, acl, rate-limiting, ip-restriction",
                            "Kong's access log entry for the request: the consumer it resolved (none for a missing or unknown credential)"],
                   variants: [
@@ -42,7 +52,22 @@ enum Kong {
                               checks: ["send the credential where the plugin reads it: basic-auth an Authorization: Basic header, jwt an Authorization: Bearer header (or the configured uri_param_names / cookie_names)"]),
                       Variant("msg", ["*rate limit exceeded*"], cause: .rateLimit, confidence: .certain,
                               summary: "Kong's rate-limiting plugin refused the request: {msg}"),
+                      // A HEAD (no body) from a rate-limiting plugin: its Retry-After / RateLimit-Reset say it.
+                      Variant("retry", ["*"], cause: .rateLimit, confidence: .likely,
+                              summary: "Kong's rate-limiting plugin refused the request (Retry-After: {retry})",
+                              checks: ["the rate-limiting plugin's limits on the route, service or consumer (X-RateLimit-Limit-* headers), and wait Retry-After seconds"]),
                   ],
                   specificity: 70),
+        // An authorization plugin (OPA, a custom plugin) refused an identified consumer: 403 "unauthorized", in Kong's envelope.
+        Signature(id: "kong-authz-denied", product: "Kong Gateway", layer: .apiGateway, cause: .authRole, confidence: .likely,
+                  statuses: [403],
+                  when: [own, .jsonKey(["message"]), .body("\"unauthorized\"")],
+                  summary: "Kong Gateway refused the request itself: an authorization plugin (OPA or a custom plugin) did not allow the identified consumer (\"unauthorized\")",
+                  extract: [Extract("msg", "message", from: [.json("message")]),
+                            Extract("kongid", "X-Kong-Request-Id", from: [.header("x-kong-request-id"), .json("request_id")])],
+                  lookup: "look the request up in Kong's logs by X-Kong-Request-Id[ {kongid}]",
+                  checks: ["the route's authorization plugins (opa, or a custom plugin) and the policy's decision for this consumer's claims or groups",
+                           "the credential itself was accepted: a missing or unknown credential gets 401 from the authentication plugin instead"],
+                  specificity: 72),
     ]
 }
