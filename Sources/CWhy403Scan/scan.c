@@ -8,8 +8,8 @@
 // (glibc's memmem is a plain search and was 30% slower than a packed-pair search in our benchmark).
 //
 // The search is the packed-pair idea (as in ripgrep's memchr crate): a few needle bytes that are not
-// spaces are compared at their offsets for 32 (or 16) candidate positions at once; only positions
-// where all of them match are compared whole with memcmp.
+// spaces are compared at their offsets for 64 (AVX-512, AVX2 in two halves) or 16 (SSE2) candidate
+// positions at once; only positions where all of them match are compared whole with memcmp.
 
 #define _GNU_SOURCE  // memrchr
 #include "why403_scan.h"
@@ -132,14 +132,14 @@ static inline __attribute__((always_inline)) void step(pending_blocks *pb, size_
 }
 
 /// Where the line holding a hit starts when the hit's block has no newline before it: after the last
-/// newline between the previous hit (`*prev`) and the block (`at`), else where the previous hit's line
-/// started (`*start`; 0 before the first hit). Every byte is searched back at most once.
-static inline size_t line_start_back(const uint8_t *buf, size_t at, size_t *prev, size_t *start) {
-    if (at > *prev) {
-        const uint8_t *r = memrchr(buf + *prev, '\n', at - *prev);
+/// newline between the previous hit (`prev`) and the block (`at`), else where the previous hit's line
+/// started (`start`; 0 before the first hit). Every byte is searched back at most once.
+static inline size_t line_start_back(const uint8_t *buf, size_t at, size_t prev, size_t start) {
+    if (at > prev) {
+        const uint8_t *r = memrchr(buf + prev, '\n', at - prev);
         if (r) return (size_t)(r - buf) + 1;
     }
-    return *start;
+    return start;
 }
 
 /// The candidate blocks of one AVX2 stretch: 64 positions each, with the newlines before the block.
@@ -225,7 +225,7 @@ static size_t scan_avx2(const uint8_t *buf, size_t n, const uint8_t *needle, siz
                     size_t before = pb.nl[j] + (size_t)__builtin_popcountll(below);
                     size_t from = 0;
                     if (line_starts) {
-                        from = below ? at + 63 - (size_t)__builtin_clzll(below) + 1 : line_start_back(buf, at, &prev, &start);
+                        from = below ? at + 63 - (size_t)__builtin_clzll(below) + 1 : line_start_back(buf, at, prev, start);
                         start = from;
                         prev = s;
                     }
@@ -236,7 +236,7 @@ static size_t scan_avx2(const uint8_t *buf, size_t n, const uint8_t *needle, siz
             }
         }
     }
-    if (line_starts) start = line_start_back(buf, i, &prev, &start);
+    if (line_starts) start = line_start_back(buf, i, prev, start);
     scan_tail(buf, n, i, needle, m, nl, start, hits, newlines_before, line_starts, max_hits, &k, newlines, &overflow);
     return overflow ? SIZE_MAX : k;
 }
