@@ -317,6 +317,18 @@ public enum ResponseAnalyzer {
                            checks: ["wait for Retry-After (or the reset time the API documents), then lower the request rate",
                                     "the API's documentation for its limits per key, per user or per address; a key of your own often raises them",
                                     "if a gateway fronts the API (API Gateway, Kong, APIM), its usage plan or rate-limiting policy may be the limiter"])
+        case 429 where serverGuess(ctx) != nil:
+            // No page recognised, but a header names the server (nginx's limit_req with limit_req_status 429, HAProxy's
+            // deny_status 429): it most likely limited when the body is empty, possibly when it is a page we do not know
+            // (a proxy passes an upstream's 429 on under its own Server header).
+            var f = serverGuess(ctx)!
+            f.cause = .rateLimit
+            f.summary = "too many requests (429); " + f.summary
+            f.rule = "status-429"
+            if let ra = r.headers["retry-after"] { f.evidence.append(Evidence(source: "header retry-after", text: ra)) }
+            f.checks = ["wait for Retry-After, then lower the request rate",
+                        "the named server's rate limits (nginx limit_req / limit_conn with limit_req_status 429, HAProxy's http-request deny deny_status 429, Traefik's RateLimit), or the application's behind it"]
+            return f
         case 429:
             return Finding(cause: .rateLimit, layer: .unknown, confidence: .likely,
                            summary: "too many requests (429); no product signature says which layer limits",

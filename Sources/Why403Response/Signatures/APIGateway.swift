@@ -28,9 +28,14 @@ enum APIGateway {
                   specificity: 80),
         Signature(id: "apigw-access-denied", product: "API Gateway", layer: .apiGateway, cause: .policyImplicitDeny, confidence: .likely,
                   statuses: [403], when: [.any([.body("not authorized to perform: execute-api:Invoke"), .body("User is not authorized to access this resource")])],
-                  summary: "the caller is not authorised to invoke this method[ (request id {reqid})]", extract: ids, lookup: lookup,
+                  summary: "the caller is not authorised to invoke this method[ (request id {reqid})]",
+                  // the sentence's end, read from the text too (a pasted body cut before its closing brace does not parse)
+                  extract: ids + [Extract("decision", "decision", from: [.body(after: "execute-api:Invoke on resource:", chars: .line)])], lookup: lookup,
                   checks: ["aws apigateway get-rest-api --rest-api-id ID: the resource policy", "the caller's IAM policies for execute-api:Invoke on this method's ARN"],
                   variants: [
+                      Variant("decision", ["*with an explicit deny*"], cause: .policyExplicitDeny, confidence: .certain,
+                              summary: "an explicit Deny in a policy refuses execute-api:Invoke[ (request id {reqid})]",
+                              checks: ["find the Deny statement: the API's resource policy first (source IP / VPC conditions), then the caller's IAM policies and SCPs"]),
                       Variant("msg", ["*explicit deny*"], cause: .policyExplicitDeny, confidence: .certain,
                               summary: "an explicit Deny in a policy refuses execute-api:Invoke[ (request id {reqid})]",
                               checks: ["find the Deny statement: the API's resource policy first (source IP / VPC conditions), then the caller's IAM policies and SCPs"]),

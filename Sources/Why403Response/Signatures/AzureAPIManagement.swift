@@ -4,7 +4,8 @@ import Why403Core
 /// `{"statusCode": 401, "message": "Access denied due to missing subscription key. …"}` and, for a missing
 /// key, `WWW-Authenticate: AzureApiManagementKey realm="…",name="Ocp-Apim-Subscription-Key",type="header"`.
 /// The rate-limit and quota policies answer 429/403 in the same envelope ("Rate limit is exceeded. Try
-/// again in N seconds.", "Out of call volume quota. …").
+/// again in N seconds.", "Out of call volume quota. …", "Out of bandwidth quota. …"; a policy's own message such as
+/// NuGet.org's "Quota exceeded.").
 /// The Cognitive Services / Azure OpenAI front ends, built on it, write the same sentences in another envelope,
 /// `{"error": {"code": "401", "message": "Access denied due to invalid subscription key or wrong API endpoint. …"}}`
 /// (older: `"code": "Unspecified"`), often printed by an SDK or as a Python dict: the sentence names the gateway.
@@ -19,7 +20,9 @@ enum AzureAPIManagement {
                                // the gateway's whole sentence for a key, in any envelope (Cognitive Services' {"error": {…}}, a dict)
                                .body("Access denied due to invalid subscription key"), .body("Access denied due to missing subscription key")]),
                          .any([.headerContains("www-authenticate", "AzureApiManagementKey"),
-                               .body("subscription key"), .body("Rate limit is exceeded"), .body("call volume quota")])],
+                               .body("subscription key"), .body("Rate limit is exceeded"), .body("call volume quota"),
+                               // a quota policy's message in the envelope ("Quota exceeded.", "Out of bandwidth quota. …")
+                               .all([.jsonKey(["statusCode"]), .any([.body("\"Quota exceeded"), .body("bandwidth quota")])])])],
                   summary: "Azure API Management's gateway refused the call itself[: {msg}]",
                   extract: [Extract("msg", "message", from: [.json("message")]),
                             // the sentence wherever it stands (an SDK's dict or exception text, not JSON)
@@ -40,7 +43,7 @@ enum AzureAPIManagement {
                               summary: "Azure API Management (the Cognitive Services / Azure OpenAI front end) refused the call: the key is not valid for this resource or region (\"invalid subscription key or wrong API endpoint\")",
                               checks: ["the key belongs to this resource and region (Keys and Endpoint of the resource in the portal); an OpenAI key or another region's key gets this answer",
                                        "the endpoint's host matches the resource (https://<resource>.openai.azure.com, https://<region>.api.cognitive.microsoft.com)"]),
-                      Variant("msg", ["Rate limit is exceeded*", "*call volume quota*"], cause: .rateLimit, confidence: .certain,
+                      Variant("msg", ["Rate limit is exceeded*", "*call volume quota*", "Quota exceeded*", "*bandwidth quota*"], cause: .rateLimit, confidence: .certain,
                               summary: "Azure API Management's rate-limit or quota policy refused the call: {msg}"),
                       Variant("renewal", ["*"], cause: .rateLimit, confidence: .certain,
                               summary: "Azure API Management's quota policy refused the call: out of call volume quota, replenished in {renewal}"),

@@ -12,6 +12,9 @@ import Why403Core
 /// The api_key_auth filter answers in plain text too: "Client authentication failed." (a key missing or unknown, the body
 /// does not say which) and "Client is forbidden."; the JWT filter's other statuses begin "Jwt is not in the form of …",
 /// "Jwt header is an invalid …", "Jwt payload is an invalid …", "Jwt not yet valid".
+/// The basic_auth filter (1.30+) answers 401 in plain text: "User authentication failed. Missing username and password."
+/// and "User authentication failed. Invalid username/password combination". An external authorization service's 401
+/// reaches the client as Envoy's own answer: its challenge with `server: envoy` and no `x-envoy-upstream-service-time`.
 /// The rate limit filters answer 429: the local one with the text `local_rate_limited`, the global one (and the local one
 /// when configured) with `x-envoy-ratelimited: true`.
 enum Envoy {
@@ -29,6 +32,10 @@ enum Envoy {
                                // the api_key_auth filter's plain-text replies (not an OAuth server's JSON error_description)
                                .all([.any([.body("Client authentication failed."), .body("Client is forbidden.")]),
                                      .not(.body("{")), .not(.body("<"))]),
+                               // the basic_auth filter's plain-text replies (Envoy 1.30+), not an application's "Invalid username or password"
+                               .all([.any([.body("User authentication failed. Missing username and password"),
+                                           .body("User authentication failed. Invalid username/password combination")]),
+                                     .not(.body("{")), .not(.body("<"))]),
                                // Istio before 1.4 denied through Mixer: "PERMISSION_DENIED:handler.rbac.istio-system:RBAC: permission denied."
                                .body("RBAC: permission denied"),
                                // the JWT filter's 401 headers without the body
@@ -36,7 +43,8 @@ enum Envoy {
                   summary: "Envoy answered itself[ (RBAC: {rbac})][ (Jwt {jwt})]: a filter refused before any upstream saw the request",
                   extract: [Extract("rbac", "RBAC filter", from: [.body(after: "RBAC:", chars: .line)]),
                             Extract("jwt", "JWT filter", from: [.body(after: "Jwt ", chars: .line)]),
-                            Extract("apikey", "api_key_auth filter", from: [.body(after: "Client ", chars: .line)])],
+                            Extract("apikey", "api_key_auth filter", from: [.body(after: "Client ", chars: .line)]),
+                            Extract("basic", "basic_auth filter", from: [.body(after: "User authentication failed.", chars: .line)])],
                   checks: ["RBAC: the RBAC filter's policies (Istio AuthorizationPolicy) did not allow this request; the principal or source they match says whether it is an address rule (access.ip) or an identity rule (auth.role)",
                            "the Envoy access log shows response flags and the filter that answered (%RESPONSE_CODE_DETAILS%: rbac_access_denied_matched_policy[...])"],
                   variants: [
@@ -44,10 +52,27 @@ enum Envoy {
                       Variant("jwt", ["verification fails*", "is expired*", "issuer*", "*not allowed*", "is not in the form*", "header is an invalid*",
                                       "payload is an invalid*", "not yet valid*"], cause: .authInvalid, confidence: .certain,
                               summary: "Envoy's JWT filter rejected the token (Jwt {jwt})"),
+                      Variant("basic", ["Missing username and password*"], cause: .authMissing, confidence: .certain,
+                              summary: "Envoy's basic_auth filter: no user name and password were sent"),
+                      Variant("basic", ["Invalid username/password*"], cause: .authInvalid, confidence: .certain,
+                              summary: "Envoy's basic_auth filter: the user name and password sent are not in its users list",
+                              checks: ["the basic_auth filter's users (htpasswd SHA entries; Envoy Gateway SecurityPolicy basicAuth secret) must hold this user with this password"]),
                       Variant("apikey", ["is forbidden*"], cause: .authRole, confidence: .likely,
                               summary: "Envoy's api_key_auth filter knows the client but it is not allowed on this route (Client is forbidden.)"),
                   ],
                   specificity: 75),
+        // A challenge Envoy sent itself (an ext_authz service's or an auth filter's 401: Contour's htpasswd auth, Gloo's
+        // extauth): `server: envoy` and no x-envoy-upstream-service-time, so no upstream answered. The layer is Envoy's;
+        // the challenge (auth-challenge-*) says the cause.
+        Signature(id: "envoy-auth-challenge", product: "Envoy", layer: .envoy, cause: .unknown, confidence: .likely,
+                  statuses: [401],
+                  when: [.any([.header("x-envoy-peer-metadata-id"), .headerContains("server", "envoy")]),
+                         .not(.header("x-envoy-upstream-service-time")), .challenge(scheme: nil, error: nil)],
+                  summary: "Envoy answered with an authentication challenge itself (an auth filter or its external authorization service): no upstream saw the request",
+                  extract: [Extract("scheme", "scheme", from: [.challengeScheme]),
+                            Extract("realm", "realm", from: [.challenge(scheme: "*", parameter: "realm")])],
+                  checks: ["the route's authentication: Envoy's ext_authz filter (Contour ExtensionService, Gloo AuthConfig, Envoy Gateway SecurityPolicy) or its basic_auth/jwt_authn filter, and that service's log for this request"],
+                  specificity: 40),
         // The rate limit filters' 429: local_rate_limit's text body, or the x-envoy-ratelimited header.
         Signature(id: "envoy-rate-limited", product: "Envoy", layer: .envoy, cause: .rateLimit, confidence: .certain,
                   statuses: [429],

@@ -1,0 +1,53 @@
+import Why403Core
+
+/// Apache APISIX: its plugins answer for the gateway with a one-key JSON body, `{"message": "…"}` from the
+/// authentication and restriction plugins (key-auth "Missing API key found in request" / "Invalid API key in request",
+/// basic-auth and ldap-auth "Missing authorization in request", jwt-auth "Missing JWT token in request" / "JWT token
+/// invalid" / "failed to verify jwt", wolf-rbac "Missing rbac token in request", every credential plugin "Invalid user
+/// authorization" for a credential no consumer owns, referer-restriction "Your referer host is not allowed",
+/// ip-restriction "Your IP address is not allowed", consumer-restriction "The consumer_name is forbidden."), and
+/// `{"error_msg": "…"}` from the limiters and uri-blocker when a `rejected_msg` is configured (without one they answer
+/// the bare status). Its own answers carry `Server: APISIX/<version>` (unless the server-info is hidden).
+/// The sentences are those of APISIX's plugin sources (apisix/plugins/*.lua).
+enum APISIX {
+    /// The plugins' whole sentences, inside the `{"message": …}` envelope.
+    static let sentences: [Condition] = [
+        .body("Missing API key found in request"), .body("Missing API key in request"), .body("Invalid API key in request"),
+        .body("Missing authorization in request"), .body("Invalid authorization in request"), .body("Invalid user authorization"),
+        .body("Missing JWT token in request"), .body("Missing rbac token in request"), .body("invalid rbac token"),
+        .body("Missing related consumer"), .body("Your referer host is not allowed"), .body("Your IP address is not allowed"),
+        .body("_name is forbidden."),
+    ]
+
+    static let signatures: [Signature] = [
+        Signature(id: "apisix", product: "Apache APISIX", layer: .apiGateway, cause: .unknown, confidence: .likely,
+                  statuses: [401, 403, 429, 503],
+                  when: [.any([.headerContains("server", "apisix"),
+                               .all([.jsonKey(["message"]), .not(.body("\"error\"")), .any(sentences)])])],
+                  summary: "Apache APISIX refused the request itself (a plugin answered, the upstream was not called)[: {msg}]",
+                  extract: [Extract("msg", "message", from: [.json("message"), .json("error_msg")]),
+                            Extract("server", "Server", from: [.header("server")])],
+                  checks: ["the route's plugins (`curl http://127.0.0.1:9180/apisix/admin/routes/<id> -H 'X-API-KEY: …'`): key-auth, basic-auth, jwt-auth, ip-restriction, referer-restriction, consumer-restriction, limit-count, limit-req",
+                           "APISIX's error.log at the time of the request names the plugin that answered"],
+                  variants: [
+                      Variant("msg", ["Missing *"], cause: .authMissing, confidence: .certain,
+                              summary: "Apache APISIX's authentication plugin found no credential where it reads one ({msg})",
+                              checks: ["send the credential where the plugin reads it: key-auth the `apikey` header (or its configured header/query), basic-auth and ldap-auth an Authorization: Basic header, jwt-auth an Authorization: Bearer header"]),
+                      Variant("msg", ["Invalid API key*", "Invalid authorization*", "Invalid user authorization*", "JWT token invalid*",
+                                      "failed to verify jwt*", "invalid rbac token*"], cause: .authInvalid, confidence: .certain,
+                              summary: "Apache APISIX's authentication plugin did not accept the credential sent ({msg})",
+                              checks: ["the consumer that should own the credential (`/apisix/admin/consumers/<name>` and its credentials): the key, password or JWT secret must match"]),
+                      Variant("msg", ["*referer host is not allowed*"], cause: .hotlinkReferer, confidence: .certain,
+                              summary: "Apache APISIX's referer-restriction plugin refused the request's Referer ({msg})"),
+                      Variant("msg", ["*IP address is not allowed*"], cause: .accessIP, confidence: .certain,
+                              summary: "Apache APISIX's ip-restriction plugin refused the client address ({msg})"),
+                      Variant("msg", ["*_name is forbidden.*"], cause: .authRole, confidence: .certain,
+                              summary: "Apache APISIX's consumer-restriction plugin refused the identified consumer ({msg})"),
+                      // a limiter's configured rejected_msg
+                      Variant("msg", ["*too many*", "*rate limit*", "*try again later*"], cause: .rateLimit, confidence: .likely,
+                              summary: "Apache APISIX's rate limiter (limit-count, limit-req or limit-conn) refused the request ({msg})",
+                              checks: ["the route's limit-count / limit-req / limit-conn settings (count, time_window, rate, key) and the consumer they key on"]),
+                  ],
+                  specificity: 70),
+    ]
+}
