@@ -41,6 +41,7 @@ public enum Signatures {
         AzureAPIManagement.signatures,
         Kong.signatures,
         APISIX.signatures,
+        AWSAPIs.signatures,
         Tyk.signatures,
         Gravitee.signatures,
         OAuth2Proxy.signatures,

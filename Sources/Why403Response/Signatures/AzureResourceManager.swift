@@ -32,18 +32,25 @@ enum AzureResourceManager {
         Signature(id: "azure-api-invalid-token", product: "Azure REST API", layer: .application, cause: .authInvalid, confidence: .certain,
                   statuses: [401, 403],
                   when: [.any([.body("\"innererror\""), .header("x-ms-request-id"), .header("x-ms-correlation-request-id"),
-                               .headerContains("www-authenticate", "login.windows.net"), .headerContains("www-authenticate", "login.microsoftonline.com")]),
-                         .any([.body("InvalidAuthenticationToken"), .body("ExpiredAuthenticationToken"), .body("InvalidTokenError")])],
+                               .headerContains("www-authenticate", "login.windows.net"), .headerContains("www-authenticate", "login.microsoftonline.com"),
+                               // the envelope's code inside an SDK's exception text ("Status code 401, {"error":{"code":"InvalidAuthenticationToken",…}}")
+                               // (only where the body is not the envelope itself: Graph's own answers that, msgraph-error)
+                               .all([.any([.body("\"code\":\"InvalidAuthenticationToken\""), .body("\"code\": \"InvalidAuthenticationToken\"")]),
+                                     .not(.jsonKey(["error"]))]),
+                               // autorest's rendering of ARM's answer to a request without a token
+                               .body("The 'Authorization' header is missing")]),
+                         .any([.body("InvalidAuthenticationToken"), .body("ExpiredAuthenticationToken"), .body("InvalidTokenError"),
+                               .all([.body("AuthenticationFailed"), .body("The 'Authorization' header is missing")])])],
                   summary: "an Azure API did not accept the access token[ ({code})][: {msg}]",
-                  extract: [Extract("code", "code", from: [.json("code")]),
-                            Extract("msg", "message", from: [.json("message")]),
+                  extract: [Extract("code", "code", from: [.json("code"), .body(after: "\"code\":\"", chars: .identifier), .body(after: "Code=\"", chars: .identifier)]),
+                            Extract("msg", "message", from: [.json("message"), .body(after: "Message=\"", chars: .line)]),
                             Extract("reqid", "request id", from: [.header("x-ms-request-id"), .header("x-ms-correlation-request-id")])],
                   lookup: "Azure support identifies the request by its request id[ {reqid}]",
                   checks: ["decode the token (`why403 token TOKEN`): exp, and aud must be this API's resource (https://management.azure.com/, https://api.loganalytics.io, ...)",
                            "request a new token for this resource before the old one expires; a client-credentials token is not refreshed by the client on a 403"],
                   // The same code answers a request with no token at all, and the message says so.
-                  variants: [Variant("msg", ["Access token is empty*"], cause: .authMissing, confidence: .certain,
-                                     summary: "an Azure API got no access token (\"Access token is empty.\")",
+                  variants: [Variant("msg", ["Access token is empty*", "*The 'Authorization' header is missing*"], cause: .authMissing, confidence: .certain,
+                                     summary: "an Azure API got no access token ({msg})",
                                      checks: ["the Authorization header was not sent or carried `Bearer ` with nothing after it"])],
                   specificity: 70),
     ]

@@ -13,6 +13,8 @@ enum GitHub {
                                       .body("has an IP allow list enabled"),
                                       // A GitHub App installation's primary limit, as SDKs print it without the body's documentation_url.
                                       .body("API rate limit exceeded for installation ID"),
+                                      // The secondary (abuse) limit's whole sentence, as tools print it without the envelope.
+                                      .body("exceeded a secondary rate limit"),
                                       // The JSONP envelope (`callback({"meta": {"X-GitHub-Media-Type": …, "status": 403}, "data": {…}})`), served with 200.
                                       .body("\"X-GitHub-Media-Type\"")])
     static let ids: [Extract] = [
@@ -27,6 +29,8 @@ enum GitHub {
         // The refusal of a token's permission as SDKs and CLIs print it without the JSON envelope
         // ("RequestError [HttpError]: Resource not accessible by personal access token", go-github's "403 Resource not accessible by integration []").
         Extract("notaccessible", "not accessible by", from: [.body(after: "Resource not accessible by", chars: .line)]),
+        // The secondary limit's sentence without the envelope ("You have exceeded a secondary rate limit and have been …").
+        Extract("secondary", "secondary rate limit", from: [.body(after: "You have exceeded a", chars: .line)]),
         // The plain-text refusal of a request without User-Agent: "Please make sure your request has a User-Agent header".
         Extract("uahint", "hint", from: [.body(after: "make sure your request has a", chars: .line)]),
     ]
@@ -55,6 +59,9 @@ enum GitHub {
                       Variant("msg", ["*rate limit*", "*abuse detection*", "*attempt exceeded*", "*attempts exceeded*"], cause: .rateLimit, confidence: .certain,
                               summary: "GitHub's API rate-limited the client: {msg}",
                               checks: ["a secondary rate limit: slow down (no concurrent requests, wait for retry-after)", "a primary limit: wait for x-ratelimit-reset or authenticate"]),
+                      Variant("secondary", ["secondary rate limit*"], cause: .rateLimit, confidence: .certain,
+                              summary: "GitHub's secondary rate limit blocked the client for a while (too many requests at once, or too much content created too fast)",
+                              checks: ["slow down: no concurrent requests, pause between writes, and wait for retry-after (or a minute) before retrying"]),
                       Variant("msg", ["*not accessible by integration*", "*not accessible by personal access token*", "*SAML enforcement*", "*saml_failure*"],
                               cause: .authScope, confidence: .certain,
                               summary: "GitHub's API says the token may not reach this resource: {msg}",

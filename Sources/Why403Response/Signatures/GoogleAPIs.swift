@@ -21,12 +21,12 @@ enum GoogleAPIs {
                                .body("googleapis.com"), .headerContains("server", "ESF"), .headerContains("www-authenticate", "accounts.google.com"),
                                .body("\"domain\": \"global\""), .body("\"domain\":\"global\""), .body("\"domain\" : \"global\""), .body("domain: 'global'"),
                                // The legacy errors array of a key-restriction refusal: {"domain":"usageLimits","reason":"ipRefererBlocked",…}.
-                               .body("\"domain\":\"usageLimits\""),
+                               .body("\"domain\":\"usageLimits\""), .body("\"domain\": \"usageLimits\""),
                                // Google's envelope escaped inside another tool's JSON string.
                                .body("\\\"PERMISSION_DENIED\\\""),
                                // fastlane's rendering of a Google API error.
                                .body("Google Api Error:"), .body("google.api_core.exceptions.")]),
-                         .any([.body("\"error\""), .body("\"errors\""), .body("errors: ["), .body("\"domain\":\"usageLimits\""),
+                         .any([.body("\"error\""), .body("\"errors\""), .body("errors: ["), .body("\"domain\":\"usageLimits\""), .body("\"domain\": \"usageLimits\""),
                                // google-api-python-client's HttpError repr, with the googleapis.com URL it requested
                                .body("<HttpError "), .body("Google Api Error:"), .body("google.api_core.exceptions.")]), .not(.body("storage.objects.")), .not(.body("storage.buckets."))],
                   summary: "a Google API refused[: {msg}][ ({status})]",

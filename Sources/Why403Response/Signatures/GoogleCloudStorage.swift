@@ -39,14 +39,30 @@ enum GoogleCloudStorage {
         // key and signing method.") or GCS's upload header.
         Signature(id: "gcs-auth-error", product: "Google Cloud Storage", layer: .gcs, cause: .authInvalid, confidence: .certain,
                   statuses: [400, 403],
-                  when: [.any([.body("Google secret key"), .header("x-guploader-uploadid")]),
-                         .any([.body("<Code>SignatureDoesNotMatch</Code>"), .body("<Code>InvalidAccessKeyId</Code>")])],
+                  when: [.any([.body("Google secret key"), .header("x-guploader-uploadid"),
+                               // GCS's XML errors carry <Details> (S3's never do): a signed URL past its expiry
+                               .all([.body("<Details>"), .body("<Code>ExpiredToken</Code>")])]),
+                         .any([.body("<Code>SignatureDoesNotMatch</Code>"), .body("<Code>InvalidAccessKeyId</Code>"), .body("<Code>ExpiredToken</Code>")])],
                   summary: "Cloud Storage rejected the request's signature or HMAC key ({code})",
                   extract: [Extract("code", "error code", from: [.xml("Code")]),
                             Extract("signed", "string to sign", from: [.xml("StringToSign")]),
-                            Extract("upload", "x-guploader-uploadid", from: [.header("x-guploader-uploadid")])],
+                            Extract("upload", "x-guploader-uploadid", from: [.header("x-guploader-uploadid")]),
+                            Extract("details", "details", from: [.xml("Details")])],
                   checks: ["a signed URL: sign exactly what is sent (method, path, expiry, Content-Type/Content-MD5 of the upload) with the service account's key; compare the StringToSign above with your signer's",
                            "an HMAC key: gcloud storage hmac list: the key must be ACTIVE and belong to the service account"],
+                  variants: [
+                      Variant("code", ["ExpiredToken"], cause: .authInvalid, confidence: .certain,
+                              summary: "Cloud Storage refused an expired signed URL or token (ExpiredToken[: {details}])",
+                              checks: ["a signed URL is valid for its X-Goog-Expires (V4) or Expires (V2) from its signing time: sign a new one"]),
+                  ],
                   specificity: 85),
+        // A Requester Pays bucket asked for without a billing project: not a permission, a setting the request must name.
+        Signature(id: "gcs-requester-pays", product: "Google Cloud Storage", layer: .gcs, cause: .unknown, confidence: .certain,
+                  statuses: [400, 403],
+                  when: [.any([.body("requester pays bucket but no user project provided"), .body("UserProjectMissing")])],
+                  summary: "Cloud Storage refused: the bucket is Requester Pays and the request named no billing project (userProject)",
+                  extract: [Extract("msg", "message", from: [.json("message"), .xml("Message")])],
+                  checks: ["send the billing project: `gcloud storage cp --billing-project=PROJECT …`, `?userProject=PROJECT` on the JSON API, `x-goog-user-project` on the XML API; the caller needs serviceusage.services.use on it"],
+                  specificity: 86),
     ]
 }

@@ -33,10 +33,11 @@ enum OAuthJSON {
         Signature(id: "oauth-token-error", product: "OAuth authorization server", layer: .application, cause: .unknown, confidence: .likely,
                   statuses: [400, 401, 403],
                   when: [.any(["invalid_client", "invalid_grant", "invalid_scope", "unauthorized_client"].flatMap {
-                      [Condition.body("\"error\":\"\($0)\""), .body("\"error\": \"\($0)\""), .body("\"error\" : \"\($0)\"")] })],
+                      // JSON, or a Python client's dict repr of it ({'error': 'unauthorized_client', …})
+                      [Condition.body("\"error\":\"\($0)\""), .body("\"error\": \"\($0)\""), .body("\"error\" : \"\($0)\""), .body("'error': '\($0)'")] })],
                   summary: "the authorization server refused the token request ({error})[: {desc}]",
-                  extract: [Extract("error", "error", from: [.json("error")]),
-                            Extract("desc", "error_description", from: [.json("error_description")])],
+                  extract: [Extract("error", "error", from: [.json("error"), .body(after: "'error': '", chars: .identifier)]),
+                            Extract("desc", "error_description", from: [.json("error_description"), .body(after: "'error_description': '", chars: .line)])],
                   checks: ["the error names the refusal (RFC 6749 §5.2): invalid_client is the client's own credentials (id, secret, assertion), invalid_grant the code, refresh token or password it presented, invalid_scope a scope it may not ask for"],
                   variants: [
                       Variant("desc", ["*is missing*", "*missing parameter*", "Missing *"], cause: .authMissing, confidence: .likely,

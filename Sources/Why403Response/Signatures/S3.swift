@@ -58,6 +58,26 @@ enum S3 {
                               fixes: [Fix(summary: "presign the URL again (with credentials that outlive the expiry)", commands: ["aws s3 presign s3://BUCKET/KEY --expires-in 3600"])]),
                   ],
                   specificity: 80),
+        // The authorization sentence S3 writes since 2023 (and SDKs print in their exceptions) names the action and why no
+        // statement let it through: "User: ARN is not authorized to perform: s3:GetObject on resource: \"arn:aws:s3:::…\" because
+        // no identity-based policy allows the s3:GetObject action (Service: S3, Status Code: 403, Request ID: …)".
+        Signature(id: "s3-not-authorized", product: "Amazon S3", layer: .s3, cause: .unknown, confidence: .likely,
+                  statuses: [403], when: [.body("is not authorized to perform: s3:"), notOtherStore],
+                  summary: "S3 refused the caller the action[ {action}][ (request id {reqid})]",
+                  extract: ids + [Extract("action", "action", from: [.body(after: "is not authorized to perform:", chars: .identifier)]),
+                                  Extract("why", "reason", from: [.body(after: "on resource:", chars: .line)]),
+                                  Extract("sdkreqid", "request id", from: [.body(after: "Request ID:", chars: .identifier)])],
+                  lookup: lookup,
+                  checks: ["the message names the policy type that decided (identity-based, resource-based, SCP, permissions boundary, VPC endpoint, session policy)",
+                           "evaluate the policies offline: `why403 s3 --action ACTION --resource ARN --principal ARN --bucket-policy policy.json --identity-policy role.json`"],
+                  variants: [
+                      Variant("why", ["*with an explicit deny*"], cause: .policyExplicitDeny, confidence: .certain,
+                              summary: "an explicit Deny refuses[ {action}] (S3's message names the policy type)[ (request id {reqid})]"),
+                      Variant("why", ["*because no identity-based policy allows*", "*because no resource-based policy allows*", "*because no session policy allows*",
+                                      "*because no permissions boundary allows*", "*because no VPC endpoint policy allows*", "*because no service control policy allows*"], cause: .policyImplicitDeny, confidence: .certain,
+                              summary: "no policy statement allows[ {action}] (implicit deny; S3's message names the policy type that lacks the Allow)[ (request id {reqid})]"),
+                  ],
+                  specificity: 78),
         Signature(id: "s3-auth-error", product: "Amazon S3", layer: .s3, cause: .authInvalid, confidence: .certain,
                   statuses: [400, 403], when: [.any([s3, .body("<Error>")]), notOtherStore,
                                                .any(["InvalidAccessKeyId", "SignatureDoesNotMatch", "ExpiredToken", "InvalidToken", "TokenRefreshRequired",
