@@ -37,8 +37,13 @@ public struct AuthChallenge: Sendable, Equatable {
 
     /// Every challenge in one header field value. Throws `InputError` (column = 1-based character
     /// position in the value) when the value breaks the grammar; an empty value gives no challenge.
-    public static func parse(_ headerValue: String) throws -> [AuthChallenge] {
+    ///
+    /// With `spaceSeparatedParameters`, parameters separated by spaces alone are read as if commas were
+    /// there (`Bearer scope="" error="invalid_token"`: AWS API Gateway's JWT authorizer writes it so); a
+    /// reader tries it only after the strict parse failed, and says so.
+    public static func parse(_ headerValue: String, spaceSeparatedParameters: Bool = false) throws -> [AuthChallenge] {
         var p = ChallengeParser(Array(headerValue.unicodeScalars))
+        p.spaceSeparatedParameters = spaceSeparatedParameters
         return try p.parseAll()
     }
 }
@@ -47,6 +52,8 @@ public struct AuthChallenge: Sendable, Equatable {
 private struct ChallengeParser {
     let s: [Unicode.Scalar]
     var i = 0
+    /// Read `a="1" b="2"` as `a="1", b="2"` (see `AuthChallenge.parse`).
+    var spaceSeparatedParameters = false
 
     init(_ s: [Unicode.Scalar]) { self.s = s }
 
@@ -193,6 +200,7 @@ private struct ChallengeParser {
             let save = i
             let comma = skipSeparators()
             if atEnd { return result }
+            if !comma, spaceSeparatedParameters, i > save, looksLikeParam() { continue }
             guard comma else { throw error("',' between parameters") }
             if looksLikeParam() { continue }
             i = save

@@ -376,6 +376,9 @@ struct MatchContext {
                 if MatchContext.unbalancedQuotes(v), let closed = try? AuthChallenge.parse(v + "\"") {
                     cs += closed
                     notes.append("the WWW-Authenticate header is malformed: its last quoted value is not closed (cut where it was copied?); read as if it ended at the end of the line")
+                } else if let spaced = try? AuthChallenge.parse(v, spaceSeparatedParameters: true) {
+                    cs += spaced
+                    notes.append("the WWW-Authenticate header separates its parameters with spaces, not commas (AWS API Gateway's JWT authorizer writes it so); read as if the commas were there")
                 } else {
                     notes.append("the WWW-Authenticate header is malformed (\(e.message)): its challenge was not used")
                 }

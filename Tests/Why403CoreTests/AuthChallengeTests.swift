@@ -70,6 +70,22 @@ final class AuthChallengeTests: XCTestCase {
         XCTAssertEqual(c[0].parameter("realm"), "a")
     }
 
+    /// AWS API Gateway's JWT authorizer separates parameters with spaces: strict parsing refuses it, the
+    /// lenient reading (asked for) takes the spaces as commas; a lone token after a space stays an error.
+    func testSpaceSeparatedParametersOnlyWhenAsked() throws {
+        let aws = #"Bearer scope="" error="invalid_token" error_description="the token does not have a valid audience""#
+        XCTAssertThrowsError(try AuthChallenge.parse(aws))
+        let c = try AuthChallenge.parse(aws, spaceSeparatedParameters: true)
+        XCTAssertEqual(c.count, 1)
+        XCTAssertEqual(c[0].parameter("error"), "invalid_token")
+        XCTAssertEqual(c[0].parameter("error_description"), "the token does not have a valid audience")
+        XCTAssertEqual(c[0].parameter("scope"), "")
+        // Commas still separate challenges; a token that is not `name=` is not a parameter.
+        let two = try AuthChallenge.parse(#"Bearer realm="a" error="b", Basic realm="c""#, spaceSeparatedParameters: true)
+        XCTAssertEqual(two.map(\.scheme), ["Bearer", "Basic"])
+        XCTAssertThrowsError(try AuthChallenge.parse(#"Bearer realm="a" foo"#, spaceSeparatedParameters: true))
+    }
+
     func testBadGrammarThrowsInputError() {
         let bad: [String] = [
             #"Bearer realm="unterminated"#,
