@@ -111,6 +111,7 @@ final class AuthChallengeTests: XCTestCase {
             #"Bearer realm="example", error="insufficient_scope", scope="a b""#,
             #"Newauth realm="apps", type=1, title="Login to \"apps\"", Basic realm="simple""#,
             "Negotiate YIIB+w/8==, NTLM",
+            #"Bearer scope="" error="invalid_token" error_description="the token has expired""#,
         ]
         let alphabet: [Character] = ["\"", ",", "=", " ", "\\", "a", "\t", "B", "\u{7F}", "\u{0}", "é", "/"]
         var rng = SystemRandomNumberGenerator()
@@ -124,8 +125,10 @@ final class AuthChallengeTests: XCTestCase {
                 default: if at < chars.count { chars[at] = alphabet.randomElement(using: &rng)! }
                 }
             }
-            do { _ = try AuthChallenge.parse(String(chars)) } catch is InputError {} catch {
-                XCTFail("unexpected error type \(error)")
+            for lenient in [false, true] {
+                do { _ = try AuthChallenge.parse(String(chars), spaceSeparatedParameters: lenient) } catch is InputError {} catch {
+                    XCTFail("unexpected error type \(error)")
+                }
             }
         }
     }
