@@ -108,6 +108,19 @@ enum APIGateway {
                   checks: ["the request must be SigV4-signed with credentials allowed to call this action (aws sts get-caller-identity shows whose they are)",
                            "\"Unable to determine service/operation name to be authorized\": the method and path name no action of this service (an OPTIONS preflight, a wrong path)"],
                   specificity: 60),
+        // A usage plan's or the account's throttle: 429 with x-amzn-ErrorType LimitExceededException ("Limit Exceeded", the
+        // usage plan's quota or rate) or TooManyRequestsException ("Too Many Requests"); an edge-optimized API answers through
+        // CloudFront, whose headers ride along.
+        Signature(id: "apigw-throttled", product: "API Gateway", layer: .apiGateway, cause: .rateLimit, confidence: .certain,
+                  statuses: [429],
+                  when: [.any([.headerContains("x-amzn-errortype", "LimitExceededException"), .headerContains("x-amzn-errortype", "TooManyRequestsException"),
+                               .all([gateway, .any([.body("\"Limit Exceeded\""), .body("\"Too Many Requests\"")])])])],
+                  summary: "API Gateway throttled the request[ ({errortype})]: a usage plan's quota or rate, the stage's or method's throttle, or the account's limit[ (request id {reqid})]",
+                  extract: ids, lookup: lookup,
+                  checks: ["\"Limit Exceeded\" (LimitExceededException): the API key's usage plan quota or rate (aws apigateway get-usage-plan-key / get-usage)",
+                           "\"Too Many Requests\" (TooManyRequestsException): the stage or method throttle, or the account-level limit in the region",
+                           "back off and retry with jitter; raise the plan's limits or request a quota increase"],
+                  specificity: 76),
         Signature(id: "apigw", product: "API Gateway", layer: .apiGateway, cause: .unknown, confidence: .possible,
                   statuses: [401, 403], when: [.any([.header("x-amz-apigw-id"), .header("x-amzn-errortype")])],
                   summary: "the response came from API Gateway or the integration behind it[: {msg}][ (request id {reqid})]", extract: ids, lookup: lookup,

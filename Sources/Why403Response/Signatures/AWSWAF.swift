@@ -49,6 +49,17 @@ enum AWSWAF {
                            "a script or API client cannot solve it: scope the rule down (exclude the API path) or use the AWS WAF mobile/JS SDK token",
                            byRuleEither],
                   specificity: 86),
+        // An AWS service that takes a web ACL of its own (Cognito user pools, AppSync) answers its block in its API's JSON:
+        // `{"__type":"ForbiddenException","message":"Request not allowed due to WAF block."}`.
+        Signature(id: "aws-waf-service-block", product: "AWS WAF", layer: .awsWAF, cause: .wafRule, confidence: .likely,
+                  statuses: [400, 403],
+                  when: [.body("Request not allowed due to WAF block")],
+                  summary: "the web ACL associated with the AWS service (a Cognito user pool, AppSync) blocked the request",
+                  extract: [Extract("type", "error type", from: [.json("__type"), .body(after: "\"__type\":\"", chars: .identifier)])],
+                  lookup: "in the web ACL associated with the user pool or API: Sampled requests or WAF logs (terminatingRuleId)",
+                  checks: ["aws wafv2 get-web-acl-for-resource --resource-arn <the user pool's or API's ARN>: the rules of that web ACL",
+                           byRule(scope: "REGIONAL")],
+                  specificity: 84),
         Signature(id: "aws-waf-custom-block", product: "AWS WAF", layer: .awsWAF, cause: .wafRule, confidence: .possible,
                   statuses: [400, 403, 405, 406, 429],
                   when: [.headerContains("x-cache", "Error from cloudfront"),

@@ -102,6 +102,18 @@ enum Cloudflare {
                   checks: ["the application's policies (Access > Applications > the app > Policies): a Block rule on IP ranges or countries, Include rules the identity does not meet, or Service Auth only (a service token in CF-Access-Client-Id/Secret headers)",
                            "an automated client needs a service token; a person needs to sign in with an identity the Include rules list"],
                   specificity: 88),
+        // Access's sign-in page, served (often with 200) instead of the application to a request without a valid Access
+        // session (no CF_Authorization cookie or token): its title "Sign in ・ Cloudflare Access" (the middle dot is U+30FB,
+        // mangled when a tool saved it in another encoding) and the identity providers' buttons.
+        Signature(id: "cloudflare-access-login", product: "Cloudflare Access", layer: .cloudflare, cause: .authMissing, confidence: .likely,
+                  statuses: [200, 401, 403],
+                  when: [.body("<title>Sign in"), .body("Cloudflare Access</title>")],
+                  summary: "Cloudflare Access answered with its sign-in page instead of the application: the request carried no valid Access session[ (Ray ID {ray})]",
+                  extract: [ray],
+                  lookup: "Zero Trust dashboard > Logs > Access shows the sign-in attempts for the application",
+                  checks: ["a person: sign in with an identity provider the application allows; the CF_Authorization cookie then carries the session",
+                           "a script or service: send a service token (CF-Access-Client-Id and CF-Access-Client-Secret headers) that a Service Auth policy of the application allows, or a valid cf-access-token"],
+                  specificity: 87),
         Signature(id: "cloudflare-edge-403", product: "Cloudflare", layer: .cloudflare, cause: .unknown, confidence: .likely,
                   statuses: [403], when: [edge, .body("<center>cloudflare</center>")],
                   summary: "Cloudflare's edge refused the request without naming a feature[ (Ray ID {ray})]", extract: [ray], lookup: lookup,

@@ -15,6 +15,20 @@ import Why403Core
 /// API key, a quota some APIs answer with 400) counts only when a variant names the cause. Cloud Storage's own errors are the `gcs` layer (GoogleCloudStorage.swift).
 enum GoogleAPIs {
     static let signatures: [Signature] = [
+        // Google's front end (GFE) answering for a serverless service or a Firebase Hosting rewrite to one: its
+        // "Error: Forbidden" page, "Your client does not have permission to get URL /path from this server." A Cloud Run
+        // service or Cloud Function that requires authentication answers so to a request without an identity token,
+        // and so does a rewrite to a function that does not exist: the page does not say which.
+        Signature(id: "google-frontend-forbidden", product: "Google front end (Cloud Run, Cloud Functions, Firebase Hosting)",
+                  layer: .application, cause: .unknown, confidence: .likely,
+                  statuses: [403],
+                  when: [.body("Your client does not have permission to get URL")],
+                  summary: "Google's front end refused the URL[ {url}] for the service behind it (Cloud Run, Cloud Functions, App Engine or a Firebase Hosting rewrite)",
+                  extract: [Extract("url", "URL", from: [.body(after: "permission to get URL", chars: .identifier)])],
+                  checks: ["a service that requires authentication: call it with an identity token (`curl -H \"Authorization: Bearer $(gcloud auth print-identity-token)\"`) from a principal with roles/run.invoker or roles/cloudfunctions.invoker, or grant allUsers the invoker role for a public one",
+                           "a Firebase Hosting rewrite: the function it names must exist in the region Hosting calls (us-central1 unless set) and allow unauthenticated invocation",
+                           "Cloud Logging for the service shows whether the request reached it (no entry: the front end refused it)"],
+                  specificity: 58),
         Signature(id: "google-api-error", product: "Google APIs", layer: .application, cause: .unknown, confidence: .likely,
                   statuses: [400, 401, 403, 429],
                   when: [.any([.body("\"PERMISSION_DENIED\""), .body("\"UNAUTHENTICATED\""), .body("\"RESOURCE_EXHAUSTED\""),

@@ -5,7 +5,8 @@ import Why403Core
 /// complete the operation.","innerError":{"request-id":"…","date":"…","client-request-id":"…"}}}`; Azure
 /// AD Graph's: `{"odata.error":{"code":…,"message":{"lang":"en","value":…},"requestId":…}}`. The envelope
 /// (an `innerError` carrying a `request-id`, or `odata.error`) or Graph's own directory code names the product;
-/// the request id is what Microsoft support asks for.
+/// the request id is what Microsoft support asks for. Without the body, Graph's headers name it: `client-request-id` with
+/// `Access-Control-Expose-Headers: ETag, Location, Preference-Applied, Content-Range, request-id, client-request-id`.
 enum MicrosoftGraph {
     /// `innerError` and `request-id` together: Graph's envelope (written as NOT(NOT a OR NOT b), "a and b").
     static let innerRequestID: Condition = .not(.any([.not(.body("innerError")), .not(.body("request-id"))]))
@@ -15,7 +16,10 @@ enum MicrosoftGraph {
                   statuses: [401, 403, 429],
                   // Graph's Exchange-style code as the error envelope's code member (ErrorAccessDenied), in JSON or as a printed dict.
                   when: [.any([.body("Authorization_RequestDenied"), .body("odata.error"), innerRequestID, .header("x-ms-ags-diagnostic"),
-                               .body("\"code\":\"ErrorAccessDenied\""), .body("\"code\": \"ErrorAccessDenied\""), .body("'code': 'ErrorAccessDenied'")]),
+                               .body("\"code\":\"ErrorAccessDenied\""), .body("\"code\": \"ErrorAccessDenied\""), .body("'code': 'ErrorAccessDenied'"),
+                               // Graph's own headers when the body was not kept (a browser's devtools): client-request-id, and the
+                               // CORS list that exposes it with Graph's Preference-Applied
+                               .all([.header("client-request-id"), .headerContains("access-control-expose-headers", "Preference-Applied")])]),
                          .not(.body("AADSTS"))],
                   summary: "Microsoft Graph refused[ ({code})][: {msg}][ (request id {reqid})]",
                   // Printed forms too: a Python dict ('code': '…') and keys without quotes (code: …).
