@@ -479,9 +479,22 @@ enum EdgeParsers {
         let description = m.text(.securityRuleDescription) ?? m.text(.description) ?? ""
         r.fields[.description] = description
         if let origin = m.integer(.originResponseStatus) { r.fields[.originStatus] = String(origin) }
-        let score = m.integer(.botScore).map { "bot score \($0)" }
+        let score = m.integer(.botScore).map(EdgeParsers.botScoreGroup)
         if description.isEmpty { r.detail = score } else { r.detail = score.map { description + "; " + $0 } ?? description }
         return .success(r)
+    }
+
+    /// A bot score as Cloudflare's Bot Analytics groups it (0 not computed, 1 automated, 2–29 likely automated,
+    /// 30–99 likely human): the group, not the number, goes into a refusal's message, so the messages counted
+    /// are one per rule and group (the line itself, quoted as evidence, keeps the number).
+    static func botScoreGroup(_ n: Int64) -> String {
+        switch n {
+        case 0: return "bot score 0 (not computed)"
+        case 1: return "bot score 1 (automated)"
+        case 2...29: return "bot score 2-29 (likely automated)"
+        case 30...99: return "bot score 30-99 (likely human)"
+        default: return "bot score \(n)"
+        }
     }
 
     /// The members of a Cloudflare record the reader asks for (`http_requests` and `firewall_events`).
