@@ -501,6 +501,9 @@ struct MatchContext {
             return [Evidence(source: "request (\(response.origin))", text: "no Authorization, Cookie or API-key header was sent")]
         case .status(let statuses):
             return statuses.contains(response.status) ? [] : nil
+        case .reason(let text):
+            guard let r = response.reason, r.lowercased().contains(text.lowercased()) else { return nil }
+            return [Evidence(source: "\(statusSource) reason phrase", text: r)]
         case .jsonKey(let keys):
             guard let json else { return nil }
             for k in keys {
@@ -542,6 +545,9 @@ struct MatchContext {
     /// The value of a source and the evidence that shows it.
     func value(_ src: ValueSource) -> (String, Evidence)? {
         switch src {
+        case .reason:
+            guard let r = response.reason?.trimmingSpaces, !r.isEmpty else { return nil }
+            return (r, Evidence(source: "\(statusSource) reason phrase", text: r))
         case .header(let name):
             guard let v = response.headers[name]?.trimmingSpaces, !v.isEmpty else { return nil }
             return (v, headerEvidence(name, v))

@@ -86,6 +86,9 @@ public indirect enum Condition: Sendable {
     case jsonKey([String])
     /// The response's status is one of these (to treat one status apart, e.g. an error inside a 200).
     case status(Set<Int>)
+    /// The status line's reason phrase contains the text (an application that puts its message there: PyPI's
+    /// `403 Invalid API Token: …`).
+    case reason(String)
 
     /// Every one of the conditions holds (inside an `any`; a signature's `when` list already means "all").
     public static func all(_ conditions: [Condition]) -> Condition { .not(.any(conditions.map { .not($0) })) }
@@ -128,6 +131,8 @@ public enum ValueSource: Sendable {
     case challenge(scheme: String, parameter: String)
     /// The scheme of the first `WWW-Authenticate` challenge.
     case challengeScheme
+    /// The status line's reason phrase.
+    case reason
 }
 
 /// The characters an identifier is made of.

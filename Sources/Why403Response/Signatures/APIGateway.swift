@@ -89,7 +89,9 @@ enum APIGateway {
                   statuses: [403], when: [.any([gateway, .body("{\"message\":\"Forbidden\"}"),
                                                 // the same body as a client pretty-prints it (a space after the colon)
                                                 .body("\"message\": \"Forbidden\"")]), .body("\"Forbidden\""),
-                                          .not(.headerContains("content-type", "text/plain"))],
+                                          .not(.headerContains("content-type", "text/plain")),
+                                          // Bitbucket Cloud's `{"type": "error", "error": {"message": "Forbidden"}}`
+                                          .not(.any([.body("\"type\":\"error\""), .body("\"type\": \"error\"")]))],
                   summary: "API Gateway answered \"Forbidden\" without a reason[ (request id {reqid})]", extract: ids, lookup: lookup,
                   checks: ["the method requires an API key: send x-api-key with a key in a usage plan for this stage",
                            "a private API is reached only through its VPC endpoint (and the resource policy's aws:SourceVpce)",

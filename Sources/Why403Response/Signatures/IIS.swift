@@ -61,6 +61,17 @@ enum IIS {
         // denied due to invalid credentials.</title>` and `<h2>401 - Unauthorized: …</h2>` under "Server Error", pasted as
         // text by PowerShell's Invoke-RestMethod too. IIS words every 401 that way, with credentials or without: the
         // page names the layer, not the cause; a WWW-Authenticate challenge next to it (none sent) says more.
+        // IIS's (HTTP.sys's) Windows Authentication asking for Negotiate/NTLM with no page (a HEAD, a curl -I, an empty
+        // 401): the challenge names the scheme, the Server header the server; the challenge fills in the cause.
+        Signature(id: "iis-windows-auth", product: "IIS", layer: .iis, cause: .unknown, confidence: .likely,
+                  statuses: [401],
+                  when: [.any([.headerContains("server", "microsoft-iis"), .headerContains("server", "microsoft-httpapi"), .headerContains("x-powered-by", "asp.net")]),
+                         .any([.challenge(scheme: "Negotiate", error: nil), .challenge(scheme: "NTLM", error: nil)])],
+                  summary: "IIS's Windows Authentication asked for Negotiate/NTLM credentials[ ({scheme})]",
+                  extract: [Extract("scheme", "scheme", from: [.challengeScheme])],
+                  checks: ["a client outside the domain (curl, a service) must send NTLM or Kerberos credentials (`curl --negotiate -u :` or `--ntlm -u DOMAIN\\user`); Kerberos needs the site's SPN (HTTP/host) registered for the app pool's identity",
+                           "IIS Manager > the site > Authentication: which providers are enabled (Windows, Basic, Anonymous) and the order of Negotiate and NTLM"],
+                  specificity: 46),
         Signature(id: "iis-401-page", product: "IIS", layer: .iis, cause: .unknown, confidence: .likely,
                   statuses: [401], when: [.any([.body("401 - Unauthorized: Access is denied due to invalid credentials"), .body("<h2>401 - Unauthorized")])],
                   summary: "IIS's own 401 page: the site's authentication (Basic, Windows, anonymous disabled) refused; the remote page says \"invalid credentials\" whether or not any were sent",

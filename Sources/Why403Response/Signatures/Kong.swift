@@ -27,7 +27,9 @@ enum Kong {
                                .body("\"Invalid authentication credentials\""),
                                // the acl plugin's whole sentence for a consumer outside the allowed groups, however the quotes were pasted
                                .body("You cannot consume this service")]),
-                         .not(.header("x-kong-upstream-latency"))],
+                         .not(.header("x-kong-upstream-latency")),
+                         // Anthropic's and Bitbucket Cloud's envelopes carry the same sentences inside `{"type": "error", …}`
+                         .not(.any([.body("\"type\":\"error\""), .body("\"type\": \"error\"")]))],
                   summary: "Kong Gateway refused the request itself (a plugin answered, the upstream service was not called)[: {msg}]",
                   extract: [Extract("msg", "message", from: [.json("message")]),
                             Extract("server", "Server", from: [.header("server")]),
