@@ -30,6 +30,9 @@ enum APISIX {
                   checks: ["the route's plugins (`curl http://127.0.0.1:9180/apisix/admin/routes/<id> -H 'X-API-KEY: …'`): key-auth, basic-auth, jwt-auth, ip-restriction, referer-restriction, consumer-restriction, limit-count, limit-req",
                            "APISIX's error.log at the time of the request names the plugin that answered"],
                   variants: [
+                      // a credential whose consumer is gone: sent, but no consumer owns it
+                      Variant("msg", ["Missing related consumer*"], cause: .authInvalid, confidence: .likely,
+                              summary: "Apache APISIX found no consumer for the credential sent ({msg})"),
                       Variant("msg", ["Missing *"], cause: .authMissing, confidence: .certain,
                               summary: "Apache APISIX's authentication plugin found no credential where it reads one ({msg})",
                               checks: ["send the credential where the plugin reads it: key-auth the `apikey` header (or its configured header/query), basic-auth and ldap-auth an Authorization: Basic header, jwt-auth an Authorization: Bearer header"]),

@@ -25,7 +25,7 @@ enum GoogleAPIs {
                   when: [.body("Your client does not have permission to get URL")],
                   summary: "Google's front end refused the URL[ {url}] for the service behind it (Cloud Run, Cloud Functions, App Engine or a Firebase Hosting rewrite)",
                   extract: [Extract("url", "URL", from: [.body(after: "permission to get URL", chars: .identifier)])],
-                  checks: ["a service that requires authentication: call it with an identity token (`curl -H \"Authorization: Bearer $(gcloud auth print-identity-token)\"`) from a principal with roles/run.invoker or roles/cloudfunctions.invoker, or grant allUsers the invoker role for a public one",
+                  checks: ["a service that requires authentication: send an identity token (from `gcloud auth print-identity-token`) in the Authorization header, from a principal with roles/run.invoker or roles/cloudfunctions.invoker, or grant allUsers the invoker role for a public one",
                            "a Firebase Hosting rewrite: the function it names must exist in the region Hosting calls (us-central1 unless set) and allow unauthenticated invocation",
                            "Cloud Logging for the service shows whether the request reached it (no entry: the front end refused it)"],
                   specificity: 58),

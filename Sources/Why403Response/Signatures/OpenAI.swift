@@ -5,15 +5,16 @@ import Why403Core
 /// The code or the message names the refusal: `invalid_api_key` / "Incorrect API key provided" (401), "You didn't
 /// provide an API key" (401), `unsupported_country_region_territory` (403), `insufficient_quota` (429: the account's
 /// credit, counted as a rate limit), `rate_limit_exceeded` (429), `token_expired`, "does not have access to model" (403/404).
+/// Many OpenAI-compatible servers (proxies, relays, other model hosts) copy the envelope: the summary says so.
 enum OpenAI {
     static let signatures: [Signature] = [
-        Signature(id: "openai-api-error", product: "OpenAI API", layer: .application, cause: .unknown, confidence: .likely,
+        Signature(id: "openai-api-error", product: "OpenAI API (or an OpenAI-compatible API)", layer: .application, cause: .unknown, confidence: .likely,
                   statuses: [401, 403, 429],
                   when: [.body("\"param\""), .body("\"type\""), .any([.body("\"error\""), .body("\"detail\"")]),
                          .any([.body("invalid_request_error"), .body("insufficient_quota"), .body("unsupported_country_region_territory"),
                                .body("request_forbidden"), .body("invalid_api_key"), .body("rate_limit_exceeded"), .body("token_expired"),
                                .body("platform.openai.com"), .body("requests\""), .body("tokens\"")])],
-                  summary: "OpenAI's API refused[ ({code})][: {msg}]",
+                  summary: "the API refused in OpenAI's error format (OpenAI, or a server compatible with it)[ ({code})][: {msg}]",
                   extract: [Extract("code", "code", from: [.json("code"), .body(after: "\"code\": \"", chars: .identifier), .body(after: "\"code\":\"", chars: .identifier)]),
                             Extract("type", "type", from: [.json("type")]),
                             Extract("msg", "message", from: [.json("message")]),
