@@ -285,7 +285,8 @@ public enum ResponseAnalyzer {
         let r = ctx.response
         var evidence = [Evidence(source: ctx.statusSource, text: ctx.statusLine)]
         if let server = r.headers["server"] { evidence.append(Evidence(source: "header server", text: server)) }
-        if let server = serverGuess(ctx), r.status == 401 || r.status == 403 || r.status == 407 {
+        let server = serverGuess(ctx)
+        if let server, r.status == 401 || r.status == 403 || r.status == 407 {
             return server
         }
         if let app = poweredByGuess(ctx), r.status == 401 || r.status == 403 {
@@ -317,11 +318,11 @@ public enum ResponseAnalyzer {
                            checks: ["wait for Retry-After (or the reset time the API documents), then lower the request rate",
                                     "the API's documentation for its limits per key, per user or per address; a key of your own often raises them",
                                     "if a gateway fronts the API (API Gateway, Kong, APIM), its usage plan or rate-limiting policy may be the limiter"])
-        case 429 where serverGuess(ctx) != nil:
+        case 429 where server != nil:
             // No page recognised, but a header names the server (nginx's limit_req with limit_req_status 429, HAProxy's
             // deny_status 429): it most likely limited when the body is empty, possibly when it is a page we do not know
             // (a proxy passes an upstream's 429 on under its own Server header).
-            var f = serverGuess(ctx)!
+            var f = server!
             f.cause = .rateLimit
             f.summary = "too many requests (429); " + f.summary
             f.rule = "status-429"

@@ -80,6 +80,10 @@ public enum Signatures {
     /// passes on: it names the path, not necessarily who refused.
     public static let transitSpecificity = 20
 
+    /// The `{"type": "error", "error": {…}}` envelope (Anthropic's API, Bitbucket Cloud's, with or without spaces):
+    /// gateways' one-key `{"message": …}` rules step aside for it, as the same sentences appear inside it.
+    static let typeErrorEnvelope: Condition = .any([.body("\"type\":\"error\""), .body("\"type\": \"error\"")])
+
     /// The statuses the generic headers of a CDN are reported for: refusals, not every error it passes on.
     public static let refusals: Set<Int> = [401, 403, 407, 429]
 

@@ -36,9 +36,6 @@ enum APIGateway {
                       Variant("decision", ["*with an explicit deny*"], cause: .policyExplicitDeny, confidence: .certain,
                               summary: "an explicit Deny in a policy refuses execute-api:Invoke[ (request id {reqid})]",
                               checks: ["find the Deny statement: the API's resource policy first (source IP / VPC conditions), then the caller's IAM policies and SCPs"]),
-                      Variant("msg", ["*explicit deny*"], cause: .policyExplicitDeny, confidence: .certain,
-                              summary: "an explicit Deny in a policy refuses execute-api:Invoke[ (request id {reqid})]",
-                              checks: ["find the Deny statement: the API's resource policy first (source IP / VPC conditions), then the caller's IAM policies and SCPs"]),
                       Variant("msg", ["*User is not authorized to access this resource*"], cause: .authRole, confidence: .likely,
                               summary: "the Lambda authorizer returned a Deny policy for this caller[ (request id {reqid})]",
                               checks: ["read the authorizer's CloudWatch logs for this request: which claim or role made it deny",
@@ -91,7 +88,7 @@ enum APIGateway {
                                                 .body("\"message\": \"Forbidden\"")]), .body("\"Forbidden\""),
                                           .not(.headerContains("content-type", "text/plain")),
                                           // Bitbucket Cloud's `{"type": "error", "error": {"message": "Forbidden"}}`
-                                          .not(.any([.body("\"type\":\"error\""), .body("\"type\": \"error\"")]))],
+                                          .not(Signatures.typeErrorEnvelope)],
                   summary: "API Gateway answered \"Forbidden\" without a reason[ (request id {reqid})]", extract: ids, lookup: lookup,
                   checks: ["the method requires an API key: send x-api-key with a key in a usage plan for this stage",
                            "a private API is reached only through its VPC endpoint (and the resource policy's aws:SourceVpce)",

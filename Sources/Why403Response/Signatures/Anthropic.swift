@@ -9,7 +9,7 @@ enum Anthropic {
     static let signatures: [Signature] = [
         Signature(id: "anthropic-api-error", product: "Anthropic API", layer: .application, cause: .unknown, confidence: .likely,
                   statuses: [401, 403, 429],
-                  when: [.any([.body("\"type\":\"error\""), .body("\"request_id\":\"req_")]),
+                  when: [.any([Signatures.typeErrorEnvelope, .body("\"request_id\":\"req_")]),
                          .any([.body("\"authentication_error\""), .body("\"permission_error\""), .body("\"rate_limit_error\"")])],
                   summary: "Anthropic's API refused[ ({type})][: {msg}][ (request id {reqid})]",
                   extract: [Extract("type", "error type", from: [.body(after: "\"error\":{\"type\":\"", chars: .identifier)]),

@@ -29,7 +29,7 @@ enum Kong {
                                .body("You cannot consume this service")]),
                          .not(.header("x-kong-upstream-latency")),
                          // Anthropic's and Bitbucket Cloud's envelopes carry the same sentences inside `{"type": "error", …}`
-                         .not(.any([.body("\"type\":\"error\""), .body("\"type\": \"error\"")]))],
+                         .not(Signatures.typeErrorEnvelope)],
                   summary: "Kong Gateway refused the request itself (a plugin answered, the upstream service was not called)[: {msg}]",
                   extract: [Extract("msg", "message", from: [.json("message")]),
                             Extract("server", "Server", from: [.header("server")]),
