@@ -94,7 +94,11 @@ public enum ResponseAnalyzer {
         // One finding per layer: the generic headers of a product add nothing once its page matched.
         var findings: [Finding] = []
         var seenLayers: Set<Layer> = []
-        for (_, f) in layerMatches where seenLayers.insert(f.layer).inserted {
+        // A body is one answer: when the first finding already read it as its own (a gateway's JSON reply), the
+        // generic reading of the same body as the application's error names no second layer.
+        let bodyRead = layerMatches.first.map { $0.1.evidence.contains { $0.source.hasPrefix("body") } } ?? false
+        for (sig, f) in layerMatches where seenLayers.insert(f.layer).inserted {
+            if !findings.isEmpty, bodyRead, Application.readsBodyOnly.contains(sig.id) { continue }
             findings.append(f)
         }
         // The secondary layers a response passed through (a CDN in front of the origin that answered).

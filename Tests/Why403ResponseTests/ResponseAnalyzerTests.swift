@@ -59,6 +59,20 @@ final class ResponseAnalyzerTests: XCTestCase {
         XCTAssertNotEqual(invalid.cause, .authMissing)
     }
 
+    /// A gateway's own JSON reply is one answer: the generic application reading of the same body is not a
+    /// second layer the response "passed through"; an application's JSON behind a CDN still is.
+    func testGatewayJSONReplyNamesNoApplicationLayer() throws {
+        let a = try analysis("apisix/apisix-docs-referer-restriction-403.hit.http")
+        XCTAssertEqual(a.findings.map(\.layer), [.apiGateway])
+        let b = try analysis("apisix/apisix-docs-ldap-auth-invalid-user-authorization.hit.http")
+        XCTAssertEqual(b.findings.map(\.layer), [.apiGateway])
+        let behind = Array("HTTP/1.1 403 Forbidden\r\nServer: cloudflare\r\nCF-RAY: 8a1b2c3d4e5f6a7b-FRA\r\nContent-Type: application/json\r\n\r\n{\"error\":\"forbidden\",\"message\":\"not your project\"}".utf8)
+        let capture = try ResponseReader.read(behind, file: "behind.http")
+        let c = ResponseAnalyzer.identify(capture.responses[0])
+        XCTAssertEqual(c.findings.first?.layer, .application)
+        XCTAssertTrue(c.findings.contains { $0.layer == .cloudflare })
+    }
+
     func testOriginPageThroughCloudflareNamesTheOrigin() throws {
         let a = try analysis("nginx-default-403/through-cloudflare.hit.http")
         XCTAssertEqual(a.layer, .nginx)

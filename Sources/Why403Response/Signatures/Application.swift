@@ -6,6 +6,9 @@ import Why403Core
 /// whether the credentials were missing or rejected, or the cause stays open).
 enum Application {
     static let keys = ["error", "message", "detail", "errors", "error_description", "title", "code", "reason"]
+    /// The signatures that read nothing but a JSON body: under a finding that already read the body as
+    /// its own product's reply, they are not reported as a second layer.
+    static let readsBodyOnly: Set<String> = ["app-json", "app-json-401"]
 
     static let signatures: [Signature] = [
         Signature(id: "app-json", product: "application", layer: .application, cause: .appForbidden, confidence: .likely,
