@@ -46,9 +46,12 @@ enum APIGateway {
                   specificity: 85),
         Signature(id: "apigw-auth-invalid", product: "API Gateway", layer: .apiGateway, cause: .authInvalid, confidence: .likely,
                   statuses: [401, 403],
-                  when: [.any([gateway, .jsonKey(["message", "Message"])]), .not(.body("<Error>")),
+                  // The envelope: API Gateway's headers, its JSON, the Selling Partner API's `errors` list, or the
+                  // object as a JavaScript client prints it (`{message: "…"}`, `message: '…'`, not JSON).
+                  when: [.any([gateway, .jsonKey(["message", "Message", "errors"]), .body("message: ")]), .not(.body("<Error>")),
                          .any([.body("The security token included in the request is invalid"), .body("The incoming token has expired"),
-                               .body("Signature expired"), .body("Invalid key=value pair"), .body("Authorization header requires"),
+                               .body("Signature expired"), .body("Invalid key=value pair"), .body("not a valid key=value pair"),
+                               .body("Authorization header requires"),
                                .body("The request signature we calculated does not match"), .headerContains("x-amzn-errortype", "UnrecognizedClientException"),
                                .headerContains("x-amzn-errortype", "InvalidSignatureException"), .headerContains("x-amzn-errortype", "ExpiredTokenException")])],
                   summary: "the request's AWS credentials or token were rejected[: {msg}][ (request id {reqid})]",
@@ -59,7 +62,9 @@ enum APIGateway {
         Signature(id: "apigw-unauthorized", product: "API Gateway", layer: .apiGateway, cause: .authInvalid, confidence: .likely,
                   // The body alone is API Gateway's only when nothing else was captured: a whole response (it has a
                   // Date) without API Gateway's headers is another product's `{"message":"Unauthorized"}` (Grafana's).
-                  statuses: [401], when: [.any([gateway, .not(.any([.not(.body("{\"message\":\"Unauthorized\"}")), .header("date")]))]), .body("\"Unauthorized\"")],
+                  // The same body pretty-printed (Postman, a client's log) counts likewise.
+                  statuses: [401], when: [.any([gateway, .not(.any([.not(.any([.body("{\"message\":\"Unauthorized\"}"), .body("\"message\": \"Unauthorized\"")])),
+                                                                    .header("date")]))]), .body("\"Unauthorized\"")],
                   summary: "the authorizer (Cognito or Lambda) refused the credentials, or none were sent[ (request id {reqid})]",
                   extract: ids, lookup: lookup,
                   checks: ["the token goes in the header the authorizer's identity source names (usually Authorization)",
@@ -84,9 +89,13 @@ enum APIGateway {
         Signature(id: "apigw-forbidden", product: "API Gateway", layer: .apiGateway, cause: .unknown, confidence: .likely,
                   // Without headers, API Gateway's exact body (a pasted curl output); AGC's WAF sends the same text as text/plain.
                   statuses: [403], when: [.any([gateway, .body("{\"message\":\"Forbidden\"}"),
-                                                // the same body as a client pretty-prints it (a space after the colon)
-                                                .body("\"message\": \"Forbidden\"")]), .body("\"Forbidden\""),
+                                                // the same body as a client pretty-prints it (a space after the colon),
+                                                // or as a JavaScript client prints the object (`data: { message: 'Forbidden' }`)
+                                                .body("\"message\": \"Forbidden\""), .body("message: 'Forbidden'")]),
+                                          .any([.body("\"Forbidden\""), .body("'Forbidden'")]),
                                           .not(.headerContains("content-type", "text/plain")),
+                                          // Google's envelope (`{"error": {"errors": [{"domain": "global", "reason": "forbidden", …`)
+                                          .not(.body("\"domain\"")),
                                           // Bitbucket Cloud's `{"type": "error", "error": {"message": "Forbidden"}}`
                                           .not(Signatures.typeErrorEnvelope)],
                   summary: "API Gateway answered \"Forbidden\" without a reason[ (request id {reqid})]", extract: ids, lookup: lookup,

@@ -39,17 +39,24 @@ enum GoogleAPIs {
                                // Google's envelope escaped inside another tool's JSON string.
                                .body("\\\"PERMISSION_DENIED\\\""),
                                // fastlane's rendering of a Google API error.
-                               .body("Google Api Error:"), .body("google.api_core.exceptions.")]),
-                         .any([.body("\"error\""), .body("\"errors\""), .body("errors: ["), .body("\"domain\":\"usageLimits\""), .body("\"domain\": \"usageLimits\""),
+                               .body("Google Api Error:"), .body("google.api_core.exceptions."),
+                               // the .NET client's RequestError text (`Message[…] Location[…] Reason[…] Domain[…]`)
+                               .body("Google.Apis.Requests.RequestError")]),
+                         .any([.body("Google.Apis.Requests.RequestError"), .body("\"error\""), .body("\"errors\""), .body("errors: ["), .body("\"domain\":\"usageLimits\""), .body("\"domain\": \"usageLimits\""),
                                // google-api-python-client's HttpError repr, with the googleapis.com URL it requested
                                .body("<HttpError "), .body("Google Api Error:"), .body("google.api_core.exceptions.")]), .not(.body("storage.objects.")), .not(.body("storage.buckets."))],
                   summary: "a Google API refused[: {msg}][ ({status})]",
                   extract: [Extract("msg", "message", from: [.json("message"), .body(after: "\"message\":", chars: .line), .body(after: "message: '", chars: .line),
                                                              .body(after: "returned \"", chars: .line), .body(after: "Google Api Error:", chars: .line),
-                                                             .body(after: "google.api_core.exceptions.", chars: .line)]),
+                                                             .body(after: "google.api_core.exceptions.", chars: .line), .body(after: "Message[", chars: .line)]),
                             Extract("status", "status", from: [.json("status")])],
                   checks: ["the message and the ErrorInfo reason name the refusal: a missing OAuth scope, a missing IAM permission, an API not enabled, a quota"],
                   variants: [
+                      // Google's quota for callers that send no API key and no OAuth token (`dailyLimitExceededUnreg`): the
+                      // request carried no credential Google read.
+                      Variant("msg", ["*Daily Limit for Unauthenticated Use Exceeded*"], cause: .authMissing, confidence: .likely,
+                              summary: "a Google API got no API key or OAuth token and counted the call against the quota for unauthenticated use: {msg}",
+                              checks: ["send the API key (`key=` or x-goog-api-key) or an OAuth token with the request; a client that lost its token after a refresh sends none"]),
                       Variant("msg", ["*Requests from referer*", "*did not specify any referer*", "*API_KEY_HTTP_REFERRER_BLOCKED*"],
                               cause: .hotlinkReferer, confidence: .certain,
                               summary: "a Google API refused the API key's HTTP-referrer restriction: {msg}",
@@ -75,5 +82,22 @@ enum GoogleAPIs {
                               summary: "a Google API quota or rate limit was exceeded (RESOURCE_EXHAUSTED)[: {msg}]"),
                   ],
                   specificity: 55),
+        // Identity-Aware Proxy in front of an App Engine, Cloud Run or GKE service: a token it could not accept, with its reason.
+        Signature(id: "google-iap-invalid-credentials", product: "Google Identity-Aware Proxy", layer: .application, cause: .authInvalid,
+                  confidence: .certain,
+                  statuses: [401],
+                  when: [.body("Invalid IAP credentials")],
+                  summary: "Google's Identity-Aware Proxy rejected the token sent[: {reason}]",
+                  extract: [Extract("reason", "reason", from: [.body(after: "Invalid IAP credentials:", chars: .line)])],
+                  checks: ["IAP takes a Google-signed OIDC ID token whose audience is the IAP OAuth client id (`gcloud auth print-identity-token --audiences=CLIENT_ID` for a user, or the service account's ID token for that audience)",
+                           "decode the token: `why403 token TOKEN` (aud, email, exp)"],
+                  specificity: 80),
+        // A quota message some Google APIs' clients print without the envelope (YouTube's daily quota).
+        Signature(id: "google-daily-limit", product: "Google APIs", layer: .application, cause: .rateLimit, confidence: .likely,
+                  statuses: [403, 429],
+                  when: [.body("The quota will be reset at midnight Pacific Time")],
+                  summary: "a Google API's daily quota is spent; it is reset at midnight Pacific Time",
+                  checks: ["the API's quota page in the Cloud console (APIs & Services > the API > Quotas): the project's usage and limits; request more or wait for the reset"],
+                  specificity: 57),
     ]
 }

@@ -64,5 +64,14 @@ enum GoogleCloudStorage {
                   extract: [Extract("msg", "message", from: [.json("message"), .xml("Message")])],
                   checks: ["send the billing project: `gcloud storage cp --billing-project=PROJECT …`, `?userProject=PROJECT` on the JSON API, `x-goog-user-project` on the XML API; the caller needs serviceusage.services.use on it"],
                   specificity: 86),
+        // Google's older answer when the project behind the credentials has not enabled the API the request calls
+        // (gsutil through the JSON API): "Access Not Configured. … enable the Google Cloud Storage JSON API."
+        Signature(id: "gcs-api-not-enabled", product: "Google Cloud Storage", layer: .gcs, cause: .unknown, confidence: .likely,
+                  statuses: [403],
+                  when: [.body("Access Not Configured"), .body("Cloud Storage JSON API")],
+                  summary: "Cloud Storage refused: the Cloud Storage JSON API is not enabled in the project the credentials belong to",
+                  checks: ["enable it in that project: `gcloud services enable storage-api.googleapis.com --project PROJECT` (or APIs & Services > Library)",
+                           "the project is the one the key or OAuth client belongs to, not necessarily the bucket's"],
+                  specificity: 84),
     ]
 }
