@@ -73,6 +73,25 @@ enum Envoy {
                             Extract("realm", "realm", from: [.challenge(scheme: "*", parameter: "realm")])],
                   checks: ["the route's authentication: Envoy's ext_authz filter (Contour ExtensionService, Gloo AuthConfig, Envoy Gateway SecurityPolicy) or its basic_auth/jwt_authn filter, and that service's log for this request"],
                   specificity: 40),
+        // An external authorization service's denial passed on by Envoy's ext_authz filter, marked by the service's own
+        // header: Authorino's (Kuadrant's) `x-ext-auth-reason` with its reason, or Istio's sample ext-authz server's
+        // `x-ext-authz-check-result: denied`. The reason says the cause where it names the credential's fate.
+        Signature(id: "envoy-ext-authz-denied", product: "Envoy ext_authz (Authorino, Kuadrant, an external authorization service)",
+                  layer: .envoy, cause: .unknown, confidence: .likely,
+                  statuses: [401, 403],
+                  when: [.any([.header("x-ext-auth-reason"), .headerContains("x-ext-authz-check-result", "denied")])],
+                  summary: "the external authorization service behind Envoy's ext_authz filter denied the request[: {reason}]",
+                  extract: [Extract("reason", "x-ext-auth-reason", from: [.header("x-ext-auth-reason")]),
+                            Extract("result", "x-ext-authz-check-result", from: [.header("x-ext-authz-check-result")])],
+                  checks: ["the authorization service's policy for this route (Authorino AuthConfig / Kuadrant AuthPolicy: identity, metadata and authorization sections; Istio's ext-authz provider) and its log for this request",
+                           "the reason header names the rule that failed where the policy sets one; \"Unauthorized\" is the default of a failed authorization rule"],
+                  variants: [
+                      Variant("reason", ["*credential not found*", "*credentials not found*"], cause: .authMissing, confidence: .certain,
+                              summary: "the external authorization service found no credential in the request ({reason})"),
+                      Variant("reason", ["*invalid*", "*unknown authority*", "*not active*", "*expired*"], cause: .authInvalid, confidence: .likely,
+                              summary: "the external authorization service rejected the credential sent ({reason})"),
+                  ],
+                  specificity: 70),
         // The rate limit filters' 429: local_rate_limit's text body, or the x-envoy-ratelimited header.
         Signature(id: "envoy-rate-limited", product: "Envoy", layer: .envoy, cause: .rateLimit, confidence: .certain,
                   statuses: [429],

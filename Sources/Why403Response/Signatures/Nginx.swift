@@ -33,11 +33,15 @@ enum Nginx {
         // (Application Gateway, ELB, Huawei's CloudWAF, Cloudflare) are left to their own signatures.
         Signature(id: "nginx-template-page", product: "nginx (server name replaced)", layer: .nginx, cause: .unknown, confidence: .possible,
                   statuses: [401, 403],
-                  when: [.any([.body("<h1>403 Forbidden</h1></center>"), .body("<h1>401 Authorization Required</h1></center>")]), .body("<hr><center>"),
+                  // The footer replaced, or gone (a build or an excerpt without the `<hr><center>…</center>` line): nginx's
+                  // head and centred heading are the template's.
+                  when: [.any([.body("<h1>403 Forbidden</h1></center>"), .body("<h1>401 Authorization Required</h1></center>")]),
+                         .any([.body("<hr><center>"), .body("<head><title>403 Forbidden</title></head>"),
+                               .body("<head><title>401 Authorization Required</title></head>")]),
                          .not(.any([.body("<center>cloudflare"), .body("Microsoft-Azure-Application-Gateway"), .body("<center>ELB</center>"),
                                     .body("<center>CloudWAF</center>"), .body("<center>awselb"), .headerContains("server", "awselb"),
                                     .headerContains("server", "Microsoft-Azure-Application-Gateway")]))],
-                  summary: "nginx's built-in error page with its server name replaced: an nginx build (or a fork) refused, and the page does not say why",
+                  summary: "nginx's built-in error page with its server name replaced or its footer gone: an nginx build (or a fork) refused, and the page does not say why",
                   checks: ["the page's footer names the build (a changed NGINX_VER, a fork such as Tengine, or a company's own name): its error log names the reason as nginx's does (\"access forbidden by rule\", \"(13: Permission denied)\", \"directory index of … is forbidden\")",
                            "a 401 is auth_basic or auth_request: the error log says \"no user/password was provided\" or \"password mismatch\"",
                            whiteBox],
