@@ -435,17 +435,25 @@ enum EdgeParsers {
     /// `JSONSerialization` (`LogsLimits.foundationJSON`: the results are those of `cloudflare(bytes:)`
     /// but for numbers beyond Int64, which the flat reader reads as absent; a test compares the two).
     static func cloudflareByFoundation(_ line: Substring) -> Result<EdgeRecord, EdgeMismatch> {
+        var memo = CloudflareMemo()
         switch object(line) {
-        case .success(let o): return cloudflare(FoundationMembers(o: o))
+        case .success(let o): return cloudflare(FoundationMembers(o: o), &memo)
         case .failure(let e): return .failure(e)
         }
+    }
+
+    /// The texts of a Cloudflare log that repeat from record to record, memoised across one file's records.
+    struct CloudflareMemo {
+        /// One per member (`CloudflareKey`): what is made of a member's bytes depends on the member.
+        var byKey = [TextMemo](repeating: TextMemo(), count: CloudflareKey.allCases.count)
+        var detail = JoinMemo()
     }
 
     /// A Cloudflare Logpush record read by `FlatJSON` from the line's bytes (invalid UTF-8 inside a
     /// value is repaired in the value, as reading the repaired line would); `tokens` are what
     /// `cloudflareTokenizer` wrote for the line on the read-ahead thread.
-    static func cloudflare(bytes: UnsafeBufferPointer<UInt8>, tokens: UnsafePointer<Int32>?) -> Result<EdgeRecord, EdgeMismatch> {
-        FlatJSON.read(bytes, keys: CloudflareKey.keys, tokens: tokens) { cloudflare($0) } ?? .failure("a JSON object on one line")
+    static func cloudflare(bytes: UnsafeBufferPointer<UInt8>, tokens: UnsafePointer<Int32>?, memo: inout CloudflareMemo) -> Result<EdgeRecord, EdgeMismatch> {
+        FlatJSON.read(bytes, keys: CloudflareKey.keys, tokens: tokens) { cloudflare($0, &memo) } ?? .failure("a JSON object on one line")
     }
 
     /// The flat reader's pass over a gathered line, run on the read-ahead thread, and the binary check
@@ -458,7 +466,7 @@ enum EdgeParsers {
 
     /// The record from its members, whichever reader parsed the line (generic, not closures: the
     /// flat reader's calls are then made directly).
-    private static func cloudflare<M: CloudflareMembers>(_ m: M) -> Result<EdgeRecord, EdgeMismatch> {
+    private static func cloudflare<M: CloudflareMembers>(_ m: M, _ memo: inout CloudflareMemo) -> Result<EdgeRecord, EdgeMismatch> {
         typealias K = CloudflareKey
         guard let status = m.integer(.edgeResponseStatus) else {
             return .failure("a Cloudflare record with \"EdgeResponseStatus\" (include it in the Logpush job's fields)")
@@ -470,17 +478,20 @@ enum EdgeParsers {
             else if let n = m.integer(key) { r.time = epoch(n) }
         }
         r.client = m.text(.clientIP) ?? "-"
-        r.country = m.text(.clientCountry).flatMap { $0.isEmpty || $0 == "-" ? nil : $0.uppercased() }
+        r.country = m.memoized(.clientCountry, &memo) { $0.text(.clientCountry).flatMap { $0.isEmpty || $0 == "-" ? nil : $0.uppercased() } }
         r.path = (m.text(.clientRequestPath) ?? m.text(.clientRequestURI)).map { $0.pathOnly }
-        r.userAgent = m.text(.clientRequestUserAgent)
-        r.fields[.action] = (m.text(.securityAction) ?? m.text(.action) ?? "").lowercasedIfNeeded
-        r.fields[.source] = (m.first(.securitySources) ?? m.text(.source) ?? "").lowercasedIfNeeded
-        r.fields[.ruleId] = m.text(.securityRuleID) ?? m.text(.ruleID) ?? ""
-        let description = m.text(.securityRuleDescription) ?? m.text(.description) ?? ""
+        r.userAgent = m.text(.clientRequestUserAgent)  // many values in a real log: not memoised
+        r.fields[.action] = m.memoized(.securityAction, &memo) { $0.text(.securityAction)?.lowercasedIfNeeded }
+            ?? m.memoized(.action, &memo) { $0.text(.action)?.lowercasedIfNeeded } ?? ""
+        r.fields[.source] = m.memoized(.securitySources, &memo) { $0.first(.securitySources)?.lowercasedIfNeeded }
+            ?? m.memoized(.source, &memo) { $0.text(.source)?.lowercasedIfNeeded } ?? ""
+        r.fields[.ruleId] = m.memoized(.securityRuleID, &memo) { $0.text(.securityRuleID) } ?? m.memoized(.ruleID, &memo) { $0.text(.ruleID) } ?? ""
+        let description = m.memoized(.securityRuleDescription, &memo) { $0.text(.securityRuleDescription) }
+            ?? m.memoized(.description, &memo) { $0.text(.description) } ?? ""
         r.fields[.description] = description
         if let origin = m.integer(.originResponseStatus) { r.fields[.originStatus] = String(origin) }
         let score = m.integer(.botScore).map(EdgeParsers.botScoreGroup)
-        if description.isEmpty { r.detail = score } else { r.detail = score.map { description + "; " + $0 } ?? description }
+        if description.isEmpty { r.detail = score } else { r.detail = score.map { memo.detail.joined(description, $0) } ?? description }
         return .success(r)
     }
 
@@ -524,6 +535,8 @@ enum EdgeParsers {
         func integer(_ k: CloudflareKey) -> Int64?
         /// The first item of an array member, as text.
         func first(_ k: CloudflareKey) -> String?
+        /// What `make` reads from the member `k`, memoised by the member's bytes where the reader has them.
+        func memoized(_ k: CloudflareKey, _ memo: inout CloudflareMemo, _ make: (Self) -> String?) -> String?
     }
 
     /// The members as Foundation's `JSONSerialization` read them (`--foundation-json`, tests).
@@ -534,6 +547,7 @@ enum EdgeParsers {
         func text(_ k: CloudflareKey) -> String? { str(o[k.name]) }
         func integer(_ k: CloudflareKey) -> Int64? { int(o[k.name]) }
         func first(_ k: CloudflareKey) -> String? { (o[k.name] as? [Any])?.first.flatMap(str) }
+        func memoized(_ k: CloudflareKey, _ memo: inout CloudflareMemo, _ make: (Self) -> String?) -> String? { make(self) }
     }
 }
 
@@ -543,6 +557,11 @@ extension FlatJSON.Members: EdgeParsers.CloudflareMembers {
     func text(_ k: EdgeParsers.CloudflareKey) -> String? { text(k.rawValue) }
     func integer(_ k: EdgeParsers.CloudflareKey) -> Int64? { integer(k.rawValue) }
     func first(_ k: EdgeParsers.CloudflareKey) -> String? { first(k.rawValue) }
+    /// Keyed by the member's value as the line writes it (quotes, brackets, escapes and all): the same bytes read the same.
+    func memoized(_ k: EdgeParsers.CloudflareKey, _ memo: inout EdgeParsers.CloudflareMemo, _ make: (Self) -> String?) -> String? {
+        guard let raw = raw(k.rawValue) else { return nil }
+        return memo.byKey[k.rawValue].text(raw) { make(self) }
+    }
 
     /// Read from the line's bytes when the string has no escape (no `String` is made).
     func isoTime(_ k: EdgeParsers.CloudflareKey) -> LogTime? {

@@ -33,36 +33,54 @@ public enum EdgeField: String, Sendable, CaseIterable, Hashable {
     case classification
     /// ALB `classification_reason`.
     case classificationReason
-
-    /// The field's place in an `EdgeFields` (its order in this enum).
-    var slot: Int {
-        switch self {
-        case .action: 0
-        case .ruleType: 1
-        case .ruleId: 2
-        case .groupRule: 3
-        case .source: 4
-        case .description: 5
-        case .originStatus: 6
-        case .detailedResult: 7
-        case .substatus: 8
-        case .errorCode: 9
-        case .targetStatus: 10
-        case .actions: 11
-        case .classification: 12
-        case .classificationReason: 13
-        }
-    }
 }
 
-/// The rule fields of one edge record, one slot per `EdgeField`, "" where the line gives none. An
-/// array, not `[EdgeField: String]`: a String-backed enum hashes its raw value, and the dictionary
-/// grew (and reallocated) field by field — a sixth of an ALB scan's refused-line work.
+/// The rule fields of one edge record, one per `EdgeField`, "" where the line gives none. Stored
+/// inline, one property a field: not `[EdgeField: String]` (a String-backed enum hashes its raw value,
+/// and the dictionary grew field by field — a sixth of an ALB scan's refused-line work), and not an
+/// array either (its allocation, generic metadata lookup and release were a tenth of a Cloudflare
+/// record's cost).
 struct EdgeFields {
-    private var values = [String](repeating: "", count: EdgeField.allCases.count)
+    private var action = "", ruleType = "", ruleId = "", groupRule = "", source = "", description = "", originStatus = ""
+    private var detailedResult = "", substatus = "", errorCode = "", targetStatus = "", actions = "", classification = ""
+    private var classificationReason = ""
     subscript(_ f: EdgeField) -> String {
-        get { values[f.slot] }
-        set { values[f.slot] = newValue }
+        get {
+            switch f {
+            case .action: action
+            case .ruleType: ruleType
+            case .ruleId: ruleId
+            case .groupRule: groupRule
+            case .source: source
+            case .description: description
+            case .originStatus: originStatus
+            case .detailedResult: detailedResult
+            case .substatus: substatus
+            case .errorCode: errorCode
+            case .targetStatus: targetStatus
+            case .actions: actions
+            case .classification: classification
+            case .classificationReason: classificationReason
+            }
+        }
+        set {
+            switch f {
+            case .action: action = newValue
+            case .ruleType: ruleType = newValue
+            case .ruleId: ruleId = newValue
+            case .groupRule: groupRule = newValue
+            case .source: source = newValue
+            case .description: description = newValue
+            case .originStatus: originStatus = newValue
+            case .detailedResult: detailedResult = newValue
+            case .substatus: substatus = newValue
+            case .errorCode: errorCode = newValue
+            case .targetStatus: targetStatus = newValue
+            case .actions: actions = newValue
+            case .classification: classification = newValue
+            case .classificationReason: classificationReason = newValue
+            }
+        }
     }
 }
 
@@ -311,7 +329,8 @@ public enum EdgeRules {
 
     /// The first rule of `table` that matches `line` (the last rule matches every line).
     static func match(_ table: [EdgeRule], _ line: EdgeRecord) -> EdgeRule {
-        for r in table where r.when.allSatisfy({ holds($0, line) }) { return r }
+        // By index: `for r in table` copied each rule it tried (retaining its arrays and strings).
+        for i in table.indices where table[i].when.allSatisfy({ holds($0, line) }) { return table[i] }
         return table[table.count - 1]
     }
 

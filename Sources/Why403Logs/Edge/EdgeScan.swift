@@ -46,6 +46,8 @@ struct EdgeScan: NeedleFiltered {
     var agreed = 0
     /// The needle hits of the chunk being appended, found by the read-ahead thread.
     var chunkHits: ChunkHits?
+    /// Cloudflare: the texts that repeat from record to record.
+    var cloudflareMemo = EdgeParsers.CloudflareMemo()
 
     var chunkNeedle: Needle? { needles.count == 1 ? needles[0] : nil }
     mutating func setChunkHits(_ hits: ChunkHits?) { chunkHits = hits }
@@ -131,7 +133,7 @@ struct EdgeScan: NeedleFiltered {
         let parsed: Result<EdgeRecord, EdgeMismatch>
         if format == .cloudflare, !context.limits.foundationJSON {
             let b = UnsafeBufferPointer(start: bytes.base, count: bytes.count)
-            parsed = EdgeParsers.cloudflare(bytes: b, tokens: tokens)
+            parsed = EdgeParsers.cloudflare(bytes: b, tokens: tokens, memo: &cloudflareMemo)
         } else {
             guard let p = parse(Substring(trimmed.text)) else { return }
             parsed = p

@@ -133,6 +133,13 @@ enum FlatJSON {
             return nil
         }
 
+        /// A member's value as the line writes it (nil when absent), valid while the line is.
+        func raw(_ k: Int) -> UnsafeBufferPointer<UInt8>? {
+            let s = spans[k]
+            guard s.start >= 0 else { return nil }
+            return UnsafeBufferPointer(rebasing: b[s.start..<s.end])
+        }
+
         /// The bytes of a string member without escapes (nil otherwise), valid while the line is.
         func plainString(_ k: Int) -> ByteLine? {
             let s = spans[k]

@@ -39,6 +39,20 @@ extension String {
     /// `lowercased()`, without making a new `String` when no byte could change (the common case:
     /// `block`, `waf`).
     var lowercasedIfNeeded: String {
-        utf8.contains(where: { ($0 >= 65 && $0 <= 90) || $0 >= 0x80 }) ? lowercased() : self
+        var s = self
+        // Over the bytes (the closure form over the UTF-8 view was slower than the lowering it avoids); an
+        // ASCII value is lowered byte for byte, anything else by `lowercased()`.
+        return s.withUTF8 { b -> String in
+            var upper = false
+            for c in b {
+                if c >= 0x80 { return lowercased() }
+                if c >= 65 && c <= 90 { upper = true }
+            }
+            guard upper else { return self }
+            return String(unsafeUninitializedCapacity: b.count) { out in
+                for i in 0..<b.count { out[i] = b[i] >= 65 && b[i] <= 90 ? b[i] | 0x20 : b[i] }
+                return b.count
+            }
+        }
     }
 }
