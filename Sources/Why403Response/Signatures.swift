@@ -73,6 +73,7 @@ public enum Signatures {
         OAuthJSON.signatures,
         HTTPAuth.signatures,
         Heroku.signatures,
+        GitLab.signatures,
         Application.signatures,
     ].flatMap { $0 }
 

@@ -63,7 +63,11 @@ enum APIGateway {
                   // The body alone is API Gateway's only when nothing else was captured: a whole response (it has a
                   // Date) without API Gateway's headers is another product's `{"message":"Unauthorized"}` (Grafana's).
                   // The same body pretty-printed (Postman, a client's log) counts likewise.
-                  statuses: [401], when: [.any([gateway, .not(.any([.not(.any([.body("{\"message\":\"Unauthorized\"}"), .body("\"message\": \"Unauthorized\"")])),
+                  // (Not a Kubernetes Status or another envelope that carries the same member among others.)
+                  statuses: [401], when: [.any([gateway, .not(.any([.not(.any([.body("{\"message\":\"Unauthorized\"}"),
+                                                                                .all([.body("\"message\": \"Unauthorized\""),
+                                                                                      .not(.any([.body("\"kind\""), .body("\"code\""), .body("\"status\""),
+                                                                                                 .body("\"error\"")]))])])),
                                                                     .header("date")]))]), .body("\"Unauthorized\"")],
                   summary: "the authorizer (Cognito or Lambda) refused the credentials, or none were sent[ (request id {reqid})]",
                   extract: ids, lookup: lookup,

@@ -36,9 +36,29 @@ enum ContainerRegistry {
                            "with docker or helm: docker login REGISTRY, and check the credential helper in ~/.docker/config.json",
                            "a token issued for another repository or action (pull vs push) is refused for this one: the scope must name this repository"],
                   variants: [
-                      Variant("msg", ["*authentication required*"], cause: .authMissing, confidence: .likely,
-                              summary: "the container registry wants a token it did not get (\"authentication required\")[ (scope {scope})]"),
+                      Variant("msg", ["*authentication required*", "*authorize header needed*"], cause: .authMissing, confidence: .likely,
+                              summary: "the container registry wants a token it did not get ({msg})[ (scope {scope})]"),
                   ],
                   specificity: 45),
+        // A registry's refusal as the client prints it (`denied: <message>`, the docker CLI and containerd): ECR's
+        // expired login token, Artifact Registry's missing IAM permission (npm prints it without the prefix), GHCR's
+        // bare `denied: denied` (no login, or no access to the package: it does not say which).
+        Signature(id: "registry-denied", product: "container registry (ECR, Artifact Registry, GHCR)", layer: .application, cause: .unknown,
+                  confidence: .likely,
+                  statuses: [403],
+                  when: [.any([.body("Your authorization token has expired. Reauthenticate"), .body("Permission \"artifactregistry."), .body("denied: denied")])],
+                  summary: "the container registry refused the request[: {msg}]",
+                  extract: [Extract("msg", "message", from: [.body(after: "denied: ", chars: .line), .body(after: "Permission \"", chars: .line)])],
+                  checks: ["log in to the registry again (docker login, the credential helper in ~/.docker/config.json, `aws ecr get-login-password`, `gcloud auth configure-docker`)",
+                           "the identity needs read access to the repository or package (GHCR: the package's access settings; Artifact Registry: roles/artifactregistry.reader)"],
+                  variants: [
+                      Variant("msg", ["*authorization token has expired*"], cause: .authInvalid, confidence: .certain,
+                              summary: "the registry's login token has expired (ECR's tokens last 12 hours): {msg}",
+                              checks: ["log in again: `aws ecr get-login-password --region REGION | docker login --username AWS --password-stdin ACCOUNT.dkr.ecr.REGION.amazonaws.com`"]),
+                      Variant("msg", ["*artifactregistry.*"], cause: .authRole, confidence: .likely,
+                              summary: "Artifact Registry: the caller lacks the IAM permission (or the repository does not exist): {msg}",
+                              checks: ["grant the caller roles/artifactregistry.reader (download) or writer (upload) on the repository, and check the repository's path and region"]),
+                  ],
+                  specificity: 50),
     ]
 }

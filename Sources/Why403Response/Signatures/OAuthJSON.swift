@@ -36,11 +36,16 @@ enum OAuthJSON {
                       // JSON, or a Python client's dict repr of it ({'error': 'unauthorized_client', …})
                       [Condition.body("\"error\":\"\($0)\""), .body("\"error\": \"\($0)\""), .body("\"error\" : \"\($0)\""), .body("'error': '\($0)'")] })],
                   summary: "the authorization server refused the token request ({error})[: {desc}]",
-                  extract: [Extract("error", "error", from: [.json("error"), .body(after: "'error': '", chars: .identifier)]),
-                            Extract("desc", "error_description", from: [.json("error_description"), .body(after: "'error_description': '", chars: .line)])],
+                  // The text too, where the JSON does not parse (a raw newline inside the description, as Entra ID's
+                  // long AADSTS messages are often pasted).
+                  extract: [Extract("error", "error", from: [.json("error"), .body(after: "'error': '", chars: .identifier),
+                                                             .body(after: "\"error\":\"", chars: .identifier), .body(after: "\"error\": \"", chars: .identifier)]),
+                            Extract("desc", "error_description", from: [.json("error_description"), .body(after: "'error_description': '", chars: .line),
+                                                                         .body(after: "\"error_description\":\"", chars: .line),
+                                                                         .body(after: "\"error_description\": \"", chars: .line)])],
                   checks: ["the error names the refusal (RFC 6749 §5.2): invalid_client is the client's own credentials (id, secret, assertion), invalid_grant the code, refresh token or password it presented, invalid_scope a scope it may not ask for"],
                   variants: [
-                      Variant("desc", ["*is missing*", "*missing parameter*", "Missing *"], cause: .authMissing, confidence: .likely,
+                      Variant("desc", ["*is missing*", "*missing parameter*", "Missing *", "*not provided*"], cause: .authMissing, confidence: .likely,
                               summary: "the token request lacked a credential the authorization server needs ({error}: {desc})"),
                       // Keycloak answers a wrong client secret with unauthorized_client, "Invalid client or Invalid client credentials".
                       Variant("desc", ["*invalid client credentials*", "*invalid client secret*"], cause: .authInvalid, confidence: .certain,
