@@ -74,6 +74,25 @@ final class EdgeLogsTests: XCTestCase {
         }
     }
 
+    /// ALB and S3 lines are read field by field from their bytes: invalid UTF-8 inside a field is repaired in that
+    /// field as it was in the line's text (U+FFFD per bad sequence), and the fields around it are read unchanged.
+    func testALBFieldsWithInvalidUTF8AreRepairedInPlace() throws {
+        let line = try String(contentsOfFile: edge("alb.log"), encoding: .utf8).split(separator: "\n")[0]
+        // The user agent field (quoted) gets a lone continuation byte and a truncated three-byte sequence.
+        var bytes = Array(line.utf8)
+        let ua = try XCTUnwrap(line.range(of: "\"sqlmap/"))
+        let at = line.utf8.distance(from: line.startIndex, to: ua.lowerBound) + 1
+        bytes.insert(contentsOf: [0x80, 0xE2, 0x82], at: at)
+        let r = try LogsAnalyzer().analyze(data: bytes + [10], name: "alb.log", chunkSize: 1 << 20,
+                                           input: LogsAnalyzer.Input(paths: ["alb.log"], statuses: [403], inputFormat: .alb))
+        let s = try summary(r)
+        XCTAssertEqual(r.findings.first?.rule, "alb-waf")
+        let agent = try XCTUnwrap(s.topUserAgents.first?.key)
+        XCTAssertTrue(agent.hasPrefix("\u{FFFD}\u{FFFD}sqlmap/"), agent)
+        XCTAssertEqual(agent, String(decoding: Array(agent.utf8), as: UTF8.self))
+        XCTAssertEqual(s.topPaths.first?.key, "/search")
+    }
+
     func testCloudFront() throws {
         let (r, s) = try run([edge("cloudfront.log")])
         XCTAssertEqual(perCause(s), ["geo.block": 2, "unknown": 2])

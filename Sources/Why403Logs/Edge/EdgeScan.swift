@@ -134,6 +134,10 @@ struct EdgeScan: NeedleFiltered {
         if format == .cloudflare, !context.limits.foundationJSON {
             let b = UnsafeBufferPointer(start: bytes.base, count: bytes.count)
             parsed = EdgeParsers.cloudflare(bytes: b, tokens: tokens, memo: &cloudflareMemo)
+        } else if format == .alb {
+            parsed = EdgeParsers.alb(trimmed)
+        } else if format == .s3Access {
+            parsed = EdgeParsers.s3(trimmed)
         } else {
             guard let p = parse(Substring(trimmed.text)) else { return }
             parsed = p
@@ -175,8 +179,7 @@ struct EdgeScan: NeedleFiltered {
                 w3cFields = EdgeParsers.cloudfrontRealtime
             }
             parsed = EdgeParsers.w3c(line, layout: w3cLayout, format: format)
-        case .alb: parsed = EdgeParsers.alb(line)
-        case .s3Access: parsed = EdgeParsers.s3(line)
+        case .alb, .s3Access: return nil  // read from the bytes (`process`)
         case .awsWAF: parsed = EdgeParsers.awsWAF(line)
         case .cloudflare: parsed = EdgeParsers.cloudflareByFoundation(line)  // the flat reader reads the bytes (`process`)
         default: parsed = .failure("an edge log line")
