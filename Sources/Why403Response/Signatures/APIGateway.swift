@@ -98,8 +98,9 @@ enum APIGateway {
                                                 .body("\"message\": \"Forbidden\""), .body("message: 'Forbidden'")]),
                                           .any([.body("\"Forbidden\""), .body("'Forbidden'")]),
                                           .not(.headerContains("content-type", "text/plain")),
-                                          // Google's envelope (`{"error": {"errors": [{"domain": "global", "reason": "forbidden", …`)
-                                          .not(.body("\"domain\"")),
+                                          // Google's envelope (`{"error": {"errors": [{"domain": "global", "reason": "forbidden", …`),
+                                          // Reddit's `{"message": "Forbidden", "error": 403}`: API Gateway's body has one member
+                                          .not(.body("\"domain\"")), .not(.body("\"error\"")),
                                           // Bitbucket Cloud's `{"type": "error", "error": {"message": "Forbidden"}}`
                                           .not(Signatures.typeErrorEnvelope)],
                   summary: "API Gateway answered \"Forbidden\" without a reason[ (request id {reqid})]", extract: ids, lookup: lookup,

@@ -34,6 +34,8 @@ enum Kong {
                   extract: [Extract("msg", "message", from: [.json("message")]),
                             Extract("server", "Server", from: [.header("server")]),
                             Extract("acl", "acl refusal", from: [.body(after: "You cannot consume", chars: .line)]),
+                            // the OpenID Connect plugin's Bearer challenge (`realm="kong",error="no Authorization header found"`)
+                            Extract("challenge", "challenge error", from: [.challenge(scheme: "Bearer", parameter: "error")]),
                             // only the rate-limiting plugins set these on Kong's own answer
                             Extract("retry", "Retry-After", from: [.header("retry-after"), .header("ratelimit-reset")])],
                   checks: ["the route's and service's plugins (Kong Manager, or `curl :8001/routes/<route>/plugins`): key-auth, basic-auth, jwt, hmac-auth, acl, rate-limiting, ip-restriction",
@@ -43,6 +45,8 @@ enum Kong {
                       Variant("acl", ["*this service*"], cause: .authRole, confidence: .certain,
                               summary: "Kong's acl plugin refused the consumer: it is not in a group the route allows (\"You cannot consume this service\")",
                               checks: ["the acl plugin's allow/deny groups on the route or service, and the consumer's groups (`curl :8001/consumers/<consumer>/acls`)"]),
+                      Variant("challenge", ["no Authorization header found*"], cause: .authMissing, confidence: .certain,
+                              summary: "Kong's OpenID Connect plugin found no Authorization header (its challenge: \"{challenge}\")"),
                       Variant("msg", ["No API key found*"], cause: .authMissing, confidence: .certain,
                               summary: "Kong's key-auth plugin found no API key in the headers or query string it is configured to read (config.key_names)"),
                       Variant("msg", ["Invalid authentication credentials*"], cause: .authInvalid, confidence: .certain,

@@ -9,11 +9,14 @@ enum WSO2 {
     static let signatures: [Signature] = [
         Signature(id: "wso2-apim-fault", product: "WSO2 API Manager", layer: .apiGateway, cause: .unknown, confidence: .likely,
                   statuses: [401, 403, 429, 500, 503],
-                  when: [.body("\"fault\""), .body("\"description\""),
+                  // The fault object with or without its `{"fault": …}` wrapper (4.x writes the members alone, the code a string),
+                  // or wrapped in the Open Banking error envelope ("Access failure for API: … status: (900901) - Invalid Credentials").
+                  when: [.any([.all([.body("\"fault\""), .body("\"description\"")]), .body("\"description\""), .body("status: (900")]),
                          .any([.body("\"code\":9009"), .body("\"code\": 9009"), .body("\"code\":9008"), .body("\"code\": 9008"),
-                               .body("\"code\":\"9009"), .body("\"code\":\"9008")])],
+                               .body("\"code\":\"9009"), .body("\"code\":\"9008"), .body("\"code\": \"9009"), .body("\"code\": \"9008"),
+                               .body("status: (9009"), .body("status: (9008")])],
                   summary: "WSO2 API Manager's gateway refused the request itself[ (code {code}: {msg})]",
-                  extract: [Extract("code", "fault code", from: [.json("code")]),
+                  extract: [Extract("code", "fault code", from: [.json("code"), .body(after: "status: (", chars: .digits)]),
                             Extract("msg", "message", from: [.json("message")]),
                             Extract("description", "description", from: [.json("description")])],
                   checks: ["the gateway's wso2carbon.log at the time of the request names the key-validation or throttling failure",
