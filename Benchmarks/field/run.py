@@ -70,6 +70,22 @@ def split_of(name):
     return 'heldout' if hashlib.sha256(os.path.basename(name).encode()).digest()[0] < 0x4D else 'train'
 
 
+def same_thread_twins(man):
+    """Fixtures that repeat another from the same source (the same thread or file) byte for byte but for white space:
+    one capture filed twice, which counts it twice and, across the split, measures a rule on its own capture.
+    The same canonical message from different sources is not a twin (people do meet the same fixed reply)."""
+    seen, twins = {}, []
+    for e in man:
+        with open(os.path.join(FIELD, e['file']), 'rb') as f:
+            body = re.sub(rb'\s+', b'', f.read())
+        key = (hashlib.sha256(body).hexdigest(), e['source'].split('#')[0].rstrip('/'))
+        if key in seen:
+            twins.append((seen[key], e['file']))
+        else:
+            seen[key] = e['file']
+    return twins
+
+
 def wait_for(path, wait):
     deadline = time.time() + wait
     while not (os.path.isfile(path) and os.access(path, os.X_OK)):
@@ -215,6 +231,9 @@ def main():
     bad = [e['file'] for e in man if split_of(e['file']) != e['split']]
     if bad:
         sys.exit(f'manifest split disagrees with the SHA-256 rule for: {bad}')
+    twins = same_thread_twins(man)
+    if twins:
+        sys.exit(f'the same response from the same source is in the corpus twice (keep one): {twins}')
     lines = []
     def say(s='', quiet=False):
         # quiet: the results file only, not the terminal (held-out misses by family are not shown to
