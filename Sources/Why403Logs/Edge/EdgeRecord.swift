@@ -53,7 +53,8 @@ enum EdgeParsers {
     /// spaces, `"…"` (with `\"` escapes) and `[…]` one field each, unwrapped. Bounds, not substrings:
     /// walking Characters, indexing the UTF-8 view a byte at a time, or making a `Substring` of each
     /// of some thirty fields (each bound rounded to a Character) cost most of the time of an ALB scan;
-    /// a `String` is made only of the fields read (the delimiters are ASCII).
+    /// a `String` is made only of the fields read, invalid UTF-8 repaired in it as in the line's text (the
+    /// delimiters are ASCII, so no invalid sequence spans two fields).
     struct SpacedFields {
         let line: ByteLine
         private var bounds: [(Int, Int)] = []
@@ -114,13 +115,6 @@ enum EdgeParsers {
         }
     }
 
-    /// Reads `line` as space-separated fields, straight from the line's bytes: a field's text is made when it
-    /// is read (invalid UTF-8 repaired in it, as in the line's text: the delimiters are ASCII, so no invalid
-    /// sequence spans two fields). Making the whole line a `String` first was a tenth of an ALB refusal's cost.
-    static func spaced<T>(_ line: ByteLine, _ body: (SpacedFields) -> T) -> T {
-        body(SpacedFields(line))
-    }
-
     /// `GET https://host:443/a/b?x HTTP/1.1` → `/a/b`; `GET /a?x HTTP/1.1` → `/a`. Over the bytes
     /// (the separators are ASCII).
     static func path(ofRequest line: ByteLine) -> String? {
@@ -169,45 +163,43 @@ enum EdgeParsers {
     /// An ALB access-log entry (fields in the documented order; later fields may be missing in
     /// older logs and read as empty).
     static func alb(_ line: ByteLine) -> Result<EdgeRecord, EdgeMismatch> {
-        spaced(line) { t in
-            guard t.count >= 13 else { return .failure("an ALB entry: at least 13 fields, found \(t.count)") }
-            guard let status = t.int(8) else { return .failure("elb_status_code (field 9) as a number, found \(InputError.quote(t[8], limit: 20))") }
-            var r = EdgeRecord()
-            r.status = status
-            guard let time = iso(t[1]) else { return .failure("the time (field 2) in ISO 8601, found \(InputError.quote(t[1], limit: 40))") }
-            r.time = time
-            r.client = t.address(3)
-            r.path = t.requestPath(12)
-            if t.count > 13 { r.userAgent = t.dashNil(13) }
-            r.fields[.targetStatus] = t[9]
-            if t.count > 22 { r.fields[.actions] = t[22] }
-            if t.count > 27 { r.fields[.classification] = t[27] }
-            if t.count > 28 { r.fields[.classificationReason] = t[28] }
-            return .success(r)
-        }
+        let t = SpacedFields(line)
+        guard t.count >= 13 else { return .failure("an ALB entry: at least 13 fields, found \(t.count)") }
+        guard let status = t.int(8) else { return .failure("elb_status_code (field 9) as a number, found \(InputError.quote(t[8], limit: 20))") }
+        var r = EdgeRecord()
+        r.status = status
+        guard let time = iso(t[1]) else { return .failure("the time (field 2) in ISO 8601, found \(InputError.quote(t[1], limit: 40))") }
+        r.time = time
+        r.client = t.address(3)
+        r.path = t.requestPath(12)
+        if t.count > 13 { r.userAgent = t.dashNil(13) }
+        r.fields[.targetStatus] = t[9]
+        if t.count > 22 { r.fields[.actions] = t[22] }
+        if t.count > 27 { r.fields[.classification] = t[27] }
+        if t.count > 28 { r.fields[.classificationReason] = t[28] }
+        return .success(r)
     }
 
     // MARK: S3
 
     /// An S3 server access-log record.
     static func s3(_ line: ByteLine) -> Result<EdgeRecord, EdgeMismatch> {
-        spaced(line) { t in
-            guard t.count >= 10 else { return .failure("an S3 access-log record: at least 10 fields, found \(t.count)") }
-            guard let time = t.commonTime(2) else { return .failure("the time [dd/Mon/yyyy:hh:mm:ss +zzzz] (field 3), found \(InputError.quote(t[2], limit: 40))") }
-            guard let status = t.int(9) else { return .failure("the HTTP status (field 10) as a number, found \(InputError.quote(t[9], limit: 20))") }
-            var r = EdgeRecord()
-            r.status = status
-            r.time = time
-            r.client = t[3]
-            r.path = t.requestPath(8) ?? t.dashNil(7).map { "/" + $0 }
-            if t.count > 16 { r.userAgent = t.dashNil(16) }
-            let error = t.count > 10 ? t[10] : "-"
-            r.fields[.errorCode] = error
-            func at(_ i: Int) -> String { i < t.count ? t[i] : "-" }
-            r.s3 = S3Line(bucket: t[1], key: t.dashNil(7), operation: t[6], requester: t[4],
-                          remoteIP: t[3], signatureVersion: at(19), authType: at(21), accessPoint: at(24), tls: at(23))
-            return .success(r)
-        }
+        let t = SpacedFields(line)
+        guard t.count >= 10 else { return .failure("an S3 access-log record: at least 10 fields, found \(t.count)") }
+        guard let time = t.commonTime(2) else { return .failure("the time [dd/Mon/yyyy:hh:mm:ss +zzzz] (field 3), found \(InputError.quote(t[2], limit: 40))") }
+        guard let status = t.int(9) else { return .failure("the HTTP status (field 10) as a number, found \(InputError.quote(t[9], limit: 20))") }
+        var r = EdgeRecord()
+        r.status = status
+        r.time = time
+        r.client = t[3]
+        r.path = t.requestPath(8) ?? t.dashNil(7).map { "/" + $0 }
+        if t.count > 16 { r.userAgent = t.dashNil(16) }
+        let error = t.count > 10 ? t[10] : "-"
+        r.fields[.errorCode] = error
+        func at(_ i: Int) -> String { i < t.count ? t[i] : "-" }
+        r.s3 = S3Line(bucket: t[1], key: t.dashNil(7), operation: t[6], requester: t[4],
+                      remoteIP: t[3], signatureVersion: at(19), authType: at(21), accessPoint: at(24), tls: at(23))
+        return .success(r)
     }
 
     // MARK: W3C (CloudFront, IIS)

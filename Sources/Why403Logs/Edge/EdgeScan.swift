@@ -130,18 +130,7 @@ struct EdgeScan: NeedleFiltered {
             context.malformed(file: file, line: lineNumber, text: trimmed.text)
             return
         }
-        let parsed: Result<EdgeRecord, EdgeMismatch>
-        if format == .cloudflare, !context.limits.foundationJSON {
-            let b = UnsafeBufferPointer(start: bytes.base, count: bytes.count)
-            parsed = EdgeParsers.cloudflare(bytes: b, tokens: tokens, memo: &cloudflareMemo)
-        } else if format == .alb {
-            parsed = EdgeParsers.alb(trimmed)
-        } else if format == .s3Access {
-            parsed = EdgeParsers.s3(trimmed)
-        } else {
-            guard let p = parse(Substring(trimmed.text)) else { return }
-            parsed = p
-        }
+        guard let parsed = parse(bytes, trimmed: trimmed, tokens: tokens) else { return }
         switch parsed {
         case .failure:
             needleAgrees = false
@@ -161,11 +150,18 @@ struct EdgeScan: NeedleFiltered {
     }
 
     /// A line's record by the format's reader (`.failure` when it does not fit); nil for a W3C
-    /// comment line (a `#Fields:` line's names are taken).
-    private mutating func parse(_ line: Substring) -> Result<EdgeRecord, EdgeMismatch>? {
-        let parsed: Result<EdgeRecord, EdgeMismatch>
+    /// comment line (a `#Fields:` line's names are taken). ALB, S3 and Cloudflare (unless the
+    /// Foundation reader is asked for) are read from the bytes; the others from the line's text.
+    private mutating func parse(_ bytes: ByteLine, trimmed: ByteLine, tokens: UnsafePointer<Int32>?) -> Result<EdgeRecord, EdgeMismatch>? {
         switch format {
+        case .alb: return EdgeParsers.alb(trimmed)
+        case .s3Access: return EdgeParsers.s3(trimmed)
+        case .cloudflare where !context.limits.foundationJSON:
+            return EdgeParsers.cloudflare(bytes: UnsafeBufferPointer(start: bytes.base, count: bytes.count), tokens: tokens, memo: &cloudflareMemo)
+        case .cloudflare: return EdgeParsers.cloudflareByFoundation(Substring(trimmed.text))
+        case .awsWAF: return EdgeParsers.awsWAF(Substring(trimmed.text))
         case .cloudfront, .iis:
+            let line = Substring(trimmed.text)
             if line.hasPrefix("#") {
                 if line.hasPrefix("#Fields:") {
                     let names = line.dropFirst("#Fields:".count).split(separator: " ").map(String.init)
@@ -178,13 +174,9 @@ struct EdgeScan: NeedleFiltered {
             if format == .cloudfront, !sawHeader, !fieldsGiven, w3cFields.first != "timestamp", EdgeParsers.looksRealtime(line) {
                 w3cFields = EdgeParsers.cloudfrontRealtime
             }
-            parsed = EdgeParsers.w3c(line, layout: w3cLayout, format: format)
-        case .alb, .s3Access: return nil  // read from the bytes (`process`)
-        case .awsWAF: parsed = EdgeParsers.awsWAF(line)
-        case .cloudflare: parsed = EdgeParsers.cloudflareByFoundation(line)  // the flat reader reads the bytes (`process`)
-        default: parsed = .failure("an edge log line")
+            return EdgeParsers.w3c(line, layout: w3cLayout, format: format)
+        default: return .failure("an edge log line")
         }
-        return parsed
     }
 }
 
