@@ -119,8 +119,10 @@ struct EdgeScan: NeedleFiltered {
         // the bytes where it sits and, when it is not one counted, the line goes unparsed (no String,
         // no JSON object). Malformed lines among them are not counted past the first lines, as in
         // the web servers' access logs.
+        // In the needle phase every line visited holds a wanted status's needle: its status is read by
+        // the parse (a needle inside a text value is caught by `wants` there).
         if fullLeft > 0 { fullLeft -= 1 }
-        else if let s = EdgePrefilter.status(bytes, format, w3cStatusIndex: w3cStatusIndex), !context.wants(s) { return }
+        else if !prefilter, let s = EdgePrefilter.status(bytes, format, w3cStatusIndex: w3cStatusIndex), !context.wants(s) { return }
         // The line without a final `\r`; its text (invalid UTF-8 repaired) is made only where it is
         // read: a reader that takes text, a malformed line, a sample's evidence.
         let trimmed = bytes.count > 0 && bytes[bytes.count - 1] == 13 ? ByteLine(bytes.base, bytes.count - 1) : bytes
@@ -130,8 +132,19 @@ struct EdgeScan: NeedleFiltered {
             context.malformed(file: file, line: lineNumber, text: trimmed.text)
             return
         }
-        guard let parsed = parse(bytes, trimmed: trimmed, tokens: tokens) else { return }
-        switch parsed {
+        // Bound here, not returned through an Optional: wrapping the record costs a copy and a destroy
+        // per refusal (a tenth of a Cloudflare refusal's time).
+        let parsed: Result<EdgeRecord, EdgeMismatch>
+        switch format {
+        case .alb: parsed = EdgeParsers.alb(trimmed)
+        case .s3Access: parsed = EdgeParsers.s3(trimmed)
+        case .cloudflare where !context.limits.foundationJSON:
+            parsed = EdgeParsers.cloudflare(bytes: UnsafeBufferPointer(start: bytes.base, count: bytes.count), tokens: tokens, memo: &cloudflareMemo)
+        default:
+            guard let p = parse(Substring(trimmed.text)) else { return }
+            parsed = p
+        }
+        switch consume parsed {
         case .failure:
             needleAgrees = false
             context.malformed(file: file, line: lineNumber, text: trimmed.text)
@@ -149,19 +162,14 @@ struct EdgeScan: NeedleFiltered {
         }
     }
 
-    /// A line's record by the format's reader (`.failure` when it does not fit); nil for a W3C
-    /// comment line (a `#Fields:` line's names are taken). ALB, S3 and Cloudflare (unless the
-    /// Foundation reader is asked for) are read from the bytes; the others from the line's text.
-    private mutating func parse(_ bytes: ByteLine, trimmed: ByteLine, tokens: UnsafePointer<Int32>?) -> Result<EdgeRecord, EdgeMismatch>? {
+    /// A line's record by the reader of a format read from the line's text (ALB, S3 and Cloudflare's flat
+    /// reader take the bytes, in `process`): `.failure` when it does not fit; nil for a W3C comment line
+    /// (a `#Fields:` line's names are taken).
+    private mutating func parse(_ line: Substring) -> Result<EdgeRecord, EdgeMismatch>? {
         switch format {
-        case .alb: return EdgeParsers.alb(trimmed)
-        case .s3Access: return EdgeParsers.s3(trimmed)
-        case .cloudflare where !context.limits.foundationJSON:
-            return EdgeParsers.cloudflare(bytes: UnsafeBufferPointer(start: bytes.base, count: bytes.count), tokens: tokens, memo: &cloudflareMemo)
-        case .cloudflare: return EdgeParsers.cloudflareByFoundation(Substring(trimmed.text))
-        case .awsWAF: return EdgeParsers.awsWAF(Substring(trimmed.text))
+        case .cloudflare: return EdgeParsers.cloudflareByFoundation(line)
+        case .awsWAF: return EdgeParsers.awsWAF(line)
         case .cloudfront, .iis:
-            let line = Substring(trimmed.text)
             if line.hasPrefix("#") {
                 if line.hasPrefix("#Fields:") {
                     let names = line.dropFirst("#Fields:".count).split(separator: " ").map(String.init)
