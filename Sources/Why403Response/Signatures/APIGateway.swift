@@ -134,6 +134,28 @@ enum APIGateway {
                            "\"Too Many Requests\" (TooManyRequestsException): the stage or method throttle, or the account-level limit in the region",
                            "back off and retry with jitter; raise the plan's limits or request a quota increase"],
                   specificity: 76),
+        // A Lambda (custom) authorizer that failed rather than decided: it threw, timed out, returned a malformed
+        // policy, or could not be invoked. API Gateway answers 500 with x-amzn-ErrorType AuthorizerConfigurationException or
+        // AuthorizerFailure (when headers are shown) and the default gateway response's body `{"message": null}` — the
+        // one member, its value null: that body alone is a possible reading only. Nothing decided against the caller: the
+        // API's own configuration failed (config.error).
+        Signature(id: "apigw-authorizer-error", product: "API Gateway", layer: .apiGateway, cause: .configError, confidence: .certain,
+                  statuses: [500, 502, 503],
+                  when: [.any([.headerContains("x-amzn-errortype", "AuthorizerConfigurationException"), .headerContains("x-amzn-errortype", "AuthorizerFailure")])],
+                  summary: "API Gateway's Lambda authorizer failed instead of deciding ({errortype}): the request was refused before the integration[ (request id {reqid})]",
+                  extract: ids, lookup: lookup,
+                  checks: ["the authorizer function's CloudWatch logs at the time: an exception, a timeout, or a returned policy that is not valid JSON with principalId and policyDocument",
+                           "API Gateway's permission to invoke the function (lambda add-permission for apigateway.amazonaws.com with the authorizer's ARN)",
+                           "the stage's execution log (INFO) shows \"Execution failed due to configuration error: Authorizer error\""],
+                  specificity: 83),
+        Signature(id: "apigw-null-message", product: "API Gateway", layer: .apiGateway, cause: .configError, confidence: .possible,
+                  statuses: [500, 502, 503],
+                  when: [.jsonKey(["message"]), .any([.body("\"message\": null"), .body("\"message\":null"), .body("\"message\" : null")]), .not(.body(","))],
+                  summary: "a body of one member, `\"message\": null`: API Gateway's default gateway response when a Lambda authorizer fails (or an integration's error rendered through a template)",
+                  extract: ids, lookup: lookup,
+                  checks: ["if the API has a Lambda authorizer: its CloudWatch logs at the time (an exception, a timeout, a malformed policy) and API Gateway's permission to invoke it",
+                           "the stage's execution log shows which step failed"],
+                  specificity: 40),
         Signature(id: "apigw", product: "API Gateway", layer: .apiGateway, cause: .unknown, confidence: .possible,
                   statuses: [401, 403], when: [.any([.header("x-amz-apigw-id"), .header("x-amzn-errortype")])],
                   summary: "the response came from API Gateway or the integration behind it[: {msg}][ (request id {reqid})]", extract: ids, lookup: lookup,

@@ -5,11 +5,53 @@ import Why403Core
 /// a namespace, `com.amazonaws.dynamodb.v20120810#AccessDeniedException`), usually with status 400, as SDKs print it
 /// in their exceptions. An API platform answering for itself is the `application` layer; the type names the cause.
 /// API Gateway's own refusals (`x-amzn-ErrorType`, "Missing Authentication Token") are APIGateway.swift's.
+///
+/// Two answers in the same envelope come from in front of the service, and are the `api-gateway` layer (as
+/// `aws-frontend-exception`): the request-signing check's (`UnrecognizedClientException` "The security token included
+/// in the request is invalid", `InvalidSignatureException`, `IncompleteSignatureException`, `#SignatureDoesNotMatch`
+/// "Credential should be scoped to a valid region"), which refuses before any service reads the call, and AWS
+/// AppSync's GraphQL endpoint's `{"errors": [{"errorType": "UnauthorizedException", "message": …}]}`.
 enum AWSAPIs {
-    static let types = ["NotAuthorizedException", "UnrecognizedClientException", "InvalidSignatureException", "ExpiredTokenException",
+    static let types = ["NotAuthorizedException", "ExpiredTokenException",
                         "AccessDeniedException", "ThrottlingException", "TooManyRequestsException", "UserNotConfirmedException"]
 
+    /// The request-signing check's error types (SigV4 credentials and signature).
+    static let signingTypes = ["UnrecognizedClientException", "InvalidSignatureException", "IncompleteSignatureException",
+                               "SignatureDoesNotMatch", "MissingAuthenticationTokenException", "InvalidClientTokenId"]
+
     static let signatures: [Signature] = [
+        Signature(id: "aws-signing-error", product: "AWS request signing (service front end)", layer: .apiGateway, cause: .authInvalid, confidence: .certain,
+                  statuses: [400, 401, 403],
+                  when: [.body("\"__type\""), .any(signingTypes.map { .body("\($0)\"") })],
+                  summary: "AWS's front end refused the request's credentials or signature before the service read it ({type}[: {msg}])",
+                  extract: [Extract("type", "error type", from: [.json("__type"), .body(after: "\"__type\":\"", chars: .identifier)]),
+                            Extract("msg", "message", from: [.json("message"), .json("Message"), .body(after: "\"message\":\"", chars: .line)]),
+                            Extract("reqid", "request id", from: [.header("x-amzn-requestid")])],
+                  lookup: "CloudTrail does not record calls refused here; AWS support identifies the request[ by request id {reqid}]",
+                  checks: ["UnrecognizedClientException / InvalidClientTokenId: the access key is unknown in this partition, deleted, or a session key sent without its session token",
+                           "InvalidSignatureException / SignatureDoesNotMatch: the secret key does not match the access key, or the request changed after signing (host, path encoding, headers signed)",
+                           "\"Credential should be scoped to a valid region\": the credential scope names a service (execute-api) or region this endpoint is not: sign with the endpoint's region and service",
+                           "`aws sts get-caller-identity` with the same credentials shows whether they are valid at all"],
+                  fixes: [Fix(summary: "sign with valid credentials for this endpoint's region and service (an SDK's default signer does), with the session token for temporary credentials")],
+                  specificity: 55),
+        Signature(id: "appsync-unauthorized", product: "AWS AppSync", layer: .apiGateway, cause: .unknown, confidence: .likely,
+                  statuses: [401, 403],
+                  when: [.body("\"errorType\""), .body("UnauthorizedException")],
+                  summary: "AWS AppSync refused the GraphQL request (UnauthorizedException[: {msg}])",
+                  extract: [Extract("msg", "message", from: [.jsonListItem(list: "errors", key: "message")]),
+                            Extract("reqid", "request id", from: [.header("x-amzn-requestid")])],
+                  lookup: "the API's CloudWatch logs (field-level logging) find the request[ by request id {reqid}]",
+                  checks: ["the API's authorization modes (API key, Cognito user pool, OIDC, IAM, Lambda) and the one the request used: the header must match a mode the API or the field allows",
+                           "a type or field's @aws_* directives limit which modes may read it"],
+                  variants: [
+                      Variant("msg", ["*not provided*", "Missing authorization*"], cause: .authMissing, confidence: .certain,
+                              summary: "AWS AppSync found no credentials for its authorization mode ({msg})"),
+                      Variant("msg", ["Unable to parse JWT*", "*token has expired*", "*Token has expired*", "*invalid*"], cause: .authInvalid, confidence: .certain,
+                              summary: "AWS AppSync rejected the token sent ({msg})"),
+                      Variant("msg", ["Not Authorized to access *"], cause: .authRole, confidence: .certain,
+                              summary: "AWS AppSync: the caller's authorization mode or groups do not allow this field ({msg})"),
+                  ],
+                  specificity: 60),
         Signature(id: "aws-api-error", product: "AWS service API", layer: .application, cause: .unknown, confidence: .likely,
                   statuses: [400, 401, 403, 429],
                   when: [.body("\"__type\""), .any(types.map { .body("\($0)\"") })],
@@ -20,11 +62,11 @@ enum AWSAPIs {
                   lookup: "CloudTrail finds the call[ by request id {reqid}]",
                   checks: ["the error type names the refusal; for AccessDeniedException the message names the action and the policy type that did not allow it (`why403 s3`-style evaluation applies to IAM policies too)"],
                   variants: [
-                      Variant("type", ["*NotAuthorizedException*", "*UnrecognizedClientException*", "*InvalidSignatureException*", "*ExpiredTokenException*"],
+                      Variant("type", ["*NotAuthorizedException*", "*ExpiredTokenException*"],
                               cause: .authInvalid, confidence: .certain,
                               summary: "an AWS service API did not accept the credentials ({type}[: {msg}])",
                               checks: ["NotAuthorizedException (Cognito): the user name and password, or the refresh token, are wrong or revoked; the app client's secret hash must be sent when the client has a secret",
-                                       "UnrecognizedClientException / InvalidSignatureException / ExpiredTokenException: the access key is unknown in this partition, the request was signed with the wrong secret or region, or the session credentials expired"]),
+                                       "ExpiredTokenException: the session credentials expired (refresh them)"]),
                       Variant("type", ["*ThrottlingException*", "*TooManyRequestsException*"], cause: .rateLimit, confidence: .certain,
                               summary: "an AWS service API throttled the call ({type})"),
                       Variant("type", ["*AccessDeniedException*"], cause: .policyImplicitDeny, confidence: .likely,

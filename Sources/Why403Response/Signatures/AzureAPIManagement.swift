@@ -9,6 +9,8 @@ import Why403Core
 /// The Cognitive Services / Azure OpenAI front ends, built on it, write the same sentences in another envelope,
 /// `{"error": {"code": "401", "message": "Access denied due to invalid subscription key or wrong API endpoint. …"}}`
 /// (older: `"code": "Unspecified"`), often printed by an SDK or as a Python dict: the sentence names the gateway.
+/// The validate-jwt policy answers 401 in the envelope with "Unauthorized. Access token is missing or invalid." (it does
+/// not say which).
 enum AzureAPIManagement {
     static let signatures: [Signature] = [
         Signature(id: "azure-apim-error", product: "Azure API Management", layer: .apiGateway, cause: .unknown, confidence: .likely,
@@ -21,6 +23,9 @@ enum AzureAPIManagement {
                                .body("Access denied due to invalid subscription key"), .body("Access denied due to missing subscription key")]),
                          .any([.headerContains("www-authenticate", "AzureApiManagementKey"),
                                .body("subscription key"), .body("Rate limit is exceeded"), .body("call volume quota"),
+                               // the validate-jwt policy's default failure message ("Unauthorized. Access token is missing or invalid.";
+                               // Azure OpenAI's front end lists the audience and expiry too)
+                               .body("Access token is missing or invalid"), .body("Access token is missing, invalid"),
                                // a quota policy's message in the envelope ("Quota exceeded.", "Out of bandwidth quota. …")
                                .all([.jsonKey(["statusCode"]), .any([.body("\"Quota exceeded"), .body("bandwidth quota")])])])],
                   summary: "Azure API Management's gateway refused the call itself[: {msg}]",

@@ -29,5 +29,14 @@ enum Elasticsearch {
                               summary: "Elasticsearch rejected the credentials: {reason}"),
                   ],
                   specificity: 70),
+        // The OpenSearch security plugin's plain-text 401 when every authentication domain failed: it does not say whether
+        // credentials were missing, wrong, or refused by a backend (LDAP, OIDC) it could not reach.
+        Signature(id: "opensearch-auth-failed", product: "OpenSearch (security plugin)", layer: .application, cause: .unknown, confidence: .likely,
+                  statuses: [401],
+                  when: [.body("Authentication finally failed")],
+                  summary: "OpenSearch's security plugin refused the request: every configured authentication domain failed (\"Authentication finally failed\")",
+                  checks: ["the OpenSearch log at the time names each authentication domain's failure (plugins.security.authcz logs at DEBUG)",
+                           "the credentials sent against the internal users database or the backend (LDAP, OIDC, SAML) config.yml names; a backend it cannot reach fails every login"],
+                  specificity: 68),
     ]
 }

@@ -16,7 +16,10 @@ import Why403Core
 /// and "User authentication failed. Invalid username/password combination". An external authorization service's 401
 /// reaches the client as Envoy's own answer: its challenge with `server: envoy` and no `x-envoy-upstream-service-time`.
 /// The rate limit filters answer 429: the local one with the text `local_rate_limited`, the global one (and the local one
-/// when configured) with `x-envoy-ratelimited: true`.
+/// when configured) with `x-envoy-ratelimited: true`; with `enable_x_ratelimit_headers` the global one writes the IETF
+/// draft's headers in their draft-03 form, the limit followed by its quota policy (`x-ratelimit-limit: 3, 3;w=3600`).
+/// Ambassador Edge Stack's filters (JWT, API key, OAuth2) answer from Envoy in their own JSON envelope
+/// `{"message": "no Bearer token", "requestId": "…", "statusCode": 401}` with `server: envoy`.
 enum Envoy {
     static let jwtChallenge: Condition = .all([.any([.header("x-envoy-peer-metadata-id"), .headerContains("server", "envoy")]),
                                               .not(.header("x-envoy-upstream-service-time")),
@@ -102,5 +105,32 @@ enum Envoy {
                   checks: ["the local_ratelimit filter's token bucket (Istio EnvoyFilter, Envoy Gateway BackendTrafficPolicy rateLimit) or the global rate limit service's descriptors for this route",
                            "the access log's response flag RL (rate limited) for the request"],
                   specificity: 75),
+        Signature(id: "envoy-ratelimit-headers", product: "Envoy (global rate limit)", layer: .envoy, cause: .rateLimit, confidence: .likely,
+                  statuses: [429],
+                  // draft-03's "limit, limit;w=window": Envoy's form; a bare number (GitHub, most APIs) is not enough
+                  when: [.headerContains("x-ratelimit-limit", ";w="), .headerContains("x-ratelimit-limit", ", ")],
+                  summary: "a rate limit refused the request (429), with the rate-limit headers Envoy's global rate limit filter writes (x-ratelimit-limit {limit})",
+                  extract: [Extract("limit", "x-ratelimit-limit", from: [.header("x-ratelimit-limit")]),
+                            Extract("reset", "x-ratelimit-reset (seconds)", from: [.header("x-ratelimit-reset")])],
+                  checks: ["the rate limit service's descriptors for this route (Envoy Gateway BackendTrafficPolicy rateLimit.global, Istio EnvoyFilter): the window in w= and the limit",
+                           "the client is refused until x-ratelimit-reset seconds pass"],
+                  specificity: 70),
+        Signature(id: "ambassador-filter-error", product: "Ambassador Edge Stack (Envoy)", layer: .envoy, cause: .unknown, confidence: .likely,
+                  statuses: [401, 403],
+                  when: [.headerContains("server", "envoy"), .jsonKey(["requestId"]), .jsonKey(["statusCode"]), .jsonKey(["message"])],
+                  summary: "an Ambassador Edge Stack filter answered from Envoy before any upstream saw the request[: {msg}]",
+                  extract: [Extract("msg", "message", from: [.json("message")]),
+                            Extract("reqid", "request id", from: [.json("requestId")])],
+                  checks: ["the Filter and FilterPolicy resources that apply to this host and path (kubectl get filters,filterpolicies -A)",
+                           "the Edge Stack pod's log at the time names the filter's decision"],
+                  variants: [
+                      Variant("msg", ["no Bearer token*", "*missing*"], cause: .authMissing, confidence: .certain,
+                              summary: "an Ambassador Edge Stack filter found no credentials ({msg})"),
+                      Variant("msg", ["API key not found*"], cause: .authMissing, confidence: .likely,
+                              summary: "Ambassador Edge Stack's API key filter found no key it knows in the request ({msg}): none was sent, or one it does not hold"),
+                      Variant("msg", ["*expired*", "*invalid*", "*signature*"], cause: .authInvalid, confidence: .certain,
+                              summary: "an Ambassador Edge Stack filter rejected the token ({msg})"),
+                  ],
+                  specificity: 74),
     ]
 }

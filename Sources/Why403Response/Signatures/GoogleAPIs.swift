@@ -99,5 +99,18 @@ enum GoogleAPIs {
                   summary: "a Google API's daily quota is spent; it is reset at midnight Pacific Time",
                   checks: ["the API's quota page in the Cloud console (APIs & Services > the API > Quotas): the project's usage and limits; request more or wait for the reset"],
                   specificity: 57),
+        // The Maps Platform web services (Geocoding, Places, Directions …) answer a refused key inside a 200: their own
+        // envelope's `"status": "REQUEST_DENIED"` with `error_message` (older clients print it as a JavaScript object,
+        // `status: 'REQUEST_DENIED'`).
+        Signature(id: "google-maps-request-denied", product: "Google Maps Platform web services", layer: .application, cause: .unknown, confidence: .likely,
+                  statuses: [200, 403],
+                  when: [.any([.body("\"status\" : \"REQUEST_DENIED\""), .body("\"status\": \"REQUEST_DENIED\""), .body("\"status\":\"REQUEST_DENIED\""),
+                               .body("status: 'REQUEST_DENIED'")])],
+                  summary: "a Google Maps Platform web service refused the request (REQUEST_DENIED)[: {msg}]",
+                  extract: [Extract("msg", "error message", from: [.json("error_message"), .body(after: "error_message: '", chars: .line)])],
+                  checks: ["the key's API restrictions list this API, and the API is enabled in the key's project (APIs & Services > Credentials > the key)",
+                           "the key's application restrictions (HTTP referrers, IP addresses, Android/iOS apps) admit this caller: a web service call from a server needs an IP-restricted or unrestricted key",
+                           "billing is enabled on the project"],
+                  specificity: 60),
     ]
 }

@@ -73,5 +73,18 @@ enum GoogleCloudStorage {
                   checks: ["enable it in that project: `gcloud services enable storage-api.googleapis.com --project PROJECT` (or APIs & Services > Library)",
                            "the project is the one the key or OAuth client belongs to, not necessarily the bucket's"],
                   specificity: 84),
+        // The JSON API's rate limits on one object's mutations (about one write a second per object) or a bucket's, in
+        // Google's envelope through the upload front end (`server: UploadServer`): the message names the object.
+        Signature(id: "gcs-rate-limited", product: "Google Cloud Storage", layer: .gcs, cause: .rateLimit, confidence: .certain,
+                  statuses: [429, 503],
+                  when: [.any([.header("x-guploader-uploadid"), .headerContains("server", "UploadServer")]),
+                         .any([.body("\"rateLimitExceeded\""), .body("exceeds the rate limit")]),
+                         .any([.body("to the object"), .body("storage."), .body("bucket")])],
+                  summary: "Cloud Storage rate-limited the request[: {msg}]",
+                  extract: [Extract("msg", "message", from: [.json("message")]),
+                            Extract("upload", "x-guploader-uploadid", from: [.header("x-guploader-uploadid")])],
+                  checks: ["one object takes about one update a second (create, overwrite, metadata, delete): write to distinct object names, or batch the changes",
+                           "retry with exponential backoff (the client libraries' retry settings)"],
+                  specificity: 83),
     ]
 }

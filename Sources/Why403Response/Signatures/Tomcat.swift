@@ -35,6 +35,11 @@ enum Tomcat {
                       Variant("msg", ["*bots*", "*robot*", "*crawler*"], cause: .botBlock, confidence: .likely,
                               summary: "Tomcat's status report names bots[ ({msg})]: the web application refused a client it took for a bot (its User-Agent or behaviour)",
                               checks: ["send a real browser User-Agent, or ask the site for an API or a crawl allowance", "the application's bot filter (a servlet filter or its framework's) decides on the User-Agent or the request rate"]),
+                      // Spring Security's own messages through the page: its CSRF filter, and its entry point for an anonymous caller.
+                      Variant("msg", ["*Expected CSRF token not found*", "*Invalid CSRF Token*"], cause: .appForbidden, confidence: .certain,
+                              summary: "Tomcat's status report with Spring Security's CSRF refusal ({msg}): the request carried no valid CSRF token"),
+                      Variant("msg", ["Full authentication is required*"], cause: .authMissing, confidence: .certain,
+                              summary: "Tomcat's status report with Spring Security's \"Full authentication is required to access this resource\": the caller is anonymous (no credentials, or none accepted) and the URL needs a login"),
                       Variant("msg", ["Access is denied*"], cause: .authRole, confidence: .possible,
                               summary: "Tomcat's status report with Spring Security's \"Access is denied\": the user is authenticated but lacks the role or authority this URL needs"),
                   ],

@@ -1,0 +1,31 @@
+import Why403Core
+
+/// Bitbucket Cloud answering for itself (an API platform: the `application` layer): its responses carry
+/// `X-Static-Version` and `X-Render-Time` (with `Server: nginx`, its front end's), and its Basic challenge names the
+/// realm "Bitbucket.org HTTP". The body says the refusal: a plain-text rate-limit sentence ("Rate limit for this resource
+/// has been exceeded"), the account-password retirement ("Bitbucket Cloud recently stopped supporting account passwords
+/// for API authentication"), or the JSON `{"type": "error", "error": {"message": …}}` envelope.
+enum Bitbucket {
+    static let signatures: [Signature] = [
+        Signature(id: "bitbucket-cloud", product: "Bitbucket Cloud", layer: .application, cause: .unknown, confidence: .likely,
+                  statuses: [401, 403, 429],
+                  when: [.any([.all([.header("x-static-version"), .header("x-render-time")]),
+                               .headerContains("www-authenticate", "Bitbucket.org HTTP")])],
+                  summary: "Bitbucket Cloud refused the request itself[: {msg}]",
+                  extract: [Extract("msg", "message", from: [.json("message")]),
+                            Extract("ratelimit", "rate limit", from: [.body(after: "Rate limit for this resource", chars: .line)]),
+                            Extract("password", "account password", from: [.body(after: "stopped supporting account passwords", chars: .line)]),
+                            Extract("scopes", "accepted OAuth scopes", from: [.header("x-accepted-oauth-scopes")]),
+                            Extract("credential", "credential type", from: [.header("x-credential-type")])],
+                  checks: ["the credential type Bitbucket saw (X-Credential-Type) and the scopes the endpoint accepts (X-Accepted-OAuth-Scopes) against the token's or app password's permissions"],
+                  variants: [
+                      Variant("ratelimit", ["*"], cause: .rateLimit, confidence: .certain,
+                              summary: "Bitbucket Cloud's rate limit for this resource is spent (an hourly allowance per user and endpoint)",
+                              checks: ["wait for the hour's allowance to renew, or spread the calls; authenticated calls have higher limits than anonymous ones"]),
+                      Variant("password", ["*"], cause: .authInvalid, confidence: .certain,
+                              summary: "Bitbucket Cloud refused an account password: its API accepts app passwords or API tokens only",
+                              fixes: [Fix(summary: "create an app password (or an API token) in Personal settings and send it instead of the account password")]),
+                  ],
+                  specificity: 62),
+    ]
+}
