@@ -162,5 +162,16 @@ enum APIGateway {
                   checks: ["if the integration (Lambda, HTTP backend) answered 403 itself, its logs show the request",
                            "x-amzn-ErrorType names API Gateway's own errors (AccessDeniedException: a resource policy or authorizer denied)"],
                   specificity: 35),
+        // A Lambda function URL refusing the call (AuthType AWS_IAM without a signature or a permission, or a resource
+        // policy that does not allow it): the front end's `{"Message": "Forbidden. For troubleshooting Function URL
+        // authorization issues, see: …/urls-auth.html"}`.
+        Signature(id: "lambda-function-url-forbidden", product: "AWS Lambda function URL", layer: .apiGateway, cause: .unknown, confidence: .likely,
+                  statuses: [403],
+                  when: [.body("Function URL authorization")],
+                  summary: "a Lambda function URL's front end refused the call before the function ran",
+                  extract: [Extract("reqid", "request id", from: [.header("x-amzn-requestid")])],
+                  checks: ["AuthType AWS_IAM: the request must be SigV4-signed (service lambda) by a principal the function's resource policy or its own IAM policy allows lambda:InvokeFunctionUrl (and, since 2025, lambda:InvokeFunction)",
+                           "AuthType NONE still needs a resource-based policy statement allowing lambda:InvokeFunctionUrl to Principal \"*\" (aws lambda get-policy --function-name NAME)"],
+                  specificity: 70),
     ]
 }

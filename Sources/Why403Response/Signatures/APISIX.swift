@@ -5,7 +5,8 @@ import Why403Core
 /// basic-auth and ldap-auth "Missing authorization in request", jwt-auth "Missing JWT token in request" / "JWT token
 /// invalid" / "failed to verify jwt", wolf-rbac "Missing rbac token in request", every credential plugin "Invalid user
 /// authorization" for a credential no consumer owns, referer-restriction "Your referer host is not allowed",
-/// ip-restriction "Your IP address is not allowed", consumer-restriction "The consumer_name is forbidden."), and
+/// ip-restriction "Your IP address is not allowed", consumer-restriction "The consumer_name is forbidden." / "The service_id is forbidden.", hmac-auth "client request can't
+/// be validated"), and
 /// `{"error_msg": "…"}` from the limiters and uri-blocker when a `rejected_msg` is configured (without one they answer
 /// the bare status). Its own answers carry `Server: APISIX/<version>` (unless the server-info is hidden).
 /// The sentences are those of APISIX's plugin sources (apisix/plugins/*.lua).
@@ -16,7 +17,9 @@ enum APISIX {
         .body("Missing authorization in request"), .body("Invalid authorization in request"), .body("Invalid user authorization"),
         .body("Missing JWT token in request"), .body("Missing rbac token in request"), .body("invalid rbac token"),
         .body("Missing related consumer"), .body("Your referer host is not allowed"), .body("Your IP address is not allowed"),
-        .body("_name is forbidden."),
+        .body("_name is forbidden."), .body("_id is forbidden."),
+        // hmac-auth's refusal of a request whose signature it cannot check
+        .body("client request can't be validated"), .body("failed to verify jwt"),
     ]
 
     static let signatures: [Signature] = [
@@ -44,7 +47,9 @@ enum APISIX {
                               summary: "Apache APISIX's referer-restriction plugin refused the request's Referer ({msg})"),
                       Variant("msg", ["*IP address is not allowed*"], cause: .accessIP, confidence: .certain,
                               summary: "Apache APISIX's ip-restriction plugin refused the client address ({msg})"),
-                      Variant("msg", ["*_name is forbidden.*"], cause: .authRole, confidence: .certain,
+                      Variant("msg", ["client request can't be validated*"], cause: .authInvalid, confidence: .certain,
+                              summary: "Apache APISIX's hmac-auth plugin could not validate the request's signature ({msg})"),
+                      Variant("msg", ["*_name is forbidden.*", "*_id is forbidden.*"], cause: .authRole, confidence: .certain,
                               summary: "Apache APISIX's consumer-restriction plugin refused the identified consumer ({msg})"),
                       // a limiter's configured rejected_msg
                       Variant("msg", ["*too many*", "*rate limit*", "*try again later*"], cause: .rateLimit, confidence: .likely,
@@ -52,5 +57,14 @@ enum APISIX {
                               checks: ["the route's limit-count / limit-req / limit-conn settings (count, time_window, rate, key) and the consumer they key on"]),
                   ],
                   specificity: 70),
+        // The limiters (limit-count, limit-req, limit-conn) refuse with 503 by default (rejected_code) and no body of their
+        // own: OpenResty's stock 503 page under APISIX's Server header. An upstream that fails is a 502/504, not this.
+        Signature(id: "apisix-limit-503", product: "Apache APISIX", layer: .apiGateway, cause: .rateLimit, confidence: .possible,
+                  statuses: [503],
+                  when: [.headerContains("server", "apisix"), .not(.body("\"error_msg\""))],
+                  summary: "Apache APISIX answered 503 itself: the default refusal of its limit-count, limit-req and limit-conn plugins (rejected_code 503)",
+                  checks: ["the route's limit-count / limit-req / limit-conn settings (count, time_window, rate, key): their rejected_code defaults to 503",
+                           "APISIX's error.log at the time: a limiter's refusal, or another plugin's 503"],
+                  specificity: 71),
     ]
 }

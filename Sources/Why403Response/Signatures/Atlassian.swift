@@ -16,5 +16,15 @@ enum Atlassian {
                   checks: ["after several failed logins Seraph wants a CAPTCHA: log in once in a browser to clear it (the user's failedLoginCount)",
                            "the user name and password (or personal access token as Bearer) the client sends"],
                   specificity: 70),
+        // The XSRF (CSRF) check of Jira, Confluence and Bitbucket Server/Data Center: a state-changing call without the
+        // `X-Atlassian-Token: no-check` header (or a form token) is answered 403 with the plain text "XSRF check failed".
+        Signature(id: "atlassian-xsrf-check-failed", product: "Jira / Confluence / Bitbucket Server", layer: .application, cause: .appForbidden, confidence: .likely,
+                  statuses: [403],
+                  when: [.body("XSRF check failed"), .not(.body("<html"))],
+                  summary: "the Atlassian server's XSRF protection refused the call (\"XSRF check failed\")",
+                  checks: ["a REST call that changes state must send `X-Atlassian-Token: no-check` (form posts: the atl_token field)",
+                           "a proxy that rewrites Origin or Referer can fail the check too"],
+                  fixes: [Fix(summary: "send the header `X-Atlassian-Token: no-check` with the request")],
+                  specificity: 65),
     ]
 }

@@ -112,5 +112,14 @@ enum GoogleAPIs {
                            "the key's application restrictions (HTTP referrers, IP addresses, Android/iOS apps) admit this caller: a web service call from a server needs an IP-restricted or unrestricted key",
                            "billing is enabled on the project"],
                   specificity: 60),
+        // Gemini (and other Google AI APIs) refusing a caller's country: FAILED_PRECONDITION 400 "User location is not
+        // supported for the API use." — a refusal by where the request comes from, whatever the status.
+        Signature(id: "google-location-unsupported", product: "Google APIs (Gemini)", layer: .application, cause: .geoBlock, confidence: .certain,
+                  statuses: [400, 403],
+                  when: [.body("User location is not supported for the API use")],
+                  summary: "the Google API refused the caller's location (\"User location is not supported for the API use\"): the service is not offered where the request comes from",
+                  checks: ["the API's available regions (ai.google.dev/gemini-api/docs/available-regions): the request's egress address decides, not the account's country",
+                           "a VPS or proxy in a supported region changes the answer; Vertex AI in a supported Google Cloud region is the supported route"],
+                  specificity: 70),
     ]
 }

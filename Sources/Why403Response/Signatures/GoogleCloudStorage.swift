@@ -41,8 +41,11 @@ enum GoogleCloudStorage {
                   statuses: [400, 403],
                   when: [.any([.body("Google secret key"), .header("x-guploader-uploadid"),
                                // GCS's XML errors carry <Details> (S3's never do): a signed URL past its expiry
-                               .all([.body("<Details>"), .body("<Code>ExpiredToken</Code>")])]),
-                         .any([.body("<Code>SignatureDoesNotMatch</Code>"), .body("<Code>InvalidAccessKeyId</Code>"), .body("<Code>ExpiredToken</Code>")])],
+                               .all([.body("<Details>"), .body("<Code>ExpiredToken</Code>")]),
+                               // GCS's own codes for an Authorization header or signature it cannot read, with its <Details>
+                               .all([.body("<Details>"), .any([.body("<Code>MalformedSecurityHeader</Code>"), .body("<Code>InvalidSecurity</Code>")])])]),
+                         .any([.body("<Code>SignatureDoesNotMatch</Code>"), .body("<Code>InvalidAccessKeyId</Code>"), .body("<Code>ExpiredToken</Code>"),
+                               .body("<Code>MalformedSecurityHeader</Code>"), .body("<Code>InvalidSecurity</Code>")])],
                   summary: "Cloud Storage rejected the request's signature or HMAC key ({code})",
                   extract: [Extract("code", "error code", from: [.xml("Code")]),
                             Extract("signed", "string to sign", from: [.xml("StringToSign")]),

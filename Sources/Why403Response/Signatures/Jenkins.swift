@@ -42,5 +42,13 @@ enum Jenkins {
                   fixes: [Fix(summary: "authenticate the call with an API token (curl -u user:token), or fetch a crumb in the same session and send it",
                               commands: ["curl -u USER:TOKEN -X POST JENKINS/job/NAME/buildWithParameters"])],
                   specificity: 72),
+        // The page Jenkins serves an anonymous request that needs a login: "Authentication required" with a script and a
+        // meta refresh to /login?from=… (a 403 to API clients).
+        Signature(id: "jenkins-login-required", product: "Jenkins", layer: .application, cause: .authMissing, confidence: .likely,
+                  statuses: [403],
+                  when: [.body("Authentication required"), .body("/login?from=")],
+                  summary: "Jenkins treated the request as anonymous and asks for a login (\"Authentication required\", redirecting to /login)",
+                  checks: ["send user:API-token with Basic authentication (curl -u user:token); a session cookie from a browser login expires"],
+                  specificity: 72),
     ]
 }

@@ -26,7 +26,11 @@ enum Kong {
                                // "Request had invalid authentication credentials. …")
                                .body("\"Invalid authentication credentials\""),
                                // the acl plugin's whole sentence for a consumer outside the allowed groups, however the quotes were pasted
-                               .body("You cannot consume this service")]),
+                               .body("You cannot consume this service"),
+                               // Kong 0.x's wording for an unknown credential, and the rate limiting plugins' own sentence as the whole
+                               // JSON string (GitHub's "API rate limit exceeded for <ip>. …" goes on)
+                               .body("Your authentication credentials are invalid"), .body("\"API rate limit exceeded\""),
+                               .body("API rate limit exceeded for provider")]),
                          .not(.header("x-kong-upstream-latency")),
                          // Anthropic's and Bitbucket Cloud's envelopes carry the same sentences inside `{"type": "error", …}`
                          .not(Signatures.typeErrorEnvelope)],
@@ -49,7 +53,7 @@ enum Kong {
                               summary: "Kong's OpenID Connect plugin found no Authorization header (its challenge: \"{challenge}\")"),
                       Variant("msg", ["No API key found*"], cause: .authMissing, confidence: .certain,
                               summary: "Kong's key-auth plugin found no API key in the headers or query string it is configured to read (config.key_names)"),
-                      Variant("msg", ["Invalid authentication credentials*"], cause: .authInvalid, confidence: .certain,
+                      Variant("msg", ["Invalid authentication credentials*", "Your authentication credentials are invalid*"], cause: .authInvalid, confidence: .certain,
                               summary: "Kong's authentication plugin (basic-auth, key-auth, hmac-auth) does not know the credential sent (\"Invalid authentication credentials\")",
                               checks: ["the consumer's credentials (`curl :8001/consumers/<consumer>/basic-auth`, `/key-auth`): the user name, password or key sent must be one of them; in DB-less mode, the declarative file's credentials"]),
                       // basic-auth and jwt say only "Unauthorized" when the request carries no credential they read.

@@ -36,5 +36,15 @@ enum Spring {
                   checks: ["the path or query carries what the firewall refuses: \";\" (matrix parameters), \"//\", \"%2F\", \"%25\", \"..\" or a non-printable character"],
                   fixes: [Fix(summary: "send a normalised URL; only if the application needs it, allow exactly that character on StrictHttpFirewall (setAllowSemicolon and similar), never switch the firewall off")],
                   specificity: 60),
+        // Spring Security's entry point for an anonymous caller: "Full authentication is required to access this resource"
+        // (its InsufficientAuthenticationException), in Spring Security OAuth2's JSON or XML error or a whitelabel page. (Through
+        // Tomcat's status report it is a variant of `tomcat-status-report`.)
+        Signature(id: "spring-full-authentication", product: "Spring Security", layer: .application, cause: .authMissing, confidence: .likely,
+                  statuses: [401, 403],
+                  when: [.body("Full authentication is required to access this resource"), .not(.body("HTTP Status 401")), .not(.body("HTTP Status 403"))],
+                  summary: "Spring Security found the caller anonymous: \"Full authentication is required to access this resource\" (no credentials it accepted)",
+                  checks: ["the token or session the client sends must reach Spring Security's filter (Authorization: Bearer for a resource server; a proxy or the servlet container can drop it)",
+                           "the security filter chain's matchers: the URL needs authentication"],
+                  specificity: 56),
     ]
 }
