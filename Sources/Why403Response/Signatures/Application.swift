@@ -47,7 +47,9 @@ enum Application {
                                       "*incorrect*", "*expired*", "*invalid token*", "*invalid_token*", "*signature*", "*failed to authenticate*",
                                       "*unable to authenticate*", "*wrong password*", "*invalid username or password*",
                                       // "Authentication failed - could not decode JWT token": a token was sent and failed.
-                                      "*could not decode*", "*authentication failed*"],
+                                      "*could not decode*", "*authentication failed*",
+                                      // "API token is invalid.", "The API key is invalid", "This hapikey doesn't exist."
+                                      "*token is invalid*", "*key is invalid*", "*key doesn't exist*", "*key does not exist*"],
                               cause: .authInvalid, confidence: .likely,
                               summary: "the application rejected the credentials sent: {msg}"),
                       Variant("msg", ["*missing*", "*required*", "*unauthenticated*", "*no token*", "*not authenticated*", "*no api key*",
