@@ -16,7 +16,10 @@ enum Akamai {
     static let lookup = "translate the reference[ {ref}] with Akamai Control Center > Support > Diagnostic tools > Error Statement (or https://errors.edgesuite.net/{ref}): it names the rule, Bot Manager or geo control that denied"
 
     static let signatures: [Signature] = [
-        Signature(id: "akamai-reference", product: "Akamai", layer: .akamai, cause: .wafRule, confidence: .likely,
+        // The page is the same for every kind of edge deny (a WAF rule, Bot Manager, an IP or geo list, a property's Deny by
+        // condition): the field captures are half WAF probes, half IP, bot and unexplained denials. The page proves the
+        // layer; only the reference, translated, names the rule: cause unknown.
+        Signature(id: "akamai-reference", product: "Akamai", layer: .akamai, cause: .unknown, confidence: .likely,
                   statuses: [403],
                   // The heading, or (a page recorded without it) the refused URL quoted in full, which Apache never writes.
                   when: [.any([edge, .body("You don't have permission to access")]),
