@@ -29,7 +29,9 @@ enum Kong {
                                .body("You cannot consume this service"),
                                // Kong 0.x's wording for an unknown credential, and the rate limiting plugins' own sentence as the whole
                                // JSON string (GitHub's "API rate limit exceeded for <ip>. …" goes on)
-                               .body("Your authentication credentials are invalid"), .body("\"API rate limit exceeded\""),
+                               .body("Your authentication credentials are invalid"),
+                               // (Spotify's `{"error": {"status": 429, "message": "API rate limit exceeded"}}` is its own envelope)
+                               .all([.body("\"API rate limit exceeded\""), .not(.body("\"error\""))]),
                                .body("API rate limit exceeded for provider")]),
                          .not(.header("x-kong-upstream-latency")),
                          // Anthropic's and Bitbucket Cloud's envelopes carry the same sentences inside `{"type": "error", …}`
