@@ -65,6 +65,35 @@ final class ScanKernelTests: XCTestCase {
         }
     }
 
+    /// Long needles (twelve bytes or more) are searched with two probes — the first capital letter and the last
+    /// byte — in a loop of their own: every path agrees with the plain search on buffers made of the needle, near
+    /// misses that share its probe bytes (`…Status":200`, `…Status":503`), its pieces and newlines.
+    func testLongNeedlesAgreeWithAPlainSearch() {
+        var rng = SystemRandomNumberGenerator()
+        let needles: [[UInt8]] = [Array("\"EdgeResponseStatus\":403".utf8), Array("abcdefghijkl403".utf8), Array("  padded  403 ".utf8)]
+        for needle in needles {
+            let text = String(decoding: needle, as: UTF8.self)
+            let pieces: [[UInt8]] = [needle, Array(text.replacingOccurrences(of: "403", with: "200").utf8),
+                                     Array(text.replacingOccurrences(of: "403", with: "503").utf8),
+                                     Array(needle.prefix(needle.count / 2)), Array(needle.suffix(5)), Array("\n".utf8), Array(",".utf8),
+                                     [UInt8](repeating: 97, count: 70)]
+            for round in 0..<200 {
+                var buf: [UInt8] = []
+                let parts = round < 20 ? round : Int.random(in: 0..<120, using: &rng)
+                for _ in 0..<parts { buf += pieces.randomElement(using: &rng)! }
+                let want = naive(buf, needle)
+                for k in kernels {
+                    let got = kernel(k, buf, needle, max: buf.count + 1)
+                    XCTAssertEqual(got.count, want.hits.count, "kernel \(k) needle \(text) round \(round)")
+                    XCTAssertEqual(got.hits, want.hits, "kernel \(k) needle \(text) round \(round)")
+                    XCTAssertEqual(got.before, want.before, "kernel \(k) needle \(text) round \(round)")
+                    XCTAssertEqual(got.starts, want.starts, "kernel \(k) needle \(text) round \(round)")
+                    XCTAssertEqual(got.newlines, want.newlines, "kernel \(k) needle \(text) round \(round)")
+                }
+            }
+        }
+    }
+
     /// Buffers longer than one stretch of blocks (the vector loops check candidates after every 256
     /// steps): hits, counts and line starts carried across stretches, and the search stopping at the
     /// first occurrence past the first stretch.
