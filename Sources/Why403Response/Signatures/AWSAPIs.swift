@@ -33,6 +33,11 @@ enum AWSAPIs {
                            "\"Credential should be scoped to a valid region\": the credential scope names a service (execute-api) or region this endpoint is not: sign with the endpoint's region and service",
                            "`aws sts get-caller-identity` with the same credentials shows whether they are valid at all"],
                   fixes: [Fix(summary: "sign with valid credentials for this endpoint's region and service (an SDK's default signer does), with the session token for temporary credentials")],
+                  variants: [
+                      Variant("type", ["*MissingAuthenticationToken*"], cause: .authMissing, confidence: .certain,
+                              summary: "AWS's front end found no credentials or signature in the request ({type})",
+                              checks: ["the call must be SigV4-signed (an SDK or `aws` CLI with credentials configured); an unsigned call to a service endpoint gets this answer"]),
+                  ],
                   specificity: 55),
         Signature(id: "appsync-unauthorized", product: "AWS AppSync", layer: .apiGateway, cause: .unknown, confidence: .likely,
                   statuses: [401, 403],
