@@ -159,7 +159,7 @@ public enum CharClass: Sendable {
 public struct Variant: Sendable {
     /// The extracted key compared.
     public var key: String
-    /// Matching values, case-insensitive; a value ending in `*` is a prefix, `*text*` a substring.
+    /// Matching values, case-insensitive; `*` stands for any text (`text*` a prefix, `*text*` a substring, `a*b*` both).
     public var values: [String]
     /// The cause when the value matches.
     public var cause: Cause
@@ -186,11 +186,22 @@ public struct Variant: Sendable {
 
     func matches(_ value: String) -> Bool {
         let v = value.lowercased()
-        return values.contains { pattern in
-            let p = pattern.lowercased()
-            if p.count > 2 && p.hasPrefix("*") && p.hasSuffix("*") { return v.contains(String(p.dropFirst().dropLast())) }
-            return p.hasSuffix("*") ? v.hasPrefix(String(p.dropLast())) : v == p
+        return values.contains { Self.glob($0.lowercased(), v) }
+    }
+
+    /// `*` stands for any text, anywhere in the pattern: "abc*" is a prefix, "*abc*" a substring, "a: *b*" a prefix
+    /// followed somewhere by "b"; without `*` the value must equal the pattern.
+    static func glob(_ pattern: String, _ value: String) -> Bool {
+        let pieces = pattern.split(separator: "*", omittingEmptySubsequences: false)
+        guard pieces.count > 1 else { return value == pattern }
+        var rest = Substring(value)
+        guard rest.hasPrefix(pieces[0]) else { return false }
+        rest = rest.dropFirst(pieces[0].count)
+        for piece in pieces.dropFirst().dropLast() where !piece.isEmpty {
+            guard let r = rest.range(of: piece) else { return false }
+            rest = rest[r.upperBound...]
         }
+        return rest.hasSuffix(pieces.last!)
     }
 }
 

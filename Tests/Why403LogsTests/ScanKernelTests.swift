@@ -42,6 +42,21 @@ final class ScanKernelTests: XCTestCase {
     /// Every path, and those this CPU lacks fall back (so each value is run here).
     private let kernels: [Int32] = [1, 2, 3, 4]
 
+    /// Every path finds what the plain search finds in `buf`: the hits, the newlines before each, their line starts and
+    /// the newline total and the count it returns.
+    private func assertAgrees(_ buf: [UInt8], _ needle: [UInt8], _ label: String,
+                              file: StaticString = #filePath, line: UInt = #line) {
+        let want = naive(buf, needle)
+        for k in kernels {
+            let got = kernel(k, buf, needle, max: buf.count + 1)
+            XCTAssertEqual(got.count, want.hits.count, "kernel \(k) \(label)", file: file, line: line)
+            XCTAssertEqual(got.hits, want.hits, "kernel \(k) \(label)", file: file, line: line)
+            XCTAssertEqual(got.before, want.before, "kernel \(k) \(label)", file: file, line: line)
+            XCTAssertEqual(got.starts, want.starts, "kernel \(k) \(label)", file: file, line: line)
+            XCTAssertEqual(got.newlines, want.newlines, "kernel \(k) \(label)", file: file, line: line)
+        }
+    }
+
     func testEveryPathAgreesWithAPlainSearch() {
         var rng = SystemRandomNumberGenerator()
         // Dense newlines, and rare ones (lines longer than a 64-byte step: a line start carried over steps).
@@ -51,17 +66,7 @@ final class ScanKernelTests: XCTestCase {
             let size = round < 150 ? round : Int.random(in: 0..<3000, using: &rng)
             let alphabet = alphabets[round % 2]
             let buf = (0..<size).map { _ in alphabet.randomElement(using: &rng)! }
-            for needle in needles {
-                let want = naive(buf, needle)
-                for k in kernels {
-                    let got = kernel(k, buf, needle, max: buf.count + 1)
-                    XCTAssertEqual(got.count, want.hits.count, "kernel \(k) round \(round)")
-                    XCTAssertEqual(got.hits, want.hits, "kernel \(k) round \(round)")
-                    XCTAssertEqual(got.before, want.before, "kernel \(k) round \(round)")
-                    XCTAssertEqual(got.starts, want.starts, "kernel \(k) round \(round)")
-                    XCTAssertEqual(got.newlines, want.newlines, "kernel \(k) round \(round)")
-                }
-            }
+            for needle in needles { assertAgrees(buf, needle, "round \(round)") }
         }
     }
 
@@ -81,15 +86,7 @@ final class ScanKernelTests: XCTestCase {
                 var buf: [UInt8] = []
                 let parts = round < 20 ? round : Int.random(in: 0..<120, using: &rng)
                 for _ in 0..<parts { buf += pieces.randomElement(using: &rng)! }
-                let want = naive(buf, needle)
-                for k in kernels {
-                    let got = kernel(k, buf, needle, max: buf.count + 1)
-                    XCTAssertEqual(got.count, want.hits.count, "kernel \(k) needle \(text) round \(round)")
-                    XCTAssertEqual(got.hits, want.hits, "kernel \(k) needle \(text) round \(round)")
-                    XCTAssertEqual(got.before, want.before, "kernel \(k) needle \(text) round \(round)")
-                    XCTAssertEqual(got.starts, want.starts, "kernel \(k) needle \(text) round \(round)")
-                    XCTAssertEqual(got.newlines, want.newlines, "kernel \(k) needle \(text) round \(round)")
-                }
+                assertAgrees(buf, needle, "needle \(text) round \(round)")
             }
         }
     }
@@ -103,16 +100,7 @@ final class ScanKernelTests: XCTestCase {
         for round in 0..<12 {
             let size = [4096, 8192, 16384, 16448][round % 4] + Int.random(in: -70...70, using: &rng) + (round / 4) * 9000
             let buf = (0..<size).map { _ in alphabet.randomElement(using: &rng)! }
-            for needle in [Array(" 403 ".utf8), Array("x".utf8)] {
-                let want = naive(buf, needle)
-                for k in kernels {
-                    let got = kernel(k, buf, needle, max: buf.count + 1)
-                    XCTAssertEqual(got.hits, want.hits, "kernel \(k) size \(size)")
-                    XCTAssertEqual(got.before, want.before, "kernel \(k) size \(size)")
-                    XCTAssertEqual(got.starts, want.starts, "kernel \(k) size \(size)")
-                    XCTAssertEqual(got.newlines, want.newlines, "kernel \(k) size \(size)")
-                }
-            }
+            for needle in [Array(" 403 ".utf8), Array("x".utf8)] { assertAgrees(buf, needle, "size \(size)") }
             // Only one occurrence, late: the first-occurrence search finds it across stretches.
             var late = [UInt8](repeating: 97, count: size)
             late.replaceSubrange((size - 9)..<(size - 4), with: Array(" 403 ".utf8))

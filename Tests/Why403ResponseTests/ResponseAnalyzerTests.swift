@@ -174,6 +174,17 @@ final class ResponseAnalyzerTests: XCTestCase {
         XCTAssertEqual(try analysis("gcs-access-denied/json-api.hit.http").findings.first?.cause, .policyImplicitDeny)
     }
 
+    /// A variant's `*` stands for any text wherever it is: "JWT validation failed: *signature*" is the prefix and then the word.
+    func testVariantPatternsWithAStarInside() throws {
+        var r = CapturedResponse(status: 401, headers: HeaderList([("Content-Type", "application/json")]))
+        r.body = Array(#"{"code": 16, "message": "JWT validation failed: Bad JWT signature", "details": [{"@type": "type.googleapis.com/google.rpc.DebugInfo", "stackEntries": [], "detail": "auth"}]}"#.utf8)
+        let esp = try XCTUnwrap(ResponseAnalyzer.identify(r).findings.first)
+        XCTAssertEqual(esp.rule, "cloud-endpoints-esp")
+        XCTAssertEqual(esp.cause, .authInvalid)
+        r.body = Array(#"{"code": 16, "message": "Method doesn't allow unregistered callers (callers without established identity). Please use API Key or other form of API consumer identity to call this API.", "details": [{"@type": "type.googleapis.com/google.rpc.DebugInfo", "stackEntries": [], "detail": "service_control"}]}"#.utf8)
+        XCTAssertEqual(ResponseAnalyzer.identify(r).findings.first?.cause, .authMissing)
+    }
+
     func testSupportIdentifiersAreExtracted() throws {
         func id(_ rel: String, _ key: String) throws -> JSONValue? { try analysis(rel).findings.first?.details?[key] }
         XCTAssertEqual(try id("akamai-reference/entities.hit.http", "ref"), .string("18.6f2e1602.1700000000.1a2b3c4d"))

@@ -25,13 +25,15 @@ enum Envoy {
                                               .not(.header("x-envoy-upstream-service-time")),
                                               .challenge(scheme: "Bearer", error: nil), .headerContains("www-authenticate", "realm=\"http")])
 
+    /// The JWT filter's sentences for a token it rejected (its missing-token sentence is "Jwt is missing"): the messages of
+    /// jwt_authn's status codes, which ESPv2 (`cloud-endpoints-esp`) passes on in its JSON too.
+    static let jwtRejections = ["Jwt verification fails", "Jwt is expired", "Jwt issuer is not configured", "Audiences in Jwt are not allowed",
+                                "Jwt is not in the form of", "Jwt header is an invalid", "Jwt payload is an invalid", "Jwt not yet valid"]
+
     static let signatures: [Signature] = [
         Signature(id: "envoy-local-reply", product: "Envoy", layer: .envoy, cause: .unknown, confidence: .likely,
                   statuses: [401, 403],
-                  when: [.any([.body("RBAC: access denied"), .body("Jwt is missing"), .body("Jwt verification fails"), .body("Jwt is expired"),
-                               .body("Jwt issuer is not configured"), .body("Audiences in Jwt are not allowed"),
-                               .body("Jwt is not in the form of"), .body("Jwt header is an invalid"), .body("Jwt payload is an invalid"),
-                               .body("Jwt not yet valid"),
+                  when: [.any([.body("RBAC: access denied"), .body("Jwt is missing")] + jwtRejections.map { .body($0) } + [
                                // the api_key_auth filter's plain-text replies (not an OAuth server's JSON error_description)
                                .all([.any([.body("Client authentication failed."), .body("Client is forbidden.")]),
                                      .not(.body("{")), .not(.body("<"))]),
@@ -42,7 +44,8 @@ enum Envoy {
                                // Istio before 1.4 denied through Mixer: "PERMISSION_DENIED:handler.rbac.istio-system:RBAC: permission denied."
                                .body("RBAC: permission denied"),
                                // the JWT filter's 401 headers without the body
-                               jwtChallenge])],
+                               jwtChallenge,
+                  ])],
                   summary: "Envoy answered itself[ (RBAC: {rbac})][ (Jwt {jwt})]: a filter refused before any upstream saw the request",
                   extract: [Extract("rbac", "RBAC filter", from: [.body(after: "RBAC:", chars: .line)]),
                             Extract("jwt", "JWT filter", from: [.body(after: "Jwt ", chars: .line)]),
@@ -52,8 +55,9 @@ enum Envoy {
                            "the Envoy access log shows response flags and the filter that answered (%RESPONSE_CODE_DETAILS%: rbac_access_denied_matched_policy[...])"],
                   variants: [
                       Variant("jwt", ["is missing*"], cause: .authMissing, confidence: .certain, summary: "Envoy's JWT filter: no token was sent (Jwt is missing)"),
-                      Variant("jwt", ["verification fails*", "is expired*", "issuer*", "*not allowed*", "is not in the form*", "header is an invalid*",
-                                      "payload is an invalid*", "not yet valid*"], cause: .authInvalid, confidence: .certain,
+                      // "jwt" is what follows "Jwt ": the sentence's rest, or (for "Audiences in Jwt are not allowed") its tail
+                      Variant("jwt", jwtRejections.map { $0.hasPrefix("Jwt ") ? $0.dropFirst(4) + "*" : "*" + $0.components(separatedBy: "Jwt ").last! + "*" },
+                              cause: .authInvalid, confidence: .certain,
                               summary: "Envoy's JWT filter rejected the token (Jwt {jwt})"),
                       Variant("basic", ["Missing username and password*"], cause: .authMissing, confidence: .certain,
                               summary: "Envoy's basic_auth filter: no user name and password were sent"),
