@@ -38,8 +38,11 @@ enum AzureResourceManager {
                                .all([.any([.body("\"code\":\"InvalidAuthenticationToken\""), .body("\"code\": \"InvalidAuthenticationToken\"")]),
                                      .not(.jsonKey(["error"]))]),
                                // autorest's rendering of ARM's answer to a request without a token
-                               .body("The 'Authorization' header is missing")]),
+                               .body("The 'Authorization' header is missing"),
+                               // ARM's own sentences for an expired token and one issued for another resource, whatever prints them
+                               .body("The access token expiry UTC time"), .body("The access token has been obtained for wrong audience or resource")]),
                          .any([.body("InvalidAuthenticationToken"), .body("ExpiredAuthenticationToken"), .body("InvalidTokenError"),
+                               .body("The access token expiry UTC time"),
                                .all([.body("AuthenticationFailed"), .body("The 'Authorization' header is missing")])])],
                   summary: "an Azure API did not accept the access token[ ({code})][: {msg}]",
                   extract: [Extract("code", "code", from: [.json("code"), .body(after: "\"code\":\"", chars: .identifier), .body(after: "Code=\"", chars: .identifier)]),
@@ -53,5 +56,18 @@ enum AzureResourceManager {
                                      summary: "an Azure API got no access token ({msg})",
                                      checks: ["the Authorization header was not sent or carried `Bearer ` with nothing after it"])],
                   specificity: 70),
+        // Resource Manager's throttling: 429 with the code naming what was throttled (a resource provider's limit on one
+        // action, the subscription's or the tenant's request allowance) and the sentence with the limit and the wait.
+        Signature(id: "azure-rm-throttled", product: "Azure Resource Manager", layer: .application, cause: .rateLimit, confidence: .certain,
+                  statuses: [429],
+                  when: [.any([.body("ResourceRequestsThrottled"), .body("SubscriptionRequestsThrottled"), .body("TenantRequestsThrottled"),
+                               .body("ResourceCollectionRequestsThrottled")])],
+                  summary: "Azure Resource Manager throttled the request[ ({code})][: {msg}]",
+                  extract: [Extract("code", "code", from: [.json("code"), .body(after: "\"code\": \"", chars: .identifier), .body(after: "\"code\":\"", chars: .identifier)]),
+                            Extract("msg", "message", from: [.json("message"), .body(after: "\"message\": \"", chars: .line)]),
+                            Extract("reqid", "request id", from: [.header("x-ms-request-id"), .header("x-ms-correlation-request-id")])],
+                  checks: ["wait the Retry-After seconds (the message names them too) and retry; the x-ms-ratelimit-remaining-* headers show the allowance left",
+                           "spread the calls or cache reads: a resource provider's limit is per action and time window (the message names both)"],
+                  specificity: 72),
     ]
 }

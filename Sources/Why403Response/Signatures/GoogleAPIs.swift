@@ -21,10 +21,12 @@ enum GoogleAPIs {
         // and so does a rewrite to a function that does not exist: the page does not say which.
         Signature(id: "google-frontend-forbidden", product: "Google front end (Cloud Run, Cloud Functions, Firebase Hosting)",
                   layer: .application, cause: .unknown, confidence: .likely,
-                  statuses: [403],
-                  when: [.body("Your client does not have permission to get URL")],
+                  statuses: [401, 403],
+                  // the 401 form (a Cloud Run service behind a proxy that sent no identity token):
+                  // "Error: Unauthorized / Your client does not have permission to the requested URL /."
+                  when: [.any([.body("Your client does not have permission to get URL"), .body("Your client does not have permission to the requested URL")])],
                   summary: "Google's front end refused the URL[ {url}] for the service behind it (Cloud Run, Cloud Functions, App Engine or a Firebase Hosting rewrite)",
-                  extract: [Extract("url", "URL", from: [.body(after: "permission to get URL", chars: .identifier)])],
+                  extract: [Extract("url", "URL", from: [.body(after: "permission to get URL", chars: .identifier), .body(after: "permission to the requested URL", chars: .identifier)])],
                   checks: ["a service that requires authentication: send an identity token (from `gcloud auth print-identity-token`) in the Authorization header, from a principal with roles/run.invoker or roles/cloudfunctions.invoker, or grant allUsers the invoker role for a public one",
                            "a Firebase Hosting rewrite: the function it names must exist in the region Hosting calls (us-central1 unless set) and allow unauthenticated invocation",
                            "Cloud Logging for the service shows whether the request reached it (no entry: the front end refused it)"],
@@ -65,7 +67,8 @@ enum GoogleAPIs {
                               cause: .authScope, confidence: .certain,
                               summary: "a Google API says the OAuth token lacks a scope it needs: {msg}",
                               checks: ["request the token with the scope the API's method documents (the WWW-Authenticate header's scope= lists them), then consent again"]),
-                      Variant("msg", ["*rate limit*", "*quota*", "*Quota exceeded*", "*Resource exhausted*", "ResourceExhausted*"], cause: .rateLimit, confidence: .certain,
+                      // "Daily Limit Exceeded", "User Rate Limit Exceeded" (the legacy usageLimits reasons' messages)
+                      Variant("msg", ["*rate limit*", "*quota*", "*Quota exceeded*", "*Resource exhausted*", "ResourceExhausted*", "*Limit Exceeded*"], cause: .rateLimit, confidence: .certain,
                               summary: "a Google API quota or rate limit was exceeded: {msg}"),
                       Variant("msg", ["*API key not valid*", "*invalid authentication credentials*", "*Invalid Credentials*", "*expired*"],
                               cause: .authInvalid, confidence: .certain, summary: "a Google API rejected the credentials: {msg}"),
@@ -92,6 +95,17 @@ enum GoogleAPIs {
                   checks: ["IAP takes a Google-signed OIDC ID token whose audience is the IAP OAuth client id (`gcloud auth print-identity-token --audiences=CLIENT_ID` for a user, or the service account's ID token for that audience)",
                            "decode the token: `why403 token TOKEN` (aud, email, exp)"],
                   specificity: 80),
+        // Google's front end's legacy HTML error page (the FCM legacy endpoint's 401, older Google services): upper-case
+        // tags, `<BODY BGCOLOR="#FFFFFF" TEXT="#000000">`, the reason phrase as `<H1>` and `<H2>Error 401</H2>`. It names
+        // neither the service nor the reason: the layer is Google's answer, the cause unknown.
+        Signature(id: "google-legacy-error-page", product: "Google front end (legacy error page)", layer: .application, cause: .unknown, confidence: .possible,
+                  statuses: [401, 403, 429],
+                  when: [.body("<BODY BGCOLOR=\"#FFFFFF\" TEXT=\"#000000\">"), .any([.body("<H2>Error 401</H2>"), .body("<H2>Error 403</H2>"), .body("<H2>Error 429</H2>")])],
+                  summary: "a Google service's front end answered with its legacy error page[ ({title})]: the page names neither the service's reason nor the rule",
+                  extract: [Extract("title", "title", from: [.xml("TITLE")])],
+                  checks: ["the Google API or endpoint called: a legacy endpoint (FCM's fcm.googleapis.com/fcm/send with a server key) answers 401 when the key is not accepted, or the API is retired for the project",
+                           "send the request with the credential the API documents today (an OAuth 2.0 access token for FCM HTTP v1)"],
+                  specificity: 45),
         // A quota message some Google APIs' clients print without the envelope (YouTube's daily quota).
         Signature(id: "google-daily-limit", product: "Google APIs", layer: .application, cause: .rateLimit, confidence: .likely,
                   statuses: [403, 429],

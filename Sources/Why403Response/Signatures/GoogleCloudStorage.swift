@@ -67,6 +67,18 @@ enum GoogleCloudStorage {
                   extract: [Extract("msg", "message", from: [.json("message"), .xml("Message")])],
                   checks: ["send the billing project: `gcloud storage cp --billing-project=PROJECT …`, `?userProject=PROJECT` on the JSON API, `x-goog-user-project` on the XML API; the caller needs serviceusage.services.use on it"],
                   specificity: 86),
+        // Billing refusals: the project to be billed (the bucket's, or the userProject of a Requester Pays request) has no
+        // active billing account. The XML API says `<Code>UserProjectAccountProblem</Code>`, the JSON API reason
+        // `accountDisabled` with these sentences.
+        Signature(id: "gcs-billing-disabled", product: "Google Cloud Storage", layer: .gcs, cause: .unknown, confidence: .certain,
+                  statuses: [403],
+                  when: [.any([.body("UserProjectAccountProblem"), .body("The billing account for the owning project is disabled"),
+                               .body("The project to be billed")])],
+                  summary: "Cloud Storage refused: the project to be billed has no active billing account[ ({msg})]",
+                  extract: [Extract("msg", "message", from: [.json("message"), .xml("Message"), .xml("Details")])],
+                  checks: ["the billing account linked to the bucket's project (or to the userProject named for a Requester Pays bucket): `gcloud billing projects describe PROJECT` shows billingEnabled",
+                           "re-enable or link a billing account; a closed free trial disables it"],
+                  specificity: 86),
         // Google's older answer when the project behind the credentials has not enabled the API the request calls
         // (gsutil through the JSON API): "Access Not Configured. … enable the Google Cloud Storage JSON API."
         Signature(id: "gcs-api-not-enabled", product: "Google Cloud Storage", layer: .gcs, cause: .unknown, confidence: .likely,
