@@ -26,13 +26,26 @@ enum APISIX {
         Signature(id: "apisix", product: "Apache APISIX", layer: .apiGateway, cause: .unknown, confidence: .likely,
                   statuses: [401, 403, 429, 503],
                   when: [.any([.headerContains("server", "apisix"),
+                               // the chaitin-waf plugin's verdict headers on the answer it made (SafeLine refused the request)
+                               .header("x-apisix-chaitin-waf-action"),
+                               // the workflow plugin's default refusal
+                               .all([.jsonKey(["error_msg"]), .body("rejected by workflow")]),
                                .all([.jsonKey(["message"]), .not(.body("\"error\"")), .any(sentences)])])],
                   summary: "Apache APISIX refused the request itself (a plugin answered, the upstream was not called)[: {msg}]",
                   extract: [Extract("msg", "message", from: [.json("message"), .json("error_msg")]),
+                            Extract("chaitin", "SafeLine action", from: [.header("x-apisix-chaitin-waf-action")]),
+                            Extract("event", "SafeLine event id", from: [.json("event_id")]),
                             Extract("server", "Server", from: [.header("server")])],
                   checks: ["the route's plugins (`curl http://127.0.0.1:9180/apisix/admin/routes/<id> -H 'X-API-KEY: …'`): key-auth, basic-auth, jwt-auth, ip-restriction, referer-restriction, consumer-restriction, limit-count, limit-req",
                            "APISIX's error.log at the time of the request names the plugin that answered"],
                   variants: [
+                      Variant("chaitin", ["reject*"], cause: .wafRule, confidence: .certain,
+                              summary: "Chaitin SafeLine, called by APISIX's chaitin-waf plugin, rejected the request[ (event {event})]",
+                              checks: ["SafeLine's console: the event id names the detection that matched",
+                                       "the chaitin-waf plugin's match rules on the route decide which requests are sent to SafeLine"]),
+                      Variant("msg", ["rejected by workflow*"], cause: .accessDeny, confidence: .likely,
+                              summary: "Apache APISIX's workflow plugin refused the request: one of its rules' `return` action matched",
+                              checks: ["the route's workflow plugin rules: the case whose vars match this request and its return action"]),
                       // a credential whose consumer is gone: sent, but no consumer owns it
                       Variant("msg", ["Missing related consumer*"], cause: .authInvalid, confidence: .likely,
                               summary: "Apache APISIX found no consumer for the credential sent ({msg})"),

@@ -19,6 +19,9 @@ enum Gravitee {
                            "the API key is sent where the plan reads it (X-Gravitee-Api-Key header or api-key query parameter by default)"],
                   variants: [
                       // No plan matched: no credential a plan accepts was found.
+                      // the OAuth2 plan's sentence for a request without a Bearer token (also in its challenge's realm)
+                      Variant("msg", ["No OAuth authorization header was supplied*"], cause: .authMissing, confidence: .certain,
+                              summary: "Gravitee's OAuth2 plan found no Authorization: Bearer header ({msg})"),
                       Variant("msg", ["Unauthorized"], cause: .authMissing, confidence: .likely,
                               summary: "Gravitee's gateway found no credential for any of the API's plans (\"Unauthorized\": no plan could be resolved)"),
                       Variant("msg", ["API Key is not valid*", "*expired / revoked*"], cause: .authInvalid, confidence: .certain,

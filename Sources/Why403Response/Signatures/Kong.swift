@@ -27,6 +27,10 @@ enum Kong {
                                .body("\"Invalid authentication credentials\""),
                                // the acl plugin's whole sentence for a consumer outside the allowed groups, however the quotes were pasted
                                .body("You cannot consume this service"),
+                               // the jwt plugin's refusal of a token whose key claim (`iss`, or the configured key_claim_name) no
+                               // consumer's credential has, and hmac-auth's refusals of a signature it cannot verify
+                               .body("No credentials found for given '"), .body("HMAC signature cannot be verified"),
+                               .body("HMAC signature does not match"),
                                // Kong 0.x's wording for an unknown credential, and the rate limiting plugins' own sentence as the whole
                                // JSON string (GitHub's "API rate limit exceeded for <ip>. …" goes on)
                                .body("Your authentication credentials are invalid"),
@@ -55,6 +59,12 @@ enum Kong {
                               summary: "Kong's OpenID Connect plugin found no Authorization header (its challenge: \"{challenge}\")"),
                       Variant("msg", ["No API key found*"], cause: .authMissing, confidence: .certain,
                               summary: "Kong's key-auth plugin found no API key in the headers or query string it is configured to read (config.key_names)"),
+                      Variant("msg", ["No credentials found for given*"], cause: .authInvalid, confidence: .certain,
+                              summary: "Kong's jwt plugin: no consumer has a JWT credential for the token's key claim ({msg})",
+                              checks: ["the token's key claim (iss by default; `why403 token TOKEN`) must equal the `key` of a JWT credential of a consumer (`curl :8001/consumers/<consumer>/jwt`)"]),
+                      Variant("msg", ["HMAC signature*"], cause: .authInvalid, confidence: .certain,
+                              summary: "Kong's hmac-auth plugin could not verify the request's signature ({msg})",
+                              checks: ["sign the headers the plugin expects (a Date or X-Date header within clock_skew, and every header listed in the signature) with the credential's secret"]),
                       Variant("msg", ["Invalid authentication credentials*", "Your authentication credentials are invalid*"], cause: .authInvalid, confidence: .certain,
                               summary: "Kong's authentication plugin (basic-auth, key-auth, hmac-auth) does not know the credential sent (\"Invalid authentication credentials\")",
                               checks: ["the consumer's credentials (`curl :8001/consumers/<consumer>/basic-auth`, `/key-auth`): the user name, password or key sent must be one of them; in DB-less mode, the declarative file's credentials"]),
