@@ -48,6 +48,7 @@ public enum Signatures {
         PyPI.signatures,
         PackageRegistries.signatures,
         Telegram.signatures,
+        Facebook.signatures,
         Slack.signatures,
         Reddit.signatures,
         Atlassian.signatures,
