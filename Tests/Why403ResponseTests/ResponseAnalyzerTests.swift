@@ -185,6 +185,15 @@ final class ResponseAnalyzerTests: XCTestCase {
         XCTAssertEqual(ResponseAnalyzer.identify(r).findings.first?.cause, .authMissing)
     }
 
+    /// The ALB answers 403 itself only for its web ACL: its Server header with no body (a HEAD, headers only) is enough.
+    func testALBsOwn403WithoutItsBody() throws {
+        let r = CapturedResponse(status: 403, headers: HeaderList([("server", "awselb/2.0"), ("content-type", "text/html")]))
+        let f = try XCTUnwrap(ResponseAnalyzer.identify(r).findings.first)
+        XCTAssertEqual(f.rule, "aws-waf-alb")
+        XCTAssertEqual(f.layer, .awsWAF)
+        XCTAssertEqual(f.confidence, .likely)
+    }
+
     func testSupportIdentifiersAreExtracted() throws {
         func id(_ rel: String, _ key: String) throws -> JSONValue? { try analysis(rel).findings.first?.details?[key] }
         XCTAssertEqual(try id("akamai-reference/entities.hit.http", "ref"), .string("18.6f2e1602.1700000000.1a2b3c4d"))

@@ -31,7 +31,9 @@ enum AWSWAF {
                   fixes: [Fix(summary: "if the request is legitimate, add a scope-down statement or label-based exception to the rule that terminated it, not an allow-all")],
                   specificity: 80),
         Signature(id: "aws-waf-alb", product: "AWS WAF", layer: .awsWAF, cause: .wafRule, confidence: .likely,
-                  statuses: [403], when: [.headerContains("server", "awselb"), .body("<h1>403 Forbidden</h1>")],
+                  // The ALB answers 403 itself only for its web ACL (or a fixed-response rule): a target's 403 passes with the
+                  // target's headers. Its page, or no body at all (a HEAD, or a capture that kept only the headers).
+                  statuses: [403], when: [.headerContains("server", "awselb"), .any([.body("<h1>403 Forbidden</h1>"), .not(.body("<"))])],
                   summary: "the load balancer's bare 403 page: the web ACL attached to the ALB blocked the request",
                   extract: [Extract("trace", "ALB trace id", from: [.header("x-amzn-trace-id")])],
                   lookup: "in the web ACL attached to the load balancer: Sampled requests or WAF logs (terminatingRuleId)",

@@ -9,7 +9,11 @@ enum Jetty {
     static let signatures: [Signature] = [
         Signature(id: "jetty-error-page", product: "Jetty", layer: .application, cause: .unknown, confidence: .likely,
                   statuses: [401, 403],
-                  when: [.any([.body("Powered by Jetty://"), .body("eclipse.org/jetty")]), .any([.body("HTTP ERROR "), .body("HTTP ERROR:")])],
+                  when: [.any([.body("Powered by Jetty://"), .body("eclipse.org/jetty"),
+                               // the older template without its footer (an application that removed "Powered by Jetty"):
+                               // the heading and "Problem accessing /path. Reason:" are Jetty's own
+                               .all([.any([.body("<h2>HTTP ERROR: "), .body("<h2>HTTP ERROR ")]), .body("<p>Problem accessing ")])]),
+                         .any([.body("HTTP ERROR "), .body("HTTP ERROR:")])],
                   summary: "Jetty's default error page[ ({jetty})]: the web application or its servlet container refused[: {msg}]",
                   extract: [Extract("msg", "message", from: [.body(after: "MESSAGE:</th><td>", chars: .line), .body(after: "Reason:", chars: .line)]),
                             Extract("jetty", "Jetty version", from: [.body(after: "Powered by Jetty:// ", chars: .identifier)])],
