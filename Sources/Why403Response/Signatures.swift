@@ -52,6 +52,8 @@ public enum Signatures {
         HuggingFace.signatures,
         Twilio.signatures,
         Mailchimp.signatures,
+        HubSpot.signatures,
+        Twitter.signatures,
         Slack.signatures,
         Reddit.signatures,
         Atlassian.signatures,
