@@ -194,6 +194,29 @@ final class ResponseAnalyzerTests: XCTestCase {
         XCTAssertEqual(f.confidence, .likely)
     }
 
+    /// A 429 whose body was not kept still names Anthropic's API by the rate limit headers only it sends (here behind Cloudflare).
+    func testAnthropicRateLimitHeadersWithoutTheBody() throws {
+        let r = CapturedResponse(status: 429, headers: HeaderList([("anthropic-ratelimit-requests-limit", "5"), ("anthropic-ratelimit-requests-remaining", "0"),
+                                                                  ("cf-ray", "86a9b96cdac90359-MIA"), ("server", "cloudflare"), ("request-id", "req_01T5fCVnYdf9X5ZW6KayReBK")]))
+        let f = try XCTUnwrap(ResponseAnalyzer.identify(r).findings.first)
+        XCTAssertEqual(f.rule, "anthropic-api-error")
+        XCTAssertEqual(f.cause, .rateLimit)
+        XCTAssertEqual(f.layer, .application)
+    }
+
+    /// An AWS JSON-protocol error seen only in its headers (a browser's network panel): the type in x-amzn-ErrorType, AWS's
+    /// own JSON content type.
+    func testAWSServiceErrorFromItsHeadersAlone() throws {
+        let r = CapturedResponse(status: 400, headers: HeaderList([("content-type", "application/x-amz-json-1.1"),
+                                                                  ("x-amzn-errortype", "NotAuthorizedException:"),
+                                                                  ("x-amzn-errormessage", "Logins don't match."),
+                                                                  ("x-amzn-requestid", "d4666f1b-0e86-11e9-b307-83bd0d2725bd")]))
+        let f = try XCTUnwrap(ResponseAnalyzer.identify(r).findings.first)
+        XCTAssertEqual(f.rule, "aws-api-error")
+        XCTAssertEqual(f.cause, .authInvalid)
+        XCTAssertEqual(f.details?["type"], .string("NotAuthorizedException"))
+    }
+
     func testSupportIdentifiersAreExtracted() throws {
         func id(_ rel: String, _ key: String) throws -> JSONValue? { try analysis(rel).findings.first?.details?[key] }
         XCTAssertEqual(try id("akamai-reference/entities.hit.http", "ref"), .string("18.6f2e1602.1700000000.1a2b3c4d"))

@@ -16,8 +16,9 @@
 size_t why403_scan_needle(const uint8_t *buf, size_t n, const uint8_t *needle, size_t m,
                           size_t *hits, size_t *newlines_before, size_t max_hits, size_t *newlines);
 
-/// The same with a chosen code path (for tests): 1 scalar, 2 SSE2, 3 AVX2, 4 AVX-512; a path this
-/// CPU lacks falls back to the best it has below it. 0 chooses as `why403_scan_needle` does.
+/// The same with a chosen code path (for tests): 1 scalar, 2 SSE2, 3 AVX2 (4, once AVX-512, now takes
+/// AVX2 too); a path this CPU lacks falls back to the best it has below it. 0 chooses as
+/// `why403_scan_needle` does.
 size_t why403_scan_needle_using(int kernel, const uint8_t *buf, size_t n, const uint8_t *needle, size_t m,
                                 size_t *hits, size_t *newlines_before, size_t max_hits, size_t *newlines);
 
@@ -27,7 +28,7 @@ size_t why403_scan_needle_using(int kernel, const uint8_t *buf, size_t n, const 
 size_t why403_scan_lines(int kernel, const uint8_t *buf, size_t n, const uint8_t *needle, size_t m,
                          size_t *hits, size_t *newlines_before, size_t *line_starts, size_t max_hits, size_t *newlines);
 
-/// Which code path `why403_scan_needle` takes on this CPU: "avx512", "avx2", "sse2" or "scalar".
+/// Which code path `why403_scan_needle` takes on this CPU: "avx2", "sse2" or "scalar".
 const char *why403_scan_kernel(void);
 
 /// Where `why403_gather_lines` keeps its work: scratch arrays for the scan kernel (any size; more hits

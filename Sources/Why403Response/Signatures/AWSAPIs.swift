@@ -59,10 +59,14 @@ enum AWSAPIs {
                   specificity: 60),
         Signature(id: "aws-api-error", product: "AWS service API", layer: .application, cause: .unknown, confidence: .likely,
                   statuses: [400, 401, 403, 429],
-                  when: [.body("\"__type\""), .any(types.map { .body("\($0)\"") })],
+                  when: [.any([.all([.body("\"__type\""), .any(types.map { .body("\($0)\"") })]),
+                               // the JSON protocol's headers without the body (a browser's network panel, a HEAD): the type in
+                               // x-amzn-ErrorType and AWS's own JSON content type (API Gateway's answers are application/json)
+                               .all([.headerContains("content-type", "application/x-amz-json"),
+                                     .any(types.map { .headerContains("x-amzn-errortype", $0) })])])],
                   summary: "an AWS service API refused the call[ ({type})][: {msg}]",
-                  extract: [Extract("type", "error type", from: [.json("__type"), .body(after: "\"__type\":\"", chars: .identifier)]),
-                            Extract("msg", "message", from: [.json("message"), .json("Message"), .body(after: "\"message\":\"", chars: .line)]),
+                  extract: [Extract("type", "error type", from: [.json("__type"), .body(after: "\"__type\":\"", chars: .identifier), .headerPrefix("x-amzn-errortype", separator: ":")]),
+                            Extract("msg", "message", from: [.json("message"), .json("Message"), .body(after: "\"message\":\"", chars: .line), .header("x-amzn-errormessage")]),
                             Extract("reqid", "request id", from: [.header("x-amzn-requestid")])],
                   lookup: "CloudTrail finds the call[ by request id {reqid}]",
                   checks: ["the error type names the refusal; for AccessDeniedException the message names the action and the policy type that did not allow it (`why403 s3`-style evaluation applies to IAM policies too)"],

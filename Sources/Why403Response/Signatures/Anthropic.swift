@@ -9,12 +9,15 @@ enum Anthropic {
     static let signatures: [Signature] = [
         Signature(id: "anthropic-api-error", product: "Anthropic API", layer: .application, cause: .unknown, confidence: .likely,
                   statuses: [401, 403, 429],
-                  when: [.any([Signatures.typeErrorEnvelope, .body("\"request_id\":\"req_")]),
-                         .any([.body("\"authentication_error\""), .body("\"permission_error\""), .body("\"rate_limit_error\"")])],
+                  when: [.any([.all([.any([Signatures.typeErrorEnvelope, .body("\"request_id\":\"req_")]),
+                                     .any([.body("\"authentication_error\""), .body("\"permission_error\""), .body("\"rate_limit_error\"")])]),
+                               // a 429 whose body was not kept: the rate limit headers only Anthropic sends
+                               .all([.status([429]), .header("anthropic-ratelimit-requests-remaining")])])],
                   summary: "Anthropic's API refused[ ({type})][: {msg}][ (request id {reqid})]",
                   extract: [Extract("type", "error type", from: [.body(after: "\"error\":{\"type\":\"", chars: .identifier)]),
                             Extract("msg", "message", from: [.json("message")]),
-                            Extract("reqid", "request id", from: [.json("request_id"), .header("request-id")])],
+                            Extract("reqid", "request id", from: [.json("request_id"), .header("request-id")]),
+                            Extract("limits", "anthropic-ratelimit-requests-remaining", from: [.header("anthropic-ratelimit-requests-remaining")])],
                   lookup: "Anthropic support finds the request[ by request id {reqid}]",
                   checks: ["the API key (x-api-key) or OAuth token belongs to the organisation and workspace the request is for, and is not revoked or expired",
                            "rate limits are per organisation and model (requests, input and output tokens per minute): the anthropic-ratelimit-* response headers say which ran out"],
@@ -25,6 +28,9 @@ enum Anthropic {
                               summary: "Anthropic's API: the key may not use this resource (permission_error[: {msg}])[ (request id {reqid})]"),
                       Variant("type", ["rate_limit_error"], cause: .rateLimit, confidence: .certain,
                               summary: "Anthropic's API rate limit was reached (rate_limit_error[: {msg}])[ (request id {reqid})]"),
+                      // last: only a 429 without its body gets here (the headers come with every answer)
+                      Variant("limits", ["*"], cause: .rateLimit, confidence: .likely,
+                              summary: "Anthropic's API answered 429 with its rate limit headers (requests remaining {limits})[ (request id {reqid})]"),
                   ],
                   specificity: 62),
     ]

@@ -26,5 +26,13 @@ enum Atlassian {
                            "a proxy that rewrites Origin or Referer can fail the check too"],
                   fixes: [Fix(summary: "send the header `X-Atlassian-Token: no-check` with the request")],
                   specificity: 65),
+        // Confluence Cloud for a user (or API token's user) without access to the product on the site.
+        Signature(id: "confluence-product-access", product: "Confluence Cloud", layer: .application, cause: .authRole, confidence: .certain,
+                  statuses: [401, 403],
+                  when: [.body("Current user not permitted to use Confluence")],
+                  summary: "Confluence Cloud knows the user but it has no access to Confluence on this site (\"Current user not permitted to use Confluence\")",
+                  checks: ["admin.atlassian.com > Products > Confluence > the user (or the API token's account) must be in a group with product access",
+                           "an API token acts as its account: the account, not the token, needs the access"],
+                  specificity: 70),
     ]
 }

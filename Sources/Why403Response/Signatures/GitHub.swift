@@ -10,6 +10,8 @@ enum GitHub {
                                       .body("docs.github.com/"), .body("developer.github.com/"), .body("help.github.com/"),
                                       .body("Resource not accessible by integration"), .body("Resource not accessible by personal access token"),
                                       .body("Resource protected by organization SAML enforcement"),
+                                      // GraphQL's answer (inside a 200) to a field the classic token's scopes do not cover
+                                      .body("Your token has not been granted the required scopes to execute this query"),
                                       .body("has an IP allow list enabled"),
                                       // A GitHub App installation's primary limit, as SDKs print it without the body's documentation_url.
                                       .body("API rate limit exceeded for installation ID"),
@@ -47,7 +49,8 @@ enum GitHub {
                            "fine-grained tokens send no x-oauth-scopes: check the token's repository access and permissions instead"],
                   specificity: 70),
         Signature(id: "github-api", product: "GitHub", layer: .application, cause: .appForbidden, confidence: .likely,
-                  statuses: [200, 401, 403, 429], when: [api, .any([.not(.status([200])), .body("\"FORBIDDEN\""), .body("saml_failure"), .body("\"status\": 403")])],
+                  statuses: [200, 401, 403, 429], when: [api, .any([.not(.status([200])), .body("\"FORBIDDEN\""), .body("saml_failure"), .body("\"status\": 403"),
+                                                                        .body("has not been granted the required scopes")])],
                   summary: "GitHub's API refused[: {msg}][ (request id {reqid})]",
                   extract: ids,
                   lookup: "[GitHub Support identifies the request by x-github-request-id {reqid}]",
@@ -62,7 +65,8 @@ enum GitHub {
                       Variant("secondary", ["secondary rate limit*"], cause: .rateLimit, confidence: .certain,
                               summary: "GitHub's secondary rate limit blocked the client for a while (too many requests at once, or too much content created too fast)",
                               checks: ["slow down: no concurrent requests, pause between writes, and wait for retry-after (or a minute) before retrying"]),
-                      Variant("msg", ["*not accessible by integration*", "*not accessible by personal access token*", "*SAML enforcement*", "*saml_failure*"],
+                      Variant("msg", ["*not accessible by integration*", "*not accessible by personal access token*", "*SAML enforcement*", "*saml_failure*",
+                                      "*has not been granted the required scopes*"],
                               cause: .authScope, confidence: .certain,
                               summary: "GitHub's API says the token may not reach this resource: {msg}",
                               checks: ["a GitHub App / GITHUB_TOKEN: the app's (or workflow's `permissions:`) grant lacks the permission this endpoint needs (x-accepted-github-permissions names it)",

@@ -37,5 +37,16 @@ enum Okta {
                               checks: ["wait for X-Rate-Limit-Reset; the org's rate-limit dashboard shows which limit was hit"]),
                   ],
                   specificity: 60),
+        // Okta's front end marks every answer with the compact privacy policy `P3P: CP="HONK"`; its 429 is the org's rate
+        // limit for the endpoint (X-Rate-Limit-Limit / -Remaining / -Reset say which and when it resets).
+        Signature(id: "okta-rate-limited", product: "Okta API", layer: .application, cause: .rateLimit, confidence: .likely,
+                  statuses: [429],
+                  when: [.headerContains("p3p", "HONK")],
+                  summary: "Okta's rate limit for this endpoint was reached[ (resets at {reset})]",
+                  extract: [Extract("reset", "X-Rate-Limit-Reset", from: [.header("x-rate-limit-reset")]),
+                            Extract("limit", "X-Rate-Limit-Limit", from: [.header("x-rate-limit-limit")])],
+                  checks: ["Okta's rate limits are per org and endpoint (Admin Console > Reports > Rate Limits); wait until X-Rate-Limit-Reset (epoch seconds)",
+                           "spread the calls, or raise the app's share of the limit (the rate limit dashboard); the System Log records each violation"],
+                  specificity: 60),
     ]
 }

@@ -10,14 +10,19 @@ enum OpenAI {
     static let signatures: [Signature] = [
         Signature(id: "openai-api-error", product: "OpenAI API (or an OpenAI-compatible API)", layer: .application, cause: .unknown, confidence: .likely,
                   statuses: [401, 403, 429],
-                  when: [.body("\"param\""), .body("\"type\""), .any([.body("\"error\""), .body("\"detail\"")]),
-                         .any([.body("invalid_request_error"), .body("insufficient_quota"), .body("unsupported_country_region_territory"),
-                               .body("request_forbidden"), .body("invalid_api_key"), .body("rate_limit_exceeded"), .body("token_expired"),
-                               .body("platform.openai.com"), .body("requests\""), .body("tokens\"")])],
+                  when: [.any([.all([.body("\"param\""), .body("\"type\""), .any([.body("\"error\""), .body("\"detail\"")]),
+                                     .any([.body("invalid_request_error"), .body("insufficient_quota"), .body("unsupported_country_region_territory"),
+                                           .body("request_forbidden"), .body("invalid_api_key"), .body("rate_limit_exceeded"), .body("token_expired"),
+                                           .body("platform.openai.com"), .body("requests\""), .body("tokens\"")])]),
+                               // the rate limit message alone, as clients print it: "Rate limit reached for gpt-4o in organization
+                               // org-… on tokens per min (TPM): Limit …, Used …, Requested …. Please try again in 18.642s. Visit
+                               // https://platform.openai.com/account/rate-limits …"
+                               .all([.body("Rate limit reached for"), .body("in organization"), .body("platform.openai.com/account/rate-limits")])])],
                   summary: "the API refused in OpenAI's error format (OpenAI, or a server compatible with it)[ ({code})][: {msg}]",
                   extract: [Extract("code", "code", from: [.json("code"), .body(after: "\"code\": \"", chars: .identifier), .body(after: "\"code\":\"", chars: .identifier)]),
                             Extract("type", "type", from: [.json("type")]),
                             Extract("msg", "message", from: [.json("message")]),
+                            Extract("limit", "rate limit", from: [.body(after: "Rate limit reached for", chars: .line)]),
                             Extract("reqid", "request id", from: [.header("x-request-id"), .body(after: "(request id: ", chars: .identifier)])],
                   checks: ["the key (Authorization: Bearer sk-…) belongs to the organisation and project the request names (OpenAI-Organization, OpenAI-Project), and the project may use the model",
                            "the account's credit and limits: platform.openai.com > Settings > Limits and Billing"],
@@ -29,6 +34,8 @@ enum OpenAI {
                               summary: "OpenAI did not accept the credential ({code})[: {msg}]"),
                       Variant("code", ["insufficient_quota", "rate_limit_exceeded"], cause: .rateLimit, confidence: .certain,
                               summary: "OpenAI's limit for the account was reached ({code})[: {msg}]"),
+                      Variant("limit", ["*"], cause: .rateLimit, confidence: .certain,
+                              summary: "OpenAI's rate limit for the organisation and model was reached (Rate limit reached for {limit})"),
                       Variant("type", ["insufficient_quota"], cause: .rateLimit, confidence: .certain,
                               summary: "OpenAI: the account's quota (credit) is exhausted (insufficient_quota)[: {msg}]",
                               checks: ["platform.openai.com > Settings > Billing: add credit or raise the monthly limit; a new key does not help"]),

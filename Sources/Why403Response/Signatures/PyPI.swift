@@ -8,6 +8,8 @@ enum PyPI {
         Signature(id: "pypi-upload-refused", product: "PyPI (Warehouse)", layer: .application, cause: .unknown, confidence: .likely,
                   statuses: [401, 403],
                   when: [.any([.reason("Invalid API Token"), .reason("isn't allowed to upload to project"), .reason("Invalid or non-existent authentication"),
+                               // since 2024 an upload with the account's password
+                               .reason("Username/Password authentication is no longer supported"),
                                .all([.body("Access was denied to this resource."), .body("Invalid API Token")])])],
                   summary: "PyPI refused the upload[: {why}]",
                   extract: [Extract("why", "reason", from: [.reason, .body(after: "Access was denied to this resource.", chars: .line)])],
@@ -16,6 +18,9 @@ enum PyPI {
                   variants: [
                       Variant("why", ["Invalid API Token*", "Invalid or non-existent authentication*"], cause: .authInvalid, confidence: .certain,
                               summary: "PyPI did not accept the credentials[: {why}]"),
+                      Variant("why", ["Username/Password authentication is no longer supported*"], cause: .authInvalid, confidence: .certain,
+                              summary: "PyPI no longer accepts an account's password for uploads: an API token or a trusted publisher is required",
+                              checks: ["create an API token (pypi.org > Account settings > API tokens) and upload as user `__token__` with it, or configure a trusted publisher for CI"]),
                       Variant("why", ["*isn't allowed to upload to project*"], cause: .authRole, confidence: .certain,
                               summary: "PyPI: the account may not upload to this project[: {why}]",
                               checks: ["pypi.org > the project > Collaborators: the account must be an owner or maintainer; a name taken by another project cannot be uploaded to"]),

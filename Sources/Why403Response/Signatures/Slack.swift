@@ -6,13 +6,14 @@ enum Slack {
     static let signatures: [Signature] = [
         Signature(id: "slack-api-error", product: "Slack Web API", layer: .application, cause: .unknown, confidence: .likely,
                   statuses: [200, 401, 403, 429],
-                  when: [.any([.body("\"ok\":false"), .body("\"ok\": false")]),
+                  // (Python's slack_sdk prints the answer as a dict: `{'ok': False, 'error': 'missing_scope', …}`)
+                  when: [.any([.body("\"ok\":false"), .body("\"ok\": false"), .body("'ok': False")]),
                          .any(["not_authed", "invalid_auth", "token_revoked", "token_expired", "account_inactive", "missing_scope",
                                "not_allowed_token_type", "ratelimited", "access_denied"].flatMap {
-                             [Condition.body("\"error\":\"\($0)\""), .body("\"error\": \"\($0)\"")] })],
+                             [Condition.body("\"error\":\"\($0)\""), .body("\"error\": \"\($0)\""), .body("'error': '\($0)'")] })],
                   summary: "Slack's Web API refused the call ({error})",
-                  extract: [Extract("error", "error", from: [.json("error")]),
-                            Extract("needed", "needed scope", from: [.json("needed")]),
+                  extract: [Extract("error", "error", from: [.json("error"), .body(after: "'error': '", chars: .identifier)]),
+                            Extract("needed", "needed scope", from: [.json("needed"), .body(after: "'needed': '", chars: .identifier)]),
                             Extract("reqid", "x-slack-req-id", from: [.header("x-slack-req-id")])],
                   checks: ["the error code names the refusal (api.slack.com/methods/<method>#errors); the token's type and scopes: `curl -H 'Authorization: Bearer TOKEN' https://slack.com/api/auth.test`"],
                   variants: [

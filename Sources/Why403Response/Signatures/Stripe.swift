@@ -11,7 +11,8 @@ enum Stripe {
                   when: [.body("invalid_request_error"), .any([.body("Invalid API Key provided"), .body("You did not provide an API key"),
                                                                .body("stripe.com/docs")])],
                   summary: "Stripe's API refused the API key[: {msg}]",
-                  extract: [Extract("msg", "message", from: [.json("message"), .body(after: "\"message\":", chars: .line)])],
+                  // (Node prints the error object unquoted: `{ type: 'invalid_request_error', message: 'You did not provide …' }`)
+                  extract: [Extract("msg", "message", from: [.json("message"), .body(after: "\"message\":", chars: .line), .body(after: "message: '", chars: .line)])],
                   checks: ["the secret key (sk_live_/sk_test_, or a restricted rk_ key) goes in `Authorization: Bearer KEY` (or as the basic-auth user)",
                            "live and test keys work only against their own mode's objects; a rolled key stops working when its expiry passes"],
                   variants: [
