@@ -21,6 +21,14 @@ enum HAProxy {
                   checks: ["grep the haproxy.cfg for `http-request auth` and the `userlist` its `http_auth(…)` ACL names",
                            "whether the request carried an Authorization header: none means the client never sent credentials"],
                   specificity: 80),
+        // HAProxy's built-in 429 errorfile, sent by `http-request deny deny_status 429` (the usual answer of a stick-table
+        // rate rule): `<html><body><h1>429 Too Many Requests</h1>\nYou have sent too many requests in a given amount of time.`
+        Signature(id: "haproxy-429", product: "HAProxy", layer: .haproxy, cause: .rateLimit, confidence: .likely,
+                  statuses: [429], when: [.body("You have sent too many requests in a given amount of time.")],
+                  summary: "HAProxy's own 429 page: a deny rule with `deny_status 429` refused, most often a rate rule on a stick table",
+                  checks: ["grep the haproxy.cfg for `deny_status 429` and the ACL beside it (sc_http_req_rate, sc_conn_rate …): the table's key (src, a header) and the limit",
+                           "`echo 'show table <frontend>' | socat stdio /run/haproxy.sock` shows the client's current rate"],
+                  specificity: 80),
         // HAProxy's built-in 503 errorfile: no server of the backend could take the request (all down or in
         // maintenance, or no backend matched and the default has none). Not a refusal on purpose.
         Signature(id: "haproxy-503", product: "HAProxy", layer: .haproxy, cause: .unknown, confidence: .likely,

@@ -33,5 +33,14 @@ enum Imperva {
                   lookup: "Imperva Cloud Security Console > Security Events for the site (Bot Protection / client classification)",
                   checks: ["a script cannot run the challenge: ask the site to classify the client as a good bot or to exempt the path in the bot-protection settings"],
                   specificity: 82),
+        // Distil Networks' block page (Imperva bought Distil in 2019 and its bot defence became Imperva's): "Pardon Our
+        // Interruption… something about your browser made us think you were a bot", its assets on cdn.distilnetworks.com.
+        Signature(id: "distil-block-page", product: "Distil Networks (Imperva Advanced Bot Protection)", layer: .imperva, cause: .botBlock, confidence: .certain,
+                  statuses: [200, 403, 405],
+                  when: [.any([.body("distilnetworks.com"), .body("made us think you were a bot")]), .body("Pardon Our Interruption")],
+                  summary: "Distil's (Imperva's) bot defence refused the client: its page says the browser looked like a bot",
+                  checks: ["a script or crawler is what it detects: ask the site to allow the client (its bot rules), or use the site's API",
+                           "a browser with JavaScript or cookies off, or an extension that blocks the page's script, is flagged too"],
+                  specificity: 83),
     ]
 }

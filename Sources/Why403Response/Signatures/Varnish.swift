@@ -5,11 +5,17 @@ import Why403Core
 enum Varnish {
     static let signatures: [Signature] = [
         Signature(id: "varnish", product: "Varnish", layer: .varnish, cause: .unknown, confidence: .likely,
-                  statuses: [403], when: [.body("Guru Meditation"), .not(Fastly.edge)],
+                  // Also the synthetic page with its footer and "Guru Meditation" heading renamed (a host's own template):
+                  // its `<h1>Error 403 …</h1>` and `<p>XID: …</p>` are still Varnish's.
+                  statuses: [403], when: [.any([.body("Guru Meditation"), .all([.body("<h1>Error 403 "), .body("<p>XID: ")])]), .not(Fastly.edge)],
                   summary: "Varnish answered with a synthetic 403: a VCL rule refused[ (XID {xid})]",
-                  extract: [Extract("xid", "XID", from: [.body(after: "XID:", chars: .digits), .header("x-varnish")])],
+                  extract: [Extract("xid", "XID", from: [.body(after: "XID:", chars: .digits), .header("x-varnish")]),
+                            Extract("title", "error", from: [.body(after: "<h1>Error 403 ", chars: .line)])],
                   lookup: "varnishlog -d -q 'vxid == {xid}' on the cache shows the VCL path that answered",
                   checks: ["grep the VCL for synth(403 / return (synth(403: an ACL (client.ip ~ …) means access.ip, a URL or header test access.deny or bot.block"],
+                  variants: [Variant("title", ["*User-Agent is banned*"], cause: .botBlock, confidence: .certain,
+                                     summary: "Varnish's VCL refused the request's User-Agent (\"Your User-Agent is banned from this site\")[ (XID {xid})]",
+                                     checks: ["the VCL's User-Agent list (a req.http.User-Agent ~ test before synth(403)): a library's default agent (python-requests, curl) is often on it"])],
                   specificity: 80),
             Signature(id: "varnish-cachewall", product: "Varnish Cachewall", layer: .varnish, cause: .wafRule, confidence: .likely,
                   statuses: [403, 429, 503], when: [.header("x-cachewall-action")],
