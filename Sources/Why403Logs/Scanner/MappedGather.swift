@@ -51,7 +51,11 @@ struct GatheredLines {
 /// INVARIANT: a slot handed out by `next()` is not written until `release()`; `shutDown()` stops the
 /// reader and waits for it before the slots are freed.
 final class MappedGather: @unchecked Sendable {
+    /// How much a mapping reaches past the block where the scan stands (and how much of a file must be left for it to
+    /// be read mapped at all: `LogReader`).
     static let window = 4 << 20
+    /// A mapping's length: whole blocks from the block where the scan stands, `window` past it.
+    static let mappingLength = window + alignment
     /// The bytes gathered per hand-off (a line longer than the limit must fit well inside: see `LogReader`).
     static let piece = 2 << 20
     static let alignment = 2 << 20
@@ -181,7 +185,7 @@ final class MappedGather: @unchecked Sendable {
                     let base = offset & ~Int64(MappedGather.alignment - 1)
                     // Whole 2 MiB blocks (up to the file's end): a block the mapping covers only in part cannot be
                     // mapped as one large folio, and its pages fault in one small run at a time.
-                    let length = Int(min(Int64(MappedGather.window + MappedGather.alignment), size - base))
+                    let length = Int(min(Int64(MappedGather.mappingLength), size - base))
                     if let p = mmap(nil, length, PROT_READ, MAP_PRIVATE, fd, off_t(base)), p != MAP_FAILED {
                         var final = false
                         if base + Int64(length) >= size {
