@@ -352,3 +352,32 @@ const char *why403_scan_kernel(void) {
     return "scalar";
 #endif
 }
+
+static inline int is_binary_byte(uint8_t b) {
+    return b < 0x09 || (b > 0x0D && b < 0x20 && b != 0x1B) || b == 0x7F;
+}
+
+int why403_has_binary_bytes(const uint8_t *buf, size_t n) {
+    size_t i = 0;
+#ifdef WHY403_X86
+    const __m128i low = _mm_set1_epi8(0x1F), del = _mm_set1_epi8(0x7F);
+    if (n >= 16) {
+        // The last block overlaps the one before it (checking a byte twice changes nothing), so no byte is left
+        // to a scalar tail.
+        for (;; i += 16) {
+            if (i + 16 > n) i = n - 16;
+            __m128i x = _mm_loadu_si128((const __m128i *)(buf + i));
+            // x <= 0x1F unsigned: max(x, 0x1F) == 0x1F.
+            __m128i flag = _mm_or_si128(_mm_cmpeq_epi8(_mm_max_epu8(x, low), low), _mm_cmpeq_epi8(x, del));
+            if (_mm_movemask_epi8(flag)) {
+                for (size_t j = i; j < i + 16; j++)
+                    if (is_binary_byte(buf[j])) return 1;
+            }
+            if (i + 16 == n) return 0;
+        }
+    }
+#endif
+    for (; i < n; i++)
+        if (is_binary_byte(buf[i])) return 1;
+    return 0;
+}

@@ -31,6 +31,11 @@ size_t why403_scan_lines(int kernel, const uint8_t *buf, size_t n, const uint8_t
 /// Which code path `why403_scan_needle` takes on this CPU: "avx2", "sse2" or "scalar".
 const char *why403_scan_kernel(void);
 
+/// Whether `buf[0..<n]` holds a byte a text log line never has: below 0x20 but for tab, LF, VT, FF, CR and ESC,
+/// or 0x7F (`ByteLine.looksBinary`). 16 bytes a step with SSE2 (a block with no byte at or below 0x1F and no
+/// 0x7F is clean; a flagged block is checked byte by byte), bytewise elsewhere.
+int why403_has_binary_bytes(const uint8_t *buf, size_t n);
+
 /// Where `why403_gather_lines` keeps its work: scratch arrays for the scan kernel (any size; more hits
 /// than `max_hits` only cost another pass) and the output. The output holds everything when
 /// `out_capacity` is at least the window's length and `max_lines` at least its length / (m + 1) + 1.

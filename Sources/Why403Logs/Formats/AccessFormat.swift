@@ -103,7 +103,34 @@ public struct AccessFormat: Sendable, CustomStringConvertible {
         self.items = items
         self.isJSON = isJSON
         self.fallbacks = fallbacks
+        var steps: [Step] = []
+        var bytes: [UInt8] = []
+        for (i, item) in items.enumerated() {
+            switch item {
+            case .literal(let lit):
+                steps.append(Step(field: false, kind: .other, literalStart: bytes.count, literalCount: lit.count))
+                bytes += lit
+            case .field(_, let kind):
+                var next = (start: 0, count: 0)
+                if i + 1 < items.count, case .literal(let lit) = items[i + 1] { next = (bytes.count, lit.count); bytes += lit }
+                steps.append(Step(field: true, kind: kind, literalStart: next.start, literalCount: next.count))
+            }
+        }
+        self.steps = steps
+        self.literalBytes = bytes
     }
+
+    /// `items` as plain values for `matchesFast`: a literal's bytes, or a field with the bytes of the literal
+    /// that ends it (none when it ends the line), all in `literalBytes`. (Matching over the `Item` enum, its
+    /// payloads copied out item by item, was most of a refused line's parse.)
+    struct Step {
+        var field: Bool
+        var kind: AccessField
+        var literalStart: Int
+        var literalCount: Int
+    }
+    let steps: [Step]
+    let literalBytes: [UInt8]
 
     /// nginx's and Apache's `combined` format, falling back to `common` for lines without Referer and User-Agent.
     public static let combined: AccessFormat = {
@@ -296,15 +323,66 @@ public struct AccessFormat: Sendable, CustomStringConvertible {
             case .failure(let m): return m
             }
         }
+        if matchesFast(line, into: &rec) { return nil }
+        rec = AccessRecord()
         guard let first = matchItems(line, into: &rec) else { return nil }
         for f in fallbacks {
             rec = AccessRecord()
-            if f.matchItems(line, into: &rec) == nil { return nil }
+            if f.matchesFast(line, into: &rec) { return nil }
         }
         return first
     }
 
-    private func matchItems(_ line: ByteLine, into rec: inout AccessRecord) -> FormatMismatch? {
+    /// `matchItems` without the reasons: true when the line matches, with `rec` filled exactly as
+    /// `matchItems` fills it (the same steps in the same order over `steps`); on false, `rec` is partly filled
+    /// and `matchItems` says why. (`AccessFormatTests` holds the two equal on every line they try.)
+    func matchesFast(_ line: ByteLine, into rec: inout AccessRecord) -> Bool {
+        steps.withUnsafeBufferPointer { st in
+            literalBytes.withUnsafeBufferPointer { lit in
+                let base = lit.baseAddress ?? UnsafePointer(bitPattern: 1)!
+                let n = line.count
+                var pos = 0
+                for s in st {
+                    if !s.field {
+                        guard pos + s.literalCount <= n, ByteLine.equal(line.base + pos, base + s.literalStart, s.literalCount)
+                        else { return false }
+                        pos += s.literalCount
+                        continue
+                    }
+                    var end = n
+                    if s.literalCount > 0 {
+                        guard let e = findLiteral(base + s.literalStart, s.literalCount, in: line, from: pos) else { return false }
+                        end = e
+                    }
+                    guard assign(s.kind, line, pos, end, &rec) == nil else { return false }
+                    pos = end
+                }
+                if pos < n, !(pos == n - 1 && line[pos] == 0x0D), let last = st.last, !last.field { return false }
+                return true
+            }
+        }
+    }
+
+    /// `findLiteral` over the literal's bytes in place.
+    @inline(__always)
+    private func findLiteral(_ lit: UnsafePointer<UInt8>, _ count: Int, in line: ByteLine, from: Int) -> Int? {
+        var from = from
+        let first = lit[0]
+        let n = line.count
+        while from < n {
+            let e = line.index(of: first, from: from, to: n)
+            guard e + count <= n else { return nil }
+            if ByteLine.equal(line.base + e, lit, count) {
+                // A quote preceded by a backslash does not end a quoted field (as in `findLiteral` below).
+                if first == 0x22, e > 0, line[e - 1] == 0x5C, e - 1 >= from { from = e + 1; continue }
+                return e
+            }
+            from = e + 1
+        }
+        return nil
+    }
+
+    func matchItems(_ line: ByteLine, into rec: inout AccessRecord) -> FormatMismatch? {
         var pos = 0
         var i = 0
         while i < items.count {

@@ -1,3 +1,5 @@
+import CWhy403Scan
+
 /// One log line as raw bytes (no `String` is made unless a field is needed).
 ///
 /// INVARIANT: `base[0..<count]` stays valid while the line is being parsed; nothing keeps it after.
@@ -26,11 +28,15 @@ struct ByteLine {
     }
 
     /// First offset of `needle` at or after `from`, or nil.
-    /// Fields are short, so `memchr` on the first byte and a compare beat `memmem`'s set-up.
+    /// Fields are short, so a search for the first byte (eight bytes a step, `index(of:or:)`: the fields
+    /// between a format's literals are a few to a hundred bytes, where `memchr`'s call cost more) and a
+    /// compare beat `memmem`'s set-up.
     func firstIndex(of needle: [UInt8], from: Int) -> Int? {
         guard let first = needle.first else { return from }
         var i = from
-        while let j = ByteSearch.index(of: first, in: UnsafeRawPointer(base), from: i, to: count) {
+        while i < count {
+            let j = index(of: first, from: i, to: count)
+            if j >= count { return nil }
             if has(needle, at: j) { return j }
             i = j + 1
         }
@@ -57,6 +63,29 @@ struct ByteLine {
         return i
     }
 
+    /// The first offset in `from..<to` holding `a`, else `to` (`index(of:or:)` for one byte).
+    @inline(__always) func index(of a: UInt8, from: Int, to: Int) -> Int {
+        let raw = UnsafeRawPointer(base)
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let ma = ones &* UInt64(a)
+        var i = from
+        while i + 8 <= to {
+            let x = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)) ^ ma
+            let hits = (x &- ones) & ~x & 0x8080_8080_8080_8080
+            if hits != 0 { return i + hits.trailingZeroBitCount / 8 }
+            i += 8
+        }
+        while i < to, base[i] != a { i += 1 }
+        return i
+    }
+
+    /// Whether `a[0..<count]` and `b[0..<count]` hold the same bytes (a format's literals: a few bytes).
+    @inline(__always) static func equal(_ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UInt8>, _ count: Int) -> Bool {
+        var i = 0
+        while i < count { if a[i] != b[i] { return false }; i += 1 }
+        return true
+    }
+
     /// Empty, or only spaces and tabs.
     var isBlank: Bool {
         for i in 0..<count where base[i] != 32 && base[i] != 9 { return false }
@@ -70,32 +99,10 @@ struct ByteLine {
         return true
     }
 
-    /// Whether the line holds a NUL or other control bytes a text log never has (binary junk).
-    /// Eight bytes at a time: a word with no byte below 0x20 and none equal to 0x7F is clean (the SWAR
-    /// tests may flag a clean word, never miss a bad one); a flagged word is checked byte by byte.
-    var looksBinary: Bool {
-        let raw = UnsafeRawPointer(base)
-        var i = 0
-        while i + 8 <= count {
-            let w = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
-            let below20 = (w &- 0x2020_2020_2020_2020) & ~w & 0x8080_8080_8080_8080
-            let d = w ^ 0x7F7F_7F7F_7F7F_7F7F
-            let is7F = (d &- 0x0101_0101_0101_0101) & ~d & 0x8080_8080_8080_8080
-            if below20 | is7F != 0 {
-                for j in i..<(i + 8) where ByteLine.isBinary(base[j]) { return true }
-            }
-            i += 8
-        }
-        while i < count {
-            if ByteLine.isBinary(base[i]) { return true }
-            i += 1
-        }
-        return false
-    }
-
-    @inline(__always) static func isBinary(_ b: UInt8) -> Bool {
-        b < 0x09 || (b > 0x0D && b < 0x20 && b != 0x1B) || b == 0x7F
-    }
+    /// Whether the line holds a NUL or other control bytes a text log never has (binary junk): the C
+    /// kernel's 16-byte check (`why403_has_binary_bytes`; an eight-byte SWAR loop here was a twentieth of
+    /// a refused line's parse).
+    var looksBinary: Bool { why403_has_binary_bytes(base, count) != 0 }
 
     /// Parses an unsigned decimal integer in `from..<to`; nil if empty or not all digits.
     func integer(_ from: Int, _ to: Int) -> Int? {

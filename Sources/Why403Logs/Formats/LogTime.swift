@@ -49,29 +49,52 @@ public struct LogTime: Sendable, Hashable, Comparable {
         return "\(year)-\(two(Int(m)))-\(two(Int(d)))T\(two(secs / 3600)):\(two(secs / 60 % 60)):\(two(secs % 60))Z"
     }
 
-    static let monthNames: [[UInt8]] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
-        .map { Array($0.utf8) }
-
     static func month(_ line: ByteLine, at i: Int) -> Int? {
         guard i + 3 <= line.count else { return nil }
-        for (n, name) in monthNames.enumerated()
-        where line[i] == name[0] && line[i + 1] == name[1] && line[i + 2] == name[2] { return n + 1 }
-        return nil
+        return month(line[i], line[i + 1], line[i + 2])
+    }
+
+    /// The month (1...12) of its English abbreviation (`Jan`), exact case; one switch over the three bytes.
+    @inline(__always)
+    static func month(_ a: UInt8, _ b: UInt8, _ c: UInt8) -> Int? {
+        switch UInt32(a) | UInt32(b) << 8 | UInt32(c) << 16 {
+        case 0x6E_61_4A: 1  // Jan
+        case 0x62_65_46: 2  // Feb
+        case 0x72_61_4D: 3  // Mar
+        case 0x72_70_41: 4  // Apr
+        case 0x79_61_4D: 5  // May
+        case 0x6E_75_4A: 6  // Jun
+        case 0x6C_75_4A: 7  // Jul
+        case 0x67_75_41: 8  // Aug
+        case 0x70_65_53: 9  // Sep
+        case 0x74_63_4F: 10  // Oct
+        case 0x76_6F_4E: 11  // Nov
+        case 0x63_65_44: 12  // Dec
+        default: nil
+        }
     }
 
     /// `10/Oct/2000:13:55:36 -0700` (nginx `$time_local`, Apache `%t` without brackets).
+    ///
+    /// Read in place, the digits as `byte - 48` checked below 10 (it runs on every refused line: the
+    /// checked integer reads and a loop over the month names were a tenth of a line's parse).
     static func parseCommon(_ line: ByteLine, _ from: Int, _ to: Int) -> LogTime? {
         guard to - from >= 20 else { return nil }
-        let i = from
-        guard let day = line.integer(i, i + 2), line[i + 2] == 0x2F, let month = month(line, at: i + 3),
-              line[i + 6] == 0x2F, let year = line.integer(i + 7, i + 11), line[i + 11] == 0x3A,
-              let hh = line.integer(i + 12, i + 14), line[i + 14] == 0x3A, let mm = line.integer(i + 15, i + 17),
-              line[i + 17] == 0x3A, let ss = line.integer(i + 18, i + 20) else { return nil }
-        let wall = seconds(year: year, month: month, day: day, hour: hh, minute: mm, second: ss)
+        let p = line.base + from
+        @inline(__always) func digit(_ k: Int) -> Int { Int(p[k] &- 48) }  // a non-digit is above 9
+        let d0 = digit(0), d1 = digit(1), y0 = digit(7), y1 = digit(8), y2 = digit(9), y3 = digit(10)
+        let h0 = digit(12), h1 = digit(13), m0 = digit(15), m1 = digit(16), s0 = digit(18), s1 = digit(19)
+        guard d0 < 10, d1 < 10, y0 < 10, y1 < 10, y2 < 10, y3 < 10, h0 < 10, h1 < 10, m0 < 10, m1 < 10, s0 < 10, s1 < 10,
+              p[2] == 0x2F, p[6] == 0x2F, p[11] == 0x3A, p[14] == 0x3A, p[17] == 0x3A,
+              let month = month(p[3], p[4], p[5]) else { return nil }
+        let wall = seconds(year: ((y0 * 10 + y1) * 10 + y2) * 10 + y3, month: month, day: d0 * 10 + d1,
+                           hour: h0 * 10 + h1, minute: m0 * 10 + m1, second: s0 * 10 + s1)
         var offset: Int64 = 0
-        if to - from >= 26, line[i + 20] == 0x20, line[i + 21] == 0x2B || line[i + 21] == 0x2D,
-           let oh = line.integer(i + 22, i + 24), let om = line.integer(i + 24, i + 26) {
-            offset = Int64(oh * 3600 + om * 60) * (line[i + 21] == 0x2D ? -1 : 1)
+        if to - from >= 26, p[20] == 0x20, p[21] == 0x2B || p[21] == 0x2D {
+            let o0 = digit(22), o1 = digit(23), o2 = digit(24), o3 = digit(25)
+            if o0 < 10, o1 < 10, o2 < 10, o3 < 10 {
+                offset = Int64((o0 * 10 + o1) * 3600 + (o2 * 10 + o3) * 60) * (p[21] == 0x2D ? -1 : 1)
+            }
         }
         return LogTime(utc: wall - offset, wall: wall)
     }

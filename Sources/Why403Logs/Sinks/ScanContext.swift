@@ -195,7 +195,6 @@ final class ScanContext {
     func accessDenial(_ rec: AccessRecord, file: String, line: Int, bytes: ByteLine) {
         guard inWindow(rec.time) else { outsideWindow += 1; return }
         accessDenials += 1
-        let evidence = { ScanContext.evidence(file, line, bytes.text) }
         let client = rec.key(rec.client, in: bytes) ?? aggregator.dash
         if !events.isEmpty, let t = rec.time?.wall,
            let i = correlate(client: rec.string(rec.client, in: bytes) ?? "-", request: rec.request(in: bytes),
@@ -208,7 +207,7 @@ final class ScanContext {
             d.time = rec.time
             d.client = client
             let errorEvidence = events[i].evidence
-            aggregator.add(d) { [evidence()] + errorEvidence }
+            aggregator.add(d) { [ScanContext.evidence(file, line, bytes.text)] + errorEvidence }
             return
         }
         var d = Denial(status: rec.status, cause: .unknown, layer: .unknown, confidence: .possible,
@@ -220,7 +219,9 @@ final class ScanContext {
             d.cause = rule.cause
             d.confidence = rule.confidence
         }
-        aggregator.add(d) { [evidence()] }
+        // The evidence is made in the closures, not in a closure of its own both capture (that one was
+        // allocated on the heap for every refused line).
+        aggregator.add(d) { [ScanContext.evidence(file, line, bytes.text)] }
     }
 
     /// True when AWS WAF logs and ALB logs are read together: WAF blocks are then held (AWS WAF

@@ -169,12 +169,23 @@ public struct TopK: Sendable {
                 h ^= h >> 29
                 i += 8
             }
+            // The last `n - i` bytes (fewer than 8) as one little-endian word, from loads that stay inside
+            // the key (an overlapping load where the key is long enough; a byte loop was a third of the hash).
             var w: UInt64 = 0
-            var shift: UInt64 = 0
-            while i < n {
-                w |= UInt64(base.load(fromByteOffset: i, as: UInt8.self)) << shift
-                shift += 8
-                i += 1
+            let r = n - i
+            if r > 0 {
+                if n >= 8 {
+                    w = base.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self) >> UInt64(8 * (8 - r))
+                } else if n >= 4 {
+                    let lo = UInt64(base.loadUnaligned(fromByteOffset: 0, as: UInt32.self))
+                    let hi = UInt64(base.loadUnaligned(fromByteOffset: n - 4, as: UInt32.self))
+                    w = lo | hi << UInt64(8 * (n - 4))
+                } else {
+                    let b0 = UInt64(base.load(fromByteOffset: 0, as: UInt8.self))
+                    let bm = UInt64(base.load(fromByteOffset: n / 2, as: UInt8.self))
+                    let bl = UInt64(base.load(fromByteOffset: n - 1, as: UInt8.self))
+                    w = b0 | bm << UInt64(8 * (n / 2)) | bl << UInt64(8 * (n - 1))
+                }
             }
             high |= w
             h = (h ^ w) &* 0x9E37_79B9_7F4A_7C15

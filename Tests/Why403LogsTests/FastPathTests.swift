@@ -1,0 +1,149 @@
+import XCTest
+import Foundation
+@testable import Why403Logs
+
+/// The refused line's fast paths against their plain definitions: the format matcher without reasons
+/// (`matchesFast`) against the one that gives them, the key hash of a line's bytes against the hash of the
+/// same `String`, the 16-byte control-byte check against the byte rule, and the in-place time reader against
+/// the calendar.
+final class FastPathTests: XCTestCase {
+    /// A seeded generator: a failure here reproduces.
+    private struct SplitMix: RandomNumberGenerator {
+        var state: UInt64
+        mutating func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+    }
+
+    private func describe(_ v: AccessRecord.Value) -> String {
+        switch v {
+        case .none: "none"
+        case .bytes(let a, let b): "bytes(\(a),\(b))"
+        case .text(let t): "text(\(t))"
+        }
+    }
+
+    private func describe(_ r: AccessRecord) -> String {
+        "\(r.status) \(String(describing: r.time)) \(String(describing: r.requestRange)) \(describe(r.client)) "
+            + "\(describe(r.path)) \(describe(r.userAgent)) \(describe(r.user))"
+    }
+
+    func testTheFastMatcherAgreesWithTheOneThatGivesReasons() throws {
+        let formats: [AccessFormat] = [
+            .combined, .common,
+            try AccessFormat.parse(#"$remote_addr [$time_iso8601] $host "$request" $status $request_time "$http_user_agent""#),
+            try AccessFormat.parse(#"%v %h %l %u %t \"%r\" %>s %b \"%{Referer}i\" \"%{User-Agent}i\""#),
+            try AccessFormat.parse(#"$remote_addr "$request_uri" $status [$time_local]"#),
+        ]
+        let seeds = [
+            #"203.0.113.9 - - [29/Nov/2026:09:31:00 +0100] "GET /admin/?x=1 HTTP/1.1" 403 12 "-" "curl/8.4.0""#,
+            #"2001:db8::42 - frank [01/Jan/2026:00:00:59 -0530] "POST /a\"b HTTP/1.1" 403 0 "https://r.test/" "Mozilla/5.0 \"x\"""#,
+            #"198.51.100.7 - - [29/Nov/2026:09:31:00 +0100] "GET /private HTTP/1.0" 403 0"#,
+            #"10.1.2.3 [2026-11-29T09:30:17+00:00] shop.test "POST /api/orders HTTP/1.1" 403 0.004 "python-requests/2.31""#,
+            #"shop.test 10.9.8.7 - - [29/Nov/2026:09:30:17 +0000] "GET /a\"b HTTP/1.1" 403 12 "-" "Wget/1.21""#,
+            #"10.0.0.1 "/x?y#z" 403 [29/Nov/2026:09:30:17 +0000]"#,
+        ]
+        let alphabet = Array(#" "\[]-/:+0123456789abcXYZ?#"#.utf8) + [13, 9, 0]
+        var rng = SplitMix(state: 403)
+        var lines: [[UInt8]] = seeds.map { Array($0.utf8) } + seeds.map { Array(($0 + "\r").utf8) }
+        for _ in 0..<4_000 {
+            var l = Array(seeds.randomElement(using: &rng)!.utf8)
+            for _ in 0..<Int.random(in: 1...3, using: &rng) where !l.isEmpty {
+                let i = Int.random(in: 0..<l.count, using: &rng)
+                switch Int.random(in: 0..<3, using: &rng) {
+                case 0: l.remove(at: i)
+                case 1: l.insert(alphabet.randomElement(using: &rng)!, at: i)
+                default: l[i] = alphabet.randomElement(using: &rng)!
+                }
+            }
+            lines.append(l)
+        }
+        var matched = 0
+        for f in formats {
+            for l in lines {
+                l.withUnsafeBytes { b in
+                    let line = ByteLine(b.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!, b.count)
+                    var fast = AccessRecord(), slow = AccessRecord()
+                    let ok = f.matchesFast(line, into: &fast)
+                    let mismatch = f.matchItems(line, into: &slow)
+                    XCTAssertEqual(ok, mismatch == nil, "\(f.name): \(String(decoding: l, as: UTF8.self))")
+                    if ok && mismatch == nil {
+                        matched += 1
+                        XCTAssertEqual(describe(fast), describe(slow), "\(f.name): \(String(decoding: l, as: UTF8.self))")
+                    }
+                }
+            }
+        }
+        XCTAssertGreaterThan(matched, 2_000, "the mutated lines should still match often")
+    }
+
+    func testAKeyHashesTheSameFromBytesAsFromItsString() {
+        var rng = SplitMix(state: 1)
+        for n in 0...48 {
+            for _ in 0..<20 {
+                let bytes = (0..<n).map { _ in UInt8.random(in: 0x20...0x7E, using: &rng) }
+                let s = String(decoding: bytes, as: UTF8.self)
+                let fromBytes = bytes.withUnsafeBytes { LogKey(bytes: $0) }
+                XCTAssertEqual(fromBytes.hash, TopK.hash(s), "length \(n)")
+                XCTAssertEqual(fromBytes.hash, LogKey(s).hash)
+                if n > 0 {
+                    var other = bytes
+                    other[Int.random(in: 0..<n, using: &rng)] ^= 0x01
+                    XCTAssertNotEqual(other.withUnsafeBytes { LogKey(bytes: $0) }.hash, fromBytes.hash, "length \(n)")
+                }
+            }
+        }
+        // Not ASCII: hashed in NFC, so canonically equal spellings share a hash.
+        let composed = Array("/caf\u{E9}".utf8), decomposed = Array("/cafe\u{301}".utf8)
+        XCTAssertEqual(composed.withUnsafeBytes { LogKey(bytes: $0) }.hash, decomposed.withUnsafeBytes { LogKey(bytes: $0) }.hash)
+    }
+
+    func testTheControlByteCheckFollowsTheByteRule() {
+        func rule(_ b: UInt8) -> Bool { b < 0x09 || (b > 0x0D && b < 0x20 && b != 0x1B) || b == 0x7F }
+        var rng = SplitMix(state: 7)
+        for n in 0...70 {
+            for _ in 0..<40 {
+                var bytes = (0..<n).map { _ in UInt8.random(in: 0x20...0xFF, using: &rng) }
+                if n > 0 && Bool.random(using: &rng) {
+                    bytes[Int.random(in: 0..<n, using: &rng)] = UInt8.random(in: 0...0x20, using: &rng)
+                }
+                if n > 0 && Int.random(in: 0..<4, using: &rng) == 0 { bytes[n - 1] = [0x7F, 0x00, 0x1B, 0x09].randomElement(using: &rng)! }
+                let want = bytes.contains(where: rule)
+                let got = bytes.withUnsafeBytes { ByteLine($0.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!, n).looksBinary }
+                XCTAssertEqual(got, want, "\(bytes)")
+            }
+        }
+    }
+
+    func testTheCommonTimeAgreesWithTheCalendar() throws {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+        var rng = SplitMix(state: 11)
+        func two(_ v: Int) -> String { v < 10 ? "0\(v)" : "\(v)" }
+        for _ in 0..<2_000 {
+            let y = Int.random(in: 1970...2099, using: &rng), mo = Int.random(in: 1...12, using: &rng), d = Int.random(in: 1...28, using: &rng)
+            let h = Int.random(in: 0...23, using: &rng), mi = Int.random(in: 0...59, using: &rng), s = Int.random(in: 0...59, using: &rng)
+            let oh = Int.random(in: 0...14, using: &rng), om = [0, 30, 45].randomElement(using: &rng)!, west = Bool.random(using: &rng)
+            let text = "\(two(d))/\(months[mo - 1])/\(y):\(two(h)):\(two(mi)):\(two(s)) \(west ? "-" : "+")\(two(oh))\(two(om))"
+            let wall = Int64(calendar.date(from: DateComponents(year: y, month: mo, day: d, hour: h, minute: mi, second: s))!.timeIntervalSince1970)
+            let offset = Int64(oh * 3600 + om * 60) * (west ? -1 : 1)
+            let t = Array(text.utf8).withUnsafeBytes { LogTime.parseCommon(ByteLine($0.baseAddress!, $0.count), 0, $0.count) }
+            XCTAssertEqual(t, LogTime(utc: wall - offset, wall: wall), text)
+        }
+        // Any position that must be a digit, a separator or a month, spoiled: no time.
+        let good = Array("29/Nov/2026:09:31:00 +0100".utf8)
+        for i in 0..<20 {
+            var bad = good
+            bad[i] = i == 3 ? UInt8(ascii: "n") : UInt8(ascii: "x")
+            XCTAssertNil(bad.withUnsafeBytes { LogTime.parseCommon(ByteLine($0.baseAddress!, $0.count), 0, $0.count) }, String(decoding: bad, as: UTF8.self))
+        }
+        // A spoiled offset leaves the wall time as UTC, as before.
+        let noZone = Array("29/Nov/2026:09:31:00 +01x0".utf8).withUnsafeBytes { LogTime.parseCommon(ByteLine($0.baseAddress!, $0.count), 0, $0.count) }
+        XCTAssertEqual(noZone?.utc, noZone?.wall)
+    }
+}
