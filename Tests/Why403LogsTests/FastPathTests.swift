@@ -146,4 +146,23 @@ final class FastPathTests: XCTestCase {
         let noZone = Array("29/Nov/2026:09:31:00 +01x0".utf8).withUnsafeBytes { LogTime.parseCommon(ByteLine($0.baseAddress!, $0.count), 0, $0.count) }
         XCTAssertEqual(noZone?.utc, noZone?.wall)
     }
+
+    func testTheTopFewAreTheFirstOfTheFullOrder() {
+        var rng = SplitMix(state: 5)
+        for keys in [1, 7, 80, 600, 3_000] {
+            var counter = TopK(capacity: 10_000)
+            var counts: [String: Int] = [:]
+            for _ in 0..<(keys * 3) {
+                let k = "k\(Int.random(in: 0..<keys, using: &rng))"
+                let by = Int.random(in: 1...3, using: &rng)
+                counter.add(k, by: by)
+                counts[k, default: 0] += by
+            }
+            let full = counts.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
+            for n in [1, 2, 5, 10, 32, 64, 100, keys + 1] {
+                XCTAssertEqual(counter.top(n).map(\.key), full.prefix(n).map(\.key), "\(keys) keys, top \(n)")
+                XCTAssertEqual(counter.top(n).map(\.count), full.prefix(n).map(\.value), "\(keys) keys, top \(n)")
+            }
+        }
+    }
 }
