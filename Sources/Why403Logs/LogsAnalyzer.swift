@@ -28,6 +28,11 @@ extension LogsAnalyzer {
         public var fields: [String]?
         /// Called after each chunk read: file, bytes read, file size when known. Never prints by itself.
         public var progress: (@Sendable (String, Int64, Int64?) -> Void)?
+        /// Whether the report's subject carries the summary as JSON (`subject.extra`, what the JSON report and
+        /// `LogsSummary(report:)` read). The text, HTML and Markdown renderers take the typed summary, so the
+        /// command line leaves it out for them: making it (a JSON round trip) and redacting it were a tenth of
+        /// a short run.
+        public var summaryInSubject = true
 
         /// An input with the defaults of the command line.
         public init(paths: [String], statuses: Set<Int> = [403], since: Int64? = nil, until: Int64? = nil, top: Int = 10,

@@ -56,7 +56,7 @@ struct LogsReportBuilder {
             trickles: Array(agg.trickles().prefix(input.top)),
             malformed: LogsSummary.Malformed(count: context.malformedCount, samples: context.malformedSamples),
             approximate: approximate, topCountries: agg.countries.distinct > 0 ? rows(agg.countries) : nil)
-        let subject = Subject(kind: .logs, file: summary.files.first, extra: summary.asExtra())
+        let subject = Subject(kind: .logs, file: summary.files.first, extra: input.summaryInSubject ? summary.asExtra() : [:])
         var findings = groups.prefix(input.top).map { finding(for: $0) }
         if findings.isEmpty && context.accessDenials == 0 && context.errorEventsSeen == 0 {
             findings = []

@@ -135,6 +135,8 @@ struct LogsCommand: AsyncParsableCommand {
                               progress: { file, done, total in progress.update(file: file, done: done, total: total) },
                               inputFormat: forced)
         input.fields = try fieldNames()
+        // The text, HTML and Markdown renderers read the typed summary: the report's JSON copy of it is left out.
+        input.summaryInSubject = ![.text, .html, .markdown].contains(output.format)
         // The rules are read before the logs, so a bad rules file fails fast.
         let catalogues = try ruleCatalogues()
         let outcome = try LogsAnalyzer().summarize(input)
@@ -145,7 +147,7 @@ struct LogsCommand: AsyncParsableCommand {
         case .text: Terminal.out(LogsTextRenderer.render(report, summary: summary))
         case .html: Terminal.out(LogsHTMLRenderer.render(report, summary: summary))
         case .markdown: Terminal.out(LogsMarkdownRenderer.render(report, summary: summary))
-        default: output.emit(report)
+        default: output.emit(redacted: report)
         }
     }
 }

@@ -37,7 +37,12 @@ struct OutputOptions<Formats: FormatSet>: ParsableArguments {
 
     /// Redacts, renders and prints the report on stdout.
     func emit(_ report: Report, redactor: Redactor = Redactor()) {
-        let safe = report.redacted(by: redactor)
-        Terminal.out(Renderer.render(safe, as: format, color: format == .text && Terminal.colorEnabled))
+        emit(redacted: report.redacted(by: redactor))
+    }
+
+    /// Renders and prints a report the caller has just passed through `Report.redacted(by:)` (redacting it
+    /// twice costs a second pass over every string of a large report and changes nothing).
+    func emit(redacted report: Report) {
+        Terminal.out(Renderer.render(report, as: format, color: format == .text && Terminal.colorEnabled))
     }
 }
