@@ -8,6 +8,7 @@
 // (standard and real-time) and IIS also with `--fields` taken from the input's first line. The C
 // reader of mapped windows (`why403_gather_lines`) runs over the bytes in windows of a size the input
 // picks and must find the same lines, with the same numbers, as a plain line split (a trap otherwise).
+// Access lines are read again with the format matcher that gives reasons only, and the two reports must agree.
 // Build and run: Fuzz/logs/run.sh [seconds]
 import Foundation
 import CWhy403Scan
@@ -101,6 +102,11 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     accessTokenized.limits.tokenizeEveryLine = true
     let accessOther = try? LogsAnalyzer().analyze(data: bytes, name: "fuzz.log", chunkSize: chunk, input: accessTokenized)
     if accessReport.map(encode) != accessOther.map(encode) { fatalError("the tokenized access read differs") }
+    // The format matched only by the matcher that gives reasons, against its fast twin (`matchesFast`).
+    var reasoned = input
+    reasoned.limits.reasonedMatchOnly = true
+    let accessReasoned = try? LogsAnalyzer().analyze(data: bytes, name: "fuzz.log", chunkSize: chunk, input: reasoned)
+    if accessReport.map(encode) != accessReasoned.map(encode) { fatalError("the fast format matcher read differs") }
     var edge = input
     edge.inputFormat = edgeFormats[Int(bytes.count > 2 ? bytes[2] : 0) % edgeFormats.count]
     let edgeReport = try? LogsAnalyzer().analyze(data: bytes, name: "fuzz.log", chunkSize: chunk, input: edge)

@@ -165,4 +165,20 @@ final class FastPathTests: XCTestCase {
             }
         }
     }
+
+    func testReportsAreTheSameWithTheReasonedMatcherOnly() throws {
+        for name in ["nginx-access.log", "apache-access.log"] {
+            let text = try String(contentsOfFile: recorded(name), encoding: .utf8)
+            var reasoned = LogsLimits()
+            reasoned.reasonedMatchOnly = true
+            var small = LogsLimits()
+            small.fullyParsedLines = 3
+            var smallReasoned = small
+            smallReasoned.reasonedMatchOnly = true
+            XCTAssertEqual(jsonString(try analyzeText(text, chunk: 97, statuses: [401, 403, 429])),
+                           jsonString(try analyzeText(text, chunk: 97, statuses: [401, 403, 429], limits: reasoned)), name)
+            XCTAssertEqual(jsonString(try analyzeText(text, statuses: [401, 403], limits: small)),
+                           jsonString(try analyzeText(text, statuses: [401, 403], limits: smallReasoned)), name)
+        }
+    }
 }

@@ -316,19 +316,19 @@ public struct AccessFormat: Sendable, CustomStringConvertible {
 
     /// Parses `line` into `rec` (the hot path: no `Result` of a large record copied out); returns what
     /// did not match, or nil.
-    func match(_ line: ByteLine, into rec: inout AccessRecord) -> FormatMismatch? {
+    func match(_ line: ByteLine, into rec: inout AccessRecord, fast: Bool = true) -> FormatMismatch? {
         if isJSON {
             switch JSONLine.parse(line) {
             case .success(let r): rec = r; return nil
             case .failure(let m): return m
             }
         }
-        if matchesFast(line, into: &rec) { return nil }
+        if fast && matchesFast(line, into: &rec) { return nil }
         rec = AccessRecord()
         guard let first = matchItems(line, into: &rec) else { return nil }
         for f in fallbacks {
             rec = AccessRecord()
-            if f.matchesFast(line, into: &rec) { return nil }
+            if fast ? f.matchesFast(line, into: &rec) : f.matchItems(line, into: &rec) == nil { return nil }
         }
         return first
     }

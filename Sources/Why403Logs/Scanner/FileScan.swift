@@ -54,7 +54,7 @@ struct FileScan: NeedleFiltered {
     }
 
     /// The read-ahead thread parses candidate lines while the scan is busy (`MappedGather`).
-    var lineTokenizer: LineTokenizer? { AccessTokens.tokenizer(context.format) }
+    var lineTokenizer: LineTokenizer? { AccessTokens.tokenizer(context.format, fast: !context.limits.reasonedMatchOnly) }
 
     init(file: String, context: ScanContext) {
         self.file = file
@@ -127,7 +127,7 @@ struct FileScan: NeedleFiltered {
             return
         }
         var rec = AccessRecord()
-        if let m = context.format.match(line, into: &rec) {
+        if let m = context.format.match(line, into: &rec, fast: !context.limits.reasonedMatchOnly) {
             accessFailed += 1
             if firstMismatch == nil { firstMismatch = (lineNumber, m) }
             context.malformed(file: file, line: lineNumber, text: line.text)

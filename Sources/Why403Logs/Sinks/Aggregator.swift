@@ -26,6 +26,10 @@ public struct LogsLimits: Sendable, Equatable {
     /// for tests and the fuzz harness: that pass otherwise runs only on large files' gathered lines, as
     /// far as the read-ahead thread has time for).
     public var tokenizeEveryLine: Bool = false
+    /// Match access lines only with the matcher that says why a line does not fit (`AccessFormat.matchItems`),
+    /// never its fast twin without reasons (`matchesFast`; the results are the same, for tests and the fuzz
+    /// harness).
+    public var reasonedMatchOnly: Bool = false
 
     /// The defaults.
     public init() {}
