@@ -139,27 +139,43 @@ struct EdgeScan: NeedleFiltered {
         case .alb: parsed = EdgeParsers.alb(trimmed)
         case .s3Access: parsed = EdgeParsers.s3(trimmed)
         case .cloudflare where !context.limits.foundationJSON:
-            parsed = EdgeParsers.cloudflare(bytes: UnsafeBufferPointer(start: bytes.base, count: bytes.count), tokens: tokens, memo: &cloudflareMemo)
+            // Written in place: a `Result` copied the record on its way out (see `EdgeParsers.cloudflare`).
+            var rec = EdgeRecord()
+            if EdgeParsers.cloudflare(bytes: UnsafeBufferPointer(start: bytes.base, count: bytes.count), tokens: tokens,
+                                      memo: &cloudflareMemo, into: &rec) != nil {
+                rejected(trimmed)
+            } else {
+                accepted(rec, bytes, trimmed)
+            }
+            return
         default:
             guard let p = parse(Substring(trimmed.text)) else { return }
             parsed = p
         }
         switch consume parsed {
-        case .failure:
-            needleAgrees = false
-            context.malformed(file: file, line: lineNumber, text: trimmed.text)
-        case .success(let rec):
-            if !prefilter, needleAgrees, !needles.isEmpty {
-                if let n = EdgeScan.needle(format, status: rec.status), bytes.firstIndex(of: n, from: 0) != nil { agreed += 1 }
-                else { needleAgrees = false }
-            }
-            guard context.wants(rec.status) else { return }
-            let rule = EdgeRules.match(table, rec)
-            var name = EdgeRules.name(rule, rec, format: format)
-            if name.isEmpty { name = format.rawValue }
-            context.edgeDenial(rec, format: format, rule: rule, name: name, target: rec[.errorCode] == "AccessDenied" ? rec.s3.map(S3Command.commandLine) : nil,
-                               evidence: ScanContext.evidence(file, lineNumber, trimmed.text))
+        case .failure: rejected(trimmed)
+        case .success(let rec): accepted(rec, bytes, trimmed)
         }
+    }
+
+    /// A line the format's reader did not take: malformed.
+    private mutating func rejected(_ trimmed: ByteLine) {
+        needleAgrees = false
+        context.malformed(file: file, line: lineNumber, text: trimmed.text)
+    }
+
+    /// A record read from `bytes` (`trimmed`: without its final `\r`): a denial when its status is counted.
+    private mutating func accepted(_ rec: borrowing EdgeRecord, _ bytes: ByteLine, _ trimmed: ByteLine) {
+        if !prefilter, needleAgrees, !needles.isEmpty {
+            if let n = EdgeScan.needle(format, status: rec.status), bytes.firstIndex(of: n, from: 0) != nil { agreed += 1 }
+            else { needleAgrees = false }
+        }
+        guard context.wants(rec.status) else { return }
+        let rule = EdgeRules.match(table, rec)
+        var name = EdgeRules.name(rule, rec, format: format)
+        if name.isEmpty { name = format.rawValue }
+        context.edgeDenial(rec, format: format, rule: rule, name: name, target: rec[.errorCode] == "AccessDenied" ? rec.s3.map(S3Command.commandLine) : nil,
+                           evidence: ScanContext.evidence(file, lineNumber, trimmed.text))
     }
 
     /// A line's record by the reader of a format read from the line's text (ALB, S3 and Cloudflare's flat
