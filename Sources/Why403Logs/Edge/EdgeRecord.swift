@@ -161,14 +161,14 @@ enum EdgeParsers {
     // MARK: ALB
 
     /// An ALB access-log entry (fields in the documented order; later fields may be missing in
-    /// older logs and read as empty).
-    static func alb(_ line: ByteLine) -> Result<EdgeRecord, EdgeMismatch> {
+    /// older logs and read as empty), written into `r` (a fresh record, as `cloudflare(bytes:…into:)` is); the
+    /// result is why the line does not fit, or nil.
+    static func alb(_ line: ByteLine, into r: inout EdgeRecord) -> EdgeMismatch? {
         let t = SpacedFields(line)
-        guard t.count >= 13 else { return .failure("an ALB entry: at least 13 fields, found \(t.count)") }
-        guard let status = t.int(8) else { return .failure("elb_status_code (field 9) as a number, found \(InputError.quote(t[8], limit: 20))") }
-        var r = EdgeRecord()
+        guard t.count >= 13 else { return "an ALB entry: at least 13 fields, found \(t.count)" }
+        guard let status = t.int(8) else { return "elb_status_code (field 9) as a number, found \(InputError.quote(t[8], limit: 20))" }
         r.status = status
-        guard let time = iso(t[1]) else { return .failure("the time (field 2) in ISO 8601, found \(InputError.quote(t[1], limit: 40))") }
+        guard let time = iso(t[1]) else { return "the time (field 2) in ISO 8601, found \(InputError.quote(t[1], limit: 40))" }
         r.time = time
         r.client = t.address(3)
         r.path = t.requestPath(12)
@@ -177,7 +177,7 @@ enum EdgeParsers {
         if t.count > 22 { r.fields[.actions] = t[22] }
         if t.count > 27 { r.fields[.classification] = t[27] }
         if t.count > 28 { r.fields[.classificationReason] = t[28] }
-        return .success(r)
+        return nil
     }
 
     // MARK: S3
