@@ -181,4 +181,16 @@ final class FastPathTests: XCTestCase {
                            jsonString(try analyzeText(text, statuses: [401, 403], limits: smallReasoned)), name)
         }
     }
+
+    func testTheRulesByteSearchFindsWhatAPlainSearchFinds() {
+        var rng = SplitMix(state: 9)
+        let pieces = ["a", "b", "ab", "challenge", "chal", "é", " ", "-", "managed_challenge", "x"]
+        for _ in 0..<3_000 {
+            let hay = (0..<Int.random(in: 0...8, using: &rng)).map { _ in pieces.randomElement(using: &rng)! }.joined()
+            let needle = (0..<Int.random(in: 0...3, using: &rng)).map { _ in pieces.randomElement(using: &rng)! }.joined()
+            let h = Array(hay.utf8), n = Array(needle.utf8)
+            let want = !n.isEmpty && h.count >= n.count && (0...(h.count - n.count)).contains { Array(h[$0..<($0 + n.count)]) == n }
+            XCTAssertEqual(EdgeRules.holdsBytes(hay, needle), want, "\(hay) / \(needle)")
+        }
+    }
 }
