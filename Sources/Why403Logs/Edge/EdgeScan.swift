@@ -136,14 +136,18 @@ struct EdgeScan: NeedleFiltered {
         // per refusal (a tenth of a Cloudflare refusal's time).
         let parsed: Result<EdgeRecord, EdgeMismatch>
         switch format {
-        case .alb, .cloudflare where !context.limits.foundationJSON:
-            // Written in place: a `Result` copied the record on its way out (see `EdgeParsers.cloudflare`).
-            var rec = EdgeRecord()
-            let mismatch = format == .alb ? EdgeParsers.alb(trimmed, into: &rec)
-                : EdgeParsers.cloudflare(bytes: UnsafeBufferPointer(start: bytes.base, count: bytes.count), tokens: tokens,
-                                         memo: &cloudflareMemo, into: &rec)
-            if mismatch != nil { rejected(trimmed) } else { accepted(rec, bytes, trimmed) }
-            return
+        case .alb, .cloudflare:
+            if format == .alb || !context.limits.foundationJSON {
+                // Written in place: a `Result` copied the record on its way out (see `EdgeParsers.cloudflare`).
+                var rec = EdgeRecord()
+                let mismatch = format == .alb ? EdgeParsers.alb(trimmed, into: &rec)
+                    : EdgeParsers.cloudflare(bytes: UnsafeBufferPointer(start: bytes.base, count: bytes.count), tokens: tokens,
+                                             memo: &cloudflareMemo, into: &rec)
+                if mismatch != nil { rejected(trimmed) } else { accepted(rec, bytes, trimmed) }
+                return
+            }
+            guard let p = parse(Substring(trimmed.text)) else { return }
+            parsed = p
         case .s3Access: parsed = EdgeParsers.s3(trimmed)
         default:
             guard let p = parse(Substring(trimmed.text)) else { return }
