@@ -1,6 +1,8 @@
 import XCTest
 import Foundation
+import Why403Core
 @testable import Why403Logs
+import Why403TestSupport
 
 /// The refused line's fast paths against their plain definitions: the format matcher without reasons
 /// (`matchesFast`) against the one that gives them, the key hash of a line's bytes against the hash of the
@@ -192,5 +194,38 @@ final class FastPathTests: XCTestCase {
             let want = !n.isEmpty && h.count >= n.count && (0...(h.count - n.count)).contains { Array(h[$0..<($0 + n.count)]) == n }
             XCTAssertEqual(EdgeRules.holdsBytes(hay, needle), want, "\(hay) / \(needle)")
         }
+    }
+
+    func testAnALBLineSplitAheadReadsAsOneSplitByTheScan() throws {
+        let sample = try String(contentsOf: Fixtures.url("logs/edge/alb.log"), encoding: .utf8)
+        let seeds = sample.split(separator: "\n").map(String.init)
+        var rng = SplitMix(state: 13)
+        let alphabet = Array(#" "[]\-:403x"#.utf8) + [13, 9, 0]
+        var lines = seeds
+        for _ in 0..<600 {
+            var l = Array(seeds.randomElement(using: &rng)!.utf8)
+            for _ in 0..<Int.random(in: 1...3, using: &rng) where !l.isEmpty {
+                let i = Int.random(in: 0..<l.count, using: &rng)
+                switch Int.random(in: 0..<3, using: &rng) {
+                case 0: l.remove(at: i)
+                case 1: l.insert(alphabet.randomElement(using: &rng)!, at: i)
+                default: l[i] = alphabet.randomElement(using: &rng)!
+                }
+            }
+            lines.append(String(decoding: l, as: UTF8.self))
+        }
+        lines.append(String(repeating: "f ", count: 45) + "403 x")  // more fields than the tokens hold
+        func report(_ tokenize: Bool) throws -> String {
+            var limits = LogsLimits()
+            limits.fullyParsedLines = 2
+            limits.tokenizeEveryLine = tokenize
+            let data = Array((lines.joined(separator: "\n") + "\n").utf8)
+            var r = try LogsAnalyzer().analyze(data: data, name: "alb.log", chunkSize: 1 << 20,
+                                               input: LogsAnalyzer.Input(paths: ["alb.log"], statuses: [403, 460, 502], limits: limits,
+                                                                         inputFormat: .alb))
+            r.notes = []
+            return jsonString(r)
+        }
+        XCTAssertEqual(try report(false), try report(true))
     }
 }

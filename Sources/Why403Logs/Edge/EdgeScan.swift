@@ -55,10 +55,18 @@ struct EdgeScan: NeedleFiltered {
     mutating func gathered(_ g: GatheredLines) { filterGathered(g) }
     mutating func candidate(_ line: ByteLine) { process(line) }
     mutating func candidate(_ line: ByteLine, tokens: UnsafePointer<Int32>) { process(line, tokens: tokens) }
-    /// Cloudflare's flat reader checks the JSON and finds the members on the read-ahead thread.
+    /// Cloudflare's flat reader checks the JSON and finds the members on the read-ahead thread; an ALB line is
+    /// split into its fields there.
     var lineTokenizer: LineTokenizer? {
-        format == .cloudflare && !context.limits.foundationJSON ? EdgeParsers.cloudflareTokenizer : nil
+        switch format {
+        case .cloudflare where !context.limits.foundationJSON: EdgeParsers.cloudflareTokenizer
+        case .alb: EdgeParsers.albTokenizer
+        default: nil
+        }
     }
+
+    /// Where the tokens of this format's lines hold the control-byte flag.
+    private var binaryToken: Int { format == .alb ? 1 : EdgeParsers.cloudflareBinaryToken }
 
     /// The bytes a line of `format` holds when its status is `status`, or nil when no needle is sure to.
     static func needle(_ format: LogInputFormat, status: Int) -> [UInt8]? {
@@ -127,7 +135,7 @@ struct EdgeScan: NeedleFiltered {
         // read: a reader that takes text, a malformed line, a sample's evidence.
         let trimmed = bytes.count > 0 && bytes[bytes.count - 1] == 13 ? ByteLine(bytes.base, bytes.count - 1) : bytes
         if trimmed.isBlank { return }
-        if tokens.map({ $0[EdgeParsers.cloudflareBinaryToken] == 1 }) ?? bytes.looksBinary {
+        if tokens.map({ $0[binaryToken] == 1 }) ?? bytes.looksBinary {
             needleAgrees = false
             context.malformed(file: file, line: lineNumber, text: trimmed.text)
             return
@@ -140,7 +148,7 @@ struct EdgeScan: NeedleFiltered {
             if format == .alb || !context.limits.foundationJSON {
                 // Written in place: a `Result` copied the record on its way out (see `EdgeParsers.cloudflare`).
                 var rec = EdgeRecord()
-                let mismatch = format == .alb ? EdgeParsers.alb(trimmed, into: &rec)
+                let mismatch = format == .alb ? EdgeParsers.alb(trimmed, tokens: tokens, into: &rec)
                     : EdgeParsers.cloudflare(bytes: UnsafeBufferPointer(start: bytes.base, count: bytes.count), tokens: tokens,
                                              memo: &cloudflareMemo, into: &rec)
                 if mismatch != nil { rejected(trimmed) } else { accepted(rec, bytes, trimmed) }
