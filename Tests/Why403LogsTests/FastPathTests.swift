@@ -21,6 +21,22 @@ final class FastPathTests: XCTestCase {
         }
     }
 
+    /// `count` lines, each a random seed with one to three bytes removed, inserted or replaced from `alphabet`.
+    private func mutated(_ seeds: [String], alphabet: [UInt8], count: Int, _ rng: inout SplitMix) -> [[UInt8]] {
+        (0..<count).map { _ in
+            var l = Array(seeds.randomElement(using: &rng)!.utf8)
+            for _ in 0..<Int.random(in: 1...3, using: &rng) where !l.isEmpty {
+                let i = Int.random(in: 0..<l.count, using: &rng)
+                switch Int.random(in: 0..<3, using: &rng) {
+                case 0: l.remove(at: i)
+                case 1: l.insert(alphabet.randomElement(using: &rng)!, at: i)
+                default: l[i] = alphabet.randomElement(using: &rng)!
+                }
+            }
+            return l
+        }
+    }
+
     private func describe(_ v: AccessRecord.Value) -> String {
         switch v {
         case .none: "none"
@@ -51,19 +67,8 @@ final class FastPathTests: XCTestCase {
         ]
         let alphabet = Array(#" "\[]-/:+0123456789abcXYZ?#"#.utf8) + [13, 9, 0]
         var rng = SplitMix(state: 403)
-        var lines: [[UInt8]] = seeds.map { Array($0.utf8) } + seeds.map { Array(($0 + "\r").utf8) }
-        for _ in 0..<4_000 {
-            var l = Array(seeds.randomElement(using: &rng)!.utf8)
-            for _ in 0..<Int.random(in: 1...3, using: &rng) where !l.isEmpty {
-                let i = Int.random(in: 0..<l.count, using: &rng)
-                switch Int.random(in: 0..<3, using: &rng) {
-                case 0: l.remove(at: i)
-                case 1: l.insert(alphabet.randomElement(using: &rng)!, at: i)
-                default: l[i] = alphabet.randomElement(using: &rng)!
-                }
-            }
-            lines.append(l)
-        }
+        let lines: [[UInt8]] = seeds.map { Array($0.utf8) } + seeds.map { Array(($0 + "\r").utf8) }
+            + mutated(seeds, alphabet: alphabet, count: 4_000, &rng)
         var matched = 0
         for f in formats {
             for l in lines {
@@ -201,19 +206,7 @@ final class FastPathTests: XCTestCase {
         let seeds = sample.split(separator: "\n").map(String.init)
         var rng = SplitMix(state: 13)
         let alphabet = Array(#" "[]\-:403x"#.utf8) + [13, 9, 0]
-        var lines = seeds
-        for _ in 0..<600 {
-            var l = Array(seeds.randomElement(using: &rng)!.utf8)
-            for _ in 0..<Int.random(in: 1...3, using: &rng) where !l.isEmpty {
-                let i = Int.random(in: 0..<l.count, using: &rng)
-                switch Int.random(in: 0..<3, using: &rng) {
-                case 0: l.remove(at: i)
-                case 1: l.insert(alphabet.randomElement(using: &rng)!, at: i)
-                default: l[i] = alphabet.randomElement(using: &rng)!
-                }
-            }
-            lines.append(String(decoding: l, as: UTF8.self))
-        }
+        var lines = seeds + mutated(seeds, alphabet: alphabet, count: 600, &rng).map { String(decoding: $0, as: UTF8.self) }
         lines.append(String(repeating: "f ", count: 45) + "403 x")  // more fields than the tokens hold
         func report(_ tokenize: Bool) throws -> String {
             var limits = LogsLimits()
