@@ -335,7 +335,8 @@ public struct AccessFormat: Sendable, CustomStringConvertible {
 
     /// `matchItems` without the reasons: true when the line matches, with `rec` filled exactly as
     /// `matchItems` fills it (the same steps in the same order over `steps`); on false, `rec` is partly filled
-    /// and `matchItems` says why. (`AccessFormatTests` holds the two equal on every line they try.)
+    /// and `matchItems` says why. (`FastPathTests` holds the two equal on thousands of mutated lines; the logs fuzz
+    /// harness compares whole reports read with and without it.)
     func matchesFast(_ line: ByteLine, into rec: inout AccessRecord) -> Bool {
         steps.withUnsafeBufferPointer { st in
             literalBytes.withUnsafeBufferPointer { lit in

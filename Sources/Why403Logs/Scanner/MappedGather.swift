@@ -44,7 +44,7 @@ struct GatheredLines {
 /// copytruncate) ends the read there: the C side turns the SIGBUS into an early end; a file that grew is
 /// mapped again from where the read stands, to its new end.
 ///
-/// When the sink has a `LineTokenizer` (Cloudflare, access lines), this thread also runs it on gathered
+/// When the sink has a `LineTokenizer` (Cloudflare, ALB, access lines), this thread also runs it on gathered
 /// lines (on the copies, never the mapping), so the scan thread reads the line's structure instead of
 /// passing over it: on a window it has just gathered, while an earlier window waits for the scan thread
 /// (the scan is behind: the pass costs the scan nothing), stopping when the scan catches up so it never

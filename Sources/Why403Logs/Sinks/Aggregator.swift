@@ -21,7 +21,7 @@ public struct LogsLimits: Sendable, Equatable {
     /// Read Cloudflare records with Foundation's `JSONSerialization` instead of the flat reader
     /// (`FlatJSON`; the results are the same but for numbers beyond Int64, for tests).
     public var foundationJSON: Bool = false
-    /// Run the read-ahead thread's pass over a line (`LineTokenizer`: Cloudflare, access lines) on every
+    /// Run the read-ahead thread's pass over a line (`LineTokenizer`: Cloudflare, ALB, access lines) on every
     /// candidate line, in the scan thread, and read the line from its numbers (the results are the same,
     /// for tests and the fuzz harness: that pass otherwise runs only on large files' gathered lines, as
     /// far as the read-ahead thread has time for).
