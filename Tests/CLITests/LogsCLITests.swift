@@ -162,4 +162,30 @@ final class LogsCLITests: XCTestCase {
             XCTAssertEqual(r.stdout, "", c.id)
         }
     }
+
+    /// A large file is mapped whole where the system allows it; under an address-space limit (`ulimit -v`) that
+    /// refuses such a mapping, it is read a few blocks at a time, with the same report. The file: 2,000 lines, then
+    /// a hole to 1 GiB (sparse: no disk used; the hole reads as one overlong line of zero bytes); the limit, 640 MiB,
+    /// is well above what the process needs (it runs under 384 MiB) and below the file.
+    func testALargeLogUnderAnAddressSpaceLimitIsReadAsWithout() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        var text = ""
+        for i in 0..<2_000 {
+            text += "203.0.113.\(i % 200) - - [29/Nov/2026:09:\(String(format: "%02d", i % 60)):17 +0000] \"GET /p\(i % 7) HTTP/1.1\" "
+                + (i % 3 == 0 ? "403" : "200") + " 153 \"-\" \"curl/8.0\"\n"
+        }
+        let url = try dir.write("big.log", text)
+        let handle = try FileHandle(forWritingTo: url)
+        try handle.truncate(atOffset: 1 << 30)
+        try handle.close()
+        let exe = Run.productsDirectory.appendingPathComponent("why403").path
+        let free = try Run.shell("'\(exe)' logs '\(url.path)' --format json", timeout: 120)
+        let limited = try Run.shell("ulimit -v 655360 && '\(exe)' logs '\(url.path)' --format json", timeout: 120)
+        XCTAssertEqual(free.status, 0, free.stderr)
+        XCTAssertEqual(limited.status, 0, limited.stderr)
+        XCTAssertEqual(limited.stdout, free.stdout)
+        let s = try XCTUnwrap(LogsSummary(report: try decodeReport(free.stdout)))
+        XCTAssertEqual(s.denials, 667)
+    }
 }

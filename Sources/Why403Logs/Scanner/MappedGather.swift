@@ -59,6 +59,9 @@ final class MappedGather: @unchecked Sendable {
     /// The most one mapping covers (a larger file is mapped again where the read reaches its end): bounds the
     /// address space taken, whatever the file's size.
     static let maxMapping: Int64 = 64 << 30
+    /// The mapping made when the system refuses one of the rest of the file: whole blocks enough for one piece
+    /// from anywhere in the first block.
+    static let smallMapping = piece + 2 * alignment
     /// The bytes gathered per hand-off (a line longer than the limit must fit well inside: see `LogReader`).
     static let piece = 4 << 20
     static let alignment = 2 << 20
@@ -189,8 +192,15 @@ final class MappedGather: @unchecked Sendable {
                     // The rest of the file (up to `maxMapping`) in one mapping, from a block boundary: a block the mapping
                     // covers only in part cannot be mapped as one large folio, and every unmapping costs the other core
                     // a TLB flush.
-                    let length = Int(min(size - base, MappedGather.maxMapping))
-                    if let p = mmap(nil, length, PROT_READ, MAP_PRIVATE, fd, off_t(base)), p != MAP_FAILED {
+                    var length = Int(min(size - base, MappedGather.maxMapping))
+                    var mapped = mmap(nil, length, PROT_READ, MAP_PRIVATE, fd, off_t(base))
+                    if mapped == MAP_FAILED, length > MappedGather.smallMapping {
+                        // An address-space limit (`ulimit -v`) can refuse a mapping of the whole file: a few blocks at a
+                        // time then, as before one mapping covered the file (each serves one piece).
+                        length = Int(min(size - base, Int64(MappedGather.smallMapping)))
+                        mapped = mmap(nil, length, PROT_READ, MAP_PRIVATE, fd, off_t(base))
+                    }
+                    if let p = mapped, p != MAP_FAILED {
                         var final = false
                         if base + Int64(length) >= size {
                             var st = stat()
