@@ -307,18 +307,7 @@ public enum EdgeRules {
         guard !needle.isEmpty, haystack.utf8.count >= needle.utf8.count else { return false }
         var h = haystack, n = needle
         return h.withUTF8 { hb in
-            n.withUTF8 { nb in
-                let line = ByteLine(hb.baseAddress!, hb.count)
-                let last = hb.count - nb.count  // the last offset the needle fits at
-                var i = 0
-                while i <= last {
-                    let j = line.index(of: nb[0], from: i, to: last + 1)
-                    if j > last { return false }
-                    if ByteLine.equal(hb.baseAddress! + j, nb.baseAddress!, nb.count) { return true }
-                    i = j + 1
-                }
-                return false
-            }
+            n.withUTF8 { nb in ByteLine(hb.baseAddress!, hb.count).firstIndex(of: nb.baseAddress!, count: nb.count, from: 0) != nil }
         }
     }
 

@@ -364,21 +364,14 @@ public struct AccessFormat: Sendable, CustomStringConvertible {
         }
     }
 
-    /// `findLiteral` over the literal's bytes in place.
+    /// Where the literal that ends a field starts, at or after `from` (both matchers): a quote preceded by a
+    /// backslash inside the field does not end it, as Apache escapes `"` as `\"`.
     @inline(__always)
     private func findLiteral(_ lit: UnsafePointer<UInt8>, _ count: Int, in line: ByteLine, from: Int) -> Int? {
         var from = from
-        let first = lit[0]
-        let n = line.count
-        while from < n {
-            let e = line.index(of: first, from: from, to: n)
-            guard e + count <= n else { return nil }
-            if ByteLine.equal(line.base + e, lit, count) {
-                // A quote preceded by a backslash does not end a quoted field (as in `findLiteral` below).
-                if first == 0x22, e > 0, line[e - 1] == 0x5C, e - 1 >= from { from = e + 1; continue }
-                return e
-            }
-            from = e + 1
+        while let e = line.firstIndex(of: lit, count: count, from: from) {
+            if lit[0] == 0x22, e > 0, line[e - 1] == 0x5C, e - 1 >= from { from = e + 1; continue }
+            return e
         }
         return nil
     }
@@ -398,7 +391,7 @@ public struct AccessFormat: Sendable, CustomStringConvertible {
             case .field(let name, let kind):
                 var end = line.count
                 if i + 1 < items.count, case .literal(let next) = items[i + 1] {
-                    guard let e = findLiteral(next, in: line, from: pos, kind: kind) else {
+                    guard let e = next.withUnsafeBufferPointer({ findLiteral($0.baseAddress!, $0.count, in: line, from: pos) }) else {
                         return FormatMismatch(field: name, expected: "\(name) followed by "
                                                   + InputError.quote(String(decoding: next, as: UTF8.self)),
                                               found: foundText(line, pos))
@@ -418,16 +411,6 @@ public struct AccessFormat: Sendable, CustomStringConvertible {
             if case .literal = items.last {
                 return FormatMismatch(field: "the end of the line", expected: "", found: foundText(line, pos))
             }
-        }
-        return nil
-    }
-
-    private func findLiteral(_ lit: [UInt8], in line: ByteLine, from: Int, kind: AccessField) -> Int? {
-        var from = from
-        // A single-space separator after a time field would cut "10/Oct/2000:13:55:36 -0700" in two.
-        while let e = line.firstIndex(of: lit, from: from) {
-            if lit.first == 0x22, e > 0, line[e - 1] == 0x5C, e - 1 >= from { from = e + 1; continue }
-            return e
         }
         return nil
     }

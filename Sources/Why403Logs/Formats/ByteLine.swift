@@ -32,12 +32,17 @@ struct ByteLine {
     /// between a format's literals are a few to a hundred bytes, where `memchr`'s call cost more) and a
     /// compare beat `memmem`'s set-up.
     func firstIndex(of needle: [UInt8], from: Int) -> Int? {
-        guard let first = needle.first else { return from }
+        needle.withUnsafeBufferPointer { n in n.isEmpty ? from : firstIndex(of: n.baseAddress!, count: n.count, from: from) }
+    }
+
+    /// First offset of the `count` bytes at `needle` (at least one) at or after `from`, or nil.
+    func firstIndex(of needle: UnsafePointer<UInt8>, count n: Int, from: Int) -> Int? {
+        let last = count - n  // the last offset the needle fits at
         var i = from
-        while i < count {
-            let j = index(of: first, from: i, to: count)
-            if j >= count { return nil }
-            if has(needle, at: j) { return j }
+        while i <= last {
+            let j = index(of: needle[0], from: i, to: last + 1)
+            if j > last { return nil }
+            if ByteLine.equal(base + j, needle, n) { return j }
             i = j + 1
         }
         return nil
