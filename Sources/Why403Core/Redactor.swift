@@ -104,7 +104,12 @@ public struct Redactor: Sendable {
 
     /// `Authorization: …`, `Cookie: …` lines inside a larger text (a transcript, a raw response).
     func redactHeaderLines(_ s: String) -> String {
-        guard s.hasBytes(":") else { return s }
+        guard s.hasBytes(":"), Redactor.mayHoldSecretHeaderLine(s) else { return s }
+        return rewriteHeaderLines(s)
+    }
+
+    /// `redactHeaderLines` without its quick tests: every line is read.
+    func rewriteHeaderLines(_ s: String) -> String {
         // Split on the scalar "\n": as Characters, "\r\n" is one grapheme and would not split.
         var lines = s.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false)
             .map { String(String.UnicodeScalarView($0)) }
@@ -131,6 +136,50 @@ public struct Redactor: Sendable {
             changed = true
         }
         return changed ? lines.joined(separator: "\n") : s
+    }
+
+    /// The secret header names as bytes, for `mayHoldSecretHeaderLine`, and the longest one's length.
+    private static let secretHeaderBytes: [[UInt8]] = secretHeaders.map { Array($0.utf8) }
+    private static let longestSecretHeader = secretHeaderBytes.map(\.count).max() ?? 0
+
+    /// False when no line of `s` can be a secret header line as `redactHeaderLines` reads one, judged from bytes:
+    /// for every colon, the word before it (back to a space, quote, `>`, `<` or the line's start) is neither a
+    /// secret header name, ignoring ASCII case, nor holds a non-ASCII byte. Every colon, not only a line's first:
+    /// the rule reads `Character`s, and a colon a combining mark follows is no ":" there, so its first colon can be a
+    /// later byte's. A word with a non-ASCII byte is left to the rule (a KELVIN SIGN lower-cases to "k"). Splitting
+    /// every string with a colon into lines and words was most of redacting a logs report (times, addresses and JSON
+    /// evidence are full of colons).
+    static func mayHoldSecretHeaderLine(_ s: String) -> Bool {
+        var copy = s
+        let longest = longestSecretHeader
+        return copy.withUTF8 { b in
+            var lineStart = 0
+            for i in 0..<b.count {
+                let c = b[i]
+                if c == 10 { lineStart = i + 1; continue }
+                guard c == 58 else { continue }
+                // The word before this colon, read back at most one byte past the longest name.
+                var start = i
+                while start > lineStart && i - start <= longest {
+                    let p = b[start - 1]
+                    if p == 32 || p == 39 || p == 34 || p == 62 || p == 60 { break }
+                    if p >= 0x80 { return true }
+                    start -= 1
+                }
+                let length = i - start
+                guard length <= longest else { continue }
+                for name in secretHeaderBytes where name.count == length {
+                    var same = true
+                    for k in 0..<length {
+                        var x = b[start + k]
+                        if x >= 65 && x <= 90 { x += 32 }
+                        if x != name[k] { same = false; break }
+                    }
+                    if same { return true }
+                }
+            }
+            return false
+        }
     }
 
     /// Three base64url segments starting `eyJ` (a JWS) or five (a JWE).

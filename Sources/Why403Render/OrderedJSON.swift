@@ -16,43 +16,89 @@ indirect enum OrderedJSON {
 
     /// Pretty-printed in JSONEncoder's style (`"key" : value`, two-space indent).
     func render(indent: Int = 0) -> String {
-        let pad = String(repeating: "  ", count: indent)
-        let inner = String(repeating: "  ", count: indent + 1)
+        var out: [UInt8] = []
+        out.reserveCapacity(4096)
+        render(into: &out, indent: indent)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Appends the rendering's UTF-8 to `out`: one buffer of bytes for the whole report (joining each level's parts
+    /// made and copied every nested string again, and appending to a `String` piece by piece cost more than the
+    /// bytes: most of rendering a logs report).
+    func render(into out: inout [UInt8], indent: Int) {
         switch self {
-        case .null: return "null"
-        case .bool(let b): return b ? "true" : "false"
-        case .int(let i): return String(i)
-        case .double(let d): return d.isFinite ? (d == d.rounded() && abs(d) < 1e15 ? String(Int(d)) : String(d)) : "null"
-        case .string(let s): return OrderedJSON.quote(s)
+        case .null: out += "null".utf8
+        case .bool(let b): out += (b ? "true" : "false").utf8
+        case .int(let i): out += String(i).utf8
+        case .double(let d): out += (d.isFinite ? (d == d.rounded() && abs(d) < 1e15 ? String(Int(d)) : String(d)) : "null").utf8
+        case .string(let s): OrderedJSON.quote(s, into: &out)
         case .array(let a):
-            if a.isEmpty { return "[]" }
-            return "[\n" + a.map { inner + $0.render(indent: indent + 1) }.joined(separator: ",\n") + "\n\(pad)]"
+            if a.isEmpty { out += "[]".utf8; return }
+            out += "[\n".utf8
+            for (i, v) in a.enumerated() {
+                if i > 0 { out += ",\n".utf8 }
+                OrderedJSON.pad(&out, indent + 1)
+                v.render(into: &out, indent: indent + 1)
+            }
+            out.append(10)
+            OrderedJSON.pad(&out, indent)
+            out.append(UInt8(ascii: "]"))
         case .object(let o):
-            if o.isEmpty { return "{}" }
-            return "{\n" + o.map { inner + OrderedJSON.quote($0.0) + " : " + $0.1.render(indent: indent + 1) }
-                .joined(separator: ",\n") + "\n\(pad)}"
+            if o.isEmpty { out += "{}".utf8; return }
+            out += "{\n".utf8
+            for (i, (k, v)) in o.enumerated() {
+                if i > 0 { out += ",\n".utf8 }
+                OrderedJSON.pad(&out, indent + 1)
+                OrderedJSON.quote(k, into: &out)
+                out += " : ".utf8
+                v.render(into: &out, indent: indent + 1)
+            }
+            out.append(10)
+            OrderedJSON.pad(&out, indent)
+            out.append(UInt8(ascii: "}"))
         }
     }
 
+    private static func pad(_ out: inout [UInt8], _ indent: Int) {
+        for _ in 0..<(2 * indent) { out.append(32) }
+    }
+
+    /// `s` as a JSON string literal.
     static func quote(_ s: String) -> String {
-        var out = "\""
-        for u in s.unicodeScalars {
-            switch u {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if u.value < 0x20 || u.value == 0x7F {
-                    let hex = String(u.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    out.unicodeScalars.append(u)
+        var out: [UInt8] = []
+        quote(s, into: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Appends `s` as a JSON string literal: its bytes, with a quote, a backslash and the control characters
+    /// escaped (`\n`, `\r`, `\t`, else `\u00XX`; DEL too). Every other byte, multi-byte characters' included, is
+    /// copied as it is, as appending the string's scalars one by one did.
+    static func quote(_ s: String, into out: inout [UInt8]) {
+        out.append(34)
+        var copy = s
+        copy.withUTF8 { b in
+            var from = 0
+            for i in 0..<b.count {
+                let c = b[i]
+                guard c < 0x20 || c == 0x22 || c == 0x5C || c == 0x7F else { continue }
+                if from < i { out.append(contentsOf: UnsafeBufferPointer(rebasing: b[from..<i])) }
+                from = i + 1
+                switch c {
+                case 0x22: out += "\\\"".utf8
+                case 0x5C: out += "\\\\".utf8
+                case 10: out += "\\n".utf8
+                case 13: out += "\\r".utf8
+                case 9: out += "\\t".utf8
+                default:
+                    let hex = Array("0123456789abcdef".utf8)
+                    out += "\\u00".utf8
+                    out.append(hex[Int(c >> 4)])
+                    out.append(hex[Int(c & 15)])
                 }
             }
+            if from < b.count { out.append(contentsOf: UnsafeBufferPointer(rebasing: b[from..<b.count])) }
         }
-        return out + "\""
+        out.append(34)
     }
 
     init(_ v: JSONValue) {

@@ -23,3 +23,28 @@ final class RedactorByteTestTests: XCTestCase {
         XCTAssertFalse("".hasBytes(":"))
     }
 }
+
+/// The quick test in front of the header-line rule (`mayHoldSecretHeaderLine`): whenever it says no, reading every
+/// line changes nothing; on lines that name secret headers in any case, after quotes, prompts and spaces.
+final class RedactorHeaderLineTestTests: XCTestCase {
+    func testTheQuickTestNeverHidesALineTheRuleWouldRedact() {
+        let pieces = ["Authorization", "authorization", "COOKIE", "Set-Cookie", "x-api-key", "X-Api-Kez", "Host", ":", ": ", " ", "'", "\"",
+                      "> ", "< ", "-H '", "\n", "\r\n", "Bearer abcdefgh12345", "a=b; c=d", "2026-11-29T09:30:00Z", "é", "\u{212A}",
+                      "x-api-\u{212A}ey", "\t", "203.0.113.9", "{\"k\":\"v\"}", "\u{301}", ":\u{301}", "\u{600}", "—", "a:b:c"]
+        let r = Redactor()
+        var rng = SystemRandomNumberGenerator()
+        var yes = 0
+        for _ in 0..<5_000 {
+            let s = (0..<Int.random(in: 0...10, using: &rng)).map { _ in pieces.randomElement(using: &rng)! }.joined()
+            let rewritten = r.rewriteHeaderLines(s)
+            if Redactor.mayHoldSecretHeaderLine(s) { yes += 1 } else { XCTAssertEqual(rewritten, s, s) }
+            XCTAssertEqual(r.redactHeaderLines(s), rewritten, s)
+        }
+        XCTAssertGreaterThan(yes, 100)
+        XCTAssertFalse(Redactor.mayHoldSecretHeaderLine("2026-11-29T09:30:00Z GET /a: 403"))
+        XCTAssertFalse(Redactor.mayHoldSecretHeaderLine("refused — see log a.log:12"))
+        XCTAssertTrue(Redactor.mayHoldSecretHeaderLine("a:\u{301} Cookie: x"))
+        XCTAssertTrue(Redactor.mayHoldSecretHeaderLine("x\n> Cookie: a=b"))
+        XCTAssertEqual(r.redactHeaderLines("> Cookie: a=b"), "> Cookie: a=[redacted]")
+    }
+}

@@ -124,9 +124,9 @@ public struct LogsSummary: Codable, Sendable, Equatable {
     }
 
     /// The summary as subject fields.
+    /// (Encoded straight into values: `JSONValueEncoder` gives what `JSONEncoder`'s text decodes back to.)
     public func asExtra() -> [String: JSONValue] {
-        guard let data = try? JSONEncoder().encode(self),
-              let v = try? JSONDecoder().decode(JSONValue.self, from: data), case .object(let o) = v else { return [:] }
+        guard case .object(let o)? = try? JSONValueEncoder.encode(self) else { return [:] }
         return o
     }
 

@@ -353,7 +353,12 @@ final class Aggregator {
     /// Closes every open minute (call once, at the end).
     func finish() {
         flushTimeline()
-        let order = clientStates.indices.sorted { clients.key(at: $0) < clients.key(at: $1) }
+        // Only a client with a run, or a burst minute still open, can end a burst here; the others are passed
+        // over before sorting (sorting all 10,000 slots by key was most of the end of a scan of many clients).
+        let open = clientStates.indices.filter {
+            limits.burstMinimum <= 0 || clientStates[$0].runCount > 0 || (clientStates[$0].minute != .min && clientStates[$0].minuteCount >= limits.burstPerMinute)
+        }
+        let order = open.sorted { clients.key(at: $0) < clients.key(at: $1) }
         for slot in order { finish(client: clients.key(at: slot), slot: slot) }
     }
 
