@@ -248,6 +248,41 @@ final class ScannerTests: XCTestCase {
         XCTAssertEqual(t.total, 7)
     }
 
+    /// The counter against a plain Space-Saving over arrays (a new key past the cap takes the slot of the first
+    /// key with the smallest count), through many evictions: the same counts, errors and order, keys in every
+    /// shape (short, long, non-ASCII, canonically equal spellings).
+    func testTopKAgainstAPlainSpaceSaving() {
+        var rng = SystemRandomNumberGenerator()
+        let pool = (0..<300).map { i -> String in
+            switch i % 5 {
+            case 0: return "/p/\(i)"
+            case 1: return "203.0.\(i / 256).\(i % 256)"
+            case 2: return String(repeating: "segment/", count: 3) + "\(i)"
+            case 3: return "caf\u{E9}-\(i)"
+            default: return "cafe\u{301}-\(i - 1)"  // canonically equal to case 3's key of i - 1
+            }
+        }
+        for capacity in [1, 7, 64] {
+            var t = TopK(capacity: capacity)
+            var keys: [String] = [], counts: [Int] = [], errors: [Int] = []
+            for _ in 0..<5_000 {
+                let k = pool[Int.random(in: 0..<(Bool.random(using: &rng) ? 20 : pool.count), using: &rng)]
+                t.add(k)
+                if let i = keys.firstIndex(of: k) { counts[i] += 1; continue }
+                if keys.count < capacity { keys.append(k); counts.append(1); errors.append(0); continue }
+                let m = counts.min()!
+                let i = counts.firstIndex(of: m)!
+                keys[i] = k; errors[i] = m; counts[i] = m + 1
+            }
+            var expected: [String] = []
+            for i in keys.indices { expected.append("\(keys[i]) \(counts[i]) \(errors[i])") }
+            let order = keys.indices.sorted { counts[$0] != counts[$1] ? counts[$0] > counts[$1] : keys[$0] < keys[$1] }
+            XCTAssertEqual(t.top(capacity).map { "\($0.key) \($0.count) \($0.error)" }, order.map { expected[$0] }, "capacity \(capacity)")
+            XCTAssertEqual(t.distinct, keys.count)
+            XCTAssertEqual(t.total, 5_000)
+        }
+    }
+
     func testSecretsInLogLinesAreRedactedInEveryFormat() throws {
         let text = combined("10.0.0.1", "GET /download?token=SuperSecretValue123&x=1 HTTP/1.1") + "\n"
         let raw = try analyzeText(text)

@@ -10,7 +10,10 @@ import Foundation
 ///
 /// The key index is a hand-written open-addressing table (linear probing, backward-shift deletion)
 /// over a cheap seeded hash of the key's UTF-8 bytes, not `[String: Int]`: Swift's SipHash of every
-/// path, client and user agent was the largest cost of a 1 GiB scan. Keys stay `String`s compared with
+/// path, client and user agent was the largest cost of a 1 GiB scan. Each cell holds the slot and the
+/// low 32 bits of its key's hash, so a probe reads only the table until a cell's bits match (a table of
+/// slots alone sent every probe on to a second array of hashes: three cache misses for a key seen before,
+/// the most costly part of counting a refusal when the keys outgrow the caches). Keys stay `String`s compared with
 /// `==` (canonical equivalence); a non-ASCII key is hashed in its NFC form so canonically equal keys
 /// share a hash exactly as in a `Dictionary`.
 public struct TopK: Sendable {
@@ -26,11 +29,11 @@ public struct TopK: Sendable {
 
     /// The most keys held.
     public let capacity: Int
-    /// Open-addressing table: 0 = empty, else entry slot + 1. Its size is a power of two, at least
-    /// twice the entries held.
-    private var table: [Int32] = []
-    /// The hash of each entry's key, beside `entries`.
-    private var hashes: [UInt64] = []
+    /// Open-addressing table: 0 = empty, else the low 32 bits of the key's hash above the entry's
+    /// slot + 1. Its size is a power of two (at most 2^32), at least twice the entries held.
+    private var table: [UInt64] = []
+    /// The low 32 bits of each entry's key's hash, beside `entries` (to find an entry's cell again).
+    private var tags: [UInt32] = []
     private var entries: [Entry] = []
     private var minCandidates: [Int] = []
     private var minValue = 0
@@ -66,8 +69,8 @@ public struct TopK: Sendable {
         if entries.count < capacity {
             let slot = entries.count
             entries.append(Entry(key: key.text, count: by, error: 0))
-            hashes.append(h)
-            if table.count < 2 * entries.count { grow() } else { insert(slot, h) }
+            tags.append(UInt32(truncatingIfNeeded: h))
+            if table.count < 2 * entries.count { grow() } else { insert(slot, UInt32(truncatingIfNeeded: h)) }
             return (slot, true, nil)
         }
         isApproximate = true
@@ -75,8 +78,8 @@ public struct TopK: Sendable {
         let old = entries[minI]
         remove(minI)
         entries[minI] = Entry(key: key.text, count: old.count + by, error: old.count)
-        hashes[minI] = h
-        insert(minI, h)
+        tags[minI] = UInt32(truncatingIfNeeded: h)
+        insert(minI, UInt32(truncatingIfNeeded: h))
         return (minI, true, old.key)
     }
 
@@ -92,41 +95,44 @@ public struct TopK: Sendable {
     private func find(_ key: LogKey) -> Int? {
         guard !table.isEmpty else { return nil }
         let mask = table.count - 1
-        let h = key.hash
-        var i = Int(truncatingIfNeeded: h) & mask
+        let tag = UInt32(truncatingIfNeeded: key.hash)
+        var i = Int(tag) & mask
         while true {
-            let t = Int(table[i])
-            if t == 0 { return nil }
-            if hashes[t - 1] == h && key.equals(entries[t - 1].key) { return t - 1 }
+            let cell = table[i]
+            if cell == 0 { return nil }
+            if UInt32(truncatingIfNeeded: cell >> 32) == tag {
+                let slot = Int(truncatingIfNeeded: cell & 0xFFFF_FFFF) - 1
+                if key.equals(entries[slot].key) { return slot }
+            }
             i = (i + 1) & mask
         }
     }
 
-    private mutating func insert(_ slot: Int, _ h: UInt64) {
+    private mutating func insert(_ slot: Int, _ tag: UInt32) {
         let mask = table.count - 1
-        var i = Int(truncatingIfNeeded: h) & mask
+        var i = Int(tag) & mask
         while table[i] != 0 { i = (i + 1) & mask }
-        table[i] = Int32(slot + 1)
+        table[i] = UInt64(tag) << 32 | UInt64(slot + 1)
     }
 
     private mutating func grow() {
         var size = Swift.max(16, table.count)
         while size < 2 * entries.count { size *= 2 }
-        table = [Int32](repeating: 0, count: size)
-        for slot in hashes.indices { insert(slot, hashes[slot]) }
+        table = [UInt64](repeating: 0, count: size)
+        for slot in tags.indices { insert(slot, tags[slot]) }
     }
 
     /// Takes entry `slot` out of the table (backward-shift deletion: no tombstones).
     private mutating func remove(_ slot: Int) {
         let mask = table.count - 1
-        var i = Int(truncatingIfNeeded: hashes[slot]) & mask
-        while Int(table[i]) != slot + 1 { i = (i + 1) & mask }
+        var i = Int(tags[slot]) & mask
+        while Int(truncatingIfNeeded: table[i] & 0xFFFF_FFFF) != slot + 1 { i = (i + 1) & mask }
         var j = i
         while true {
             j = (j + 1) & mask
-            let t = Int(table[j])
-            if t == 0 { break }
-            let home = Int(truncatingIfNeeded: hashes[t - 1]) & mask
+            let cell = table[j]
+            if cell == 0 { break }
+            let home = Int(truncatingIfNeeded: cell >> 32) & mask
             // The entry at j may move to i unless its home lies cyclically in (i, j].
             let stays = i <= j ? (i < home && home <= j) : (i < home || home <= j)
             if stays { continue }
