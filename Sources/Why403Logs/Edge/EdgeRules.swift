@@ -332,9 +332,15 @@ public enum EdgeRules {
 
     /// The first rule of `table` that matches `line` (the last rule matches every line).
     static func match(_ table: [EdgeRule], _ line: EdgeRecord) -> EdgeRule {
-        // By index: `for r in table` copied each rule it tried (retaining its arrays and strings).
-        for i in table.indices where table[i].when.allSatisfy({ holds($0, line) }) { return table[i] }
-        return table[table.count - 1]
+        table[matchIndex(table, line)]
+    }
+
+    /// Where in `table` the first rule that holds for `line` is (the last rule when none does). By index, and
+    /// returned as one: `for r in table` copied each rule it tried, and the rule returned was copied again and
+    /// released after the refusal was counted (its arrays and strings retained and released on every line).
+    static func matchIndex(_ table: [EdgeRule], _ line: EdgeRecord) -> Int {
+        for i in table.indices where table[i].when.allSatisfy({ holds($0, line) }) { return i }
+        return table.count - 1
     }
 
     /// The rule id `rule` gives `line`.

@@ -180,10 +180,10 @@ struct EdgeScan: NeedleFiltered {
             else { needleAgrees = false }
         }
         guard context.wants(rec.status) else { return }
-        let rule = EdgeRules.match(table, rec)
-        var name = EdgeRules.name(rule, rec, format: format)
+        let r = EdgeRules.matchIndex(table, rec)
+        var name = EdgeRules.name(table[r], rec, format: format)
         if name.isEmpty { name = format.rawValue }
-        context.edgeDenial(rec, format: format, rule: rule, name: name, target: rec[.errorCode] == "AccessDenied" ? rec.s3.map(S3Command.commandLine) : nil,
+        context.edgeDenial(rec, format: format, rule: table[r], name: name, target: rec[.errorCode] == "AccessDenied" ? rec.s3.map(S3Command.commandLine) : nil,
                            evidence: ScanContext.evidence(file, lineNumber, trimmed.text))
     }
 
