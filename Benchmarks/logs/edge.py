@@ -13,7 +13,11 @@ same run, interleaved:
     reader cannot, so why403's ALB query is not used there); over the CloudFront file a GROUP BY of status and
     `x-edge-detailed-result-type` on `read_csv` (tab-separated, the two header lines skipped).
 
-Usage: WHY403=path/to/release/why403 python3 Benchmarks/logs/edge.py [--size-mib 1024] [--reps 3]
+Usage: WHY403=path/to/release/why403 python3 Benchmarks/logs/edge.py [--size-mib 1024] [--reps 3] [--fast-reps 5]
+Each of the --reps rounds runs why403 and rg alternately --fast-reps times each, then DuckDB once (and jq once,
+in the first round), as run.py does: the two fast tools are compared over many interleaved runs under the same
+load, none of them right after DuckDB's all-core run. (Until 2026-12-06 each round ran every tool once: a median
+of three runs each, the first why403 run right after the previous format's DuckDB and jq.)
 Prints each run, medians (wall, CPU, max RSS) and the ratios to rg and to the grouping peers; checks that
 the counts agree (why403's denials = rg's lines = DuckDB's sum).
 """
@@ -24,6 +28,7 @@ root = os.path.dirname(os.path.dirname(here))
 ap = argparse.ArgumentParser()
 ap.add_argument("--size-mib", type=int, default=1024)
 ap.add_argument("--reps", type=int, default=3)
+ap.add_argument("--fast-reps", type=int, default=5)
 ap.add_argument("--formats", default="alb,cloudflare")
 args = ap.parse_args()
 why403 = os.environ.get("WHY403", os.path.join(root, ".build-release/release/why403"))
@@ -194,7 +199,9 @@ for fmt in args.formats.split(","):
     rss = {k: 0 for k in cmds}
     outs = {}
     for rep in range(args.reps):
-        for name, cmd in cmds.items():
+        order = [n for _ in range(args.fast_reps) for n in ("why403", "rg")] + [n for n in cmds if n not in ("why403", "rg")]
+        for name in order:
+            cmd = cmds[name]
             if name == "jq" and rep > 0:
                 continue  # jq takes minutes: once
             dt, c, m, out = run(cmd, shell=isinstance(cmd, str))
