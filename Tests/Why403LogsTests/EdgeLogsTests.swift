@@ -430,6 +430,15 @@ final class EdgeLogsTests: XCTestCase {
             #"{"EdgeResponseStatus":403,"ClientRequestPath":"/a\"b","ClientRequestURI":"/abcdefg\/h","SecurityRuleID":"0123456\u0041"}"#,
             #"{"EdgeResponseStatus":403,"ClientRequestUserAgent":"12345678\n","SecurityRuleDescription":"1234567\t8","Source":"abcdefghijklmno"}"#,
             String(repeating: "{\"a\":", count: 40) + "1" + String(repeating: "}", count: 40),
+            // Client, path and user agent read as views of the line's bytes where they are plain strings: a query or a
+            // fragment, the URI when the path is absent, null or not text, non-ASCII (KELVIN SIGN and a combining
+            // accent), a client written as a number.
+            #"{"EdgeResponseStatus":403,"ClientIP":"2001:db8::1","ClientRequestPath":"/a?b#c","ClientRequestUserAgent":"\#u{212A}af\#u{E9}"}"#,
+            #"{"EdgeResponseStatus":403,"ClientIP":192,"ClientRequestURI":"/u#frag?x","ClientRequestUserAgent":"Kafe\#u{301}"}"#,
+            #"{"EdgeResponseStatus":403,"ClientRequestPath":null,"ClientRequestURI":"/only?q=1"}"#,
+            #"{"EdgeResponseStatus":403,"ClientRequestPath":7,"ClientRequestURI":"/not-this"}"#,
+            #"{"EdgeResponseStatus":403,"ClientRequestPath":"","ClientRequestURI":"/not-this-either","ClientIP":""}"#,
+            #"{"EdgeResponseStatus":403,"ClientRequestPath":"/\#u{E9}t\#u{E9}?q","ClientRequestUserAgent":"","ClientIP":"-"}"#,
         ]
         var rng = SplitMix64(seed: 0x403)
         let alphabet = Array(#"{}[]":,\ 0123456789.eE+-tfnu"abcdXYZ"#.utf8)

@@ -22,6 +22,13 @@ struct ByteLine {
 
     var text: String { string(0, count) }
 
+    /// The bytes before the first `?` or `#` (a URI's path: `String.pathOnly` over bytes; invalid UTF-8 repaired
+    /// afterwards reads the same, as no ASCII byte is ever part of a repaired sequence).
+    var pathOnly: ByteLine {
+        for i in 0..<count where base[i] == 0x3F || base[i] == 0x23 { return ByteLine(base, i) }
+        return self
+    }
+
     /// First offset of `byte` at or after `from`, or nil.
     func firstIndex(of byte: UInt8, from: Int) -> Int? {
         ByteSearch.index(of: byte, in: UnsafeRawPointer(base), from: from, to: count)

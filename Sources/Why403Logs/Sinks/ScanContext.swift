@@ -244,8 +244,9 @@ final class ScanContext {
         guard inWindow(rec.time) else { outsideWindow += 1; return }
         accessDenials += 1
         var d = Denial(status: rec.status, cause: rule.cause, layer: rule.layer, confidence: rule.confidence, rule: name,
-                       time: rec.time, client: LogKey(rec.client), path: rec.path.map { LogKey($0) },
-                       userAgent: rec.userAgent.map { LogKey($0) }, target: target, detail: rec.detail,
+                       time: rec.time, client: rec.clientBytes.map(LogKey.init(line:)) ?? LogKey(rec.client),
+                       path: rec.pathBytes.map(LogKey.init(line:)) ?? rec.path.map { LogKey($0) },
+                       userAgent: rec.userAgentBytes.map(LogKey.init(line:)) ?? rec.userAgent.map { LogKey($0) }, target: target, detail: rec.detail,
                        correlated: false, country: rec.country, meaning: rule.meaning)
         if joinWAF, format == .awsWAF, let t = rec.time?.utc, heldBlocks.count < limits.correlationEvents {
             accessDenials -= 1  // counted when claimed or flushed

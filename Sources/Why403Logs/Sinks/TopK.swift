@@ -274,6 +274,11 @@ struct LogKey {
         }
     }
 
+    /// A key from a view of a log line's bytes (`LogKey(bytes:)`).
+    init(line: ByteLine) {
+        self.init(bytes: UnsafeRawBufferPointer(start: line.base, count: line.count))
+    }
+
     /// A key from a `String` whose hash is known (the hash of an equal key).
     init(hash: UInt64, string: String) {
         self.hash = hash
