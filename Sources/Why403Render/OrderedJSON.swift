@@ -63,13 +63,6 @@ indirect enum OrderedJSON {
         for _ in 0..<(2 * indent) { out.append(32) }
     }
 
-    /// `s` as a JSON string literal.
-    static func quote(_ s: String) -> String {
-        var out: [UInt8] = []
-        quote(s, into: &out)
-        return String(decoding: out, as: UTF8.self)
-    }
-
     /// Appends `s` as a JSON string literal: its bytes, with a quote, a backslash and the control characters
     /// escaped (`\n`, `\r`, `\t`, else `\u00XX`; DEL too). Every other byte, multi-byte characters' included, is
     /// copied as it is, as appending the string's scalars one by one did.
