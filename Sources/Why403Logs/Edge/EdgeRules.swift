@@ -85,7 +85,7 @@ struct EdgeFields {
 }
 
 /// A test on the fields of one line. Written once and evaluated two ways: by the scanner on each
-/// parsed line (`EdgeRules.match`) and as SQL by `--emit-sql` (`EdgeSQL`). Not `indirect` (no case
+/// parsed line (`EdgeRules.matchIndex`) and as SQL by `--emit-sql` (`EdgeSQL`). Not `indirect` (no case
 /// nests another): LeakSanitizer cannot follow the tagged pointers of indirect cases held in a
 /// global, and the fuzz harness would report the rule tables as leaks.
 public enum EdgeCondition: Sendable {
@@ -330,12 +330,7 @@ public enum EdgeRules {
         }
     }
 
-    /// The first rule of `table` that matches `line` (the last rule matches every line).
-    static func match(_ table: [EdgeRule], _ line: EdgeRecord) -> EdgeRule {
-        table[matchIndex(table, line)]
-    }
-
-    /// Where in `table` the first rule that holds for `line` is (the last rule when none does). By index, and
+    /// Where in `table` the first rule that holds for `line` is (the last rule matches every line). By index, and
     /// returned as one: `for r in table` copied each rule it tried, and the rule returned was copied again and
     /// released after the refusal was counted (its arrays and strings retained and released on every line).
     static func matchIndex(_ table: [EdgeRule], _ line: EdgeRecord) -> Int {

@@ -63,7 +63,7 @@ final class ScanContext {
         self.accessRules = (0..<600).map { s in
             var rec = EdgeRecord()
             rec.status = s
-            let r = EdgeRules.match(table, rec)
+            let r = table[EdgeRules.matchIndex(table, rec)]
             return (r.cause, r.confidence)
         }
     }
