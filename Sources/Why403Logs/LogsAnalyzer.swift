@@ -246,7 +246,7 @@ public struct LogsAnalyzer: Sendable {
         struct Enough: Error {}
         var head = Head()
         do {
-            try LogReader.read(path: path, buffer: LineBuffer(capacity: 1 << 16), sink: &head, progress: nil,
+            try LogReader.read(path: path, buffer: LineBuffer(capacity: 1 << 16), sink: &head, readAhead: false, progress: nil,
                                check: { h in if h.bytes.count >= 1 << 16 || h.overlongFirst { throw Enough() } })
         } catch {}
         return head
