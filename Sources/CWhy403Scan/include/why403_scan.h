@@ -86,4 +86,7 @@ int why403_gather_lines(int kernel, const uint8_t *buf, size_t n, int final, con
 static inline void why403_counter_add(long *counter) { __atomic_fetch_add(counter, 1, __ATOMIC_RELAXED); }
 static inline long why403_counter_load(const long *counter) { return __atomic_load_n(counter, __ATOMIC_RELAXED); }
 
+/// A hint to start loading the cache line at `p` (`TopK.prefetch`): Swift has no prefetch of its own.
+static inline void why403_prefetch(const void *p) { __builtin_prefetch(p, 0, 3); }
+
 #endif
