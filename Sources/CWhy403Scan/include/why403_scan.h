@@ -86,6 +86,24 @@ int why403_gather_lines(int kernel, const uint8_t *buf, size_t n, int final, con
 static inline void why403_counter_add(long *counter) { __atomic_fetch_add(counter, 1, __ATOMIC_RELAXED); }
 static inline long why403_counter_load(const long *counter) { return __atomic_load_n(counter, __ATOMIC_RELAXED); }
 
+/// The member names `why403_flat_json` looks for: name `k` is `packed[starts[k]..<starts[k + 1]]`; `table` (`mask + 1`
+/// entries) maps `FlatJSON.Keys`' slot of a name to its index, -1 for an empty slot; `empty_key` is the index of the
+/// empty name, -1 when none.
+typedef struct {
+    const uint8_t *packed;
+    const int32_t *starts;
+    const int64_t *table;
+    int64_t mask;
+    int32_t count;
+    int32_t empty_key;
+} why403_json_keys;
+
+/// Reads the NDJSON line `b[0..<n]` when it has the common flat form (`flatjson.c`): writes 1 to `out[0]` and, for each
+/// key `k`, where its value starts and ends to `out[1 + 2k]` and `out[2 + 2k]` (-1 and 2^30 when absent; the end with
+/// 2^30 added unless the value is a string without escapes), as `FlatJSON.tokenize` does, and returns 1. Returns 0 for
+/// any other line, valid or not, which the caller then reads itself.
+int why403_flat_json(const uint8_t *b, size_t n, const why403_json_keys *keys, int32_t *out);
+
 /// A hint to start loading the cache line at `p` (`TopK.prefetch`): Swift has no prefetch of its own.
 static inline void why403_prefetch(const void *p) { __builtin_prefetch(p, 0, 3); }
 

@@ -1,3 +1,4 @@
+import CWhy403Scan
 /// The named top-level members of one JSON object (one NDJSON line), read without building the
 /// object: a first pass checks the whole line (RFC 8259; a comma before `}` or `]` allowed, as
 /// Foundation allows it) and notes only where each asked-for member's value sits; a value becomes a
@@ -8,6 +9,10 @@
 /// refused Cloudflare line, two fifths of the scan, and no package in the project's set reads an
 /// object's members without decoding them into a model; Cloudflare's Logpush records are flat, so the
 /// reader is small. AWS WAF records (nested, one per refusal) still go through Foundation.
+///
+/// Most lines take a faster road first: `why403_flat_json` (C, `flatjson.c`) reads the common flat form (no escape, no
+/// white space, no nesting) in one pass and gives the same spans; it hands any other line, valid or not, back to
+/// `Reader`, which knows the whole grammar.
 enum FlatJSON {
     /// One member's value, as the reader materialises it on request.
     enum Value {
@@ -37,6 +42,9 @@ enum FlatJSON {
         /// Key indices by `slot(of:)` (-1: empty); a power of two at least four times the names.
         private let table: [Int]
 
+        /// The same names and table for `why403_flat_json`.
+        let c: CKeys
+
         init(_ names: [String]) {
             self.names = names
             var packed: [UInt8] = [], starts = [0]
@@ -53,6 +61,13 @@ enum FlatJSON {
                 }
             }
             self.table = table
+            c = CKeys(packed: packed, starts: starts, table: table, emptyKey: names.firstIndex(of: "") ?? -1)
+        }
+
+        /// `why403_flat_json` on `b`: true when it read the line (its numbers are in `out`, as `tokenize` writes them).
+        @inline(__always)
+        func readFlat(_ b: UnsafeBufferPointer<UInt8>, _ out: UnsafeMutablePointer<Int32>) -> Bool {
+            why403_flat_json(b.baseAddress, b.count, c.keys, out) == 1
         }
 
         var count: Int { names.count }
@@ -97,6 +112,34 @@ enum FlatJSON {
                     }
                 }
             }
+        }
+    }
+
+    /// `Keys` as C reads them: copies of the names' bytes, their starts and the slot table, made once and never
+    /// written after.
+    final class CKeys: @unchecked Sendable {
+        let keys: UnsafeMutablePointer<why403_json_keys>
+        private let packed: UnsafeMutablePointer<UInt8>
+        private let starts: UnsafeMutablePointer<Int32>
+        private let table: UnsafeMutablePointer<Int64>
+
+        init(packed p: [UInt8], starts s: [Int], table t: [Int], emptyKey: Int) {
+            packed = .allocate(capacity: max(p.count, 1))
+            packed.initialize(from: p, count: p.count)
+            starts = .allocate(capacity: s.count)
+            starts.initialize(from: s.map { Int32($0) }, count: s.count)
+            table = .allocate(capacity: t.count)
+            table.initialize(from: t.map { Int64($0) }, count: t.count)
+            keys = .allocate(capacity: 1)
+            keys.initialize(to: why403_json_keys(packed: packed, starts: starts, table: table, mask: Int64(t.count - 1),
+                                                 count: Int32(s.count - 1), empty_key: Int32(emptyKey)))
+        }
+
+        deinit {
+            keys.deallocate()
+            packed.deallocate()
+            starts.deallocate()
+            table.deallocate()
         }
     }
 
@@ -227,10 +270,12 @@ enum FlatJSON {
     private static let notPlain = (bit: 1 << 30, mask: (1 << 30) - 1)
 
     /// `read`'s pass over the line, as numbers (`tokenWidth` of them) for `read(tokens:)`.
-    static func tokenize(_ b: UnsafeBufferPointer<UInt8>, keys: Keys, into out: UnsafeMutablePointer<Int32>) {
+    /// (`fast: false` skips `why403_flat_json`: the tests compare the two.)
+    static func tokenize(_ b: UnsafeBufferPointer<UInt8>, keys: Keys, into out: UnsafeMutablePointer<Int32>, fast: Bool = true) {
         guard b.count < notPlain.bit else { out[0] = 0; return }
+        if fast, keys.readFlat(b, out) { return }
         withUnsafeTemporaryAllocation(of: Span.self, capacity: max(keys.count, 1)) { spans in
-            guard FlatJSON.spans(b, keys: keys, into: spans) else { out[0] = 0; return }
+            guard FlatJSON.spans(b, keys: keys, into: spans, fast: fast) else { out[0] = 0; return }
             out[0] = 1
             for k in 0..<keys.count {
                 out[1 + 2 * k] = Int32(spans[k].start)
@@ -240,7 +285,17 @@ enum FlatJSON {
     }
 
     /// The pass itself: checks the line and fills `spans` (one per key).
-    private static func spans(_ b: UnsafeBufferPointer<UInt8>, keys: Keys, into spans: UnsafeMutableBufferPointer<Span>) -> Bool {
+    private static func spans(_ b: UnsafeBufferPointer<UInt8>, keys: Keys, into spans: UnsafeMutableBufferPointer<Span>,
+                              fast: Bool = true) -> Bool {
+        let flat = fast && withUnsafeTemporaryAllocation(of: Int32.self, capacity: tokenWidth(keys)) { t -> Bool in
+            guard keys.readFlat(b, t.baseAddress!) else { return false }
+            for k in 0..<keys.count {
+                let end = Int(t[2 + 2 * k])
+                spans[k] = Span(start: Int(t[1 + 2 * k]), end: end & notPlain.mask, plain: end & notPlain.bit == 0)
+            }
+            return true
+        }
+        if flat { return true }
         spans.initialize(repeating: Span())
         var r = Reader(b: b)
         r.skipSpace()

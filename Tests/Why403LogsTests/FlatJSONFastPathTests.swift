@@ -1,0 +1,79 @@
+import Foundation
+import XCTest
+@testable import Why403Logs
+import Why403TestSupport
+
+/// `why403_flat_json` (C, `flatjson.c`), the fast road of `FlatJSON`: on every line it accepts, it must say what the
+/// Swift reader says (valid, and the same start, end and plainness of every asked-for member), and it must accept the
+/// common Logpush form. Lines it hands back are read by the Swift reader, which `testFlatJSONReadsCloudflareRecordsAsFoundationDoes`
+/// (EdgeLogsTests) compares with Foundation.
+final class FlatJSONFastPathTests: XCTestCase {
+    let keys = EdgeParsers.CloudflareKey.keys
+
+    /// The numbers `tokenize` writes, by the fast road (nil when it hands the line back) and by the Swift reader.
+    func both(_ line: [UInt8]) -> (fast: [Int32]?, swift: [Int32]) {
+        let width = FlatJSON.tokenWidth(keys)
+        var fast = [Int32](repeating: 0, count: width), swift = fast
+        let took = line.withUnsafeBufferPointer { b in fast.withUnsafeMutableBufferPointer { keys.readFlat(b, $0.baseAddress!) } }
+        line.withUnsafeBufferPointer { b in swift.withUnsafeMutableBufferPointer { FlatJSON.tokenize(b, keys: keys, into: $0.baseAddress!, fast: false) } }
+        // An invalid line's other numbers are not read.
+        if swift[0] == 0 { for i in 1..<width { swift[i] = 0 } }
+        return (took ? fast : nil, swift)
+    }
+
+    func lines() throws -> [String] {
+        var lines: [String] = []
+        for file in ["cloudflare.log", "cloudflare-firewall-events.log"] {
+            let path = Fixtures.url("logs/edge/\(file)").path
+            lines += try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").map(String.init)
+        }
+        return lines + [
+            #"{}"#, #"{"a":[]}"#, #"{"":1,"EdgeResponseStatus":403}"#, #"{"EdgeResponseStatus":403,"EdgeResponseStatus":200}"#,
+            #"{"ClientIP":"caf\#u{E9}","SecuritySources":["a","b",1,-2.5e3,true,false,null]}"#,
+            #"{"EdgeResponseStatus":0,"BotScore":-0,"x":1.25,"y":1E+2,"z":3e-1}"#,
+            #"{"ClientRequestUserAgent":"1234567890123456","ClientRequestURI":"123456789012345","Source":"12345678901234567"}"#,
+        ]
+    }
+
+    func testTheFastRoadAgreesWithTheSwiftReader() throws {
+        var all = try lines()
+        var rng = SplitMix64(seed: 0xF1A7)
+        let alphabet = Array(#"{}[]":,\ 0123456789.eE+-tfnul"aXZ"#.utf8) + [0x09, 0x7F, 0xC3, 0xA9, 0x00]
+        let base = all
+        for _ in 0..<20_000 {
+            var b = Array(base[Int(rng.next() % UInt64(base.count))].utf8)
+            for _ in 0...(rng.next() % 3) where !b.isEmpty {
+                let at = Int(rng.next() % UInt64(b.count))
+                switch rng.next() % 3 {
+                case 0: b[at] = alphabet[Int(rng.next() % UInt64(alphabet.count))]
+                case 1: b.remove(at: at)
+                default: b.insert(alphabet[Int(rng.next() % UInt64(alphabet.count))], at: at)
+                }
+            }
+            all.append(String(decoding: b, as: UTF8.self))
+        }
+        var taken = 0, disagree: [String] = []
+        for line in all {
+            let (fast, swift) = both(Array(line.utf8))
+            guard let fast else { continue }
+            taken += 1
+            if fast != swift { disagree.append(line) }
+        }
+        XCTAssertEqual(disagree.prefix(5), [], "the fast road and the Swift reader differ on \(disagree.count) lines")
+        // Both readers' verdicts were compared on lines of every kind: valid ones and broken ones the fast road took.
+        XCTAssertGreaterThan(taken, 5_000)
+    }
+
+    func testTheFastRoadTakesTheCommonForm() throws {
+        for line in try lines().prefix(2) {
+            let (fast, swift) = both(Array(line.utf8))
+            XCTAssertNotNil(fast, line)
+            XCTAssertEqual(swift[0], 1, line)
+        }
+        // And hands back what it does not read whole: white space, escapes, nesting, a trailing comma.
+        for line in [#"{ "a":1}"#, #"{"a":"\n"}"#, #"{"a":{"b":1}}"#, #"{"a":[[1]]}"#, #"{"a":1,}"#, #"{"a":[1,]}"#, #"{"\u0041":1}"#,
+                     #"{"é":1}"#, #"{"a":1} "#] {
+            XCTAssertNil(both(Array(line.utf8)).fast, line)
+        }
+    }
+}
