@@ -4,11 +4,17 @@
 // line, a byte at a time through bounds-checked cursors, and that pass was the largest cost of a Cloudflare scan after
 // the needle search itself. No library in the project's set reads JSON members without building values.
 //
+// The line is first turned into bit masks, 64 bytes at a time (SSE2 where there is one): its quotes, its bytes above
+// 0x7F, and the bytes this reader refuses (`\`, control characters, DEL). A line holding none of the last has no escape,
+// so every quote opens or closes a string, and strings are passed over by finding the next quote bit (as simdjson's
+// first stage does) instead of byte by byte; numbers and literals are read byte by byte (they are short).
+//
 // This reader accepts only a strict subset of JSON: one object with no white space outside strings, member names of
-// plain ASCII (no escape), values that are strings without escapes, numbers, `true`, `false`, `null`, or arrays of
-// those (no nesting). Everything it accepts is valid JSON and its spans are the ones the Swift reader notes; any other
-// line (an escape, white space, a nested object, a trailing comma, an error) returns 0 and the Swift reader, which
-// knows the whole grammar, reads it. So it is never the judge of a line it does not fully understand.
+// plain ASCII, values that are strings, numbers, `true`, `false`, `null`, or arrays of those (no nesting), and no
+// escape, control character or DEL anywhere in the line. Everything it accepts is valid JSON and its spans are the ones
+// the Swift reader notes; any other line (an escape, white space, a nested object, a trailing comma, an error) returns
+// 0 and the Swift reader, which knows the whole grammar, reads it. So it is never the judge of a line it does not
+// fully understand. A line it accepts holds no byte `why403_has_binary_bytes` flags, which the caller then need not ask.
 
 #include "why403_scan.h"
 #include <string.h>
@@ -18,29 +24,8 @@
 #endif
 
 #define WHY403_NOT_PLAIN (1 << 30)
-
-/// The first offset at or after `i` holding `"`, `\`, a control character or (when `ascii`) a byte above 0x7F;
-/// `n` when none.
-static inline size_t plain_run(const uint8_t *b, size_t i, size_t n, int ascii) {
-#if defined(__SSE2__)
-    const __m128i quote = _mm_set1_epi8('"'), slash = _mm_set1_epi8('\\'), ctl = _mm_set1_epi8(0x1F);
-    while (i + 16 <= n) {
-        __m128i x = _mm_loadu_si128((const __m128i *)(b + i));
-        // x <= 0x1F (unsigned): max(x, 0x1F) == 0x1F.
-        __m128i m = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, quote), _mm_cmpeq_epi8(x, slash)),
-                                 _mm_cmpeq_epi8(_mm_max_epu8(x, ctl), ctl));
-        unsigned mask = (unsigned)_mm_movemask_epi8(m);
-        if (ascii) mask |= (unsigned)_mm_movemask_epi8(x);
-        if (mask) return i + (size_t)__builtin_ctz(mask);
-        i += 16;
-    }
-#endif
-    for (; i < n; i++) {
-        uint8_t c = b[i];
-        if (c == '"' || c == '\\' || c < 0x20 || (ascii && c >= 0x80)) return i;
-    }
-    return n;
-}
+/// Lines up to 64 KiB (the scan's line limit) take the fast road; longer ones the Swift reader.
+#define WHY403_FLAT_BLOCKS 1024
 
 /// Whether `a[0..<n]` and `b[0..<n]` are equal, eight bytes at a time (a name is some ten to thirty bytes: a call to
 /// `memcmp` per member cost more than the compare).
@@ -65,10 +50,11 @@ static inline int same(const uint8_t *a, const uint8_t *b, size_t n) {
 /// asked for.
 static inline int32_t key_index(const why403_json_keys *k, const uint8_t *name, size_t len) {
     if (len == 0) return k->empty_key;
-    int64_t n = (int64_t)len;
-    int64_t h = n * 0x9E37;
-    h = h + (int64_t)name[0] * 31 + (int64_t)name[n - 1] * 131 + (int64_t)name[n / 2] * 7 + (int64_t)name[n * 3 / 4] * 17;
-    int64_t s = (h ^ (h >> 7)) & k->mask;
+    // Unsigned: the same values as Swift's non-negative `Int`s, with shifts for the halves and quarters.
+    uint64_t n = len;
+    uint64_t h = n * 0x9E37;
+    h = h + (uint64_t)name[0] * 31 + (uint64_t)name[n - 1] * 131 + (uint64_t)name[n / 2] * 7 + (uint64_t)name[n * 3 / 4] * 17;
+    int64_t s = (int64_t)((h ^ (h >> 7)) & (uint64_t)k->mask);
     for (;;) {
         int64_t key = k->table[s];
         if (key < 0) return -1;
@@ -101,19 +87,10 @@ static inline int number(const uint8_t *b, size_t n, size_t *i) {
     return 1;
 }
 
-/// A scalar value (not an array or object) at `*i`; sets `*plain` for a string. 0 when it is not one this reader
-/// takes.
-static inline int scalar(const uint8_t *b, size_t n, size_t *i, int *plain) {
+/// A number or literal (`true`, `false`, `null`) at `*i`, not a string; 0 when it is none.
+static inline int bare(const uint8_t *b, size_t n, size_t *i) {
     size_t j = *i;
-    *plain = 0;
     switch (b[j]) {
-    case '"': {
-        size_t e = plain_run(b, j + 1, n, 0);
-        if (e >= n || b[e] != '"') return 0;
-        *i = e + 1;
-        *plain = 1;
-        return 1;
-    }
     case 't':
         if (n - j < 4 || memcmp(b + j, "true", 4) != 0) return 0;
         *i = j + 4;
@@ -131,44 +108,137 @@ static inline int scalar(const uint8_t *b, size_t n, size_t *i, int *plain) {
     }
 }
 
+/// The line's quotes, one bit per byte in 64-byte blocks, and whether it holds a byte the fast road does not read
+/// (`\`, a control character or DEL: an escape, or a line `looksBinary` flags) or, per block, bytes above 0x7F.
+typedef struct {
+    uint64_t quotes[WHY403_FLAT_BLOCKS];
+    uint64_t high[WHY403_FLAT_BLOCKS];
+    size_t blocks;
+    /// A byte of the line is above 0x7F (else names need no check).
+    int any_high;
+} line_masks;
+
+/// The masks of one 64-byte block: quotes, bytes above 0x7F, and the bytes the fast road refuses.
+static inline void block_masks(const uint8_t *p, uint64_t *quote, uint64_t *high, uint64_t *bad) {
+#if defined(__SSE2__)
+    const __m128i q = _mm_set1_epi8('"'), bs = _mm_set1_epi8('\\'), ctl = _mm_set1_epi8(0x1F), del = _mm_set1_epi8(0x7F);
+    uint64_t qm = 0, hm = 0, xm = 0;
+    for (int k = 0; k < 4; k++) {
+        __m128i x = _mm_loadu_si128((const __m128i *)(p + 16 * k));
+        __m128i refuse = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, bs), _mm_cmpeq_epi8(x, del)),
+                                      _mm_cmpeq_epi8(_mm_max_epu8(x, ctl), ctl));
+        qm |= (uint64_t)(uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(x, q)) << (16 * k);
+        hm |= (uint64_t)(uint32_t)_mm_movemask_epi8(x) << (16 * k);
+        xm |= (uint64_t)(uint32_t)_mm_movemask_epi8(refuse) << (16 * k);
+    }
+    *quote = qm; *high = hm; *bad = xm;
+#else
+    uint64_t qm = 0, hm = 0, xm = 0;
+    for (int k = 0; k < 64; k++) {
+        uint8_t c = p[k];
+        qm |= (uint64_t)(c == '"') << k;
+        hm |= (uint64_t)(c >= 0x80) << k;
+        xm |= (uint64_t)(c == '\\' || c < 0x20 || c == 0x7F) << k;
+    }
+    *quote = qm; *high = hm; *bad = xm;
+#endif
+}
+
+/// Fills `m` for `b[0..<n]`; 0 when the line holds a byte the fast road refuses.
+static int line_masks_of(const uint8_t *b, size_t n, line_masks *m) {
+    size_t full = n / 64, k = 0;
+    uint64_t bad = 0, high = 0, q, h, x;
+    for (; k < full; k++) {
+        block_masks(b + 64 * k, &q, &h, &x);
+        m->quotes[k] = q; m->high[k] = h; bad |= x; high |= h;
+    }
+    size_t rest = n - 64 * full;
+    if (rest) {
+        uint8_t tail[64];
+        memset(tail, ' ', sizeof tail);
+        memcpy(tail, b + 64 * full, rest);
+        block_masks(tail, &q, &h, &x);
+        m->quotes[k] = q; m->high[k] = h; bad |= x; high |= h;
+        k++;
+    }
+    m->blocks = k;
+    m->any_high = high != 0;
+    return bad == 0;
+}
+
+/// The first quote at or after `p`, or `SIZE_MAX`.
+static inline size_t next_quote(const line_masks *m, size_t p) {
+    size_t k = p >> 6;
+    if (k >= m->blocks) return SIZE_MAX;
+    uint64_t bits = m->quotes[k] & (~0ULL << (p & 63));
+    while (!bits) {
+        if (++k >= m->blocks) return SIZE_MAX;
+        bits = m->quotes[k];
+    }
+    return 64 * k + (size_t)__builtin_ctzll(bits);
+}
+
+/// Whether a byte of `from..<to` is above 0x7F.
+static inline int any_high(const line_masks *m, size_t from, size_t to) {
+    for (size_t p = from; p < to; p = (p | 63) + 1) {
+        size_t k = p >> 6, end = to < ((p | 63) + 1) ? to : (p | 63) + 1;
+        uint64_t span = (end - p == 64 ? ~0ULL : ((1ULL << (end - p)) - 1)) << (p & 63);
+        if (m->high[k] & span) return 1;
+    }
+    return 0;
+}
+
 int why403_flat_json(const uint8_t *b, size_t n, const why403_json_keys *keys, int32_t *out) {
     for (int32_t k = 0; k < keys->count; k++) {
         out[1 + 2 * k] = -1;
         out[2 + 2 * k] = WHY403_NOT_PLAIN;
     }
     out[0] = 0;
-    if (n < 2 || n >= WHY403_NOT_PLAIN || b[0] != '{') return 0;
+    if (n < 2 || n > 64 * WHY403_FLAT_BLOCKS || b[0] != '{') return 0;
+    line_masks m;
+    // No escape, no control character anywhere: every quote opens or closes a string.
+    if (!line_masks_of(b, n, &m)) return 0;
     size_t i = 1;
     if (b[i] == '}') {
         i++;
     } else {
         for (;;) {
             if (i >= n || b[i] != '"') return 0;
-            size_t ns = i + 1;
-            size_t ne = plain_run(b, ns, n, 1);
-            if (ne >= n || b[ne] != '"') return 0;
-            int32_t key = key_index(keys, b + ns, ne - ns);
+            size_t ne = next_quote(&m, i + 1);
+            if (ne >= n || (m.any_high && any_high(&m, i + 1, ne))) return 0;
+            int32_t key = key_index(keys, b + i + 1, ne - i - 1);
             i = ne + 1;
             if (i >= n || b[i] != ':') return 0;
             i++;
             if (i >= n) return 0;
             size_t vs = i;
             int plain = 0;
-            if (b[i] == '[') {
+            if (b[i] == '"') {
+                size_t e = next_quote(&m, i + 1);
+                if (e >= n) return 0;
+                i = e + 1;
+                plain = 1;
+            } else if (b[i] == '[') {
                 i++;
                 if (i < n && b[i] == ']') {
                     i++;
                 } else {
                     for (;;) {
-                        int p;
-                        if (i >= n || b[i] == '[' || b[i] == '{' || !scalar(b, n, &i, &p)) return 0;
+                        if (i >= n) return 0;
+                        if (b[i] == '"') {
+                            size_t e = next_quote(&m, i + 1);
+                            if (e >= n) return 0;
+                            i = e + 1;
+                        } else if (b[i] == '[' || b[i] == '{' || !bare(b, n, &i)) {
+                            return 0;
+                        }
                         if (i >= n) return 0;
                         if (b[i] == ',') { i++; continue; }
                         if (b[i] == ']') { i++; break; }
                         return 0;
                     }
                 }
-            } else if (b[i] == '{' || !scalar(b, n, &i, &plain)) {
+            } else if (b[i] == '{' || !bare(b, n, &i)) {
                 return 0;
             }
             if (key >= 0) {

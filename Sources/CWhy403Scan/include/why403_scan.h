@@ -101,7 +101,8 @@ typedef struct {
 /// Reads the NDJSON line `b[0..<n]` when it has the common flat form (`flatjson.c`): writes 1 to `out[0]` and, for each
 /// key `k`, where its value starts and ends to `out[1 + 2k]` and `out[2 + 2k]` (-1 and 2^30 when absent; the end with
 /// 2^30 added unless the value is a string without escapes), as `FlatJSON.tokenize` does, and returns 1. Returns 0 for
-/// any other line, valid or not, which the caller then reads itself.
+/// any other line, valid or not, which the caller then reads itself. A line it reads holds no control character and no
+/// DEL (`why403_has_binary_bytes` would return 0).
 int why403_flat_json(const uint8_t *b, size_t n, const why403_json_keys *keys, int32_t *out);
 
 /// A hint to start loading the cache line at `p` (`TopK.prefetch`): Swift has no prefetch of its own.

@@ -504,10 +504,11 @@ enum EdgeParsers {
     }
 
     /// The flat reader's pass over a gathered line, run on the read-ahead thread, and the binary check
-    /// (its number at `cloudflareBinaryToken`: 1 when the line looks binary).
+    /// (its number at `cloudflareBinaryToken`: 1 when the line looks binary; a line the C fast road read holds no such
+    /// byte, so only the others are checked).
     static let cloudflareTokenizer = LineTokenizer(width: cloudflareBinaryToken + 1) { line, out in
-        FlatJSON.tokenize(UnsafeBufferPointer(start: line.base, count: line.count), keys: CloudflareKey.keys, into: out)
-        out[cloudflareBinaryToken] = line.looksBinary ? 1 : 0
+        let fast = FlatJSON.tokenize(UnsafeBufferPointer(start: line.base, count: line.count), keys: CloudflareKey.keys, into: out)
+        out[cloudflareBinaryToken] = !fast && line.looksBinary ? 1 : 0
     }
     static let cloudflareBinaryToken = FlatJSON.tokenWidth(CloudflareKey.keys)
 

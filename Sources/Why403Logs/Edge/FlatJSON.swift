@@ -270,10 +270,12 @@ enum FlatJSON {
     private static let notPlain = (bit: 1 << 30, mask: (1 << 30) - 1)
 
     /// `read`'s pass over the line, as numbers (`tokenWidth` of them) for `read(tokens:)`.
-    /// (`fast: false` skips `why403_flat_json`: the tests compare the two.)
-    static func tokenize(_ b: UnsafeBufferPointer<UInt8>, keys: Keys, into out: UnsafeMutablePointer<Int32>, fast: Bool = true) {
-        guard b.count < notPlain.bit else { out[0] = 0; return }
-        if fast, keys.readFlat(b, out) { return }
+    /// True when `why403_flat_json` read the line, which then holds no control character or DEL (`ByteLine.looksBinary`
+    /// is false). (`fast: false` skips `why403_flat_json`: the tests compare the two.)
+    @discardableResult
+    static func tokenize(_ b: UnsafeBufferPointer<UInt8>, keys: Keys, into out: UnsafeMutablePointer<Int32>, fast: Bool = true) -> Bool {
+        guard b.count < notPlain.bit else { out[0] = 0; return false }
+        if fast, keys.readFlat(b, out) { return true }
         withUnsafeTemporaryAllocation(of: Span.self, capacity: max(keys.count, 1)) { spans in
             guard FlatJSON.spans(b, keys: keys, into: spans, fast: fast) else { out[0] = 0; return }
             out[0] = 1
@@ -282,6 +284,7 @@ enum FlatJSON {
                 out[2 + 2 * k] = Int32(spans[k].end | (spans[k].plain ? 0 : notPlain.bit))
             }
         }
+        return false
     }
 
     /// The pass itself: checks the line and fills `spans` (one per key).
