@@ -60,6 +60,8 @@ struct CauseGroup {
     var clients = TopK(capacity: 256)
     var targets = TopK(capacity: 64)
     var details = TopK(capacity: 64)
+    /// The detail counted last, with its hash.
+    var lastDetail: LogKey?
     var countries = TopK(capacity: 64)
     /// ModSecurity audit log: the rules that scored in the group's refusals (`ID msg`), counted.
     var scored = TopK(capacity: 64)
@@ -183,9 +185,11 @@ final class Aggregator {
         userAgents.add(d.userAgent ?? dash)
         // The group counts the same keys as the `String`s the counters above now hold: a key new to
         // the group (often, once a group holds more clients than its cap) makes no `String` of its own.
+        // The country is hashed once, for both counters.
+        let country = d.country.map { LogKey($0) }
         update(&groups[gi], d, path: LogKey(hash: path.hash, string: paths.key(at: p.slot)),
-               client: LogKey(hash: d.client.hash, string: clients.key(at: c.slot)), evidence)
-        if let country = d.country { countries.add(LogKey(country)) }
+               client: LogKey(hash: d.client.hash, string: clients.key(at: c.slot)), country: country, evidence)
+        if let country { countries.add(country) }
         if p.fresh {
             if p.slot < pathStates.count { pathStates[p.slot].clear() } else { pathStates.append(PathState()) }
         }
@@ -230,10 +234,10 @@ final class Aggregator {
             groupIndex[key] = groups.count
             groups.append(CauseGroup(cause: d.cause, layer: d.layer, keyRule: "other", confidence: .possible))
         }
-        update(&groups[groupIndex[key]!], o, path: d.path ?? dash, client: d.client, evidence)
+        update(&groups[groupIndex[key]!], o, path: d.path ?? dash, client: d.client, country: d.country.map { LogKey($0) }, evidence)
     }
 
-    private func update(_ g: inout CauseGroup, _ d: Denial, path: LogKey, client: LogKey, _ evidence: () -> [Evidence]) {
+    private func update(_ g: inout CauseGroup, _ d: Denial, path: LogKey, client: LogKey, country: LogKey?, _ evidence: () -> [Evidence]) {
         g.count += 1
         if let r = d.rule {
             if let last = g.lastRule, last == r {
@@ -250,8 +254,15 @@ final class Aggregator {
         g.paths.add(path)
         g.clients.add(client)
         if let t = d.target { g.targets.add(t) }
-        if let x = d.detail { g.details.add(x) }
-        if let c = d.country { g.countries.add(c) }
+        if let x = d.detail {
+            // Details repeat from refusal to refusal (memoised texts): the last one's hash is kept.
+            if let last = g.lastDetail, last.string == x { g.details.add(last) } else {
+                let k = LogKey(x)
+                g.lastDetail = k
+                g.details.add(k)
+            }
+        }
+        if let country { g.countries.add(country) }
         if let list = d.scored { for r in list { g.scored.add(r) } }
         if g.meaning == nil, let m = d.meaning { g.meaning = m }
         if let t = d.time?.utc { g.first = min(g.first ?? t, t); g.last = max(g.last ?? t, t) }

@@ -76,9 +76,11 @@ public struct TopK: Sendable {
         }
         isApproximate = true
         let minI = takeMinimum()
-        let old = entries[minI]
         remove(minI)
-        entries[minI] = Entry(key: key.text, count: old.count + by, error: old.count)
+        // Swapped in, so the evicted entry's key moves out to the caller (no copy retained and released).
+        let count = entries[minI].count
+        var old = Entry(key: key.text, count: count + by, error: count)
+        swap(&entries[minI], &old)
         tags[minI] = UInt32(truncatingIfNeeded: h)
         insert(minI, UInt32(truncatingIfNeeded: h))
         return (minI, true, old.key)
