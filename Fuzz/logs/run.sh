@@ -1,6 +1,6 @@
 #!/bin/sh
 # libFuzzer harness of the log scanner (Core, the C scan kernel and mapped-window reader, and Logs with coverage and
-# AddressSanitizer), seeded with the recorded logs of real nginx and Apache, the edge samples
+# AddressSanitizer; flatjson.c, the flat JSON fast path, too), seeded with the recorded logs of real nginx and Apache, the edge samples
 # (AWS WAF, ALB, CloudFront, S3, Cloudflare, IIS), the real ModSecurity audit logs (native and JSON)
 # and a gzip file.
 # Usage: Fuzz/logs/run.sh [SECONDS | --replay]   (see Fuzz/common.sh)
@@ -17,6 +17,8 @@ clang -O1 -g -fsanitize=fuzzer-no-link,address -I "$ROOT/Sources/CWhy403Scan/inc
   -c "$ROOT/Sources/CWhy403Scan/scan.c" -o "$OUT/scan.o"
 clang -O1 -g -fsanitize=fuzzer-no-link,address -I "$ROOT/Sources/CWhy403Scan/include" \
   -c "$ROOT/Sources/CWhy403Scan/gather.c" -o "$OUT/gather.o"
+clang -O1 -g -fsanitize=fuzzer-no-link,address -I "$ROOT/Sources/CWhy403Scan/include" \
+  -c "$ROOT/Sources/CWhy403Scan/flatjson.c" -o "$OUT/flatjson.o"
 printf 'module CWhy403Scan {\n  header "%s"\n  export *\n}\n' "$ROOT/Sources/CWhy403Scan/include/why403_scan.h" \
   > "$OUT/CWhy403Scan/module.modulemap"
 swiftc $FLAGS -emit-library -static -emit-module -module-name Why403Core -I "$OUT" \
@@ -28,5 +30,5 @@ swiftc $FLAGS -emit-library -static -emit-module -module-name Why403Logs -I "$OU
   -emit-module-path "$OUT/Why403Logs.swiftmodule" -o "$OUT/libWhy403Logs.a" $(find "$ROOT/Sources/Why403Logs" -name '*.swift')
 swiftc $FLAGS -I "$OUT" -L "$OUT" -Xcc -fmodule-map-file="$ROOT/Sources/CZlib/module.modulemap" \
   -Xcc -fmodule-map-file="$OUT/CWhy403Scan/module.modulemap" \
-  -lWhy403Logs -lWhy403Core -lHTTPTypes "$OUT/scan.o" "$OUT/gather.o" -lz "$ROOT/Fuzz/logs/main.swift" -o "$OUT/logs-fuzz"
+  -lWhy403Logs -lWhy403Core -lHTTPTypes "$OUT/scan.o" "$OUT/gather.o" "$OUT/flatjson.o" -lz "$ROOT/Fuzz/logs/main.swift" -o "$OUT/logs-fuzz"
 fuzz_run "$OUT/logs-fuzz" 8192 "$OUT/seeds"
