@@ -221,4 +221,41 @@ final class FastPathTests: XCTestCase {
         }
         XCTAssertEqual(try report(false), try report(true))
     }
+
+    /// The ALB reader's views of the client, path and user agent (`views: true`) make the keys the `String`s made: the
+    /// same text and hash, on the sample and on mutated lines (ports, IPv6 brackets, absolute targets, `-`, non-ASCII,
+    /// invalid UTF-8), and the same status and time as read through their text.
+    func testTheALBReadersViewsMakeTheKeysItsStringsMake() throws {
+        let sample = try String(contentsOf: Fixtures.url("logs/edge/alb.log"), encoding: .utf8)
+        var seeds = sample.split(separator: "\n").map(String.init)
+        seeds += seeds.map { $0.replacingOccurrences(of: "GET https://", with: "GET http://x") }
+        var rng = SplitMix(state: 31)
+        let alphabet = Array(#" "[]-:/?#403xZ.+"#.utf8) + [0xC3, 0xA9, 0xFF, 0x80]
+        var lines = seeds.map { Array($0.utf8) } + mutated(seeds, alphabet: alphabet, count: 3_000, &rng)
+        lines.append(Array(#"h2 2026-11-29T09:30:00.123456Z app/x [2001:db8::1]:443 10.0.0.1:80 0.0 0.0 0.0 403 - 0 0 "GET https://h:443 HTTP/1.1" "-" - -"#.utf8))
+        func key(_ b: ByteLine?, _ s: String?) -> (String, UInt64)? {
+            let k = b.map(LogKey.init(line:)) ?? s.map { LogKey($0) }
+            return k.map { ($0.text, $0.hash) }
+        }
+        var compared = 0
+        for line in lines {
+            line.withUnsafeBytes { raw in
+                let l = ByteLine(raw.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!, raw.count)
+                var a = EdgeRecord(), b = EdgeRecord()
+                let ma = EdgeParsers.alb(l, views: true, into: &a), mb = EdgeParsers.alb(l, views: false, into: &b)
+                XCTAssertEqual(ma?.text, mb?.text, String(decoding: line, as: UTF8.self))
+                guard ma == nil else { return }
+                compared += 1
+                XCTAssertEqual(a.status, b.status)
+                XCTAssertEqual(a.time, b.time)
+                let (ca, cb) = (key(a.clientBytes, a.client), key(b.clientBytes, b.client))
+                XCTAssertEqual(ca?.0, cb?.0); XCTAssertEqual(ca?.1, cb?.1)
+                let (pa, pb) = (key(a.pathBytes, a.path), key(b.pathBytes, b.path))
+                XCTAssertEqual(pa?.0, pb?.0); XCTAssertEqual(pa?.1, pb?.1)
+                let (ua, ub) = (key(a.userAgentBytes, a.userAgent), key(b.userAgentBytes, b.userAgent))
+                XCTAssertEqual(ua?.0, ub?.0); XCTAssertEqual(ua?.1, ub?.1)
+            }
+        }
+        XCTAssertGreaterThan(compared, 1_000)
+    }
 }

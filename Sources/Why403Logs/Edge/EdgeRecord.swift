@@ -137,18 +137,42 @@ enum EdgeParsers {
             let (a, b) = bound(k)
             return b == a || (b == a + 1 && line[a] == 45) ? nil : line.string(a, b)
         }
-        /// Field `k` as an integer (as `Int(String)` reads it).
-        func int(_ k: Int) -> Int? { Int(self[k]) }
+        /// Field `k` as an integer (as `Int(String)` reads it: digits are read from the bytes, anything else, a sign
+        /// included, through `Int(String)`).
+        func int(_ k: Int) -> Int? {
+            let (a, b) = bound(k)
+            return line.integer(a, b) ?? Int(self[k])
+        }
+        /// Field `k` as an ISO 8601 time (`EdgeParsers.iso` of its text): an ASCII field of more than 19 bytes is read in
+        /// place (its text is its bytes), any other through its text.
+        func isoTime(_ k: Int) -> LogTime? {
+            let (a, b) = bound(k)
+            if b - a > 19, !(a..<b).contains(where: { line[$0] >= 0x80 }) { return LogTime.parseISO(line, a, b) }
+            return EdgeParsers.iso(self[k])
+        }
         /// Field `k`, a request line: its path (`EdgeParsers.path(ofRequest:)`).
         func requestPath(_ k: Int) -> String? { let (a, b) = bound(k); return EdgeParsers.path(ofRequest: ByteLine(line.base + a, b - a)) }
+        /// `requestPath(k)` as a view of the line where the path is written in it, else as text (`/`, for an absolute
+        /// target without one).
+        func requestPathBytes(_ k: Int) -> EdgeParsers.RequestPath? {
+            let (a, b) = bound(k)
+            return EdgeParsers.pathBytes(ofRequest: ByteLine(line.base + a, b - a))
+        }
         /// Field `k`, an address with a port: the address (`203.0.113.9:443` → `203.0.113.9`,
         /// `[2001:db8::1]:443` → `2001:db8::1`).
-        func address(_ k: Int) -> String {
+        func address(_ k: Int) -> String { addressBytes(k).text }
+        /// `address(k)` as a view of the line.
+        func addressBytes(_ k: Int) -> ByteLine {
             let (a, b) = bound(k)
-            if b > a, line[a] == 91, let close = line.firstIndex(of: 93, from: a + 1), close < b { return line.string(a + 1, close) }
+            if b > a, line[a] == 91, let close = line.firstIndex(of: 93, from: a + 1), close < b { return ByteLine(line.base + a + 1, close - a - 1) }
             var colon = -1, colons = 0
             for i in a..<b where line[i] == 58 { colon = i; colons += 1 }
-            return colons == 1 ? line.string(a, colon) : line.string(a, b)
+            return colons == 1 ? ByteLine(line.base + a, colon - a) : ByteLine(line.base + a, b - a)
+        }
+        /// `dashNil(k)` as a view of the line.
+        func dashNilBytes(_ k: Int) -> ByteLine? {
+            let (a, b) = bound(k)
+            return b == a || (b == a + 1 && line[a] == 45) ? nil : ByteLine(line.base + a, b - a)
         }
         /// Field `k` in the common log time format (`06/Feb/2019:00:00:38 +0000`).
         func commonTime(_ k: Int) -> LogTime? {
@@ -157,24 +181,37 @@ enum EdgeParsers {
         }
     }
 
-    /// `GET https://host:443/a/b?x HTTP/1.1` → `/a/b`; `GET /a?x HTTP/1.1` → `/a`. Over the bytes
-    /// (the separators are ASCII).
-    static func path(ofRequest line: ByteLine) -> String? {
-        // The second field of the request line, runs of spaces as one separator.
+    /// A request line's path: where the line writes it, or a text it does not hold.
+    enum RequestPath {
+        case view(ByteLine)
+        case text(String)
+    }
+
+    /// `path(ofRequest:)` without making a `String` where the path is a run of the line's bytes.
+    static func pathBytes(ofRequest line: ByteLine) -> RequestPath? {
         var i = 0
         while i < line.count, line[i] == 32 { i += 1 }
         guard var start = line.firstIndex(of: 32, from: i) else { return nil }
         while start < line.count, line[start] == 32 { start += 1 }
         guard start < line.count else { return nil }
         let end = line.firstIndex(of: 32, from: start) ?? line.count
-        // An absolute target: its path starts at the first `/` after `://` (none: `/`).
         if let scheme = line.firstIndex(of: schemeSeparator, from: start), scheme + 3 <= end {
-            guard let slash = line.firstIndex(of: 47, from: scheme + 3), slash < end else { return "/" }
+            guard let slash = line.firstIndex(of: 47, from: scheme + 3), slash < end else { return .text("/") }
             start = slash
         }
         var stop = start
         while stop < end, line[stop] != 0x3F, line[stop] != 0x23 { stop += 1 }
-        return stop > start ? line.string(start, stop) : nil
+        return stop > start ? .view(ByteLine(line.base + start, stop - start)) : nil
+    }
+
+    /// `GET https://host:443/a/b?x HTTP/1.1` → `/a/b`; `GET /a?x HTTP/1.1` → `/a`. Over the bytes
+    /// (the separators are ASCII).
+    static func path(ofRequest line: ByteLine) -> String? {
+        switch pathBytes(ofRequest: line) {
+        case .view(let b)?: return b.text
+        case .text(let s)?: return s
+        case nil: return nil
+        }
     }
 
     static let schemeSeparator = Array("://".utf8)
@@ -205,16 +242,29 @@ enum EdgeParsers {
     /// An ALB access-log entry (fields in the documented order; later fields may be missing in
     /// older logs and read as empty), written into `r` (a fresh record, as `cloudflare(bytes:…into:)` is); the
     /// result is why the line does not fit, or nil.
-    static func alb(_ line: ByteLine, tokens: UnsafePointer<Int32>? = nil, into r: inout EdgeRecord) -> EdgeMismatch? {
+    /// With `views`, the client, path and user agent are left as views of the line's bytes (`clientBytes`, ...), as the
+    /// Cloudflare reader leaves them: a `String` of each, made to be hashed and most often dropped, was a tenth of the scan
+    /// thread of an ALB log. Not when AWS WAF logs are joined (`ScanContext.joinWAF`), which match on the `String`s.
+    static func alb(_ line: ByteLine, tokens: UnsafePointer<Int32>? = nil, views: Bool = false, into r: inout EdgeRecord) -> EdgeMismatch? {
         let t = tokens.flatMap { SpacedFields(line, tokens: $0) } ?? SpacedFields(line)
         guard t.count >= 13 else { return "an ALB entry: at least 13 fields, found \(t.count)" }
         guard let status = t.int(8) else { return "elb_status_code (field 9) as a number, found \(InputError.quote(t[8], limit: 20))" }
         r.status = status
-        guard let time = iso(t[1]) else { return "the time (field 2) in ISO 8601, found \(InputError.quote(t[1], limit: 40))" }
+        guard let time = t.isoTime(1) else { return "the time (field 2) in ISO 8601, found \(InputError.quote(t[1], limit: 40))" }
         r.time = time
-        r.client = t.address(3)
-        r.path = t.requestPath(12)
-        if t.count > 13 { r.userAgent = t.dashNil(13) }
+        if views {
+            r.clientBytes = t.addressBytes(3)
+            switch t.requestPathBytes(12) {
+            case .view(let b): r.pathBytes = b
+            case .text(let p): r.path = p
+            case nil: break
+            }
+            if t.count > 13 { r.userAgentBytes = t.dashNilBytes(13) }
+        } else {
+            r.client = t.address(3)
+            r.path = t.requestPath(12)
+            if t.count > 13 { r.userAgent = t.dashNil(13) }
+        }
         r.fields[.targetStatus] = t[9]
         if t.count > 22 { r.fields[.actions] = t[22] }
         if t.count > 27 { r.fields[.classification] = t[27] }

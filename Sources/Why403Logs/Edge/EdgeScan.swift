@@ -148,7 +148,7 @@ struct EdgeScan: NeedleFiltered {
             if format == .alb || !context.limits.foundationJSON {
                 // Written in place: a `Result` copied the record on its way out (see `EdgeParsers.cloudflare`).
                 var rec = EdgeRecord()
-                let mismatch = format == .alb ? EdgeParsers.alb(trimmed, tokens: tokens, into: &rec)
+                let mismatch = format == .alb ? EdgeParsers.alb(trimmed, tokens: tokens, views: !context.joinWAF, into: &rec)
                     : EdgeParsers.cloudflare(bytes: UnsafeBufferPointer(start: bytes.base, count: bytes.count), tokens: tokens,
                                              memo: &cloudflareMemo, into: &rec)
                 if mismatch != nil { rejected(trimmed) } else { accepted(rec, bytes, trimmed) }
