@@ -105,7 +105,4 @@ typedef struct {
 /// DEL (`why403_has_binary_bytes` would return 0).
 int why403_flat_json(const uint8_t *b, size_t n, const why403_json_keys *keys, int32_t *out);
 
-/// A hint to start loading the cache line at `p` (`TopK.prefetch`): Swift has no prefetch of its own.
-static inline void why403_prefetch(const void *p) { __builtin_prefetch(p, 0, 3); }
-
 #endif

@@ -1,5 +1,4 @@
 import Foundation
-import CWhy403Scan
 
 /// Counts keys with bounded memory: exact up to `capacity` distinct keys, then the Space-Saving
 /// algorithm (Metwally, Agrawal, El Abbadi, 2005): a new key replaces the key with the smallest count
@@ -84,22 +83,6 @@ public struct TopK: Sendable {
         tags[minI] = UInt32(truncatingIfNeeded: h)
         insert(minI, UInt32(truncatingIfNeeded: h))
         return (minI, true, old.key)
-    }
-
-    /// Starts loading what `addReturningSlot(key)` will read where the caches miss: the table cell where `key`'s
-    /// probe starts and, when the counter is full, the cell and entry of the key the next new key would evict.
-    /// Only a hint (a key found, or a different minimum, wastes it). Mutating, so a counter held in a class's
-    /// property is not copied (and its arrays retained) to be read.
-    @inline(__always)
-    mutating func prefetch(_ key: LogKey) {
-        guard !table.isEmpty else { return }
-        let mask = table.count - 1
-        table.withUnsafeBufferPointer { t in
-            why403_prefetch(t.baseAddress! + (Int(truncatingIfNeeded: UInt32(truncatingIfNeeded: key.hash)) & mask))
-            if entries.count == capacity, let victim = minCandidates.last {
-                why403_prefetch(t.baseAddress! + (Int(tags[victim]) & mask))
-            }
-        }
     }
 
     /// Adds `by` to the key in `slot`, a slot `addReturningSlot` returned with no add since (so it
