@@ -19,6 +19,8 @@ clang -O1 -g -fsanitize=fuzzer-no-link,address -I "$ROOT/Sources/CWhy403Scan/inc
   -c "$ROOT/Sources/CWhy403Scan/gather.c" -o "$OUT/gather.o"
 clang -O1 -g -fsanitize=fuzzer-no-link,address -I "$ROOT/Sources/CWhy403Scan/include" \
   -c "$ROOT/Sources/CWhy403Scan/flatjson.c" -o "$OUT/flatjson.o"
+clang -O1 -g -fsanitize=fuzzer-no-link,address -I "$ROOT/Sources/CWhy403Scan/include" \
+  -c "$ROOT/Sources/CWhy403Scan/spaced.c" -o "$OUT/spaced.o"
 printf 'module CWhy403Scan {\n  header "%s"\n  export *\n}\n' "$ROOT/Sources/CWhy403Scan/include/why403_scan.h" \
   > "$OUT/CWhy403Scan/module.modulemap"
 swiftc $FLAGS -emit-library -static -emit-module -module-name Why403Core -I "$OUT" \
@@ -30,5 +32,5 @@ swiftc $FLAGS -emit-library -static -emit-module -module-name Why403Logs -I "$OU
   -emit-module-path "$OUT/Why403Logs.swiftmodule" -o "$OUT/libWhy403Logs.a" $(find "$ROOT/Sources/Why403Logs" -name '*.swift')
 swiftc $FLAGS -I "$OUT" -L "$OUT" -Xcc -fmodule-map-file="$ROOT/Sources/CZlib/module.modulemap" \
   -Xcc -fmodule-map-file="$OUT/CWhy403Scan/module.modulemap" \
-  -lWhy403Logs -lWhy403Core -lHTTPTypes "$OUT/scan.o" "$OUT/gather.o" "$OUT/flatjson.o" -lz "$ROOT/Fuzz/logs/main.swift" -o "$OUT/logs-fuzz"
+  -lWhy403Logs -lWhy403Core -lHTTPTypes "$OUT/scan.o" "$OUT/gather.o" "$OUT/flatjson.o" "$OUT/spaced.o" -lz "$ROOT/Fuzz/logs/main.swift" -o "$OUT/logs-fuzz"
 fuzz_run "$OUT/logs-fuzz" 8192 "$OUT/seeds"

@@ -2,6 +2,7 @@ import XCTest
 import Foundation
 import Why403Core
 @testable import Why403Logs
+import CWhy403Scan
 import Why403TestSupport
 
 /// The refused line's fast paths against their plain definitions: the format matcher without reasons
@@ -257,5 +258,29 @@ final class FastPathTests: XCTestCase {
             }
         }
         XCTAssertGreaterThan(compared, 1_000)
+    }
+
+    /// `why403_split_spaced` (C, the read-ahead thread's split) gives `SpacedFields.init`'s fields (Swift, the scan
+    /// thread's), bound for bound, on the ALB sample and 20,000 mutations of it heavy in quotes, escapes and brackets.
+    func testTheCSplitOfASpacedLineIsTheSwiftOne() throws {
+        let sample = try String(contentsOf: Fixtures.url("logs/edge/alb.log"), encoding: .utf8)
+        let seeds = sample.split(separator: "\n").map(String.init) + [#"a "b\"c" [d e] "f\\" g"#, #""unterminated \"#, "[open", "   ", ""]
+        var rng = SplitMix(state: 47)
+        let alphabet = Array(#"  "\[]x"#.utf8) + [9, 0xC3]
+        let lines = seeds.map { Array($0.utf8) } + mutated(seeds, alphabet: alphabet, count: 20_000, &rng)
+        let width = EdgeParsers.SpacedFields.tokenWidth
+        for line in lines {
+            line.withUnsafeBytes { raw in
+                let l = ByteLine(raw.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!, raw.count)
+                var swift = [Int32](repeating: 0, count: width), c = swift
+                swift.withUnsafeMutableBufferPointer { EdgeParsers.SpacedFields(l).write(into: $0.baseAddress!, binary: false) }
+                c.withUnsafeMutableBufferPointer { out in
+                    out[0] = why403_split_spaced(l.base, l.count, out.baseAddress! + 2, Int32(EdgeParsers.SpacedFields.maxTokenFields))
+                }
+                let n = max(0, Int(swift[0]))
+                XCTAssertEqual(c[0], swift[0], String(decoding: line, as: UTF8.self))
+                XCTAssertEqual(Array(c[2..<(2 + 2 * n)]), Array(swift[2..<(2 + 2 * n)]), String(decoding: line, as: UTF8.self))
+            }
+        }
     }
 }

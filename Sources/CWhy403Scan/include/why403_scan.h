@@ -105,4 +105,9 @@ typedef struct {
 /// DEL (`why403_has_binary_bytes` would return 0).
 int why403_flat_json(const uint8_t *b, size_t n, const why403_json_keys *keys, int32_t *out);
 
+/// Splits the space-separated line `p[0..<n]` (ALB, S3) into fields as `EdgeParsers.SpacedFields` does (`spaced.c`):
+/// writes each field's start and end to `bounds[2k]`, `bounds[2k + 1]` and returns the count, or -1 when the line holds
+/// more than `max_fields` fields. `n` must be below 2^31.
+int32_t why403_split_spaced(const uint8_t *p, size_t n, int32_t *bounds, int32_t max_fields);
+
 #endif

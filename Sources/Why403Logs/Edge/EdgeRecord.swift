@@ -1,4 +1,5 @@
 import Foundation
+import CWhy403Scan
 import Why403Core
 
 /// One parsed edge log line: what the groups count (status, time, client, path, user agent,
@@ -546,11 +547,13 @@ enum EdgeParsers {
     }
 
     /// The split of an ALB line (without a final `\r`, as the scan reads it) into its fields and the control-byte
-    /// check, run on the read-ahead thread (`SpacedFields.write(into:)`): the split was an eighth of the scan
-    /// thread's time on an ALB log, where that thread is the busier one.
+    /// check, run on the read-ahead thread, as `SpacedFields.write(into:)` writes them: the split was an eighth of the
+    /// scan thread's time on an ALB log, where that thread is the busier one. Split in C (`why403_split_spaced`, the same
+    /// rules as `SpacedFields.init`, which the scan thread uses for the lines this thread does not reach).
     static let albTokenizer = LineTokenizer(width: SpacedFields.tokenWidth) { line, out in
         let trimmed = line.count > 0 && line[line.count - 1] == 13 ? ByteLine(line.base, line.count - 1) : line
-        SpacedFields(trimmed).write(into: out, binary: line.looksBinary)
+        out[1] = line.looksBinary ? 1 : 0
+        out[0] = trimmed.count < Int(Int32.max) ? why403_split_spaced(trimmed.base, trimmed.count, out + 2, Int32(SpacedFields.maxTokenFields)) : -1
     }
 
     /// The flat reader's pass over a gathered line, run on the read-ahead thread, and the binary check
