@@ -15,4 +15,19 @@ public struct SplitMix64: RandomNumberGenerator {
 
     /// A number in `0..<n` (0 when `n` is 0 or less).
     public mutating func int(_ n: Int) -> Int { n <= 0 ? 0 : Int(next() % UInt64(n)) }
+
+    /// `bytes` with one to three random edits: a byte replaced by, or a byte inserted from, `alphabet`, or a byte removed
+    /// (the mutation of the line-reader property tests).
+    public mutating func mutate(_ bytes: [UInt8], alphabet: [UInt8]) -> [UInt8] {
+        var b = bytes
+        for _ in 0...(next() % 3) where !b.isEmpty {
+            let at = Int(next() % UInt64(b.count))
+            switch next() % 3 {
+            case 0: b[at] = alphabet[Int(next() % UInt64(alphabet.count))]
+            case 1: b.remove(at: at)
+            default: b.insert(alphabet[Int(next() % UInt64(alphabet.count))], at: at)
+            }
+        }
+        return b
+    }
 }

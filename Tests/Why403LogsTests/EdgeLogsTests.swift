@@ -443,15 +443,7 @@ final class EdgeLogsTests: XCTestCase {
         var rng = SplitMix64(seed: 0x403)
         let alphabet = Array(#"{}[]":,\ 0123456789.eE+-tfnu"abcdXYZ"#.utf8)
         for _ in 0..<1_500 {
-            var b = Array((lines[Int(rng.next() % UInt64(lines.count))]).utf8)
-            for _ in 0...(rng.next() % 3) where !b.isEmpty {
-                let at = Int(rng.next() % UInt64(b.count))
-                switch rng.next() % 3 {
-                case 0: b[at] = alphabet[Int(rng.next() % UInt64(alphabet.count))]
-                case 1: b.remove(at: at)
-                default: b.insert(alphabet[Int(rng.next() % UInt64(alphabet.count))], at: at)
-                }
-            }
+            let b = rng.mutate(Array((lines[Int(rng.next() % UInt64(lines.count))]).utf8), alphabet: alphabet)
             lines.append(String(decoding: b, as: UTF8.self))
         }
         XCTAssertFalse(base.isEmpty)

@@ -41,15 +41,7 @@ final class FlatJSONFastPathTests: XCTestCase {
         let alphabet = Array(#"{}[]":,\ 0123456789.eE+-tfnul"aXZ"#.utf8) + [0x09, 0x7F, 0xC3, 0xA9, 0x00]
         let base = all
         for _ in 0..<20_000 {
-            var b = Array(base[Int(rng.next() % UInt64(base.count))].utf8)
-            for _ in 0...(rng.next() % 3) where !b.isEmpty {
-                let at = Int(rng.next() % UInt64(b.count))
-                switch rng.next() % 3 {
-                case 0: b[at] = alphabet[Int(rng.next() % UInt64(alphabet.count))]
-                case 1: b.remove(at: at)
-                default: b.insert(alphabet[Int(rng.next() % UInt64(alphabet.count))], at: at)
-                }
-            }
+            let b = rng.mutate(Array((base[Int(rng.next() % UInt64(base.count))]).utf8), alphabet: alphabet)
             all.append(String(decoding: b, as: UTF8.self))
         }
         var taken = 0, disagree: [String] = []
