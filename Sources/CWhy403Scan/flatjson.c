@@ -46,15 +46,17 @@ static inline int same(const uint8_t *a, const uint8_t *b, size_t n) {
     return x == y;
 }
 
-/// The key index of the plain ASCII name `name[0..<len]` (the slot function of `FlatJSON.Keys.slot`), -1 when not
-/// asked for.
-static inline int32_t key_index(const why403_json_keys *k, const uint8_t *name, size_t len) {
-    if (len == 0) return k->empty_key;
-    // Unsigned: the same values as Swift's non-negative `Int`s, with shifts for the halves and quarters.
+int64_t why403_json_slot(const uint8_t *name, size_t len, int64_t mask) {
     uint64_t n = len;
     uint64_t h = n * 0x9E37;
-    h = h + (uint64_t)name[0] * 31 + (uint64_t)name[n - 1] * 131 + (uint64_t)name[n / 2] * 7 + (uint64_t)name[n * 3 / 4] * 17;
-    int64_t s = (int64_t)((h ^ (h >> 7)) & (uint64_t)k->mask);
+    if (n > 0) h = h + (uint64_t)name[0] * 31 + (uint64_t)name[n - 1] * 131 + (uint64_t)name[n / 2] * 7 + (uint64_t)name[n * 3 / 4] * 17;
+    return (int64_t)((h ^ (h >> 7)) & (uint64_t)mask);
+}
+
+/// The key index of the plain ASCII name `name[0..<len]`, -1 when not asked for.
+static inline int32_t key_index(const why403_json_keys *k, const uint8_t *name, size_t len) {
+    if (len == 0) return k->empty_key;
+    int64_t s = why403_json_slot(name, len, k->mask);
     for (;;) {
         int64_t key = k->table[s];
         if (key < 0) return -1;

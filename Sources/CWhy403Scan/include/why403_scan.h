@@ -87,8 +87,8 @@ static inline void why403_counter_add(long *counter) { __atomic_fetch_add(counte
 static inline long why403_counter_load(const long *counter) { return __atomic_load_n(counter, __ATOMIC_RELAXED); }
 
 /// The member names `why403_flat_json` looks for: name `k` is `packed[starts[k]..<starts[k + 1]]`; `table` (`mask + 1`
-/// entries) maps `FlatJSON.Keys`' slot of a name to its index, -1 for an empty slot; `empty_key` is the index of the
-/// empty name, -1 when none.
+/// entries, a power of two) maps a name's `why403_json_slot` to its index, probing linearly, -1 for an empty slot;
+/// `empty_key` is the index of the empty name, -1 when none.
 typedef struct {
     const uint8_t *packed;
     const int32_t *starts;
@@ -104,6 +104,10 @@ typedef struct {
 /// any other line, valid or not, which the caller then reads itself. A line it reads holds no control character and no
 /// DEL (`why403_has_binary_bytes` would return 0).
 int why403_flat_json(const uint8_t *b, size_t n, const why403_json_keys *keys, int32_t *out);
+
+/// The slot of a non-empty member name in a `why403_json_keys` table of `mask + 1` entries (the caller fills the table
+/// with it, so the table and the lookup share one hash).
+int64_t why403_json_slot(const uint8_t *name, size_t len, int64_t mask);
 
 /// Splits the space-separated line `p[0..<n]` (ALB, S3) into fields as `EdgeParsers.SpacedFields` does (`spaced.c`):
 /// writes each field's start and end to `bounds[2k]`, `bounds[2k + 1]` and returns the count, or -1 when the line holds

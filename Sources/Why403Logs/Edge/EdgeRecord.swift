@@ -134,10 +134,7 @@ enum EdgeParsers {
         /// Field `k` (from 0) as text.
         subscript(_ k: Int) -> String { let (a, b) = bound(k); return line.string(a, b) }
         /// Field `k`, nil when it is `-` or empty.
-        func dashNil(_ k: Int) -> String? {
-            let (a, b) = bound(k)
-            return b == a || (b == a + 1 && line[a] == 45) ? nil : line.string(a, b)
-        }
+        func dashNil(_ k: Int) -> String? { dashNilBytes(k)?.text }
         /// Field `k` as an integer (as `Int(String)` reads it: digits are read from the bytes, anything else, a sign
         /// included, through `Int(String)`).
         func int(_ k: Int) -> Int? {

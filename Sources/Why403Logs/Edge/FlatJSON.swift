@@ -61,7 +61,7 @@ enum FlatJSON {
                 }
             }
             self.table = table
-            c = CKeys(packed: packed, starts: starts, table: table, emptyKey: names.firstIndex(of: "") ?? -1)
+            c = CKeys(packed: packed, starts: starts, size: size, emptyKey: names.firstIndex(of: "") ?? -1)
         }
 
         /// `why403_flat_json` on `b`: true when it read the line (its numbers are in `out`, as `tokenize` writes them).
@@ -115,23 +115,30 @@ enum FlatJSON {
         }
     }
 
-    /// `Keys` as C reads them: copies of the names' bytes, their starts and the slot table, made once and never
-    /// written after.
+    /// `Keys` as C reads them: copies of the names' bytes and their starts, and a slot table of C's own hash
+    /// (`why403_json_slot`), made once and never written after.
     final class CKeys: @unchecked Sendable {
         let keys: UnsafeMutablePointer<why403_json_keys>
         private let packed: UnsafeMutablePointer<UInt8>
         private let starts: UnsafeMutablePointer<Int32>
         private let table: UnsafeMutablePointer<Int64>
 
-        init(packed p: [UInt8], starts s: [Int], table t: [Int], emptyKey: Int) {
+        /// `size`: the table's entries, a power of two above the names' count.
+        init(packed p: [UInt8], starts s: [Int], size: Int, emptyKey: Int) {
             packed = .allocate(capacity: max(p.count, 1))
             packed.initialize(from: p, count: p.count)
             starts = .allocate(capacity: s.count)
             starts.initialize(from: s.map { Int32($0) }, count: s.count)
-            table = .allocate(capacity: t.count)
-            table.initialize(from: t.map { Int64($0) }, count: t.count)
+            table = .allocate(capacity: size)
+            table.initialize(repeating: -1, count: size)
+            let mask = Int64(size - 1)
+            for k in 0..<(s.count - 1) where s[k + 1] > s[k] {
+                var slot = Int(why403_json_slot(packed + s[k], s[k + 1] - s[k], mask))
+                while table[slot] >= 0 { slot = (slot + 1) & (size - 1) }
+                table[slot] = Int64(k)
+            }
             keys = .allocate(capacity: 1)
-            keys.initialize(to: why403_json_keys(packed: packed, starts: starts, table: table, mask: Int64(t.count - 1),
+            keys.initialize(to: why403_json_keys(packed: packed, starts: starts, table: table, mask: mask,
                                                  count: Int32(s.count - 1), empty_key: Int32(emptyKey)))
         }
 
