@@ -26,10 +26,13 @@ extension Verdict {
     ///
     /// With `ranked`, the analyser's order already is its ranking (the black box orders findings by how
     /// specific the matching signature is): the first finding that names a cause is the primary one.
+    /// With `disguised`, the analyser knows this response is a refusal whatever its status says (a page
+    /// that is a refusal by what it is: Google Maps' `REQUEST_DENIED` in a 200, Rails' rejected-change 422),
+    /// so `unknown` explains it as it would a 403.
     public static func decide(status: Int?, findings: [Finding], answeredBy: Layer,
-                              ranked: Bool = false) -> (verdict: Verdict, findings: [Finding]) {
+                              ranked: Bool = false, disguised: Bool = false) -> (verdict: Verdict, findings: [Finding]) {
         let causal = findings.indices.filter { findings[$0].cause != .none }
-        let refusal = RefusalStatus.contains(status)
+        let refusal = disguised || RefusalStatus.contains(status)
         let primaryIndex = (ranked ? causal.first : nil)
             ?? causal.first { findings[$0].confidence != .possible }
             ?? causal.first { findings[$0].layer == .application }
@@ -55,8 +58,9 @@ extension Verdict {
 
 extension Report {
     /// A report whose verdict is decided by `Verdict.decide` (the primary finding first).
-    public init(subject: Subject, status: Int?, findings: [Finding], answeredBy: Layer, ranked: Bool = false, notes: [String] = []) {
-        let decided = Verdict.decide(status: status, findings: findings, answeredBy: answeredBy, ranked: ranked)
+    public init(subject: Subject, status: Int?, findings: [Finding], answeredBy: Layer, ranked: Bool = false,
+                disguised: Bool = false, notes: [String] = []) {
+        let decided = Verdict.decide(status: status, findings: findings, answeredBy: answeredBy, ranked: ranked, disguised: disguised)
         self.init(subject: subject, verdict: decided.verdict, findings: decided.findings, notes: notes)
     }
 }

@@ -129,6 +129,7 @@ public enum ProbeAnalyzer {
         var findings: [Finding] = []
         var notes: [String] = []
         var layer = Layer.unknown
+        var disguised = false
         var extra: [String: JSONValue] = [:]
         describeWalk(main, notes: &notes, findings: &findings, extra: &extra)
 
@@ -137,6 +138,7 @@ public enum ProbeAnalyzer {
             extra["http_version"] = response.httpVersion.map { .string($0) } ?? .null
             let analysis = analyzeResponse(response, token: token, now: input.now)
             layer = analysis.layer
+            disguised = analysis.disguised
             findings = analysis.findings + findings
             notes += analysis.notes
             describePartial(main.result, options: options, notes: &notes, findings: &findings)
@@ -201,7 +203,7 @@ public enum ProbeAnalyzer {
         let verdict: Verdict
         if let status {
             // The one verdict rule (findings already ranked by `rank`, strongest signature first).
-            let decided = Verdict.decide(status: status, findings: findings, answeredBy: layer, ranked: true)
+            let decided = Verdict.decide(status: status, findings: findings, answeredBy: layer, ranked: true, disguised: disguised)
             verdict = decided.verdict
             findings = decided.findings
         } else {

@@ -11,13 +11,17 @@ public struct ResponseAnalysis: Sendable, Equatable {
     public var notes: [String]
     /// The ids of every signature that matched, best first.
     public var matched: [String]
+    /// The primary finding's page is a refusal whatever the status says (`Signature.disguised`): the
+    /// verdict explains it as a refusal (`Verdict.decide(disguised:)`).
+    public var disguised: Bool
 
     /// An analysis; `matched` lists the signature ids that matched, best first.
-    public init(layer: Layer, findings: [Finding], notes: [String] = [], matched: [String] = []) {
+    public init(layer: Layer, findings: [Finding], notes: [String] = [], matched: [String] = [], disguised: Bool = false) {
         self.layer = layer
         self.findings = findings
         self.notes = notes
         self.matched = matched
+        self.disguised = disguised
     }
 }
 
@@ -93,12 +97,14 @@ public enum ResponseAnalyzer {
         }
         // One finding per layer: the generic headers of a product add nothing once its page matched.
         var findings: [Finding] = []
+        var disguised = false
         var seenLayers: Set<Layer> = []
         // A body is one answer: when the first finding already read it as its own (a gateway's JSON reply), the
         // generic reading of the same body as the application's error names no second layer.
         let bodyRead = layerMatches.first.map { $0.1.evidence.contains { $0.source.hasPrefix("body") } } ?? false
         for (sig, f) in layerMatches where seenLayers.insert(f.layer).inserted {
             if !findings.isEmpty, bodyRead, Application.readsBodyOnly.contains(sig.id) { continue }
+            if findings.isEmpty { disguised = sig.disguised && f.confidence != .possible }
             findings.append(f)
         }
         // The secondary layers a response passed through (a CDN in front of the origin that answered).
@@ -113,7 +119,7 @@ public enum ResponseAnalyzer {
             notes.append("the body was longer than the cap and was cut: markers further down were not seen")
         }
         let layer = findings.first?.layer ?? (isDenial(response.status) ? .unknown : .none)
-        return ResponseAnalysis(layer: layer, findings: findings, notes: notes, matched: ordered.map(\.0.id))
+        return ResponseAnalysis(layer: layer, findings: findings, notes: notes, matched: ordered.map(\.0.id), disguised: disguised)
     }
 
     static func isDenial(_ status: Int) -> Bool { status == 401 || status == 403 || status == 407 || status == 429 }

@@ -28,7 +28,8 @@ public enum ResponseReport {
             if a.findings.isEmpty {
                 return Report(subject: subject, verdict: Verdict(status: r.status, layer: .none, cause: .none), notes: notes)
             }
-            return Report(subject: subject, status: r.status, findings: a.findings, answeredBy: a.layer, ranked: true, notes: notes)
+            return Report(subject: subject, status: r.status, findings: a.findings, answeredBy: a.layer, ranked: true,
+                          disguised: a.disguised, notes: notes)
         case .har:
             extra["entries"] = .int(capture.totalEntries)
             extra["denied"] = .int(capture.responses.count)

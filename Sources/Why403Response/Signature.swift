@@ -39,12 +39,16 @@ public struct Signature: Sendable {
     /// True when the signature says the cause (an RFC 6750 challenge) but not who answered: when
     /// another signature names the layer and leaves the cause unknown, this cause fills it in.
     public var causeOnly: Bool
+    /// True when the page is a refusal whatever status it came with (an API's "request denied" inside a
+    /// 200, a 400 or a 500): the verdict then names the layer even when the cause stays `unknown`. Leave it
+    /// false for a page that may also be an ordinary error (a gateway's 500 when its backend fails).
+    public var disguised: Bool
 
     /// A signature; see the properties for the meaning of each argument.
     public init(id: String, product: String, layer: Layer, cause: Cause, confidence: Confidence,
                 statuses: Set<Int> = [], when: [Condition], summary: String, extract: [Extract] = [],
                 lookup: String? = nil, checks: [String] = [], fixes: [Fix] = [], variants: [Variant] = [],
-                specificity: Int, causeOnly: Bool = false) {
+                specificity: Int, causeOnly: Bool = false, disguised: Bool = false) {
         self.id = id
         self.product = product
         self.layer = layer
@@ -60,6 +64,7 @@ public struct Signature: Sendable {
         self.variants = variants
         self.specificity = specificity
         self.causeOnly = causeOnly
+        self.disguised = disguised
     }
 }
 

@@ -116,6 +116,8 @@ final class VerdictRuleTests: XCTestCase {
         XCTAssertEqual(d.verdict, Verdict(status: 500, layer: .apache, cause: .configError))
         d = Verdict.decide(status: 500, findings: [f(.unknown)], answeredBy: .apache)
         XCTAssertEqual(d.verdict.cause, .none, "unknown explains only a refusal")
+        d = Verdict.decide(status: 200, findings: [f(.unknown, .likely, .application)], answeredBy: .application, disguised: true)
+        XCTAssertEqual(d.verdict, Verdict(status: 200, layer: .application, cause: .unknown), "a page that is a refusal whatever its status")
         d = Verdict.decide(status: 404, findings: [f(.accessDeny)], answeredBy: .nginx)
         XCTAssertEqual(d.verdict.cause, .accessDeny, "error_page 403 =404 hides a refusal")
         d = Verdict.decide(status: nil, findings: [f(.appForbidden, .possible, .application)], answeredBy: .nginx)

@@ -66,8 +66,10 @@ final class LiveServerTests: XCTestCase {
             events {}
             http { access_log off; client_body_temp_path \(dir.path); proxy_temp_path \(dir.path); fastcgi_temp_path \(dir.path);
               uwsgi_temp_path \(dir.path); scgi_temp_path \(dir.path);
+              limit_req_zone $binary_remote_addr zone=one:1m rate=1r/m;
               server { listen 127.0.0.1:\(port); root \(dir.path)/www;
                 location /deny/ { deny all; }
+                location /limited/ { limit_req zone=one; }
                 location /auth/ { auth_basic "Restricted area"; auth_basic_user_file \(dir.path)/htpasswd; }
               } }
             """)
@@ -91,6 +93,53 @@ final class LiveServerTests: XCTestCase {
         let rv = try ResponseReport.report(bytes: Array((transcript.stderr + transcript.stdout).utf8), file: "live-nginx-v")
         XCTAssertEqual(rv.verdict, Verdict(status: 401, layer: .nginx, cause: .authInvalid))
         XCTAssertEqual(rv.subject.extra["format"], .string("curl-v"))
+
+        // limit_req's default status is 503: the second request within the minute gets nginx's 503 page, which
+        // can only be a possible rate limit (a `return 503` writes the same page).
+        try dir.write("www/limited/index.html", "ok\n")
+        _ = try fetch(curl, "http://127.0.0.1:\(port)/limited/")
+        let limited = try fetch(curl, "http://127.0.0.1:\(port)/limited/")
+        let r503 = try ResponseReport.report(bytes: limited, file: "live-nginx-503")
+        XCTAssertEqual(r503.verdict, Verdict(status: 503, layer: .nginx, cause: .rateLimit))
+        XCTAssertEqual(r503.findings.first?.rule, "nginx-default-503")
+        XCTAssertEqual(r503.findings.first?.confidence, .possible)
+        XCTAssertTrue(try String(contentsOfFile: "\(dir.path)/error.log", encoding: .utf8).contains("limiting requests"))
+    }
+
+    /// `ssl_verify_client on`: nginx's 400 pages for no client certificate and for one that does not verify,
+    /// from the real nginx with a throw-away CA made by the real openssl.
+    func testRealNginxClientCertificatePages() throws {
+        let nginx = try RealTools.require("nginx")
+        let curl = try RealTools.require("curl")
+        let openssl = try RealTools.require("openssl")
+        let dir = try TemporaryDirectory(prefix: "why403-resp-nginx-tls")
+        defer { dir.remove() }
+        for name in ["ca", "other"] {
+            let r = try Run.program(openssl, ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "\(dir.path)/\(name).key",
+                                              "-out", "\(dir.path)/\(name).pem", "-days", "2", "-subj", "/CN=why403-\(name)"])
+            XCTAssertEqual(r.status, 0, r.stderr)
+        }
+        let port = RealTools.freePort()
+        try dir.write("www/index.html", "ok\n")
+        try dir.write("nginx.conf", """
+            daemon off; pid \(dir.path)/nginx.pid; error_log \(dir.path)/error.log; worker_processes 1;
+            events {}
+            http { access_log off; client_body_temp_path \(dir.path); proxy_temp_path \(dir.path); fastcgi_temp_path \(dir.path);
+              uwsgi_temp_path \(dir.path); scgi_temp_path \(dir.path);
+              server { listen 127.0.0.1:\(port) ssl; root \(dir.path)/www;
+                ssl_certificate \(dir.path)/ca.pem; ssl_certificate_key \(dir.path)/ca.key;
+                ssl_verify_client on; ssl_client_certificate \(dir.path)/ca.pem; } }
+            """)
+        let server = try Server(nginx, ["-c", "\(dir.path)/nginx.conf"])
+        defer { server.stop() }
+        let none = try fetch(curl, "https://127.0.0.1:\(port)/", ["-k"])
+        let rNone = try ResponseReport.report(bytes: none, file: "live-nginx-no-cert")
+        XCTAssertEqual(rNone.verdict, Verdict(status: 400, layer: .nginx, cause: .authMissing))
+        XCTAssertEqual(rNone.findings.first?.rule, "nginx-client-cert-missing")
+        let other = try fetch(curl, "https://127.0.0.1:\(port)/", ["-k", "--cert", "\(dir.path)/other.pem", "--key", "\(dir.path)/other.key"])
+        let rOther = try ResponseReport.report(bytes: other, file: "live-nginx-bad-cert")
+        XCTAssertEqual(rOther.verdict, Verdict(status: 400, layer: .nginx, cause: .authInvalid))
+        XCTAssertEqual(rOther.findings.first?.rule, "nginx-client-cert-invalid")
     }
 
     /// A real ModSecurity denial answers with Apache's own page: the response cannot name ModSecurity,

@@ -242,6 +242,29 @@ final class ResponseAnalyzerTests: XCTestCase {
         XCTAssertTrue(ok.findings.isEmpty)
     }
 
+    /// A page that is a refusal whatever its status (Google Maps' REQUEST_DENIED in a 200, the requester-pays 400)
+    /// names its layer in the verdict though the cause stays unknown; a gateway's 500 (its backend failed) does not.
+    func testRefusalsInDisguiseNameTheirLayer() throws {
+        let maps = try report("google-maps-request-denied/b13-geocoding-13-maps-key-not-authorized-request-denied.hit.http")
+        XCTAssertEqual(maps.verdict, Verdict(status: 200, layer: .application, cause: .unknown))
+        let pays = try ResponseReport.report(bytes: Array(#"""
+            HTTP/1.1 400 Bad Request
+            Content-Type: application/json; charset=UTF-8
+
+            {"error": {"code": 400, "message": "Bucket is a requester pays bucket but no user project provided.", "errors": [{"message": "Bucket is a requester pays bucket but no user project provided.", "domain": "global", "reason": "required"}]}}
+            """#.utf8), file: "pays")
+        XCTAssertEqual(pays.verdict.layer, .gcs)
+        let backend = try ResponseReport.report(bytes: Array(#"""
+            HTTP/1.1 502 Bad Gateway
+            x-amzn-RequestId: 0c3c8bd1-1111-2222-3333-444455556666
+            x-amzn-ErrorType: InternalServerErrorException
+            Content-Type: application/json
+
+            {"message": "Internal server error"}
+            """#.utf8), file: "backend")
+        XCTAssertEqual(backend.verdict.cause, .none, "a gateway's 502 is its backend failing, not a refusal")
+    }
+
     func testNoCertainWithoutProof() throws {
         // The generic headers of a CDN, an unknown server page, the bare default pages: never certain.
         for rel in ["cloudflare/origin-text.hit.http", "cloudfront/plain-through-cloudfront.hit.http", "nginx-default-403/deny-all.hit.http",

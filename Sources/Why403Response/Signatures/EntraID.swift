@@ -54,6 +54,6 @@ enum EntraID {
                       Variant("error", ["invalid_scope"], cause: .authScope, confidence: .likely,
                               summary: "Microsoft Entra ID refused the requested scope (invalid_scope[, AADSTS{aadsts}])[ (correlation id {correlation})]"),
                   ],
-                  specificity: 60),
+                  specificity: 60, disguised: true),
     ]
 }

@@ -125,7 +125,7 @@ enum GoogleAPIs {
                   checks: ["the key's API restrictions list this API, and the API is enabled in the key's project (APIs & Services > Credentials > the key)",
                            "the key's application restrictions (HTTP referrers, IP addresses, Android/iOS apps) admit this caller: a web service call from a server needs an IP-restricted or unrestricted key",
                            "billing is enabled on the project"],
-                  specificity: 60),
+                  specificity: 60, disguised: true),
         // Gemini (and other Google AI APIs) refusing a caller's country: FAILED_PRECONDITION 400 "User location is not
         // supported for the API use." — a refusal by where the request comes from, whatever the status.
         Signature(id: "google-location-unsupported", product: "Google APIs (Gemini)", layer: .application, cause: .geoBlock, confidence: .certain,

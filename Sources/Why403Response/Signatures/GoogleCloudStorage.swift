@@ -66,7 +66,7 @@ enum GoogleCloudStorage {
                   summary: "Cloud Storage refused: the bucket is Requester Pays and the request named no billing project (userProject)",
                   extract: [Extract("msg", "message", from: [.json("message"), .xml("Message")])],
                   checks: ["send the billing project: `gcloud storage cp --billing-project=PROJECT …`, `?userProject=PROJECT` on the JSON API, `x-goog-user-project` on the XML API; the caller needs serviceusage.services.use on it"],
-                  specificity: 86),
+                  specificity: 86, disguised: true),
         // Billing refusals: the project to be billed (the bucket's, or the userProject of a Requester Pays request) has no
         // active billing account. The XML API says `<Code>UserProjectAccountProblem</Code>`, the JSON API reason
         // `accountDisabled` with these sentences.

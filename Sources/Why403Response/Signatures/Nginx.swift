@@ -57,5 +57,35 @@ enum Nginx {
                            whiteBox],
                   fixes: [Fix(summary: "raise the zone's rate or burst (add nodelay for bursts), or key the zone on something finer than the address")],
                   specificity: 60),
+        // nginx's own 503 page. nginx writes it for limit_req and limit_conn (503 is their default status) and for a
+        // `return 503` (a maintenance switch; ingress-nginx's answer for a Service with no ready endpoints); a failed
+        // upstream is 502 or 504, not this. So a rate limit is the one refusal it may be, and only possible.
+        Signature(id: "nginx-default-503", product: "nginx", layer: .nginx, cause: .rateLimit, confidence: .possible,
+                  statuses: [503], when: [nginx, .body("<h1>503 Service Temporarily Unavailable</h1>")],
+                  summary: "nginx's own 503 page: possibly limit_req or limit_conn (503 is their default status), or a `return 503` (a maintenance switch, ingress-nginx's answer for a Service with no ready endpoints)[ (nginx {version})]",
+                  extract: [Extract("version", "version", from: [.body(after: "<center>nginx/", chars: .identifier), .headerPrefix("server", separator: " ")])],
+                  checks: ["the error log says \"limiting requests, excess: … by zone \\\"NAME\\\"\" (limit_req) or \"limiting connections by zone\" (limit_conn) for a rate limit; nothing for a `return 503`",
+                           "behind ingress-nginx: `kubectl get endpoints SERVICE` (no ready endpoints gives this page)",
+                           whiteBox],
+                  fixes: [Fix(summary: "for a rate limit: raise the zone's rate or burst, or set `limit_req_status 429;` so clients can tell a limit from an outage")],
+                  specificity: 60),
+        // nginx's 400 pages for a client certificate (`ssl_verify_client on`): none sent, or one that did not verify
+        // against `ssl_client_certificate` (nginx answers 495/496 internally and sends 400 with these titles).
+        Signature(id: "nginx-client-cert-missing", product: "nginx", layer: .nginx, cause: .authMissing, confidence: .certain,
+                  statuses: [400], when: [nginx, .body("No required SSL certificate was sent")],
+                  summary: "nginx requires a client certificate (ssl_verify_client on) and the client sent none[ (nginx {version})]",
+                  extract: [Extract("version", "version", from: [.body(after: "<center>nginx/", chars: .identifier), .body(after: "\nnginx/", chars: .identifier), .headerPrefix("server", separator: " ")])],
+                  checks: ["the server block's ssl_verify_client and ssl_client_certificate name the CA the certificate must come from",
+                           "behind ingress-nginx: the Ingress's nginx.ingress.kubernetes.io/auth-tls-verify-client and auth-tls-secret annotations"],
+                  fixes: [Fix(summary: "send a certificate issued by that CA", commands: ["curl --cert client.pem --key client.key URL"])],
+                  specificity: 70),
+        Signature(id: "nginx-client-cert-invalid", product: "nginx", layer: .nginx, cause: .authInvalid, confidence: .certain,
+                  statuses: [400], when: [nginx, .any([.body("The SSL certificate error"), .body("400 The SSL certificate error")])],
+                  summary: "nginx requires a client certificate (ssl_verify_client) and the one sent did not verify[ (nginx {version})]",
+                  extract: [Extract("version", "version", from: [.body(after: "<center>nginx/", chars: .identifier), .headerPrefix("server", separator: " ")])],
+                  checks: ["the error log says why: \"client SSL certificate verify error: (…)\" (an unknown issuer, an expired certificate, a chain longer than ssl_verify_depth)",
+                           "`openssl verify -CAfile CA.pem client.pem` with the CA of ssl_client_certificate"],
+                  fixes: [Fix(summary: "send a valid certificate issued by the CA nginx trusts (ssl_client_certificate), with its intermediates")],
+                  specificity: 70),
     ]
 }

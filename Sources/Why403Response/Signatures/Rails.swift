@@ -10,6 +10,6 @@ enum Rails {
                   when: [.body("The change you wanted was rejected")],
                   summary: "the Rails application refused the request with its 422 page (\"The change you wanted was rejected\")",
                   checks: ["the application's log names the exception: ActionController::InvalidAuthenticityToken is a CSRF failure (a stale form, a missing session cookie, a proxy that changes the Origin or scheme), ActiveRecord::RecordInvalid a validation"],
-                  specificity: 60),
+                  specificity: 60, disguised: true),
     ]
 }

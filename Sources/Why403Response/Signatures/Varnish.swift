@@ -41,6 +41,21 @@ enum Varnish {
                   variants: [Variant("code", ["429"], cause: .rateLimit, confidence: .likely,
                                      summary: "Varnish's VCL answered 429 Too Many Requests with its own page[ (XID {xid})]: a rate rule in the VCL held the client back")],
                   specificity: 79),
+        // The synthetic page with 405: a VCL rule refused the method. Varnish's documentation (users guide, "Purging
+        // and banning") answers a PURGE or BAN from outside `acl purge` with `return (synth(405, "Not allowed."))`, and
+        // cache extensions (Magento's) copy it: that reason names the address check; another reason only a method rule.
+        Signature(id: "varnish-method-refused", product: "Varnish", layer: .varnish, cause: .accessDeny, confidence: .possible,
+                  statuses: [405],
+                  when: [.any([.body("Guru Meditation"), .body("Varnish cache server")]), .body("XID"), .not(Fastly.edge)],
+                  summary: "Varnish's VCL refused the request's method with its own 405 page[ ({title})][ (XID {xid})]",
+                  extract: [Extract("xid", "XID", from: [.body(after: "XID:", chars: .digits), .header("x-varnish")]),
+                            Extract("title", "error", from: [.body(after: "Error ", chars: .line)])],
+                  lookup: "varnishlog -d -q 'vxid == {xid}' on the cache shows the VCL path that answered",
+                  checks: ["grep the VCL for synth(405: the test before it (a method list, or an ACL such as `!client.ip ~ purge`)"],
+                  fixes: [Fix(summary: "for a PURGE or BAN: add the address the purging client connects from to the VCL's ACL (not 127.0.0.1 when it comes over the LAN), then `varnishreload`")],
+                  variants: [Variant("title", ["405 Not allowed*"], cause: .accessIP, confidence: .likely,
+                                     summary: "Varnish's VCL refused a PURGE or BAN from an address outside its ACL (\"405 Not allowed.\", the documented purge rule)[ (XID {xid})]")],
+                  specificity: 79),
         Signature(id: "varnish-bot-page", product: "Varnish", layer: .varnish, cause: .botBlock, confidence: .likely,
                   statuses: [403, 429],
                   when: [.any([.header("x-varnish"), .headerContains("via", "varnish"), .headerContains("server", "Varnish")]), .not(Fastly.edge),
