@@ -210,4 +210,69 @@ final class LiveServerTests: XCTestCase {
         let r401 = try ResponseReport.report(bytes: challenged, file: "live-apache-401")
         XCTAssertEqual(r401.verdict, Verdict(status: 401, layer: .apache, cause: .authMissing))
     }
+
+    /// httpd's multilingual error documents (Debian installs them in /usr/share/apache2/error/; distributions and
+    /// XAMPP serve them): the real Apache renders the 403 and 401 documents in every language the installed
+    /// type maps list, and each page is Apache's, with its headers and as a body alone (a pasted page).
+    func testRealApacheMultilingualErrorDocuments() throws {
+        let apache = try RealTools.require("apache2")
+        let curl = try RealTools.require("curl")
+        let errors = "/usr/share/apache2/error"
+        func languages(_ file: String) throws -> [String] {
+            guard let text = try? String(contentsOfFile: "\(errors)/\(file)", encoding: .utf8) else {
+                let message = "\(errors)/\(file) is missing (apt-get install apache2-data; .ci/run installs apache2)"
+                if RealTools.isCI { XCTFail(message) }
+                throw XCTSkip(message)
+            }
+            return text.split(separator: "\n").filter { $0.hasPrefix("Content-language: ") }.map { String($0.dropFirst(18)) }
+        }
+        let forbidden = try languages("HTTP_FORBIDDEN.html.var"), unauthorized = try languages("HTTP_UNAUTHORIZED.html.var")
+        XCTAssertGreaterThan(forbidden.count, 15, "the type map lists the languages")
+        let dir = try TemporaryDirectory(prefix: "why403-resp-apache-lang")
+        defer { dir.remove() }
+        let port = RealTools.freePort()
+        try dir.write("www/deny/x.html", "x\n")
+        try dir.write("www/auth/x.html", "x\n")
+        try dir.write("htpasswd", "u:$apr1$x$y\n")
+        let modules = ["mpm_event", "authz_core", "authz_host", "authn_core", "authn_file", "authz_user", "auth_basic", "dir", "mime",
+                       "alias", "include", "negotiation"]
+        try dir.write("httpd.conf", apacheConfig(dir, port: port, modules: modules) + """
+            <Directory \(dir.path)/www/deny>
+              Require all denied
+            </Directory>
+            <Directory \(dir.path)/www/auth>
+              AuthType Basic
+              AuthName "Members only"
+              AuthUserFile \(dir.path)/htpasswd
+              Require valid-user
+            </Directory>
+            Alias /error/ "\(errors)/"
+            <Directory "\(errors)">
+              Options IncludesNoExec
+              AddOutputFilter Includes html
+              AddHandler type-map var
+              Require all granted
+              LanguagePriority en
+              ForceLanguagePriority Prefer Fallback
+            </Directory>
+            ErrorDocument 401 /error/HTTP_UNAUTHORIZED.html.var
+            ErrorDocument 403 /error/HTTP_FORBIDDEN.html.var
+            """)
+        _ = try Run.shell("chmod -R a+rX \(dir.path)")
+        let server = try Server(apache, ["-f", "\(dir.path)/httpd.conf", "-DFOREGROUND"])
+        defer { server.stop() }
+        for (path, status, langs, rule) in [("deny", 403, forbidden, "apache-default-403"), ("auth", 401, unauthorized, "apache-default-401")] {
+            for lang in langs {
+                let page = try fetch(curl, "http://127.0.0.1:\(port)/\(path)/x.html", ["-H", "Accept-Language: \(lang)"])
+                let captured = try ResponseReader.read(page, file: "live").responses[0]
+                XCTAssertEqual(captured.headers["content-language"], lang, "Apache served the \(lang) document")
+                let whole = try ResponseReport.report(bytes: page, file: "live-apache-\(status)-\(lang)")
+                XCTAssertEqual(whole.verdict.layer, .apache, "\(status) in \(lang)")
+                XCTAssertEqual(whole.findings.first?.rule, rule, "\(status) in \(lang)")
+                let pasted = Array("HTTP/1.1 \(status)\n\n\(captured.bodyText)".utf8)
+                let alone = ResponseAnalyzer.identify(try ResponseReader.read(pasted, file: "pasted").responses[0])
+                XCTAssertEqual(alone.findings.first?.rule, rule, "\(status) in \(lang), the body alone")
+            }
+        }
+    }
 }

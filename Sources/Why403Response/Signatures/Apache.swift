@@ -8,12 +8,27 @@ enum Apache {
                                          .body("You don't have permission to access this resource"), .body("Apache/"), .body(" Server at "),
                                          .body("You don't have permission to access the requested"), .body("<title>Access forbidden!</title>"),
                                          .body("while trying to use an ErrorDocument"), .body("You don't have permission to access /"),
-                                         .body("on this server.</p>")])
+                                         .body("on this server.</p>"), .body("<span>Apache</span>")])
     /// The page: the 2.4 "Forbidden", the 2.2 one naming the path ("… to access /x on this server."), and
     /// the multilingual error documents of distributions and XAMPP ("Access forbidden!", "Error 403"),
     /// as HTML or as the text a browser shows.
     static let page403: Condition = .any([.body("<h1>Forbidden</h1>"), .body("Access forbidden!"),
-                                          .body("You don't have permission to access")])
+                                          .body("You don't have permission to access"), .body("<h2>Error 403</h2>")]
+                                         + localized403.map { .body($0) })
+    /// The titles of httpd's multilingual error documents (`docs/error/HTTP_FORBIDDEN.html.var`, installed by
+    /// Debian's apache2 in /usr/share/apache2/error/ and served with `Accept-Language` once
+    /// `localized-error-pages.conf` is enabled), one per language; `LiveServerTests` compares the list with the
+    /// installed files. The Polish and Swedish ones are cut before their character references.
+    static let localized403 = ["Přístup odmítnut!", "Zugriff verweigert!", "¡Acceso prohibido!", "Accès interdit!",
+                               "Rochtain neamh-cheadaithe!", "Accesso negato!", "접근이 거부됨!", "Toegang verboden!", "Adgang forbudt!",
+                               "Zabroniony dost", "Acesso Proibido!", "Acesso proibido!", "Accesul interzis!", "Доступ запрещён!",
+                               "Забрањен приступ!", "tkomst förbjuden!", "Erişim engellendi!", "禁止访问！", "禁止訪問！"]
+    /// The same documents' 401 titles (`HTTP_UNAUTHORIZED.html.var`).
+    static let localized401 = ["Authentication required!", "Požadována autentizace!", "Authentisierung fehlgeschlagen!",
+                               "¡Autentificación requerida!", "Autorisation requise!", "Is gá fíordheimhniú!", "Autorizzazione necessaria!",
+                               "인증 필요!", "Authenticatie nodig!", "Autentisering kreves!", "Wymagana autoryzacja!", "Autenticação Requerida!",
+                               "Autenticação exigida!", "Autentificare necesara!", "Необходима аутентификация!", "Обавезна аутентификација!",
+                               "Autentisering krävs!", "Kimlik doğrulama gerekli!", "需要认证！", "需要認證！"]
     /// Akamai's and LiteSpeed's pages read alike; they have their own signatures.
     static let notLookalike: Condition = .not(.any([.body("Reference #"), .body("errors.edgesuite.net"), .body("LiteSpeed")]))
     static let whiteBox = "explain it white-box from the configuration: `why403 apache URL --config /etc/apache2/apache2.conf`"
@@ -39,7 +54,7 @@ enum Apache {
                   fixes: [Fix(summary: "make the .htaccess readable by the server's user (and its directories searchable), or remove it if it is stray")],
                   specificity: 66),
         Signature(id: "apache-default-401", product: "Apache httpd", layer: .apache, cause: .unknown, confidence: .likely,
-                  statuses: [401], when: [apache, .body("<h1>Unauthorized</h1>")],
+                  statuses: [401], when: [apache, .any([.body("<h1>Unauthorized</h1>"), .body("<h2>Error 401</h2>")] + localized401.map { .body($0) })],
                   summary: "Apache's own 401 page (AuthType with Require valid-user or a user/group)",
                   checks: ["the error log: AH01618 \"user … not found\", AH01617 \"authentication failure … Password Mismatch\"", whiteBox],
                   specificity: 60),
