@@ -42,6 +42,11 @@ if grep -E '^lib(swift|Foundation|_Foundation|dispatch|BlocksRuntime)' <<<"$need
     die "$built still needs the toolchain's libraries:"$'\n'"$needed"
 fi
 
+# Package.swift links the release executable with --no-export-dynamic: the Swift runtime's start-up dladdr
+# walks every exported symbol (43,600 with the toolchain's -export-dynamic; about 550 without).
+exported="$(objdump -T "$built" | grep -c . || true)"
+(( exported < 5000 )) || die "$built exports $exported dynamic symbols: is Package.swift's --no-export-dynamic gone?"
+
 # 2. The version: one place in the source (Why403Version.current), read back from the binary.
 version="$("$built" --version)"
 [[ "$version" =~ ^[0-9][0-9A-Za-z.+~]*$ ]] || die "'$built --version' printed '$version', not a version"
