@@ -265,6 +265,15 @@ final class ResponseAnalyzerTests: XCTestCase {
         XCTAssertEqual(backend.verdict.cause, .none, "a gateway's 502 is its backend failing, not a refusal")
     }
 
+    /// Envoy's JWT filter on its keys: a token whose kid the JWKS lacks is refused; a JWKS the proxy could not fetch is
+    /// the proxy's configuration (jwt_verify_lib's status strings).
+    func testEnvoyJWKSSentencesNameTheirCause() throws {
+        let kid = try report("envoy-local-reply/jwt-authn-jwks-kid-mismatch.hit.http")
+        XCTAssertEqual(kid.verdict, Verdict(status: 401, layer: .envoy, cause: .authInvalid))
+        let fetch = try report("envoy-local-reply/jwt-authn-jwks-fetch-failed.hit.http")
+        XCTAssertEqual(fetch.verdict, Verdict(status: 401, layer: .envoy, cause: .configError))
+    }
+
     func testNoCertainWithoutProof() throws {
         // The generic headers of a CDN, an unknown server page, the bare default pages: never certain.
         for rel in ["cloudflare/origin-text.hit.http", "cloudfront/plain-through-cloudfront.hit.http", "nginx-default-403/deny-all.hit.http",

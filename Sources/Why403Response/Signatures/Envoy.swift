@@ -29,11 +29,17 @@ enum Envoy {
     /// jwt_authn's status codes, which ESPv2 (`cloud-endpoints-esp`) passes on in its JSON too.
     static let jwtRejections = ["Jwt verification fails", "Jwt is expired", "Jwt issuer is not configured", "Audiences in Jwt are not allowed",
                                 "Jwt is not in the form of", "Jwt header is an invalid", "Jwt payload is an invalid", "Jwt not yet valid"]
+    /// The same filter's sentences about its keys (jwt_verify_lib's status strings): the token names a key the JWKS lacks
+    /// (a token from another issuer or a rotated key: the token is refused), or the proxy could not fetch the JWKS at all
+    /// (the provider's `remote_jwks` URI or cluster: nothing is wrong with the token).
+    static let jwksSentences = ["Jwks doesn't have key to match kid or alg from Jwt", "Jwks remote fetch is failed",
+                                "Jwks doesn't have any valid public key"]
 
     static let signatures: [Signature] = [
         Signature(id: "envoy-local-reply", product: "Envoy", layer: .envoy, cause: .unknown, confidence: .likely,
                   statuses: [401, 403],
-                  when: [.any([.body("RBAC: access denied"), .body("Jwt is missing")] + jwtRejections.map { .body($0) } + [
+                  when: [.any([.body("RBAC: access denied"), .body("Jwt is missing")] + jwtRejections.map { .body($0) }
+                              + jwksSentences.map { .body($0) } + [
                                // the api_key_auth filter's plain-text replies (not an OAuth server's JSON error_description)
                                .all([.any([.body("Client authentication failed."), .body("Client is forbidden.")]),
                                      .not(.body("{")), .not(.body("<"))]),
@@ -48,12 +54,22 @@ enum Envoy {
                   ])],
                   summary: "Envoy answered itself[ (RBAC: {rbac})][ (Jwt {jwt})]: a filter refused before any upstream saw the request",
                   extract: [Extract("rbac", "RBAC filter", from: [.body(after: "RBAC:", chars: .line)]),
+                            Extract("jwks", "JWT filter's keys", from: [.body(after: "Jwks ", chars: .line)]),
                             Extract("jwt", "JWT filter", from: [.body(after: "Jwt ", chars: .line)]),
                             Extract("apikey", "api_key_auth filter", from: [.body(after: "Client ", chars: .line)]),
                             Extract("basic", "basic_auth filter", from: [.body(after: "User authentication failed.", chars: .line)])],
                   checks: ["RBAC: the RBAC filter's policies (Istio AuthorizationPolicy) did not allow this request; the principal or source they match says whether it is an address rule (access.ip) or an identity rule (auth.role)",
                            "the Envoy access log shows response flags and the filter that answered (%RESPONSE_CODE_DETAILS%: rbac_access_denied_matched_policy[...])"],
                   variants: [
+                      // The key sentences first: "… from Jwt" ends in the word the "jwt" key is read after.
+                      Variant("jwks", ["doesn't have key to match*"], cause: .authInvalid, confidence: .likely,
+                              summary: "Envoy's JWT filter has no key for the token's kid or alg (Jwks {jwks}): a token from another issuer, or signed with a key the provider's JWKS no longer lists",
+                              checks: ["decode the token's header (`why403 token TOKEN`): its kid and alg must be in the JWKS of the provider whose issuer it names",
+                                       "the jwt_authn provider's remote_jwks (Istio RequestAuthentication jwksUri) must be the issuer's current JWKS"]),
+                      Variant("jwks", ["remote fetch is failed*", "doesn't have any valid public key*"], cause: .configError, confidence: .likely,
+                              summary: "Envoy's JWT filter could not get usable keys (Jwks {jwks}): the proxy's configuration, not the token, is at fault",
+                              checks: ["the jwt_authn provider's remote_jwks URI answers from the proxy (its cluster, DNS and TLS), and serves a JWKS with a `keys` list",
+                                       "the Envoy log has the fetch's error (\"Jwks async fetching url=…: failed\")"]),
                       Variant("jwt", ["is missing*"], cause: .authMissing, confidence: .certain, summary: "Envoy's JWT filter: no token was sent (Jwt is missing)"),
                       // "jwt" is what follows "Jwt ": the sentence's rest, or (for "Audiences in Jwt are not allowed") its tail
                       Variant("jwt", jwtRejections.map { $0.hasPrefix("Jwt ") ? $0.dropFirst(4) + "*" : "*" + $0.components(separatedBy: "Jwt ").last! + "*" },
