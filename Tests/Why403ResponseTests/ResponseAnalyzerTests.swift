@@ -379,5 +379,9 @@ final class ResponseAnalyzerTests: XCTestCase {
         let role = ResponseAnalyzer.identify(CapturedResponse(status: 403, headers: HeaderList([("X-RateLimit-Remaining", "4980"), ("X-GitHub-Request-Id", "A:B")]),
                                                               body: Array(#"{"message":"Must have admin rights to Repository."}"#.utf8)))
         XCTAssertEqual(role.findings.first?.cause, .authRole)
+        let kongRBAC = try? analysis("kong-gateway/kong-docs-enterprise-rbac-no-create-permission-403.hit.http")
+        XCTAssertEqual(kongRBAC?.findings.first?.cause, .authRole, "Kong Enterprise's RBAC names the missing permission")
+        let leaked = try? analysis("google-api-error/continue-10513-gemini-api-key-reported-leaked.hit.http")
+        XCTAssertEqual(leaked?.findings.first?.cause, .authInvalid, "Google refuses a key reported as leaked")
     }
 }

@@ -72,6 +72,11 @@ enum GoogleAPIs {
                               summary: "a Google API quota or rate limit was exceeded: {msg}"),
                       Variant("msg", ["*API key not valid*", "*invalid authentication credentials*", "*Invalid Credentials*", "*expired*"],
                               cause: .authInvalid, confidence: .certain, summary: "a Google API rejected the credentials: {msg}"),
+                      // Google disables a key found in public (leaked-credential scanning): "Your API key was reported as leaked.
+                      // Please use another API key." — the key is refused for good, whatever it may call.
+                      Variant("msg", ["*API key was reported as leaked*"], cause: .authInvalid, confidence: .certain,
+                              summary: "Google refuses this API key: it was reported as leaked ({msg})",
+                              checks: ["create a new key (APIs & Services > Credentials), restrict it, and keep it out of public code; delete the leaked one"]),
                       Variant("msg", ["*missing required authentication credential*", "*Login Required*", "*unregistered callers*",
                                       // "The request is missing a valid API key." (no key and no OAuth token sent)
                                       "*missing a valid API key*"],

@@ -68,6 +68,10 @@ enum Kong {
                       Variant("msg", ["Invalid authentication credentials*", "Your authentication credentials are invalid*"], cause: .authInvalid, confidence: .certain,
                               summary: "Kong's authentication plugin (basic-auth, key-auth, hmac-auth) does not know the credential sent (\"Invalid authentication credentials\")",
                               checks: ["the consumer's credentials (`curl :8001/consumers/<consumer>/basic-auth`, `/key-auth`): the user name, password or key sent must be one of them; in DB-less mode, the declarative file's credentials"]),
+                      // Kong Enterprise's RBAC on the Admin API: "<user>, you do not have permissions to <action> this resource".
+                      Variant("msg", ["*you do not have permissions to*"], cause: .authRole, confidence: .certain,
+                              summary: "Kong's RBAC refused the admin user ({msg})",
+                              checks: ["the RBAC user's roles (`curl :8001/rbac/users/<user>/roles`) must grant the action on this endpoint (an endpoint permission with the action for the workspace)"]),
                       // basic-auth and jwt say only "Unauthorized" when the request carries no credential they read.
                       Variant("msg", ["Unauthorized"], cause: .authMissing, confidence: .likely,
                               summary: "Kong's basic-auth or jwt plugin found no credential in the request (\"Unauthorized\")",
