@@ -30,6 +30,7 @@ public enum Signatures {
         Traefik.signatures,
         Envoy.signatures,
         LiteSpeed.signatures,
+        EdgeWithoutLayerID.signatures,
         IIS.signatures,
         Nginx.signatures,
         Apache.signatures,
