@@ -31,6 +31,7 @@ public enum Signatures {
         Envoy.signatures,
         LiteSpeed.signatures,
         EdgeWithoutLayerID.signatures,
+        Squid.signatures,
         IIS.signatures,
         Nginx.signatures,
         Apache.signatures,

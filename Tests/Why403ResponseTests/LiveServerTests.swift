@@ -211,6 +211,44 @@ final class LiveServerTests: XCTestCase {
         XCTAssertEqual(r401.verdict, Verdict(status: 401, layer: .apache, cause: .authMissing))
     }
 
+    /// The real Squid on loopback as a forward proxy: `http_access deny` answers its ERR_ACCESS_DENIED page (Squid named,
+    /// the rule not: cause unknown), and a `proxy_auth` ACL its 407 ERR_CACHE_ACCESS_DENIED page, whose challenge
+    /// says that no credentials were sent.
+    func testRealSquidErrorPages() throws {
+        let squid = try RealTools.require("squid")
+        let curl = try RealTools.require("curl")
+        let dir = try TemporaryDirectory(prefix: "why403-resp-squid")
+        defer { dir.remove() }
+        _ = try Run.shell("chmod 777 \(dir.path)")
+        let port = RealTools.freePort()
+        try dir.write("passwd", "u:$apr1$x$y\n")
+        try dir.write("squid.conf", """
+            http_port 127.0.0.1:\(port)
+            pid_filename \(dir.path)/squid.pid
+            cache_log \(dir.path)/cache.log
+            access_log none
+            cache deny all
+            coredump_dir \(dir.path)
+            auth_param basic program /usr/lib/squid/basic_ncsa_auth \(dir.path)/passwd
+            acl authed proxy_auth REQUIRED
+            acl authpath urlpath_regex ^/auth
+            http_access deny authpath !authed
+            http_access deny all
+            """)
+        _ = try Run.shell("chmod -R a+rX \(dir.path)")
+        let server = try Server(squid, ["-N", "-f", "\(dir.path)/squid.conf"])
+        defer { server.stop() }
+        let denied = try fetch(curl, "http://example.invalid/x", ["-x", "http://127.0.0.1:\(port)"])
+        let r403 = try ResponseReport.report(bytes: denied, file: "live-squid-403")
+        XCTAssertEqual(r403.verdict, Verdict(status: 403, layer: .unknown, cause: .unknown))
+        XCTAssertEqual(r403.findings.first?.rule, "squid-access-denied")
+        XCTAssertTrue(r403.findings.first?.summary.contains("Squid") ?? false)
+        let auth = try fetch(curl, "http://example.invalid/auth", ["-x", "http://127.0.0.1:\(port)"])
+        let r407 = try ResponseReport.report(bytes: auth, file: "live-squid-407")
+        XCTAssertEqual(r407.verdict, Verdict(status: 407, layer: .unknown, cause: .authMissing))
+        XCTAssertEqual(r407.findings.first?.rule, "squid-proxy-auth")
+    }
+
     /// httpd's multilingual error documents (Debian installs them in /usr/share/apache2/error/; distributions and
     /// XAMPP serve them): the real Apache renders the 403 and 401 documents in every language the installed
     /// type maps list, and each page is Apache's, with its headers and as a body alone (a pasted page).
