@@ -383,5 +383,9 @@ final class ResponseAnalyzerTests: XCTestCase {
         XCTAssertEqual(kongRBAC?.findings.first?.cause, .authRole, "Kong Enterprise's RBAC names the missing permission")
         let leaked = try? analysis("google-api-error/continue-10513-gemini-api-key-reported-leaked.hit.http")
         XCTAssertEqual(leaked?.findings.first?.cause, .authInvalid, "Google refuses a key reported as leaked")
+        let tykIP = try? analysis("tyk-gateway/ip-access-disallowed.hit.http")
+        XCTAssertEqual(tykIP?.findings.first?.cause, .accessIP, "Tyk's IP lists")
+        let tykRights = try? analysis("tyk-gateway/api-access-disallowed.hit.http")
+        XCTAssertEqual(tykRights?.findings.first?.cause, .authRole, "Tyk's access rights")
     }
 }

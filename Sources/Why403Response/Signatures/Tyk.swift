@@ -9,7 +9,22 @@ import Why403Core
 /// Tyk's default error responses carry `X-Generator: tyk.io` (unless `hide_generator_header` is set), also on a HEAD
 /// without a body. Its rate limiter and quota answer 429 with the one-key envelope `{"error": "Rate Limit Exceeded"}`
 /// / `{"error": "Quota exceeded"}` (the whole string, not GitHub's "API rate limit exceeded" or Twitter's `errors` list).
+///
+/// Tyk's own refusals in that envelope, from its documented error list (docs "Tyk Gateway error responses", the
+/// gateway's middleware): the IP allow and block lists ("Access from this IP has been disallowed"), access rights
+/// ("Access to this API has been disallowed", "… this resource …"), JWT policies ("Key not authorized: no matching
+/// policy", "No matching policy found in scope claim"), signed requests ("Request signature verification failed"),
+/// mutual TLS ("Client TLS certificate is required", "Certificate with SHA256 … not allowed"), the organisation's
+/// limits ("This organisation … has been exceeded").
 enum Tyk {
+    static let messages = ["Access from this IP has been disallowed", "Access to this API has been disallowed",
+                           "Access to this resource has been disallowed", "Key not authorized: no matching policy",
+                           "No matching policy found in scope claim", "Request signature verification failed",
+                           "Client TLS certificate is required", "Attempted access with non-existent cert",
+                           "This organisation rate limit has been exceeded", "This organisation quota has been exceed",
+                           "This organisation access has been disabled", "Rejected paths not within whitelist",
+                           "Key not authorised: Unexpected signing method", "API Rate Limit Exceeded"]
+
     static let signatures: [Signature] = [
         Signature(id: "tyk-gateway", product: "Tyk Gateway", layer: .apiGateway, cause: .unknown, confidence: .likely,
                   statuses: [401, 403, 429],
@@ -19,12 +34,33 @@ enum Tyk {
                                .headerContains("x-generator", "tyk.io"),
                                // the rate limiter's and quota's whole message in Tyk's one-key envelope
                                .all([.jsonKey(["error"]), .any([.body("\"Rate Limit Exceeded\""), .body("\"Quota exceeded\"")]),
-                                     .not(.body("\"errors\"")), .not(.body("\"message\""))])])],
+                                     .not(.body("\"errors\"")), .not(.body("\"message\""))]),
+                               // the documented messages in the one-key envelope
+                               .all([.jsonKey(["error"]), .any(messages.map { .body($0) }), .not(.body("\"errors\"")), .not(.body("\"message\""))])])],
                   summary: "Tyk Gateway refused the request itself[: {msg}]",
                   extract: [Extract("msg", "error", from: [.json("error"), .json("message"), .body(after: "\"error\":", chars: .line)])],
                   checks: ["the key's session in Tyk (Dashboard > Keys, or GET /tyk/keys/<key> on the gateway): does it exist, is it expired, does its access_rights list this API",
                            "for the admin API (/tyk/…): the x-tyk-authorization header must carry the gateway's `secret` from tyk.conf"],
                   variants: [
+                      Variant("msg", ["*Access from this IP has been disallowed*"], cause: .accessIP, confidence: .certain,
+                              summary: "Tyk Gateway's IP allow or block list refused the client's address (\"{msg}\")",
+                              checks: ["the API definition's allowed_ips / blacklisted_ips (ip_access_control_disabled false): the address Tyk sees is the connection's, or X-Real-IP / X-Forwarded-For behind a proxy"]),
+                      Variant("msg", ["*Access to this API has been disallowed*", "*Access to this resource has been disallowed*", "*no matching policy*"],
+                              cause: .authRole, confidence: .likely,
+                              summary: "Tyk Gateway knows the key but its access rights do not include this API or path (\"{msg}\")",
+                              checks: ["the key's access_rights (or its policies') must list this API id, its version and, with granular rights, this path and method"]),
+                      Variant("msg", ["*No matching policy found in scope claim*"], cause: .authScope, confidence: .certain,
+                              summary: "Tyk Gateway found no policy for the JWT's scopes (\"{msg}\")",
+                              checks: ["the API's JWT scope-to-policy mapping (jwt_scope_to_policy_mapping) must map one of the token's scopes to a policy"]),
+                      Variant("msg", ["*Request signature verification failed*", "*Unexpected signing method*", "*non-existent cert*"],
+                              cause: .authInvalid, confidence: .certain,
+                              summary: "Tyk Gateway did not accept the credential's signature or certificate (\"{msg}\")"),
+                      Variant("msg", ["*Client TLS certificate is required*"], cause: .authMissing, confidence: .certain,
+                              summary: "Tyk Gateway requires a client certificate (mutual TLS) and none was sent"),
+                      Variant("msg", ["*This organisation rate limit*", "*This organisation quota*", "API Rate Limit Exceeded*"], cause: .rateLimit, confidence: .certain,
+                              summary: "Tyk Gateway's limits refused the request (\"{msg}\")"),
+                      Variant("msg", ["*Rejected paths not within whitelist*"], cause: .accessDeny, confidence: .certain,
+                              summary: "Tyk Gateway's endpoint allow list does not include this path (\"{msg}\")"),
                       Variant("msg", ["*Key not authorised*"], cause: .authInvalid, confidence: .certain,
                               summary: "Tyk Gateway does not know the key or token sent (\"Key not authorised\")"),
                       // The admin API (/tyk/…) refusing the x-tyk-authorization secret: sent, but not the gateway's.
