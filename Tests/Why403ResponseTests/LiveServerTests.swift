@@ -27,6 +27,16 @@ final class LiveServerTests: XCTestCase {
         return []
     }
 
+    /// The report of a live response, its verdict and primary rule checked.
+    @discardableResult
+    func expect(_ bytes: [UInt8], _ name: String, _ verdict: Verdict, rule: String,
+                file: StaticString = #filePath, line: UInt = #line) throws -> Report {
+        let report = try ResponseReport.report(bytes: bytes, file: name)
+        XCTAssertEqual(report.verdict, verdict, name, file: file, line: line)
+        XCTAssertEqual(report.findings.first?.rule, rule, name, file: file, line: line)
+        return report
+    }
+
     func body(_ bytes: [UInt8]) throws -> String {
         try ResponseReader.read(bytes, file: "live").responses[0].bodyText
     }
@@ -99,9 +109,7 @@ final class LiveServerTests: XCTestCase {
         try dir.write("www/limited/index.html", "ok\n")
         _ = try fetch(curl, "http://127.0.0.1:\(port)/limited/")
         let limited = try fetch(curl, "http://127.0.0.1:\(port)/limited/")
-        let r503 = try ResponseReport.report(bytes: limited, file: "live-nginx-503")
-        XCTAssertEqual(r503.verdict, Verdict(status: 503, layer: .nginx, cause: .rateLimit))
-        XCTAssertEqual(r503.findings.first?.rule, "nginx-default-503")
+        let r503 = try expect(limited, "live-nginx-503", Verdict(status: 503, layer: .nginx, cause: .rateLimit), rule: "nginx-default-503")
         XCTAssertEqual(r503.findings.first?.confidence, .possible)
         XCTAssertTrue(try String(contentsOfFile: "\(dir.path)/error.log", encoding: .utf8).contains("limiting requests"))
     }
@@ -132,14 +140,10 @@ final class LiveServerTests: XCTestCase {
             """)
         let server = try Server(nginx, ["-c", "\(dir.path)/nginx.conf"])
         defer { server.stop() }
-        let none = try fetch(curl, "https://127.0.0.1:\(port)/", ["-k"])
-        let rNone = try ResponseReport.report(bytes: none, file: "live-nginx-no-cert")
-        XCTAssertEqual(rNone.verdict, Verdict(status: 400, layer: .nginx, cause: .authMissing))
-        XCTAssertEqual(rNone.findings.first?.rule, "nginx-client-cert-missing")
-        let other = try fetch(curl, "https://127.0.0.1:\(port)/", ["-k", "--cert", "\(dir.path)/other.pem", "--key", "\(dir.path)/other.key"])
-        let rOther = try ResponseReport.report(bytes: other, file: "live-nginx-bad-cert")
-        XCTAssertEqual(rOther.verdict, Verdict(status: 400, layer: .nginx, cause: .authInvalid))
-        XCTAssertEqual(rOther.findings.first?.rule, "nginx-client-cert-invalid")
+        try expect(try fetch(curl, "https://127.0.0.1:\(port)/", ["-k"]), "live-nginx-no-cert",
+                   Verdict(status: 400, layer: .nginx, cause: .authMissing), rule: "nginx-client-cert-missing")
+        try expect(try fetch(curl, "https://127.0.0.1:\(port)/", ["-k", "--cert", "\(dir.path)/other.pem", "--key", "\(dir.path)/other.key"]),
+                   "live-nginx-bad-cert", Verdict(status: 400, layer: .nginx, cause: .authInvalid), rule: "nginx-client-cert-invalid")
     }
 
     /// A real ModSecurity denial answers with Apache's own page: the response cannot name ModSecurity,
@@ -238,15 +242,11 @@ final class LiveServerTests: XCTestCase {
         _ = try Run.shell("chmod -R a+rX \(dir.path)")
         let server = try Server(squid, ["-N", "-f", "\(dir.path)/squid.conf"])
         defer { server.stop() }
-        let denied = try fetch(curl, "http://example.invalid/x", ["-x", "http://127.0.0.1:\(port)"])
-        let r403 = try ResponseReport.report(bytes: denied, file: "live-squid-403")
-        XCTAssertEqual(r403.verdict, Verdict(status: 403, layer: .unknown, cause: .unknown))
-        XCTAssertEqual(r403.findings.first?.rule, "squid-access-denied")
+        let r403 = try expect(try fetch(curl, "http://example.invalid/x", ["-x", "http://127.0.0.1:\(port)"]), "live-squid-403",
+                              Verdict(status: 403, layer: .unknown, cause: .unknown), rule: "squid-access-denied")
         XCTAssertTrue(r403.findings.first?.summary.contains("Squid") ?? false)
-        let auth = try fetch(curl, "http://example.invalid/auth", ["-x", "http://127.0.0.1:\(port)"])
-        let r407 = try ResponseReport.report(bytes: auth, file: "live-squid-407")
-        XCTAssertEqual(r407.verdict, Verdict(status: 407, layer: .unknown, cause: .authMissing))
-        XCTAssertEqual(r407.findings.first?.rule, "squid-proxy-auth")
+        try expect(try fetch(curl, "http://example.invalid/auth", ["-x", "http://127.0.0.1:\(port)"]), "live-squid-407",
+                   Verdict(status: 407, layer: .unknown, cause: .authMissing), rule: "squid-proxy-auth")
     }
 
     /// httpd's multilingual error documents (Debian installs them in /usr/share/apache2/error/; distributions and
