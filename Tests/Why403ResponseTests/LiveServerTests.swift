@@ -63,6 +63,30 @@ final class LiveServerTests: XCTestCase {
             """
     }
 
+    /// Apache on `port` serving `dir/www`, with `/deny/` (`Require all denied`) and `/auth/` (Basic, `Require valid-user`,
+    /// no user who can pass), the base modules plus `modules`, and `extra` configuration; started (the caller stops it).
+    func startApacheDenyAndAuth(_ apache: String, _ dir: TemporaryDirectory, port: Int, modules: [String] = [], extra: String = "") throws -> Server {
+        try dir.write("www/index.html", "ok\n")
+        try dir.write("www/deny/x.html", "x\n")
+        try dir.write("www/auth/x.html", "x\n")
+        try dir.write("htpasswd", "u:$apr1$x$y\n")
+        let base = ["mpm_event", "authz_core", "authz_host", "authn_core", "authn_file", "authz_user", "auth_basic", "dir", "mime"]
+        try dir.write("httpd.conf", apacheConfig(dir, port: port, modules: base + modules) + """
+            <Directory \(dir.path)/www/deny>
+              Require all denied
+            </Directory>
+            <Directory \(dir.path)/www/auth>
+              AuthType Basic
+              AuthName "Members only"
+              AuthUserFile \(dir.path)/htpasswd
+              Require valid-user
+            </Directory>
+
+            """ + extra)
+        _ = try Run.shell("chmod -R a+rX \(dir.path)")
+        return try Server(apache, ["-f", "\(dir.path)/httpd.conf", "-DFOREGROUND"])
+    }
+
     func testRealNginxDefaultPages() throws {
         let nginx = try RealTools.require("nginx")
         let curl = try RealTools.require("curl")
@@ -184,24 +208,7 @@ final class LiveServerTests: XCTestCase {
         let dir = try TemporaryDirectory(prefix: "why403-resp-apache")
         defer { dir.remove() }
         let port = RealTools.freePort()
-        try dir.write("www/index.html", "ok\n")
-        try dir.write("www/deny/x.html", "x\n")
-        try dir.write("www/auth/x.html", "x\n")
-        try dir.write("htpasswd", "u:$apr1$x$y\n")
-        let modules = ["mpm_event", "authz_core", "authz_host", "authn_core", "authn_file", "authz_user", "auth_basic", "dir", "mime"]
-        try dir.write("httpd.conf", apacheConfig(dir, port: port, modules: modules) + """
-            <Directory \(dir.path)/www/deny>
-              Require all denied
-            </Directory>
-            <Directory \(dir.path)/www/auth>
-              AuthType Basic
-              AuthName "Members only"
-              AuthUserFile \(dir.path)/htpasswd
-              Require valid-user
-            </Directory>
-            """)
-        _ = try Run.shell("chmod -R a+rX \(dir.path)")
-        let server = try Server(apache, ["-f", "\(dir.path)/httpd.conf", "-DFOREGROUND"])
+        let server = try startApacheDenyAndAuth(apache, dir, port: port)
         defer { server.stop() }
         let denied = try fetch(curl, "http://127.0.0.1:\(port)/deny/x.html")
         let report = try ResponseReport.report(bytes: denied, file: "live-apache-403")
@@ -269,21 +276,7 @@ final class LiveServerTests: XCTestCase {
         let dir = try TemporaryDirectory(prefix: "why403-resp-apache-lang")
         defer { dir.remove() }
         let port = RealTools.freePort()
-        try dir.write("www/deny/x.html", "x\n")
-        try dir.write("www/auth/x.html", "x\n")
-        try dir.write("htpasswd", "u:$apr1$x$y\n")
-        let modules = ["mpm_event", "authz_core", "authz_host", "authn_core", "authn_file", "authz_user", "auth_basic", "dir", "mime",
-                       "alias", "include", "negotiation"]
-        try dir.write("httpd.conf", apacheConfig(dir, port: port, modules: modules) + """
-            <Directory \(dir.path)/www/deny>
-              Require all denied
-            </Directory>
-            <Directory \(dir.path)/www/auth>
-              AuthType Basic
-              AuthName "Members only"
-              AuthUserFile \(dir.path)/htpasswd
-              Require valid-user
-            </Directory>
+        let server = try startApacheDenyAndAuth(apache, dir, port: port, modules: ["alias", "include", "negotiation"], extra: """
             Alias /error/ "\(errors)/"
             <Directory "\(errors)">
               Options IncludesNoExec
@@ -296,8 +289,6 @@ final class LiveServerTests: XCTestCase {
             ErrorDocument 401 /error/HTTP_UNAUTHORIZED.html.var
             ErrorDocument 403 /error/HTTP_FORBIDDEN.html.var
             """)
-        _ = try Run.shell("chmod -R a+rX \(dir.path)")
-        let server = try Server(apache, ["-f", "\(dir.path)/httpd.conf", "-DFOREGROUND"])
         defer { server.stop() }
         for (path, status, langs, rule) in [("deny", 403, forbidden, "apache-default-403"), ("auth", 401, unauthorized, "apache-default-401")] {
             for lang in langs {
