@@ -63,6 +63,18 @@ final class LiveServerTests: XCTestCase {
             """
     }
 
+    /// The start of a minimal nginx.conf in `dir` (no daemon, its files in `dir`), up to inside `http {`: a test appends
+    /// its directives and servers, and the closing brace.
+    func nginxConfig(_ dir: TemporaryDirectory) -> String {
+        """
+        daemon off; pid \(dir.path)/nginx.pid; error_log \(dir.path)/error.log; worker_processes 1;
+        events {}
+        http { access_log off; client_body_temp_path \(dir.path); proxy_temp_path \(dir.path); fastcgi_temp_path \(dir.path);
+          uwsgi_temp_path \(dir.path); scgi_temp_path \(dir.path);
+
+        """
+    }
+
     /// Apache on `port` serving `dir/www`, with `/deny/` (`Require all denied`) and `/auth/` (Basic, `Require valid-user`,
     /// no user who can pass), the base modules plus `modules`, and `extra` configuration; started (the caller stops it).
     func startApacheDenyAndAuth(_ apache: String, _ dir: TemporaryDirectory, port: Int, modules: [String] = [], extra: String = "") throws -> Server {
@@ -95,11 +107,7 @@ final class LiveServerTests: XCTestCase {
         let port = RealTools.freePort()
         try dir.write("www/index.html", "ok\n")
         try dir.write("htpasswd", "u:$apr1$x$y\n")
-        try dir.write("nginx.conf", """
-            daemon off; pid \(dir.path)/nginx.pid; error_log \(dir.path)/error.log; worker_processes 1;
-            events {}
-            http { access_log off; client_body_temp_path \(dir.path); proxy_temp_path \(dir.path); fastcgi_temp_path \(dir.path);
-              uwsgi_temp_path \(dir.path); scgi_temp_path \(dir.path);
+        try dir.write("nginx.conf", nginxConfig(dir) + """
               limit_req_zone $binary_remote_addr zone=one:1m rate=1r/m;
               server { listen 127.0.0.1:\(port); root \(dir.path)/www;
                 location /deny/ { deny all; }
@@ -153,11 +161,7 @@ final class LiveServerTests: XCTestCase {
         }
         let port = RealTools.freePort()
         try dir.write("www/index.html", "ok\n")
-        try dir.write("nginx.conf", """
-            daemon off; pid \(dir.path)/nginx.pid; error_log \(dir.path)/error.log; worker_processes 1;
-            events {}
-            http { access_log off; client_body_temp_path \(dir.path); proxy_temp_path \(dir.path); fastcgi_temp_path \(dir.path);
-              uwsgi_temp_path \(dir.path); scgi_temp_path \(dir.path);
+        try dir.write("nginx.conf", nginxConfig(dir) + """
               server { listen 127.0.0.1:\(port) ssl; root \(dir.path)/www;
                 ssl_certificate \(dir.path)/ca.pem; ssl_certificate_key \(dir.path)/ca.key;
                 ssl_verify_client on; ssl_client_certificate \(dir.path)/ca.pem; } }
