@@ -9,6 +9,9 @@ enum Nginx {
     /// this server." and is signed "Powered by Tengine").
     static let nginx: Condition = .any([.body("<center>nginx"), .headerContains("server", "nginx"), .body("\nnginx/"), .body("\nnginx\n"), .body("> nginx/"),
                                         .body("<center>openresty"), .headerContains("server", "openresty"), .body("Powered by Tengine")])
+    /// nginx's version from its page's footer (also as rendered text), else from the `Server` header.
+    static let version = Extract("version", "version", from: [.body(after: "<center>nginx/", chars: .identifier), .body(after: "\nnginx/", chars: .identifier),
+                                                               .headerPrefix("server", separator: " ")])
     static let whiteBox = "explain it white-box from the configuration: `why403 nginx URL --config /etc/nginx/nginx.conf`"
 
     static let signatures: [Signature] = [
@@ -51,7 +54,7 @@ enum Nginx {
         Signature(id: "nginx-default-429", product: "nginx", layer: .nginx, cause: .rateLimit, confidence: .likely,
                   statuses: [429], when: [nginx, .body("<h1>429 Too Many Requests</h1>")],
                   summary: "nginx's own 429 page: a limit_req or limit_conn zone refused the request[ (nginx {version})]",
-                  extract: [Extract("version", "version", from: [.body(after: "<center>nginx/", chars: .identifier), .headerPrefix("server", separator: " ")])],
+                  extract: [version],
                   checks: ["the error log says \"limiting requests, excess: … by zone \\\"NAME\\\"\" (limit_req) or \"limiting connections by zone\" (limit_conn): the zone's rate and burst",
                            "the key of the zone ($binary_remote_addr): behind a proxy or a NAT every client may share one address (set real_ip_header)",
                            whiteBox],
@@ -63,7 +66,7 @@ enum Nginx {
         Signature(id: "nginx-default-503", product: "nginx", layer: .nginx, cause: .rateLimit, confidence: .possible,
                   statuses: [503], when: [nginx, .body("<h1>503 Service Temporarily Unavailable</h1>")],
                   summary: "nginx's own 503 page: possibly limit_req or limit_conn (503 is their default status), or a `return 503` (a maintenance switch, ingress-nginx's answer for a Service with no ready endpoints)[ (nginx {version})]",
-                  extract: [Extract("version", "version", from: [.body(after: "<center>nginx/", chars: .identifier), .headerPrefix("server", separator: " ")])],
+                  extract: [version],
                   checks: ["the error log says \"limiting requests, excess: … by zone \\\"NAME\\\"\" (limit_req) or \"limiting connections by zone\" (limit_conn) for a rate limit; nothing for a `return 503`",
                            "behind ingress-nginx: `kubectl get endpoints SERVICE` (no ready endpoints gives this page)",
                            whiteBox],
@@ -74,7 +77,7 @@ enum Nginx {
         Signature(id: "nginx-client-cert-missing", product: "nginx", layer: .nginx, cause: .authMissing, confidence: .certain,
                   statuses: [400], when: [nginx, .body("No required SSL certificate was sent")],
                   summary: "nginx requires a client certificate (ssl_verify_client on) and the client sent none[ (nginx {version})]",
-                  extract: [Extract("version", "version", from: [.body(after: "<center>nginx/", chars: .identifier), .body(after: "\nnginx/", chars: .identifier), .headerPrefix("server", separator: " ")])],
+                  extract: [version],
                   checks: ["the server block's ssl_verify_client and ssl_client_certificate name the CA the certificate must come from",
                            "behind ingress-nginx: the Ingress's nginx.ingress.kubernetes.io/auth-tls-verify-client and auth-tls-secret annotations"],
                   fixes: [Fix(summary: "send a certificate issued by that CA", commands: ["curl --cert client.pem --key client.key URL"])],
@@ -82,7 +85,7 @@ enum Nginx {
         Signature(id: "nginx-client-cert-invalid", product: "nginx", layer: .nginx, cause: .authInvalid, confidence: .certain,
                   statuses: [400], when: [nginx, .any([.body("The SSL certificate error"), .body("400 The SSL certificate error")])],
                   summary: "nginx requires a client certificate (ssl_verify_client) and the one sent did not verify[ (nginx {version})]",
-                  extract: [Extract("version", "version", from: [.body(after: "<center>nginx/", chars: .identifier), .headerPrefix("server", separator: " ")])],
+                  extract: [version],
                   checks: ["the error log says why: \"client SSL certificate verify error: (…)\" (an unknown issuer, an expired certificate, a chain longer than ssl_verify_depth)",
                            "`openssl verify -CAfile CA.pem client.pem` with the CA of ssl_client_certificate"],
                   fixes: [Fix(summary: "send a valid certificate issued by the CA nginx trusts (ssl_client_certificate), with its intermediates")],
