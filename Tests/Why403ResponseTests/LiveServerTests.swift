@@ -305,6 +305,14 @@ final class LiveServerTests: XCTestCase {
                 let pasted = Array("HTTP/1.1 \(status)\n\n\(captured.bodyText)".utf8)
                 let alone = ResponseAnalyzer.identify(try ResponseReader.read(pasted, file: "pasted").responses[0])
                 XCTAssertEqual(alone.findings.first?.rule, rule, "\(status) in \(lang), the body alone")
+                // The title alone (a quoted excerpt, no footer) with the Server header: each language's title is known.
+                guard let open = captured.bodyText.range(of: "<h1>"), let close = captured.bodyText.range(of: "</h1>", range: open.upperBound..<captured.bodyText.endIndex) else {
+                    XCTFail("\(status) in \(lang): no <h1> title"); continue
+                }
+                let title = captured.bodyText[open.upperBound..<close.lowerBound]
+                let excerpt = Array("HTTP/1.1 \(status)\nServer: Apache\n\n<h1>\(title)</h1>\n".utf8)
+                let titled = ResponseAnalyzer.identify(try ResponseReader.read(excerpt, file: "title").responses[0])
+                XCTAssertEqual(titled.findings.first?.rule, rule, "\(status) in \(lang): the title \"\(title)\" alone")
             }
         }
     }
