@@ -386,6 +386,7 @@ final class ResponseAnalyzerTests: XCTestCase {
         let tykIP = try? analysis("tyk-gateway/ip-access-disallowed.hit.http")
         XCTAssertEqual(tykIP?.findings.first?.cause, .accessIP, "Tyk's IP lists")
         let tykRights = try? analysis("tyk-gateway/api-access-disallowed.hit.http")
-        XCTAssertEqual(tykRights?.findings.first?.cause, .authRole, "Tyk's access rights")
+        XCTAssertEqual(tykRights?.findings.first?.cause, .unknown, "Tyk says this of an unknown key and of missing access rights alike")
+        XCTAssertEqual(tykRights?.layer, .apiGateway)
     }
 }

@@ -45,7 +45,13 @@ enum Tyk {
                       Variant("msg", ["*Access from this IP has been disallowed*"], cause: .accessIP, confidence: .certain,
                               summary: "Tyk Gateway's IP allow or block list refused the client's address (\"{msg}\")",
                               checks: ["the API definition's allowed_ips / blacklisted_ips (ip_access_control_disabled false): the address Tyk sees is the connection's, or X-Real-IP / X-Forwarded-For behind a proxy"]),
-                      Variant("msg", ["*Access to this API has been disallowed*", "*Access to this resource has been disallowed*", "*no matching policy*"],
+                      // Tyk answers an unknown key with this sentence too (so as not to say whether the key exists), as well as a
+                      // known key whose access rights leave this API out: the sentence alone does not say which.
+                      Variant("msg", ["*Access to this API has been disallowed*"], cause: .unknown, confidence: .likely,
+                              summary: "Tyk Gateway refused the key for this API (\"{msg}\"): the key is unknown to it, or its access rights leave this API out",
+                              checks: ["does the key exist (Dashboard > Keys, or GET /tyk/keys/<key> on the gateway)? an unknown or expired key is answered with this sentence too",
+                                       "the key's access_rights (or its policies') must list this API id and version"]),
+                      Variant("msg", ["*Access to this resource has been disallowed*", "*no matching policy*"],
                               cause: .authRole, confidence: .likely,
                               summary: "Tyk Gateway knows the key but its access rights do not include this API or path (\"{msg}\")",
                               checks: ["the key's access_rights (or its policies') must list this API id, its version and, with granular rights, this path and method"]),
