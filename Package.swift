@@ -74,7 +74,7 @@ let modules: [Module] = [
            // The toolchain's static-stdlib link line exports every symbol (-export-dynamic): 43,600 dynamic
            // symbols that the Swift runtime's start-up dladdr walks one by one. Nothing dlopen'ed needs them
            // (libmodsecurity resolves nothing in the executable), so the release binary exports only what the
-           // linker must: about 0.8 ms off every run (docs/logs.md, session 21).
+           // linker must: about half a millisecond off every run (docs/logs.md, session 21).
            linkerSettings: [.unsafeFlags(["-Xlinker", "--no-export-dynamic"], .when(platforms: [.linux], configuration: .release))]),
     // Tests
     Module(name: "Why403CoreTests", deps: ["Why403Core", "Why403Render", "Why403TestSupport"], group: "core", kind: .test),
