@@ -365,7 +365,7 @@ final class ResponseAnalyzerTests: XCTestCase {
     }
 
     /// API platforms answering for themselves are the application layer, with the cause their message states.
-    func testAPIPlatformsNameTheCause() {
+    func testAPIPlatformsNameTheCause() throws {
         func k8s(_ user: String) -> ResponseAnalysis {
             ResponseAnalyzer.identify(CapturedResponse(status: 403, body: Array(#"{"kind":"Status","apiVersion":"v1","status":"Failure","message":"pods is forbidden: User "\#(user)" cannot list resource "pods" in API group "" in the namespace "default"","reason":"Forbidden","code":403}"#.utf8)))
         }
@@ -379,14 +379,14 @@ final class ResponseAnalyzerTests: XCTestCase {
         let role = ResponseAnalyzer.identify(CapturedResponse(status: 403, headers: HeaderList([("X-RateLimit-Remaining", "4980"), ("X-GitHub-Request-Id", "A:B")]),
                                                               body: Array(#"{"message":"Must have admin rights to Repository."}"#.utf8)))
         XCTAssertEqual(role.findings.first?.cause, .authRole)
-        let kongRBAC = try? analysis("kong-gateway/kong-docs-enterprise-rbac-no-create-permission-403.hit.http")
-        XCTAssertEqual(kongRBAC?.findings.first?.cause, .authRole, "Kong Enterprise's RBAC names the missing permission")
-        let leaked = try? analysis("google-api-error/continue-10513-gemini-api-key-reported-leaked.hit.http")
-        XCTAssertEqual(leaked?.findings.first?.cause, .authInvalid, "Google refuses a key reported as leaked")
-        let tykIP = try? analysis("tyk-gateway/ip-access-disallowed.hit.http")
-        XCTAssertEqual(tykIP?.findings.first?.cause, .accessIP, "Tyk's IP lists")
-        let tykRights = try? analysis("tyk-gateway/api-access-disallowed.hit.http")
-        XCTAssertEqual(tykRights?.findings.first?.cause, .unknown, "Tyk says this of an unknown key and of missing access rights alike")
-        XCTAssertEqual(tykRights?.layer, .apiGateway)
+        let kongRBAC = try analysis("kong-gateway/kong-docs-enterprise-rbac-no-create-permission-403.hit.http")
+        XCTAssertEqual(kongRBAC.findings.first?.cause, .authRole, "Kong Enterprise's RBAC names the missing permission")
+        let leaked = try analysis("google-api-error/continue-10513-gemini-api-key-reported-leaked.hit.http")
+        XCTAssertEqual(leaked.findings.first?.cause, .authInvalid, "Google refuses a key reported as leaked")
+        let tykIP = try analysis("tyk-gateway/ip-access-disallowed.hit.http")
+        XCTAssertEqual(tykIP.findings.first?.cause, .accessIP, "Tyk's IP lists")
+        let tykRights = try analysis("tyk-gateway/api-access-disallowed.hit.http")
+        XCTAssertEqual(tykRights.findings.first?.cause, .unknown, "Tyk says this of an unknown key and of missing access rights alike")
+        XCTAssertEqual(tykRights.layer, .apiGateway)
     }
 }

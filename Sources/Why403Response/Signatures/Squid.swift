@@ -11,7 +11,9 @@ import Why403Core
 enum Squid {
     static let squid: Condition = .any([.header("x-squid-error"), .headerContains("server", "squid"), .headerContains("via", "(squid"),
                                         .body("(squid/"), .body("Squid Software Foundation")])
-    static let version = Extract("version", "Squid version", from: [.body(after: "(squid/", chars: .identifier), .headerPrefix("server", separator: " ")])
+    /// The version from the page's footer only: the `Server` header's whole value (`squid/5.7`) would read "squid/squid/5.7"
+    /// in the summaries (and the header is evidence already when a condition matched on it).
+    static let version = Extract("version", "Squid version", from: [.body(after: "(squid/", chars: .identifier)])
 
     static let signatures: [Signature] = [
         Signature(id: "squid-access-denied", product: "Squid", layer: .unknown, cause: .unknown, confidence: .likely,

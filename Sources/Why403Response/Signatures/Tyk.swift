@@ -23,7 +23,7 @@ enum Tyk {
                            "Client TLS certificate is required", "Attempted access with non-existent cert",
                            "This organisation rate limit has been exceeded", "This organisation quota has been exceed",
                            "This organisation access has been disabled", "Rejected paths not within whitelist",
-                           "Key not authorised: Unexpected signing method", "API Rate Limit Exceeded"]
+                           "API Rate Limit Exceeded"]
 
     static let signatures: [Signature] = [
         Signature(id: "tyk-gateway", product: "Tyk Gateway", layer: .apiGateway, cause: .unknown, confidence: .likely,
