@@ -566,6 +566,11 @@ struct MatchContext {
             guard let v = response.headers[name]?.trimmingSpaces, !v.isEmpty else { return nil }
             let p = String(v.split(separator: sep, maxSplits: 1).first ?? Substring(v))
             return (p, headerEvidence(name, v))
+        case .headerAfter(let name, let marker, let chars):
+            guard let v = response.headers[name]?.trimmingSpaces, let r = v.range(of: marker, options: .caseInsensitive) else { return nil }
+            let p = String(v[r.upperBound...].prefix { chars.contains($0) })
+            guard !p.isEmpty else { return nil }
+            return (p, headerEvidence(name, v))
         case .body(let marker, let chars):
             let m = marker.lowercased()
             guard let r = bodyLower.range(of: m) else { return nil }

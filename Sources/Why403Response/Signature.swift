@@ -122,6 +122,9 @@ public enum ValueSource: Sendable {
     case header(String)
     /// A header's value up to `separator` (`cf-ray: 8a1b…-FRA` -> `8a1b…`).
     case headerPrefix(String, separator: Character)
+    /// The first run of `chars` right after `marker` in a header's value, case-insensitive (`server: nginx/1.18.0
+    /// (Ubuntu)`, marker `nginx/` -> `1.18.0`).
+    case headerAfter(String, marker: String, chars: CharClass)
     /// The first run of `chars` after `marker` in the body, skipping markup and spaces (at most 120
     /// characters between them).
     case body(after: String, chars: CharClass)

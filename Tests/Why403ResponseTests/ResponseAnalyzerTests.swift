@@ -34,6 +34,8 @@ final class ResponseAnalyzerTests: XCTestCase {
         XCTAssertEqual(try analysis("cloudflare-1010/html-page.hit.http").findings.first?.cause, .botBlock)
         XCTAssertEqual(try analysis("cloudflare-ip-ban/1006.hit.http").findings.first?.cause, .accessIP)
         XCTAssertEqual(try analysis("cloudflare-ip-ban/1012-plain.hit.http").findings.first?.cause, .accessIP)
+        // the 2020s template: `<span data-translate="error">Error</span>` then `<span>1005</span>`
+        XCTAssertEqual(try analysis("cloudflare-ip-ban/1005-span-heading.hit.http").findings.first?.rule, "cloudflare-ip-ban")
         XCTAssertEqual(try analysis("cloudflare-1009/html-page.hit.http").findings.first?.cause, .geoBlock)
         XCTAssertEqual(try analysis("cloudflare-1015/html-page.hit.http").findings.first?.cause, .rateLimit)
         let generic = try XCTUnwrap(analysis("cloudflare/origin-text.hit.http").findings.first)
@@ -71,6 +73,25 @@ final class ResponseAnalyzerTests: XCTestCase {
         let c = ResponseAnalyzer.identify(capture.responses[0])
         XCTAssertEqual(c.findings.first?.layer, .application)
         XCTAssertTrue(c.findings.contains { $0.layer == .cloudflare })
+    }
+
+    /// nginx's version in a summary comes from the page's footer, else from the `Server` header's `nginx/1.x`; a bare
+    /// `nginx` (server_tokens off) gives none. The header's whole value once read "(nginx nginx/1.18.0)".
+    func testNginxVersionFromTheServerHeaderIsTheVersionAlone() throws {
+        func summary(server: String, footer: String) throws -> String {
+            let raw = "HTTP/1.1 403 Forbidden\r\nServer: \(server)\r\nContent-Type: text/html\r\n\r\n"
+                + "<html>\r\n<head><title>403 Forbidden</title></head>\r\n<body>\r\n<center><h1>403 Forbidden</h1></center>\r\n"
+                + "<hr><center>\(footer)</center>\r\n</body>\r\n</html>\r\n"
+            let capture = try ResponseReader.read(Array(raw.utf8), file: "inline")
+            let f = try XCTUnwrap(ResponseAnalyzer.identify(capture.responses[0]).findings.first)
+            XCTAssertEqual(f.rule, "nginx-default-403")
+            return f.summary
+        }
+        XCTAssertTrue(try summary(server: "nginx/1.18.0 (Ubuntu)", footer: "nginx").hasSuffix("(nginx 1.18.0)"))
+        XCTAssertTrue(try summary(server: "nginx/1.18.0 (Ubuntu)", footer: "nginx/1.18.0 (Ubuntu)").hasSuffix("(nginx 1.18.0)"))
+        XCTAssertTrue(try summary(server: "openresty/1.21.4.1", footer: "openresty").hasSuffix("(nginx 1.21.4.1)"))
+        let bare = try summary(server: "nginx", footer: "nginx")
+        XCTAssertFalse(bare.contains("(nginx"), bare)
     }
 
     func testOriginPageThroughCloudflareNamesTheOrigin() throws {

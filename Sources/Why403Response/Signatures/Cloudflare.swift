@@ -28,7 +28,9 @@ enum Cloudflare {
     static func code(_ codes: [String]) -> Condition {
         .any(codes.flatMap { [Condition.body("error code: \($0)"), .body("Error \($0)<"), .body("Error \($0) "), .body("cf-error-code\">\($0)<"),
                                   .body("Error \($0):"), .body("error-\($0)/"), .body("errorCode:\($0),"),
-                                  .body("Error code \($0)\n"), .body("Error code \($0)\r")] })
+                                  .body("Error code \($0)\n"), .body("Error code \($0)\r"),
+                                  // the 2020s template's heading: `<span data-translate="error">Error</span>` then `<span>1005</span>`
+                                  .body("<span>\($0)</span>")] })
     }
 
     static let signatures: [Signature] = [
@@ -45,7 +47,9 @@ enum Cloudflare {
                   fixes: [Fix(summary: "send a real browser User-Agent and headers, or turn Browser Integrity Check off for this path with a Configuration Rule")],
                   specificity: 90),
         Signature(id: "cloudflare-ip-ban", product: "Cloudflare", layer: .cloudflare, cause: .accessIP, confidence: .certain,
-                  statuses: [403], when: [edge, code(["1005", "1006", "1007", "1008", "1012", "1106"])],
+                  statuses: [403], when: [edge, .any([code(["1005", "1006", "1007", "1008", "1012", "1106"]),
+                                                      // the pages' own sentences, kept when a paste drops the code
+                                                      .body("has banned your IP address"), .body("banned the autonomous system number")])],
                   summary: "the site owner banned the client's IP address[ (Ray ID {ray})]", extract: [ray], lookup: lookup,
                   checks: ["Security > WAF > Tools: IP Access Rules, and custom rules on ip.src", byRule],
                   fixes: [Fix(summary: "if this client should get in, remove its address (or range) from the IP Access Rule or rule that blocks it")],

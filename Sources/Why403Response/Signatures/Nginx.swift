@@ -9,9 +9,10 @@ enum Nginx {
     /// this server." and is signed "Powered by Tengine").
     static let nginx: Condition = .any([.body("<center>nginx"), .headerContains("server", "nginx"), .body("\nnginx/"), .body("\nnginx\n"), .body("> nginx/"),
                                         .body("<center>openresty"), .headerContains("server", "openresty"), .body("Powered by Tengine")])
-    /// nginx's version from its page's footer (also as rendered text), else from the `Server` header.
+    /// nginx's version from its page's footer (also as rendered text), else from the `Server` header (`nginx/1.18.0
+    /// (Ubuntu)`; a bare `nginx` has none, so the summary names no version).
     static let version = Extract("version", "version", from: [.body(after: "<center>nginx/", chars: .identifier), .body(after: "\nnginx/", chars: .identifier),
-                                                               .headerPrefix("server", separator: " ")])
+                                                               .headerAfter("server", marker: "nginx/", chars: .identifier)])
     static let whiteBox = "explain it white-box from the configuration: `why403 nginx URL --config /etc/nginx/nginx.conf`"
 
     static let signatures: [Signature] = [
@@ -20,7 +21,8 @@ enum Nginx {
                                           .not(.body("<center>cloudflare")), .not(.body("Request forbidden by administrative rules"))],
                   summary: "nginx's own 403 page: nginx refused, and the page does not say why[ (nginx {version})]",
                   extract: [Extract("version", "version", from: [.body(after: "<center>nginx/", chars: .identifier), .body(after: "<center>openresty/", chars: .identifier),
-                                                                 .headerPrefix("server", separator: " ")])],
+                                                                 .headerAfter("server", marker: "nginx/", chars: .identifier),
+                                                                 .headerAfter("server", marker: "openresty/", chars: .identifier)])],
                   checks: ["the error log names the reason: \"access forbidden by rule\" (allow/deny: access.ip or access.deny), \"(13: Permission denied)\" (fs.permission), \"directory index of … is forbidden\" (index.missing)",
                            "read it: `why403 logs /var/log/nginx/error.log`",
                            whiteBox, "a `return 403;` logs nothing: look for it in the matching location"],
