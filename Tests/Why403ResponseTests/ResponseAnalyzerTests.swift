@@ -243,6 +243,10 @@ final class ResponseAnalyzerTests: XCTestCase {
         XCTAssertEqual(try id("akamai-reference/entities.hit.http", "ref"), .string("18.6f2e1602.1700000000.1a2b3c4d"))
         XCTAssertEqual(try id("akamai-reference/classic.hit.http", "ref"), .string("18.2d351ab8.1700000123.5f6e7d8c"))
         XCTAssertEqual(try id("imperva-incident/iframe.hit.http", "incident"), .string("1234000260123456789-123456789012345678"))
+        // the same stub with 503: a refusal by Imperva, with its incident ID, not an outage
+        let stub = try report("imperva-incident/missouri-gov-stub-503.hit.http")
+        XCTAssertEqual(stub.verdict, Verdict(status: 503, layer: .imperva, cause: .botBlock))
+        XCTAssertEqual(try id("imperva-incident/missouri-gov-stub-503.hit.http", "incident"), .string("208000080182440228-533145109488730638"))
         XCTAssertEqual(try id("f5-asm/support-id.hit.http", "support"), .string("1234567890123456789"))
         XCTAssertEqual(try id("apigw-missing-token/missing-token.hit.http", "reqid"), .string("3f1c2a9e-6b7d-4e8f-9a0b-1c2d3e4f5a6b"))
         XCTAssertEqual(try id("cloudfront-geo/geo.hit.http", "cfid"), .string("Xq3mJ0dQ_Ebm3iFWOjm8gEU6QOaKqJ1zN8W9n6hP3oX2tDqD0ZrLfA=="))

@@ -5,8 +5,9 @@ import Why403Core
 enum Imperva {
     static let signatures: [Signature] = [
         Signature(id: "imperva-incident", product: "Imperva", layer: .imperva, cause: .wafRule, confidence: .likely,
-                  statuses: [200, 403], when: [.any([.body("Incapsula incident ID"), .body("_Incapsula_Resource")]),
-                                               // at 200 only the block page itself, not a page that merely loads Imperva's script
+                  // 503 too: the same stub answers a held-back crawler with 503 (a weekly crawl of missouri.gov/robots.txt, 2020)
+                  statuses: [200, 403, 503], when: [.any([.body("Incapsula incident ID"), .body("_Incapsula_Resource")]),
+                                               // at 200 (or 503) only the block page itself, not a page that merely loads Imperva's script
                                                .any([.status([403]), .body("Request unsuccessful")])],
                   summary: "Imperva blocked this request[ (incident ID {incident})]",
                   extract: [Extract("incident", "Incapsula incident ID", from: [.body(after: "incident ID:", chars: .identifier), .body(after: "incident_id=", chars: .identifier)]),
