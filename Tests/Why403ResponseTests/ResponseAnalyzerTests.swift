@@ -94,6 +94,50 @@ final class ResponseAnalyzerTests: XCTestCase {
         XCTAssertFalse(bare.contains("(nginx"), bare)
     }
 
+    /// APISIX's plugins' own sentences (apisix/plugins/*.lua at 3.18.0, and the older wordings back to 0.7), without
+    /// headers as most pastes are, and the stock page its runtime marks "Powered by APISIX" for a plugin that answers
+    /// with a bare status.
+    func testAPISIXPluginSentencesFromItsSources() throws {
+        func verdict(_ status: Int, _ body: String) -> (rule: String?, layer: Layer, cause: Cause?) {
+            let a = ResponseAnalyzer.identify(CapturedResponse(status: status, body: Array(body.utf8)))
+            return (a.findings.first?.rule, a.layer, a.findings.first?.cause)
+        }
+        let cases: [(Int, String, Cause)] = [
+            (401, #"{"message":"JWT token invalid"}"# + "\n", .authInvalid),
+            (401, #"{"message":"missing user key in JWT token"}"# + "\n", .authInvalid),
+            (401, #"{"message":"Invalid user key in JWT token"}"# + "\n", .authInvalid),
+            (401, #"{"message":"Invalid user key in authorization"}"# + "\n", .authInvalid),
+            (401, #"{"message":"Password is error"}"# + "\n", .authInvalid),
+            (401, #"{"message":"Invalid appid in rbac token"}"# + "\n", .authInvalid),
+            (401, #"{"message":"access key or signature missing"}"# + "\n", .authMissing),
+            (401, #"{"message":"Clock skew exceeded"}"# + "\n", .authInvalid),
+            (401, #"{"message":"client request can't be validated: missing Authorization header"}"# + "\n", .authMissing),
+            (401, #"{"message":"client request can't be validated"}"# + "\n", .authInvalid),
+            (401, #"{"message":"The request is rejected, please check the consumer_name for this request"}"# + "\n", .authMissing),
+            (401, #"{"message":"Missing authentication or identity verification."}"# + "\n", .authMissing),
+            (403, #"{"message":"The consumer is not allowed"}"# + "\n", .authRole),
+            (401, #"{"error_msg":"no csrf token in headers"}"# + "\n", .unknown),
+            (401, #"{"error_msg":"csrf token mismatch"}"# + "\n", .unknown),
+        ]
+        for (status, body, cause) in cases {
+            let v = verdict(status, body)
+            XCTAssertEqual(v.rule, "apisix", body)
+            XCTAssertEqual(v.layer, .apiGateway, body)
+            XCTAssertEqual(v.cause, cause, body)
+        }
+        func page(_ status: String, poweredBy: Bool) -> String {
+            "<html>\r\n<head><title>\(status)</title></head>\r\n<body>\r\n<center><h1>\(status)</h1></center>\r\n<hr><center>openresty</center>\r\n"
+                + (poweredBy ? #"<p><em>Powered by <a href="https://apisix.apache.org/">APISIX</a>.</em></p>"# : "") + "</body>\r\n</html>\r\n"
+        }
+        XCTAssertEqual(verdict(403, page("403 Forbidden", poweredBy: true)).rule, "apisix", "uri-blocker, opa, forward-auth")
+        let limit = verdict(503, page("503 Service Temporarily Unavailable", poweredBy: true))
+        XCTAssertEqual(limit.rule, "apisix-limit-503")
+        XCTAssertEqual(limit.cause, .rateLimit)
+        // OpenResty's page without APISIX's line is nginx's; a generic sentence is not APISIX's
+        XCTAssertEqual(verdict(403, page("403 Forbidden", poweredBy: false)).rule, "nginx-default-403")
+        XCTAssertNotEqual(verdict(403, #"{"message":"Not allowed"}"# + "\n").rule, "apisix")
+    }
+
     func testOriginPageThroughCloudflareNamesTheOrigin() throws {
         let a = try analysis("nginx-default-403/through-cloudflare.hit.http")
         XCTAssertEqual(a.layer, .nginx)
