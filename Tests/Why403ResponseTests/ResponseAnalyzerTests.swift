@@ -138,6 +138,45 @@ final class ResponseAnalyzerTests: XCTestCase {
         XCTAssertNotEqual(verdict(403, #"{"message":"Not allowed"}"# + "\n").rule, "apisix")
     }
 
+    /// Envoy's, Istio's, Traefik's, WSO2's and Azure API Management's own refusals, in the words of their sources
+    /// (jwt_verify_lib's status strings, Envoy's basic_auth and oauth2 filters, istio/proxy's authn filter, Traefik's
+    /// pkg/middlewares, WSO2's APIThrottleConstants and fault sequences, API Management's documented messages).
+    func testGatewaySentencesFromTheirSources() throws {
+        let cases: [(Int, String, String, Layer, Cause)] = [
+            (401, "Jwt header [alg] is not supported", "envoy-local-reply", .envoy, .authInvalid),
+            (401, "Jwt payload [exp] field is not an integer", "envoy-local-reply", .envoy, .authInvalid),
+            (401, "Jwt signature is an invalid Base64url encoded", "envoy-local-reply", .envoy, .authInvalid),
+            (401, "Found multiple Jwt tokens", "envoy-local-reply", .envoy, .authInvalid),
+            (401, "Jwks is an invalid JSON", "envoy-local-reply", .envoy, .configError),
+            (401, "User authentication failed. Expected 'Basic' authentication scheme.", "envoy-local-reply", .envoy, .authInvalid),
+            (401, "OAuth flow failed.", "envoy-local-reply", .envoy, .authInvalid),
+            (401, "Origin authentication failed.", "envoy-local-reply", .envoy, .authInvalid),
+            (429, "No bursty traffic allowed\n", "traefik-limiter-text", .traefik, .rateLimit),
+            (429, "max connections reached: 10", "traefik-limiter-text", .traefik, .rateLimit),
+            (429, #"{"code":"900804","message":"Message throttled out","description":"You have exceeded your quota"}"#, "wso2-apim-fault", .apiGateway, .rateLimit),
+            (503, #"{"code":"900801","message":"API Limit Reached","description":"API not accepting requests"}"#, "wso2-apim-fault", .apiGateway, .rateLimit),
+            (403, #"{"code":"900805","message":"Message blocked","description":"You have been blocked from accessing the resource"}"#, "wso2-apim-fault", .apiGateway, .accessDeny),
+            (403, #"{"code":"900908","message":"Resource forbidden ","description":"Resource forbidden "}"#, "wso2-apim-fault", .apiGateway, .authRole),
+            (429, #"<amt:fault xmlns:amt="http://wso2.org/apimanager/throttling"><amt:code>900800</amt:code><amt:message>Message throttled out</amt:message><amt:description>You have exceeded your quota</amt:description></amt:fault>"#,
+             "wso2-apim-fault", .apiGateway, .rateLimit),
+            (401, #"{ "statusCode": 401, "message": "JWT not present." }"#, "azure-apim-error", .apiGateway, .authMissing),
+        ]
+        for (status, body, rule, layer, cause) in cases {
+            let a = ResponseAnalyzer.identify(CapturedResponse(status: status, body: Array(body.utf8)))
+            XCTAssertEqual(a.findings.first?.rule, rule, body)
+            XCTAssertEqual(a.layer, layer, body)
+            XCTAssertEqual(a.findings.first?.cause, cause, body)
+        }
+        // WSO2 2.x answered 900900 with 500: a refusal all the same, with the gateway named
+        let unclassified = try ResponseReport.report(bytes: Array(("HTTP/1.1 500 Internal Server Error\r\n\r\n"
+            + #"{"fault":{"code":900900,"message":"Unclassified Authentication Failure","description":"Resource forbidden"}}"#).utf8), file: "inline")
+        XCTAssertEqual(unclassified.verdict, Verdict(status: 500, layer: .apiGateway, cause: .unknown))
+        // Go's plain "Forbidden" and an application's "Invalid origin" say nothing of the layer
+        XCTAssertEqual(ResponseAnalyzer.identify(CapturedResponse(status: 403, body: Array("Forbidden".utf8))).layer, .unknown)
+        XCTAssertNotEqual(ResponseAnalyzer.identify(CapturedResponse(status: 429, body: Array(#"{"error":"max connections reached: 10"}"#.utf8))).findings.first?.rule,
+                          "traefik-limiter-text")
+    }
+
     func testOriginPageThroughCloudflareNamesTheOrigin() throws {
         let a = try analysis("nginx-default-403/through-cloudflare.hit.http")
         XCTAssertEqual(a.layer, .nginx)

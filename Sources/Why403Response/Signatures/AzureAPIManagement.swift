@@ -27,7 +27,9 @@ enum AzureAPIManagement {
                                // Azure OpenAI's front end lists the audience and expiry too)
                                .body("Access token is missing or invalid"), .body("Access token is missing, invalid"),
                                // a quota policy's message in the envelope ("Quota exceeded.", "Out of bandwidth quota. …")
-                               .all([.jsonKey(["statusCode"]), .any([.body("\"Quota exceeded"), .body("bandwidth quota")])])])],
+                               .all([.jsonKey(["statusCode"]), .any([.body("\"Quota exceeded"), .body("bandwidth quota")])]),
+                               // validate-jwt's default message for a request without the token (its failed-validation-error-message)
+                               .all([.jsonKey(["statusCode"]), .body("JWT not present")])])],
                   summary: "Azure API Management's gateway refused the call itself[: {msg}]",
                   extract: [Extract("msg", "message", from: [.json("message")]),
                             // the sentence wherever it stands (an SDK's dict or exception text, not JSON)
@@ -50,6 +52,9 @@ enum AzureAPIManagement {
                                        "the endpoint's host matches the resource (https://<resource>.openai.azure.com, https://<region>.api.cognitive.microsoft.com)"]),
                       Variant("msg", ["Rate limit is exceeded*", "*call volume quota*", "Quota exceeded*", "*bandwidth quota*"], cause: .rateLimit, confidence: .certain,
                               summary: "Azure API Management's rate-limit or quota policy refused the call: {msg}"),
+                      Variant("msg", ["JWT not present*"], cause: .authMissing, confidence: .certain,
+                              summary: "Azure API Management's validate-jwt policy found no token in the request (\"{msg}\")",
+                              checks: ["send the token where the policy's header-name / query-parameter-name reads it (Authorization: Bearer … by default)"]),
                       Variant("renewal", ["*"], cause: .rateLimit, confidence: .certain,
                               summary: "Azure API Management's quota policy refused the call: out of call volume quota, replenished in {renewal}"),
                   ],

@@ -28,12 +28,16 @@ enum Envoy {
     /// The JWT filter's sentences for a token it rejected (its missing-token sentence is "Jwt is missing"): the messages of
     /// jwt_authn's status codes, which ESPv2 (`cloud-endpoints-esp`) passes on in its JSON too.
     static let jwtRejections = ["Jwt verification fails", "Jwt is expired", "Jwt issuer is not configured", "Audiences in Jwt are not allowed",
-                                "Jwt is not in the form of", "Jwt header is an invalid", "Jwt payload is an invalid", "Jwt not yet valid"]
+                                "Jwt is not in the form of", "Jwt header is an invalid", "Jwt payload is an invalid", "Jwt not yet valid",
+                                // a header or payload claim of the wrong type ("Jwt header [alg] is not supported", "Jwt payload [exp] field
+                                // is not an integer", 2018 on), a signature it cannot decode, more than one token (jwt_verify_lib's status.cc)
+                                "Jwt header [", "Jwt payload [", "Jwt signature is an invalid Base64", "Jwt ED25519 signature is wrong length",
+                                "Found multiple Jwt tokens"]
     /// The same filter's sentences about its keys (jwt_verify_lib's status strings): the token names a key the JWKS lacks
     /// (a token from another issuer or a rotated key: the token is refused), or the proxy could not fetch the JWKS at all
     /// (the provider's `remote_jwks` URI or cluster: nothing is wrong with the token).
     static let jwksSentences = ["Jwks doesn't have key to match kid or alg from Jwt", "Jwks remote fetch is failed",
-                                "Jwks doesn't have any valid public key"]
+                                "Jwks doesn't have any valid public key", "Jwks is an invalid JSON"]
 
     static let signatures: [Signature] = [
         Signature(id: "envoy-local-reply", product: "Envoy", layer: .envoy, cause: .unknown, confidence: .likely,
@@ -45,10 +49,17 @@ enum Envoy {
                                      .not(.body("{")), .not(.body("<"))]),
                                // the basic_auth filter's plain-text replies (Envoy 1.30+), not an application's "Invalid username or password"
                                .all([.any([.body("User authentication failed. Missing username and password"),
-                                           .body("User authentication failed. Invalid username/password combination")]),
+                                           .body("User authentication failed. Invalid username/password combination"),
+                                           .body("User authentication failed. Expected 'Basic' authentication scheme"),
+                                           .body("User authentication failed. Invalid basic credential format")]),
                                      .not(.body("{")), .not(.body("<"))]),
                                // Istio before 1.4 denied through Mixer: "PERMISSION_DENIED:handler.rbac.istio-system:RBAC: permission denied."
                                .body("RBAC: permission denied"),
+                               // Istio up to 1.5, its alpha authentication Policy (istio/proxy's authn filter): the origin's JWT or the
+                               // peer's mTLS identity was not accepted
+                               .all([.any([.body("Origin authentication failed."), .body("Peer authentication failed.")]), .not(.body("{")), .not(.body("<"))]),
+                               // the oauth2 filter's reply when the authorization server's token exchange failed
+                               .all([.body("OAuth flow failed."), .not(.body("{")), .not(.body("<"))]),
                                // the JWT filter's 401 headers without the body
                                jwtChallenge,
                   ])],
@@ -57,7 +68,9 @@ enum Envoy {
                             Extract("jwks", "JWT filter's keys", from: [.body(after: "Jwks ", chars: .line)]),
                             Extract("jwt", "JWT filter", from: [.body(after: "Jwt ", chars: .line)]),
                             Extract("apikey", "api_key_auth filter", from: [.body(after: "Client ", chars: .line)]),
-                            Extract("basic", "basic_auth filter", from: [.body(after: "User authentication failed.", chars: .line)])],
+                            Extract("basic", "basic_auth filter", from: [.body(after: "User authentication failed.", chars: .line)]),
+                            Extract("authn", "Istio authentication", from: [.body(after: "Origin authentication", chars: .line), .body(after: "Peer authentication", chars: .line)]),
+                            Extract("oauth", "oauth2 filter", from: [.body(after: "OAuth flow", chars: .line)])],
                   checks: ["RBAC: the RBAC filter's policies (Istio AuthorizationPolicy) did not allow this request; the principal or source they match says whether it is an address rule (access.ip) or an identity rule (auth.role)",
                            "the Envoy access log shows response flags and the filter that answered (%RESPONSE_CODE_DETAILS%: rbac_access_denied_matched_policy[...])"],
                   variants: [
@@ -66,7 +79,7 @@ enum Envoy {
                               summary: "Envoy's JWT filter has no key for the token's kid or alg (Jwks {jwks}): a token from another issuer, or signed with a key the provider's JWKS no longer lists",
                               checks: ["decode the token's header (`why403 token TOKEN`): its kid and alg must be in the JWKS of the provider whose issuer it names",
                                        "the jwt_authn provider's remote_jwks (Istio RequestAuthentication jwksUri) must be the issuer's current JWKS"]),
-                      Variant("jwks", ["remote fetch is failed*", "doesn't have any valid public key*"], cause: .configError, confidence: .likely,
+                      Variant("jwks", ["remote fetch is failed*", "doesn't have any valid public key*", "is an invalid JSON*"], cause: .configError, confidence: .likely,
                               summary: "Envoy's JWT filter could not get usable keys (Jwks {jwks}): the proxy's configuration, not the token, is at fault",
                               checks: ["the jwt_authn provider's remote_jwks URI answers from the proxy (its cluster, DNS and TLS), and serves a JWKS with a `keys` list",
                                        "the Envoy log has the fetch's error (\"Jwks async fetching url=…: failed\")"]),
@@ -77,9 +90,17 @@ enum Envoy {
                               summary: "Envoy's JWT filter rejected the token (Jwt {jwt})"),
                       Variant("basic", ["Missing username and password*"], cause: .authMissing, confidence: .certain,
                               summary: "Envoy's basic_auth filter: no user name and password were sent"),
-                      Variant("basic", ["Invalid username/password*"], cause: .authInvalid, confidence: .certain,
+                      Variant("basic", ["Invalid username/password*", "Expected 'Basic'*", "Invalid basic credential*"], cause: .authInvalid, confidence: .certain,
                               summary: "Envoy's basic_auth filter: the user name and password sent are not in its users list",
                               checks: ["the basic_auth filter's users (htpasswd SHA entries; Envoy Gateway SecurityPolicy basicAuth secret) must hold this user with this password"]),
+                      Variant("authn", ["failed*"], cause: .authInvalid, confidence: .likely,
+                              summary: "Istio's authentication policy (1.5 and before) refused the request: the origin's JWT or the peer's mTLS identity was not accepted",
+                              checks: ["Origin: the Policy's origins (jwt issuer, jwksUri, audiences) must accept the Authorization: Bearer token sent",
+                                       "Peer: the Policy's peers (mtls) need a sidecar with Istio's certificate on the caller"]),
+                      Variant("oauth", ["failed*"], cause: .authInvalid, confidence: .likely,
+                              summary: "Envoy's oauth2 filter could not complete the sign-in (OAuth flow failed.): the authorization server refused the code exchange",
+                              checks: ["the filter's token_endpoint, client id and secret (the SDS secret) and redirect_uri must match the client registered at the authorization server",
+                                       "the Envoy log names the token endpoint's answer"]),
                       Variant("apikey", ["is forbidden*"], cause: .authRole, confidence: .likely,
                               summary: "Envoy's api_key_auth filter knows the client but it is not allowed on this route (Client is forbidden.)"),
                   ],

@@ -22,5 +22,16 @@ enum Traefik {
                            "behind another proxy every client may share one address: set sourceCriterion.ipStrategy.depth or requestHeaderName"],
                   fixes: [Fix(summary: "wait X-Retry-In, then slow the client down; or raise average/burst for this router")],
                   specificity: 70),
+        // Traefik's limiters in their own words (pkg/middlewares): ratelimit's refusal of a request its burst cannot take
+        // ("No bursty traffic allowed"), inFlightReq's ("max connections reached: N"), and the oxy rate limiter of Traefik 1.x
+        // ("max rate reached: retry-in 1s").
+        Signature(id: "traefik-limiter-text", product: "Traefik", layer: .traefik, cause: .rateLimit, confidence: .certain,
+                  statuses: [429],
+                  when: [.any([.body("No bursty traffic allowed"), .body("max connections reached: "), .body("max rate reached: retry-in")]),
+                         .not(.body("{")), .not(.body("<"))],
+                  summary: "Traefik's rateLimit or inFlightReq middleware refused the request[ (max connections reached: {conns})]",
+                  extract: [Extract("conns", "inFlightReq amount", from: [.body(after: "max connections reached:", chars: .digits)])],
+                  checks: ["the router's rateLimit (average, period, burst: a burst of 0 refuses any request above the average) or inFlightReq (amount) middleware, and its sourceCriterion"],
+                  specificity: 72),
     ]
 }
