@@ -177,6 +177,43 @@ final class ResponseAnalyzerTests: XCTestCase {
                           "traefik-limiter-text")
     }
 
+    /// Kong's and Gravitee's own refusals in their sources' words: Kong's error template (2.1+, `{\n  "message":"…"`, the
+    /// request id from 3.5), its jwt plugin's sentences and claim verdicts, ip-restriction and acl; Gravitee's policies.
+    /// Since Kong 3.6 and in Gravitee 3.x-4.x "Unauthorized" is said of a missing and of a wrong credential alike.
+    func testKongAndGraviteeSentencesFromTheirSources() throws {
+        func first(_ status: Int, _ body: String) -> Finding? {
+            ResponseAnalyzer.identify(CapturedResponse(status: status, body: Array(body.utf8))).findings.first
+        }
+        let cases: [(Int, String, String, Cause)] = [
+            (401, "{\n  \"message\":\"No API key found in request\",\n  \"request_id\":\"520c396c6c32b0400f7c33531b7f9b2c\"\n}", "kong-gateway", .authMissing),
+            (401, "{\n  \"message\":\"Unauthorized\",\n  \"request_id\":\"520c396c6c32b0400f7c33531b7f9b2c\"\n}", "kong-gateway", .unknown),
+            (401, "{\n  \"message\":\"Duplicate API key found\"\n}", "kong-gateway", .authInvalid),
+            (401, #"{"message":"Bad token; invalid alg"}"#, "kong-gateway", .authInvalid),
+            (401, #"{"message":"No mandatory 'iss' in claims"}"#, "kong-gateway", .authInvalid),
+            (401, #"{"message":"Invalid key\/secret"}"#, "kong-gateway", .authInvalid),
+            (401, #"{"exp":"token expired"}"#, "kong-gateway", .authInvalid),
+            (401, #"{"nbf":"token not valid yet"}"#, "kong-gateway", .authInvalid),
+            (403, "{\n  \"message\":\"IP address not allowed: 203.0.113.7\"\n}", "kong-gateway", .accessIP),
+            (403, #"{"message":"Cannot identify the consumer, add an authentication plugin to use the ACL plugin"}"#, "kong-gateway", .configError),
+            (429, #"{"message":"API rate limit exceeded for 'videos'"}"#, "kong-gateway", .rateLimit),
+            (401, #"{"message":"Unauthorized","http_status_code":401}"#, "gravitee-error", .unknown),
+            (429, #"{"message":"Spike limit exceeded! You reached the limit of 2 requests per 1000 ms.","http_status_code":429}"#, "gravitee-error", .rateLimit),
+            (403, #"{"message":"Your IP (203.0.113.7) or some proxies whereby your request pass through are not allowed to reach this resource.","http_status_code":403}"#,
+             "gravitee-error", .accessIP),
+            (403, #"{"message":"You're not allowed to access this resource","http_status_code":403}"#, "gravitee-error", .accessDeny),
+        ]
+        for (status, body, rule, cause) in cases {
+            let f = first(status, body)
+            XCTAssertEqual(f?.rule, rule, body)
+            XCTAssertEqual(f?.layer, .apiGateway, body)
+            XCTAssertEqual(f?.cause, cause, body)
+        }
+        // a common printer's pretty JSON (a space after the colon) is not Kong's template
+        XCTAssertNotEqual(first(401, "{\n  \"message\": \"Unauthorized\"\n}")?.rule, "kong-gateway")
+        // an application's own `exp` field is not the jwt plugin's verdict
+        XCTAssertNotEqual(first(401, #"{"exp":1700000000,"error":"expired"}"#)?.rule, "kong-gateway")
+    }
+
     func testOriginPageThroughCloudflareNamesTheOrigin() throws {
         let a = try analysis("nginx-default-403/through-cloudflare.hit.http")
         XCTAssertEqual(a.layer, .nginx)

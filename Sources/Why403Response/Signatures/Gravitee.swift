@@ -6,6 +6,8 @@ import Why403Core
 /// accepts) gets 401 "Unauthorized" (the plan could not be resolved: since 1.2 the gateway no longer says which credential
 /// it wanted); the API-key plan refuses an unknown or revoked key with "API Key is not valid or is expired / revoked.";
 /// the rate-limit and quota policies answer 429 with "Rate limit exceeded ! …" / "Quota exceeded ! …".
+/// Since 3.x the gateway says "Unauthorized" for every authentication failure, whatever the credential's fault (the
+/// security chain's and the policies' sources); the ip-filtering and resource-filtering policies say which.
 enum Gravitee {
     static let signatures: [Signature] = [
         Signature(id: "gravitee-error", product: "Gravitee API Management gateway", layer: .apiGateway, cause: .unknown, confidence: .likely,
@@ -22,12 +24,25 @@ enum Gravitee {
                       // the OAuth2 plan's sentence for a request without a Bearer token (also in its challenge's realm)
                       Variant("msg", ["No OAuth authorization header was supplied*"], cause: .authMissing, confidence: .certain,
                               summary: "Gravitee's OAuth2 plan found no Authorization: Bearer header ({msg})"),
-                      Variant("msg", ["Unauthorized"], cause: .authMissing, confidence: .likely,
-                              summary: "Gravitee's gateway found no credential for any of the API's plans (\"Unauthorized\": no plan could be resolved)"),
+                      // 3.x-4.x say "Unauthorized" for every authentication failure (gravitee-io's security chain, api-key, jwt and
+                      // oauth2 policies): no plan resolved, a key that is missing, unknown, revoked or expired, a JWT that does not
+                      // verify, a token without a required scope. The reason is in the gateway's logs only.
+                      Variant("msg", ["Unauthorized"], cause: .unknown, confidence: .likely,
+                              summary: "Gravitee's gateway refused the credential (\"Unauthorized\": it says this of a missing, unknown, revoked or expired key, a JWT or OAuth2 token that does not verify or lacks a scope, and a request no plan accepts)",
+                              checks: ["the request's credential: the API key where the plan reads it (X-Gravitee-Api-Key or ?api-key=), or Authorization: Bearer for a JWT/OAuth2 plan",
+                                       "the application's subscription to a plan of this API (accepted, not closed or expired), and the key's state",
+                                       "the API's logs in Gravitee's console name the failure key (API_KEY_MISSING, API_KEY_INVALID, JWT_INVALID_TOKEN, OAUTH2_INSUFFICIENT_SCOPE, GATEWAY_PLAN_UNRESOLVABLE)"]),
                       Variant("msg", ["API Key is not valid*", "*expired / revoked*"], cause: .authInvalid, confidence: .certain,
                               summary: "Gravitee's API-key plan does not accept the key sent ({msg})"),
-                      Variant("msg", ["Rate limit exceeded*", "Quota exceeded*"], cause: .rateLimit, confidence: .certain,
-                              summary: "Gravitee's rate-limit or quota policy refused the request ({msg})"),
+                      Variant("msg", ["Rate limit exceeded*", "Quota exceeded*", "Spike limit exceeded*"], cause: .rateLimit, confidence: .certain,
+                              summary: "Gravitee's rate-limit, quota or spike-arrest policy refused the request ({msg})"),
+                      // the ip-filtering policy (its address or an X-Forwarded-For hop is on the list)
+                      Variant("msg", ["Your IP (*not allowed to reach this resource*"], cause: .accessIP, confidence: .certain,
+                              summary: "Gravitee's ip-filtering policy refused the client's address ({msg})",
+                              checks: ["the policy's whitelist / blacklist, and whether it matches X-Forwarded-For hops too (matchAllFromXForwardedFor)"]),
+                      Variant("msg", ["You're not allowed to access this resource*"], cause: .accessDeny, confidence: .certain,
+                              summary: "Gravitee's resource-filtering policy refuses this path ({msg})",
+                              checks: ["the policy's whitelist / blacklist of path patterns and methods on this flow"]),
                   ],
                   specificity: 72),
     ]

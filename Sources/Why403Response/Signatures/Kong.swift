@@ -11,7 +11,16 @@ import Why403Core
 /// `RateLimit-Reset` to their own 429, also to a HEAD that carries no body; no other plugin sets them. An authorization
 /// plugin that runs after the consumer is identified (OPA, a custom one) answers 403 with `{"message":"unauthorized"}`,
 /// which is not basic-auth's or jwt's 401 for a missing credential.
+/// Kong's error template (`kong.response.error`, 2.1+) writes `{\n  "message":"…"\n}`, two spaces and no space after the
+/// colon, which no common JSON printer does; 3.5+ adds `"request_id"`. The jwt plugin still answers in compact JSON with its
+/// own sentences ("Bad token; invalid alg", "No mandatory 'iss' in claims", "Invalid key\/secret" with the slash escaped) and
+/// a claim's verdict as `{"exp":"token expired"}`. Since 3.6 the credential plugins say "Unauthorized" for a credential that is
+/// missing and one that is wrong alike (the sources of kong/plugins/*/handler.lua, 0.5 to 3.9).
 enum Kong {
+    /// The jwt plugin's sentences (kong/plugins/jwt/handler.lua, jwt_parser.lua), in its compact `{"message": …}`.
+    static let jwtSentences: [Condition] = [.body("Bad token; invalid JSON"), .body("Bad token; invalid alg"), .body("Unrecognizable token"),
+                                            .body("Multiple tokens provided"), .body("' in claims"), .body("Invalid key\\/secret"),
+                                            .body("Could not find consumer for '")]
     /// Kong answering for itself (not an upstream's answer carried through it).
     static let own: Condition = .all([.any([.headerContains("server", "kong/"), .header("x-kong-response-latency")]),
                                       .not(.header("x-kong-upstream-latency"))])
@@ -36,12 +45,28 @@ enum Kong {
                                .body("Your authentication credentials are invalid"),
                                // (Spotify's `{"error": {"status": 429, "message": "API rate limit exceeded"}}` is its own envelope)
                                .all([.body("\"API rate limit exceeded\""), .not(.body("\"error\""))]),
-                               .body("API rate limit exceeded for provider")]),
+                               .body("API rate limit exceeded for provider"),
+                               // response-ratelimiting's sentence names the limit ("API rate limit exceeded for 'videos'")
+                               .body("API rate limit exceeded for '"),
+                               // key-auth with key_in_body (0.x), and its refusal of a key sent twice
+                               .body("No API key found in headers, body or querystring"), .body("Duplicate API key found"),
+                               // Kong's error template, 2.1+ (a message then, from 3.5, the request id)
+                               .body("{\n  \"message\":\""), .body("{\r\n  \"message\":\""),
+                               .all([.jsonKey(["message"]), .any(jwtSentences)]),
+                               // the jwt plugin's claim verdicts, `{"exp":"token expired"}`
+                               .all([.jsonKey(["exp"]), .any([.body("\"token expired\""), .body("\"must be a number\""), .body("exceeds maximum allowed expiration")])]),
+                               .all([.jsonKey(["nbf"]), .body("\"token not valid yet\"")]),
+                               // ip-restriction (3.4+ names the address) and its refusal when it cannot read one; acl without a consumer
+                               .all([.jsonKey(["message"]), .any([.body("IP address not allowed: "), .body("Cannot identify the client IP address"),
+                                                                  .body("Cannot identify the consumer, add an authentication plugin")])])]),
                          .not(.header("x-kong-upstream-latency")),
                          // Anthropic's and Bitbucket Cloud's envelopes carry the same sentences inside `{"type": "error", …}`
                          .not(Signatures.typeErrorEnvelope)],
                   summary: "Kong Gateway refused the request itself (a plugin answered, the upstream service was not called)[: {msg}]",
                   extract: [Extract("msg", "message", from: [.json("message")]),
+                            // the jwt plugin's claim verdict: `{"exp":"token expired"}`
+                            Extract("claim", "claim", from: [.json("exp"), .json("nbf")]),
+                            Extract("rid", "request_id", from: [.json("request_id")]),
                             Extract("server", "Server", from: [.header("server")]),
                             Extract("acl", "acl refusal", from: [.body(after: "You cannot consume", chars: .line)]),
                             // the OpenID Connect plugin's Bearer challenge (`realm="kong",error="no Authorization header found"`)
@@ -72,12 +97,30 @@ enum Kong {
                       Variant("msg", ["*you do not have permissions to*"], cause: .authRole, confidence: .certain,
                               summary: "Kong's RBAC refused the admin user ({msg})",
                               checks: ["the RBAC user's roles (`curl :8001/rbac/users/<user>/roles`) must grant the action on this endpoint (an endpoint permission with the action for the workspace)"]),
+                      Variant("msg", ["Duplicate API key found*", "Bad token*", "Unrecognizable token*", "Multiple tokens provided*", "*' in claims*",
+                                      "Invalid key/secret*", "Could not find consumer for*"], cause: .authInvalid, confidence: .certain,
+                              summary: "Kong's key-auth or jwt plugin did not accept the credential sent ({msg})",
+                              checks: ["decode the token (`why403 token TOKEN`): its alg, its key claim (iss by default) and its signature must match a JWT credential of a consumer (`curl :8001/consumers/<consumer>/jwt`)"]),
+                      Variant("claim", ["*"], cause: .authInvalid, confidence: .certain,
+                              summary: "Kong's jwt plugin refused the token's time claims ({claim})",
+                              checks: ["the token's exp / nbf (`why403 token TOKEN`), the plugin's claims_to_verify and maximum_expiration, and the clocks"]),
+                      Variant("msg", ["*rate limit exceeded*"], cause: .rateLimit, confidence: .certain,
+                              summary: "Kong's rate-limiting plugin refused the request: {msg}"),
+                      Variant("msg", ["IP address not allowed*", "Your IP address is not allowed*"], cause: .accessIP, confidence: .certain,
+                              summary: "Kong's ip-restriction plugin refused the client's address ({msg})",
+                              checks: ["the ip-restriction plugin's allow / deny lists, and the address Kong sees (trusted_ips and real_ip_header behind a load balancer)"]),
+                      Variant("msg", ["Cannot identify the*"], cause: .configError, confidence: .likely,
+                              summary: "Kong could not run the plugin on this request ({msg}): the route's configuration, not the client, is at fault",
+                              checks: ["acl needs an authentication plugin before it on the same route or service; ip-restriction cannot read an address on a unix socket"]),
+                      // 3.6+ (its template, with the request id) says "Unauthorized" of a missing and of a wrong credential alike
+                      Variant("rid", ["*"], cause: .unknown, confidence: .likely,
+                              summary: "Kong refused the request itself ({msg}); since 3.6 its credential plugins say \"Unauthorized\" of a missing and of a wrong credential alike",
+                              checks: ["send the credential where the plugin reads it (key-auth: the apikey header or config.key_names; basic-auth: Authorization: Basic), and check that a consumer owns it (`curl :8001/consumers/<consumer>/key-auth`)",
+                                       "Kong's error log, by X-Kong-Request-Id, says which"]),
                       // basic-auth and jwt say only "Unauthorized" when the request carries no credential they read.
                       Variant("msg", ["Unauthorized"], cause: .authMissing, confidence: .likely,
                               summary: "Kong's basic-auth or jwt plugin found no credential in the request (\"Unauthorized\")",
                               checks: ["send the credential where the plugin reads it: basic-auth an Authorization: Basic header, jwt an Authorization: Bearer header (or the configured uri_param_names / cookie_names)"]),
-                      Variant("msg", ["*rate limit exceeded*"], cause: .rateLimit, confidence: .certain,
-                              summary: "Kong's rate-limiting plugin refused the request: {msg}"),
                       // A HEAD (no body) from a rate-limiting plugin: its Retry-After / RateLimit-Reset say it.
                       Variant("retry", ["*"], cause: .rateLimit, confidence: .likely,
                               summary: "Kong's rate-limiting plugin refused the request (Retry-After: {retry})",
