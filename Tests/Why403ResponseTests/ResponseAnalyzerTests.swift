@@ -214,6 +214,42 @@ final class ResponseAnalyzerTests: XCTestCase {
         XCTAssertNotEqual(first(401, #"{"exp":1700000000,"error":"expired"}"#)?.rule, "kong-gateway")
     }
 
+    /// API platforms and registries in their sources' words: crates.io, PyPI's error page, the distribution spec's DENIED,
+    /// GitLab's Git over HTTP, GitHub's User-Agent refusal, ESPv2's service-control replies.
+    func testPlatformAndRegistrySentencesFromTheirSources() throws {
+        let cases: [(Int, String, String, Layer, Cause)] = [
+            (401, #"{"errors":[{"detail":"Missing `Authorization` header"}]}"#, "crates-io-error", .application, .authMissing),
+            (403, #"{"errors":[{"detail":"this action requires authentication"}]}"#, "crates-io-error", .application, .authMissing),
+            (403, #"{"errors":[{"detail":"authentication failed"}]}"#, "crates-io-error", .application, .authInvalid),
+            (403, #"{"errors":[{"detail":"this token does not have the required permissions to perform this action"}]}"#, "crates-io-error", .application, .authScope),
+            (403, #"{"errors":[{"detail":"only owners have permission to modify owners"}]}"#, "crates-io-error", .application, .authRole),
+            (403, #"{"errors":[{"detail":"must be logged in to perform that action"}]}"#, "crates-io-error", .application, .unknown),
+            (429, #"{"errors":[{"detail":"You have yanked or unyanked too many versions in a short period of time. Please try again after Mon, 02 Mar 2026 10:00:00 GMT and see https://crates.io/docs/rate-limits for more details."}]}"#,
+             "crates-io-error", .application, .rateLimit),
+            (403, "<html>\n <head>\n  <title>403 Read-only mode: Uploads are temporarily disabled.</title>\n </head>\n <body>\n  <h1>403 Read-only mode: Uploads are temporarily disabled.</h1>\n  Access was denied to this resource.<br/><br/>\n </body>\n</html>",
+             "pypi-upload-refused", .application, .accessDeny),
+            (403, #"{"errors":[{"code":"DENIED","message":"requested access to the resource is denied"}]}"# + "\n", "registry-denied", .application, .unknown),
+            (401, "HTTP Basic: Access denied. If a password was provided for Git authentication, the password was incorrect or you're required to use a token instead of a password.",
+             "gitlab-git-http", .application, .authInvalid),
+            (403, "You are not allowed to push code to this project.\n", "gitlab-git-http", .application, .authRole),
+            (403, "Request forbidden by administrative rules.\nPlease make sure your request has a User-Agent header.\n", "github-no-user-agent", .application, .botBlock),
+            (403, #"{"code":403,"message":"PERMISSION_DENIED: IP address blocked."}"# + "\n", "cloud-endpoints-esp", .apiGateway, .accessIP),
+            (429, #"{"code":429,"message":"RESOURCE_EXHAUSTED: Quota check failed."}"# + "\n", "cloud-endpoints-esp", .apiGateway, .rateLimit),
+        ]
+        for (status, body, rule, layer, cause) in cases {
+            let a = ResponseAnalyzer.identify(CapturedResponse(status: status, body: Array(body.utf8)))
+            XCTAssertEqual(a.findings.first?.rule, rule, body)
+            XCTAssertEqual(a.layer, layer, body)
+            XCTAssertEqual(a.findings.first?.cause, cause, body)
+        }
+        // ESPv2's refusal of a key at 400 is a refusal; Google APIs' own envelope stays Google's
+        let key = try ResponseReport.report(bytes: Array(("HTTP/1.1 400 Bad Request\r\n\r\n"
+            + #"{"code":400,"message":"INVALID_ARGUMENT: API key not valid. Please pass a valid API key."}"#).utf8), file: "inline")
+        XCTAssertEqual(key.verdict, Verdict(status: 400, layer: .apiGateway, cause: .authInvalid))
+        let google = ResponseAnalyzer.identify(CapturedResponse(status: 403, body: Array(#"{"error":{"code":403,"message":"PERMISSION_DENIED: x","status":"PERMISSION_DENIED"}}"#.utf8)))
+        XCTAssertEqual(google.findings.first?.rule, "google-api-error")
+    }
+
     func testOriginPageThroughCloudflareNamesTheOrigin() throws {
         let a = try analysis("nginx-default-403/through-cloudflare.hit.http")
         XCTAssertEqual(a.layer, .nginx)

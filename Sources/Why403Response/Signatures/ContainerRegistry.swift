@@ -46,9 +46,12 @@ enum ContainerRegistry {
         Signature(id: "registry-denied", product: "container registry (ECR, Artifact Registry, GHCR)", layer: .application, cause: .unknown,
                   confidence: .likely,
                   statuses: [403],
-                  when: [.any([.body("Your authorization token has expired. Reauthenticate"), .body("Permission \"artifactregistry."), .body("denied: denied")])],
+                  when: [.any([.body("Your authorization token has expired. Reauthenticate"), .body("Permission \"artifactregistry."), .body("denied: denied"),
+                               // the distribution spec's DENIED code (distribution/distribution's errcode register.go), as JSON or as the
+                               // docker CLI prints it ("denied: requested access to the resource is denied")
+                               .body("requested access to the resource is denied")])],
                   summary: "the container registry refused the request[: {msg}]",
-                  extract: [Extract("msg", "message", from: [.body(after: "denied: ", chars: .line), .body(after: "Permission \"", chars: .line)])],
+                  extract: [Extract("msg", "message", from: [.jsonListItem(list: "errors", key: "message"), .body(after: "denied: ", chars: .line), .body(after: "Permission \"", chars: .line)])],
                   checks: ["log in to the registry again (docker login, the credential helper in ~/.docker/config.json, `aws ecr get-login-password`, `gcloud auth configure-docker`)",
                            "the identity needs read access to the repository or package (GHCR: the package's access settings; Artifact Registry: roles/artifactregistry.reader)"],
                   variants: [

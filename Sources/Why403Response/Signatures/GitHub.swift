@@ -98,5 +98,14 @@ enum GitHub {
                               summary: "GitHub's API refuses requests without a User-Agent header (\"Request forbidden by administrative rules\")"),
                   ],
                   specificity: 65),
+        // The API's refusal of a request without User-Agent, as its docs show it and clients print it without headers:
+        // "Request forbidden by administrative rules.\nPlease make sure your request has a User-Agent header."
+        Signature(id: "github-no-user-agent", product: "GitHub API", layer: .application, cause: .botBlock, confidence: .certain,
+                  statuses: [403],
+                  when: [.body("Please make sure your request has a User-Agent header")],
+                  summary: "GitHub's API refuses requests without a User-Agent header (\"Request forbidden by administrative rules\")",
+                  checks: ["send a User-Agent naming the client (GitHub asks for the account or application name); curl and most libraries send one, a bare HTTP client may not"],
+                  // below `github-api`, which says the same with GitHub's headers
+                  specificity: 64),
     ]
 }

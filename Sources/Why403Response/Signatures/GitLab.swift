@@ -1,7 +1,7 @@
 import Why403Core
 
 /// GitLab answering for itself: its application rate limiter's 429, "This endpoint has been requested too many
-/// times. Try again later." (GitLab's other refusals are its JSON `{"message": "401 Unauthorized"}`, read by the
+/// times. Try again later.", and Git over HTTP's refusals. (GitLab's other refusals are its JSON `{"message": "401 Unauthorized"}`, read by the
 /// generic application rules.)
 enum GitLab {
     static let signatures: [Signature] = [
@@ -11,5 +11,25 @@ enum GitLab {
                   summary: "GitLab's application rate limit for this endpoint refused the request",
                   checks: ["slow the client down and retry after the Retry-After interval; an administrator sets these limits under Admin > Settings > Network"],
                   specificity: 70),
+        // Git over HTTP (gitlabhq's Repositories::GitHttpClientController and GitHttpController): a credential it did not
+        // accept ("HTTP Basic: Access denied. …", 401) and an access check the user fails ("You are not allowed to push code to
+        // this project.", 403), as git prints them after "remote:".
+        Signature(id: "gitlab-git-http", product: "GitLab (Git over HTTP)", layer: .application, cause: .unknown, confidence: .likely,
+                  statuses: [401, 403],
+                  // Rails' own challenge body is "HTTP Basic: Access denied."; GitLab's Git controllers go on to say what was wrong (16.x+)
+                  when: [.any([.body("If a password was provided for Git authentication"), .body("You are not allowed to push code to this project"),
+                               .body("You are not allowed to download code from this project")])],
+                  summary: "GitLab refused the Git request[: {msg}]",
+                  extract: [Extract("msg", "message", from: [.body(after: "HTTP Basic:", chars: .line), .body(after: "You are not allowed to", chars: .line)])],
+                  checks: ["the credential git sends (the credential helper, or the URL's user:token): a personal, project or deploy token with read_repository / write_repository, not the account's password when 2FA or SSO is on"],
+                  variants: [
+                      Variant("msg", ["Access denied*"], cause: .authInvalid, confidence: .likely,
+                              summary: "GitLab did not accept the credentials git sent (\"HTTP Basic: Access denied\"): a wrong password, a password where a token is required, or a token that is wrong, expired or lacks the scope",
+                              checks: ["use a personal access token with read_repository (and write_repository to push) as the password; clear a stale entry from the credential helper (`git credential reject`)"]),
+                      Variant("msg", ["push code*", "download code*"], cause: .authRole, confidence: .certain,
+                              summary: "GitLab knows the user but its role on the project does not allow this (\"You are not allowed to {msg}\")",
+                              checks: ["the user's role on the project (Developer or higher to push; protected branches may need Maintainer)"]),
+                  ],
+                  specificity: 66),
     ]
 }

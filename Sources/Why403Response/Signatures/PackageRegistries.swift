@@ -37,5 +37,50 @@ enum PackageRegistries {
                               checks: ["`gem signin` again (the key in ~/.gem/credentials, or GEM_HOST_API_KEY), with the push scope"]),
                   ],
                   specificity: 65),
+        // crates.io's API in its own words (rust-lang/crates.io, src/auth.rs and the controllers, 2019-2026), in its
+        // `{"errors":[{"detail": …}]}` envelope or as cargo prints it ("the remote server responded with an error (status 403
+        // Forbidden): …").
+        Signature(id: "crates-io-error", product: "crates.io", layer: .application, cause: .unknown, confidence: .likely,
+                  statuses: [401, 403, 429],
+                  when: [.any(CratesIO.sentences.map { .body($0) } + [
+                               // short sentences, named only in the envelope's exact form
+                               .body(#"{"errors":[{"detail":"authentication failed"}]}"#), .body(#"{"errors":[{"detail":"Invalid authentication token"}]}"#),
+                               .body(#"{"errors":[{"detail":"invalid origin header"}]}"#)])],
+                  summary: "crates.io refused the request[: {msg}]",
+                  extract: [Extract("msg", "detail", from: [.jsonListItem(list: "errors", key: "detail"), .body(after: "responded with an error (status", chars: .line)])],
+                  checks: ["the API token cargo sends (`cargo login`, ~/.cargo/credentials.toml, CARGO_REGISTRY_TOKEN): it exists at crates.io > Account Settings > API Tokens, is not expired, and its scopes cover this crate and action (publish-new, publish-update, yank, change-owners)",
+                           "the crate's owners (`cargo owner --list NAME`): publishing, yanking and changing owners need an owner (an invitation must be accepted first)"],
+                  variants: [
+                      Variant("msg", ["*Missing `Authorization` header*", "*this action requires authentication*"], cause: .authMissing, confidence: .certain,
+                              summary: "crates.io got no API token with the request ({msg})",
+                              checks: ["`cargo login` with a token from crates.io > Account Settings > API Tokens, or set CARGO_REGISTRY_TOKEN"]),
+                      Variant("msg", ["*Invalid `Authorization` header*", "*authentication failed*", "*does not match the format used by crates.io*",
+                                      "*Invalid authentication token*"], cause: .authInvalid, confidence: .certain,
+                              summary: "crates.io did not accept the API token sent ({msg})",
+                              checks: ["create a new token at crates.io > Account Settings > API Tokens and `cargo login` with it; a token made before 2020-07-14 was revoked"]),
+                      Variant("msg", ["*token does not have the required permissions*", "*can only be performed on the crates.io website*",
+                                      "*cannot be used with legacy API tokens*"], cause: .authScope, confidence: .likely,
+                              summary: "crates.io: the token may not do this ({msg})",
+                              checks: ["the token's scopes (endpoints: publish-new, publish-update, yank, change-owners) and crate patterns must cover this crate and action; some actions are for the website only"]),
+                      Variant("msg", ["*must already be an owner*", "*only owners have permission*"], cause: .authRole, confidence: .certain,
+                              summary: "crates.io: the account is not an owner of the crate ({msg})",
+                              checks: ["an owner adds the account (`cargo owner --add USER NAME`), and the account accepts the invitation"]),
+                      Variant("msg", ["*too many*"], cause: .rateLimit, confidence: .certain,
+                              summary: "crates.io's rate limit refused the request ({msg})",
+                              checks: ["wait until the time the message names (https://crates.io/docs/rate-limits), or ask help@crates.io to raise the limit"]),
+                  ],
+                  specificity: 64),
     ]
+}
+
+/// crates.io's own sentences (rust-lang/crates.io's sources), long enough to name it wherever they stand.
+enum CratesIO {
+    static let sentences = ["Missing `Authorization` header", "Invalid `Authorization` header: Found unexpected",
+                            "this action requires authentication", "does not match the format used by crates.io",
+                            "this token does not have the required permissions to perform this action",
+                            "this action can only be performed on the crates.io website", "This endpoint cannot be used with legacy API tokens",
+                            "must already be an owner to yank or unyank", "only owners have permission to modify owners",
+                            "You have published too many updates to existing crates", "You have yanked or unyanked too many versions",
+                            "You have published too many crates in a short period", "must be logged in to perform that action",
+                            "and see https://crates.io/docs/rate-limits"]
 }
