@@ -69,6 +69,8 @@ public enum Signatures {
         WordPress.signatures,
         Django.signatures,
         Werkzeug.signatures,
+        FastAPI.signatures,
+        Express.signatures,
         Rails.signatures,
         Okta.signatures,
         Auth0.signatures,

@@ -250,6 +250,41 @@ final class ResponseAnalyzerTests: XCTestCase {
         XCTAssertEqual(google.findings.first?.rule, "google-api-error")
     }
 
+    /// Servers' and frameworks' own pages in their sources' words: Tomcat's report with its en dash (also without the
+    /// report) and its 429, Jetty's 429, HAProxy's 407, Werkzeug's 401 and 429, httpd's canned 429, FastAPI's and Express's
+    /// defaults, Spring Security's reactive CSRF text.
+    func testServerAndFrameworkPagesFromTheirSources() throws {
+        let cases: [(Int, String, String, Layer, Cause)] = [
+            (403, "<!doctype html><html lang=\"en\"><head><title>HTTP Status 403 – Forbidden</title></head><body><h1>HTTP Status 403 – Forbidden</h1></body></html>",
+             "tomcat-status-report", .application, .unknown),
+            (429, "<!doctype html><html lang=\"en\"><head><title>HTTP Status 429 – Too Many Requests</title></head><body><h1>HTTP Status 429 – Too Many Requests</h1><hr class=\"line\" /><p><b>Type</b> Status Report</p><hr class=\"line\" /><h3>Apache Tomcat/9.0.76</h3></body></html>",
+             "tomcat-status-report", .application, .rateLimit),
+            (429, "<html>\n<head>\n<title>Error 429 Too Many Requests</title>\n</head>\n<body><h2>HTTP ERROR 429 Too Many Requests</h2>\n<hr/><a href=\"https://eclipse.org/jetty\">Powered by Jetty:// 10.0.20</a><hr/>\n</body>\n</html>\n",
+             "jetty-error-page", .application, .rateLimit),
+            (407, "<html><body><h1>407 Unauthorized</h1>\nYou need a valid user and password to access this content.\n</body></html>\n", "haproxy-401", .haproxy, .unknown),
+            (429, "<!doctype html>\n<html lang=en>\n<title>429 Too Many Requests</title>\n<h1>Too Many Requests</h1>\n<p>This user has exceeded an allotted request count. Try again later.</p>\n",
+             "werkzeug-error-page", .application, .rateLimit),
+            (401, "<!doctype html>\n<html lang=en>\n<title>401 Unauthorized</title>\n<h1>Unauthorized</h1>\n<p>The server could not verify that you are authorized to access the URL requested. You either supplied the wrong credentials (e.g. a bad password), or your browser doesn&#39;t understand how to supply the credentials required.</p>\n",
+             "werkzeug-error-page", .application, .unknown),
+            (429, "<!DOCTYPE HTML PUBLIC \"-//IETF//DTD HTML 2.0//EN\">\n<html><head>\n<title>429 Too Many Requests</title>\n</head><body>\n<h1>Too Many Requests</h1>\n<p>The user has sent too many requests\nin a given amount of time.</p>\n</body></html>\n",
+             "apache-default-429", .apache, .rateLimit),
+            (403, #"{"detail":"Not authenticated"}"#, "fastapi-security", .application, .authMissing),
+            (403, #"{"detail":"Invalid authentication credentials"}"#, "fastapi-security", .application, .authInvalid),
+            (403, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>Error</title>\n</head>\n<body>\n<pre>Forbidden</pre>\n</body>\n</html>\n",
+             "express-default-error", .application, .unknown),
+            (403, "An expected CSRF token cannot be found", "spring-webflux-csrf", .application, .appForbidden),
+        ]
+        for (status, body, rule, layer, cause) in cases {
+            let a = ResponseAnalyzer.identify(CapturedResponse(status: status, body: Array(body.utf8)))
+            XCTAssertEqual(a.findings.first?.rule, rule, body)
+            XCTAssertEqual(a.layer, layer, body)
+            XCTAssertEqual(a.findings.first?.cause, cause, body)
+        }
+        // FastAPI's `{"detail": "Invalid authentication credentials"}` is the application's, not Kong's
+        XCTAssertFalse(ResponseAnalyzer.identify(CapturedResponse(status: 403, body: Array(#"{"detail":"Invalid authentication credentials"}"#.utf8)))
+            .findings.contains { $0.rule == "kong-gateway" })
+    }
+
     func testOriginPageThroughCloudflareNamesTheOrigin() throws {
         let a = try analysis("nginx-default-403/through-cloudflare.hit.http")
         XCTAssertEqual(a.layer, .nginx)

@@ -53,6 +53,13 @@ enum Apache {
                            "`namei -l` on that path as the server's user (www-data/apache): every directory needs x, the .htaccess needs r", whiteBox],
                   fixes: [Fix(summary: "make the .htaccess readable by the server's user (and its directories searchable), or remove it if it is stray")],
                   specificity: 66),
+        // httpd's canned 429 text (http_protocol.c, 2.4.3+), which a module answering HTTP_TOO_MANY_REQUESTS gets (mod_qos,
+        // a RewriteRule's R=429): the line break after "requests" is httpd's own.
+        Signature(id: "apache-default-429", product: "Apache httpd", layer: .apache, cause: .rateLimit, confidence: .likely,
+                  statuses: [429], when: [.body("<p>The user has sent too many requests\nin a given amount of time.</p>")],
+                  summary: "Apache's own 429 page: a module of httpd refused the request for its rate (mod_qos, mod_ratelimit's neighbours, a RewriteRule [R=429])",
+                  checks: ["the server's rate modules (mod_qos, mod_evasive answers 403) and RewriteRules with R=429 for this path", whiteBox],
+                  specificity: 62),
         Signature(id: "apache-default-401", product: "Apache httpd", layer: .apache, cause: .unknown, confidence: .likely,
                   statuses: [401], when: [apache, .any([.body("<h1>Unauthorized</h1>"), .body("<h2>Error 401</h2>")] + localized401.map { .body($0) })],
                   summary: "Apache's own 401 page (AuthType with Require valid-user or a user/group)",

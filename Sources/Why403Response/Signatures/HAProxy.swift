@@ -16,7 +16,8 @@ enum HAProxy {
         // HAProxy's built-in 401 errorfile, sent by `http-request auth` with `WWW-Authenticate: Basic realm="…"`:
         // `<html><body><h1>401 Unauthorized</h1>\nYou need a valid user and password to access this content.`
         Signature(id: "haproxy-401", product: "HAProxy", layer: .haproxy, cause: .unknown, confidence: .likely,
-                  statuses: [401], when: [.body("You need a valid user and password to access this content.")],
+                  // 407 too: the same page for `http-request auth` in a proxy (haproxy's http_htx.c)
+                  statuses: [401, 407], when: [.body("You need a valid user and password to access this content.")],
                   summary: "HAProxy's own 401 page: an `http-request auth` rule asked for credentials (its userlist refuses missing or wrong ones alike)",
                   checks: ["grep the haproxy.cfg for `http-request auth` and the `userlist` its `http_auth(…)` ACL names",
                            "whether the request carried an Authorization header: none means the client never sent credentials"],

@@ -33,7 +33,8 @@ enum Kong {
                                .body("No API key found in headers or querystring"), .body("No API key found in request"),
                                // the credential plugins' refusal of an unknown credential, as the whole JSON string (not Google's
                                // "Request had invalid authentication credentials. …")
-                               .body("\"Invalid authentication credentials\""),
+                               // (FastAPI's security classes say the same in `{"detail": …}`: not Kong's envelope)
+                               .all([.body("\"Invalid authentication credentials\""), .not(.jsonKey(["detail"]))]),
                                // the acl plugin's whole sentence for a consumer outside the allowed groups, however the quotes were pasted
                                .body("You cannot consume this service"),
                                // the jwt plugin's refusal of a token whose key claim (`iss`, or the configured key_claim_name) no

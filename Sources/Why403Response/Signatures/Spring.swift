@@ -27,6 +27,14 @@ enum Spring {
         // Spring Security's StrictHttpFirewall throws RequestRejectedException for URLs with ";", "//", encoded
         // slashes and the like; Spring Boot renders it as its JSON error body (500 before Spring Security 5.4's
         // handler, 400 with it).
+        // Spring Security's reactive CSRF filter writes its reason as the plain body (CsrfWebFilter: "An expected CSRF token
+        // cannot be found", "Invalid CSRF Token"), without Boot's error page.
+        Signature(id: "spring-webflux-csrf", product: "Spring Security (WebFlux)", layer: .application, cause: .appForbidden, confidence: .certain,
+                  statuses: [403],
+                  when: [.body("An expected CSRF token cannot be found")],
+                  summary: "Spring Security's CSRF filter refused the request: no CSRF token came with it",
+                  checks: ["a state-changing request must carry the XSRF-TOKEN cookie's value in the X-XSRF-TOKEN header (or the _csrf parameter)"],
+                  specificity: 56),
         Signature(id: "spring-request-rejected", product: "Spring Security", layer: .application, cause: .wafRule, confidence: .certain,
                   statuses: [400, 500],
                   when: [.any([.body("Whitelabel Error Page"), .jsonKey(["timestamp"])]),

@@ -16,17 +16,26 @@ enum Tomcat {
                            "conf/tomcat-users.xml: the user needs manager-gui for the HTML pages, manager-script for /manager/text (and a restart of Tomcat after editing)"],
                   specificity: 60),
         Signature(id: "tomcat-status-report", product: "Apache Tomcat", layer: .application, cause: .unknown, confidence: .likely,
-                  statuses: [401, 403],
-                  when: [.any([.body("HTTP Status 403"), .body("HTTP Status 401")]),
-                         .any([.body("Apache Tomcat/"), .body("Status report"), .body("The server understood the request but refuses to authorize it")])],
+                  statuses: [401, 403, 429],
+                  when: [.any([.body("HTTP Status 403"), .body("HTTP Status 401"), .body("HTTP Status 429")]),
+                         .any([.body("Apache Tomcat/"), .body("Status report"), .body("The server understood the request but refuses to authorize it"),
+                               // the title's en dash is Tomcat's (ErrorReportValve since 7.0.89 / 8.5.12 / 9.0), also with showReport and
+                               // showServerInfo off, when the page is the heading alone
+                               .body("<h1>HTTP Status 403 – "), .body("<h1>HTTP Status 401 – "), .body("<h1>HTTP Status 429 – ")])],
                   summary: "Tomcat's status report: the container or the web application refused[: {msg}][ ({tomcat})]",
                   extract: [Extract("msg", "message", from: [.body(after: "<b>Message</b>", chars: .line), .body(after: "<b>message</b>", chars: .line),
                                                              .body(after: "message ", chars: .line)]),
-                            Extract("tomcat", "server", from: [.body(after: "Apache Tomcat/", chars: .identifier)])],
+                            Extract("tomcat", "server", from: [.body(after: "Apache Tomcat/", chars: .identifier)]),
+                            Extract("limited", "429", from: [.body(after: "HTTP Status 429", chars: .line)])],
                   checks: ["the web application's <security-constraint>/<auth-constraint> roles in web.xml and the user's roles in the Realm (tomcat-users.xml, LDAP ...)",
                            "a Valve (RemoteAddrValve, RemoteCIDRValve) in server.xml or the context.xml of this application",
                            "the application's own filters (Spring Security, CSRF) answer 403 through the same page"],
                   variants: [
+                      // RateLimitFilter (8.5.89+, 9.0.76+, 10.1.9+) or the application answered 429 through the report
+                      Variant("limited", ["*"], cause: .rateLimit, confidence: .likely,
+                              summary: "Tomcat answered 429 Too Many Requests: its RateLimitFilter or the application limited the rate[ ({tomcat})]",
+                              checks: ["the web application's web.xml (or conf/web.xml) for org.apache.catalina.filters.RateLimitFilter: bucketRequests, bucketDuration",
+                                       "the application's own limiter, which answers through the same page"]),
                       // "Access is denied" is Spring Security's AccessDeniedException: an authenticated user without the authority.
                       // A Realm that names the failed check in the message ("PAM authentication failed."): credentials were tried.
                       Variant("msg", ["*authentication failed*"], cause: .authInvalid, confidence: .likely,

@@ -12,5 +12,20 @@ enum Werkzeug {
                   summary: "the Flask/Werkzeug application refused the request itself (its default 403 page: the view called abort(403) or raised Forbidden)",
                   checks: ["the view's own checks (a login or role decorator such as Flask-Login's, Flask-AppBuilder's permissions) decide this answer; the application's log shows which"],
                   specificity: 60),
+        // The same error pages for 401 and 429 (werkzeug.exceptions.Unauthorized, TooManyRequests; 0.15-3.1, rendered)
+        Signature(id: "werkzeug-error-page", product: "Werkzeug (Flask)", layer: .application, cause: .unknown, confidence: .likely,
+                  statuses: [401, 429],
+                  when: [.any([.body("The server could not verify that you are authorized to access the URL requested"),
+                               .body("This user has exceeded an allotted request count")])],
+                  summary: "the Flask/Werkzeug application refused the request itself (its default error page)[: {msg}]",
+                  extract: [Extract("msg", "message", from: [.body(after: "<p>", chars: .line)]),
+                            Extract("limited", "429", from: [.body(after: "exceeded an allotted request count", chars: .line)])],
+                  checks: ["the view or extension that answered (Flask-Login, Flask-HTTPAuth, Flask-Limiter): the application's log shows which"],
+                  variants: [
+                      Variant("limited", ["*"], cause: .rateLimit, confidence: .certain,
+                              summary: "the Flask/Werkzeug application's rate limit refused the request (\"This user has exceeded an allotted request count\")",
+                              checks: ["the limits of the application's limiter (Flask-Limiter's decorators and default_limits) and its key (the client address behind a proxy: ProxyFix)"]),
+                  ],
+                  specificity: 60),
     ]
 }
