@@ -16,6 +16,16 @@ final class ResponseAnalyzerTests: XCTestCase {
         try ResponseReport.report(bytes: Array(try Fixtures.data("responses/\(relative)")), file: relative)
     }
 
+    /// Each headerless body (status, body) is identified by `rule`, with the verdict's layer and the finding's cause.
+    func assertIdentified(_ cases: [(Int, String, String, Layer, Cause)], file: StaticString = #filePath, line: UInt = #line) {
+        for (status, body, rule, layer, cause) in cases {
+            let a = ResponseAnalyzer.identify(CapturedResponse(status: status, body: Array(body.utf8)))
+            XCTAssertEqual(a.findings.first?.rule, rule, body, file: file, line: line)
+            XCTAssertEqual(a.layer, layer, body, file: file, line: line)
+            XCTAssertEqual(a.findings.first?.cause, cause, body, file: file, line: line)
+        }
+    }
+
     func testCloudflare1020IsACertainFirewallRuleWithRayID() throws {
         let a = try analysis("cloudflare-1020/html-page.hit.http")
         let f = try XCTUnwrap(a.findings.first)
@@ -119,12 +129,7 @@ final class ResponseAnalyzerTests: XCTestCase {
             (401, #"{"error_msg":"no csrf token in headers"}"# + "\n", .unknown),
             (401, #"{"error_msg":"csrf token mismatch"}"# + "\n", .unknown),
         ]
-        for (status, body, cause) in cases {
-            let v = verdict(status, body)
-            XCTAssertEqual(v.rule, "apisix", body)
-            XCTAssertEqual(v.layer, .apiGateway, body)
-            XCTAssertEqual(v.cause, cause, body)
-        }
+        assertIdentified(cases.map { ($0.0, $0.1, "apisix", .apiGateway, $0.2) })
         func page(_ status: String, poweredBy: Bool) -> String {
             "<html>\r\n<head><title>\(status)</title></head>\r\n<body>\r\n<center><h1>\(status)</h1></center>\r\n<hr><center>openresty</center>\r\n"
                 + (poweredBy ? #"<p><em>Powered by <a href="https://apisix.apache.org/">APISIX</a>.</em></p>"# : "") + "</body>\r\n</html>\r\n"
@@ -161,12 +166,7 @@ final class ResponseAnalyzerTests: XCTestCase {
              "wso2-apim-fault", .apiGateway, .rateLimit),
             (401, #"{ "statusCode": 401, "message": "JWT not present." }"#, "azure-apim-error", .apiGateway, .authMissing),
         ]
-        for (status, body, rule, layer, cause) in cases {
-            let a = ResponseAnalyzer.identify(CapturedResponse(status: status, body: Array(body.utf8)))
-            XCTAssertEqual(a.findings.first?.rule, rule, body)
-            XCTAssertEqual(a.layer, layer, body)
-            XCTAssertEqual(a.findings.first?.cause, cause, body)
-        }
+        assertIdentified(cases)
         // WSO2 2.x answered 900900 with 500: a refusal all the same, with the gateway named
         let unclassified = try ResponseReport.report(bytes: Array(("HTTP/1.1 500 Internal Server Error\r\n\r\n"
             + #"{"fault":{"code":900900,"message":"Unclassified Authentication Failure","description":"Resource forbidden"}}"#).utf8), file: "inline")
@@ -202,12 +202,7 @@ final class ResponseAnalyzerTests: XCTestCase {
              "gravitee-error", .accessIP),
             (403, #"{"message":"You're not allowed to access this resource","http_status_code":403}"#, "gravitee-error", .accessDeny),
         ]
-        for (status, body, rule, cause) in cases {
-            let f = first(status, body)
-            XCTAssertEqual(f?.rule, rule, body)
-            XCTAssertEqual(f?.layer, .apiGateway, body)
-            XCTAssertEqual(f?.cause, cause, body)
-        }
+        assertIdentified(cases.map { ($0.0, $0.1, $0.2, .apiGateway, $0.3) })
         // a common printer's pretty JSON (a space after the colon) is not Kong's template
         XCTAssertNotEqual(first(401, "{\n  \"message\": \"Unauthorized\"\n}")?.rule, "kong-gateway")
         // an application's own `exp` field is not the jwt plugin's verdict
@@ -236,12 +231,7 @@ final class ResponseAnalyzerTests: XCTestCase {
             (403, #"{"code":403,"message":"PERMISSION_DENIED: IP address blocked."}"# + "\n", "cloud-endpoints-esp", .apiGateway, .accessIP),
             (429, #"{"code":429,"message":"RESOURCE_EXHAUSTED: Quota check failed."}"# + "\n", "cloud-endpoints-esp", .apiGateway, .rateLimit),
         ]
-        for (status, body, rule, layer, cause) in cases {
-            let a = ResponseAnalyzer.identify(CapturedResponse(status: status, body: Array(body.utf8)))
-            XCTAssertEqual(a.findings.first?.rule, rule, body)
-            XCTAssertEqual(a.layer, layer, body)
-            XCTAssertEqual(a.findings.first?.cause, cause, body)
-        }
+        assertIdentified(cases)
         // ESPv2's refusal of a key at 400 is a refusal; Google APIs' own envelope stays Google's
         let key = try ResponseReport.report(bytes: Array(("HTTP/1.1 400 Bad Request\r\n\r\n"
             + #"{"code":400,"message":"INVALID_ARGUMENT: API key not valid. Please pass a valid API key."}"#).utf8), file: "inline")
@@ -274,12 +264,7 @@ final class ResponseAnalyzerTests: XCTestCase {
              "express-default-error", .application, .unknown),
             (403, "An expected CSRF token cannot be found", "spring-webflux-csrf", .application, .appForbidden),
         ]
-        for (status, body, rule, layer, cause) in cases {
-            let a = ResponseAnalyzer.identify(CapturedResponse(status: status, body: Array(body.utf8)))
-            XCTAssertEqual(a.findings.first?.rule, rule, body)
-            XCTAssertEqual(a.layer, layer, body)
-            XCTAssertEqual(a.findings.first?.cause, cause, body)
-        }
+        assertIdentified(cases)
         // FastAPI's `{"detail": "Invalid authentication credentials"}` is the application's, not Kong's
         XCTAssertFalse(ResponseAnalyzer.identify(CapturedResponse(status: 403, body: Array(#"{"detail":"Invalid authentication credentials"}"#.utf8)))
             .findings.contains { $0.rule == "kong-gateway" })
