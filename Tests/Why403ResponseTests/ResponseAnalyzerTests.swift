@@ -230,6 +230,15 @@ final class ResponseAnalyzerTests: XCTestCase {
             (403, "Request forbidden by administrative rules.\nPlease make sure your request has a User-Agent header.\n", "github-no-user-agent", .application, .botBlock),
             (403, #"{"code":403,"message":"PERMISSION_DENIED: IP address blocked."}"# + "\n", "cloud-endpoints-esp", .apiGateway, .accessIP),
             (429, #"{"code":429,"message":"RESOURCE_EXHAUSTED: Quota check failed."}"# + "\n", "cloud-endpoints-esp", .apiGateway, .rateLimit),
+            // Okta's error catalogue, Keycloak's current admin 403, Entra's code without its envelope, the Table service's JSON
+            (429, #"{"errorCode":"E0000109","errorSummary":"An SMS message was recently sent. Please wait 30 seconds before trying again.","errorLink":"E0000109","errorId":"oae1","errorCauses":[]}"#,
+             "okta-api-error", .application, .rateLimit),
+            (401, #"{"errorCode":"E0000207","errorSummary":"The username and/or the password you entered is incorrect. Please try again.","errorLink":"E0000207","errorId":"oae1","errorCauses":[]}"#,
+             "okta-api-error", .application, .authInvalid),
+            (403, #"{"error":"HTTP 403 Forbidden"}"#, "keycloak-admin-forbidden", .application, .unknown),
+            (400, "AADSTS50057: The user account is disabled.", "entra-aadsts", .application, .authInvalid),
+            (403, #"{"odata.error":{"code":"AuthorizationPermissionMismatch","message":{"lang":"en-US","value":"This request is not authorized to perform this operation using this permission.\nRequestId:5e7c1a2b-3002-0042-6f3b-1a2b3c000000\nTime:2025-01-01T10:00:00.0000000Z"}}}"#,
+             "azure-storage", .azureStorage, .authRole),
         ]
         assertIdentified(cases)
         // ESPv2's refusal of a key at 400 is a refusal; Google APIs' own envelope stays Google's
@@ -238,6 +247,9 @@ final class ResponseAnalyzerTests: XCTestCase {
         XCTAssertEqual(key.verdict, Verdict(status: 400, layer: .apiGateway, cause: .authInvalid))
         let google = ResponseAnalyzer.identify(CapturedResponse(status: 403, body: Array(#"{"error":{"code":403,"message":"PERMISSION_DENIED: x","status":"PERMISSION_DENIED"}}"#.utf8)))
         XCTAssertEqual(google.findings.first?.rule, "google-api-error")
+        // Azure AD Graph's own odata.error stays Graph's
+        let graph = ResponseAnalyzer.identify(CapturedResponse(status: 403, body: Array(#"{"odata.error":{"code":"Authorization_RequestDenied","message":{"lang":"en","value":"Insufficient privileges to complete the operation."}}}"#.utf8)))
+        XCTAssertEqual(graph.findings.first?.rule, "msgraph-error")
     }
 
     /// Servers' and frameworks' own pages in their sources' words: Tomcat's report with its en dash (also without the

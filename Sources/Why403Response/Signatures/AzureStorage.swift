@@ -20,6 +20,10 @@ enum AzureStorage {
                                "AuthorizationProtocolMismatch", "AuthorizationResourceTypeMismatch", "AuthorizationServiceMismatch",
                                "NoAuthenticationInformation", "InvalidAuthenticationInfo", "PublicAccessNotPermitted",
                                "KeyBasedAuthenticationNotPermitted", "InsufficientAccountPermissions"]
+    /// One of those codes, as a JSON string value (the Table service's `{"odata.error":{"code":"AuthorizationPermissionMismatch",…}}`).
+    static let storageCode: Condition = .any(storageCodes.flatMap { [Condition.body("\"" + $0 + "\""), .body("\"" + $0 + ",")] })
+    /// The Table service's JSON error: `odata.error` with a storage code (Microsoft's Table service error codes page).
+    static let tableEnvelope: Condition = .all([.body("\"odata.error\""), storageCode])
     /// The `x-ms-error-code` header with one of those codes (behind a proxy that rewrote `Server`).
     static let azureErrorHeader: Condition = .any(storageCodes.map { Condition.headerContains("x-ms-error-code", $0) })
     /// The Data Lake (dfs) endpoint's JSON envelope, `{"error":{"code":"AuthenticationFailed","message":"…\nRequestId:…\nTime:…"}}`:
@@ -33,8 +37,8 @@ enum AzureStorage {
         Signature(id: "azure-storage", product: "Azure Storage", layer: .azureStorage, cause: .unknown, confidence: .likely,
                   statuses: [401, 403, 409],
                   when: [.any([.header("x-ms-request-id"), .headerContains("server", "Windows-Azure"), .body("<AuthenticationErrorDetail>"), .body("Time:20"),
-                               .body("x-ms-request-id"), azureTextCode, azureJSONCode, azureErrorHeader, azureDfsEnvelope]),
-                         .any([.header("x-ms-error-code"), .body("<Code>"), azureTextCode, .body("x-ms-error-code:"), azureJSONCode, azureDfsEnvelope])],
+                               .body("x-ms-request-id"), azureTextCode, azureJSONCode, azureErrorHeader, azureDfsEnvelope, tableEnvelope]),
+                         .any([.header("x-ms-error-code"), .body("<Code>"), azureTextCode, .body("x-ms-error-code:"), azureJSONCode, azureDfsEnvelope, tableEnvelope])],
                   summary: "Azure Storage refused with {code}[ (request id {reqid})]",
                   extract: [Extract("code", "error code", from: [.header("x-ms-error-code"), .xml("Code"), .body(after: "ErrorCode:", chars: .identifier),
                                                                 .body(after: "x-ms-error-code:", chars: .identifier), .body(after: "ErrorCode\":", chars: .identifier), .json("code")]),

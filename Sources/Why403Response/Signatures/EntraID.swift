@@ -7,7 +7,9 @@ enum EntraID {
     static let signatures: [Signature] = [
         Signature(id: "entra-aadsts", product: "Microsoft Entra ID", layer: .application, cause: .unknown, confidence: .likely,
                   statuses: [400, 401, 403],
-                  when: [.body("AADSTS"), .any([.body("\"error_codes\""), .body("\"correlation_id\""), .body("\"trace_id\""), .body("Correlation ID:"), .body("login.microsoftonline.com")])],
+                  // "AADSTS" and its number name the platform alone (an SDK's exception text, a description quoted without the envelope)
+                  when: [.body("AADSTS"), .any([.body("\"error_codes\""), .body("\"correlation_id\""), .body("\"trace_id\""), .body("Correlation ID:"), .body("login.microsoftonline.com")]
+                                                + (1...9).map { .body("AADSTS\($0)") })],
                   summary: "Microsoft Entra ID refused[ ({aadsts})][: {error}][ (correlation id {correlation})]",
                   extract: [Extract("aadsts", "AADSTS code", from: [.body(after: "AADSTS", chars: .digits)]),
                             Extract("error", "error", from: [.json("error")]),
@@ -44,10 +46,15 @@ enum EntraID {
                               summary: "Microsoft Entra ID: no consent for the permissions the app requests (AADSTS65001)[ (correlation id {correlation})]",
                               checks: ["Entra admin center > App registrations > the app > API permissions: grant admin consent, or let the user consent interactively"]),
                       // AADSTS700016 app not found in the tenant, 50034 user not in the directory, 700082 / 70008 refresh
-                      // token or code expired, 50173 grant revoked by a password change: what was presented is not (or no longer) valid.
-                      Variant("aadsts", ["700016", "50034", "700082", "70008", "50173"], cause: .authInvalid, confidence: .certain,
+                      // token or code expired, 50173 grant revoked by a password change, 54005 a code already redeemed, 700024 a client
+                      // assertion outside its valid time range: what was presented is not (or no longer) valid.
+                      Variant("aadsts", ["700016", "50034", "700082", "70008", "50173", "54005", "700024"], cause: .authInvalid, confidence: .certain,
                               summary: "Microsoft Entra ID did not accept what was presented (AADSTS{aadsts})[: {error}][ (correlation id {correlation})]",
                               checks: ["look the AADSTS number up at login.microsoftonline.com/error?code=NUMBER: an unknown app id or tenant, an unknown user, or an expired or revoked refresh token (sign in again)"]),
+                      // AADSTS50057: the account is disabled: whatever is presented for it is refused
+                      Variant("aadsts", ["50057"], cause: .authInvalid, confidence: .likely,
+                              summary: "Microsoft Entra ID: the user account is disabled (AADSTS50057)[ (correlation id {correlation})]",
+                              checks: ["Entra admin center > Users > the user: Account enabled (an administrator re-enables it)"]),
                       // Any other code: the OAuth error (RFC 6749 §5.2) says what kind of refusal it is.
                       Variant("error", ["invalid_client", "invalid_grant"], cause: .authInvalid, confidence: .likely,
                               summary: "Microsoft Entra ID refused the token request ({error}[, AADSTS{aadsts}])[ (correlation id {correlation})]"),

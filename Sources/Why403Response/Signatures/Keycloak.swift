@@ -12,7 +12,9 @@ enum Keycloak {
                   // The member alone also counts: a client may print `"error": "unknown_error"` without its braces.
                   when: [.any([.jsonKey(["error"]), .body("\"error\": \"unknown_error\"")]), .not(.body("error_description")),
                          .any([.body("\"error\":\"unknown_error\""), .body("\"error\": \"unknown_error\""),
-                               .body("\"error\":\"HTTP 401 Unauthorized\""), .body("\"error\": \"HTTP 401 Unauthorized\"")])],
+                               .body("\"error\":\"HTTP 401 Unauthorized\""), .body("\"error\": \"HTTP 401 Unauthorized\""),
+                               // current releases' 403 (the WildFly-era ones said unknown_error)
+                               .body("\"error\":\"HTTP 403 Forbidden\""), .body("\"error\": \"HTTP 403 Forbidden\"")])],
                   summary: "Keycloak's Admin REST API refused the call ({error})",
                   extract: [Extract("error", "error", from: [.json("error"), .body(after: "\"error\": \"", chars: .identifier)])],
                   checks: ["decode the access token (`why403 token TOKEN`): resource_access.realm-management.roles must hold the role the endpoint needs (view-users/query-users to list users, manage-users to change them, manage-clients ...)",

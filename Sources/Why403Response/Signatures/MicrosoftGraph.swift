@@ -20,7 +20,9 @@ enum MicrosoftGraph {
                                // Graph's own headers when the body was not kept (a browser's devtools): client-request-id, and the
                                // CORS list that exposes it with Graph's Preference-Applied
                                .all([.header("client-request-id"), .headerContains("access-control-expose-headers", "Preference-Applied")])]),
-                         .not(.body("AADSTS"))],
+                         .not(.body("AADSTS")),
+                         // the Table service writes its storage codes in the same `odata.error` envelope (AzureStorage.swift)
+                         .not(.all([.body("odata.error"), AzureStorage.storageCode]))],
                   summary: "Microsoft Graph refused[ ({code})][: {msg}][ (request id {reqid})]",
                   // Printed forms too: a Python dict ('code': '…') and keys without quotes (code: …).
                   extract: [Extract("code", "code", from: [.json("code"), .body(after: "'code': '", chars: .identifier),

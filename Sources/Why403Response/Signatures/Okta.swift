@@ -35,6 +35,20 @@ enum Okta {
                       Variant("code", ["E0000047"], cause: .rateLimit, confidence: .certain,
                               summary: "Okta's rate limit for this endpoint is exhausted (E0000047)[ (errorId {errorId})]",
                               checks: ["wait for X-Rate-Limit-Reset; the org's rate-limit dashboard shows which limit was hit"]),
+                      // From Okta's error catalogue (okta-developer-docs' error codes): the factor-resend limits (an SMS, an
+                      // email, a call sent moments ago), credentials it did not accept, and accounts that cannot sign in.
+                      Variant("code", ["E0000109", "E0000118", "E0000133"], cause: .rateLimit, confidence: .certain,
+                              summary: "Okta refused to send another verification so soon ({code}[: {summary}])[ (errorId {errorId})]"),
+                      Variant("code", ["E0000207", "E0000068", "E0000013"], cause: .authInvalid, confidence: .certain,
+                              summary: "Okta did not accept what was sent ({code}[: {summary}])[ (errorId {errorId})]"),
+                      Variant("code", ["E0000069", "E0000119", "E0000064"], cause: .authInvalid, confidence: .likely,
+                              summary: "Okta refused the sign-in for the account's state ({code}[: {summary}])[ (errorId {errorId})]",
+                              checks: ["Okta admin console > Directory > People > the user: unlock it, or reset the expired password"]),
+                      Variant("code", ["E0000058"], cause: .authMissing, confidence: .likely,
+                              summary: "Okta requires multi-factor authentication for this application ({code}[: {summary}])[ (errorId {errorId})]"),
+                      Variant("code", ["E0000057"], cause: .accessDeny, confidence: .likely,
+                              summary: "Okta denied access to the application by a policy ({code}[: {summary}])[ (errorId {errorId})]",
+                              checks: ["the application's sign-on policy and the global session policy: the rule that denies this user, group, network zone or device"]),
                   ],
                   specificity: 60),
         // Okta's front end marks every answer with the compact privacy policy `P3P: CP="HONK"`; its 429 is the org's rate
