@@ -67,7 +67,9 @@ enum Kong {
                   extract: [Extract("msg", "message", from: [.json("message")]),
                             // the jwt plugin's claim verdict: `{"exp":"token expired"}`
                             Extract("claim", "claim", from: [.json("exp"), .json("nbf")]),
-                            Extract("rid", "request_id", from: [.json("request_id")]),
+                            // "Unauthorized" in the 3.5+ template, with the request id after it
+                            Extract("rid", "request_id", from: [.body(after: "\"message\":\"Unauthorized\",\n  \"request_id\":\"", chars: .hex),
+                                                                .body(after: "\"message\":\"Unauthorized\",\r\n  \"request_id\":\"", chars: .hex)]),
                             Extract("server", "Server", from: [.header("server")]),
                             Extract("acl", "acl refusal", from: [.body(after: "You cannot consume", chars: .line)]),
                             // the OpenID Connect plugin's Bearer challenge (`realm="kong",error="no Authorization header found"`)
@@ -115,7 +117,7 @@ enum Kong {
                               checks: ["acl needs an authentication plugin before it on the same route or service; ip-restriction cannot read an address on a unix socket"]),
                       // 3.6+ (its template, with the request id) says "Unauthorized" of a missing and of a wrong credential alike
                       Variant("rid", ["*"], cause: .unknown, confidence: .likely,
-                              summary: "Kong refused the request itself ({msg}); since 3.6 its credential plugins say \"Unauthorized\" of a missing and of a wrong credential alike",
+                              summary: "Kong's credential plugin refused the request (\"Unauthorized\"): since 3.6 it says so of a missing and of a wrong credential alike[ (request id {rid})]",
                               checks: ["send the credential where the plugin reads it (key-auth: the apikey header or config.key_names; basic-auth: Authorization: Basic), and check that a consumer owns it (`curl :8001/consumers/<consumer>/key-auth`)",
                                        "Kong's error log, by X-Kong-Request-Id, says which"]),
                       // basic-auth and jwt say only "Unauthorized" when the request carries no credential they read.
