@@ -47,6 +47,7 @@ final class ResponseAnalyzerTests: XCTestCase {
         // the 2020s template: `<span data-translate="error">Error</span>` then `<span>1005</span>`
         XCTAssertEqual(try analysis("cloudflare-ip-ban/1005-span-heading.hit.http").findings.first?.rule, "cloudflare-ip-ban")
         XCTAssertEqual(try analysis("cloudflare-1009/html-page.hit.http").findings.first?.cause, .geoBlock)
+        XCTAssertEqual(try analysis("cloudflare-1011/hotlinking-denied.hit.http").findings.first?.cause, .hotlinkReferer)
         XCTAssertEqual(try analysis("cloudflare-1015/html-page.hit.http").findings.first?.cause, .rateLimit)
         let generic = try XCTUnwrap(analysis("cloudflare/origin-text.hit.http").findings.first)
         XCTAssertEqual(generic.cause, .unknown)
@@ -275,6 +276,9 @@ final class ResponseAnalyzerTests: XCTestCase {
             (403, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>Error</title>\n</head>\n<body>\n<pre>Forbidden</pre>\n</body>\n</html>\n",
              "express-default-error", .application, .unknown),
             (403, "An expected CSRF token cannot be found", "spring-webflux-csrf", .application, .appForbidden),
+            // the edge's own words: HUMAN's rate-limit template
+            (429, "<html>\n<head>\n    <title>Too Many Requests</title>\n</head>\n<body>\n    <h1>Too Many Requests</h1>\n    <p>Reached maximum requests limitation, try again soon.</p>\n</body>\n</html>",
+             "human-rate-limit", .human, .rateLimit),
         ]
         assertIdentified(cases)
         // FastAPI's `{"detail": "Invalid authentication credentials"}` is the application's, not Kong's

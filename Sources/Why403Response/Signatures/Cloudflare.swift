@@ -54,6 +54,14 @@ enum Cloudflare {
                   checks: ["Security > WAF > Tools: IP Access Rules, and custom rules on ip.src", byRule],
                   fixes: [Fix(summary: "if this client should get in, remove its address (or range) from the IP Access Rule or rule that blocks it")],
                   specificity: 90),
+        // Error 1011, "Access denied (Hotlinking denied)": Scrape Shield's Hotlink Protection refused a request for an image whose
+        // Referer is another site (Cloudflare's 1xxx error documentation).
+        Signature(id: "cloudflare-1011", product: "Cloudflare", layer: .cloudflare, cause: .hotlinkReferer, confidence: .certain,
+                  statuses: [403], when: [edge, .any([code(["1011"]), .body("Hotlinking denied")])],
+                  summary: "Cloudflare's Hotlink Protection refused the request: its Referer is another site[ (Ray ID {ray})]", extract: [ray], lookup: lookup,
+                  checks: ["Scrape Shield > Hotlink Protection is on for the zone: images are served only with no Referer or one of the zone's own hosts",
+                           "an exception: a Configuration Rule turning Hotlink Protection off for this path, or images under a path named `hotlink-ok`"],
+                  specificity: 90),
         Signature(id: "cloudflare-1009", product: "Cloudflare", layer: .cloudflare, cause: .geoBlock, confidence: .certain,
                   statuses: [403], when: [edge, code(["1009"])],
                   summary: "the site owner blocks the client's country or region[ (Ray ID {ray})]", extract: [ray], lookup: lookup,

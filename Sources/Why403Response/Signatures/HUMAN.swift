@@ -17,5 +17,13 @@ enum HUMAN {
                   checks: ["an automated client cannot solve the challenge: ask the site to allow-list it in the HUMAN policy"],
                   variants: [Variant("uuid", ["*"], cause: .botBlock, confidence: .certain)],
                   specificity: 82),
+        // The enforcers' rate-limit action ("r"): a 429 page of their own (the enforcer template ratelimit.mustache)
+        Signature(id: "human-rate-limit", product: "HUMAN (PerimeterX)", layer: .human, cause: .rateLimit, confidence: .certain,
+                  statuses: [429],
+                  when: [.body("Reached maximum requests limitation, try again soon.")],
+                  summary: "HUMAN (PerimeterX) Bot Defender's rate limit refused the client (its enforcer's 429 page)",
+                  lookup: "the HUMAN console (Bot Defender > Investigate) shows the rate-limit decisions for the client",
+                  checks: ["the HUMAN policy's rate-limit rule for this path: its threshold and what it keys on (address, session)"],
+                  specificity: 82),
     ]
 }
