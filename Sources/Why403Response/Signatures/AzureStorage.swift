@@ -21,7 +21,7 @@ enum AzureStorage {
                                "NoAuthenticationInformation", "InvalidAuthenticationInfo", "PublicAccessNotPermitted",
                                "KeyBasedAuthenticationNotPermitted", "InsufficientAccountPermissions"]
     /// One of those codes, as a JSON string value (the Table service's `{"odata.error":{"code":"AuthorizationPermissionMismatch",…}}`).
-    static let storageCode: Condition = .any(storageCodes.flatMap { [Condition.body("\"" + $0 + "\""), .body("\"" + $0 + ",")] })
+    static let storageCode: Condition = .any(storageCodes.map { Condition.body("\"" + $0 + "\"") })
     /// The Table service's JSON error: `odata.error` with a storage code (Microsoft's Table service error codes page).
     static let tableEnvelope: Condition = .all([.body("\"odata.error\""), storageCode])
     /// The `x-ms-error-code` header with one of those codes (behind a proxy that rewrote `Server`).

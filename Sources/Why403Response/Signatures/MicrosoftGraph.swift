@@ -22,7 +22,7 @@ enum MicrosoftGraph {
                                .all([.header("client-request-id"), .headerContains("access-control-expose-headers", "Preference-Applied")])]),
                          .not(.body("AADSTS")),
                          // the Table service writes its storage codes in the same `odata.error` envelope (AzureStorage.swift)
-                         .not(.all([.body("odata.error"), AzureStorage.storageCode]))],
+                         .not(AzureStorage.tableEnvelope)],
                   summary: "Microsoft Graph refused[ ({code})][: {msg}][ (request id {reqid})]",
                   // Printed forms too: a Python dict ('code': '…') and keys without quotes (code: …).
                   extract: [Extract("code", "code", from: [.json("code"), .body(after: "'code': '", chars: .identifier),
