@@ -19,7 +19,8 @@ REASON = {400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not F
 LAYER_BY_NAME = {'envoy': 'envoy', 'istio': 'envoy', 'traefik': 'traefik'}
 PLACEHOLDERS = {'<URI>': '/private/', '<XID>': '32771', '<version>': '9.0.76', '<path>': '/api/items', '<request_id>': '520c396c6c32b0400f7c33531b7f9b2c',
                 '<username>': 'bob', '<project>': 'foo', '<servlet-name>': 'default', '<realm>': 'Protected', '{time}': '2025-01-01T10:00:00.0000000Z',
-                '{timestamp}': '2025-01-01 10:00:00Z', '{request-id}': '5e7c1a2b-301e-0042-6f3b-1a2b3c000000'}
+                '{timestamp}': '2025-01-01 10:00:00Z', '{request-id}': '5e7c1a2b-301e-0042-6f3b-1a2b3c000000',
+                '<amount>': '10', '<delay>': '1.5s', '<N>': '30', '<n>': '0'}
 
 
 def expected_layer(e):

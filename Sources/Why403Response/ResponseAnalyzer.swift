@@ -66,23 +66,30 @@ public enum ResponseAnalyzer {
         var layerMatches = ordered.filter { !$0.0.causeOnly }
         let causeMatch = ordered.first { $0.0.causeOnly }
         if let (csig, cf) = causeMatch {
-            if let first = layerMatches.first, first.1.layer == .application, first.1.confidence == .certain, first.1.cause != .unknown,
-               ["auth-challenge-missing", "auth-challenge-rejected"].contains(csig.id) {
+            if let first = layerMatches.first, first.1.layer == .application, first.1.cause != .unknown,
+               ["auth-challenge-missing", "auth-challenge-rejected"].contains(csig.id),
+               first.1.confidence == .certain || cf.confidence != .certain {
                 // A bare challenge (no `error` parameter) only says "authenticate"; the application's own error code
                 // proved the cause (Salesforce's INVALID_SESSION_ID with `WWW-Authenticate: Token`): keep it, add the evidence.
+                // So does the application's own sentence when the request was not captured: the challenge's "no credentials
+                // were sent" is then a guess too, and servers send the same bare challenge after wrong credentials (Kong 3.6+,
+                // GitLab's Git over HTTP, FastAPI's security classes). Only a captured request without credentials outranks it.
                 layerMatches[0].1.evidence += cf.evidence.filter { !layerMatches[0].1.evidence.contains($0) }
-            } else if let first = layerMatches.first, first.1.layer == .application {
+            } else if let first = layerMatches.first, first.1.layer == .application,
+                      first.1.cause != .unknown || Application.readsBodyOnly.contains(first.0.id) {
                 // An application's JSON error is a guess; the challenge proves the cause.
                 var f = cf
                 f.evidence += first.1.evidence.filter { !f.evidence.contains($0) }
                 layerMatches[0] = (csig, f)
-            } else if let first = layerMatches.first, first.0.specificity >= Signatures.transitSpecificity {
-                // The layer is known from its page; the challenge says the cause when the page does not.
+            } else if let first = layerMatches.first, first.0.specificity >= Signatures.transitSpecificity || first.1.layer == .application {
+                // The layer is known from its page (a named application's too: Rails' "HTTP Basic: Access denied."); the
+                // challenge says the cause when the page does not.
                 if first.1.cause == .unknown {
                     var f = first.1
                     f.cause = cf.cause
                     f.confidence = cf.confidence
-                    f.summary = cf.summary
+                    // A named application's summary already says who asked and how; a transit layer's page does not.
+                    if first.1.layer != .application { f.summary = cf.summary }
                     f.evidence += cf.evidence.filter { !f.evidence.contains($0) }
                     let merged = (cf.checks ?? []) + (f.checks ?? []).filter { !(cf.checks ?? []).contains($0) }
                     f.checks = merged.isEmpty ? nil : merged
@@ -485,6 +492,10 @@ struct MatchContext {
         case .body(let text):
             let t = text.lowercased()
             guard bodyLower.contains(t) else { return nil }
+            return [bodyEvidence(containing: t)]
+        case .bodyIs(let text):
+            let t = text.lowercased()
+            guard bodyLower.count <= t.count + 8, bodyLower.trimmingCharacters(in: .whitespacesAndNewlines) == t else { return nil }
             return [bodyEvidence(containing: t)]
         case .any(let cs):
             for c in cs { if let e = evaluate(c) { return e } }

@@ -76,6 +76,9 @@ public indirect enum Condition: Sendable {
     case headerContains(String, String)
     /// The body contains the text.
     case body(String)
+    /// The whole body, without the white space around it, is the text (a framework's one-line default such as
+    /// Rack::Attack's `Retry later`, which inside a longer page would name nothing).
+    case bodyIs(String)
     /// Any of the conditions holds.
     case any([Condition])
     /// The condition does not hold.

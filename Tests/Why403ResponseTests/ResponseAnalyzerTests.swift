@@ -256,6 +256,33 @@ final class ResponseAnalyzerTests: XCTestCase {
     /// Servers' and frameworks' own pages in their sources' words: Tomcat's report with its en dash (also without the
     /// report) and its 429, Jetty's 429, HAProxy's 407, Werkzeug's 401 and 429, httpd's canned 429, FastAPI's and Express's
     /// defaults, Spring Security's reactive CSRF text.
+    /// Session 23: frameworks' and platforms' one-line answers, from their sources, headerless as people paste them.
+    func testFrameworkAndPlatformDefaultsFromTheirSources() throws {
+        assertIdentified([
+            (401, "HTTP Basic: Access denied.\n", "rails-http-authentication", .application, .unknown),
+            (401, "HTTP Digest: Access denied.\n", "rails-http-authentication", .application, .unknown),
+            (429, "Retry later\n", "rack-attack-throttled", .application, .rateLimit),
+            (429, "Too many requests, please try again later.", "express-rate-limit", .application, .rateLimit),
+            (429, "Too many requests. Check the X-RateLimit-Limit, X-RateLimit-Remaining and X-RateLimit-Reset headers.", "auth0-rate-limit-text", .application, .rateLimit),
+            (429, "You have reached your pull rate limit. You may increase the limit by authenticating and upgrading: https://www.docker.com/increase-rate-limits",
+             "registry-toomanyrequests", .application, .rateLimit),
+            (401, "Login failed due to incorrect login credentials or method.\nFor information on authentication methods for Bitbucket Cloud APIs, visit:",
+             "bitbucket-cloud", .application, .authInvalid),
+            (401, "Client must be authenticated to access this resource.", "atlassian-cloud-unauthenticated", .application, .unknown),
+            (401, "Basic authentication with passwords is deprecated.  For more information, see: https://confluence.atlassian.com/cloud/deprecation-of-basic-authentication-with-passwords-for-jira-and-confluence-apis-972355348.html\n",
+             "atlassian-cloud-unauthenticated", .application, .authInvalid),
+            (403, "\n<!doctype html>\n<html lang=\"en\">\n<head>\n  <title>403 Forbidden</title>\n</head>\n<body>\n  <h1>403 Forbidden</h1><p></p>\n</body>\n</html>\n",
+             "django-permission-denied", .application, .appForbidden),
+            (401, "<!DOCTYPE html>\n<html>\n  <head>\n    <title>401 Unauthorized</title>\n  </head>\n  <body>\n    <h1>Error 401 Unauthorized</h1>\n    <p>Unauthorized</p>\n    <h3>Guru Meditation:</h3>\n    <p>XID: 32771</p>\n    <hr>\n    <p>Varnish cache server</p>\n  </body>\n</html>\n",
+             "varnish-error-page", .varnish, .unknown),
+        ])
+        // The same words inside a longer body, or another sentence alike, are someone else's.
+        for (status, body) in [(429, "Please retry later"), (401, "<p>HTTP Basic: Access denied.</p> Contact us"), (429, "You have reached your pull rate limit for this mirror.")] {
+            let a = ResponseAnalyzer.identify(CapturedResponse(status: status, body: Array(body.utf8)))
+            XCTAssertFalse(["rack-attack-throttled", "rails-http-authentication", "registry-toomanyrequests"].contains(a.findings.first?.rule ?? ""), body)
+        }
+    }
+
     func testServerAndFrameworkPagesFromTheirSources() throws {
         let cases: [(Int, String, String, Layer, Cause)] = [
             (403, "<!doctype html><html lang=\"en\"><head><title>HTTP Status 403 – Forbidden</title></head><body><h1>HTTP Status 403 – Forbidden</h1></body></html>",
@@ -605,5 +632,43 @@ final class ResponseAnalyzerTests: XCTestCase {
         let tykRights = try analysis("tyk-gateway/api-access-disallowed.hit.http")
         XCTAssertEqual(tykRights.findings.first?.cause, .unknown, "Tyk says this of an unknown key and of missing access rights alike")
         XCTAssertEqual(tykRights.layer, .apiGateway)
+    }
+}
+
+/// A bare challenge (no `error=`) beside the application's own sentence: which says the cause.
+final class BareChallengeTests: XCTestCase {
+    func identify(_ text: String) throws -> ResponseAnalysis {
+        let capture = try ResponseReader.read(Array(text.utf8), file: "t.txt")
+        return ResponseAnalyzer.identify(capture.responses.last!)
+    }
+
+    /// FastAPI's "Invalid authentication credentials" with `WWW-Authenticate: Bearer`, the request not captured: the body's
+    /// reading stands (FastAPI sends the same bare challenge after a wrong scheme), with the challenge as evidence.
+    func testAnUncapturedRequestLeavesTheApplicationsCause() throws {
+        let a = try identify("HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Bearer\r\ncontent-type: application/json\r\n\r\n{\"detail\":\"Invalid authentication credentials\"}")
+        let f = try XCTUnwrap(a.findings.first)
+        XCTAssertEqual(f.rule, "fastapi-security")
+        XCTAssertEqual(f.cause, .authInvalid)
+        XCTAssertTrue(f.evidence.contains { $0.source == "header www-authenticate" })
+    }
+
+    /// The same answer to a captured request that carried no credentials: "none were sent" is then a fact and wins.
+    func testACapturedRequestWithoutCredentialsIsAuthMissing() throws {
+        let a = try identify("> GET /items HTTP/1.1\n> Host: api.example\n>\n< HTTP/1.1 401 Unauthorized\n< WWW-Authenticate: Bearer\n< content-type: application/json\n<\n{\"detail\":\"Invalid authentication credentials\"}")
+        let f = try XCTUnwrap(a.findings.first)
+        XCTAssertEqual(f.rule, "auth-challenge-missing")
+        XCTAssertEqual(f.cause, .authMissing)
+        XCTAssertEqual(f.confidence, .certain)
+    }
+
+    /// A named application whose page says no cause (Rails' "HTTP Basic: Access denied.") keeps its rule and summary; the
+    /// challenge fills the cause.
+    func testANamedApplicationKeepsItsRuleAndTakesTheChallengesCause() throws {
+        let a = try identify("HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Basic realm=\"Application\"\r\n\r\nHTTP Basic: Access denied.\n")
+        let f = try XCTUnwrap(a.findings.first)
+        XCTAssertEqual(f.rule, "rails-http-authentication")
+        XCTAssertEqual(f.cause, .authMissing)
+        XCTAssertEqual(f.confidence, .likely)
+        XCTAssertTrue(f.summary.hasPrefix("the Rails application's HTTP Basic authentication"), f.summary)
     }
 }

@@ -65,5 +65,12 @@ enum Apache {
                   summary: "Apache's own 401 page (AuthType with Require valid-user or a user/group)",
                   checks: ["the error log: AH01618 \"user … not found\", AH01617 \"authentication failure … Password Mismatch\"", whiteBox],
                   specificity: 60),
+        // The same canned text for 407 (HTTP_PROXY_AUTHENTICATION_REQUIRED): httpd as a forward proxy (mod_proxy with
+        // ProxyRequests On) asking for proxy credentials with an AuthType inside its <Proxy> block.
+        Signature(id: "apache-default-407", product: "Apache httpd (forward proxy)", layer: .apache, cause: .unknown, confidence: .likely,
+                  statuses: [407], when: [.body("<h1>Proxy Authentication Required</h1>"), .body("<p>This server could not verify that you")],
+                  summary: "Apache's own 407 page: httpd as a forward proxy asks for proxy credentials (an AuthType in its <Proxy> block)",
+                  checks: ["the client must send Proxy-Authorization (curl -x http://proxy:port -U user:password); the error log names a wrong user or password (AH01618, AH01617)", whiteBox],
+                  specificity: 60),
     ]
 }

@@ -26,6 +26,23 @@ enum Atlassian {
                            "a proxy that rewrites Origin or Referer can fail the check too"],
                   fixes: [Fix(summary: "send the header `X-Atlassian-Token: no-check` with the request")],
                   specificity: 65),
+        // Jira and Confluence Cloud's REST APIs, in plain text or in their JSON `message`: a request they did not authenticate
+        // ("Client must be authenticated to access this resource.", sent when no credentials came and when the API token or
+        // email was not accepted: the request then runs as anonymous), and a Basic login with the account's password, which
+        // Atlassian Cloud retired in 2019.
+        Signature(id: "atlassian-cloud-unauthenticated", product: "Jira / Confluence Cloud", layer: .application, cause: .unknown, confidence: .likely,
+                  statuses: [401, 403],
+                  when: [.any([.body("Client must be authenticated to access this resource"), .body("Basic authentication with passwords is deprecated")])],
+                  summary: "Jira/Confluence Cloud did not authenticate the request (\"Client must be authenticated to access this resource\"): no credentials reached it, or it did not accept them",
+                  extract: [Extract("password", "passwords", from: [.body(after: "Basic authentication with passwords", chars: .line)])],
+                  checks: ["Atlassian Cloud's REST APIs take Basic with the account's email and an API token (id.atlassian.com > Security > API tokens), or OAuth 2.0; an unknown email or a revoked token is answered as if nothing was sent",
+                           "a proxy or client that drops the Authorization header on a redirect (http to https, a changed host) sends nothing"],
+                  variants: [
+                      Variant("password", ["*"], cause: .authInvalid, confidence: .certain,
+                              summary: "Atlassian Cloud refused a Basic login with the account's password (\"Basic authentication with passwords is deprecated\"): its APIs take an API token instead",
+                              fixes: [Fix(summary: "create an API token at id.atlassian.com > Security > API tokens and send it with the account's email as Basic credentials")]),
+                  ],
+                  specificity: 66),
         // Confluence Cloud for a user (or API token's user) without access to the product on the site.
         Signature(id: "confluence-product-access", product: "Confluence Cloud", layer: .application, cause: .authRole, confidence: .certain,
                   statuses: [401, 403],

@@ -32,5 +32,14 @@ enum Auth0 {
                               checks: ["Dashboard > Applications > APIs > Auth0 Management API > Machine to Machine Applications: grant the scope to the application, then request a new token"]),
                   ],
                   specificity: 60),
+        // Auth0's Authentication and Management APIs past a tenant's or endpoint's rate limit: a plain-text sentence naming
+        // its X-RateLimit headers.
+        Signature(id: "auth0-rate-limit-text", product: "Auth0", layer: .application, cause: .rateLimit, confidence: .certain,
+                  statuses: [429],
+                  when: [.body("Too many requests. Check the X-RateLimit-Limit, X-RateLimit-Remaining and X-RateLimit-Reset headers")],
+                  summary: "Auth0's rate limit for this tenant or endpoint was reached[ (resets at {reset})]",
+                  extract: [Extract("reset", "X-RateLimit-Reset", from: [.header("x-ratelimit-reset")])],
+                  checks: ["read X-RateLimit-Remaining / X-RateLimit-Reset and back off; the limits are per tenant and endpoint (Auth0's rate limit policy; lower on free tenants)"],
+                  specificity: 62),
     ]
 }

@@ -14,12 +14,15 @@ enum Bitbucket {
                                // Atlassian's lock after failed logins, sent to the API client in plain text
                                .body("Too many invalid password attempts. Try logging in through the website"),
                                // the repository permission check's plain-text answer (a token or user with read access only)
-                               .body("Access denied. You must have write or admin access")])],
+                               .body("Access denied. You must have write or admin access"),
+                               // the REST API's plain-text answer to credentials it did not accept
+                               .body("Login failed due to incorrect login credentials or method")])],
                   summary: "Bitbucket Cloud refused the request itself[: {msg}]",
                   extract: [Extract("msg", "message", from: [.json("message")]),
                             Extract("ratelimit", "rate limit", from: [.body(after: "Rate limit for this resource", chars: .line)]),
                             Extract("password", "account password", from: [.body(after: "stopped supporting account passwords", chars: .line)]),
                             Extract("access", "repository access", from: [.body(after: "Access denied. You must have ", chars: .line)]),
+                            Extract("login", "login", from: [.body(after: "Login failed due to ", chars: .line)]),
                             Extract("locked", "login lock", from: [.body(after: "Too many invalid password attempts.", chars: .line)]),
                             Extract("scopes", "accepted OAuth scopes", from: [.header("x-accepted-oauth-scopes")]),
                             Extract("credential", "credential type", from: [.header("x-credential-type")])],
@@ -37,6 +40,9 @@ enum Bitbucket {
                       Variant("password", ["*"], cause: .authInvalid, confidence: .certain,
                               summary: "Bitbucket Cloud refused an account password: its API accepts app passwords or API tokens only",
                               fixes: [Fix(summary: "create an app password (or an API token) in Personal settings and send it instead of the account password")]),
+                      Variant("login", ["*"], cause: .authInvalid, confidence: .certain,
+                              summary: "Bitbucket Cloud did not accept the credentials (\"Login failed due to incorrect login credentials or method\")",
+                              checks: ["the user name must be the Bitbucket username (or, for an API token, the Atlassian account's email), the secret an app password or API token, not the account password"]),
                   ],
                   specificity: 62),
     ]

@@ -9,7 +9,11 @@ enum ContainerRegistry {
     static let signatures: [Signature] = [
         Signature(id: "registry-toomanyrequests", product: "container registry (Docker Hub)", layer: .application, cause: .rateLimit, confidence: .certain,
                   statuses: [429],
-                  when: [.any([.body("toomanyrequests:"), .body("\"TOOMANYREQUESTS\""), .body("Too Many Requests (HAP429)")])],
+                  when: [.any([.body("toomanyrequests:"), .body("\"TOOMANYREQUESTS\""), .body("Too Many Requests (HAP429)"),
+                               // the pull limit's sentence alone with its link to docker.com, as Docker Hub answers in plain
+                               // text and clients print it
+                               .body("You have reached your pull rate limit")]),
+                         .any([.body("toomanyrequests:"), .body("\"TOOMANYREQUESTS\""), .body("(HAP429)"), .body("docker.com/increase-rate-limit")])],
                   summary: "the container registry rate-limited the client[: {msg}]",
                   extract: [Extract("msg", "message", from: [.json("message"), .body(after: "toomanyrequests:", chars: .line), .body(after: "Too Many Requests", chars: .line)]),
                             Extract("remaining", "ratelimit-remaining", from: [.header("ratelimit-remaining")]),

@@ -16,6 +16,16 @@ enum Django {
                            "over HTTPS Django checks the Referer/Origin against the host and CSRF_TRUSTED_ORIGINS: a proxy that strips the Referer, or a host missing from CSRF_TRUSTED_ORIGINS (Django 4+ needs the scheme), fails it",
                            "the csrftoken cookie must reach the browser (CSRF_COOKIE_SECURE on plain HTTP, SameSite, a cookie-blocking browser)"],
                   specificity: 70),
+        // django.views.defaults.permission_denied without a 403.html template: ERROR_PAGE_TEMPLATE with an empty details
+        // paragraph (`<h1>403 Forbidden</h1><p></p>`, Django 2.2+); before it, the bare heading `<h1>403 Forbidden</h1>` as
+        // the whole body. A view (or a decorator such as permission_required) raised PermissionDenied.
+        Signature(id: "django-permission-denied", product: "Django", layer: .application, cause: .appForbidden, confidence: .likely,
+                  statuses: [403],
+                  when: [.any([.body("<h1>403 Forbidden</h1><p></p>"), .bodyIs("<h1>403 Forbidden</h1>")])],
+                  summary: "the Django application refused the request itself: a view or decorator raised PermissionDenied (Django's default 403 page)",
+                  checks: ["the view's permission checks (permission_required, user_passes_test, a has_permission method) and the user's groups and permissions",
+                           "Django's log (django.request) names the view; a 403.html template replaces this page"],
+                  specificity: 58),
         Signature(id: "drf-detail", product: "Django REST framework", layer: .application, cause: .unknown, confidence: .likely,
                   statuses: [401, 403, 429],
                   when: [.jsonKey(["detail"]),

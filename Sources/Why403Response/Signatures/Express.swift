@@ -16,5 +16,15 @@ enum Express {
                               summary: "the Express application's rate limiter refused the request (its default error page: Too Many Requests)"),
                   ],
                   specificity: 55),
+        // express-rate-limit's default handler (its `message` option's default since 2.x): the plain sentence, or the same
+        // sentence as a JSON string when the application returns it so.
+        Signature(id: "express-rate-limit", product: "express-rate-limit", layer: .application, cause: .rateLimit, confidence: .certain,
+                  statuses: [429],
+                  when: [.body("Too many requests, please try again later.")],
+                  summary: "the Node.js application's rate limiter (express-rate-limit) held the client back[ (limit {limit})]",
+                  extract: [Extract("limit", "limit", from: [.header("ratelimit-limit"), .header("x-ratelimit-limit")]),
+                            Extract("reset", "reset", from: [.header("ratelimit-reset"), .header("x-ratelimit-reset"), .header("retry-after")])],
+                  checks: ["the application's rateLimit({ windowMs, limit }) options and its keyGenerator: behind a proxy Express must trust it (app.set('trust proxy', …)) or every client shares the proxy's address"],
+                  specificity: 58),
     ]
 }

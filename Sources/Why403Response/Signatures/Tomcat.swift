@@ -15,6 +15,15 @@ enum Tomcat {
                   checks: ["webapps/manager/META-INF/context.xml: the RemoteAddrValve `allow` pattern (by default only 127.0.0.1 and ::1)",
                            "conf/tomcat-users.xml: the user needs manager-gui for the HTML pages, manager-script for /manager/text (and a restart of Tomcat after editing)"],
                   specificity: 60),
+        // The Manager application's 401 page (webapps/manager/WEB-INF/jsp/401.jsp, 7.0 to 11): its Basic login was not
+        // given, or not accepted ("please examine the file conf/tomcat-users.xml").
+        Signature(id: "tomcat-manager-401", product: "Apache Tomcat Manager", layer: .application, cause: .unknown, confidence: .likely,
+                  statuses: [401],
+                  when: [.body("401 Unauthorized"), .body("tomcat-users.xml"), .any([.body("manager-gui"), .body("manager-script")])],
+                  summary: "Tomcat Manager's 401 page: it asks for a user of conf/tomcat-users.xml with a manager-* role (none was given, or it was not accepted)",
+                  checks: ["conf/tomcat-users.xml: a <user> with the password sent and the role manager-gui (HTML pages) or manager-script (/manager/text), then restart Tomcat",
+                           "webapps/manager/META-INF/context.xml: a RemoteAddrValve outside localhost answers 403, not 401"],
+                  specificity: 60),
         Signature(id: "tomcat-status-report", product: "Apache Tomcat", layer: .application, cause: .unknown, confidence: .likely,
                   statuses: [401, 403, 429],
                   when: [.any([.body("HTTP Status 403"), .body("HTTP Status 401"), .body("HTTP Status 429")]),

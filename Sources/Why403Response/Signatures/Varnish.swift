@@ -29,7 +29,7 @@ enum Varnish {
         // The same synthetic page for the statuses Varnish gives on its own: 503 when it got no usable answer from
         // the backend ("Backend fetch failed", "Service Unavailable"), 429 when a VCL rate rule (vsthrottle) answered.
         Signature(id: "varnish-error-page", product: "Varnish", layer: .varnish, cause: .unknown, confidence: .likely,
-                  statuses: [429, 503],
+                  statuses: [401, 429, 503],
                   when: [.any([.body("Guru Meditation"), .body("Varnish cache server")]), .body("XID"), .not(Fastly.edge)],
                   summary: "Varnish answered with its own error page[ ({title})][ (XID {xid})]: for a 503 the cache got no usable answer from the backend, nothing was refused on purpose",
                   extract: [Extract("xid", "XID", from: [.body(after: "XID:", chars: .digits), .header("x-varnish")]),
@@ -38,7 +38,10 @@ enum Varnish {
                   lookup: "varnishlog -d -q 'vxid == {xid}' on the cache shows the backend fetch (FetchError: connection refused, timeout, health probe) or the VCL rule that answered",
                   checks: ["for a 503: the backend's health (varnishadm backend.list) and the FetchError in varnishlog; the application behind Varnish is down, slow or refusing connections",
                            "for a 429: grep the VCL for vsthrottle / synth(429: a rate rule keyed on the client address"],
-                  variants: [Variant("code", ["429"], cause: .rateLimit, confidence: .likely,
+                  variants: [Variant("code", ["401"], cause: .unknown, confidence: .likely,
+                                     summary: "Varnish's VCL answered 401 with its own page[ (XID {xid})]: a VCL rule asks for credentials (an Authorization test before synth(401))",
+                                     checks: ["grep the VCL for synth(401: the Authorization value it compares (a Basic pair in the VCL itself)"]),
+                             Variant("code", ["429"], cause: .rateLimit, confidence: .likely,
                                      summary: "Varnish's VCL answered 429 Too Many Requests with its own page[ (XID {xid})]: a rate rule in the VCL held the client back")],
                   specificity: 79),
         // The synthetic page with 405: a VCL rule refused the method. Varnish's documentation (users guide, "Purging
