@@ -495,7 +495,8 @@ struct MatchContext {
             return [bodyEvidence(containing: t)]
         case .bodyIs(let text):
             let t = text.lowercased()
-            guard bodyLower.count <= t.count + 8, bodyLower.trimmingCharacters(in: .whitespacesAndNewlines) == t else { return nil }
+            // Length first (UTF-8 count: O(1), where `count` walks every character of a long body).
+            guard bodyLower.utf8.count <= t.utf8.count + 64, bodyLower.trimmingCharacters(in: .whitespacesAndNewlines) == t else { return nil }
             return [bodyEvidence(containing: t)]
         case .any(let cs):
             for c in cs { if let e = evaluate(c) { return e } }
