@@ -4,7 +4,9 @@ import Why403Core
 /// consult with your administrator. Your support ID is: …".
 enum F5 {
     static let signatures: [Signature] = [
-        Signature(id: "f5-asm", product: "F5 BIG-IP ASM", layer: .f5, cause: .wafRule, confidence: .certain,
+        // `likely`, not certain: ASM answers every blocked violation with this page, its geolocation and IP-intelligence
+        // violations too (`geo.block`, `access.ip`); only the event the support ID finds says which.
+        Signature(id: "f5-asm", product: "F5 BIG-IP ASM", layer: .f5, cause: .wafRule, confidence: .likely,
                   statuses: [200, 403], when: [.any([.body("The requested URL was rejected"), .body("Your support ID is"), .body("support ID anda"),
                                                .body("Su ID de soporte es"), .body("Votre ID de support"), .body("Ihre Support-ID")])],
                   summary: "the BIG-IP ASM security policy rejected this request[ (support ID {support})]",
@@ -13,6 +15,7 @@ enum F5 {
                             // A page reworded to name the module that rejected ("rejected by Bot Defense").
                             Extract("module", "rejected by", from: [.body(after: "The requested URL was rejected by", chars: .line)])],
                   lookup: "BIG-IP Configuration utility: Security > Event Logs > Application > Requests, filter by Support ID {support} (it lists the violations)",
+                  checks: ["the violation decides the cause: an attack signature or other policy violation is a rule; Illegal geolocation is the client's country; an IP-intelligence category is its address"],
                   fixes: [Fix(summary: "if the request is legitimate, relax only the violation it names (Policy Builder suggestion or entity exception), then apply the policy")],
                   variants: [
                       Variant("module", ["*bot defense*"], cause: .botBlock, confidence: .certain,
