@@ -283,6 +283,21 @@ final class ResponseAnalyzerTests: XCTestCase {
         }
     }
 
+    /// S3-compatible stores' own codes in S3's XML (MinIO's and Ceph RGW's sources), headerless.
+    func testS3CompatibleStoresCodesFromTheirSources() throws {
+        func xml(_ code: String, _ message: String) -> String {
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>\(code)</Code><Message>\(message)</Message><BucketName>b</BucketName><RequestId>1865F7A0B2C3D4E5</RequestId><HostId>h</HostId></Error>"
+        }
+        assertIdentified([
+            (403, xml("InvalidTokenId", "The security token included in the request is invalid"), "s3-auth-error", .s3, .authInvalid),
+            (403, xml("UserSuspended", ""), "s3-error", .s3, .accessDeny),
+            (403, xml("QuotaExceeded", ""), "s3-error", .s3, .unknown),
+            (403, xml("XMinioInvalidIAMCredentials", "The administrator key is not eligible for this operation"), "s3-error", .s3, .authRole),
+            (429, xml("TooManyRequests", "Please reduce your request rate"), "s3-slow-down", .s3, .rateLimit),
+            (503, xml("SlowDown", "Please reduce your request rate."), "s3-slow-down", .s3, .rateLimit),
+        ])
+    }
+
     func testServerAndFrameworkPagesFromTheirSources() throws {
         let cases: [(Int, String, String, Layer, Cause)] = [
             (403, "<!doctype html><html lang=\"en\"><head><title>HTTP Status 403 – Forbidden</title></head><body><h1>HTTP Status 403 – Forbidden</h1></body></html>",

@@ -81,7 +81,9 @@ enum S3 {
         Signature(id: "s3-auth-error", product: "Amazon S3", layer: .s3, cause: .authInvalid, confidence: .certain,
                   statuses: [400, 403], when: [.any([s3, .body("<Error>")]), notOtherStore,
                                                .any(["InvalidAccessKeyId", "SignatureDoesNotMatch", "ExpiredToken", "InvalidToken", "TokenRefreshRequired",
-                                                     "RequestTimeTooSkewed", "AuthorizationHeaderMalformed"].flatMap { [Condition.body("<Code>\($0)</Code>"), .body("Error Code: \($0)"), .body("\($0): ")] }
+                                                     "RequestTimeTooSkewed", "AuthorizationHeaderMalformed",
+                                                     // MinIO's STS session token (cmd/api-errors.go)
+                                                     "InvalidTokenId"].flatMap { [Condition.body("<Code>\($0)</Code>"), .body("Error Code: \($0)"), .body("\($0): ")] }
                                                     + [.body("The request signature we calculated does not match the signature you provided"),
                                                        .body("The AWS Access Key Id you provided does not exist in our records")])],
                   summary: "S3 rejected the request's credentials or signature ({code})[ (request id {reqid})]",
@@ -92,7 +94,9 @@ enum S3 {
             Signature(id: "s3-error", product: "Amazon S3", layer: .s3, cause: .unknown, confidence: .likely,
                   statuses: [403], when: [.any([s3, .body("<Error>")]), notOtherStore,
                                           .any(["AllAccessDisabled", "AccountProblem", "InvalidObjectState", "KMS.AccessDeniedException", "KMS.DisabledException",
-                                                "KMS.KMSInvalidStateException", "InvalidPayer", "RequestTorrentOfBucketError", "ObjectLockConfigurationNotFoundError"]
+                                                "KMS.KMSInvalidStateException", "InvalidPayer", "RequestTorrentOfBucketError", "ObjectLockConfigurationNotFoundError",
+                                                // S3-compatible stores' own codes: Ceph RGW's (rgw_common.cc) and MinIO's admin API (cmd/api-errors.go)
+                                                "UserSuspended", "QuotaExceeded", "XMinioInvalidIAMCredentials"]
                                                 .flatMap { [Condition.body("<Code>\($0)</Code>"), .body("Error Code: \($0)"), .body("\($0): ")] }
                                                 + [.body("All access to this object has been disabled"), .body("All access to this bucket has been disabled")])],
                   summary: "S3 refused with {code}[: {msg}][ (request id {reqid})]",
@@ -108,11 +112,30 @@ enum S3 {
                       Variant("code", ["AccountProblem"], cause: .accessDeny, confidence: .likely,
                               summary: "a problem with the bucket owner's AWS account blocks the operation (AccountProblem)[ (request id {reqid})]",
                               checks: ["the owner's account is suspended or has a billing problem: AWS Support"]),
+                      Variant("code", ["UserSuspended"], cause: .accessDeny, confidence: .likely,
+                              summary: "the storage service suspended the user these credentials belong to (UserSuspended, Ceph RADOS Gateway)[ (request id {reqid})]",
+                              checks: ["radosgw-admin user info --uid=…: \"suspended\": 1; an administrator lifts it with radosgw-admin user enable"]),
+                      Variant("code", ["QuotaExceeded"], cause: .unknown, confidence: .likely,
+                              summary: "the user's or bucket's storage quota is full (QuotaExceeded, Ceph RADOS Gateway): the write was refused[ (request id {reqid})]",
+                              checks: ["radosgw-admin quota and user stats (max size, max objects) for the user and the bucket: free space or raise the quota"]),
+                      Variant("code", ["XMinioInvalidIAMCredentials"], cause: .authRole, confidence: .likely,
+                              summary: "MinIO refused the admin operation: these credentials may not perform it (XMinioInvalidIAMCredentials)[: {msg}]",
+                              checks: ["the user's or service account's policy must allow the admin:* action; `mc admin user info ALIAS USER` lists its policies"]),
                       Variant("code", ["KMS.*"], cause: .policyImplicitDeny, confidence: .likely,
                               summary: "the object's KMS key refuses this caller or is unusable ({code})[ (request id {reqid})]",
                               checks: ["the KMS key policy and the caller's IAM policy must allow kms:Decrypt (reads) / kms:GenerateDataKey (writes); the key must be enabled"]),
                   ],
                   specificity: 80),
+        // The request rate refused in S3's XML: S3's and Ceph's `SlowDown` (503 "Please reduce your request rate."), MinIO's
+        // `TooManyRequests` (429 since 2023, 503 `SlowDown` before). A refusal whatever its status (`disguised`).
+        Signature(id: "s3-slow-down", product: "Amazon S3", layer: .s3, cause: .rateLimit, confidence: .certain,
+                  statuses: [429, 503], when: [.any([s3, .body("<Error>")]), notOtherStore,
+                                               .any(["SlowDown", "TooManyRequests"].flatMap { [Condition.body("<Code>\($0)</Code>"), .body("Error Code: \($0)")] })],
+                  summary: "the storage service throttled the request rate ({code})[: {msg}][ (request id {reqid})]",
+                  extract: ids, lookup: lookup,
+                  checks: ["retry with exponential backoff (the SDKs do); S3 scales a prefix's rate gradually, so spread keys over prefixes",
+                           "MinIO: its api requests_max and requests_deadline settings (`mc admin config get ALIAS api`); Ceph: the RGW rate limits (`radosgw-admin ratelimit get`)"],
+                  specificity: 80, disguised: true),
         // The AWS CLI and botocore print "An error occurred (CODE) when calling the OPERATION operation: MESSAGE"; only S3's object and bucket operations.
         Signature(id: "s3-cli-error", product: "Amazon S3", layer: .s3, cause: .unknown, confidence: .likely,
                   statuses: [403],
