@@ -94,6 +94,7 @@ public enum Signatures {
         HTTPAuth.signatures,
         Heroku.signatures,
         GitLab.signatures,
+        SelfHosted.signatures,
         Application.signatures,
     ].flatMap { $0 }
 

@@ -298,6 +298,22 @@ final class ResponseAnalyzerTests: XCTestCase {
         ])
     }
 
+    /// Self-hosted platforms' own refusals (CouchDB, RabbitMQ, Gogs), from their sources, headerless.
+    func testSelfHostedPlatformsFromTheirSources() throws {
+        assertIdentified([
+            (401, #"{"error":"unauthorized","reason":"Name or password is incorrect."}"#, "couchdb-error", .application, .authInvalid),
+            (403, #"{"error":"forbidden","reason":"You are not allowed to access this db."}"#, "couchdb-error", .application, .authRole),
+            (401, #"{"error":"unauthorized","reason":"Authentication required."}"#, "couchdb-error", .application, .authMissing),
+            (401, "{\n    \"error\": \"unauthorized\",\n    \"reason\": \"You are not a server admin.\"\n}", "couchdb-error", .application, .unknown),
+            (401, #"{"error":"not_authorised","reason":"Not administrator user"}"#, "rabbitmq-management-refused", .application, .authRole),
+            (401, #"{"error":"not_authorised","reason":"User can only log in via localhost"}"#, "rabbitmq-management-refused", .application, .accessIP),
+            (401, #"{"error":"not_authorized","reason":"Not_Authorized"}"#, "rabbitmq-management-refused", .application, .authInvalid),
+            (403, "User permission denied\n", "gogs-git-http", .application, .authRole),
+            (403, "Mirror repository is read-only\n", "gogs-git-http", .application, .accessDeny),
+            (403, "Interacting with repositories by HTTP protocol is disabled\n", "gogs-git-http", .application, .accessDeny),
+        ])
+    }
+
     func testServerAndFrameworkPagesFromTheirSources() throws {
         let cases: [(Int, String, String, Layer, Cause)] = [
             (403, "<!doctype html><html lang=\"en\"><head><title>HTTP Status 403 – Forbidden</title></head><body><h1>HTTP Status 403 – Forbidden</h1></body></html>",
