@@ -95,6 +95,7 @@ public enum Signatures {
         Heroku.signatures,
         GitLab.signatures,
         SelfHosted.signatures,
+        Frameworks.signatures,
         Application.signatures,
     ].flatMap { $0 }
 

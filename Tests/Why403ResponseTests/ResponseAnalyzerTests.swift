@@ -314,6 +314,21 @@ final class ResponseAnalyzerTests: XCTestCase {
         ])
     }
 
+    /// Web frameworks' middleware, from their sources, headerless; and the generic JSON reading's new words.
+    func testFrameworkMiddlewareFromTheirSources() throws {
+        assertIdentified([
+            (429, "{\n    \"message\": \"Too Many Attempts.\"\n}", "laravel-throttle", .application, .rateLimit),
+            (403, "cross-origin request detected, and/or browser is out of date: Sec-Fetch-Site is missing, and Origin does not match Host\n",
+             "go-cross-origin-protection", .application, .appForbidden),
+            (401, "missing or malformed API Key", "fiber-keyauth", .application, .authMissing),
+            (401, "Invalid or expired API Key", "fiber-keyauth", .application, .authInvalid),
+            (401, "missing or invalid API Key", "fiber-keyauth", .application, .unknown),
+            (401, #"{"statusCode":401,"error":"Unauthorized","message":"Bad username or password"}"#, "app-json-401", .application, .authInvalid),
+            (401, #"{"error":"You need to sign in or sign up before continuing."}"#, "app-json-401", .application, .authMissing),
+            (401, #"{"error":"Too many failed login attempts, please try again in 1 minute."}"#, "app-json-401", .application, .rateLimit),
+        ])
+    }
+
     func testServerAndFrameworkPagesFromTheirSources() throws {
         let cases: [(Int, String, String, Layer, Cause)] = [
             (403, "<!doctype html><html lang=\"en\"><head><title>HTTP Status 403 – Forbidden</title></head><body><h1>HTTP Status 403 – Forbidden</h1></body></html>",

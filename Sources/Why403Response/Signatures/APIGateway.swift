@@ -59,7 +59,9 @@ enum APIGateway {
                   checks: ["an IAM-authorised method needs a SigV4 signature from valid (unexpired) credentials for this region and service execute-api",
                            "a Cognito/JWT authorizer needs an unexpired token: `why403 token TOKEN`"],
                   specificity: 82),
-        Signature(id: "apigw-unauthorized", product: "API Gateway", layer: .apiGateway, cause: .authInvalid, confidence: .likely,
+        // Cause `unknown`: API Gateway writes the same body for a request without the identity source (its UNAUTHORIZED
+        // gateway response) and for a token its JWT or Cognito authorizer refused.
+        Signature(id: "apigw-unauthorized", product: "API Gateway", layer: .apiGateway, cause: .unknown, confidence: .likely,
                   // The body alone is API Gateway's only when nothing else was captured: a whole response (it has a
                   // Date) without API Gateway's headers is another product's `{"message":"Unauthorized"}` (Grafana's).
                   // The same body pretty-printed (Postman, a client's log) counts likewise.

@@ -42,18 +42,24 @@ enum Application {
                            "a token sent in the wrong place or form (a header the API does not read, Bearer where it wants its own header, a query parameter) counts as none",
                            "the application's log for this request names the authentication failure"],
                   variants: [
-                      Variant("msg", ["*rate limit*", "*too many requests*", "*attempts exceeded*", "*attempt exceeded*"], cause: .rateLimit, confidence: .likely),
+                      Variant("msg", ["*rate limit*", "*too many requests*", "*attempts exceeded*", "*attempt exceeded*",
+                                      // Symfony's login throttling ("Too many failed login attempts, please try again in 1 minute.")
+                                      "*too many failed*"], cause: .rateLimit, confidence: .likely),
                       Variant("msg", ["Bad credentials*", "*invalid credentials*", "*invalid api key*", "*invalid_grant*", "*not a valid key*", "*invalid key*",
                                       "*incorrect*", "*expired*", "*invalid token*", "*invalid_token*", "*signature*", "*failed to authenticate*",
                                       "*unable to authenticate*", "*wrong password*", "*invalid username or password*",
                                       // "Authentication failed - could not decode JWT token": a token was sent and failed.
                                       "*could not decode*", "*authentication failed*",
                                       // "API token is invalid.", "The API key is invalid", "This hapikey doesn't exist."
-                                      "*token is invalid*", "*key is invalid*", "*key doesn't exist*", "*key does not exist*"],
+                                      "*token is invalid*", "*key is invalid*", "*key doesn't exist*", "*key does not exist*",
+                                      // hapi's basic scheme, Devise's failure message
+                                      "*bad username or password*", "*invalid email or password*"],
                               cause: .authInvalid, confidence: .likely,
                               summary: "the application rejected the credentials sent: {msg}"),
                       Variant("msg", ["*missing*", "*required*", "*unauthenticated*", "*no token*", "*not authenticated*", "*no api key*",
-                                      "*no authorization token*", "*no authorization header*", "*no credentials*"],
+                                      "*no authorization token*", "*no authorization header*", "*no credentials*",
+                                      // Devise: "You need to sign in or sign up before continuing."
+                                      "*need to sign in*"],
                               cause: .authMissing, confidence: .likely,
                               summary: "the application found no credentials it reads: {msg}"),
                   ],
