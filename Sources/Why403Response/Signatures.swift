@@ -94,8 +94,12 @@ public enum Signatures {
         HTTPAuth.signatures,
         Heroku.signatures,
         GitLab.signatures,
-        SelfHosted.signatures,
-        Frameworks.signatures,
+        CouchDB.signatures,
+        RabbitMQ.signatures,
+        Gogs.signatures,
+        Laravel.signatures,
+        GoNetHTTP.signatures,
+        Fiber.signatures,
         Application.signatures,
     ].flatMap { $0 }
 
