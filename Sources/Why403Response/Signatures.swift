@@ -100,6 +100,9 @@ public enum Signatures {
         Laravel.signatures,
         GoNetHTTP.signatures,
         Fiber.signatures,
+        LokiMimir.signatures,
+        Ory.signatures,
+        Pomerium.signatures,
         Application.signatures,
     ].flatMap { $0 }
 

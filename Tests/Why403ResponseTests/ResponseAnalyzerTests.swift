@@ -311,6 +311,16 @@ final class ResponseAnalyzerTests: XCTestCase {
             (403, "User permission denied\n", "gogs-git-http", .application, .authRole),
             (403, "Mirror repository is read-only\n", "gogs-git-http", .application, .accessDeny),
             (403, "Interacting with repositories by HTTP protocol is disabled\n", "gogs-git-http", .application, .accessDeny),
+            (401, "Users with two-factor authentication enabled cannot perform HTTP/HTTPS operations via plain username and password\n",
+             "gogs-git-http", .application, .authInvalid),
+            (401, "no permissions for [indices:data/read/search] and User [name=bob, backend_roles=[], requestedTenant=null]",
+             "opensearch-no-permissions", .application, .authRole),
+            (401, "no org id\n", "grafana-no-org-id", .application, .authMissing),
+            (401, #"{"error":{"code":401,"status":"Unauthorized","message":"The request could not be authorized"}}"#, "ory-herodot-error", .application, .unknown),
+            (403, #"{"error":{"code":403,"status":"Forbidden","message":"Access credentials are not sufficient to access this resource"}}"#,
+             "ory-herodot-error", .application, .authRole),
+            (401, #"{"message":"Invalid JWT token","details":"Unauthorized"}"#, "app-json-401", .application, .authInvalid),
+            (401, #"{"errors":[{"msg":"Authentication is required"}]}"#, "app-json-401", .application, .authMissing),
         ])
     }
 

@@ -37,7 +37,9 @@ enum Application {
                   summary: "the application refused to authenticate the request, in its own JSON error[: {msg}]",
                   extract: [Extract("msg", "message", from: [.json("message"), .json("detail"), .json("error_description"), .json("title"), .json("reason"), .json("error"),
                                                              // a list of errors (a container registry's `{"errors":[{"code":"UNAUTHORIZED","message":…}]}`)
-                                                             .jsonListItem(list: "errors", key: "message")])],
+                                                             .jsonListItem(list: "errors", key: "message"),
+                                                             // SonarQube's `{"errors":[{"msg":"Authentication is required"}]}`
+                                                             .jsonListItem(list: "errors", key: "msg")])],
                   checks: ["was a credential sent (curl -v shows Authorization, a token header or a cookie)? none: send one; one: it was not accepted",
                            "a token sent in the wrong place or form (a header the API does not read, Bearer where it wants its own header, a query parameter) counts as none",
                            "the application's log for this request names the authentication failure"],
@@ -53,7 +55,9 @@ enum Application {
                                       // "API token is invalid.", "The API key is invalid", "This hapikey doesn't exist."
                                       "*token is invalid*", "*key is invalid*", "*key doesn't exist*", "*key does not exist*",
                                       // hapi's basic scheme, Devise's failure message
-                                      "*bad username or password*", "*invalid email or password*"],
+                                      "*bad username or password*", "*invalid email or password*",
+                                      // Portainer's "Invalid JWT token"
+                                      "*invalid jwt*"],
                               cause: .authInvalid, confidence: .likely,
                               summary: "the application rejected the credentials sent: {msg}"),
                       Variant("msg", ["*missing*", "*required*", "*unauthenticated*", "*no token*", "*not authenticated*", "*no api key*",

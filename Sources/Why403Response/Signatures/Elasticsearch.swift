@@ -38,5 +38,14 @@ enum Elasticsearch {
                   checks: ["the OpenSearch log at the time names each authentication domain's failure (plugins.security.authcz logs at DEBUG)",
                            "the credentials sent against the internal users database or the backend (LDAP, OIDC, SAML) config.yml names; a backend it cannot reach fails every login"],
                   specificity: 68),
+        // The same plugin's REST-layer permission check (SecurityRestFilter): a known user without the route's permission is
+        // answered 401 in plain text, "no permissions for [cluster:monitor/health] and User [name=bob, backend_roles=[], …]".
+        Signature(id: "opensearch-no-permissions", product: "OpenSearch (security plugin)", layer: .application, cause: .authRole, confidence: .certain,
+                  statuses: [401, 403],
+                  when: [.body("no permissions for ["), .body("and User [name=")],
+                  summary: "OpenSearch's security plugin knows the user but no role of it grants this action (no permissions for [{perm}])",
+                  extract: [Extract("perm", "permission", from: [.body(after: "no permissions for [", chars: .identifier)])],
+                  checks: ["GET _plugins/_security/api/account (as that user) lists its roles; a role in roles.yml / the Security dashboard must grant the permission named, and roles_mapping.yml must map the user or its backend roles to it"],
+                  specificity: 70),
     ]
 }
