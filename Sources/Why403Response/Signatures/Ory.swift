@@ -12,7 +12,7 @@ enum Ory {
                          .any(["The request could not be authorized", "Access credentials are invalid", "The requested action was forbidden",
                                "Access credentials are not sufficient to access this resource"].map { Condition.body($0) } + [.header("ory-error-id")])],
                   summary: "an Ory server (Oathkeeper's access rules, or Kratos/Hydra/Keto) refused the request: {msg}",
-                  extract: [Extract("msg", "message", from: [.body(after: "\"message\":\"", chars: .line)])],
+                  extract: [Extract("msg", "message", from: [.json("message")])],
                   checks: ["Oathkeeper: the access rule that matched the URL and its authenticators and authorizer; its log (and `verbose: true` in the errors config) says which failed"],
                   variants: [
                       Variant("msg", ["Access credentials are invalid*"], cause: .authInvalid, confidence: .certain,
