@@ -217,14 +217,15 @@ public struct Variant: Sendable {
 }
 
 extension Signature {
-    /// Fills `{key}` placeholders; a `[...]` part is dropped when a key inside it has no value, and
-    /// a key outside brackets without a value reads "unknown".
+    /// Fills `{key}` placeholders; a `[...]` part holding a placeholder is dropped when a key inside it has no
+    /// value, and a key outside brackets without a value reads "unknown". Brackets around no placeholder are
+    /// text ("a RewriteRule [R=429]").
     static func fill(_ template: String, _ values: [String: String]) -> String {
         var out = ""
         var i = template.startIndex
         while i < template.endIndex {
             let c = template[i]
-            if c == "[", let close = template[i...].firstIndex(of: "]") {
+            if c == "[", let close = template[i...].firstIndex(of: "]"), template[i..<close].contains("{") {
                 let inner = String(template[template.index(after: i)..<close])
                 if let filled = fillStrict(inner, values) { out += filled }
                 i = template.index(after: close)

@@ -105,6 +105,16 @@ final class ResponseAnalyzerTests: XCTestCase {
         XCTAssertFalse(bare.contains("(nginx"), bare)
     }
 
+    /// Brackets in a summary that hold no placeholder are text: Apache's 429 summary once read "a RewriteRule R=429".
+    /// A bracketed placeholder is still optional (the nginx version above).
+    func testBracketsWithoutAPlaceholderStayInTheSummary() throws {
+        let body = "<html><head><title>429 Too Many Requests</title></head><body>\n<h1>Too Many Requests</h1>\n"
+            + "<p>The user has sent too many requests\nin a given amount of time.</p>\n</body></html>\n"
+        let f = try XCTUnwrap(ResponseAnalyzer.identify(CapturedResponse(status: 429, body: Array(body.utf8))).findings.first)
+        XCTAssertEqual(f.rule, "apache-default-429")
+        XCTAssertTrue(f.summary.contains("a RewriteRule [R=429]"), f.summary)
+    }
+
     /// APISIX's plugins' own sentences (apisix/plugins/*.lua at 3.18.0, and the older wordings back to 0.7), without
     /// headers as most pastes are, and the stock page its runtime marks "Powered by APISIX" for a plugin that answers
     /// with a bare status.

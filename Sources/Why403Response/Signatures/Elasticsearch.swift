@@ -43,7 +43,7 @@ enum Elasticsearch {
         Signature(id: "opensearch-no-permissions", product: "OpenSearch (security plugin)", layer: .application, cause: .authRole, confidence: .certain,
                   statuses: [401, 403],
                   when: [.body("no permissions for ["), .body("and User [name=")],
-                  summary: "OpenSearch's security plugin knows the user but no role of it grants this action (no permissions for [{perm}])",
+                  summary: "OpenSearch's security plugin knows the user but no role of it grants this action (no permissions for {perm})",
                   extract: [Extract("perm", "permission", from: [.body(after: "no permissions for [", chars: .identifier)])],
                   checks: ["GET _plugins/_security/api/account (as that user) lists its roles; a role in roles.yml / the Security dashboard must grant the permission named, and roles_mapping.yml must map the user or its backend roles to it"],
                   specificity: 70),
