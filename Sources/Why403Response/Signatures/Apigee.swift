@@ -44,5 +44,15 @@ enum Apigee {
                               summary: "Apigee's AccessControl policy refused the client's address ({code})"),
                   ],
                   specificity: 70),
+        // Apigee Edge Microgateway (edgemicro, Node.js): its volos quota and spike arrest plugins answer `{"message":"exceeded
+        // quota","status":403}` and `{"message":"SpikeArrest engaged","status":503}` (apigee-127/volos), with the quota's
+        // X-RateLimit-* headers; from their sources (`Benchmarks/field/documented/gateways-3.json`).
+        Signature(id: "apigee-microgateway-limit", product: "Apigee Edge Microgateway", layer: .apiGateway, cause: .rateLimit, confidence: .certain,
+                  statuses: [403, 429, 503],
+                  when: [.any([.body("\"message\":\"exceeded quota\""), .body("\"message\":\"SpikeArrest engaged\"")]), .body("\"status\":")],
+                  summary: "Apigee Edge Microgateway's [{plugin} ]plugin refused the request: the product's quota or spike arrest rate is used up",
+                  extract: [Extract("plugin", "plugin", from: [.body(after: "\"message\":\"", chars: .alphanumeric)])],
+                  checks: ["the API product's quota (Edge UI > Publish > API Products) and the microgateway's quota / spikearrest settings in its config YAML; wait for X-RateLimit-Reset"],
+                  specificity: 70),
     ]
 }

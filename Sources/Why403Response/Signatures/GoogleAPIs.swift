@@ -51,7 +51,10 @@ enum GoogleAPIs {
                   extract: [Extract("msg", "message", from: [.json("message"), .body(after: "\"message\":", chars: .line), .body(after: "message: '", chars: .line),
                                                              .body(after: "returned \"", chars: .line), .body(after: "Google Api Error:", chars: .line),
                                                              .body(after: "google.api_core.exceptions.", chars: .line), .body(after: "Message[", chars: .line)]),
-                            Extract("status", "status", from: [.json("status")])],
+                            Extract("status", "status", from: [.json("status")]),
+                            // the first `reason`: the legacy errors[] reason, or google.rpc.ErrorInfo's in details[] (AIP-193)
+                            Extract("reason", "reason", from: [.body(after: "\"reason\": \"", chars: .identifier), .body(after: "\"reason\":\"", chars: .identifier),
+                                                               .body(after: "reason: '", chars: .identifier)])],
                   checks: ["the message and the ErrorInfo reason name the refusal: a missing OAuth scope, a missing IAM permission, an API not enabled, a quota"],
                   variants: [
                       // Google's quota for callers that send no API key and no OAuth token (`dailyLimitExceededUnreg`): the
@@ -84,6 +87,27 @@ enum GoogleAPIs {
                       Variant("msg", ["*caller does not have permission*", "*does not have permission*", "*Permission denied*", "*IAM_PERMISSION_DENIED*"],
                               cause: .authRole, confidence: .likely,
                               summary: "a Google API says the caller lacks the IAM permission: {msg}",
+                              checks: ["gcloud projects get-iam-policy PROJECT: grant the caller a role with the permission the method needs"]),
+                      // The reason names it where the message does not: google/api/error_reason.proto's ErrorInfo reasons and the
+                      // legacy errors[] reasons Google documents for its v1 APIs (`Benchmarks/field/documented/google-2.json`).
+                      Variant("reason", ["API_KEY_IP_ADDRESS_BLOCKED"], cause: .accessIP, confidence: .certain,
+                              summary: "a Google API refused the API key's IP address restriction (API_KEY_IP_ADDRESS_BLOCKED)[: {msg}]",
+                              checks: ["Google Cloud console > APIs & Services > Credentials > the key: its IP address restriction must list the caller's egress address"]),
+                      Variant("reason", ["API_KEY_HTTP_REFERRER_BLOCKED", "ipRefererBlocked"], cause: .hotlinkReferer, confidence: .certain,
+                              summary: "a Google API refused the API key's HTTP-referrer restriction ({reason})[: {msg}]",
+                              checks: ["Google Cloud console > APIs & Services > Credentials > the key: its Website restrictions must list the page's origin"]),
+                      Variant("reason", ["ACCESS_TOKEN_SCOPE_INSUFFICIENT"], cause: .authScope, confidence: .certain,
+                              summary: "a Google API says the OAuth token lacks a scope it needs (ACCESS_TOKEN_SCOPE_INSUFFICIENT)[: {msg}]"),
+                      Variant("reason", ["ACCESS_TOKEN_EXPIRED", "API_KEY_INVALID", "ACCESS_TOKEN_TYPE_UNSUPPORTED", "SESSION_COOKIE_INVALID", "keyInvalid", "authError"],
+                              cause: .authInvalid, confidence: .certain,
+                              summary: "a Google API rejected the credentials ({reason})[: {msg}]"),
+                      Variant("reason", ["CREDENTIALS_MISSING"], cause: .authMissing, confidence: .certain,
+                              summary: "a Google API got no credentials ({reason})[: {msg}]"),
+                      Variant("reason", ["RATE_LIMIT_EXCEEDED", "RESOURCE_QUOTA_EXCEEDED", "rateLimitExceeded", "userRateLimitExceeded", "dailyLimitExceeded", "quotaExceeded"],
+                              cause: .rateLimit, confidence: .certain,
+                              summary: "a Google API quota or rate limit was exceeded ({reason})[: {msg}]"),
+                      Variant("reason", ["IAM_PERMISSION_DENIED"], cause: .authRole, confidence: .likely,
+                              summary: "a Google API says the caller lacks the IAM permission (IAM_PERMISSION_DENIED)[: {msg}]",
                               checks: ["gcloud projects get-iam-policy PROJECT: grant the caller a role with the permission the method needs"]),
                       // The status names it where the message does not (Vertex AI: "Resource exhausted. Please try again later.").
                       Variant("status", ["RESOURCE_EXHAUSTED"], cause: .rateLimit, confidence: .certain,

@@ -14,7 +14,9 @@ enum S3 {
                                      .body("host id:"), .body("Service: Amazon S3"), .body("S3 Extended Request ID")])
     /// Not Azure Storage (`<Message>…RequestId:`) nor Google Cloud Storage (`<Details>`), which share the XML shape.
     static let notOtherStore: Condition = .not(.any([.body("<Details>"), .body("Time:20"), .header("x-ms-request-id"), .header("x-guploader-uploadid"),
-                                                     .body("Google secret key")]))
+                                                     .body("Google secret key"),
+                                                     // the query protocol's envelope of STS, IAM, SNS … and EC2's (AWSAPIs.queryXML)
+                                                     .body("<Type>Sender</Type>"), .body(".amazonaws.com/doc/"), .body("<Response><Errors>")]))
     static let ids: [Extract] = [
         Extract("code", "error code", from: [.xml("Code"), .body(after: "<li>Code:", chars: .identifier), .body(after: "Error Code:", chars: .identifier)]),
         Extract("msg", "message", from: [.xml("Message")]),
