@@ -571,6 +571,10 @@ struct MatchContext {
         case .reason:
             guard let r = response.reason?.trimmingSpaces, !r.isEmpty else { return nil }
             return (r, Evidence(source: "\(statusSource) reason phrase", text: r))
+        case .bodyLine:
+            guard let line = bodyLines.lazy.map({ $0.trimmingSpaces }).first(where: { !$0.isEmpty }) else { return nil }
+            let v = String(line.prefix(300))
+            return (v, bodyEvidence(containing: v.lowercased()))
         case .header(let name):
             guard let v = response.headers[name]?.trimmingSpaces, !v.isEmpty else { return nil }
             return (v, headerEvidence(name, v))

@@ -144,6 +144,8 @@ public enum ValueSource: Sendable {
     case challengeScheme
     /// The status line's reason phrase.
     case reason
+    /// The body's first non-empty line, trimmed (at most 300 characters): a one-line text answer read whole.
+    case bodyLine
 }
 
 /// The characters an identifier is made of.

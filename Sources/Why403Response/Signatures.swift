@@ -97,6 +97,7 @@ public enum Signatures {
         AzureDevOps.signatures,
         ThreeScale.signatures,
         Ocelot.signatures,
+        Supabase.signatures,
         CouchDB.signatures,
         RabbitMQ.signatures,
         Gogs.signatures,

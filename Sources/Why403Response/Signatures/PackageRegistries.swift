@@ -7,6 +7,15 @@ import Why403Core
 /// multifactor authentication but no OTP code provided"; crates.io's limit on new crates ("You have published too many new
 /// crates in a short period of time", 429). (PyPI's upload refusals: PyPI.swift.)
 enum PackageRegistries {
+    enum RubyGems {
+        static let sentences = ["Your OTP code is incorrect. Please check it and retry", "Please confirm your email address before using the API",
+                                "An invalid API key cannot be used", "The API key doesn't have access",
+                                "This API key cannot perform the specified action on this gem", "You are not allowed to push this gem",
+                                "This gem name is reserved", "requires owners to enable MFA", "Gem requires MFA enabled; You do not have MFA enabled yet",
+                                "For protection of your account and your gems, you are required to", "You do not have permission to delete this gem",
+                                "This version of the Gemcutter plugin has been deprecated"]
+    }
+
     static let signatures: [Signature] = [
         Signature(id: "registry-publish-refused", product: "package registry (RubyGems, crates.io, npm)", layer: .application, cause: .unknown,
                   confidence: .likely,
@@ -37,6 +46,49 @@ enum PackageRegistries {
                               checks: ["`gem signin` again (the key in ~/.gem/credentials, or GEM_HOST_API_KEY), with the push scope"]),
                   ],
                   specificity: 65),
+        // RubyGems.org's API refusals beyond the publish ones above (rubygems.org's Api::BaseController, Pusher, the API key
+        // scopes and MFA policies, 2022-2026; `Benchmarks/field/documented/registries-saas.json`), as `gem` prints them.
+        Signature(id: "rubygems-api-refused", product: "RubyGems.org", layer: .application, cause: .unknown, confidence: .likely,
+                  statuses: [401, 403],
+                  when: [.any(RubyGems.sentences.map { .body($0) })],
+                  summary: "RubyGems.org refused the API call[: {msg}]",
+                  extract: [Extract("msg", "message", from: [.json("error"), .bodyLine])],
+                  checks: ["the API key in ~/.gem/credentials (or GEM_HOST_API_KEY): its scopes and the gems it is limited to (rubygems.org > Settings > API keys)",
+                           "the account's MFA level and the gem's MFA requirement (rubygems_mfa_required in its metadata)"],
+                  variants: [
+                      Variant("msg", ["*gem name is reserved*", "*Gemcutter plugin has been deprecated*"], cause: .accessDeny, confidence: .certain,
+                              summary: "RubyGems.org refuses this for everyone: {msg}"),
+                      Variant("msg", ["*OTP code is incorrect*", "*invalid API key cannot be used*"], cause: .authInvalid, confidence: .certain,
+                              summary: "RubyGems.org did not accept the credential: {msg}",
+                              checks: ["send the current one-time password (`--otp CODE`), or delete the key and create a new one (`gem signin`)"]),
+                      Variant("msg", ["*cannot perform the specified action on this gem*"], cause: .authScope, confidence: .certain,
+                              summary: "RubyGems.org: the API key's scopes or gem restriction do not include this action ({msg})",
+                              checks: ["create a key with the scope this needs (push_rubygem, yank_rubygem, add_owner …) and without a gem restriction that leaves this gem out"]),
+                      Variant("msg", ["*"], cause: .authRole, confidence: .likely,
+                              summary: "RubyGems.org knows the account but it may not do this: {msg}"),
+                  ],
+                  specificity: 64),
+        // NuGet.org's push and package API (NuGetGallery's ApiKeyAuthenticationHandler and ApiController): one sentence for an
+        // unknown, expired or unscoped key, and the owner and package locks.
+        Signature(id: "nuget-api-refused", product: "NuGet.org", layer: .application, cause: .unknown, confidence: .likely,
+                  statuses: [401, 403],
+                  when: [.any([.body("The specified API key is invalid, has expired, or does not have permission to access the specified package"),
+                               .body("An API key must be provided in the 'X-NuGet-ApiKey' header"), .body("The specified API key is scoped to an owner that is"),
+                               .body("This means you cannot publish a new version or change the listing status"),
+                               .body("Deleting a package through the API is not enabled for your user account")])],
+                  summary: "NuGet.org refused the API call[: {msg}]",
+                  extract: [Extract("msg", "message", from: [.bodyLine])],
+                  checks: ["the API key at nuget.org > API Keys: not expired, with the Push scope and a glob pattern that matches this package id, created by an owner of the package"],
+                  variants: [
+                      Variant("msg", ["An API key must be provided*"], cause: .authMissing, confidence: .certain,
+                              summary: "NuGet.org got no API key (X-NuGet-ApiKey)",
+                              checks: ["`dotnet nuget push … --api-key KEY` (or `nuget setapikey`)"]),
+                      Variant("msg", ["*scoped to an owner that is*", "Deleting a package through the API*"], cause: .authRole, confidence: .certain,
+                              summary: "NuGet.org: {msg}"),
+                      Variant("msg", ["*has been locked*"], cause: .accessDeny, confidence: .certain,
+                              summary: "NuGet.org has locked this package: no one may publish or relist it ({msg})"),
+                  ],
+                  specificity: 64),
         // crates.io's API in its own words (rust-lang/crates.io, src/auth.rs and the controllers, 2019-2026), in its
         // `{"errors":[{"detail": …}]}` envelope or as cargo prints it ("the remote server responded with an error (status 403
         // Forbidden): …").
