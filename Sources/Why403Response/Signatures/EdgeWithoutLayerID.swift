@@ -7,10 +7,28 @@ import Why403Core
 ///   blocked your request." with a Reference ID.
 /// - RedShield: "Invalid Request: Support ID …" / "Your request has been blocked for security purposes" with
 ///   support@red-shield.net.
+/// - Linkerd's proxy (Rust, not Envoy): an authorization policy's or rate limit's refusal carries `l5d-proxy-error`
+///   ("unauthorized request on route", "total rate limit exceeded: Nrps", "per-identity …", "override …") over an empty
+///   body; the header reaches meshed clients only (linkerd2-proxy's source; `Benchmarks/field/documented/envoy-2.json`).
 /// - Vercel's firewall: `x-vercel-mitigated: challenge` with the "Vercel Security Checkpoint" page (a challenge, so
 ///   `bot.block` whatever rule issued it).
 enum EdgeWithoutLayerID {
     static let signatures: [Signature] = [
+        Signature(id: "linkerd-proxy-denied", product: "Linkerd proxy", layer: .unknown, cause: .unknown, confidence: .likely,
+                  statuses: [403, 429],
+                  when: [.any([.headerContains("l5d-proxy-error", "unauthorized request on route"), .headerContains("l5d-proxy-error", "rate limit exceeded")])],
+                  summary: "Linkerd's proxy refused the request (report-v1 has no Linkerd layer id): {err}",
+                  extract: [Extract("err", "l5d-proxy-error", from: [.header("l5d-proxy-error")])],
+                  checks: ["`linkerd viz authz -n NAMESPACE deploy/NAME` lists the server's authorization policies and which requests they refused"],
+                  variants: [
+                      Variant("err", ["*rate limit exceeded*"], cause: .rateLimit, confidence: .certain,
+                              summary: "Linkerd's proxy rate limit refused the request ({err})",
+                              checks: ["the HTTPLocalRateLimitPolicy on the server: its total, identity and override limits"]),
+                      Variant("err", ["*unauthorized request on route*"], cause: .authRole, confidence: .likely,
+                              summary: "Linkerd's authorization policy does not allow this client on this route ({err})",
+                              checks: ["the AuthorizationPolicy and MeshTLSAuthentication / NetworkAuthentication for the route: the client's mesh identity (its service account) or network must be listed"]),
+                  ],
+                  specificity: 80),
         Signature(id: "stackpath-waf", product: "StackPath WAF", layer: .unknown, cause: .wafRule, confidence: .likely,
                   statuses: [403],
                   when: [.any([.headerContains("x-hw", "stackpath.systems"), .body("Protected by StackPath"), .body("<title>StackPath</title>")]),
