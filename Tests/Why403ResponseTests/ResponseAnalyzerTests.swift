@@ -105,6 +105,26 @@ final class ResponseAnalyzerTests: XCTestCase {
         XCTAssertFalse(bare.contains("(nginx"), bare)
     }
 
+    /// When nothing names the writer, a refusal in its own words (a plain-text sentence, a JSON error) is possibly the
+    /// application's; a bare status phrase, an HTML page or an empty body says nothing, and a server header still wins.
+    func testTheBodysShapeSuggestsTheApplicationOnlyForItsOwnWords() throws {
+        func verdict(_ status: Int, _ body: String, headers: [(String, String)] = []) throws -> (Layer, String?, Confidence?) {
+            let raw = "HTTP/1.1 \(status) X\r\n" + headers.map { "\($0.0): \($0.1)\r\n" }.joined() + "\r\n" + body
+            let capture = try ResponseReader.read(Array(raw.utf8), file: "inline")
+            let a = ResponseAnalyzer.identify(capture.responses[0])
+            return (a.layer, a.findings.first?.rule, a.findings.first?.confidence)
+        }
+        var v = try verdict(403, "This endpoint does not support token-based authentication")
+        XCTAssertEqual(v.0, .application); XCTAssertEqual(v.1, "app-shape"); XCTAssertEqual(v.2, .possible)
+        v = try verdict(429, "Too many requests.\nPlease retry after approximately 86460 seconds.")
+        XCTAssertEqual(v.0, .application); XCTAssertEqual(v.1, "status-429")
+        for bare in ["Forbidden", "401 Unauthorized", "403: Forbidden.", "Access denied\r\n", ""] {
+            XCTAssertEqual(try verdict(bare.hasPrefix("401") ? 401 : 403, bare).0, .unknown, bare)
+        }
+        XCTAssertEqual(try verdict(403, "<html><body><p>You may not see this page, sorry.</p></body></html>").0, .unknown)
+        XCTAssertEqual(try verdict(403, "You may not see this page, sorry.", headers: [("Server", "nginx")]).0, .nginx)
+    }
+
     /// Brackets in a summary that hold no placeholder are text: Apache's 429 summary once read "a RewriteRule R=429".
     /// A bracketed placeholder is still optional (the nginx version above).
     func testBracketsWithoutAPlaceholderStayInTheSummary() throws {
