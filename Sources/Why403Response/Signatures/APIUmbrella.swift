@@ -3,7 +3,7 @@ import Why403Core
 /// API Umbrella (api.data.gov and the agency APIs behind it) answering for the API (recorded as the
 /// `application` layer, as the corpus's api.data.gov captures are): `{"error": {"code": "API_KEY_MISSING",
 /// "message": "…"}}`, the upper-case code naming the refusal (API_KEY_MISSING, API_KEY_INVALID,
-/// API_KEY_DISABLED, API_KEY_UNAUTHORIZED, OVER_RATE_LIMIT).
+/// API_KEY_DISABLED, API_KEY_UNAUTHORIZED, OVER_RATE_LIMIT), a refusal whatever status carries it.
 enum APIUmbrella {
     static let signatures: [Signature] = [
         Signature(id: "api-umbrella-error", product: "API Umbrella (api.data.gov)", layer: .application, cause: .unknown, confidence: .likely,
@@ -25,6 +25,7 @@ enum APIUmbrella {
                       Variant("code", ["OVER_RATE_LIMIT"], cause: .rateLimit, confidence: .certain,
                               summary: "API Umbrella's rate limit for the key was exceeded"),
                   ],
-                  specificity: 72),
+                  // Every one of these codes is a refusal of the key, whatever status wraps it (a 400 in front of some agency APIs).
+                  specificity: 72, disguised: true),
     ]
 }

@@ -21,5 +21,18 @@ enum Imgur {
                               checks: ["refresh the token (POST /oauth2/token with the refresh token) or authorise the app again"]),
                   ],
                   specificity: 60),
+        // The same envelope with a refusal's code inside a 400 (`"status":400` outside, `"error":{"code":403,"message":
+        // "Forbidden","type":"ImgurException"}` inside): the API refused, whatever the outer status says.
+        Signature(id: "imgur-refusal-in-400", product: "Imgur API", layer: .application, cause: .unknown, confidence: .likely,
+                  statuses: [200, 400],
+                  when: [.body("\"data\":{\"error\""), .body("\"success\":false"), .body("ImgurException"),
+                         .any([.body("\"code\":401"), .body("\"code\":403"), .body("\"code\":429")])],
+                  summary: "Imgur's API refused the request: its error says {code} {msg} inside a {outer}",
+                  extract: [Extract("code", "inner code", from: [.body(after: "\"error\":{\"code\":", chars: .digits)]),
+                            Extract("msg", "message", from: [.body(after: "\"message\":\"", chars: .line)]),
+                            Extract("outer", "status", from: [.body(after: "\"status\":", chars: .digits)])],
+                  checks: ["the access token (Authorization: Bearer) or the client id (Authorization: Client-ID) is the app's; re-authorise when the token is rejected",
+                           "a 403 without a reason: Imgur blocks some clients, networks and regions; try from another network before changing credentials"],
+                  specificity: 64, disguised: true),
     ]
 }

@@ -56,6 +56,12 @@ enum OAuthJSON {
                                        "invalid_grant: an authorization code is single-use and short-lived; a refresh token expires or is revoked (sign in again); a password grant's user may be disabled"]),
                       Variant("error", ["invalid_scope"], cause: .authScope, confidence: .certain,
                               summary: "the authorization server refused the requested scope (invalid_scope)[: {desc}]"),
+                      // RFC 6749 §5.2: "The authenticated client is not authorized to use this authorization grant type" — a client
+                      // it knows, refused a grant (Okta: "The client is not authorized to use the provided grant type",
+                      // Keycloak: "Client not allowed for direct access grants"). Keycloak's wrong secret is caught above.
+                      Variant("error", ["unauthorized_client"], cause: .authRole, confidence: .likely,
+                              summary: "the authorization server knows the client but does not allow it this grant (unauthorized_client)[: {desc}]",
+                              checks: ["the client's registration at the authorization server: the grant types it may use (authorization code, client credentials, password / direct access grants, refresh token)"]),
                   ],
                   specificity: 35),
     ]
