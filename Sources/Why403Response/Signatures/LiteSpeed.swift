@@ -13,5 +13,18 @@ enum LiteSpeed {
                   checks: ["the LiteSpeed error log (logs/error.log) names the reason: an .htaccess Deny/Require rule (access.ip, access.deny), file permissions (fs.permission), or mod_security (waf.rule)",
                            "LiteSpeed reads Apache's .htaccess: `why403 apache` explains those rules white-box"],
                   specificity: 60),
+        // The same template's 401 (OpenLiteSpeed's HTTP realm authentication, 1.4-1.8: "Proper authorization is required to
+        // access this resource!", the footer gone from 1.7.10 on pages other than 403/404): the server's own page, named by its
+        // header, its footer, or the template's inline style around the status. From its source
+        // (`Benchmarks/field/documented/servers-2.json`).
+        Signature(id: "litespeed-401", product: "LiteSpeed", layer: .unknown, cause: .unknown, confidence: .likely,
+                  statuses: [401],
+                  when: [.any([.headerContains("server", "LiteSpeed"), .body("LiteSpeed Web Server"),
+                               .body("font-size:150px; line-height:150px; font-weight:bold;\">401</h1>")]),
+                         .body("Proper authorization is required to access this resource")],
+                  summary: "LiteSpeed Web Server's own 401 page (report-v1 has no LiteSpeed layer id): a realm of the server wants credentials",
+                  checks: ["the virtual host's or context's realm (WebAdmin > Virtual Hosts > Security > Realms) or the .htaccess AuthType / Require that protects the path",
+                           "send the user's credentials (curl -u USER URL); the error log names a wrong user or password"],
+                  specificity: 60),
     ]
 }
