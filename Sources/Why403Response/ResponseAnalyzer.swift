@@ -287,14 +287,11 @@ public enum ResponseAnalyzer {
     /// the application had written 9 in 11; on the held-out split, measured after, 18 in 27 (the others: API gateways, Envoy,
     /// web servers). Possible only.
     static func applicationShape(_ ctx: MatchContext) -> Evidence? {
-        let r = ctx.response
-        let ws: Set<UInt8> = [0x20, 0x0A, 0x0D, 0x09]
-        guard let first = r.body.firstIndex(where: { !ws.contains($0) }) else { return nil }
-        if ctx.json != nil || looksLikeJSONObject(r.body) { return ctx.bodyEvidence(containing: "{") }
-        guard r.body[first] != UInt8(ascii: "<") else { return nil }
-        let head = String(decoding: r.body[first..<min(r.body.count, first + 512)], as: UTF8.self).lowercased()
-        guard !head.contains("<html"), !head.contains("<body"), !head.contains("<!doctype"), !head.contains("<head") else { return nil }
-        let text = ctx.bodyText.trimmingSpaces
+        let text = ctx.bodyText.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !text.isEmpty else { return nil }
+        if ctx.json != nil || looksLikeJSONObject(ctx.response.body) { return ctx.bodyEvidence(containing: "{") }
+        let head = text.prefix(512).lowercased()
+        guard !head.hasPrefix("<"), !head.contains("<html"), !head.contains("<body"), !head.contains("<!doctype"), !head.contains("<head") else { return nil }
         // A bare status phrase, with or without its code, names nobody.
         let phrase = text.lowercased().drop(while: { $0.isNumber || $0 == " " || $0 == ":" || $0 == "-" })
             .trimmingCharacters(in: .whitespacesAndNewlines).trimmingCharacters(in: CharacterSet(charactersIn: ".!"))
@@ -302,8 +299,7 @@ public enum ResponseAnalyzer {
                                  "access denied", "authorization required", "authentication required", "not authorized", "rate limited"]
         // …and neither does a single word ("nope", "Blocked").
         guard !bare.contains(phrase), phrase.contains(" ") else { return nil }
-        let line = ctx.bodyLines.lazy.map { $0.trimmingSpaces }.first(where: { !$0.isEmpty }) ?? text
-        return ctx.bodyEvidence(containing: String(line.prefix(80)).lowercased())
+        return ctx.bodyEvidence(containing: String((ctx.firstBodyLine ?? text).prefix(80)).lowercased())
     }
 
     /// A redirect to a login page: the application wants a session the request did not have.
@@ -337,8 +333,8 @@ public enum ResponseAnalyzer {
             return app
         }
         if let login = loginRedirect(ctx) { return login }
-        let shape = applicationShape(ctx)
-        if let shape, r.status == 401 || r.status == 403 {
+        let isJSON = ctx.json != nil || looksLikeJSONObject(r.body)
+        if r.status == 401 || r.status == 403, let shape = applicationShape(ctx) {
             return Finding(cause: .unknown, layer: .application, confidence: .possible,
                            summary: "no product signature matched; the body is the refusal's own words (plain text or a JSON error, not a server's, proxy's or CDN's page), which is most often the application answering itself",
                            evidence: evidence + [shape], rule: "app-shape",
@@ -347,6 +343,14 @@ public enum ResponseAnalyzer {
                                "run `why403 probe URL --variants` to see which change (token, cookie, User-Agent) flips the status",
                                "if a gateway or proxy fronts the application, its log shows whether the request reached the application at all",
                            ])
+        } else if r.status == 429, server == nil, !isJSON, let shape = applicationShape(ctx) {
+            // A sentence of its own in plain text: the application's (or its framework's) limiter, as with JSON below.
+            return Finding(cause: .rateLimit, layer: .application, confidence: .possible,
+                           summary: "too many requests (429), answered in the refusal's own words (plain text, not a server's or CDN's page): most likely the application's own rate limiter",
+                           evidence: evidence + [shape] + (r.headers["retry-after"].map { [Evidence(source: "header retry-after", text: $0)] } ?? []),
+                           rule: "status-429",
+                           checks: ["wait for Retry-After (or the time the message names), then lower the request rate",
+                                    "the application's rate limiter (its framework's middleware) and its key (per user, per key, per address behind a proxy)"])
         }
         switch r.status {
         case 401, 403, 407:
@@ -359,15 +363,7 @@ public enum ResponseAnalyzer {
                                "read the web server's error log at the time of the request (`why403 logs`)",
                                "if a web server is local, explain it white-box: `why403 nginx URL --config FILE` or `why403 apache ...`",
                            ])
-        case 429 where server == nil && ctx.json == nil && !looksLikeJSONObject(r.body) && shape != nil:
-            // A sentence of its own in plain text: the application's (or its framework's) limiter, as with JSON below.
-            return Finding(cause: .rateLimit, layer: .application, confidence: .possible,
-                           summary: "too many requests (429), answered in the refusal's own words (plain text, not a server's or CDN's page): most likely the application's own rate limiter",
-                           evidence: evidence + [shape!] + (r.headers["retry-after"].map { [Evidence(source: "header retry-after", text: $0)] } ?? []),
-                           rule: "status-429",
-                           checks: ["wait for Retry-After (or the time the message names), then lower the request rate",
-                                    "the application's rate limiter (its framework's middleware) and its key (per user, per key, per address behind a proxy)"])
-        case 429 where ctx.json != nil || looksLikeJSONObject(r.body):
+        case 429 where isJSON:
             // A JSON error object and no product's page or headers: web servers, CDNs and WAFs answer a rate
             // limit with an HTML page (or plain text); an error envelope is the API's own limiter speaking.
             // Possible only: a gateway in front can answer in JSON too (the signatures above name those).
@@ -495,6 +491,9 @@ struct MatchContext {
         Evidence(source: "header \(name.lowercased())", text: MatchContext.redactor.redactHeader(name: name, value: value))
     }
 
+    /// The body's first non-empty line, trimmed.
+    var firstBodyLine: String? { bodyLines.lazy.map { $0.trimmingSpaces }.first(where: { !$0.isEmpty }) }
+
     func bodyEvidence(containing lowerMarker: String) -> Evidence {
         for (n, line) in bodyLines.enumerated() where line.lowercased().contains(lowerMarker) {
             var text = line.trimmingSpaces
@@ -618,7 +617,7 @@ struct MatchContext {
             guard let r = response.reason?.trimmingSpaces, !r.isEmpty else { return nil }
             return (r, Evidence(source: "\(statusSource) reason phrase", text: r))
         case .bodyLine:
-            guard let line = bodyLines.lazy.map({ $0.trimmingSpaces }).first(where: { !$0.isEmpty }) else { return nil }
+            guard let line = firstBodyLine else { return nil }
             let v = String(line.prefix(300))
             return (v, bodyEvidence(containing: v.lowercased()))
         case .header(let name):
