@@ -546,6 +546,13 @@ struct MatchContext {
         case .any(let cs):
             for c in cs { if let e = evaluate(c) { return e } }
             return nil
+        case .all(let cs):
+            var out: [Evidence] = []
+            for c in cs {
+                guard let e = evaluate(c) else { return nil }
+                for x in e where !out.contains(x) { out.append(x) }
+            }
+            return out
         case .not(let c):
             return evaluate(c) == nil ? [] : nil
         case .challenge(let scheme, let error):

@@ -81,6 +81,9 @@ public indirect enum Condition: Sendable {
     case bodyIs(String)
     /// Any of the conditions holds.
     case any([Condition])
+    /// Every one of the conditions holds (inside an `any`; a signature's `when` list already means "all"). Its
+    /// evidence is every part's, so a person sees each text that had to be there.
+    case all([Condition])
     /// The condition does not hold.
     case not(Condition)
     /// A `WWW-Authenticate` challenge of this scheme (nil: any) whose `error` parameter is `error`
@@ -97,9 +100,6 @@ public indirect enum Condition: Sendable {
     /// The status line's reason phrase contains the text (an application that puts its message there: PyPI's
     /// `403 Invalid API Token: …`).
     case reason(String)
-
-    /// Every one of the conditions holds (inside an `any`; a signature's `when` list already means "all").
-    public static func all(_ conditions: [Condition]) -> Condition { .not(.any(conditions.map { .not($0) })) }
 }
 
 /// An identifier to extract, tried from each source in order.

@@ -110,6 +110,11 @@ final class SignatureCatalogueTests: XCTestCase {
                     if f.confidence == .certain {
                         XCTAssertGreaterThan(f.evidence.count, 1, "\(sig.id)/\(url.lastPathComponent): certain with only the status as evidence")
                     }
+                    // A signature names its product from what it matched: that text is shown, whichever branch of an
+                    // `any` or `all` matched (an `all` once showed nothing but the status line).
+                    if f.rule == sig.id {
+                        XCTAssertGreaterThan(f.evidence.count, 1, "\(sig.id)/\(url.lastPathComponent): only the status as evidence")
+                    }
                     if f.cause == .unknown { XCTAssertFalse(f.checks?.isEmpty ?? true, "\(sig.id): unknown cause without checks") }
                 }
             }
