@@ -98,20 +98,31 @@ public enum Renderer {
                 .joined(separator: ", ")
         }
         if v.status == nil && v.cause != .none, let primary = report.findings.first {
-            return "\(v.layer.displayName): \(primary.summary)"
+            return "\(answerer(report)): \(primary.summary)"
         }
         let status = v.status.map(String.init) ?? "—"
         if v.cause == .none {
             if let s = v.status { return "\(s): not denied" + (v.layer == .none ? "" : " (\(v.layer.displayName))") }
             return "not denied"
         }
-        var line = "\(status) from \(v.layer.displayName): "
+        var line = "\(status) from \(answerer(report)): "
         if let primary = report.findings.first, primary.cause == v.cause {
             line += primary.summary
         } else {
             line += v.cause.explanation
         }
         return line
+    }
+
+    /// Who answered, for the headline: the verdict's layer, or the product that answered for it in its format
+    /// ("MinIO (Amazon S3-compatible)": `compatible_with` in the first finding's details, from `Signature.compatible`).
+    static func answerer(_ report: Report) -> String {
+        let v = report.verdict
+        if let f = report.findings.first, f.layer == v.layer,
+           case .string(let product)? = f.details?["product"], case .string(let format)? = f.details?["compatible_with"] {
+            return "\(product) (\(format)-compatible)"
+        }
+        return v.layer.displayName
     }
 
     static func subjectLine(_ s: Subject) -> String? {

@@ -165,9 +165,18 @@ public enum ResponseAnalyzer {
             }
         }
         var details: [String: JSONValue] = ["product": .string(sig.product)]
+        var lookup = sig.lookup
+        for c in sig.compatible {
+            guard let ev = ctx.evaluate(c.when) else { continue }
+            details["product"] = .string(c.product)
+            details["compatible_with"] = .string(sig.product)
+            if let l = c.lookup { lookup = l }
+            for e in ev where !evidence.contains(e) { evidence.append(e) }
+            break
+        }
         for (k, v) in values { details[k] = .string(v) }
         var lookupText: String? = nil
-        if let lookup = sig.lookup {
+        if let lookup {
             let l = Signature.fill(lookup, values)
             if !l.isEmpty { lookupText = l; details["lookup"] = .string(l) }
         }

@@ -43,12 +43,16 @@ public struct Signature: Sendable {
     /// 200, a 400 or a 500): the verdict then names the layer even when the cause stays `unknown`. Leave it
     /// false for a page that may also be an ordinary error (a gateway's 500 when its backend fails).
     public var disguised: Bool
+    /// Other products that answer in this one's format, each told apart by a mark of its own (MinIO's
+    /// `Server: MinIO` on S3's XML errors): the first whose condition holds is named as the product, with its
+    /// mark as evidence; the layer stays this signature's.
+    public var compatible: [Compatible]
 
     /// A signature; see the properties for the meaning of each argument.
     public init(id: String, product: String, layer: Layer, cause: Cause, confidence: Confidence,
                 statuses: Set<Int> = [], when: [Condition], summary: String, extract: [Extract] = [],
                 lookup: String? = nil, checks: [String] = [], fixes: [Fix] = [], variants: [Variant] = [],
-                specificity: Int, causeOnly: Bool = false, disguised: Bool = false) {
+                specificity: Int, causeOnly: Bool = false, disguised: Bool = false, compatible: [Compatible] = []) {
         self.id = id
         self.product = product
         self.layer = layer
@@ -65,6 +69,24 @@ public struct Signature: Sendable {
         self.specificity = specificity
         self.causeOnly = causeOnly
         self.disguised = disguised
+        self.compatible = compatible
+    }
+}
+
+/// A product that answers in another's format, and the mark that tells it apart (see `Signature.compatible`).
+public struct Compatible: Sendable {
+    /// The product as people name it ("MinIO").
+    public var product: String
+    /// What shows it is this product (a condition of its own, not the format's).
+    public var when: Condition
+    /// Where to look the identifiers up in this product, in place of the signature's `lookup`.
+    public var lookup: String?
+
+    /// A compatible product and its mark.
+    public init(_ product: String, when: Condition, lookup: String? = nil) {
+        self.product = product
+        self.when = when
+        self.lookup = lookup
     }
 }
 

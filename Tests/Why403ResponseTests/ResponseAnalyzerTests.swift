@@ -486,6 +486,22 @@ final class ResponseAnalyzerTests: XCTestCase {
         XCTAssertEqual(a.findings.map(\.layer), [.s3, .cloudfront])
     }
 
+    /// MinIO answers in S3's XML and marks every answer `Server: MinIO`: the headline and the place to look name MinIO,
+    /// the layer stays S3's; Amazon's own answer is still Amazon S3's.
+    func testAnS3CompatibleStoreIsNamedByItsMark() throws {
+        let minio = try report("s3-slow-down/minio-429.hit.http")
+        XCTAssertEqual(minio.verdict.layer, .s3)
+        XCTAssertTrue(Renderer.headline(minio).hasPrefix("429 from MinIO (Amazon S3-compatible): the storage service throttled"), Renderer.headline(minio))
+        let f = try XCTUnwrap(minio.findings.first)
+        XCTAssertEqual(f.details?["product"], .string("MinIO"))
+        XCTAssertTrue(f.evidence.contains(Evidence(source: "header server", text: "MinIO")), "\(f.evidence)")
+        XCTAssertEqual(f.checks?.first?.hasPrefix("MinIO's own trace of the failed calls (`mc admin trace --errors ALIAS`)"), true, "\(f.checks ?? [])")
+        let amazon = try report("s3-slow-down/s3-503.hit.http")
+        XCTAssertTrue(Renderer.headline(amazon).hasPrefix("503 from Amazon S3: "), Renderer.headline(amazon))
+        XCTAssertEqual(amazon.findings.first?.details?["product"], .string("Amazon S3"))
+        XCTAssertNil(amazon.findings.first?.details?["compatible_with"])
+    }
+
     func testBearerInsufficientScope() throws {
         let f = try XCTUnwrap(analysis("bearer-insufficient-scope/insufficient-scope.hit.http").findings.first)
         XCTAssertEqual(f.cause, .authScope)

@@ -26,6 +26,13 @@ enum S3 {
                                            .body(after: "S3 Extended Request ID:", chars: .identifier)]),
     ]
     static let lookup = "AWS Support and CloudTrail data events / S3 server access logs identify the request by request id {reqid}[ and host id {hostid}]"
+    /// S3-compatible stores that mark every answer as theirs. MinIO: `setCommonHeaders` (cmd/api-headers.go) sets
+    /// `Server` to `MinioStoreName`, "MinIO" (cmd/build-constants.go); `mc admin trace` streams its API calls, `--errors`
+    /// only the failed ones. (Ceph's gateway and the others send no such mark by default: they stay "Amazon S3".)
+    static let stores: [Compatible] = [
+        Compatible("MinIO", when: .headerContains("server", "MinIO"),
+                   lookup: "MinIO's own trace of the failed calls (`mc admin trace --errors ALIAS`) and its audit log identify the request[ by request id {reqid}]"),
+    ]
 
     static let signatures: [Signature] = [
         Signature(id: "s3-access-denied", product: "Amazon S3", layer: .s3, cause: .unknown, confidence: .likely,
@@ -59,7 +66,7 @@ enum S3 {
                               checks: ["X-Amz-Date + X-Amz-Expires is past, or the credentials that signed it (a role session) expired first"],
                               fixes: [Fix(summary: "presign the URL again (with credentials that outlive the expiry)", commands: ["aws s3 presign s3://BUCKET/KEY --expires-in 3600"])]),
                   ],
-                  specificity: 80),
+                  specificity: 80, compatible: stores),
         // The authorization sentence S3 writes since 2023 (and SDKs print in their exceptions) names the action and why no
         // statement let it through: "User: ARN is not authorized to perform: s3:GetObject on resource: \"arn:aws:s3:::…\" because
         // no identity-based policy allows the s3:GetObject action (Service: S3, Status Code: 403, Request ID: …)".
@@ -79,7 +86,7 @@ enum S3 {
                                       "*because no permissions boundary allows*", "*because no VPC endpoint policy allows*", "*because no service control policy allows*"], cause: .policyImplicitDeny, confidence: .certain,
                               summary: "no policy statement allows[ {action}] (implicit deny; S3's message names the policy type that lacks the Allow)[ (request id {reqid})]"),
                   ],
-                  specificity: 78),
+                  specificity: 78, compatible: stores),
         Signature(id: "s3-auth-error", product: "Amazon S3", layer: .s3, cause: .authInvalid, confidence: .certain,
                   statuses: [400, 403], when: [.any([s3, .body("<Error>")]), notOtherStore,
                                                .any(["InvalidAccessKeyId", "SignatureDoesNotMatch", "ExpiredToken", "InvalidToken", "TokenRefreshRequired",
@@ -92,7 +99,7 @@ enum S3 {
                   extract: ids, lookup: lookup,
                   checks: ["SignatureDoesNotMatch: the signing key, region or the canonical request (headers, query) differ from what was sent",
                            "ExpiredToken / InvalidToken: refresh the session credentials", "RequestTimeTooSkewed: fix the client clock (NTP)"],
-                  specificity: 85),
+                  specificity: 85, compatible: stores),
             Signature(id: "s3-error", product: "Amazon S3", layer: .s3, cause: .unknown, confidence: .likely,
                   statuses: [403], when: [.any([s3, .body("<Error>")]), notOtherStore,
                                           .any(["AllAccessDisabled", "AccountProblem", "InvalidObjectState", "KMS.AccessDeniedException", "KMS.DisabledException",
@@ -127,7 +134,7 @@ enum S3 {
                               summary: "the object's KMS key refuses this caller or is unusable ({code})[ (request id {reqid})]",
                               checks: ["the KMS key policy and the caller's IAM policy must allow kms:Decrypt (reads) / kms:GenerateDataKey (writes); the key must be enabled"]),
                   ],
-                  specificity: 80),
+                  specificity: 80, compatible: stores),
         // The request rate refused in S3's XML: S3's and Ceph's `SlowDown` (503 "Please reduce your request rate."), MinIO's
         // `TooManyRequests` (429 since 2023, 503 `SlowDown` before). A refusal whatever its status (`disguised`).
         Signature(id: "s3-slow-down", product: "Amazon S3", layer: .s3, cause: .rateLimit, confidence: .certain,
@@ -137,7 +144,7 @@ enum S3 {
                   extract: ids, lookup: lookup,
                   checks: ["retry with exponential backoff (the SDKs do); S3 scales a prefix's rate gradually, so spread keys over prefixes",
                            "MinIO: its api requests_max and requests_deadline settings (`mc admin config get ALIAS api`); Ceph: the RGW rate limits (`radosgw-admin ratelimit get`)"],
-                  specificity: 80, disguised: true),
+                  specificity: 80, disguised: true, compatible: stores),
         // The AWS CLI and botocore print "An error occurred (CODE) when calling the OPERATION operation: MESSAGE"; only S3's object and bucket operations.
         Signature(id: "s3-cli-error", product: "Amazon S3", layer: .s3, cause: .unknown, confidence: .likely,
                   statuses: [403],
@@ -161,6 +168,6 @@ enum S3 {
                   extract: ids, lookup: lookup,
                   checks: ["repeat the request as GET to see S3's error code (AccessDenied, SignatureDoesNotMatch, ...)",
                            "the bucket policy and the caller's IAM policy (a HEAD of a missing key answers 403 without s3:ListBucket)"],
-                  specificity: 25),
+                  specificity: 25, compatible: stores),
     ]
 }
