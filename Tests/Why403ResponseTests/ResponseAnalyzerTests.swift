@@ -244,6 +244,11 @@ final class ResponseAnalyzerTests: XCTestCase {
     /// GitLab's Git over HTTP, GitHub's User-Agent refusal, ESPv2's service-control replies.
     func testPlatformAndRegistrySentencesFromTheirSources() throws {
         let cases: [(Int, String, String, Layer, Cause)] = [
+            // Slack's workspace refusals (its methods' "Errors" tables), in a 200
+            (200, #"{"ok":false,"error":"accesslimited"}"#, "slack-api-error", .application, .accessIP),
+            (200, #"{"ok":false,"error":"team_access_not_granted"}"#, "slack-api-error", .application, .authRole),
+            (200, #"{"ok":false,"error":"ekm_access_denied"}"#, "slack-api-error", .application, .appForbidden),
+            (200, #"{"ok": false, "error": "restricted_action_thread_only_channel"}"#, "slack-api-error", .application, .appForbidden),
             (401, #"{"errors":[{"detail":"Missing `Authorization` header"}]}"#, "crates-io-error", .application, .authMissing),
             (403, #"{"errors":[{"detail":"this action requires authentication"}]}"#, "crates-io-error", .application, .authMissing),
             (403, #"{"errors":[{"detail":"authentication failed"}]}"#, "crates-io-error", .application, .authInvalid),
