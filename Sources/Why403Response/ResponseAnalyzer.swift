@@ -294,11 +294,11 @@ public enum ResponseAnalyzer {
     /// error envelope is most often the application speaking (the gateways that write those have signatures above). Measured
     /// on the field corpus's train split when written (session 24): of the unnamed refusals with such a body and a scored label,
     /// the application had written 9 in 11; on the held-out split, measured after, 18 in 27 (the others: API gateways, Envoy,
-    /// web servers). Possible only.
-    static func applicationShape(_ ctx: MatchContext) -> Evidence? {
+    /// web servers). Possible only. `isJSON`: the caller has read the body as a JSON object.
+    static func applicationShape(_ ctx: MatchContext, isJSON: Bool) -> Evidence? {
         let text = ctx.bodyText.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !text.isEmpty else { return nil }
-        if ctx.json != nil || looksLikeJSONObject(ctx.response.body) { return ctx.bodyEvidence(containing: "{") }
+        if isJSON { return ctx.bodyEvidence(containing: "{") }
         let head = text.prefix(512).lowercased()
         guard !head.hasPrefix("<"), !head.contains("<html"), !head.contains("<body"), !head.contains("<!doctype"), !head.contains("<head") else { return nil }
         // A bare status phrase, with or without its code, names nobody.
@@ -343,7 +343,7 @@ public enum ResponseAnalyzer {
         }
         if let login = loginRedirect(ctx) { return login }
         let isJSON = ctx.json != nil || looksLikeJSONObject(r.body)
-        if r.status == 401 || r.status == 403, let shape = applicationShape(ctx) {
+        if r.status == 401 || r.status == 403, let shape = applicationShape(ctx, isJSON: isJSON) {
             return Finding(cause: .unknown, layer: .application, confidence: .possible,
                            summary: "no product signature matched; the body is the refusal's own words (plain text or a JSON error, not a server's, proxy's or CDN's page), which is most often the application answering itself",
                            evidence: evidence + [shape], rule: "app-shape",
@@ -352,7 +352,7 @@ public enum ResponseAnalyzer {
                                "run `why403 probe URL --variants` to see which change (token, cookie, User-Agent) flips the status",
                                "if a gateway or proxy fronts the application, its log shows whether the request reached the application at all",
                            ])
-        } else if r.status == 429, server == nil, !isJSON, let shape = applicationShape(ctx) {
+        } else if r.status == 429, server == nil, !isJSON, let shape = applicationShape(ctx, isJSON: false) {
             // A sentence of its own in plain text: the application's (or its framework's) limiter, as with JSON below.
             return Finding(cause: .rateLimit, layer: .application, confidence: .possible,
                            summary: "too many requests (429), answered in the refusal's own words (plain text, not a server's or CDN's page): most likely the application's own rate limiter",
