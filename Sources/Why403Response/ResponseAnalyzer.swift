@@ -154,12 +154,13 @@ public enum ResponseAnalyzer {
         }
         var cause = sig.cause, confidence = sig.confidence, summary = sig.summary
         var checks = sig.checks, fixes = sig.fixes
+        var variantChecks = false
         for variant in sig.variants {
-            if let v = values[variant.key], variant.matches(v) {
+            if let v = values[variant.key], variant.matches(v), variant.also.map({ ctx.evaluate($0) != nil }) ?? true {
                 cause = variant.cause
                 confidence = variant.confidence
                 if let s = variant.summary { summary = s }
-                if let c = variant.checks { checks = c }
+                if let c = variant.checks { checks = c; variantChecks = true }
                 if let f = variant.fixes { fixes = f }
                 break
             }
@@ -171,6 +172,7 @@ public enum ResponseAnalyzer {
             details["product"] = .string(c.product)
             details["compatible_with"] = .string(sig.product)
             if let l = c.lookup { lookup = l }
+            if let k = c.checks, !variantChecks { checks = k }
             for e in ev where !evidence.contains(e) { evidence.append(e) }
             break
         }

@@ -81,12 +81,17 @@ public struct Compatible: Sendable {
     public var when: Condition
     /// Where to look the identifiers up in this product, in place of the signature's `lookup`.
     public var lookup: String?
+    /// The next steps in this product, in place of the signature's (which may name the other product's consoles and
+    /// support); a matched variant's own checks still win (give the variant an `also` on the mark where the product
+    /// means something else by the same code). Nil keeps the signature's.
+    public var checks: [String]?
 
     /// A compatible product and its mark.
-    public init(_ product: String, when: Condition, lookup: String? = nil) {
+    public init(_ product: String, when: Condition, lookup: String? = nil, checks: [String]? = nil) {
         self.product = product
         self.when = when
         self.lookup = lookup
+        self.checks = checks
     }
 }
 
@@ -206,12 +211,16 @@ public struct Variant: Sendable {
     public var checks: [String]?
     /// Replacement fixes.
     public var fixes: [Fix]?
+    /// A condition on the response that must hold too (a code that means one thing from one product and another from
+    /// a compatible one); nil: none.
+    public var also: Condition?
 
-    /// A refinement: when extracted `key` is one of `values`, these cause and words apply.
-    public init(_ key: String, _ values: [String], cause: Cause, confidence: Confidence, summary: String? = nil,
+    /// A refinement: when extracted `key` is one of `values` (and `also` holds), these cause and words apply.
+    public init(_ key: String, _ values: [String], also: Condition? = nil, cause: Cause, confidence: Confidence, summary: String? = nil,
                 checks: [String]? = nil, fixes: [Fix]? = nil) {
         self.key = key
         self.values = values
+        self.also = also
         self.cause = cause
         self.confidence = confidence
         self.summary = summary

@@ -507,6 +507,28 @@ final class ResponseAnalyzerTests: XCTestCase {
         XCTAssertNil(amazon.findings.first?.details?["compatible_with"])
     }
 
+    /// A compatible store's next steps are its own: MinIO's policies are read with `mc`, not in IAM's console, and its
+    /// AllAccessDisabled on its browser's paths is not AWS disabling a bucket (minio/minio#5225); Amazon's keeps Amazon's.
+    func testAnS3CompatibleStoreGetsItsOwnChecks() throws {
+        let denied = try XCTUnwrap(report("s3-access-denied/minio-charts-12-listbuckets-trace.hit.http").findings.first)
+        XCTAssertEqual(denied.details?["product"], .string("MinIO"))
+        let checks = denied.checks ?? []
+        XCTAssertTrue(checks.contains { $0.contains("mc anonymous get-json ALIAS/BUCKET") }, "\(checks)")
+        XCTAssertTrue(checks.contains { $0.contains("mc admin accesskey info ALIAS ACCESSKEY") }, "\(checks)")
+        XCTAssertFalse(checks.contains { $0.contains("CloudFront") || $0.contains("Block Public Access") || $0.contains("aws s3api") }, "\(checks)")
+        let amazon = try XCTUnwrap(report("s3-access-denied/access-denied.hit.http").findings.first)
+        XCTAssertTrue(amazon.checks?.contains { $0.contains("aws s3api get-bucket-policy") } ?? false, "\(amazon.checks ?? [])")
+
+        let browserPath = try XCTUnwrap(report("s3-error/minio-5225-login-allaccessdisabled-curl.hit.http").findings.first)
+        XCTAssertEqual(browserPath.cause, .accessDeny)
+        XCTAssertEqual(browserPath.confidence, .likely)
+        XCTAssertTrue(browserPath.summary.hasPrefix("the path belongs to its built-in browser (/minio/…)"), browserPath.summary)
+        XCTAssertFalse((browserPath.checks ?? []).contains { $0.contains("AWS Support") }, "\(browserPath.checks ?? [])")
+        let disabled = try XCTUnwrap(report("s3-error/juicebox-allaccessdisabled-browser.hit.http").findings.first)
+        XCTAssertEqual(disabled.confidence, .certain)
+        XCTAssertTrue(disabled.checks?.contains { $0.contains("contact AWS Support") } ?? false, "\(disabled.checks ?? [])")
+    }
+
     func testBearerInsufficientScope() throws {
         let f = try XCTUnwrap(analysis("bearer-insufficient-scope/insufficient-scope.hit.http").findings.first)
         XCTAssertEqual(f.cause, .authScope)

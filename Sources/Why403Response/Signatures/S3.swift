@@ -26,12 +26,24 @@ enum S3 {
                                            .body(after: "S3 Extended Request ID:", chars: .identifier)]),
     ]
     static let lookup = "AWS Support and CloudTrail data events / S3 server access logs identify the request by request id {reqid}[ and host id {hostid}]"
-    /// S3-compatible stores that mark every answer as theirs. MinIO: `setCommonHeaders` (cmd/api-headers.go) sets
-    /// `Server` to `MinioStoreName`, "MinIO" (cmd/build-constants.go); `mc admin trace` streams its API calls, `--errors`
-    /// only the failed ones. (Ceph's gateway and the others send no such mark by default: they stay "Amazon S3".)
-    static let stores: [Compatible] = [
-        Compatible("MinIO", when: .headerContains("server", "MinIO"),
-                   lookup: "MinIO's own trace of the failed calls (`mc admin trace --errors ALIAS`) and its audit log identify the request[ by request id {reqid}]"),
+    /// S3-compatible stores that mark every answer as theirs, with the next steps in their own tools where S3's name
+    /// AWS's (`checks`, nil where S3's apply as they are). MinIO: `setCommonHeaders` (cmd/api-headers.go) sets `Server` to
+    /// `MinioStoreName`, "MinIO" (cmd/build-constants.go; releases before 2020 wrote "Minio/RELEASE…"); `mc admin trace`
+    /// streams its API calls, `--errors` only the failed ones. Its policies are IAM-style JSON documents: anonymous
+    /// callers get what the bucket's anonymous policy allows, users what the policies attached to them and their groups
+    /// allow, and an access key (formerly "service account") at most its parent user's, narrowed by a policy of its own
+    /// (the `mc anonymous`, `mc admin user`, `mc admin policy` and `mc admin accesskey` references). (Ceph's gateway and the
+    /// others send no such mark by default: they stay "Amazon S3".)
+    static let minio: Condition = .headerContains("server", "MinIO")
+    static func stores(checks: [String]? = nil) -> [Compatible] {
+        [Compatible("MinIO", when: minio,
+                    lookup: "MinIO's own trace of the failed calls (`mc admin trace --errors ALIAS`) and its audit log identify the request[ by request id {reqid}]",
+                    checks: checks)]
+    }
+    static let minioPolicyChecks = [
+        "a caller without credentials gets only what the bucket's anonymous policy allows (`mc anonymous get-json ALIAS/BUCKET`)",
+        "a user gets what the policies attached to it and to its groups allow (`mc admin user info ALIAS USER` names them, `mc admin policy info ALIAS POLICY` prints one): one must allow the action on arn:aws:s3:::BUCKET/KEY, and none deny it",
+        "an access key gets at most its user's rights, narrowed by a policy of its own (`mc admin accesskey info ALIAS ACCESSKEY`; `mc admin user svcacct info` before 2024-10)",
     ]
 
     static let signatures: [Signature] = [
@@ -66,7 +78,7 @@ enum S3 {
                               checks: ["X-Amz-Date + X-Amz-Expires is past, or the credentials that signed it (a role session) expired first"],
                               fixes: [Fix(summary: "presign the URL again (with credentials that outlive the expiry)", commands: ["aws s3 presign s3://BUCKET/KEY --expires-in 3600"])]),
                   ],
-                  specificity: 80, compatible: stores),
+                  specificity: 80, compatible: stores(checks: minioPolicyChecks)),
         // The authorization sentence S3 writes since 2023 (and SDKs print in their exceptions) names the action and why no
         // statement let it through: "User: ARN is not authorized to perform: s3:GetObject on resource: \"arn:aws:s3:::…\" because
         // no identity-based policy allows the s3:GetObject action (Service: S3, Status Code: 403, Request ID: …)".
@@ -86,7 +98,7 @@ enum S3 {
                                       "*because no permissions boundary allows*", "*because no VPC endpoint policy allows*", "*because no service control policy allows*"], cause: .policyImplicitDeny, confidence: .certain,
                               summary: "no policy statement allows[ {action}] (implicit deny; S3's message names the policy type that lacks the Allow)[ (request id {reqid})]"),
                   ],
-                  specificity: 78, compatible: stores),
+                  specificity: 78, compatible: stores()),
         Signature(id: "s3-auth-error", product: "Amazon S3", layer: .s3, cause: .authInvalid, confidence: .certain,
                   statuses: [400, 403], when: [.any([s3, .body("<Error>")]), notOtherStore,
                                                .any(["InvalidAccessKeyId", "SignatureDoesNotMatch", "ExpiredToken", "InvalidToken", "TokenRefreshRequired",
@@ -99,7 +111,7 @@ enum S3 {
                   extract: ids, lookup: lookup,
                   checks: ["SignatureDoesNotMatch: the signing key, region or the canonical request (headers, query) differ from what was sent",
                            "ExpiredToken / InvalidToken: refresh the session credentials", "RequestTimeTooSkewed: fix the client clock (NTP)"],
-                  specificity: 85, compatible: stores),
+                  specificity: 85, compatible: stores()),
             Signature(id: "s3-error", product: "Amazon S3", layer: .s3, cause: .unknown, confidence: .likely,
                   statuses: [403], when: [.any([s3, .body("<Error>")]), notOtherStore,
                                           .any(["AllAccessDisabled", "AccountProblem", "InvalidObjectState", "KMS.AccessDeniedException", "KMS.DisabledException",
@@ -112,10 +124,15 @@ enum S3 {
                   extract: ids + [Extract("disabled", "message", from: [.body(after: "All access to this", chars: .line)])], lookup: lookup,
                   checks: ["the error code says which: AllAccessDisabled (S3 disabled the bucket or object), AccountProblem (the owner's account), KMS.* (the object's KMS key), InvalidObjectState (archived object)"],
                   variants: [
-                      Variant("code", ["AllAccessDisabled"], cause: .accessDeny, confidence: .certain,
+                      // MinIO's releases of 2017 answered AllAccessDisabled to a client that was not a browser (no "Mozilla" in its
+                      // User-Agent) asking for its built-in browser's paths under /minio/ (minio/minio#5225, "working as intended").
+                      Variant("code", ["AllAccessDisabled"], also: .all([minio, .body("<Resource>/minio/")]), cause: .accessDeny, confidence: .likely,
+                              summary: "the path belongs to its built-in browser (/minio/…), which older releases refuse to clients that are not browsers, curl and SDKs alike (AllAccessDisabled)[ (request id {reqid})]",
+                              checks: ["open the path in a browser, or use an S3 client on the bucket's own paths: older MinIO releases give /minio/… only to a User-Agent that looks like a browser (minio/minio#5225)"]),
+                      Variant("code", ["AllAccessDisabled"], also: .not(minio), cause: .accessDeny, confidence: .certain,
                               summary: "all access to this bucket or object has been disabled (AllAccessDisabled): nobody can read it, whatever the policy[ (request id {reqid})]",
                               checks: ["AWS disables a bucket for abuse or an account issue, and a deleted account's buckets answer this: the owner must contact AWS Support"]),
-                      Variant("disabled", ["*has been disabled*"], cause: .accessDeny, confidence: .certain,
+                      Variant("disabled", ["*has been disabled*"], also: .not(minio), cause: .accessDeny, confidence: .certain,
                               summary: "S3 says all access to this bucket or object has been disabled (AllAccessDisabled): nobody can read it, whatever the policy[ (request id {reqid})]",
                               checks: ["AWS disables a bucket for abuse or an account issue, and a deleted account's buckets answer this: the owner must contact AWS Support"]),
                       Variant("code", ["AccountProblem"], cause: .accessDeny, confidence: .likely,
@@ -134,7 +151,7 @@ enum S3 {
                               summary: "the object's KMS key refuses this caller or is unusable ({code})[ (request id {reqid})]",
                               checks: ["the KMS key policy and the caller's IAM policy must allow kms:Decrypt (reads) / kms:GenerateDataKey (writes); the key must be enabled"]),
                   ],
-                  specificity: 80, compatible: stores),
+                  specificity: 80, compatible: stores(checks: ["the error code and message name the refusal (MinIO's codes and their meaning: `cmd/api-errors.go` in its source)"])),
         // The request rate refused in S3's XML: S3's and Ceph's `SlowDown` (503 "Please reduce your request rate."), MinIO's
         // `TooManyRequests` (429 since 2023, 503 `SlowDown` before). A refusal whatever its status (`disguised`).
         Signature(id: "s3-slow-down", product: "Amazon S3", layer: .s3, cause: .rateLimit, confidence: .certain,
@@ -144,7 +161,10 @@ enum S3 {
                   extract: ids, lookup: lookup,
                   checks: ["retry with exponential backoff (the SDKs do); S3 scales a prefix's rate gradually, so spread keys over prefixes",
                            "MinIO: its api requests_max and requests_deadline settings (`mc admin config get ALIAS api`); Ceph: the RGW rate limits (`radosgw-admin ratelimit get`)"],
-                  specificity: 80, disguised: true, compatible: stores),
+                  specificity: 80, disguised: true, compatible: stores(checks: [
+                      "retry with exponential backoff (the SDKs do)",
+                      "MinIO serves at most api requests_max requests at once and refuses the rest (releases before 2024 after waiting up to requests_deadline): `mc admin config get ALIAS api`",
+                  ])),
         // The AWS CLI and botocore print "An error occurred (CODE) when calling the OPERATION operation: MESSAGE"; only S3's object and bucket operations.
         Signature(id: "s3-cli-error", product: "Amazon S3", layer: .s3, cause: .unknown, confidence: .likely,
                   statuses: [403],
@@ -168,6 +188,6 @@ enum S3 {
                   extract: ids, lookup: lookup,
                   checks: ["repeat the request as GET to see S3's error code (AccessDenied, SignatureDoesNotMatch, ...)",
                            "the bucket policy and the caller's IAM policy (a HEAD of a missing key answers 403 without s3:ListBucket)"],
-                  specificity: 25, compatible: stores),
+                  specificity: 25, compatible: stores(checks: ["repeat the request as GET to see MinIO's error code (AccessDenied, SignatureDoesNotMatch, ...)"] + minioPolicyChecks)),
     ]
 }
