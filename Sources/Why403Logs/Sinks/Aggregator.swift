@@ -94,7 +94,8 @@ final class Aggregator {
     /// The cause groups in order of first appearance, and where each key is.
     var groups: [CauseGroup] = []
     var groupIndex: [GroupKey: Int] = [:]
-    private var lastGroup: (key: GroupKey, index: Int)?
+    /// The group the last refusal went to (never the overflow's "other" groups).
+    private var lastGroup: Int?
     var paths: TopK
     var clients: TopK
     var userAgents: TopK
@@ -159,21 +160,25 @@ final class Aggregator {
     func add(_ d: Denial, evidence: () -> [Evidence]) {
         total += 1
         if let s = d.status { countStatus(s) }
-        let key = GroupKey(cause: d.cause, layer: d.layer, rule: d.cause == .wafRule ? d.rule : nil)
-        // Refusals come in runs of one cause: the last group is checked before the dictionary.
+        // Refusals come in runs of one cause: the last group is checked before the dictionary (against the group's own
+        // fields: a `GroupKey` made for every refusal was a copy and release of its rule each time).
         let gi: Int
-        if let last = lastGroup, last.key == key {
-            gi = last.index
-        } else if let i = findGroup(key) {
-            gi = i
-        } else if groups.count >= 512 {
-            return addToOverflow(d, evidence: evidence)
+        if let last = lastGroup, groups[last].cause == d.cause, groups[last].layer == d.layer,
+           d.cause == .wafRule ? groups[last].keyRule == d.rule : groups[last].keyRule == nil {
+            gi = last
         } else {
-            gi = groups.count
-            groups.append(CauseGroup(cause: d.cause, layer: d.layer, keyRule: key.rule, confidence: d.confidence))
-            groupIndex[key] = gi
+            let key = GroupKey(cause: d.cause, layer: d.layer, rule: d.cause == .wafRule ? d.rule : nil)
+            if let i = findGroup(key) {
+                gi = i
+            } else if groups.count >= 512 {
+                return addToOverflow(d, evidence: evidence)
+            } else {
+                gi = groups.count
+                groups.append(CauseGroup(cause: d.cause, layer: d.layer, keyRule: key.rule, confidence: d.confidence))
+                groupIndex[key] = gi
+            }
         }
-        lastGroup = (key, gi)
+        lastGroup = gi
         let path = d.path ?? dash
         let p = paths.addReturningSlot(path)
         let c = clients.addReturningSlot(d.client)
@@ -192,7 +197,7 @@ final class Aggregator {
             // The slot's previous client (evicted past the cap) closes its open minute and run; the slot's state is
             // then emptied in place (its small arrays keep their storage for the next client).
             if c.slot < clientStates.count {
-                if let old = c.evicted { finish(client: old, slot: c.slot) }
+                if let old = clients.takeEvicted() { finish(client: old, slot: c.slot) }
                 clientStates[c.slot].clear()
             } else {
                 clientStates.append(ClientState())

@@ -37,6 +37,8 @@ public struct TopK: Sendable {
     private var entries: [Entry] = []
     private var minCandidates: [Int] = []
     private var minValue = 0
+    /// The key the last eviction took out (`takeEvicted()`).
+    private var evicted: String?
     /// Total of all increments.
     public private(set) var total = 0
     /// True once a key was evicted: counts are then approximate.
@@ -57,21 +59,22 @@ public struct TopK: Sendable {
         _ = addReturningSlot(key, by: by)
     }
 
-    /// Adds `by` to `key`; returns the key's slot (stable while the key is held, below `capacity`),
-    /// whether the slot is new to this key (a new key, or one that took an evicted key's slot), and
-    /// the key evicted from it, so a caller can keep per-key state in an array beside the counter with
-    /// one hash lookup per line.
+    /// Adds `by` to `key`; returns the key's slot (stable while the key is held, below `capacity`) and
+    /// whether the slot is new to this key (a new key, or one that took an evicted key's slot; `takeEvicted()`
+    /// then gives the key evicted from it), so a caller can keep per-key state in an array beside the counter
+    /// with one hash lookup per line. (The evicted key is kept aside rather than returned: an optional `String`
+    /// in the result was released on every add, evicting or not.)
     @discardableResult
-    mutating func addReturningSlot(_ key: LogKey, by: Int = 1) -> (slot: Int, fresh: Bool, evicted: String?) {
+    mutating func addReturningSlot(_ key: LogKey, by: Int = 1) -> (slot: Int, fresh: Bool) {
         total += by
         let h = key.hash
-        if let i = find(key) { entries[i].count += by; return (i, false, nil) }
+        if let i = find(key) { entries[i].count += by; return (i, false) }
         if entries.count < capacity {
             let slot = entries.count
             entries.append(Entry(key: key.text, count: by, error: 0))
             tags.append(UInt32(truncatingIfNeeded: h))
             if table.count < 2 * entries.count { grow() } else { insert(slot, UInt32(truncatingIfNeeded: h)) }
-            return (slot, true, nil)
+            return (slot, true)
         }
         isApproximate = true
         let minI = takeMinimum()
@@ -82,7 +85,14 @@ public struct TopK: Sendable {
         swap(&entries[minI], &old)
         tags[minI] = UInt32(truncatingIfNeeded: h)
         insert(minI, UInt32(truncatingIfNeeded: h))
-        return (minI, true, old.key)
+        evicted = old.key
+        return (minI, true)
+    }
+
+    /// The key the last add that returned a fresh slot evicted from it (nil when the slot was new), once.
+    mutating func takeEvicted() -> String? {
+        defer { evicted = nil }
+        return evicted
     }
 
     /// Adds `by` to the key in `slot`, a slot `addReturningSlot` returned with no add since (so it
