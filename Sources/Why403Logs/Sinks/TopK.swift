@@ -74,6 +74,7 @@ public struct TopK: Sendable {
             entries.append(Entry(key: key.text, count: by, error: 0))
             tags.append(UInt32(truncatingIfNeeded: h))
             if table.count < 2 * entries.count { grow() } else { insert(slot, UInt32(truncatingIfNeeded: h)) }
+            evicted = nil
             return (slot, true)
         }
         isApproximate = true
@@ -89,7 +90,8 @@ public struct TopK: Sendable {
         return (minI, true)
     }
 
-    /// The key the last add that returned a fresh slot evicted from it (nil when the slot was new), once.
+    /// The key evicted by the last add that returned a fresh slot (nil when that slot was new), once: ask right after
+    /// that add.
     mutating func takeEvicted() -> String? {
         defer { evicted = nil }
         return evicted

@@ -163,7 +163,7 @@ enum S3 {
                            "MinIO: its api requests_max and requests_deadline settings (`mc admin config get ALIAS api`); Ceph: the RGW rate limits (`radosgw-admin ratelimit get`)"],
                   specificity: 80, disguised: true, compatible: stores(checks: [
                       "retry with exponential backoff (the SDKs do)",
-                      "MinIO serves at most api requests_max requests at once and refuses the rest (releases before 2024 after waiting up to requests_deadline): `mc admin config get ALIAS api`",
+                      "MinIO serves at most api requests_max requests at once and refuses the rest (older releases after waiting up to requests_deadline): `mc admin config get ALIAS api`",
                   ])),
         // The AWS CLI and botocore print "An error occurred (CODE) when calling the OPERATION operation: MESSAGE"; only S3's object and bucket operations.
         Signature(id: "s3-cli-error", product: "Amazon S3", layer: .s3, cause: .unknown, confidence: .likely,
