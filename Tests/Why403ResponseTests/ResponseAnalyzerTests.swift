@@ -560,6 +560,34 @@ final class ResponseAnalyzerTests: XCTestCase {
         XCTAssertEqual(wrong.findings.first?.cause, .authInvalid)
     }
 
+    /// nginx's or Apache's own 401 page with no challenge header seen: possibly no credentials sent when the request is
+    /// unknown, likely when it was captured without them; a captured request that carried some leaves the cause open.
+    func testAServers401PageWithoutItsChallenge() throws {
+        let page = "<html>\n<head><title>401 Authorization Required</title></head>\n<body>\n<center><h1>401 Authorization Required</h1></center>\n<hr><center>nginx</center>\n</body>\n</html>\n"
+        func identify(_ text: String) throws -> Finding {
+            let capture = try ResponseReader.read(Array(text.utf8), file: "t.txt")
+            return try XCTUnwrap(ResponseAnalyzer.identify(capture.responses.last!).findings.first)
+        }
+        let bare = try identify("HTTP/1.1 401 Unauthorized\n\n" + page)
+        XCTAssertEqual(bare.layer, .nginx)
+        XCTAssertEqual(bare.cause, .authMissing)
+        XCTAssertEqual(bare.confidence, .possible)
+        XCTAssertTrue(bare.summary.hasSuffix("most often no credentials were sent (the request was not captured; a wrong user or password gives the same page)"), bare.summary)
+        XCTAssertTrue(bare.checks?.first?.hasPrefix("the request: an Authorization header means") ?? false, "\(bare.checks ?? [])")
+        let request = "> GET /auth/ HTTP/1.1\n> Host: 127.0.0.1\n%@> \n< HTTP/1.1 401 Unauthorized\n< Server: nginx\n< \n"
+        let without = try identify(request.replacingOccurrences(of: "%@", with: "") + page)
+        XCTAssertEqual(without.cause, .authMissing)
+        XCTAssertEqual(without.confidence, .likely)
+        XCTAssertTrue(without.evidence.contains { $0.text == "no Authorization, Cookie or API-key header was sent" }, "\(without.evidence)")
+        let with = try identify(request.replacingOccurrences(of: "%@", with: "> Authorization: Basic dTp3cm9uZ3Bhc3M=\n") + page)
+        XCTAssertEqual(with.cause, .unknown)
+        // Apache's page reads the same; the challenge, when seen, still says more (`testChallengeWithoutCredentials`).
+        let apache = try identify("HTTP/1.1 401 Unauthorized\nServer: Apache/2.4.62 (Debian)\n\n<!DOCTYPE HTML PUBLIC \"-//IETF//DTD HTML 2.0//EN\">\n<html><head>\n<title>401 Unauthorized</title>\n</head><body>\n<h1>Unauthorized</h1>\n<p>This server could not verify that you\nare authorized to access the document\nrequested.</p>\n</body></html>\n")
+        XCTAssertEqual(apache.layer, .apache)
+        XCTAssertEqual(apache.cause, .authMissing)
+        XCTAssertEqual(apache.confidence, .possible)
+    }
+
     func testChallengeEvidenceSurvivesRedaction() throws {
         let text = Renderer.render(try report("nginx-default-401/auth-basic.hit.http").redacted(by: Redactor()), as: .text)
         XCTAssertTrue(text.contains(#"Basic (realm="Restricted area")"#), text)

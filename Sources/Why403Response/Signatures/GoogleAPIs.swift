@@ -84,7 +84,10 @@ enum GoogleAPIs {
                                       // "The request is missing a valid API key." (no key and no OAuth token sent)
                                       "*missing a valid API key*"],
                               cause: .authMissing, confidence: .certain, summary: "a Google API got no credentials: {msg}"),
-                      Variant("msg", ["*caller does not have permission*", "*does not have permission*", "*Permission denied*", "*IAM_PERMISSION_DENIED*"],
+                      // IAM's own sentence, "Permission 'storage.objects.get' denied on resource (or it may not exist)." (the
+                      // errors[] reason before it is the legacy `forbidden`, so the reason variants below do not see ErrorInfo's).
+                      Variant("msg", ["*caller does not have permission*", "*does not have permission*", "*Permission denied*", "*IAM_PERMISSION_DENIED*",
+                                      "*Permission '*' denied on *"],
                               cause: .authRole, confidence: .likely,
                               summary: "a Google API says the caller lacks the IAM permission: {msg}",
                               checks: ["gcloud projects get-iam-policy PROJECT: grant the caller a role with the permission the method needs"]),
