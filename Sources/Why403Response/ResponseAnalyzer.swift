@@ -107,7 +107,7 @@ public enum ResponseAnalyzer {
         // browser sends them only after the challenge; curl only with -u), so that is the reading to try first, and
         // only that: a wrong user or password gives the same page. Measured on the field corpus's train split when
         // written: 12 of the 13 such pages answered a request without credentials.
-        if let first = layerMatches.first, Signatures.credentialPages.contains(first.0.id), first.1.cause == .unknown,
+        if response.status == 401, let first = layerMatches.first, Signatures.credentialPages.contains(first.0.id), first.1.cause == .unknown,
            let none = ctx.evaluate(.requestCredentials(false)) {
             var f = first.1
             f.cause = .authMissing

@@ -117,9 +117,10 @@ public enum Signatures {
         Application.signatures,
     ].flatMap { $0 }
 
-    /// Web servers' own 401 pages (auth_basic, AuthType): without a challenge header they say nothing of the request,
-    /// and `ResponseAnalyzer` reads them as possibly no credentials sent.
-    static let credentialPages: Set<String> = ["nginx-default-401", "apache-default-401"]
+    /// Servers' own 401 pages (nginx's auth_basic, Apache's AuthType, HAProxy's `http-request auth`, LiteSpeed's realms;
+    /// nginx's template with its name replaced): without a challenge header they say nothing of the request, and
+    /// `ResponseAnalyzer` reads a 401 of theirs as possibly no credentials sent.
+    static let credentialPages: Set<String> = ["nginx-default-401", "apache-default-401", "nginx-template-page", "haproxy-401", "litespeed-401"]
 
     /// Below this specificity a signature only recognises headers a CDN adds to every response it
     /// passes on: it names the path, not necessarily who refused.
