@@ -38,17 +38,17 @@ final class FastPathTests: XCTestCase {
         }
     }
 
-    private func describe(_ v: AccessRecord.Value) -> String {
+    private func describe(_ v: AccessRecord.Value, of r: AccessRecord) -> String {
         switch v {
         case .none: "none"
         case .bytes(let a, let b): "bytes(\(a),\(b))"
-        case .text(let t): "text(\(t))"
+        case .text(let i): "text(\(r.text(at: i)))"
         }
     }
 
     private func describe(_ r: AccessRecord) -> String {
-        "\(r.status) \(String(describing: r.time)) \(String(describing: r.requestRange)) \(describe(r.client)) "
-            + "\(describe(r.path)) \(describe(r.userAgent)) \(describe(r.user))"
+        "\(r.status) \(String(describing: r.time)) \(String(describing: r.requestRange)) \(describe(r.client, of: r)) "
+            + "\(describe(r.path, of: r)) \(describe(r.userAgent, of: r)) \(describe(r.user, of: r)) \(String(describing: r.requestText))"
     }
 
     func testTheFastMatcherAgreesWithTheOneThatGivesReasons() throws {
