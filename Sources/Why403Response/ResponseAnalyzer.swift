@@ -153,6 +153,13 @@ public enum ResponseAnalyzer {
     // MARK: matching
 
     static func match(_ sig: Signature, _ ctx: MatchContext) -> Finding? {
+        var unfilled: [String] = []
+        return match(sig, ctx, unfilled: &unfilled)
+    }
+
+    /// `match`, adding to `unfilled` the placeholders its texts needed and the response did not give
+    /// (`Signature.fill`; the catalogue tests keep it empty).
+    static func match(_ sig: Signature, _ ctx: MatchContext, unfilled: inout [String]) -> Finding? {
         let status = ctx.response.status
         if sig.statuses.isEmpty { guard status >= 400 else { return nil } } else { guard sig.statuses.contains(status) else { return nil } }
         var evidence: [Evidence] = [Evidence(source: ctx.statusSource, text: ctx.statusLine)]
@@ -198,15 +205,15 @@ public enum ResponseAnalyzer {
         for (k, v) in values { details[k] = .string(v) }
         var lookupText: String? = nil
         if let lookup {
-            let l = Signature.fill(lookup, values)
+            let l = Signature.fill(lookup, values, unfilled: &unfilled)
             if !l.isEmpty { lookupText = l; details["lookup"] = .string(l) }
         }
         if let l = lookupText { checks.insert(l, at: 0) }
-        fixes = fixes.map { Fix(summary: Signature.fill($0.summary, values), commands: $0.commands.map { Signature.fill($0, values) },
-                                patch: $0.patch.map { Signature.fill($0, values) }) }
-        checks = checks.map { Signature.fill($0, values) }
+        func fill(_ t: String) -> String { Signature.fill(t, values, unfilled: &unfilled) }
+        fixes = fixes.map { Fix(summary: fill($0.summary), commands: $0.commands.map { fill($0) }, patch: $0.patch.map { fill($0) }) }
+        checks = checks.map { fill($0) }
         var finding = Finding(cause: cause, layer: sig.layer, confidence: confidence,
-                              summary: Signature.fill(summary, values), evidence: evidence, fixes: fixes,
+                              summary: fill(summary), evidence: evidence, fixes: fixes,
                               rule: sig.id, checks: checks.isEmpty ? nil : checks, details: details)
         refine(&finding, sig, ctx, values)
         return finding

@@ -252,22 +252,31 @@ public struct Variant: Sendable {
 extension Signature {
     /// Fills `{key}` placeholders; a `[...]` part holding a placeholder is dropped when a key inside it has no
     /// value, and a key outside brackets without a value reads "unknown". Brackets around no placeholder are
-    /// text ("a RewriteRule [R=429]").
+    /// text ("a RewriteRule [R=429]"), and so are braces around anything but a key (a JSON body quoted in a text).
     static func fill(_ template: String, _ values: [String: String]) -> String {
+        var unfilled: [String] = []
+        return fill(template, values, unfilled: &unfilled)
+    }
+
+    /// `fill`, adding to `unfilled` each key outside brackets that had no value (so read "unknown"): a
+    /// template that needs a value its signature does not always extract, which the catalogue tests
+    /// forbid (an id that may be absent goes in brackets, where its absence drops the words around it).
+    static func fill(_ template: String, _ values: [String: String], unfilled: inout [String]) -> String {
         var out = ""
         var i = template.startIndex
         while i < template.endIndex {
             let c = template[i]
-            if c == "[", let close = template[i...].firstIndex(of: "]"), template[i..<close].contains("{") {
-                let inner = String(template[template.index(after: i)..<close])
-                if let filled = fillStrict(inner, values) { out += filled }
-                i = template.index(after: close)
-                continue
+            if c == "[", let close = template[i...].firstIndex(of: "]") {
+                let inner = template[template.index(after: i)..<close]
+                if hasPlaceholder(inner) {
+                    if let filled = fillStrict(inner, values) { out += filled }
+                    i = template.index(after: close)
+                    continue
+                }
             }
-            if c == "{", let close = template[i...].firstIndex(of: "}") {
-                let key = String(template[template.index(after: i)..<close])
-                out += values[key] ?? "unknown"
-                i = template.index(after: close)
+            if c == "{", let (key, end) = placeholder(template[i...]) {
+                if let v = values[key] { out += v } else { out += "unknown"; unfilled.append(key) }
+                i = end
                 continue
             }
             out.append(c)
@@ -276,15 +285,44 @@ extension Signature {
         return out
     }
 
-    private static func fillStrict(_ template: String, _ values: [String: String]) -> String? {
-        var out = ""
-        var rest = Substring(template)
-        while let open = rest.firstIndex(of: "{"), let close = rest[open...].firstIndex(of: "}") {
-            out += rest[..<open]
-            guard let v = values[String(rest[rest.index(after: open)..<close])] else { return nil }
-            out += v
-            rest = rest[rest.index(after: close)...]
+    /// The placeholder `{key}` at the start of `text` (a key is letters, digits and `_`, not starting with a
+    /// digit) and the index after it; nil for other braces, which are text (a JSON body quoted in a summary,
+    /// `{ windowMs, limit }`).
+    private static func placeholder(_ text: Substring) -> (key: String, end: Substring.Index)? {
+        guard text.first == "{" else { return nil }
+        var j = text.index(after: text.startIndex)
+        let start = j
+        while j < text.endIndex, let a = text[j].asciiValue, a == 0x5F || (a >= 0x30 && a <= 0x39) || (a | 0x20 >= 0x61 && a | 0x20 <= 0x7A) {
+            j = text.index(after: j)
         }
-        return out + rest
+        guard j > start, j < text.endIndex, text[j] == "}", !(text[start].asciiValue.map { $0 >= 0x30 && $0 <= 0x39 } ?? false)
+        else { return nil }
+        return (String(text[start..<j]), text.index(after: j))
+    }
+
+    private static func hasPlaceholder(_ text: Substring) -> Bool {
+        var rest = text
+        while let open = rest.firstIndex(of: "{") {
+            if placeholder(rest[open...]) != nil { return true }
+            rest = rest[rest.index(after: open)...]
+        }
+        return false
+    }
+
+    /// A bracketed part filled, or nil when one of its placeholders has no value.
+    private static func fillStrict(_ template: Substring, _ values: [String: String]) -> String? {
+        var out = ""
+        var i = template.startIndex
+        while i < template.endIndex {
+            if template[i] == "{", let (key, end) = placeholder(template[i...]) {
+                guard let v = values[key] else { return nil }
+                out += v
+                i = end
+                continue
+            }
+            out.append(template[i])
+            i = template.index(after: i)
+        }
+        return out
     }
 }

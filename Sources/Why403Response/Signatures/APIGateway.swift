@@ -12,7 +12,7 @@ enum APIGateway {
         Extract("errortype", "error type", from: [.headerPrefix("x-amzn-errortype", separator: ":")]),
         Extract("msg", "message", from: [.json("message"), .json("Message")]),
     ]
-    static let lookup = "search the stage's CloudWatch execution and access logs for requestId {reqid}"
+    static let lookup = "search the stage's CloudWatch execution and access logs[ for requestId {reqid}]"
 
     static let signatures: [Signature] = [
         Signature(id: "apigw-missing-token", product: "API Gateway", layer: .apiGateway, cause: .authMissing, confidence: .likely,

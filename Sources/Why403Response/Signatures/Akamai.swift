@@ -13,7 +13,7 @@ enum Akamai {
     static let reference = Extract("ref", "Akamai reference", from: [.body(after: "Reference #", chars: .identifier), .header("x-reference-error"),
                                                                      .body(after: "Reference ", chars: .identifier), .body(after: "Reference: ", chars: .identifier),
                                                                      .header("akamai-grn")])
-    static let lookup = "translate the reference[ {ref}] with Akamai Control Center > Support > Diagnostic tools > Error Statement (or https://errors.edgesuite.net/{ref}): it names the rule, Bot Manager or geo control that denied"
+    static let lookup = "translate the reference[ {ref}] with Akamai Control Center > Support > Diagnostic tools > Error Statement[ (or https://errors.edgesuite.net/{ref})]: it names the rule, Bot Manager or geo control that denied"
 
     static let signatures: [Signature] = [
         // The page is the same for every kind of edge deny (a WAF rule, Bot Manager, an IP or geo list, a property's Deny by

@@ -41,11 +41,11 @@ enum AzureAPIManagement {
                            "in the portal: APIs > the API > Settings (Subscription required, header name) and Subscriptions (the key's state and scope)"],
                   variants: [
                       Variant("msg", ["*missing subscription key*"], cause: .authMissing, confidence: .certain,
-                              summary: "Azure API Management refused the call: no subscription key was sent (header {keyname})"),
+                              summary: "Azure API Management refused the call: no subscription key was sent[ (header {keyname})]"),
                       Variant("msg", ["*invalid subscription key*"], cause: .authInvalid, confidence: .certain,
                               summary: "Azure API Management refused the call: the subscription key is not valid for this API"),
                       Variant("sentence", ["missing subscription key*"], cause: .authMissing, confidence: .certain,
-                              summary: "Azure API Management refused the call: no subscription key was sent (header {keyname})"),
+                              summary: "Azure API Management refused the call: no subscription key was sent[ (header {keyname})]"),
                       Variant("sentence", ["invalid subscription key*"], cause: .authInvalid, confidence: .certain,
                               summary: "Azure API Management (the Cognitive Services / Azure OpenAI front end) refused the call: the key is not valid for this resource or region (\"invalid subscription key or wrong API endpoint\")",
                               checks: ["the key belongs to this resource and region (Keys and Endpoint of the resource in the portal); an OpenAI key or another region's key gets this answer",

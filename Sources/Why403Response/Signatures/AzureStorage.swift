@@ -44,7 +44,7 @@ enum AzureStorage {
                                                                 .body(after: "x-ms-error-code:", chars: .identifier), .body(after: "ErrorCode\":", chars: .identifier), .json("code")]),
                             Extract("reqid", "request id", from: [.header("x-ms-request-id"), .body(after: "RequestId:", chars: .identifier)]),
                             Extract("detail", "detail", from: [.xml("AuthenticationErrorDetail")])],
-                  lookup: "find request id {reqid} in the storage account's diagnostic logs (StorageBlobLogs, column CorrelationId); Azure support asks for it",
+                  lookup: "find the request[ (id {reqid})] in the storage account's diagnostic logs (StorageBlobLogs, column CorrelationId); Azure support asks for it",
                   checks: ["the storage account's networking: public network access, firewall IP rules and allowed virtual networks",
                            "a SAS: its permissions (sp), expiry (se), allowed IPs (sip) and protocol (spr)",
                            "Azure RBAC: the caller needs a data role such as Storage Blob Data Reader on the account or container"],

@@ -15,7 +15,7 @@ enum Elasticsearch {
                                                                   // Kibana passes the exception on in its own envelope: "message":"[security_exception] unable to …"
                                                                   .body(after: "[security_exception]", chars: .line)]),
                             Extract("user", "user", from: [.body(after: "for user [", chars: .identifier)])],
-                  lookup: "GET /_security/user/{user} and GET /_security/role/ROLE show the user's roles and the privileges they grant; the audit log (xpack.security.audit) names the denied action",
+                  lookup: "GET /_security/user/USER[ (USER: {user})] and GET /_security/role/ROLE show the user's roles and the privileges they grant; the audit log (xpack.security.audit) names the denied action",
                   checks: ["the action and the indices in the reason: which cluster or index privilege grants them (the reason names it since 7.x)"],
                   fixes: [Fix(summary: "grant the user a role with the named privilege on these indices (or cluster privilege), not superuser",
                               commands: ["POST /_security/role/NAME {\"indices\": [{\"names\": [\"INDEX\"], \"privileges\": [\"read\"]}]}"])],

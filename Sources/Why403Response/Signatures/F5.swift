@@ -14,7 +14,7 @@ enum F5 {
                                                                     .body(after: "ID de soporte", chars: .digits), .body(after: "Support-ID", chars: .digits)]),
                             // A page reworded to name the module that rejected ("rejected by Bot Defense").
                             Extract("module", "rejected by", from: [.body(after: "The requested URL was rejected by", chars: .line)])],
-                  lookup: "BIG-IP Configuration utility: Security > Event Logs > Application > Requests, filter by Support ID {support} (it lists the violations)",
+                  lookup: "BIG-IP Configuration utility: Security > Event Logs > Application > Requests, filter by the Support ID[ {support}] (it lists the violations)",
                   checks: ["the violation decides the cause: an attack signature or other policy violation is a rule; Illegal geolocation is the client's country; an IP-intelligence category is its address"],
                   fixes: [Fix(summary: "if the request is legitimate, relax only the violation it names (Policy Builder suggestion or entity exception), then apply the policy")],
                   variants: [

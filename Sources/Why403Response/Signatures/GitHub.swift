@@ -40,7 +40,7 @@ enum GitHub {
     static let signatures: [Signature] = [
         Signature(id: "github-oauth-scopes", product: "GitHub", layer: .application, cause: .authScope, confidence: .likely,
                   statuses: [403, 404], when: [.header("x-oauth-scopes"), .header("x-accepted-oauth-scopes"), .not(.headerContains("x-github-sso", "required"))],
-                  summary: "the token's scopes ({scopes}) include none the endpoint accepts ({accepted})",
+                  summary: "the token's scopes ({scopes}) include none the endpoint accepts[ ({accepted})]",
                   extract: [Extract("scopes", "token scopes", from: [.header("x-oauth-scopes")]),
                             Extract("accepted", "accepted scopes", from: [.header("x-accepted-oauth-scopes")]),
                             Extract("reqid", "request id", from: [.header("x-github-request-id")]),

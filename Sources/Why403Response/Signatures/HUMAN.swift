@@ -13,7 +13,7 @@ enum HUMAN {
                   extract: [Extract("uuid", "reference (px uuid)", from: [.body(after: "_pxUuid = '", chars: .identifier), .body(after: "Reference ID:", chars: .identifier),
                                                                          .body(after: "_pxUuid='", chars: .identifier)]),
                             Extract("appid", "HUMAN app id", from: [.body(after: "_pxAppId = '", chars: .identifier)])],
-                  lookup: "the HUMAN console (Bot Defender > Investigate) finds the block by its reference / uuid {uuid}",
+                  lookup: "the HUMAN console (Bot Defender > Investigate) finds the block by its reference / uuid[ {uuid}]",
                   checks: ["an automated client cannot solve the challenge: ask the site to allow-list it in the HUMAN policy"],
                   variants: [Variant("uuid", ["*"], cause: .botBlock, confidence: .certain)],
                   specificity: 82),

@@ -14,7 +14,7 @@ enum Imperva {
                             Extract("iinfo", "x-iinfo", from: [.header("x-iinfo")]),
                             // The bot-classification script beside the incident iframe: the stub a client must run.
                             Extract("challenge", "Incapsula challenge script", from: [.body(after: "_Incapsula_Resource?SWJIYLWA=", chars: .hex)])],
-                  lookup: "look up incident ID {incident} in the Imperva Cloud Security Console: Security Events (it names the rule: WAF, bot, ACL by IP or country)",
+                  lookup: "look up the incident ID[ {incident}] in the Imperva Cloud Security Console: Security Events (it names the rule: WAF, bot, ACL by IP or country)",
                   checks: ["a security rule (SQLi/XSS/illegal resource)", "Bot protection (client classification)", "an access control rule: blocked IPs, countries or URLs"],
                   fixes: [Fix(summary: "if legitimate, add an exception to the triggered rule scoped to this URL and client")],
                   variants: [

@@ -14,7 +14,7 @@ enum Kubernetes {
                                // OpenShift 3's Status message without the "forbidden:" prefix: "User \"…\" cannot list all nodes in the cluster".
                                .all([.any([.body("\"kind\": \"Status\""), .body("\"kind\":\"Status\"")]),
                                      .any([.body("\"message\": \"User \\\""), .body("\"message\":\"User \\\"")]), .body("\" cannot ")])])],
-                  summary: "the Kubernetes API refused by RBAC: {msg}",
+                  summary: "the Kubernetes API refused by RBAC[: {msg}]",
                   extract: [Extract("msg", "message", from: [.json("message"), .body(after: "Forbidden (user=", chars: .line), .body(after: "message:", chars: .line)]),
                             Extract("user", "user", from: [.body(after: "User \\\"", chars: .identifier), .body(after: "User \"", chars: .identifier),
                                                            .body(after: "(user=", chars: .identifier), .body(after: "forbidden because ", chars: .identifier)])],
@@ -24,7 +24,7 @@ enum Kubernetes {
                               commands: ["kubectl create rolebinding NAME --role=ROLE --serviceaccount=NAMESPACE:NAME -n NAMESPACE"])],
                   variants: [
                       Variant("user", ["system:anonymous"], cause: .authMissing, confidence: .certain,
-                              summary: "the Kubernetes API treated the request as anonymous (system:anonymous): no credentials were sent or they were not recognised: {msg}",
+                              summary: "the Kubernetes API treated the request as anonymous (system:anonymous): no credentials were sent or they were not recognised[: {msg}]",
                               checks: ["send a bearer token or client certificate (kubectl config view --minify; a service account token from `kubectl create token`)",
                                        "granting RBAC to system:anonymous is almost never the fix"],
                               fixes: []),

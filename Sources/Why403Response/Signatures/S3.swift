@@ -25,7 +25,7 @@ enum S3 {
         Extract("hostid", "host id", from: [.header("x-amz-id-2"), .xml("HostId"), .body(after: "host id:", chars: .identifier),
                                            .body(after: "S3 Extended Request ID:", chars: .identifier)]),
     ]
-    static let lookup = "AWS Support and CloudTrail data events / S3 server access logs identify the request by request id {reqid}[ and host id {hostid}]"
+    static let lookup = "AWS Support and CloudTrail data events / S3 server access logs identify the request by its request id (x-amz-request-id[: {reqid}])[ and host id {hostid}]"
     /// S3-compatible stores that mark every answer as theirs, with the next steps in their own tools where S3's name
     /// AWS's (`checks`, nil where S3's apply as they are). MinIO: `setCommonHeaders` (cmd/api-headers.go) sets `Server` to
     /// `MinioStoreName`, "MinIO" (cmd/build-constants.go; releases before 2020 wrote "Minio/RELEASE…"); `mc admin trace`
@@ -107,7 +107,7 @@ enum S3 {
                                                      "InvalidTokenId"].flatMap { [Condition.body("<Code>\($0)</Code>"), .body("Error Code: \($0)"), .body("\($0): ")] }
                                                     + [.body("The request signature we calculated does not match the signature you provided"),
                                                        .body("The AWS Access Key Id you provided does not exist in our records")])],
-                  summary: "S3 rejected the request's credentials or signature ({code})[ (request id {reqid})]",
+                  summary: "S3 rejected the request's credentials or signature[ ({code})][ (request id {reqid})]",
                   extract: ids, lookup: lookup,
                   checks: ["SignatureDoesNotMatch: the signing key, region or the canonical request (headers, query) differ from what was sent",
                            "ExpiredToken / InvalidToken: refresh the session credentials", "RequestTimeTooSkewed: fix the client clock (NTP)"],

@@ -1,0 +1,63 @@
+import Foundation
+import XCTest
+import Why403Core
+@testable import Why403Response
+import Why403TestSupport
+
+/// A finding's texts never stand in "unknown" for a value the response did not give ("search the logs for
+/// requestId unknown", "refused by RBAC: unknown"): a placeholder that can be absent is written in brackets,
+/// where its absence drops the words around it.
+final class TemplateFillTests: XCTestCase {
+    func testBracketedPlaceholdersDropAndBareOnesAreReported() {
+        var unfilled: [String] = []
+        XCTAssertEqual(Signature.fill("look it up[ by id {reqid}]", [:], unfilled: &unfilled), "look it up")
+        XCTAssertEqual(unfilled, [])
+        XCTAssertEqual(Signature.fill("look it up[ by id {reqid}]", ["reqid": "R1"], unfilled: &unfilled), "look it up by id R1")
+        XCTAssertEqual(Signature.fill("refused: {msg}", [:], unfilled: &unfilled), "refused: unknown")
+        XCTAssertEqual(unfilled, ["msg"])
+        // Braces and brackets around anything but a key are text.
+        unfilled = []
+        XCTAssertEqual(Signature.fill(#"body {"message":"Forbidden"} and [{"names": ["INDEX"]}] as [R=429]{1}"#, [:], unfilled: &unfilled),
+                       #"body {"message":"Forbidden"} and [{"names": ["INDEX"]}] as [R=429]{1}"#)
+        XCTAssertEqual(unfilled, [])
+    }
+
+    /// Every signature that matches any fixture of the catalogue or of the field corpus (hits and misses alike,
+    /// winning or not) has every bare placeholder of its summary, lookup, checks and fixes filled. (Only the
+    /// texts are checked here: the field corpus's held-out split still measures layers and causes alone.)
+    func testNoMatchedSignatureLeavesAPlaceholderUnfilled() throws {
+        var files: [(name: String, url: URL)] = []
+        let folder = Fixtures.url("responses")
+        for id in try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted() {
+            let dir = folder.appendingPathComponent(id)
+            var isDir: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: dir.path, isDirectory: &isDir), isDir.boolValue else { continue }
+            for name in try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted()
+            where name.contains(".hit.") || name.contains(".miss.") {
+                files.append(("responses/\(id)/\(name)", dir.appendingPathComponent(name)))
+            }
+        }
+        let manifest = try JSONSerialization.jsonObject(with: Data(contentsOf: Fixtures.url("field/manifest.json"))) as? [[String: Any]] ?? []
+        for entry in manifest {
+            guard let file = entry["file"] as? String else { continue }
+            files.append(("field/\(file)", Fixtures.url("field/\(file)")))
+        }
+        XCTAssertGreaterThan(files.count, 2_500)
+        var problems: [String] = []
+        var matched = 0
+        for (name, url) in files {
+            let capture = try ResponseReader.read(Array(try Data(contentsOf: url)), file: url.lastPathComponent)
+            for response in capture.responses {
+                let ctx = MatchContext(response)
+                for sig in Signatures.all {
+                    var unfilled: [String] = []
+                    guard ResponseAnalyzer.match(sig, ctx, unfilled: &unfilled) != nil else { continue }
+                    matched += 1
+                    if !unfilled.isEmpty { problems.append("\(sig.id) on \(name): no value for {\(unfilled.joined(separator: "}, {"))}") }
+                }
+            }
+        }
+        XCTAssertGreaterThan(matched, 3_000)
+        XCTAssertEqual(problems, [], "placeholders read \"unknown\"")
+    }
+}
