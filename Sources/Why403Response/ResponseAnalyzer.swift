@@ -674,7 +674,7 @@ struct MatchContext {
         case .headerAfter(let name, let marker, let chars):
             guard let v = response.headers[name]?.trimmingSpaces, let r = v.range(of: marker, options: .caseInsensitive) else { return nil }
             let p = String(v[r.upperBound...].prefix { chars.contains($0) })
-            guard !p.isEmpty else { return nil }
+            guard !p.isEmpty, chars == .line || p.contains(where: { $0.isLetter || $0.isNumber }) else { return nil }
             return (p, headerEvidence(name, v))
         case .body(let marker, let chars):
             let m = marker.lowercased()
@@ -696,7 +696,9 @@ struct MatchContext {
             var j = i
             while j < source.endIndex, chars.contains(source[j]) { j = source.index(after: j) }
             let v = source[i..<j].trimmingSpaces
-            guard !v.isEmpty else { return nil }
+            // An identifier has a letter or digit: a run of punctuation (the "." ending the sentence that announces an id
+            // the page then does not show) is no value.
+            guard !v.isEmpty, chars == .line || v.contains(where: { $0.isLetter || $0.isNumber }) else { return nil }
             return (v, bodyEvidence(containing: m))
         case .xml(let name):
             let open = "<\(name.lowercased())>", close = "</\(name.lowercased())>"

@@ -22,6 +22,18 @@ final class TemplateFillTests: XCTestCase {
         XCTAssertEqual(unfilled, [])
     }
 
+    /// A page that announces an id it then does not show ("…the event ID found at the bottom of the page.") gives no
+    /// value: an identifier has a letter or digit, so the "." ending the sentence is not quoted as the id.
+    func testPunctuationIsNoIdentifier() throws {
+        let text = "HTTP/1.1 403 Forbidden\n\nYou have been blocked\nPlease include what you were doing when this page occurred and the event ID found at the bottom of the page.\n"
+        let capture = try ResponseReader.read(Array(text.utf8), file: "t.txt")
+        let f = try XCTUnwrap(ResponseAnalyzer.identify(capture.responses[0]).findings.first)
+        XCTAssertEqual(f.layer, .barracuda)
+        XCTAssertEqual(f.summary, "Barracuda's web application firewall blocked this request")
+        XCTAssertEqual(f.checks?.first?.hasPrefix("look up the event ID in the Barracuda WAF web interface"), true, "\(f.checks ?? [])")
+        XCTAssertNil(f.details?["event"])
+    }
+
     /// Every signature that matches any fixture of the catalogue or of the field corpus (hits and misses alike,
     /// winning or not) has every bare placeholder of its summary, lookup, checks and fixes filled. (Only the
     /// texts are checked here: the field corpus's held-out split still measures layers and causes alone.)
