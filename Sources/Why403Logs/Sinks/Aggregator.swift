@@ -187,8 +187,8 @@ final class Aggregator {
         // the group (often, once a group holds more clients than its cap) makes no `String` of its own.
         // The country is hashed once, for both counters.
         let country = d.country.map { LogKey($0) }
-        update(&groups[gi], d, path: LogKey(hash: path.hash, string: paths.key(at: p.slot)),
-               client: LogKey(hash: d.client.hash, string: clients.key(at: c.slot)), country: country, evidence)
+        update(&groups[gi], d, path: LogKey(path, string: paths.key(at: p.slot)),
+               client: LogKey(d.client, string: clients.key(at: c.slot)), country: country, evidence)
         if let country { countries.add(country) }
         if p.fresh {
             if p.slot < pathStates.count { pathStates[p.slot].clear() } else { pathStates.append(PathState()) }

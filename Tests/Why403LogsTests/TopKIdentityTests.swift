@@ -1,0 +1,50 @@
+import Foundation
+import XCTest
+@testable import Why403Logs
+
+/// The counter tells keys apart by their hash and NFC length alone (`TopK.find`): that is `String` equality only
+/// because the hash is one-to-one on inputs of one length. These tests hold both halves.
+final class TopKIdentityTests: XCTestCase {
+    /// Inputs of one length that differ anywhere (one bit of one byte, every position, every length up to 40, where
+    /// the loads overlap differently) never share a hash; the same bytes always do.
+    func testHashIsOneToOnePerLength() {
+        var rng = SystemRandomNumberGenerator()
+        for n in 1...40 {
+            for _ in 0..<200 {
+                let a = (0..<n).map { _ in UInt8.random(in: 0...255, using: &rng) }
+                var b = a
+                let i = Int.random(in: 0..<n, using: &rng)
+                b[i] ^= 1 << UInt8.random(in: 0...7, using: &rng)
+                let ha = a.withUnsafeBytes { TopK.hash(bytes: $0) }
+                let hb = b.withUnsafeBytes { TopK.hash(bytes: $0) }
+                XCTAssertNotEqual(ha, hb, "length \(n), byte \(i)")
+                XCTAssertEqual(ha, a.withUnsafeBytes { TopK.hash(bytes: $0) })
+            }
+        }
+        // Exhaustively over two bytes: 65,536 inputs, 65,536 hashes.
+        var seen = Set<UInt64>()
+        for x in 0..<65_536 {
+            let bytes: [UInt8] = [UInt8(x & 0xFF), UInt8(x >> 8)]
+            seen.insert(bytes.withUnsafeBytes { TopK.hash(bytes: $0) })
+        }
+        XCTAssertEqual(seen.count, 65_536)
+    }
+
+    /// A key read from a line's bytes and the same key as a `String` (ASCII, or canonically equal non-ASCII
+    /// spellings: U+212A KELVIN SIGN is "K") count as one key; different keys never do.
+    func testBytesAndStringsOfOneKeyCountAsOne() {
+        var t = TopK(capacity: 16)
+        func addBytes(_ s: String) { Array(s.utf8).withUnsafeBytes { t.add(LogKey(bytes: $0)) } }
+        addBytes("/admin")
+        t.add("/admin")
+        t.add(LogKey("/admin"))
+        addBytes("K")
+        t.add("\u{212A}")
+        addBytes("caf\u{E9}")
+        t.add("cafe\u{301}")
+        addBytes("/admin/")
+        addBytes("/admio")
+        XCTAssertEqual(t.top(10).map { "\($0.key) \($0.count)" }, ["/admin 3", "K 2", "caf\u{E9} 2", "/admin/ 1", "/admio 1"])
+        XCTAssertEqual(t.distinct, 5)
+    }
+}
