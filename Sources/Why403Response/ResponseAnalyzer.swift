@@ -674,7 +674,7 @@ struct MatchContext {
         case .headerAfter(let name, let marker, let chars):
             guard let v = response.headers[name]?.trimmingSpaces, let r = v.range(of: marker, options: .caseInsensitive) else { return nil }
             let p = String(v[r.upperBound...].prefix { chars.contains($0) })
-            guard !p.isEmpty, chars == .line || p.contains(where: { $0.isLetter || $0.isNumber }) else { return nil }
+            guard !p.isEmpty, chars.isText || p.contains(where: { $0.isLetter || $0.isNumber }) else { return nil }
             return (p, headerEvidence(name, v))
         case .body(let marker, let chars):
             let m = marker.lowercased()
@@ -690,15 +690,37 @@ struct MatchContext {
                 let c = source[i]
                 if inTag { if c == ">" { inTag = false } }
                 else if c == "<" { inTag = true }
-                else if chars.contains(c) && !(chars == .line && (c == " " || c == "\t" || c == ":")) { break }
+                else if chars.contains(c) && !(chars.isText && (c == " " || c == "\t" || c == ":")) { break }
                 i = source.index(after: i); skipped += 1
             }
             var j = i
-            while j < source.endIndex, chars.contains(source[j]) { j = source.index(after: j) }
+            // A marker that ends with the value's opening quote (`"message":"`, `'error': '`) is answered by the closing
+            // one: a quoted text ends there, not at the end of the line (a one-line JSON body's rest came with it).
+            // (An opening quote follows a `:`, `=` or space; `"details"` ends with its key's closing quote.)
+            var quote: Character? = nil
+            if chars.isText, let q = marker.last, q == "\"" || q == "'",
+               let before = marker.dropLast().last, before == ":" || before == "=" || before == " " {
+                quote = q
+            }
+            // So is one that ends with the key (`"message":`) where the value is quoted: the quotes are not part of it.
+            if chars.isText, quote == nil, marker.hasSuffix("\":") || marker.hasSuffix("':"), i < source.endIndex,
+               source[i] == "\"" || source[i] == "'" {
+                quote = source[i]
+                i = source.index(after: i)
+                j = i
+            }
+            while j < source.endIndex, chars.contains(source[j]) {
+                if let quote, source[j] == quote { break }
+                if quote != nil, source[j] == "\\" {
+                    j = source.index(after: j)
+                    if j == source.endIndex || !chars.contains(source[j]) { break }
+                }
+                j = source.index(after: j)
+            }
             let v = source[i..<j].trimmingSpaces
             // An identifier has a letter or digit: a run of punctuation (the "." ending the sentence that announces an id
             // the page then does not show) is no value.
-            guard !v.isEmpty, chars == .line || v.contains(where: { $0.isLetter || $0.isNumber }) else { return nil }
+            guard !v.isEmpty, chars.isText || v.contains(where: { $0.isLetter || $0.isNumber }) else { return nil }
             return (v, bodyEvidence(containing: m))
         case .xml(let name):
             let open = "<\(name.lowercased())>", close = "</\(name.lowercased())>"

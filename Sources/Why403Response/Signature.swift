@@ -183,6 +183,11 @@ public enum CharClass: Sendable {
     case identifier
     /// Up to the end of the line or the next markup.
     case line
+    /// `line`, stopping at a double quote too: a phrase inside a JSON string ("…, expected any of: read:grants").
+    case phrase
+
+    /// A text, not an identifier: leading spaces and colons are skipped, and punctuation alone is a value.
+    var isText: Bool { self == .line || self == .phrase }
 
     func contains(_ c: Character) -> Bool {
         switch self {
@@ -191,6 +196,7 @@ public enum CharClass: Sendable {
         case .alphanumeric: return c.isASCII && (c.isLetter || c.isNumber)
         case .identifier: return c.isASCII && (c.isLetter || c.isNumber || c == "." || c == "-" || c == "_" || c == ":" || c == "/" || c == "+" || c == "=")
         case .line: return !c.isNewline && c != "<"
+        case .phrase: return !c.isNewline && c != "<" && c != "\""
         }
     }
 }

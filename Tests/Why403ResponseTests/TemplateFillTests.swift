@@ -34,6 +34,20 @@ final class TemplateFillTests: XCTestCase {
         XCTAssertNil(f.details?["event"])
     }
 
+    /// A text read after a marker that opens a quoted value ends at its closing quote, not at the end of a one-line JSON
+    /// body (a body that is not JSON, so only the marker reads it: a log line quoting the response).
+    func testAQuotedValueEndsAtItsClosingQuote() throws {
+        let body = #"ERROR 403: {"message":"Resource protected by organization SAML enforcement.","documentation_url":"https://docs.github.com/x"} at line 3; 'error': 'not \'allowed\'', 'x': 1 "details" : "kept", scopes: expected any of: read:grants","code":1"#
+        let capture = try ResponseReader.read(Array(("HTTP/1.1 403 Forbidden\n\n" + body + "\n").utf8), file: "t.txt")
+        let ctx = MatchContext(capture.responses[0])
+        XCTAssertEqual(ctx.value(.body(after: "\"message\":\"", chars: .line))?.0, "Resource protected by organization SAML enforcement.")
+        XCTAssertEqual(ctx.value(.body(after: "\"message\":", chars: .line))?.0, "Resource protected by organization SAML enforcement.")
+        XCTAssertEqual(ctx.value(.body(after: "'error': '", chars: .line))?.0, #"not \'allowed\'"#)
+        // A marker ending with its key's closing quote is not a value's opening one: the line is read as before.
+        XCTAssertEqual(ctx.value(.body(after: "\"details\"", chars: .line))?.0, #""kept", scopes: expected any of: read:grants","code":1"#)
+        XCTAssertEqual(ctx.value(.body(after: "expected any of:", chars: .phrase))?.0, "read:grants")
+    }
+
     /// Every signature that matches any fixture of the catalogue or of the field corpus (hits and misses alike,
     /// winning or not) has every bare placeholder of its summary, lookup, checks and fixes filled. (Only the
     /// texts are checked here: the field corpus's held-out split still measures layers and causes alone.)

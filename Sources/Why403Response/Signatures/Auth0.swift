@@ -15,7 +15,7 @@ enum Auth0 {
                   summary: "Auth0's Management API refused[ ({code})][: {msg}]",
                   extract: [Extract("code", "errorCode", from: [.json("errorCode"), .body(after: "errorCode: '", chars: .identifier)]),
                             Extract("msg", "message", from: [.json("message"), .body(after: "message: '", chars: .line)]),
-                            Extract("scopes", "accepted scopes", from: [.body(after: "expected any of:", chars: .line)])],
+                            Extract("scopes", "accepted scopes", from: [.body(after: "expected any of:", chars: .phrase)])],
                   checks: ["decode the token (`why403 token TOKEN`): its scope claim against the endpoint's required scopes"],
                   variants: [
                       Variant("code", ["insufficient_scope"], cause: .authScope, confidence: .certain,

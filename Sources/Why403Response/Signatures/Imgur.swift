@@ -27,9 +27,11 @@ enum Imgur {
                   statuses: [200, 400],
                   when: [.body("\"data\":{\"error\""), .body("\"success\":false"), .body("ImgurException"),
                          .any([.body("\"code\":401"), .body("\"code\":403"), .body("\"code\":429")])],
-                  summary: "Imgur's API refused the request: its error says {code} {msg} inside a {outer}",
+                  summary: "Imgur's API refused the request: its error says {code}[ {msg}] inside a {outer}",
                   extract: [Extract("code", "inner code", from: [.body(after: "\"error\":{\"code\":", chars: .digits)]),
-                            Extract("msg", "message", from: [.body(after: "\"message\":\"", chars: .line)]),
+                            // The envelope's `data.error.message` (read to the end of the line, the message took the rest of
+                            // the JSON with it).
+                            Extract("msg", "message", from: [.json("message")]),
                             Extract("outer", "status", from: [.body(after: "\"status\":", chars: .digits)])],
                   checks: ["the access token (Authorization: Bearer) or the client id (Authorization: Client-ID) is the app's; re-authorise when the token is rejected",
                            "a 403 without a reason: Imgur blocks some clients, networks and regions; try from another network before changing credentials"],
