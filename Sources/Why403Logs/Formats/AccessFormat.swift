@@ -39,21 +39,22 @@ struct AccessRecord {
     private var texts: [String]?
 
     /// A value holding `s` (JSON lines).
-    mutating func text(_ s: String) -> Value {
+    mutating func text(_ s: String) -> Value { .text(append(s)) }
+
+    /// Adds `s` to `texts`; returns its index.
+    private mutating func append(_ s: String) -> Int {
         var t = texts ?? []
-        texts = nil
+        texts = nil  // `t` is then the array's only reference: appended in place
         t.append(s)
         texts = t
-        return .text(t.count - 1)
+        return t.count - 1
     }
 
     /// The request line as text (JSON), nil for a format's line.
     var requestText: String? {
         get { requestTextIndex >= 0 ? texts?[requestTextIndex] : nil }
         set {
-            guard let newValue else { requestTextIndex = -1; return }
-            guard case .text(let i) = text(newValue) else { return }
-            requestTextIndex = i
+            requestTextIndex = newValue.map { append($0) } ?? -1
         }
     }
 
