@@ -130,6 +130,7 @@ public enum ResponseAnalyzer {
         let bodyRead = layerMatches.first.map { $0.1.evidence.contains { $0.source.hasPrefix("body") } } ?? false
         for (sig, f) in layerMatches where seenLayers.insert(f.layer).inserted {
             if !findings.isEmpty, bodyRead, Application.readsBodyOnly.contains(sig.id) { continue }
+            if let first = findings.first, first.cause == .rateLimit, Application.readsCountersOnly.contains(sig.id) { continue }
             if findings.isEmpty { disguised = sig.disguised && f.confidence != .possible }
             findings.append(f)
         }
