@@ -127,9 +127,9 @@ public enum ResponseAnalyzer {
         var seenLayers: Set<Layer> = []
         // A body is one answer: when the first finding already read it as its own (a gateway's JSON reply), the
         // generic reading of the same body as the application's error names no second layer.
-        let bodyRead = layerMatches.first.map { $0.1.evidence.contains { $0.source.hasPrefix("body") } } ?? false
+        let bodyRead = layerMatches.first.map { $0.1.evidence.contains { ctx.isBodySource($0.source) } } ?? false
         for (sig, f) in layerMatches where seenLayers.insert(f.layer).inserted {
-            if !findings.isEmpty, bodyRead, Application.readsBodyOnly.contains(sig.id) { continue }
+            if !findings.isEmpty, bodyRead, Application.readsEnvelope.contains(sig.id) { continue }
             if let first = findings.first, first.cause == .rateLimit, Application.readsCountersOnly.contains(sig.id) { continue }
             if findings.isEmpty { disguised = sig.disguised && f.confidence != .possible }
             findings.append(f)
@@ -550,6 +550,13 @@ struct MatchContext {
             return Evidence(source: bodySource(line: n + 1), text: text)
         }
         return Evidence(source: bodySource(line: nil), text: lowerMarker)
+    }
+
+    /// Whether evidence from `source` quotes the body (a line of it, or a JSON value).
+    func isBodySource(_ source: String) -> Bool {
+        if source.hasPrefix("body") { return true }
+        guard response.bodyStartLine != nil, source.hasPrefix("\(response.origin):") else { return false }
+        return Int(source.dropFirst(response.origin.count + 1)) != nil
     }
 
     func bodySource(line: Int?) -> String {

@@ -562,6 +562,23 @@ final class ResponseAnalyzerTests: XCTestCase {
 
     /// nginx's or Apache's own 401 page with no challenge header seen: possibly no credentials sent when the request is
     /// unknown, likely when it was captured without them; a captured request that carried some leaves the cause open.
+    /// One body is one answer: a product's signature that read the body's lines (not only a JSON value) leaves no second
+    /// finding for the generic JSON reading of the same body; a rate-limit finding leaves none for the generic reading of
+    /// the 429's counters (Envoy writes the same x-ratelimit-* headers).
+    func testTheSameBodyOrCountersNameNoSecondLayer() throws {
+        func rules(_ text: String) throws -> [String] {
+            let capture = try ResponseReader.read(Array(text.utf8), file: "t.txt")
+            return ResponseAnalyzer.identify(capture.responses[0]).findings.map { $0.rule ?? "" }
+        }
+        XCTAssertEqual(try rules("HTTP/1.1 403 Forbidden\nContent-Type: application/json\n\n"
+                                 + #"{"errors":[{"code":"MissingAuthenticationToken","message":"Access to requested resource is denied."}]}"# + "\n"),
+                       ["apigw-missing-token"])
+        XCTAssertEqual(try rules("HTTP/1.1 429 Too Many Requests\nx-ratelimit-limit: 3, 3;w=3600\nx-ratelimit-remaining: 0\nx-ratelimit-reset: 2621\n\n"),
+                       ["envoy-ratelimit-headers"])
+        // Without a product's reading, the counters are still the application's.
+        XCTAssertEqual(try rules("HTTP/1.1 429 Too Many Requests\nx-ratelimit-limit: 60\nx-ratelimit-remaining: 0\n\n").first, "app-rate-limit-headers")
+    }
+
     func testAServers401PageWithoutItsChallenge() throws {
         let page = "<html>\n<head><title>401 Authorization Required</title></head>\n<body>\n<center><h1>401 Authorization Required</h1></center>\n<hr><center>nginx</center>\n</body>\n</html>\n"
         func identify(_ text: String) throws -> Finding {

@@ -9,6 +9,9 @@ enum Application {
     /// The signatures that read nothing but a JSON body: under a finding that already read the body as
     /// its own product's reply, they are not reported as a second layer.
     static let readsBodyOnly: Set<String> = ["app-json", "app-json-401"]
+    /// Those, and Google's error envelope: under a finding that already read the body as its own product's reply (Cloud
+    /// Storage's errors are Google API errors), none is reported as a second layer.
+    static let readsEnvelope: Set<String> = readsBodyOnly.union(["google-api-error"])
     /// The signatures that read nothing but a 429's rate-limit counters: under a finding that already says `rate.limit`
     /// (Envoy's global rate limit writes the same `x-ratelimit-*` headers), they are not reported as a second layer.
     static let readsCountersOnly: Set<String> = ["app-rate-limit-headers"]
