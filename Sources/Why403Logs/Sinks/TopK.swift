@@ -196,10 +196,10 @@ public struct TopK: Sendable {
     /// The hash of `b`; nil when `asciiOnly` and a byte is not ASCII.
     ///
     /// INVARIANT (what `find` relies on): one-to-one on inputs of one length. The start depends on the length
-    /// alone; each word (the last one the remaining bytes, little-endian, so it too is one-to-one) enters with an
+    /// alone (and the process's seed); each word (the last one the remaining bytes, little-endian, so it too is one-to-one) enters with an
     /// exclusive or and is mixed by a multiplication by an odd constant and a right-shift exclusive or, each a
     /// bijection of 64-bit words, as is the finish: two inputs of one length part at their first differing word
-    /// and stay apart. Any change must keep it so (`TopKTests.testHashIsOneToOnePerLength`).
+    /// and stay apart. Any change must keep it so (`TopKIdentityTests.testHashIsOneToOnePerLength`).
     @inline(__always)
     private static func hashBytes(_ b: UnsafeRawBufferPointer, asciiOnly: Bool) -> UInt64? {
         let n = b.count
