@@ -315,20 +315,11 @@ extension Signature {
         return false
     }
 
-    /// A bracketed part filled, or nil when one of its placeholders has no value.
+    /// A bracketed part filled, or nil when one of its placeholders has no value (the part holds no `]`, so no
+    /// bracket inside it is taken for another part).
     private static func fillStrict(_ template: Substring, _ values: [String: String]) -> String? {
-        var out = ""
-        var i = template.startIndex
-        while i < template.endIndex {
-            if template[i] == "{", let (key, end) = placeholder(template[i...]) {
-                guard let v = values[key] else { return nil }
-                out += v
-                i = end
-                continue
-            }
-            out.append(template[i])
-            i = template.index(after: i)
-        }
-        return out
+        var unfilled: [String] = []
+        let out = fill(String(template), values, unfilled: &unfilled)
+        return unfilled.isEmpty ? out : nil
     }
 }

@@ -171,11 +171,8 @@ public struct TopK: Sendable {
     /// Per-process seed: a crafted log cannot aim its keys at one probe chain of every run.
     private static let seed = UInt64.random(in: 1...UInt64.max)
 
-    /// A cheap hash of the key's bytes (8 at a time); a non-ASCII key is hashed in NFC.
-    static func hash(_ key: String) -> UInt64 { fingerprint(key).hash }
-
-    /// The key's hash and the length of the bytes hashed (its NFC form's): equal for two keys exactly when they
-    /// are equal `String`s.
+    /// The key's hash (a cheap hash of its bytes, 8 at a time; a non-ASCII key is hashed in NFC) and the length of
+    /// the bytes hashed: equal for two keys exactly when they are equal `String`s.
     static func fingerprint(_ key: String) -> (hash: UInt64, length: Int) {
         if let h = key.utf8.withContiguousStorageIfAvailable({ hashBytes(UnsafeRawBufferPointer($0), asciiOnly: true) }), let h {
             return (h, key.utf8.count)
