@@ -656,7 +656,10 @@ struct MatchContext {
     static func describe(_ v: Any) -> String {
         if let s = v as? String { return s }
         if let n = v as? NSNumber { return n.stringValue }
-        if let d = v as? [String: Any], let data = try? JSONSerialization.data(withJSONObject: d, options: [.sortedKeys]) {
+        // An object or a list of them as JSON with its keys sorted (a `Dictionary`'s own description is in hash order,
+        // which changes from run to run).
+        if v is [String: Any] || v is [Any], JSONSerialization.isValidJSONObject(v),
+           let data = try? JSONSerialization.data(withJSONObject: v, options: [.sortedKeys]) {
             return String(decoding: data.prefix(300), as: UTF8.self)
         }
         return String(describing: v).prefix(300).description

@@ -48,6 +48,13 @@ final class TemplateFillTests: XCTestCase {
         XCTAssertEqual(ctx.value(.body(after: "expected any of:", chars: .phrase))?.0, "read:grants")
     }
 
+    /// A JSON object or list quoted as evidence reads the same in every run: keys sorted, not in a `Dictionary`'s order.
+    func testAJSONValueQuotedAsEvidenceHasItsKeysSorted() {
+        let list: [Any] = [["message": "No authorization header supplied.", "code": "Neo.ClientError.Security.AuthorizationFailed"]]
+        XCTAssertEqual(MatchContext.describe(list), #"[{"code":"Neo.ClientError.Security.AuthorizationFailed","message":"No authorization header supplied."}]"#)
+        XCTAssertEqual(MatchContext.describe(["b": 1, "a": [2]] as [String: Any]), #"{"a":[2],"b":1}"#)
+    }
+
     /// Every signature that matches any fixture of the catalogue or of the field corpus (hits and misses alike,
     /// winning or not) has every bare placeholder of its summary, lookup, checks and fixes filled. (Only the
     /// texts are checked here: the field corpus's held-out split still measures layers and causes alone.)
