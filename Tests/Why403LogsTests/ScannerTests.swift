@@ -237,6 +237,66 @@ final class ScannerTests: XCTestCase {
         XCTAssertTrue(r.notes.contains { $0.contains("Space-Saving") })
     }
 
+    /// An access log alone puts every refusal in one group, whose path and client counts are then the global counters'
+    /// (`Aggregator.groupSharesGlobal`): past the group's 256 keys they stay exact where the global counters are, and
+    /// equal to the report's top lists.
+    func testSoleGroupCountsAreTheGlobalCounts() throws {
+        var lines: [String] = []
+        for round in 0..<3 {
+            for i in 0..<600 where round == 0 || i % 7 == 0 { lines.append(combined("10.2.\(i / 250).\(i % 250)", "GET /p\(i % 300) HTTP/1.1")) }
+            for _ in 0..<40 { lines.append(combined("192.0.2.1", "GET /hot HTTP/1.1")) }
+        }
+        let r = try analyzeText(lines.joined(separator: "\n") + "\n")
+        let s = try summary(r)
+        XCTAssertEqual(s.causes.count, 1)
+        XCTAssertFalse(s.approximate)
+        func rows(_ v: JSONValue?) -> [String] {
+            guard case .array(let a)? = v else { return [] }
+            return a.map { row in
+                guard case .object(let o) = row, case .string(let k)? = o["key"], case .int(let n)? = o["count"] else { return "?" }
+                return "\(k) \(n)"
+            }
+        }
+        let details = r.findings.first?.details
+        XCTAssertEqual(rows(details?["top_clients"]), s.topClients.prefix(5).map { "\($0.key) \($0.count)" })
+        XCTAssertEqual(rows(details?["top_paths"]), s.topPaths.prefix(5).map { "\($0.key) \($0.count)" })
+        XCTAssertEqual(rows(details?["top_clients"]).first, "192.0.2.1 120")
+    }
+
+    /// A second group after the first has seen more clients than its cap: the first group's counters, made then from
+    /// the global ones, keep Space-Saving's bound (no count below the truth), and the second group counts its own.
+    func testFirstGroupCountersSettleWhenASecondGroupAppears() throws {
+        var lines: [String] = []
+        var truth: [String: Int] = [:]
+        for i in 0..<700 {
+            let ip = i % 5 == 0 ? "192.0.2.\(i % 3)" : "10.3.\(i / 250).\(i % 250)"
+            truth[ip, default: 0] += 1
+            lines.append(combined(ip, "GET /a HTTP/1.1"))
+        }
+        lines.append(combined("198.51.100.7", "GET /login HTTP/1.1", status: 429))
+        for i in 0..<50 {
+            let ip = "10.3.0.\(i)"
+            truth[ip, default: 0] += 1
+            lines.append(combined(ip, "GET /a HTTP/1.1"))
+        }
+        let r = try analyzeText(lines.joined(separator: "\n") + "\n", statuses: [403, 429])
+        XCTAssertEqual(r.findings.count, 2)
+        for f in r.findings {
+            guard case .array(let rows)? = f.details?["top_clients"] else { return XCTFail("no top_clients") }
+            if f.rule == "status-403" {
+                XCTAssertEqual(rows.count, 5)
+                XCTAssertEqual(Set(rows.prefix(3).compactMap { row -> String? in
+                    if case .object(let o) = row, case .string(let k)? = o["key"] { k } else { nil }
+                }), ["192.0.2.0", "192.0.2.1", "192.0.2.2"])
+            }
+            for row in rows {
+                guard case .object(let o) = row, case .string(let k)? = o["key"], case .int(let n)? = o["count"] else { return XCTFail() }
+                if k == "198.51.100.7" { XCTAssertEqual(n, 1); continue }
+                XCTAssertGreaterThanOrEqual(n, truth[k] ?? 0, k)
+            }
+        }
+    }
+
     func testTopKExactBelowCap() {
         var t = TopK(capacity: 3)
         for k in ["a", "b", "a", "c", "a", "b"] { t.add(k) }

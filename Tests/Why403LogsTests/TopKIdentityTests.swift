@@ -47,4 +47,29 @@ final class TopKIdentityTests: XCTestCase {
         XCTAssertEqual(t.top(10).map { "\($0.key) \($0.count)" }, ["/admin 3", "K 2", "caf\u{E9} 2", "/admin/ 1", "/admio 1"])
         XCTAssertEqual(t.distinct, 5)
     }
+
+    /// `TopK.truncated(to:)` and counting on: Space-Saving's bound against the true counts of a skewed stream.
+    func testTruncatedCounterKeepsTheBound() {
+        var rng = SystemRandomNumberGenerator()
+        var big = TopK(capacity: 1_000)
+        var truth: [String: Int] = [:]
+        func draw() -> String {
+            let r = Int.random(in: 0..<100, using: &rng)
+            return r < 50 ? "hot\(r % 10)" : "k\(Int.random(in: 0..<800, using: &rng))"
+        }
+        for _ in 0..<5_000 { let k = draw(); big.add(k); truth[k, default: 0] += 1 }
+        var small = big.truncated(to: 64)
+        XCTAssertEqual(small.total, big.total)
+        XCTAssertEqual(small.top(64), big.top(64))
+        for _ in 0..<5_000 { let k = draw(); small.add(k); truth[k, default: 0] += 1 }
+        let kept = small.top(64)
+        let floor = kept.map(\.count).min() ?? 0
+        for e in kept {
+            XCTAssertLessThanOrEqual(e.count - e.error, truth[e.key] ?? 0, e.key)
+            XCTAssertGreaterThanOrEqual(e.count, truth[e.key] ?? 0, e.key)
+        }
+        for (k, n) in truth where !kept.contains(where: { $0.key == k }) { XCTAssertLessThanOrEqual(n, floor, k) }
+        for i in 0..<10 { XCTAssertTrue(kept.contains { $0.key == "hot\(i)" }, "hot\(i)") }
+        XCTAssertEqual(small.total, 10_000)
+    }
 }

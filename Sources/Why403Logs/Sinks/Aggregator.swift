@@ -56,8 +56,10 @@ struct CauseGroup {
     var correlated = 0
     var statuses = SmallCounter<Int>()
     var samples: [[Evidence]] = []
-    var paths = TopK(capacity: 256)
-    var clients = TopK(capacity: 256)
+    /// Distinct paths and clients each group keeps.
+    static let keysPerGroup = 256
+    var paths = TopK(capacity: keysPerGroup)
+    var clients = TopK(capacity: keysPerGroup)
     var targets = TopK(capacity: 64)
     var details = TopK(capacity: 64)
     /// The detail counted last, with its hash.
@@ -96,6 +98,13 @@ final class Aggregator {
     var groupIndex: [GroupKey: Int] = [:]
     /// The group the last refusal went to (never the overflow's "other" groups).
     private var lastGroup: Int?
+    /// True while the first group counts no paths and clients of its own. As long as every refusal goes to that one
+    /// group (an access log alone puts all its 403s in one), its counters would count exactly what `paths` and
+    /// `clients` count; they are made from those when a second group appears, or at `finish()`
+    /// (`settleSharedGroup`). Counting both was about a tenth of a refusal's aggregation, and the group's 256-key
+    /// counters churned through Space-Saving evictions where the global ones still held every key. Only when the
+    /// global counters hold at least as many keys as a group's.
+    private var groupSharesGlobal: Bool
     var paths: TopK
     var clients: TopK
     var userAgents: TopK
@@ -154,6 +163,7 @@ final class Aggregator {
         paths = TopK(capacity: limits.keysPerDimension)
         clients = TopK(capacity: limits.keysPerDimension)
         userAgents = TopK(capacity: limits.keysPerDimension)
+        groupSharesGlobal = limits.keysPerDimension >= CauseGroup.keysPerGroup
     }
 
     /// Counts one refusal; `evidence` is asked for only when the refusal becomes a sample.
@@ -173,6 +183,7 @@ final class Aggregator {
             } else if groups.count >= 512 {
                 return addToOverflow(d, evidence: evidence)
             } else {
+                settleSharedGroup()
                 gi = groups.count
                 groups.append(CauseGroup(cause: d.cause, layer: d.layer, keyRule: key.rule, confidence: d.confidence))
                 groupIndex[key] = gi
@@ -183,12 +194,16 @@ final class Aggregator {
         let p = paths.addReturningSlot(path)
         let c = clients.addReturningSlot(d.client)
         userAgents.add(d.userAgent ?? dash)
-        // The group counts the same keys as the `String`s the counters above now hold: a key new to
-        // the group (often, once a group holds more clients than its cap) makes no `String` of its own.
         // The country is hashed once, for both counters.
         let country = d.country.map { LogKey($0) }
-        update(&groups[gi], d, path: LogKey(path, string: paths.key(at: p.slot)),
-               client: LogKey(d.client, string: clients.key(at: c.slot)), country: country, evidence)
+        if groupSharesGlobal {
+            update(&groups[gi], d, path: nil, client: nil, country: country, evidence)
+        } else {
+            // The group counts the same keys as the `String`s the counters above now hold: a key new to
+            // the group (often, once a group holds more clients than its cap) makes no `String` of its own.
+            update(&groups[gi], d, path: LogKey(path, string: paths.key(at: p.slot)),
+                   client: LogKey(d.client, string: clients.key(at: c.slot)), country: country, evidence)
+        }
         if let country { countries.add(country) }
         if p.fresh {
             if p.slot < pathStates.count { pathStates[p.slot].clear() } else { pathStates.append(PathState()) }
@@ -226,7 +241,19 @@ final class Aggregator {
         return nil
     }
 
+    /// Gives the first group its own path and client counters, from the global ones (see `groupSharesGlobal`), unless
+    /// it has them: before a second group is made, and at `finish()`. The global counters' largest keys, cut to the
+    /// group's cap, are a Space-Saving summary of the same refusals with the same bound (every count at most its
+    /// `error` too high, and a key left out counted at most the smallest count kept).
+    private func settleSharedGroup() {
+        guard groupSharesGlobal, !groups.isEmpty else { return }
+        groupSharesGlobal = false
+        groups[0].paths = paths.truncated(to: groups[0].paths.capacity)
+        groups[0].clients = clients.truncated(to: groups[0].clients.capacity)
+    }
+
     private func addToOverflow(_ d: Denial, evidence: () -> [Evidence]) {
+        settleSharedGroup()
         var o = d
         o.rule = "other"
         let key = GroupKey(cause: d.cause, layer: d.layer, rule: "other")
@@ -237,7 +264,8 @@ final class Aggregator {
         update(&groups[groupIndex[key]!], o, path: d.path ?? dash, client: d.client, country: d.country.map { LogKey($0) }, evidence)
     }
 
-    private func update(_ g: inout CauseGroup, _ d: Denial, path: LogKey, client: LogKey, country: LogKey?, _ evidence: () -> [Evidence]) {
+    /// Counts `d` in `g`; its path and client only when given (nil while the group shares the global counters).
+    private func update(_ g: inout CauseGroup, _ d: Denial, path: LogKey?, client: LogKey?, country: LogKey?, _ evidence: () -> [Evidence]) {
         g.count += 1
         if let r = d.rule {
             if let last = g.lastRule, last == r {
@@ -251,8 +279,8 @@ final class Aggregator {
         if d.correlated { g.correlated += 1 }
         if let s = d.status { g.statuses.add(s) }
         if g.samples.count < 3 { g.samples.append(evidence()) }
-        g.paths.add(path)
-        g.clients.add(client)
+        if let path { g.paths.add(path) }
+        if let client { g.clients.add(client) }
         if let t = d.target { g.targets.add(t) }
         if let x = d.detail {
             // Details repeat from refusal to refusal (memoised texts): the last one's hash is kept.
@@ -369,6 +397,7 @@ final class Aggregator {
     /// Closes every open minute (call once, at the end).
     func finish() {
         flushTimeline()
+        settleSharedGroup()
         // Only a client with a run, or a burst minute still open, can end a burst here; the others are passed
         // over before sorting (sorting all 10,000 slots by key was most of the end of a scan of many clients).
         let open = clientStates.indices.filter {

@@ -255,6 +255,20 @@ public struct TopK: Sendable {
     /// The key held in `slot`.
     func key(at slot: Int) -> String { entries[slot].key }
 
+    /// This counter cut to its `capacity` largest keys (`top(capacity)`) as a counter of that capacity, with the same
+    /// total. Still a Space-Saving summary with the same bound: a count kept is at most its `error` too high, and a key
+    /// left out was counted at most as often as the smallest count kept (so a later add that evicts it stays within the
+    /// bound). Counting on in the cut counter is counting on in a summary of every key added here.
+    func truncated(to capacity: Int) -> TopK {
+        var t = TopK(capacity: capacity)
+        let cut = entries.count > t.capacity
+        t.entries = cut ? top(t.capacity) : entries
+        t.total = total
+        t.isApproximate = isApproximate || cut
+        if !t.entries.isEmpty { t.grow() }
+        return t
+    }
+
     /// The `n` largest, count descending then key ascending (stable output).
     ///
     /// Few of many (a report's top ten of up to 10,000 clients) are selected in one pass into a sorted list of
