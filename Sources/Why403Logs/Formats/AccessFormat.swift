@@ -87,12 +87,10 @@ struct AccessRecord {
 
     /// The path of a request line in `line[from..<to]`, without query or fragment.
     static func path(ofRequest line: ByteLine, _ from: Int, _ to: Int) -> Value {
-        var i = from
-        while i < to, line[i] != 0x20 { i += 1 }
-        guard i < to else { return .none }
-        i += 1
-        let start = i
-        while i < to, line[i] != 0x20, line[i] != 0x3F, line[i] != 0x23 { i += 1 }
+        let sp = line.index(of: 0x20, from: from, to: to)
+        guard sp < to else { return .none }
+        let start = sp + 1
+        let i = line.index(of: 0x20, or: 0x3F, or: 0x23, from: start, to: to)
         return start < i ? .bytes(start, i) : .none
     }
 }
@@ -372,8 +370,12 @@ public struct AccessFormat: Sendable, CustomStringConvertible {
                 let base = lit.baseAddress ?? UnsafePointer(bitPattern: 1)!
                 let n = line.count
                 var pos = 0
+                // True when the field just read ended where the literal of the step after it was found: that
+                // literal is known to be there (a field's end literal is always the next step's).
+                var found = false
                 for s in st {
                     if !s.field {
+                        if found { pos += s.literalCount; found = false; continue }
                         guard pos + s.literalCount <= n, ByteLine.equal(line.base + pos, base + s.literalStart, s.literalCount)
                         else { return false }
                         pos += s.literalCount
@@ -383,6 +385,7 @@ public struct AccessFormat: Sendable, CustomStringConvertible {
                     if s.literalCount > 0 {
                         guard let e = findLiteral(base + s.literalStart, s.literalCount, in: line, from: pos) else { return false }
                         end = e
+                        found = true
                     }
                     guard assign(s.kind, line, pos, end, &rec) == nil else { return false }
                     pos = end

@@ -49,7 +49,8 @@ struct ByteLine {
         while i <= last {
             let j = index(of: needle[0], from: i, to: last + 1)
             if j > last { return nil }
-            if ByteLine.equal(base + j, needle, n) { return j }
+            // The first byte is the one searched for.
+            if ByteLine.equal(base + j + 1, needle + 1, n - 1) { return j }
             i = j + 1
         }
         return nil
@@ -72,6 +73,24 @@ struct ByteLine {
             i += 8
         }
         while i < to, base[i] != a, base[i] != b { i += 1 }
+        return i
+    }
+
+    /// The first offset in `from..<to` holding `a`, `b` or `c`, else `to` (`index(of:or:)` for three bytes: a request's
+    /// path ends at a space, `?` or `#`).
+    @inline(__always) func index(of a: UInt8, or b: UInt8, or c: UInt8, from: Int, to: Int) -> Int {
+        let raw = UnsafeRawPointer(base)
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let ma = ones &* UInt64(a), mb = ones &* UInt64(b), mc = ones &* UInt64(c)
+        var i = from
+        while i + 8 <= to {
+            let w = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: i, as: UInt64.self))
+            let x = w ^ ma, y = w ^ mb, z = w ^ mc
+            let hits = (((x &- ones) & ~x) | ((y &- ones) & ~y) | ((z &- ones) & ~z)) & 0x8080_8080_8080_8080
+            if hits != 0 { return i + hits.trailingZeroBitCount / 8 }
+            i += 8
+        }
+        while i < to, base[i] != a, base[i] != b, base[i] != c { i += 1 }
         return i
     }
 
