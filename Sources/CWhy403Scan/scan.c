@@ -374,9 +374,29 @@ static inline int is_binary_byte(uint8_t b) {
     return b < 0x09 || (b > 0x0D && b < 0x20 && b != 0x1B) || b == 0x7F;
 }
 
+#ifdef WHY403_X86
+/// `why403_has_binary_bytes` 32 bytes a step, for lines of at least 32 bytes on an AVX2 CPU (half the steps of the SSE2
+/// loop over a 150-byte access line, which the read-ahead thread checks before parsing it).
+__attribute__((target("avx2")))
+static int has_binary_avx2(const uint8_t *buf, size_t n) {
+    const __m256i low = _mm256_set1_epi8(0x1F), del = _mm256_set1_epi8(0x7F);
+    for (size_t i = 0;; i += 32) {
+        if (i + 32 > n) i = n - 32;  // the last block overlaps the one before it, as below
+        __m256i x = _mm256_loadu_si256((const __m256i *)(buf + i));
+        __m256i flag = _mm256_or_si256(_mm256_cmpeq_epi8(_mm256_max_epu8(x, low), low), _mm256_cmpeq_epi8(x, del));
+        if (_mm256_movemask_epi8(flag)) {
+            for (size_t j = i; j < i + 32; j++)
+                if (is_binary_byte(buf[j])) return 1;
+        }
+        if (i + 32 == n) return 0;
+    }
+}
+#endif
+
 int why403_has_binary_bytes(const uint8_t *buf, size_t n) {
     size_t i = 0;
 #ifdef WHY403_X86
+    if (n >= 32 && has_avx2()) return has_binary_avx2(buf, n);
     const __m128i low = _mm_set1_epi8(0x1F), del = _mm_set1_epi8(0x7F);
     if (n >= 16) {
         // The last block overlaps the one before it (checking a byte twice changes nothing), so no byte is left
