@@ -88,6 +88,19 @@ final class ResponseAnalyzerTests: XCTestCase {
 
     /// nginx's version in a summary comes from the page's footer, else from the `Server` header's `nginx/1.x`; a bare
     /// `nginx` (server_tokens off) gives none. The header's whole value once read "(nginx nginx/1.18.0)".
+    /// kubectl's and client libraries' text answers quote the API server's sentence, as its Status object's message is.
+    func testKubernetesTextAnswersQuoteTheSentence() throws {
+        let cases = [
+            #"Error from server (Forbidden): pods is forbidden: User "alice" cannot list resource "pods" in API group "" at the cluster scope"#,
+            #"K8s::Error::Forbidden: GET /api/v1/pods => HTTP 403 Forbidden: pods is forbidden: User "alice" cannot list resource "pods" in API group "" at the cluster scope"#,
+        ]
+        for body in cases {
+            let f = try XCTUnwrap(ResponseAnalyzer.identify(CapturedResponse(status: 403, body: Array(body.utf8))).findings.first)
+            XCTAssertEqual(f.rule, "kubernetes-forbidden")
+            XCTAssertEqual(f.summary, #"the Kubernetes API refused by RBAC: pods is forbidden: User "alice" cannot list resource "pods" in API group "" at the cluster scope"#)
+        }
+    }
+
     func testNginxVersionFromTheServerHeaderIsTheVersionAlone() throws {
         func summary(server: String, footer: String) throws -> String {
             let raw = "HTTP/1.1 403 Forbidden\r\nServer: \(server)\r\nContent-Type: text/html\r\n\r\n"

@@ -15,7 +15,10 @@ enum Kubernetes {
                                .all([.any([.body("\"kind\": \"Status\""), .body("\"kind\":\"Status\"")]),
                                      .any([.body("\"message\": \"User \\\""), .body("\"message\":\"User \\\"")]), .body("\" cannot ")])])],
                   summary: "the Kubernetes API refused by RBAC[: {msg}]",
-                  extract: [Extract("msg", "message", from: [.json("message"), .body(after: "Forbidden (user=", chars: .line), .body(after: "message:", chars: .line)]),
+                  // A pasted text answer: kubectl's `Error from server (Forbidden): pods is forbidden: User …` and client
+                  // libraries' `HTTP 403 Forbidden: pods is forbidden: …`.
+                  extract: [Extract("msg", "message", from: [.json("message"), .body(after: "Forbidden (user=", chars: .line), .body(after: "message:", chars: .line),
+                                                             .body(after: "(Forbidden): ", chars: .line), .body(after: "403 Forbidden: ", chars: .line)]),
                             Extract("user", "user", from: [.body(after: "User \\\"", chars: .identifier), .body(after: "User \"", chars: .identifier),
                                                            .body(after: "(user=", chars: .identifier), .body(after: "forbidden because ", chars: .identifier)])],
                   lookup: "kubectl auth can-i VERB RESOURCE --as={user} -n NAMESPACE (and the API server's audit log) shows which rule is missing",
