@@ -127,6 +127,34 @@ final class FastPathTests: XCTestCase {
         }
     }
 
+    /// The memo of the last time field (`TimeMemo`) gives what `LogTime.parseAny` gives, over runs of one time, times one
+    /// byte apart at every position, every length up to 40 (the remembered 8-32 and the others), valid or not.
+    func testTheTimeMemoReadsAsTheParser() {
+        var rng = SplitMix(state: 29)
+        let memo = TimeMemo()
+        let base = Array("[29/Nov/2026:09:30:17 +0000] 2026-11-29T09:30:17.125+01:00 1764408617.5 junk".utf8)
+        var checked = 0
+        func check(_ bytes: [UInt8]) {
+            bytes.withUnsafeBytes { raw in
+                let line = ByteLine(raw.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!, bytes.count)
+                XCTAssertEqual(memo.parse(line, 0, bytes.count), LogTime.parseAny(line, 0, bytes.count), String(decoding: bytes, as: UTF8.self))
+            }
+            checked += 1
+        }
+        for n in 0...40 {
+            for start in stride(from: 0, to: base.count - n, by: 7) {
+                let field = Array(base[start..<(start + n)])
+                check(field); check(field)  // a run: the second is the memo's
+                for i in 0..<n {
+                    var other = field
+                    other[i] = other[i] ^ UInt8(1 << Int.random(in: 0..<7, using: &rng))
+                    check(other); check(field)
+                }
+            }
+        }
+        XCTAssertGreaterThan(checked, 10_000)
+    }
+
     func testTheCommonTimeAgreesWithTheCalendar() throws {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = TimeZone(identifier: "UTC")!

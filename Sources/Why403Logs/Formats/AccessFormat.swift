@@ -343,19 +343,20 @@ public struct AccessFormat: Sendable, CustomStringConvertible {
 
     /// Parses `line` into `rec` (the hot path: no `Result` of a large record copied out); returns what
     /// did not match, or nil.
-    func match(_ line: ByteLine, into rec: inout AccessRecord, fast: Bool = true) -> FormatMismatch? {
+    /// `times`: the memo of the time fields read last by this thread (`TimeMemo`), or nil.
+    func match(_ line: ByteLine, into rec: inout AccessRecord, fast: Bool = true, times: TimeMemo? = nil) -> FormatMismatch? {
         if isJSON {
             switch JSONLine.parse(line) {
             case .success(let r): rec = r; return nil
             case .failure(let m): return m
             }
         }
-        if fast && matchesFast(line, into: &rec) { return nil }
+        if fast && matchesFast(line, into: &rec, times: times) { return nil }
         rec = AccessRecord()
         guard let first = matchItems(line, into: &rec) else { return nil }
         for f in fallbacks {
             rec = AccessRecord()
-            if fast ? f.matchesFast(line, into: &rec) : f.matchItems(line, into: &rec) == nil { return nil }
+            if fast ? f.matchesFast(line, into: &rec, times: times) : f.matchItems(line, into: &rec) == nil { return nil }
         }
         return first
     }
@@ -364,7 +365,7 @@ public struct AccessFormat: Sendable, CustomStringConvertible {
     /// `matchItems` fills it (the same steps in the same order over `steps`); on false, `rec` is partly filled
     /// and `matchItems` says why. (`FastPathTests` holds the two equal on thousands of mutated lines; the logs fuzz
     /// harness compares whole reports read with and without it.)
-    func matchesFast(_ line: ByteLine, into rec: inout AccessRecord) -> Bool {
+    func matchesFast(_ line: ByteLine, into rec: inout AccessRecord, times: TimeMemo? = nil) -> Bool {
         steps.withUnsafeBufferPointer { st in
             literalBytes.withUnsafeBufferPointer { lit in
                 let base = lit.baseAddress ?? UnsafePointer(bitPattern: 1)!
@@ -387,7 +388,7 @@ public struct AccessFormat: Sendable, CustomStringConvertible {
                         end = e
                         found = true
                     }
-                    guard assign(s.kind, line, pos, end, &rec) == nil else { return false }
+                    guard assign(s.kind, line, pos, end, &rec, times) == nil else { return false }
                     pos = end
                 }
                 if pos < n, !(pos == n - 1 && line[pos] == 0x0D), let last = st.last, !last.field { return false }
@@ -430,7 +431,7 @@ public struct AccessFormat: Sendable, CustomStringConvertible {
                     }
                     end = e
                 }
-                if let problem = assign(kind, line, pos, end, &rec) {
+                if let problem = assign(kind, line, pos, end, &rec, nil) {
                     return FormatMismatch(field: name, expected: problem, found: foundText(line, pos, end))
                 }
                 pos = end
@@ -454,13 +455,14 @@ public struct AccessFormat: Sendable, CustomStringConvertible {
     }
 
     /// Stores a field; returns what was expected when the text cannot be that field.
-    private func assign(_ kind: AccessField, _ line: ByteLine, _ from: Int, _ to: Int, _ rec: inout AccessRecord) -> String? {
+    private func assign(_ kind: AccessField, _ line: ByteLine, _ from: Int, _ to: Int, _ rec: inout AccessRecord, _ times: TimeMemo?) -> String? {
         switch kind {
         case .status:
             guard to - from == 3, let s = line.integer(from, to) else { return "a 3-digit status" }
             rec.status = s
         case .time:
-            guard let t = LogTime.parseAny(line, from, to) else { return "a time like 10/Oct/2000:13:55:36 -0700" }
+            let parsed: LogTime? = if let times { times.parse(line, from, to) } else { LogTime.parseAny(line, from, to) }
+            guard let t = parsed else { return "a time like 10/Oct/2000:13:55:36 -0700" }
             rec.time = t
         case .client: rec.client = .bytes(from, to)
         case .request:

@@ -59,6 +59,9 @@ struct FileScan: NeedleFiltered {
     /// The read-ahead thread parses candidate lines while the scan is busy (`MappedGather`).
     var lineTokenizer: LineTokenizer? { AccessTokens.tokenizer(context.format, fast: !context.limits.reasonedMatchOnly) }
 
+    /// The scan thread's own memo of the last time field read (`TimeMemo`).
+    private let times = TimeMemo()
+
     init(file: String, context: ScanContext) {
         self.file = file
         self.context = context
@@ -131,7 +134,7 @@ struct FileScan: NeedleFiltered {
             return
         }
         var rec = AccessRecord()
-        if let m = format.match(line, into: &rec, fast: !context.limits.reasonedMatchOnly) {
+        if let m = format.match(line, into: &rec, fast: !context.limits.reasonedMatchOnly, times: times) {
             accessFailed += 1
             if firstMismatch == nil { firstMismatch = (lineNumber, m) }
             context.malformed(file: file, line: lineNumber, text: line.text)

@@ -16,7 +16,8 @@ protocol LineBlockSink {
     /// The lines holding the needle of one window that starts at a line start; the window's other
     /// lines are only counted.
     mutating func gathered(_ lines: GatheredLines)
-    /// Work on each gathered line the read-ahead thread may do for the sink (nil: none).
+    /// Work on each gathered line the read-ahead thread may do for the sink (nil: none). A new tokenizer on every
+    /// access: a tokenizer may keep state (`TimeMemo`) for the one thread that runs it.
     var lineTokenizer: LineTokenizer? { get }
 }
 
