@@ -59,18 +59,19 @@ struct ByteLine {
     /// The first offset in `from..<to` holding `a` or `b`, else `to`; eight bytes a step. (SWAR: a
     /// zero byte of `word ^ a…` sets its lane's high bit in `(x - 0x01…) & ~x`, and a lane below the
     /// first zero is never set, so the lowest set bit is exactly the first hit. The fields between
-    /// delimiters are some ten to a hundred bytes: `memchr`'s call cost more than the search.)
+    /// delimiters are some ten to a hundred bytes: `memchr`'s call cost more than the search. Wrapping arithmetic: offsets
+    /// are within a line, far from overflow, and the checked forms added an overflow branch to every step.)
     @inline(__always) func index(of a: UInt8, or b: UInt8, from: Int, to: Int) -> Int {
         let raw = UnsafeRawPointer(base)
         let ones: UInt64 = 0x0101_0101_0101_0101
         let ma = ones &* UInt64(a), mb = ones &* UInt64(b)
         var i = from
-        while i + 8 <= to {
+        while i &+ 8 <= to {
             let w = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: i, as: UInt64.self))
             let x = w ^ ma, y = w ^ mb
             let hits = (((x &- ones) & ~x) | ((y &- ones) & ~y)) & 0x8080_8080_8080_8080
-            if hits != 0 { return i + hits.trailingZeroBitCount / 8 }
-            i += 8
+            if hits != 0 { return i &+ hits.trailingZeroBitCount &>> 3 }
+            i &+= 8
         }
         while i < to, base[i] != a, base[i] != b { i += 1 }
         return i
@@ -83,12 +84,12 @@ struct ByteLine {
         let ones: UInt64 = 0x0101_0101_0101_0101
         let ma = ones &* UInt64(a), mb = ones &* UInt64(b), mc = ones &* UInt64(c)
         var i = from
-        while i + 8 <= to {
+        while i &+ 8 <= to {
             let w = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: i, as: UInt64.self))
             let x = w ^ ma, y = w ^ mb, z = w ^ mc
             let hits = (((x &- ones) & ~x) | ((y &- ones) & ~y) | ((z &- ones) & ~z)) & 0x8080_8080_8080_8080
-            if hits != 0 { return i + hits.trailingZeroBitCount / 8 }
-            i += 8
+            if hits != 0 { return i &+ hits.trailingZeroBitCount &>> 3 }
+            i &+= 8
         }
         while i < to, base[i] != a, base[i] != b, base[i] != c { i += 1 }
         return i
@@ -100,11 +101,11 @@ struct ByteLine {
         let ones: UInt64 = 0x0101_0101_0101_0101
         let ma = ones &* UInt64(a)
         var i = from
-        while i + 8 <= to {
+        while i &+ 8 <= to {
             let x = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)) ^ ma
             let hits = (x &- ones) & ~x & 0x8080_8080_8080_8080
-            if hits != 0 { return i + hits.trailingZeroBitCount / 8 }
-            i += 8
+            if hits != 0 { return i &+ hits.trailingZeroBitCount &>> 3 }
+            i &+= 8
         }
         while i < to, base[i] != a { i += 1 }
         return i

@@ -14,10 +14,14 @@ import Foundation
 /// low 32 bits of its key's hash, so a probe reads only the table until a cell's bits match (a table of
 /// slots alone sent every probe on to a second array of hashes: one more cache miss a probe once the keys
 /// outgrow the caches; 1–2% of a 1 GiB scan of many clients). A key is hashed in its NFC form (a non-ASCII
-/// key is normalised first), and two keys are equal exactly when their hashes and their NFC lengths are
-/// (`hashBytes` is one-to-one on inputs of one length), which is `String`'s `==` (canonical equivalence):
-/// the probe compares two numbers held in the entry instead of the keys' bytes (a `memcmp` through each
-/// `String`'s storage, 3% of a 1 GiB scan).
+/// key is normalised first), so canonically equal keys share a hash, as in a `Dictionary`. A probe compares
+/// the entry's hash and NFC length first, then, for keys longer than 8 bytes, the keys themselves (`Entry.holds`):
+/// an ASCII key of a line's bytes against an ASCII entry with one `memcmp`, anything else with `String`'s `==`
+/// (canonical equivalence). Up to 8 bytes the hash is one-to-one on inputs of one length (`hashBytes`), so equal
+/// hashes and lengths are equal NFC forms.
+/// The hash alone cannot tell keys apart: no 64-bit hash is one-to-one on longer inputs, and this one is no
+/// keyed PRF (session 29: `/abcdefaghijklmn` and `/abcdef!ghijilm.` share a hash in half of all seeds; from
+/// session 28 until then keys were told apart by hash and length alone, and such keys were counted as one).
 public struct TopK: Sendable {
     /// One counted key.
     public struct Entry: Sendable, Equatable {
@@ -27,9 +31,11 @@ public struct TopK: Sendable {
         public var count: Int
         /// How much of `count` may belong to keys evicted before this one (0 while exact).
         public var error: Int
-        /// The key's hash and NFC length (`LogKey`): its identity in the counter.
+        /// The key's hash and NFC length (`LogKey`), compared before the key itself.
         var hash: UInt64 = 0
         var length = 0
+        /// True when `key` is ASCII (so its UTF-8 is its NFC form, and a line's bytes are compared with `memcmp`).
+        var ascii = false
 
         init(_ key: LogKey, count: Int, error: Int) {
             self.key = key.text
@@ -37,6 +43,20 @@ public struct TopK: Sendable {
             self.error = error
             hash = key.hash
             length = key.length
+            ascii = key.bytes != nil || self.key.utf8.allSatisfy { $0 < 0x80 }
+        }
+
+        /// Whether this entry holds `key` (its hash and length already equal): the bytes of an ASCII key against an
+        /// ASCII entry, else `String`'s `==`.
+        @inline(__always)
+        func holds(_ key: LogKey) -> Bool {
+            if let b = key.bytes, ascii, let base = b.baseAddress {
+                if let same = self.key.utf8.withContiguousStorageIfAvailable({ u in
+                    u.count == b.count && TopK.sameBytes(UnsafeRawPointer(u.baseAddress!), base, b.count)
+                }) { return same }
+            }
+            if let s = key.string { return self.key == s }
+            return self.key == key.text
         }
 
         /// Entries are equal when what they report is (`hash` and `length` follow from `key`).
@@ -128,7 +148,8 @@ public struct TopK: Sendable {
             if cell == 0 { return nil }
             if UInt32(truncatingIfNeeded: cell >> 32) == tag {
                 let slot = Int(truncatingIfNeeded: cell & 0xFFFF_FFFF) - 1
-                if entries[slot].hash == key.hash && entries[slot].length == key.length { return slot }
+                if entries[slot].hash == key.hash && entries[slot].length == key.length
+                    && (key.length <= 8 || entries[slot].holds(key)) { return slot }
             }
             i = (i + 1) & mask
         }
@@ -168,6 +189,19 @@ public struct TopK: Sendable {
         table[i] = 0
     }
 
+    /// Whether `n` bytes (more than 8) at `a` and `b` are equal, eight at a time (the last load overlapping): keys are
+    /// some ten to a hundred bytes, where `memcmp`'s call cost as much as the compare.
+    @inline(__always)
+    static func sameBytes(_ a: UnsafeRawPointer, _ b: UnsafeRawPointer, _ n: Int) -> Bool {
+        guard n >= 8 else { return memcmp(a, b, n) == 0 }
+        var i = 0
+        while i &+ 8 < n {
+            if a.loadUnaligned(fromByteOffset: i, as: UInt64.self) != b.loadUnaligned(fromByteOffset: i, as: UInt64.self) { return false }
+            i &+= 8
+        }
+        return a.loadUnaligned(fromByteOffset: n &- 8, as: UInt64.self) == b.loadUnaligned(fromByteOffset: n &- 8, as: UInt64.self)
+    }
+
     /// Per-process seed: a crafted log cannot aim its keys at one probe chain of every run.
     private static let seed = UInt64.random(in: 1...UInt64.max)
 
@@ -190,13 +224,11 @@ public struct TopK: Sendable {
         hashBytes(b, asciiOnly: true)
     }
 
-    /// The hash of `b`; nil when `asciiOnly` and a byte is not ASCII.
-    ///
-    /// INVARIANT (what `find` relies on): one-to-one on inputs of one length. The start depends on the length
-    /// alone (and the process's seed); each word (the last one the remaining bytes, little-endian, so it too is one-to-one) enters with an
-    /// exclusive or and is mixed by a multiplication by an odd constant and a right-shift exclusive or, each a
-    /// bijection of 64-bit words, as is the finish: two inputs of one length part at their first differing word
-    /// and stay apart. Any change must keep it so (`TopKIdentityTests.testHashIsOneToOnePerLength`).
+    /// The hash of `b`; nil when `asciiOnly` and a byte is not ASCII. Inputs of one length that differ in one word only
+    /// never share a hash (the start depends on the length and the seed alone; each word, the last one the remaining
+    /// bytes exactly, enters with an exclusive or and is mixed by bijections of 64-bit words, as is the finish): so up
+    /// to 8 bytes it is one-to-one on inputs of one length, which `find` relies on. Inputs that differ in two words can
+    /// share a hash (`TopKIdentityTests`), which is why `find` compares longer keys too.
     @inline(__always)
     private static func hashBytes(_ b: UnsafeRawBufferPointer, asciiOnly: Bool) -> UInt64? {
         let n = b.count
