@@ -121,8 +121,10 @@ final class Aggregator {
     var clientStates: [ClientState] = []
     var pathStates: [PathState] = []
 
-    /// Distinct paths and clients below are told apart by their 64-bit key hashes (a collision would
-    /// undercount a "distinct" figure by one; Swift's SipHash on every line was a fifth of a scan).
+    /// Distinct paths and clients below are told apart by their 64-bit key hashes (Swift's SipHash on every line was a
+    /// fifth of a scan). Two keys sharing a hash undercount a "distinct" figure (of a burst's paths, a trickle's clients)
+    /// by one: a 2^-64 chance for unrelated keys, but keys longer than 8 bytes can be built to share one (`TopK`), so
+    /// these figures are a lower bound. The counts themselves compare the keys.
     struct ClientState {
         var minute: Int64 = .min
         var minuteCount = 0
