@@ -374,6 +374,13 @@ static inline int is_binary_byte(uint8_t b) {
     return b < 0x09 || (b > 0x0D && b < 0x20 && b != 0x1B) || b == 0x7F;
 }
 
+/// Whether `buf[from..<to]` holds a binary byte, a byte at a time (a flagged vector block, or a short line).
+static inline int bytes_have_binary(const uint8_t *buf, size_t from, size_t to) {
+    for (size_t j = from; j < to; j++)
+        if (is_binary_byte(buf[j])) return 1;
+    return 0;
+}
+
 #ifdef WHY403_X86
 /// `why403_has_binary_bytes` 32 bytes a step, for lines of at least 32 bytes on an AVX2 CPU (half the steps of the SSE2
 /// loop over a 150-byte access line, which the read-ahead thread checks before parsing it).
@@ -384,37 +391,28 @@ static int has_binary_avx2(const uint8_t *buf, size_t n) {
         if (i + 32 > n) i = n - 32;  // the last block overlaps the one before it, as below
         __m256i x = _mm256_loadu_si256((const __m256i *)(buf + i));
         __m256i flag = _mm256_or_si256(_mm256_cmpeq_epi8(_mm256_max_epu8(x, low), low), _mm256_cmpeq_epi8(x, del));
-        if (_mm256_movemask_epi8(flag)) {
-            for (size_t j = i; j < i + 32; j++)
-                if (is_binary_byte(buf[j])) return 1;
-        }
+        if (_mm256_movemask_epi8(flag) && bytes_have_binary(buf, i, i + 32)) return 1;
         if (i + 32 == n) return 0;
     }
 }
 #endif
 
 int why403_has_binary_bytes(const uint8_t *buf, size_t n) {
-    size_t i = 0;
 #ifdef WHY403_X86
     if (n >= 32 && has_avx2()) return has_binary_avx2(buf, n);
-    const __m128i low = _mm_set1_epi8(0x1F), del = _mm_set1_epi8(0x7F);
     if (n >= 16) {
+        const __m128i low = _mm_set1_epi8(0x1F), del = _mm_set1_epi8(0x7F);
         // The last block overlaps the one before it (checking a byte twice changes nothing), so no byte is left
         // to a scalar tail.
-        for (;; i += 16) {
+        for (size_t i = 0;; i += 16) {
             if (i + 16 > n) i = n - 16;
             __m128i x = _mm_loadu_si128((const __m128i *)(buf + i));
             // x <= 0x1F unsigned: max(x, 0x1F) == 0x1F.
             __m128i flag = _mm_or_si128(_mm_cmpeq_epi8(_mm_max_epu8(x, low), low), _mm_cmpeq_epi8(x, del));
-            if (_mm_movemask_epi8(flag)) {
-                for (size_t j = i; j < i + 16; j++)
-                    if (is_binary_byte(buf[j])) return 1;
-            }
+            if (_mm_movemask_epi8(flag) && bytes_have_binary(buf, i, i + 16)) return 1;
             if (i + 16 == n) return 0;
         }
     }
 #endif
-    for (; i < n; i++)
-        if (is_binary_byte(buf[i])) return 1;
-    return 0;
+    return bytes_have_binary(buf, 0, n);
 }
