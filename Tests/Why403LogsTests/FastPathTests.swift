@@ -7,8 +7,8 @@ import Why403TestSupport
 
 /// The refused line's fast paths against their plain definitions: the format matcher without reasons
 /// (`matchesFast`) against the one that gives them, the key hash of a line's bytes against the hash of the
-/// same `String`, the 16-byte control-byte check against the byte rule, and the in-place time reader against
-/// the calendar.
+/// same `String`, the vector control-byte check against the byte rule, the time memo against the time reader, and the
+/// in-place time reader against the calendar.
 final class FastPathTests: XCTestCase {
     /// A seeded generator: a failure here reproduces.
     private struct SplitMix: RandomNumberGenerator {

@@ -206,7 +206,8 @@ public struct TopK: Sendable {
     private static let seed = UInt64.random(in: 1...UInt64.max)
 
     /// The key's hash (a cheap hash of its bytes, 8 at a time; a non-ASCII key is hashed in NFC) and the length of
-    /// the bytes hashed: equal for two keys exactly when they are equal `String`s.
+    /// the bytes hashed: equal for two equal `String`s (canonically equal spellings too). Unequal keys longer than 8
+    /// bytes can share both, so `find` compares those keys as well.
     static func fingerprint(_ key: String) -> (hash: UInt64, length: Int) {
         if let h = key.utf8.withContiguousStorageIfAvailable({ hashBytes(UnsafeRawBufferPointer($0), asciiOnly: true) }), let h {
             return (h, key.utf8.count)
