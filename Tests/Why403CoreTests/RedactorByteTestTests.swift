@@ -48,3 +48,20 @@ final class RedactorHeaderLineTestTests: XCTestCase {
         XCTAssertEqual(r.redactHeaderLines("> Cookie: a=b"), "> Cookie: a=[redacted]")
     }
 }
+
+/// `trimmingSpaces` on `String` and `Substring` (concrete since session 30, was generic over `StringProtocol`): spaces
+/// and tabs only, at both ends, the rest as it was (combining marks and other white space kept).
+final class TrimmingSpacesTests: XCTestCase {
+    func testTrimsSpacesAndTabsOnly() {
+        XCTAssertEqual("  a b\t".trimmingSpaces, "a b")
+        XCTAssertEqual("\t \t".trimmingSpaces, "")
+        XCTAssertEqual("".trimmingSpaces, "")
+        XCTAssertEqual(" e\u{301} ".trimmingSpaces, "e\u{301}")
+        XCTAssertEqual(" \u{301}x".trimmingSpaces, "\u{301}x")  // a combining mark after the space stays
+        XCTAssertEqual("\nx\r".trimmingSpaces, "\nx\r")
+        let line = "Name: value \t"
+        let value = line[line.index(after: line.firstIndex(of: ":")!)...]
+        XCTAssertEqual(value.trimmingSpaces, "value")
+        XCTAssertEqual("403, 401 ,429".split(separator: ",").map(\.trimmingSpaces), ["403", "401", "429"])
+    }
+}
