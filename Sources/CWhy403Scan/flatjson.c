@@ -146,6 +146,50 @@ static inline void block_masks(const uint8_t *p, uint64_t *quote, uint64_t *high
 #endif
 }
 
+#if defined(__x86_64__) || defined(__i386__)
+#include <immintrin.h>
+/// `block_masks` 32 bytes a step, on an AVX2 CPU (half the steps of the SSE2 loop: the masks were a fifth of this
+/// reader's instructions on a 560-byte Logpush line).
+__attribute__((target("avx2")))
+static inline void block_masks_avx2(const uint8_t *p, uint64_t *quote, uint64_t *high, uint64_t *bad) {
+    const __m256i q = _mm256_set1_epi8('"'), bs = _mm256_set1_epi8('\\'), ctl = _mm256_set1_epi8(0x1F), del = _mm256_set1_epi8(0x7F);
+    uint64_t qm = 0, hm = 0, xm = 0;
+    for (int k = 0; k < 2; k++) {
+        __m256i x = _mm256_loadu_si256((const __m256i *)(p + 32 * k));
+        __m256i refuse = _mm256_or_si256(_mm256_or_si256(_mm256_cmpeq_epi8(x, bs), _mm256_cmpeq_epi8(x, del)),
+                                         _mm256_cmpeq_epi8(_mm256_max_epu8(x, ctl), ctl));
+        qm |= (uint64_t)(uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(x, q)) << (32 * k);
+        hm |= (uint64_t)(uint32_t)_mm256_movemask_epi8(x) << (32 * k);
+        xm |= (uint64_t)(uint32_t)_mm256_movemask_epi8(refuse) << (32 * k);
+    }
+    *quote = qm; *high = hm; *bad = xm;
+}
+
+/// `line_masks_of` with `block_masks_avx2`.
+__attribute__((target("avx2")))
+static int line_masks_of_avx2(const uint8_t *b, size_t n, line_masks *m) {
+    size_t full = n / 64, k = 0;
+    uint64_t bad = 0, high = 0, q, h, x;
+    for (; k < full; k++) {
+        block_masks_avx2(b + 64 * k, &q, &h, &x);
+        m->quotes[k] = q; m->high[k] = h; bad |= x; high |= h;
+    }
+    size_t rest = n - 64 * full;
+    if (rest) {
+        uint8_t tail[64];
+        memset(tail, ' ', sizeof tail);
+        memcpy(tail, b + 64 * full, rest);
+        block_masks_avx2(tail, &q, &h, &x);
+        m->quotes[k] = q; m->high[k] = h; bad |= x; high |= h;
+        k++;
+    }
+    m->blocks = k;
+    m->any_high = high != 0;
+    return bad == 0;
+}
+#define WHY403_FLAT_AVX2 1
+#endif
+
 /// Fills `m` for `b[0..<n]`; 0 when the line holds a byte the fast road refuses.
 static int line_masks_of(const uint8_t *b, size_t n, line_masks *m) {
     size_t full = n / 64, k = 0;
@@ -190,6 +234,21 @@ static inline int any_high(const line_masks *m, size_t from, size_t to) {
     return 0;
 }
 
+int why403_flat_json_masks_agree(const uint8_t *b, size_t n) {
+    if (n > 64 * WHY403_FLAT_BLOCKS) return 1;
+    static line_masks plain, wide;
+    int ok = line_masks_of(b, n, &plain);
+#ifdef WHY403_FLAT_AVX2
+    if (!why403_cpu_has_avx2()) return 1;
+    if (line_masks_of_avx2(b, n, &wide) != ok || wide.blocks != plain.blocks || wide.any_high != plain.any_high) return 0;
+    for (size_t k = 0; k < plain.blocks; k++)
+        if (wide.quotes[k] != plain.quotes[k] || wide.high[k] != plain.high[k]) return 0;
+#else
+    (void)wide; (void)ok;
+#endif
+    return 1;
+}
+
 int why403_flat_json(const uint8_t *b, size_t n, const why403_json_keys *keys, int32_t *out) {
     for (int32_t k = 0; k < keys->count; k++) {
         out[1 + 2 * k] = -1;
@@ -199,7 +258,11 @@ int why403_flat_json(const uint8_t *b, size_t n, const why403_json_keys *keys, i
     if (n < 2 || n > 64 * WHY403_FLAT_BLOCKS || b[0] != '{') return 0;
     line_masks m;
     // No escape, no control character anywhere: every quote opens or closes a string.
+#ifdef WHY403_FLAT_AVX2
+    if (!(why403_cpu_has_avx2() ? line_masks_of_avx2(b, n, &m) : line_masks_of(b, n, &m))) return 0;
+#else
     if (!line_masks_of(b, n, &m)) return 0;
+#endif
     size_t i = 1;
     if (b[i] == '}') {
         i++;

@@ -333,6 +333,10 @@ static int has_avx2(void) {
     }
     return cached;
 }
+
+int why403_cpu_has_avx2(void) { return has_avx2(); }
+#else
+int why403_cpu_has_avx2(void) { return 0; }
 #endif
 
 size_t why403_scan_lines(int kernel, const uint8_t *buf, size_t n, const uint8_t *needle, size_t m,

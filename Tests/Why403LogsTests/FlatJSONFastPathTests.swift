@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import CWhy403Scan
 @testable import Why403Logs
 import Why403TestSupport
 
@@ -54,6 +55,21 @@ final class FlatJSONFastPathTests: XCTestCase {
         XCTAssertEqual(disagree.prefix(5), [], "the fast road and the Swift reader differ on \(disagree.count) lines")
         // Both readers' verdicts were compared on lines of every kind: valid ones and broken ones the fast road took.
         XCTAssertGreaterThan(taken, 5_000)
+    }
+
+    /// The AVX2 mask builder (session 30) against the SSE2 one it stands in for on an AVX2 CPU, on lines of every length
+    /// around the 64-byte blocks and the bytes each mask flags (quotes, backslashes, control bytes, DEL, bytes above 0x7F).
+    func testTheWideMasksAreTheNarrowOnes() throws {
+        var rng = SplitMix64(seed: 0xA5C2)
+        let alphabet = Array(#"{}[]":,\ aZ09"#.utf8) + [0x00, 0x09, 0x1F, 0x20, 0x7E, 0x7F, 0x80, 0xC3, 0xFF]
+        let base = try lines().map { Array($0.utf8) }
+        var inputs = base
+        for _ in 0..<3_000 { inputs.append(rng.mutate(base[Int(rng.next() % UInt64(base.count))], alphabet: alphabet)) }
+        for n in 0...200 { inputs.append((0..<n).map { _ in alphabet[Int(rng.next() % UInt64(alphabet.count))] }) }
+        for bytes in inputs {
+            XCTAssertEqual(bytes.withUnsafeBufferPointer { why403_flat_json_masks_agree($0.baseAddress, $0.count) }, 1,
+                           String(decoding: bytes, as: UTF8.self))
+        }
     }
 
     func testTheFastRoadTakesTheCommonForm() throws {

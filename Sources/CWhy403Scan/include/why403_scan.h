@@ -31,6 +31,9 @@ size_t why403_scan_lines(int kernel, const uint8_t *buf, size_t n, const uint8_t
 /// Which code path `why403_scan_needle` takes on this CPU: "avx2", "sse2" or "scalar".
 const char *why403_scan_kernel(void);
 
+/// 1 when the CPU has AVX2 (and POPCNT), the condition of every AVX2 path here; 0 elsewhere.
+int why403_cpu_has_avx2(void);
+
 /// Whether `buf[0..<n]` holds a byte a text log line never has: below 0x20 but for tab, LF, VT, FF, CR and ESC,
 /// or 0x7F (`ByteLine.looksBinary`). 16 bytes a step with SSE2 (a block with no byte at or below 0x1F and no
 /// 0x7F is clean; a flagged block is checked byte by byte), bytewise elsewhere.
@@ -97,6 +100,10 @@ typedef struct {
     int32_t count;
     int32_t empty_key;
 } why403_json_keys;
+
+/// For tests: 1 when the AVX2 and the SSE2 (or portable) mask builders of `why403_flat_json` agree on `b[0..<n]` (also
+/// on a CPU without AVX2, where only one exists). Not thread-safe (static scratch).
+int why403_flat_json_masks_agree(const uint8_t *b, size_t n);
 
 /// Reads the NDJSON line `b[0..<n]` when it has the common flat form (`flatjson.c`): writes 1 to `out[0]` and, for each
 /// key `k`, where its value starts and ends to `out[1 + 2k]` and `out[2 + 2k]` (-1 and 2^30 when absent; the end with

@@ -295,7 +295,7 @@ public enum EdgeRules {
         case .hasItem(let f, let item): return holdsItem(line[f], item, last: false)
         case .lastItem(let f, let item): return holdsItem(line[f], item, last: true)
         case .statusIs(let s): return s.contains(line.status)
-        case .sameAsStatus(let f): return line[f] == String(line.status)
+        case .sameAsStatus(let f): return line[f] == EdgeParsers.statusText(line.status)
         }
     }
 
