@@ -5,6 +5,25 @@ import XCTest
 /// How the counter tells keys apart (`TopK.find`): hash and NFC length first, then the keys themselves, so two keys
 /// count as one exactly when they are equal `String`s, whatever their hashes.
 final class TopKIdentityTests: XCTestCase {
+    /// `TopK.isASCII` (eight bytes a step) says what `utf8.allSatisfy { $0 < 0x80 }` says: one non-ASCII character at
+    /// every position of every length up to 40 (small strings and heap strings, the tail loop and the word loop).
+    func testTheASCIICheckIsTheByteWalk() {
+        for n in 0...40 {
+            let plain = String(repeating: "a", count: n)
+            XCTAssertTrue(TopK.isASCII(plain), "length \(n)")
+            for i in 0..<n {
+                for c in ["\u{E9}", "\u{7F}", "\u{80}", "\u{1F642}"] {
+                    var chars = Array(plain)
+                    chars[i] = Character(c)
+                    let s = String(chars)
+                    XCTAssertEqual(TopK.isASCII(s), s.utf8.allSatisfy { $0 < 0x80 }, "\(n) \(i) \(c.unicodeScalars.first!.value)")
+                }
+            }
+        }
+        XCTAssertFalse(TopK.isASCII(String(repeating: "a", count: 100) + "\u{E9}"))
+        XCTAssertTrue(TopK.isASCII(String(repeating: "a", count: 100)[...].description))
+    }
+
     /// Inputs of one length that differ in one word (one bit of one byte, every position, every length up to 40, where
     /// the loads overlap differently) never share a hash; the same bytes always do.
     func testHashTellsApartInputsDifferingInOneWord() {
