@@ -48,6 +48,8 @@ struct EdgeScan: NeedleFiltered {
     var chunkHits: ChunkHits?
     /// Cloudflare: the texts that repeat from record to record.
     var cloudflareMemo = EdgeParsers.CloudflareMemo()
+    /// ALB: the same for its rule fields.
+    var albMemo = EdgeParsers.ALBMemo()
 
     var chunkNeedle: Needle? { needles.count == 1 ? needles[0] : nil }
     mutating func setChunkHits(_ hits: ChunkHits?) { chunkHits = hits }
@@ -148,7 +150,7 @@ struct EdgeScan: NeedleFiltered {
             if format == .alb || !context.limits.foundationJSON {
                 // Written in place: a `Result` copied the record on its way out (see `EdgeParsers.cloudflare`).
                 var rec = EdgeRecord()
-                let mismatch = format == .alb ? EdgeParsers.alb(trimmed, tokens: tokens, views: !context.joinWAF, into: &rec)
+                let mismatch = format == .alb ? EdgeParsers.alb(trimmed, tokens: tokens, views: !context.joinWAF, memo: &albMemo, into: &rec)
                     : EdgeParsers.cloudflare(bytes: UnsafeBufferPointer(start: bytes.base, count: bytes.count), tokens: tokens,
                                              memo: &cloudflareMemo, into: &rec)
                 if mismatch != nil { rejected(trimmed) } else { accepted(rec, bytes, trimmed) }
