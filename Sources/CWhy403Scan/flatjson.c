@@ -4,7 +4,7 @@
 // line, a byte at a time through bounds-checked cursors, and that pass was the largest cost of a Cloudflare scan after
 // the needle search itself. No library in the project's set reads JSON members without building values.
 //
-// The line is first turned into bit masks, 64 bytes at a time (SSE2 where there is one): its quotes, its bytes above
+// The line is first turned into bit masks, 64 bytes at a time (AVX2 or SSE2 where there is one): its quotes, its bytes above
 // 0x7F, and the bytes this reader refuses (`\`, control characters, DEL). A line holding none of the last has no escape,
 // so every quote opens or closes a string, and strings are passed over by finding the next quote bit (as simdjson's
 // first stage does) instead of byte by byte; numbers and literals are read byte by byte (they are short).
@@ -146,6 +146,28 @@ static inline void block_masks(const uint8_t *p, uint64_t *quote, uint64_t *high
 #endif
 }
 
+/// The body of `line_masks_of` over a block builder `BLOCK`: written once, compiled twice (plainly, and for AVX2 with
+/// `block_masks_avx2`, where the whole function must carry the target for the builder to inline).
+#define WHY403_LINE_MASKS_BODY(BLOCK)                                   \
+    size_t full = n / 64, k = 0;                                        \
+    uint64_t bad = 0, high = 0, q, h, x;                                \
+    for (; k < full; k++) {                                             \
+        BLOCK(b + 64 * k, &q, &h, &x);                                  \
+        m->quotes[k] = q; m->high[k] = h; bad |= x; high |= h;          \
+    }                                                                   \
+    size_t rest = n - 64 * full;                                        \
+    if (rest) {                                                         \
+        uint8_t tail[64];                                               \
+        memset(tail, ' ', sizeof tail);                                 \
+        memcpy(tail, b + 64 * full, rest);                              \
+        BLOCK(tail, &q, &h, &x);                                        \
+        m->quotes[k] = q; m->high[k] = h; bad |= x; high |= h;          \
+        k++;                                                            \
+    }                                                                   \
+    m->blocks = k;                                                      \
+    m->any_high = high != 0;                                            \
+    return bad == 0;
+
 #if defined(__x86_64__) || defined(__i386__)
 #include <immintrin.h>
 /// `block_masks` 32 bytes a step, on an AVX2 CPU (half the steps of the SSE2 loop: the masks were a fifth of this
@@ -167,50 +189,12 @@ static inline void block_masks_avx2(const uint8_t *p, uint64_t *quote, uint64_t 
 
 /// `line_masks_of` with `block_masks_avx2`.
 __attribute__((target("avx2")))
-static int line_masks_of_avx2(const uint8_t *b, size_t n, line_masks *m) {
-    size_t full = n / 64, k = 0;
-    uint64_t bad = 0, high = 0, q, h, x;
-    for (; k < full; k++) {
-        block_masks_avx2(b + 64 * k, &q, &h, &x);
-        m->quotes[k] = q; m->high[k] = h; bad |= x; high |= h;
-    }
-    size_t rest = n - 64 * full;
-    if (rest) {
-        uint8_t tail[64];
-        memset(tail, ' ', sizeof tail);
-        memcpy(tail, b + 64 * full, rest);
-        block_masks_avx2(tail, &q, &h, &x);
-        m->quotes[k] = q; m->high[k] = h; bad |= x; high |= h;
-        k++;
-    }
-    m->blocks = k;
-    m->any_high = high != 0;
-    return bad == 0;
-}
+static int line_masks_of_avx2(const uint8_t *b, size_t n, line_masks *m) { WHY403_LINE_MASKS_BODY(block_masks_avx2) }
 #define WHY403_FLAT_AVX2 1
 #endif
 
 /// Fills `m` for `b[0..<n]`; 0 when the line holds a byte the fast road refuses.
-static int line_masks_of(const uint8_t *b, size_t n, line_masks *m) {
-    size_t full = n / 64, k = 0;
-    uint64_t bad = 0, high = 0, q, h, x;
-    for (; k < full; k++) {
-        block_masks(b + 64 * k, &q, &h, &x);
-        m->quotes[k] = q; m->high[k] = h; bad |= x; high |= h;
-    }
-    size_t rest = n - 64 * full;
-    if (rest) {
-        uint8_t tail[64];
-        memset(tail, ' ', sizeof tail);
-        memcpy(tail, b + 64 * full, rest);
-        block_masks(tail, &q, &h, &x);
-        m->quotes[k] = q; m->high[k] = h; bad |= x; high |= h;
-        k++;
-    }
-    m->blocks = k;
-    m->any_high = high != 0;
-    return bad == 0;
-}
+static int line_masks_of(const uint8_t *b, size_t n, line_masks *m) { WHY403_LINE_MASKS_BODY(block_masks) }
 
 /// The first quote at or after `p`, or `SIZE_MAX`.
 static inline size_t next_quote(const line_masks *m, size_t p) {
