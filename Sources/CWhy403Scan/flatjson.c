@@ -46,6 +46,11 @@ static inline int same(const uint8_t *a, const uint8_t *b, size_t n) {
     return x == y;
 }
 
+uint64_t why403_json_keys_serial(void) {
+    static uint64_t next = 0;
+    return __atomic_add_fetch(&next, 1, __ATOMIC_RELAXED);  // from 1: 0 is the hints' "none yet"
+}
+
 int64_t why403_json_slot(const uint8_t *name, size_t len, int64_t mask) {
     uint64_t n = len;
     uint64_t h = n * 0x9E37;
@@ -64,6 +69,36 @@ static inline int32_t key_index(const why403_json_keys *k, const uint8_t *name, 
         if ((size_t)(to - from) == len && same(k->packed + from, name, len)) return (int32_t)key;
         s = (s + 1) & k->mask;
     }
+}
+
+/// The names met at each member position of the last line this thread read, and their key indexes: a log writes its
+/// members in one order line after line (Logpush does), so a name equal to the one at its position last time has the
+/// same index, found by one compare instead of a hash and a probe (`key_index` is a function of the keys and the name
+/// alone; the hints are dropped when another key set, told by its serial, is read). Names up to 32 bytes, the first 64
+/// positions.
+#define WHY403_HINTS 64
+#define WHY403_HINT_NAME 32
+typedef struct {
+    uint64_t serial;
+    uint8_t len[WHY403_HINTS];
+    int32_t key[WHY403_HINTS];
+    uint8_t name[WHY403_HINTS][WHY403_HINT_NAME];
+} key_hints;
+static __thread key_hints hints;
+
+/// `key_index` of the name at member position `at`, through the hints.
+static inline int32_t hinted_key_index(const why403_json_keys *k, const uint8_t *name, size_t len, size_t at) {
+    if (at >= WHY403_HINTS || len == 0 || len > WHY403_HINT_NAME) return key_index(k, name, len);
+    if (hints.serial != k->serial) {
+        memset(hints.len, 0, sizeof hints.len);
+        hints.serial = k->serial;
+    }
+    if (hints.len[at] == len && same(hints.name[at], name, len)) return hints.key[at];
+    int32_t key = key_index(k, name, len);
+    hints.len[at] = (uint8_t)len;
+    hints.key[at] = key;
+    memcpy(hints.name[at], name, len);
+    return key;
 }
 
 static inline int is_digit(uint8_t c) { return c >= '0' && c <= '9'; }
@@ -247,7 +282,7 @@ int why403_flat_json(const uint8_t *b, size_t n, const why403_json_keys *keys, i
 #else
     if (!line_masks_of(b, n, &m)) return 0;
 #endif
-    size_t i = 1;
+    size_t i = 1, member = 0;
     if (b[i] == '}') {
         i++;
     } else {
@@ -255,7 +290,7 @@ int why403_flat_json(const uint8_t *b, size_t n, const why403_json_keys *keys, i
             if (i >= n || b[i] != '"') return 0;
             size_t ne = next_quote(&m, i + 1);
             if (ne >= n || (m.any_high && any_high(&m, i + 1, ne))) return 0;
-            int32_t key = key_index(keys, b + i + 1, ne - i - 1);
+            int32_t key = hinted_key_index(keys, b + i + 1, ne - i - 1, member++);
             i = ne + 1;
             if (i >= n || b[i] != ':') return 0;
             i++;

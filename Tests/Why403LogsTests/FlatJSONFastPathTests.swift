@@ -72,6 +72,32 @@ final class FlatJSONFastPathTests: XCTestCase {
         }
     }
 
+    /// The fast road remembers, per thread, the name at each member position and its key (session 30): lines whose members
+    /// move, rename or swap between reads, and two key sets read in turn (one that asks for a name the other does not),
+    /// are read as the Swift reader reads each line alone.
+    func testRememberedNamesNeverStandInForOthers() {
+        let other = FlatJSON.Keys(["RayID", "ClientIP", "ClientASN", "EdgeResponseStatus"])
+        let lines = [
+            #"{"ClientIP":"1.2.3.4","RayID":"a","EdgeResponseStatus":403,"ClientASN":1}"#,
+            #"{"RayID":"b","ClientIP":"1.2.3.5","EdgeResponseStatus":403,"ClientASN":2}"#,
+            #"{"ClientIX":"1.2.3.4","RayID":"c","EdgeResponseStatus":403,"ClientASN":3}"#,
+            #"{"ClientIP":"1.2.3.4","RayIE":"d","EdgeResponseStatur":403,"ClientASN":4}"#,
+            #"{"ClientASN":5,"ClientIP":"1.2.3.6","RayID":"e","EdgeResponseStatus":200}"#,
+        ]
+        var rng = SplitMix64(seed: 0x41)
+        for _ in 0..<400 {
+            let line = Array(lines[Int(rng.next() % UInt64(lines.count))].utf8)
+            for set in [keys, other] {
+                let width = FlatJSON.tokenWidth(set)
+                var fast = [Int32](repeating: 0, count: width), swift = fast
+                let took = line.withUnsafeBufferPointer { b in fast.withUnsafeMutableBufferPointer { set.readFlat(b, $0.baseAddress!) } }
+                line.withUnsafeBufferPointer { b in swift.withUnsafeMutableBufferPointer { FlatJSON.tokenize(b, keys: set, into: $0.baseAddress!, fast: false) } }
+                XCTAssertTrue(took)
+                XCTAssertEqual(fast, swift, String(decoding: line, as: UTF8.self))
+            }
+        }
+    }
+
     func testTheFastRoadTakesTheCommonForm() throws {
         for line in try lines().prefix(2) {
             let (fast, swift) = both(Array(line.utf8))

@@ -91,7 +91,8 @@ static inline long why403_counter_load(const long *counter) { return __atomic_lo
 
 /// The member names `why403_flat_json` looks for: name `k` is `packed[starts[k]..<starts[k + 1]]`; `table` (`mask + 1`
 /// entries, a power of two) maps a name's `why403_json_slot` to its index, probing linearly, -1 for an empty slot;
-/// `empty_key` is the index of the empty name, -1 when none.
+/// `empty_key` is the index of the empty name, -1 when none; `serial` is the set's own number
+/// (`why403_json_keys_serial`), which no other set made in the process shares.
 typedef struct {
     const uint8_t *packed;
     const int32_t *starts;
@@ -99,7 +100,11 @@ typedef struct {
     int64_t mask;
     int32_t count;
     int32_t empty_key;
+    uint64_t serial;
 } why403_json_keys;
+
+/// A number for a new `why403_json_keys`, never given before in this process.
+uint64_t why403_json_keys_serial(void);
 
 /// For tests: 1 when the AVX2 and the SSE2 (or portable) mask builders of `why403_flat_json` agree on `b[0..<n]` (also
 /// on a CPU without AVX2, where only one exists). Not thread-safe (static scratch).

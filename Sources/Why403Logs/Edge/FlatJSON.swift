@@ -139,7 +139,8 @@ enum FlatJSON {
             }
             keys = .allocate(capacity: 1)
             keys.initialize(to: why403_json_keys(packed: packed, starts: starts, table: table, mask: mask,
-                                                 count: Int32(s.count - 1), empty_key: Int32(emptyKey)))
+                                                 count: Int32(s.count - 1), empty_key: Int32(emptyKey),
+                                                 serial: why403_json_keys_serial()))
         }
 
         deinit {
