@@ -350,7 +350,7 @@ extension Substring {
     ///
     /// On `Substring` and `String` rather than generic over `StringProtocol`: called across modules, the generic form ran
     /// unspecialized, and its first call made the runtime look up `Self`'s conformances (a scan of every conformance record
-    /// of the binary each: a tenth of a millisecond of every `why403 logs` start, where it reads `--status`).
+    /// of the binary each: 1.2M of the 41.8M instructions of a `why403 logs` start, where it reads `--status`).
     public var trimmingSpaces: String {
         let scalars = unicodeScalars
         guard let first = scalars.firstIndex(where: { $0 != " " && $0 != "\t" }) else { return "" }
@@ -365,7 +365,6 @@ extension String {
 }
 
 extension StringProtocol {
-
     /// The string with every occurrence of `target` replaced (no Foundation needed).
     public func replacingAll(_ target: String, with replacement: String) -> String {
         guard !target.isEmpty else { return String(self) }

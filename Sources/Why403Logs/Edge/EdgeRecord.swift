@@ -609,7 +609,7 @@ enum EdgeParsers {
         let description = m.memoized(.securityRuleDescription, &memo) { $0.text(.securityRuleDescription) }
             ?? m.memoized(.description, &memo) { $0.text(.description) } ?? ""
         r.fields[.description] = description
-        if let origin = m.integer(.originResponseStatus) { r.fields[.originStatus] = EdgeParsers.statusText(origin) }
+        if let origin = m.integer(.originResponseStatus) { r.fields[.originStatus] = EdgeParsers.statusText(Int(origin)) }
         let score = m.integer(.botScore).map(EdgeParsers.botScoreGroup)
         if description.isEmpty { r.detail = score } else { r.detail = score.map { memo.detail.joined(description, $0) } ?? description }
         return nil
@@ -617,8 +617,8 @@ enum EdgeParsers {
 
     /// The decimal text of a status, from a table for 0…999: `String(n)` on every record (and every rule that compares
     /// a field with the status) went through `description` and was about 1% of a Cloudflare scan's instructions.
-    static func statusText<N: BinaryInteger>(_ n: N) -> String {
-        n >= 0 && n < 1000 ? statusTexts[Int(n)] : String(n)
+    static func statusText(_ n: Int) -> String {
+        n >= 0 && n < 1000 ? statusTexts[n] : String(n)
     }
     private static let statusTexts: [String] = (0..<1000).map { String($0) }
 
