@@ -127,17 +127,22 @@ final class FastPathTests: XCTestCase {
         }
     }
 
-    /// The memo of the last time field (`TimeMemo`) gives what `LogTime.parseAny` gives, over runs of one time, times one
+    /// The memo of the last time field (`TimeMemo`) gives what `LogTime.parseAny` (or, for ISO times, `parseISO`) gives, over runs of one time, times one
     /// byte apart at every position, every length up to 40 (the remembered 8-32 and the others), valid or not.
     func testTheTimeMemoReadsAsTheParser() {
+        for iso in [false, true] { checkTimeMemo(iso: iso) }
+    }
+
+    private func checkTimeMemo(iso: Bool) {
         var rng = SplitMix(state: 29)
-        let memo = TimeMemo()
+        let memo = TimeMemo(iso: iso)
         let base = Array("[29/Nov/2026:09:30:17 +0000] 2026-11-29T09:30:17.125+01:00 1764408617.5 junk".utf8)
         var checked = 0
         func check(_ bytes: [UInt8]) {
             bytes.withUnsafeBytes { raw in
                 let line = ByteLine(raw.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!, bytes.count)
-                XCTAssertEqual(memo.parse(line, 0, bytes.count), LogTime.parseAny(line, 0, bytes.count), String(decoding: bytes, as: UTF8.self))
+                let want = iso ? LogTime.parseISO(line, 0, bytes.count) : LogTime.parseAny(line, 0, bytes.count)
+                XCTAssertEqual(memo.parse(line, 0, bytes.count), want, String(decoding: bytes, as: UTF8.self))
             }
             checked += 1
         }
@@ -227,6 +232,41 @@ final class FastPathTests: XCTestCase {
             let h = Array(hay.utf8), n = Array(needle.utf8)
             let want = !n.isEmpty && h.count >= n.count && (0...(h.count - n.count)).contains { Array(h[$0..<($0 + n.count)]) == n }
             XCTAssertEqual(EdgeRules.holdsBytes(hay, needle), want, "\(hay) / \(needle)")
+        }
+    }
+
+    /// The memo of rules (`EdgeRules.Memo`) gives what matching and naming give, on every format's table, for records whose
+    /// values repeat as the same `String`s (hits), as fresh equal copies, and as other values; ids and statuses included.
+    func testTheRuleMemoGivesWhatMatchingGives() {
+        var rng = SplitMix(state: 31)
+        let pool = ["", "-", "block", "managedChallenge", "challenge", "country", "ip", "firewallCustom", "waf", "waf,forward",
+                    "authenticate", "fixed-response", "Ambiguous", "403", "401", "AccessDenied", "SlowDown", "ClientGeoBlocked",
+                    "6", "14", "RATE_BASED", "BLOCK", "CAPTCHA", "Default_Action", "AWSManagedRulesBotControlRuleSet#x", "caf\u{E9}",
+                    "cafe\u{301}", "2f6c1e0b4a8b4f0e9a1d3c5b7e9f0a1b-a-long-rule-id"]
+        for format in [LogInputFormat.awsWAF, .alb, .cloudfront, .s3Access, .cloudflare, .iis, .combined] {
+            let table = EdgeRules.table(format)
+            var memo = EdgeRules.Memo(table)
+            var held: [EdgeRecord] = []
+            for _ in 0..<3_000 {
+                var rec: EdgeRecord
+                switch Int.random(in: 0..<3, using: &rng) {
+                case 0 where !held.isEmpty: rec = held.randomElement(using: &rng)!  // the same strings again
+                case 1 where !held.isEmpty:  // equal values, fresh storage
+                    rec = held.randomElement(using: &rng)!
+                    for f in EdgeField.allCases { rec.fields[f] = String(decoding: Array(rec[f].utf8), as: UTF8.self) }
+                default:
+                    rec = EdgeRecord()
+                    rec.status = [401, 403, 407, 429, 451, 503].randomElement(using: &rng)!
+                    for f in EdgeField.allCases where Bool.random(using: &rng) { rec.fields[f] = pool.randomElement(using: &rng)! }
+                    held.append(rec)
+                }
+                let want = EdgeRules.matchIndex(table, rec)
+                var wantName = EdgeRules.name(table[want], rec, format: format)
+                if wantName.isEmpty { wantName = format.rawValue }
+                let got = memo.match(table, rec, format: format)
+                XCTAssertEqual(got.index, want, "\(format) \(rec.status) \(EdgeField.allCases.map { rec[$0] })")
+                XCTAssertEqual(Array(got.name.utf8), Array(wantName.utf8), "\(format)")
+            }
         }
     }
 

@@ -338,6 +338,91 @@ public enum EdgeRules {
         return table.count - 1
     }
 
+    /// The fields a table's conditions and rule names read: with the status, all a line's rule and name depend on.
+    static func fieldsRead(_ table: [EdgeRule]) -> [EdgeField] {
+        var read: [EdgeField] = []
+        func note(_ f: EdgeField) { if !read.contains(f) { read.append(f) } }
+        for rule in table {
+            for c in rule.when {
+                switch c {
+                case .equals(let f, _), .contains(let f, _), .hasItem(let f, _), .lastItem(let f, _), .sameAsStatus(let f): note(f)
+                case .statusIs: break
+                }
+            }
+            switch rule.name {
+            case .fixed: break
+            case .field(_, let f): note(f)
+            case .either(let a, let b): note(a); note(b)
+            }
+        }
+        return read
+    }
+
+    /// The rules and rule ids of recent lines, kept with what they were computed from: the status and the values of the
+    /// fields the table reads. An edge log's refusals repeat a few rule fields line after line, and its readers make
+    /// one `String` of each repeated value (`TextMemo`), so a line whose values are those very `String`s, told by their
+    /// two words (the same storage object, or the same small string: the same bytes), gets the remembered rule and id
+    /// without a match. A value the memo holds is never freed while it does, so its words name no other string. Values
+    /// equal but not identical only miss (and are matched). (Matching, naming and copying the rule on every refused line
+    /// was some 1,500 instructions of a Cloudflare line's 15,000.)
+    struct Memo {
+        private let fields: [EdgeField]
+        /// Per entry: the status, the values' words (two a field, `fields.count` fields), the values themselves (held,
+        /// so their storage lives while the words name it), and the result.
+        private var statuses: [Int] = []
+        private var words: [UInt64] = []
+        private var values: [[String]] = []
+        private var results: [(index: Int, name: String)] = []
+        private var next = 0
+        /// Entries held, searched in order and replaced in turn.
+        static let size = 8
+
+        /// An empty memo for `table`.
+        init(_ table: [EdgeRule]) {
+            fields = EdgeRules.fieldsRead(table)
+        }
+
+        /// The index in `table` of the first rule that holds for `line` (`matchIndex`) and the rule id it gives
+        /// (`name`; the format's name when that is empty).
+        mutating func match(_ table: [EdgeRule], _ line: EdgeRecord, format: LogInputFormat) -> (index: Int, name: String) {
+            let width = 2 * fields.count
+            return withUnsafeTemporaryAllocation(of: UInt64.self, capacity: max(width, 1)) { w in
+                for k in fields.indices {
+                    let x = unsafeBitCast(line[fields[k]], to: (UInt64, UInt64).self)
+                    w[2 * k] = x.0
+                    w[2 * k + 1] = x.1
+                }
+                let found = statuses.withUnsafeBufferPointer { st in
+                    words.withUnsafeBufferPointer { held -> Int? in
+                        search: for e in st.indices where st[e] == line.status {
+                            for j in 0..<width where held[e &* width &+ j] != w[j] { continue search }
+                            return e
+                        }
+                        return nil
+                    }
+                }
+                if let found { return results[found] }
+                let r = EdgeRules.matchIndex(table, line)
+                var n = EdgeRules.name(table[r], line, format: format)
+                if n.isEmpty { n = format.rawValue }
+                let held = fields.map { line[$0] }
+                if statuses.count < Memo.size {
+                    statuses.append(line.status)
+                    words.append(contentsOf: w.prefix(width))
+                    values.append(held)
+                    results.append((r, n))
+                } else {
+                    statuses[next] = line.status
+                    for j in 0..<width { words[next * width + j] = w[j] }
+                    values[next] = held
+                    results[next] = (r, n)
+                    next = (next + 1) % Memo.size
+                }
+                return (r, n)
+            }
+        }
+    }
+
     /// The rule id `rule` gives `line`.
     static func name(_ rule: EdgeRule, _ line: EdgeRecord, format: LogInputFormat) -> String {
         switch rule.name {

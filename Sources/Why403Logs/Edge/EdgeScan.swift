@@ -50,6 +50,8 @@ struct EdgeScan: NeedleFiltered {
     var cloudflareMemo = EdgeParsers.CloudflareMemo()
     /// ALB: the same for its rule fields.
     var albMemo = EdgeParsers.ALBMemo()
+    /// The last refused line's rule and rule id.
+    var ruleMemo: EdgeRules.Memo
 
     var chunkNeedle: Needle? { needles.count == 1 ? needles[0] : nil }
     mutating func setChunkHits(_ hits: ChunkHits?) { chunkHits = hits }
@@ -84,6 +86,7 @@ struct EdgeScan: NeedleFiltered {
         self.format = format
         self.context = context
         self.table = EdgeRules.table(format)
+        self.ruleMemo = EdgeRules.Memo(table)
         self.maxLine = context.limits.maxLineLength
         self.w3cFields = context.fields ?? (format == .cloudfront ? EdgeParsers.cloudfrontDefault : EdgeParsers.iisDefault)
         self.fieldsGiven = context.fields != nil
@@ -182,10 +185,9 @@ struct EdgeScan: NeedleFiltered {
             else { needleAgrees = false }
         }
         guard context.wants(rec.status) else { return }
-        let r = EdgeRules.matchIndex(table, rec)
-        var name = EdgeRules.name(table[r], rec, format: format)
-        if name.isEmpty { name = format.rawValue }
-        context.edgeDenial(rec, format: format, rule: table[r], name: name, target: rec[.errorCode] == "AccessDenied" ? rec.s3.map(S3Command.commandLine) : nil,
+        let (r, name) = ruleMemo.match(table, rec, format: format)
+        context.edgeDenial(rec, format: format, table: table, rule: r, name: name,
+                           target: rec[.errorCode] == "AccessDenied" ? rec.s3.map(S3Command.commandLine) : nil,
                            evidence: ScanContext.evidence(file, lineNumber, trimmed.text))
     }
 

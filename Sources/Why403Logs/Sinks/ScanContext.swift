@@ -239,15 +239,16 @@ final class ScanContext {
     /// in the format's table). With `joinWAF`, an AWS WAF block waits for the ALB line of the same
     /// request (same client and path, within a second), and an ALB refusal that AWS WAF made
     /// (`alb-waf`) takes the WAF's rule: one refusal, two log lines as evidence.
-    func edgeDenial(_ rec: EdgeRecord, format: LogInputFormat, rule: EdgeRule, name: String, target: String?,
+    /// The rule is `table[rule]`, read in place (a rule passed by value was copied and released on every line).
+    func edgeDenial(_ rec: EdgeRecord, format: LogInputFormat, table: [EdgeRule], rule: Int, name: String, target: String?,
                     evidence: @autoclosure () -> Evidence) {
         guard inWindow(rec.time) else { outsideWindow += 1; return }
         accessDenials += 1
-        var d = Denial(status: rec.status, cause: rule.cause, layer: rule.layer, confidence: rule.confidence, rule: name,
+        var d = Denial(status: rec.status, cause: table[rule].cause, layer: table[rule].layer, confidence: table[rule].confidence, rule: name,
                        time: rec.time, client: rec.clientBytes.map(LogKey.init(line:)) ?? LogKey(rec.client),
                        path: rec.pathBytes.map(LogKey.init(line:)) ?? rec.path.map { LogKey($0) },
                        userAgent: rec.userAgentBytes.map(LogKey.init(line:)) ?? rec.userAgent.map { LogKey($0) }, target: target, detail: rec.detail,
-                       correlated: false, country: rec.country, meaning: rule.meaning)
+                       correlated: false, country: rec.country, meaning: table[rule].meaning)
         if joinWAF, format == .awsWAF, let t = rec.time?.utc, heldBlocks.count < limits.correlationEvents {
             accessDenials -= 1  // counted when claimed or flushed
             heldIndex["\(rec.client)\u{1}\(t)", default: []].append(heldBlocks.count)
