@@ -328,11 +328,16 @@ final class FastPathTests: XCTestCase {
         XCTAssertGreaterThan(compared, 1_000)
     }
 
-    /// `why403_split_spaced` (C, the read-ahead thread's split) gives `SpacedFields.init`'s fields (Swift, the scan
-    /// thread's), bound for bound, on the ALB sample and 20,000 mutations of it heavy in quotes, escapes and brackets.
+    /// `why403_split_spaced` (C, the read-ahead thread's split: bit masks up to 4 KiB, bytes beyond) and its byte loop alone
+    /// give `SpacedFields.init`'s fields (Swift, the scan thread's), bound for bound, on the ALB sample, long lines and
+    /// 20,000 mutations heavy in quotes, escapes and brackets.
     func testTheCSplitOfASpacedLineIsTheSwiftOne() throws {
         let sample = try String(contentsOf: Fixtures.url("logs/edge/alb.log"), encoding: .utf8)
-        let seeds = sample.split(separator: "\n").map(String.init) + [#"a "b\"c" [d e] "f\\" g"#, #""unterminated \"#, "[open", "   ", ""]
+        // Long lines too (over 4 KiB, the masks' limit), and fields across 64-byte blocks.
+        let long = String(repeating: "x\"y\\\" z ", count: 500) + "[" + String(repeating: "ab ", count: 40) + "] tail"
+        let seeds = sample.split(separator: "\n").map(String.init) + [#"a "b\"c" [d e] "f\\" g"#, #""unterminated \"#, "[open", "   ", "",
+                     long, "\"" + String(repeating: "ab\\\"cd ", count: 700) + "\" [x y] z",
+                     String(repeating: " ", count: 63) + "\"" + String(repeating: "q", count: 70) + "\" [" + String(repeating: "]", count: 1)]
         var rng = SplitMix(state: 47)
         let alphabet = Array(#"  "\[]x"#.utf8) + [9, 0xC3]
         let lines = seeds.map { Array($0.utf8) } + mutated(seeds, alphabet: alphabet, count: 20_000, &rng)
@@ -342,12 +347,18 @@ final class FastPathTests: XCTestCase {
                 let l = ByteLine(raw.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!, raw.count)
                 var swift = [Int32](repeating: 0, count: width), c = swift
                 swift.withUnsafeMutableBufferPointer { EdgeParsers.SpacedFields(l).write(into: $0.baseAddress!, binary: false) }
+                var bytes = c
                 c.withUnsafeMutableBufferPointer { out in
                     out[0] = why403_split_spaced(l.base, l.count, out.baseAddress! + 2, Int32(EdgeParsers.SpacedFields.maxTokenFields))
+                }
+                bytes.withUnsafeMutableBufferPointer { out in
+                    out[0] = why403_split_spaced_bytes(l.base, l.count, out.baseAddress! + 2, Int32(EdgeParsers.SpacedFields.maxTokenFields))
                 }
                 let n = max(0, Int(swift[0]))
                 XCTAssertEqual(c[0], swift[0], String(decoding: line, as: UTF8.self))
                 XCTAssertEqual(Array(c[2..<(2 + 2 * n)]), Array(swift[2..<(2 + 2 * n)]), String(decoding: line, as: UTF8.self))
+                XCTAssertEqual(bytes[0], swift[0], String(decoding: line, as: UTF8.self))
+                XCTAssertEqual(Array(bytes[2..<(2 + 2 * n)]), Array(swift[2..<(2 + 2 * n)]), String(decoding: line, as: UTF8.self))
             }
         }
     }
