@@ -121,71 +121,66 @@ static inline size_t next_clear(const uint64_t *bits, size_t at, size_t n) {
     return i < n ? i : n;
 }
 
-/// The split through the masks (lines up to 4 KiB).
-static int32_t split_masked(const uint8_t *p, size_t n, int32_t *bounds, int32_t max_fields) {
-    spaced_masks m;
-    spaced_masks_of(p, n, &m);
-    size_t i = 0;
-    int32_t count = 0;
-    while (i < n) {
-        i = next_clear(m.space, i, n);
-        if (i >= n) break;
-        size_t start, end;
-        uint8_t c = p[i];
-        if (c == '"') {
-            size_t j = next_set(m.quote, i + 1, n);
-            while (j < n && p[j] == '\\') {  // `\"` and `\\` stay inside the field
-                j = next_set(m.quote, j + 2 < n ? j + 2 : n, n);
-            }
-            start = i + 1; end = j;
-            i = j < n ? j + 1 : j;
-        } else if (c == '[') {
-            size_t j = next_set(m.close, i + 1, n);
-            start = i + 1; end = j;
-            i = j < n ? j + 1 : j;
-        } else {
-            size_t j = next_set(m.space, i, n);
-            start = i; end = j;
-            i = j;
-        }
-        if (count == max_fields) return -1;
-        bounds[2 * count] = (int32_t)start;
-        bounds[2 * count + 1] = (int32_t)end;
-        count++;
-    }
-    return count;
-}
-
 /// The first offset in `from..<to` holding `a` or `b`, `to` when none (`ByteLine.index(of:or:from:to:)`).
 static inline size_t index_of2(const uint8_t *p, uint8_t a, uint8_t b, size_t from, size_t to) {
     for (size_t i = from; i < to; i++) if (p[i] == a || p[i] == b) return i;
     return to;
 }
 
-/// The split byte by byte (lines over 4 KiB).
-static int32_t split_bytes(const uint8_t *p, size_t n, int32_t *bounds, int32_t max_fields) {
-    size_t i = 0;
+/// Where the split looks things up: in the masks `m` of the line, or byte by byte when `m` is NULL (lines over 4 KiB).
+typedef struct {
+    const uint8_t *p;
+    size_t n;
+    const spaced_masks *m;
+} spaced_line;
+
+/// The first position at or after `i` that is not a space, or `n`.
+static inline size_t skip_spaces(const spaced_line *l, size_t i) {
+    if (l->m) return next_clear(l->m->space, i, l->n);
+    while (i < l->n && l->p[i] == ' ') i++;
+    return i;
+}
+
+/// The first `"` or `\` at or after `i`, or `n`.
+static inline size_t quote_or_escape(const spaced_line *l, size_t i) {
+    return l->m ? next_set(l->m->quote, i, l->n) : index_of2(l->p, '"', '\\', i, l->n);
+}
+
+/// The first `]` at or after `i`, or `n`.
+static inline size_t bracket_end(const spaced_line *l, size_t i) {
+    return l->m ? next_set(l->m->close, i, l->n) : index_of2(l->p, ']', ']', i, l->n);
+}
+
+/// The first space at or after `i`, or `n`.
+static inline size_t space_after(const spaced_line *l, size_t i) {
+    if (l->m) return next_set(l->m->space, i, l->n);
+    const uint8_t *s = i < l->n ? memchr(l->p + i, ' ', l->n - i) : NULL;
+    return s ? (size_t)(s - l->p) : l->n;
+}
+
+/// The split: the same rules, whichever way `l` looks things up.
+static inline int32_t split(const spaced_line *l, int32_t *bounds, int32_t max_fields) {
+    const uint8_t *p = l->p;
+    size_t n = l->n, i = 0;
     int32_t count = 0;
     while (i < n) {
-        while (i < n && p[i] == ' ') i++;
+        i = skip_spaces(l, i);
         if (i >= n) break;
         size_t start, end;
         uint8_t c = p[i];
         if (c == '"') {
-            size_t j = index_of2(p, '"', '\\', i + 1, n);
+            size_t j = quote_or_escape(l, i + 1);
             while (j < n && p[j] == '\\') {  // `\"` and `\\` stay inside the field
-                size_t k = j + 2 < n ? j + 2 : n;
-                j = index_of2(p, '"', '\\', k, n);
+                j = quote_or_escape(l, j + 2 < n ? j + 2 : n);
             }
             start = i + 1; end = j;
             i = j < n ? j + 1 : j;
         } else if (c == '[') {
-            size_t j = index_of2(p, ']', ']', i + 1, n);
+            size_t j = bracket_end(l, i + 1);
             start = i + 1; end = j;
             i = j < n ? j + 1 : j;
         } else {
-            const uint8_t *s = memchr(p + i, ' ', n - i);
-            size_t j = s ? (size_t)(s - p) : n;
+            size_t j = space_after(l, i);
             start = i; end = j;
             i = j;
         }
@@ -195,6 +190,20 @@ static int32_t split_bytes(const uint8_t *p, size_t n, int32_t *bounds, int32_t 
         count++;
     }
     return count;
+}
+
+/// The split through the masks (lines up to 4 KiB).
+static int32_t split_masked(const uint8_t *p, size_t n, int32_t *bounds, int32_t max_fields) {
+    spaced_masks m;
+    spaced_masks_of(p, n, &m);
+    spaced_line l = {p, n, &m};
+    return split(&l, bounds, max_fields);
+}
+
+/// The split byte by byte (lines over 4 KiB).
+static int32_t split_bytes(const uint8_t *p, size_t n, int32_t *bounds, int32_t max_fields) {
+    spaced_line l = {p, n, NULL};
+    return split(&l, bounds, max_fields);
 }
 
 int32_t why403_split_spaced(const uint8_t *p, size_t n, int32_t *bounds, int32_t max_fields) {
