@@ -26,15 +26,19 @@ typedef struct {
     uint64_t space[SPACED_BLOCKS];
     uint64_t quote[SPACED_BLOCKS];  // `"` and `\`
     uint64_t close[SPACED_BLOCKS];  // `]`
+    /// Any byte below 0x20 or 0x7F was seen (the control bytes `why403_has_binary_bytes` judges).
+    uint64_t suspect;
 } spaced_masks;
 
 /// The masks of the 64 bytes at `b` into block `k`.
 static inline void spaced_block(const uint8_t *b, spaced_masks *m, size_t k) {
 #if defined(__SSE2__)
     const __m128i sp = _mm_set1_epi8(' '), q = _mm_set1_epi8('"'), bs = _mm_set1_epi8('\\'), cl = _mm_set1_epi8(']');
+    const __m128i ctl = _mm_set1_epi8(0x1F), del = _mm_set1_epi8(0x7F);
     uint64_t s = 0, qq = 0, c = 0;
     for (int j = 0; j < 4; j++) {
         __m128i x = _mm_loadu_si128((const __m128i *)(b + 16 * j));
+        m->suspect |= (uint64_t)(uint32_t)_mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(_mm_max_epu8(x, ctl), ctl), _mm_cmpeq_epi8(x, del)));
         s |= (uint64_t)(uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(x, sp)) << (16 * j);
         qq |= (uint64_t)(uint32_t)_mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(x, q), _mm_cmpeq_epi8(x, bs))) << (16 * j);
         c |= (uint64_t)(uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(x, cl)) << (16 * j);
@@ -46,6 +50,7 @@ static inline void spaced_block(const uint8_t *b, spaced_masks *m, size_t k) {
         s |= (uint64_t)(b[j] == ' ') << j;
         qq |= (uint64_t)(b[j] == '"' || b[j] == '\\') << j;
         c |= (uint64_t)(b[j] == ']') << j;
+        m->suspect |= b[j] < 0x20 || b[j] == 0x7F;
     }
     m->space[k] = s; m->quote[k] = qq; m->close[k] = c;
 #endif
@@ -58,7 +63,11 @@ static inline void spaced_block(const uint8_t *b, spaced_masks *m, size_t k) {
 __attribute__((target("avx2")))
 static inline void spaced_block_avx2(const uint8_t *b, spaced_masks *m, size_t k) {
     const __m256i sp = _mm256_set1_epi8(' '), q = _mm256_set1_epi8('"'), bs = _mm256_set1_epi8('\\'), cl = _mm256_set1_epi8(']');
+    const __m256i ctl = _mm256_set1_epi8(0x1F), del = _mm256_set1_epi8(0x7F);
     __m256i lo = _mm256_loadu_si256((const __m256i *)b), hi = _mm256_loadu_si256((const __m256i *)(b + 32));
+    __m256i odd = _mm256_or_si256(_mm256_or_si256(_mm256_cmpeq_epi8(_mm256_max_epu8(lo, ctl), ctl), _mm256_cmpeq_epi8(lo, del)),
+                                  _mm256_or_si256(_mm256_cmpeq_epi8(_mm256_max_epu8(hi, ctl), ctl), _mm256_cmpeq_epi8(hi, del)));
+    m->suspect |= (uint64_t)(uint32_t)_mm256_movemask_epi8(odd);
     m->space[k] = (uint64_t)(uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(lo, sp))
                 | (uint64_t)(uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(hi, sp)) << 32;
     m->quote[k] = (uint64_t)(uint32_t)_mm256_movemask_epi8(_mm256_or_si256(_mm256_cmpeq_epi8(lo, q), _mm256_cmpeq_epi8(lo, bs)))
@@ -72,6 +81,7 @@ static inline void spaced_block_avx2(const uint8_t *b, spaced_masks *m, size_t k
 /// are `x`, in no mask. Written once, compiled for SSE2 and for AVX2 (where the whole function must carry the target
 /// for the builder to inline).
 #define SPACED_MASKS_BODY(BLOCK)                                        \
+    m->suspect = 0;                                                     \
     size_t full = n / 64, k = 0;                                        \
     for (; k < full; k++) BLOCK(p + 64 * k, m, k);                      \
     size_t rest = n - 64 * full;                                        \
@@ -192,10 +202,11 @@ static inline int32_t split(const spaced_line *l, int32_t *bounds, int32_t max_f
     return count;
 }
 
-/// The split through the masks (lines up to 4 KiB).
-static int32_t split_masked(const uint8_t *p, size_t n, int32_t *bounds, int32_t max_fields) {
+/// The split through the masks (lines up to 4 KiB); `*suspect` 1 when the line holds a control byte or DEL.
+static int32_t split_masked(const uint8_t *p, size_t n, int32_t *bounds, int32_t max_fields, int32_t *suspect) {
     spaced_masks m;
     spaced_masks_of(p, n, &m);
+    *suspect = m.suspect != 0;
     spaced_line l = {p, n, &m};
     return split(&l, bounds, max_fields);
 }
@@ -206,8 +217,15 @@ static int32_t split_bytes(const uint8_t *p, size_t n, int32_t *bounds, int32_t 
     return split(&l, bounds, max_fields);
 }
 
+int32_t why403_split_spaced_checked(const uint8_t *p, size_t n, int32_t *bounds, int32_t max_fields, int32_t *suspect) {
+    if (n <= 64 * SPACED_BLOCKS) return split_masked(p, n, bounds, max_fields, suspect);
+    *suspect = 1;  // not looked at
+    return split_bytes(p, n, bounds, max_fields);
+}
+
 int32_t why403_split_spaced(const uint8_t *p, size_t n, int32_t *bounds, int32_t max_fields) {
-    return n <= 64 * SPACED_BLOCKS ? split_masked(p, n, bounds, max_fields) : split_bytes(p, n, bounds, max_fields);
+    int32_t suspect;
+    return why403_split_spaced_checked(p, n, bounds, max_fields, &suspect);
 }
 
 int32_t why403_split_spaced_bytes(const uint8_t *p, size_t n, int32_t *bounds, int32_t max_fields) {

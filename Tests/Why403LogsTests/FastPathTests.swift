@@ -339,7 +339,7 @@ final class FastPathTests: XCTestCase {
                      long, "\"" + String(repeating: "ab\\\"cd ", count: 700) + "\" [x y] z",
                      String(repeating: " ", count: 63) + "\"" + String(repeating: "q", count: 70) + "\" [" + String(repeating: "]", count: 1)]
         var rng = SplitMix(state: 47)
-        let alphabet = Array(#"  "\[]x"#.utf8) + [9, 0xC3]
+        let alphabet = Array(#"  "\[]x"#.utf8) + [9, 0xC3, 0, 0x1B, 0x7F]
         let lines = seeds.map { Array($0.utf8) } + mutated(seeds, alphabet: alphabet, count: 20_000, &rng)
         let width = EdgeParsers.SpacedFields.tokenWidth
         for line in lines {
@@ -357,6 +357,15 @@ final class FastPathTests: XCTestCase {
                 let n = max(0, Int(swift[0]))
                 XCTAssertEqual(c[0], swift[0], String(decoding: line, as: UTF8.self))
                 XCTAssertEqual(Array(c[2..<(2 + 2 * n)]), Array(swift[2..<(2 + 2 * n)]), String(decoding: line, as: UTF8.self))
+                // The control-byte flag the split gives: exact up to 4 KiB (a byte below 0x20 or DEL), 1 beyond.
+                var suspect: Int32 = -1
+                var checked = c
+                checked.withUnsafeMutableBufferPointer { out in
+                    out[0] = why403_split_spaced_checked(l.base, l.count, out.baseAddress! + 2, Int32(EdgeParsers.SpacedFields.maxTokenFields), &suspect)
+                }
+                XCTAssertEqual(checked, c, String(decoding: line, as: UTF8.self))
+                XCTAssertEqual(suspect, l.count > 4096 || line.contains { $0 < 0x20 || $0 == 0x7F } ? 1 : 0, String(decoding: line, as: UTF8.self))
+                if suspect == 0 { XCTAssertFalse(l.looksBinary) }
                 XCTAssertEqual(bytes[0], swift[0], String(decoding: line, as: UTF8.self))
                 XCTAssertEqual(Array(bytes[2..<(2 + 2 * n)]), Array(swift[2..<(2 + 2 * n)]), String(decoding: line, as: UTF8.self))
             }

@@ -125,6 +125,9 @@ int64_t why403_json_slot(const uint8_t *name, size_t len, int64_t mask);
 /// writes each field's start and end to `bounds[2k]`, `bounds[2k + 1]` and returns the count, or -1 when the line holds
 /// more than `max_fields` fields. `n` must be below 2^31.
 int32_t why403_split_spaced(const uint8_t *p, size_t n, int32_t *bounds, int32_t max_fields);
+/// `why403_split_spaced` that also writes to `*suspect` 0 when `p[0..<n]` holds no byte below 0x20 and no DEL (so
+/// `why403_has_binary_bytes` would find nothing there), else 1 (also for a line over 4 KiB, which it does not look at).
+int32_t why403_split_spaced_checked(const uint8_t *p, size_t n, int32_t *bounds, int32_t max_fields, int32_t *suspect);
 /// `why403_split_spaced` byte by byte, the road of lines over 4 KiB, whatever the line's length (for tests).
 int32_t why403_split_spaced_bytes(const uint8_t *p, size_t n, int32_t *bounds, int32_t max_fields);
 
