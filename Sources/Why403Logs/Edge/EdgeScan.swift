@@ -50,7 +50,7 @@ struct EdgeScan: NeedleFiltered {
     var cloudflareMemo = EdgeParsers.CloudflareMemo()
     /// ALB: the same for its rule fields.
     var albMemo = EdgeParsers.ALBMemo()
-    /// The last refused line's rule and rule id.
+    /// The rules and rule ids of recent refused lines (`EdgeRules.Memo`).
     var ruleMemo: EdgeRules.Memo
 
     var chunkNeedle: Needle? { needles.count == 1 ? needles[0] : nil }
