@@ -160,6 +160,43 @@ final class FastPathTests: XCTestCase {
         XCTAssertGreaterThan(checked, 10_000)
     }
 
+    /// The memo of a time field's second and zone (`ISOSecondMemo`) gives what the ALB reader's plain path gives
+    /// (`parseISO` for an ASCII field of more than 19 bytes, else the text reader), over runs of one second with other
+    /// fractions, zones and lengths, single bytes changed anywhere (non-ASCII ones too), and fields of every length.
+    func testTheSecondMemoReadsAsTheParser() {
+        var rng = SplitMix(state: 41)
+        var memo = ISOSecondMemo()
+        let bases = ["2026-11-29T09:30:17.123456Z", "2026-11-29T09:30:17.654321Z", "2026-11-29T09:30:17Z", "2026-11-29T09:30:17.5+01:00",
+                     "2026-11-29T09:30:17.5-0530", "2026-11-29 09:30:18.000001Z", "2026-11-29T09:30:17.", "2026-11-29T09:30:17.123456789012Z",
+                     "2026-11-29T09:30:17.1+01:00 trailing", "2026-13-29T09:30:17.1Z", "2026-11-29T09:30:17.1\u{E9}Z"]
+        let alphabet = Array("0123456789.:+-TZ x".utf8) + [0xC3, 0xA9, 0x80]
+        var checked = 0
+        func check(_ bytes: [UInt8]) {
+            bytes.withUnsafeBytes { raw in
+                let line = ByteLine(raw.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!, bytes.count)
+                let n = bytes.count
+                let want: LogTime? = n > 19 && !bytes.contains { $0 >= 0x80 } ? LogTime.parseISO(line, 0, n)
+                    : EdgeParsers.iso(String(decoding: bytes, as: UTF8.self))
+                let got = memo.parse(line, 0, n) { EdgeParsers.iso(String(decoding: bytes, as: UTF8.self)) }
+                XCTAssertEqual(got, want, String(decoding: bytes, as: UTF8.self))
+            }
+            checked += 1
+        }
+        for _ in 0..<20_000 {
+            var b = Array(bases.randomElement(using: &rng)!.utf8)
+            for _ in 0..<Int.random(in: 0...2, using: &rng) where !b.isEmpty {
+                let i = Int.random(in: 0..<b.count, using: &rng)
+                switch Int.random(in: 0..<3, using: &rng) {
+                case 0: b.remove(at: i)
+                case 1: b.insert(alphabet.randomElement(using: &rng)!, at: i)
+                default: b[i] = alphabet.randomElement(using: &rng)!
+                }
+            }
+            check(b)
+        }
+        XCTAssertEqual(checked, 20_000)
+    }
+
     func testTheCommonTimeAgreesWithTheCalendar() throws {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = TimeZone(identifier: "UTC")!
