@@ -147,13 +147,7 @@ enum EdgeParsers {
             return line.integer(a, b) ?? Int(self[k])
         }
         /// Field `k` as an ISO 8601 time (`EdgeParsers.iso` of its text): an ASCII field of more than 19 bytes is read in
-        /// place (its text is its bytes), any other through its text.
-        func isoTime(_ k: Int) -> LogTime? {
-            let (a, b) = bound(k)
-            if b - a > 19, !(a..<b).contains(where: { line[$0] >= 0x80 }) { return LogTime.parseISO(line, a, b) }
-            return EdgeParsers.iso(self[k])
-        }
-        /// `isoTime(k)` through `memo` (`ISOSecondMemo`: the same result, a repeated second not read again).
+        /// place (its text is its bytes), any other through its text; through `memo`, a repeated second is not read again.
         func isoTime(_ k: Int, memo: inout ISOSecondMemo) -> LogTime? {
             let (a, b) = bound(k)
             return memo.parse(line, a, b) { EdgeParsers.iso(self[k]) }
@@ -554,8 +548,8 @@ enum EdgeParsers {
         /// One per member (`CloudflareKey`): what is made of a member's bytes depends on the member.
         var byKey = [TextMemo](repeating: TextMemo(), count: CloudflareKey.allCases.count)
         var detail = JoinMemo()
-        /// The time of the last record (many records share a second: parsing each was some 500 instructions a line).
-        let time = TimeMemo(iso: true)
+        /// The time field's second and zone (many records share a second: parsing each was some 500 instructions a line).
+        var time = ISOSecondMemo()
     }
 
     /// A Cloudflare Logpush record read by `FlatJSON` from the line's bytes (invalid UTF-8 inside a
@@ -602,7 +596,7 @@ enum EdgeParsers {
         }
         r.status = Int(status)
         if let key: K = m.has(.edgeStartTimestamp) ? .edgeStartTimestamp : m.has(.datetime) ? .datetime : nil {
-            if let iso = m.isoTime(key, memo: memo.time) { r.time = iso }
+            if let iso = m.isoTime(key, memo: &memo.time) { r.time = iso }
             else if let n = m.integer(key) { r.time = epoch(n) }
         }
         if let b = m.plainBytes(.clientIP) { r.clientBytes = b } else { r.client = m.text(.clientIP) ?? "-" }
@@ -670,7 +664,7 @@ enum EdgeParsers {
         /// The member is present (`null` included).
         func has(_ k: CloudflareKey) -> Bool
         /// A string member that is an ISO 8601 time (read through `memo` where the reader has the line's bytes).
-        func isoTime(_ k: CloudflareKey, memo: TimeMemo) -> LogTime?
+        func isoTime(_ k: CloudflareKey, memo: inout ISOSecondMemo) -> LogTime?
         /// A string, number or boolean member as text.
         func text(_ k: CloudflareKey) -> String?
         func integer(_ k: CloudflareKey) -> Int64?
@@ -687,7 +681,7 @@ enum EdgeParsers {
     struct FoundationMembers: CloudflareMembers {
         let o: [String: Any]
         func has(_ k: CloudflareKey) -> Bool { o[k.name] != nil }
-        func isoTime(_ k: CloudflareKey, memo: TimeMemo) -> LogTime? { (o[k.name] as? String).flatMap(iso) }
+        func isoTime(_ k: CloudflareKey, memo: inout ISOSecondMemo) -> LogTime? { (o[k.name] as? String).flatMap(iso) }
         func text(_ k: CloudflareKey) -> String? { str(o[k.name]) }
         func integer(_ k: CloudflareKey) -> Int64? { int(o[k.name]) }
         func first(_ k: CloudflareKey) -> String? { (o[k.name] as? [Any])?.first.flatMap(str) }
@@ -710,8 +704,8 @@ extension FlatJSON.Members: EdgeParsers.CloudflareMembers {
     }
 
     /// Read from the line's bytes when the string has no escape (no `String` is made).
-    func isoTime(_ k: EdgeParsers.CloudflareKey, memo: TimeMemo) -> LogTime? {
-        if let b = plainString(k.rawValue) { return memo.parse(b, 0, b.count) }
+    func isoTime(_ k: EdgeParsers.CloudflareKey, memo: inout ISOSecondMemo) -> LogTime? {
+        if let b = plainString(k.rawValue) { return memo.parse(b, 0, b.count) { LogTime.parseISO(b, 0, b.count) } }
         return string(k.rawValue).flatMap(EdgeParsers.iso)
     }
 }

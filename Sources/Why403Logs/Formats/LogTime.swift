@@ -151,38 +151,27 @@ final class TimeMemo: @unchecked Sendable {
     private var length = -1
     private var w0: UInt64 = 0, w1: UInt64 = 0, w2: UInt64 = 0, w3: UInt64 = 0
     private var value: LogTime?
-    /// Reads ISO 8601 times only (`LogTime.parseISO`: Cloudflare's timestamps), else any (`parseAny`).
-    private let iso: Bool
 
-    /// A memo of `LogTime.parseAny`, or of `LogTime.parseISO` when `iso`.
-    init(iso: Bool = false) {
-        self.iso = iso
-    }
-
-    /// `LogTime.parseAny(line, from, to)` (`parseISO` when `iso`).
+    /// `LogTime.parseAny(line, from, to)`.
     func parse(_ line: ByteLine, _ from: Int, _ to: Int) -> LogTime? {
         let n = to - from
-        guard n >= 8, n <= 32 else { return read(line, from, to) }
+        guard n >= 8, n <= 32 else { return LogTime.parseAny(line, from, to) }
         let raw = UnsafeRawPointer(line.base + from)
         let a = raw.loadUnaligned(fromByteOffset: 0, as: UInt64.self)
         let b = raw.loadUnaligned(fromByteOffset: Swift.min(8, n - 8), as: UInt64.self)
         let c = raw.loadUnaligned(fromByteOffset: Swift.min(16, n - 8), as: UInt64.self)
         let d = raw.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self)
         if n == length && a == w0 && b == w1 && c == w2 && d == w3 { return value }
-        let v = read(line, from, to)
+        let v = LogTime.parseAny(line, from, to)
         length = n
         w0 = a; w1 = b; w2 = c; w3 = d
         value = v
         return v
     }
-
-    private func read(_ line: ByteLine, _ from: Int, _ to: Int) -> LogTime? {
-        iso ? LogTime.parseISO(line, from, to) : LogTime.parseAny(line, from, to)
-    }
 }
 
-/// The ISO 8601 time field read last, remembered by its second and its zone: an ALB log's times carry microseconds
-/// (`2026-11-29T09:30:00.123456Z`), so no two lines repeat the whole field, but many share the second.
+/// The ISO 8601 time field read last, remembered by its second and its zone (ALB's and Cloudflare's times): an ALB log's
+/// times carry microseconds (`2026-11-29T09:30:00.123456Z`), so no two lines repeat the whole field, but many share the second.
 /// `LogTime.parseISO` reads the fraction's digits and drops them, so an ASCII field whose first 19 bytes and whose
 /// bytes after the fraction are those of the field remembered reads as that field read. (Reading every ALB time was
 /// some 490 instructions of a refused line's parse.)
