@@ -33,6 +33,11 @@ extension LogsAnalyzer {
         /// command line leaves it out for them: making it (a JSON round trip) and redacting it were a tenth of
         /// a short run.
         public var summaryInSubject = true
+        /// Files found in a named directory (`LogPaths`), not named themselves: one that is no log this reads (its first
+        /// 64 KiB hold no line of an error log, of an edge format or of the access format) is left out with a note,
+        /// where a named file would be an error (a provider's marker file, `AWSLogs/<account>/ELBAccessLogTestFile`, a
+        /// README beside the logs).
+        public var listed: Set<String> = []
 
         /// An input with the defaults of the command line.
         public init(paths: [String], statuses: Set<Int> = [403], since: Int64? = nil, until: Int64? = nil, top: Int = 10,
@@ -78,6 +83,7 @@ public struct LogsAnalyzer: Sendable {
 
     /// `analyze`, with the typed summary beside the report.
     public func summarize(_ input: LogsAnalyzer.Input) throws -> Outcome {
+        var input = input
         let context = ScanContext(statuses: input.statuses, format: input.format, since: input.since,
                                   until: input.until, limits: input.limits)
         context.fields = input.fields
@@ -91,6 +97,13 @@ public struct LogsAnalyzer: Sendable {
             let head = LogsAnalyzer.sniffHead(p)
             if input.inputFormat == nil, let f = head.bytes.withUnsafeBytes({ LogInputFormat.detectEdge($0) }) { edges[p] = f }
             else if head.isErrorLog { errorLogs.insert(p) }
+            else if input.listed.contains(p), let (line, m) = head.noAccessLine(input.format) {
+                context.skippedListed.append((file: p, line: line, mismatch: m))
+            }
+        }
+        if !context.skippedListed.isEmpty {
+            let skipped = Set(context.skippedListed.map(\.file))
+            input.paths.removeAll { skipped.contains($0) }
         }
         if input.inputFormat?.hasOwnScanner == true, input.paths.contains("-") { edges["-"] = input.inputFormat }
         // Stdin is sniffed like a file, from its first 64 KiB, which are then read again from memory
@@ -223,6 +236,30 @@ public struct LogsAnalyzer: Sendable {
         mutating func overlongLine() {
             if !bytes.contains(where: { $0 != 10 }) { overlongFirst = true }
         }
+        /// When no line of the head is an error-log line or a line of `format` (or of its fallbacks), the first line's
+        /// number and why it is not; nil when one is, or when the head holds no line (an empty log is a log).
+        func noAccessLine(_ format: AccessFormat) -> (line: Int, mismatch: FormatMismatch)? {
+            if overlongFirst { return nil }
+            return bytes.withUnsafeBytes { b -> (line: Int, mismatch: FormatMismatch)? in
+                var pos = 0, number = 0
+                var first: (line: Int, mismatch: FormatMismatch)?
+                while pos < b.count {
+                    let end = ByteSearch.index(of: 10, in: b.baseAddress!, from: pos, to: b.count) ?? b.count
+                    number += 1
+                    var line = ByteLine(b.baseAddress! + pos, end - pos)
+                    if line.count > 0, line[line.count - 1] == 0x0D { line = ByteLine(line.base, line.count - 1) }
+                    if line.count > 0 {
+                        if ErrorLogLine.kind(line) != .notError { return nil }
+                        var rec = AccessRecord()
+                        guard let m = format.match(line, into: &rec) else { return nil }
+                        if first == nil { first = (number, m) }
+                    }
+                    pos = end + 1
+                }
+                return first
+            }
+        }
+
         /// Whether the first non-empty line is an nginx or Apache error-log line.
         var isErrorLog: Bool {
             if overlongFirst { return false }

@@ -67,6 +67,16 @@ struct LogsReportBuilder {
             let rest = groups.dropFirst(input.top).reduce(0) { $0 + $1.count }
             notes.append("\(groups.count - input.top) more causes (\(rest) refusals) not shown; raise --top to see them")
         }
+        if !context.skippedListed.isEmpty {
+            let n = context.skippedListed.count
+            let shown = context.skippedListed.prefix(3).map { s in
+                "\(s.file) (line \(s.line): " + (s.mismatch.expected.isEmpty ? "expected \(s.mismatch.field)" : "expected \(s.mismatch.expected)")
+                    + ", found \(s.mismatch.found))"
+            }
+            notes.append("\(n) file\(n == 1 ? "" : "s") found in the directories named \(n == 1 ? "was" : "were") left out: no line of \(n == 1 ? "its" : "their") first 64 KiB is of a log this reads (the access format \(InputError.quote(input.format.name, limit: 60)), an error log or an edge log): "
+                         + shown.joined(separator: "; ") + (n > 3 ? "; and \(n - 3) more" : "")
+                         + "; name a file to read it anyway, or give its format with --log-format or --input-format")
+        }
         if context.malformedCount > 0 {
             notes.append("\(context.malformedCount) malformed, truncated or binary lines were skipped (samples in subject.malformed)")
         }

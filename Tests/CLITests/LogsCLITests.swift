@@ -30,6 +30,48 @@ final class LogsCLITests: XCTestCase {
         XCTAssertEqual(r.stderr, "", "no progress bar when stderr is not a terminal")
     }
 
+    /// A directory stands for the logs under it, as a server keeps them (`/var/log/nginx`) or a provider delivers them:
+    /// the same report as the files named one by one, and a short list of them on the page.
+    func testADirectoryOfLogs() throws {
+        let dir = NSTemporaryDirectory() + "why403-logs-dir-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let fm = FileManager.default
+        try fm.createDirectory(atPath: dir + "/nginx", withIntermediateDirectories: true)
+        try fm.createDirectory(atPath: dir + "/edge", withIntermediateDirectories: true)
+        try fm.copyItem(atPath: recorded("nginx-access.log"), toPath: dir + "/nginx/access.log")
+        try fm.copyItem(atPath: recorded("nginx-error.log"), toPath: dir + "/nginx/error.log")
+        try fm.copyItem(atPath: Fixtures.url("logs/edge/alb.log").path, toPath: dir + "/edge/alb.log")
+        try fm.copyItem(atPath: Fixtures.url("logs/edge/aws-waf.log").path, toPath: dir + "/edge/aws-waf.log")
+        let named = ["edge/alb.log", "edge/aws-waf.log", "nginx/access.log", "nginx/error.log"].map { dir + "/" + $0 }
+        let one = try Run.why403(["logs", dir, "--status", "401,403,429", "--format", "json"])
+        let each = try Run.why403(["logs"] + named + ["--status", "401,403,429", "--format", "json"])
+        XCTAssertEqual(one.status, 0, one.stderr)
+        XCTAssertEqual(each.status, 0, each.stderr)
+        XCTAssertEqual(one.stdout, each.stdout)
+        for i in 0..<12 { try Data("".utf8).write(to: URL(fileURLWithPath: dir + "/edge/empty-\(i).log")) }
+        let page = try Run.why403(["logs", dir])
+        XCTAssertEqual(page.status, 0, page.stderr)
+        XCTAssertTrue(page.stdout.contains("files: \(dir)/edge/alb.log, \(dir)/edge/aws-waf.log, \(dir)/edge/empty-0.log, "
+                                           + "\(dir)/edge/empty-1.log, \(dir)/edge/empty-10.log and 11 more"), page.stdout)
+        // A file that is no log (a provider's marker file) is left out with a note when found in a directory, an error
+        // when named.
+        let marker = dir + "/edge/ELBAccessLogTestFile"
+        try Data("Enable AccessLog for ELB: shop at 2026-11-29T09:00:00.000Z\n".utf8).write(to: URL(fileURLWithPath: marker))
+        let withMarker = try Run.why403(["logs", dir, "--status", "401,403,429", "--format", "json"])
+        XCTAssertEqual(withMarker.status, 0, withMarker.stderr)
+        let report = try decodeReport(withMarker.stdout)
+        XCTAssertEqual(report.findings, try decodeReport(each.stdout).findings)
+        XCTAssertTrue(report.notes.contains { $0.hasPrefix("1 file found in the directories named was left out") && $0.contains(marker + " (line 1: ") },
+                      "\(report.notes)")
+        let alone = try Run.why403(["logs", marker])
+        XCTAssertEqual(alone.status, 2)
+        XCTAssertTrue(alone.stderr.contains("ELBAccessLogTestFile:1: error: this line does not match the log format"), alone.stderr)
+        try fm.createDirectory(atPath: dir + "/none", withIntermediateDirectories: true)
+        let none = try Run.why403(["logs", dir + "/none"])
+        XCTAssertEqual(none.status, 2)
+        XCTAssertTrue(none.stderr.contains("expected log files in the directory, found none"), none.stderr)
+    }
+
     func testEdgeLogsForcedOnStdinAndEmitSQL() throws {
         let waf = try Data(contentsOf: Fixtures.url("logs/edge/aws-waf.log"))
         let r = try Run.why403(["logs", "-", "--input-format", "aws-waf", "--format", "json"], stdin: waf)

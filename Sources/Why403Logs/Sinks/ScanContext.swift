@@ -11,6 +11,8 @@ final class ScanContext {
     let aggregator: Aggregator
 
     var malformedCount = 0
+    /// Files found in a named directory and left out: no line of their head is of a log this reads (`Input.listed`).
+    var skippedListed: [(file: String, line: Int, mismatch: FormatMismatch)] = []
     var malformedSamples: [Evidence] = []
     var errorEventsSeen = 0
     var accessDenials = 0

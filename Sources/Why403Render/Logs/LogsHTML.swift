@@ -68,7 +68,7 @@ public enum LogsHTMLRenderer {
 
         """
         o += "<h1>\(s.denials) refused requests</h1>\n"
-        o += "<p>statuses \(s.statusesCounted.map(String.init).joined(separator: ", ")) in \(s.linesRead) lines of <code>\(esc(s.files.joined(separator: ", ")))</code>; access-log refusals \(s.accessDenials), error-log reasons \(s.errorLogEvents), joined \(s.correlated)</p>\n"
+        o += "<p>statuses \(s.statusesCounted.map(String.init).joined(separator: ", ")) in \(s.linesRead) lines of <code>\(esc(LogsTextRenderer.fileList(s.files)))</code>; access-log refusals \(s.accessDenials), error-log reasons \(s.errorLogEvents), joined \(s.correlated)</p>\n"
         o += "<h2>timeline</h2>\n" + chart(s.timeline)
         if !s.causes.isEmpty {
             o += "<h2>causes</h2>\n<table><tr><th>count</th><th>cause</th><th>layer</th><th>confidence</th><th>rule</th></tr>\n"

@@ -20,7 +20,7 @@ public enum LogsMarkdownRenderer {
     /// The page for a logs report and its typed summary (both already redacted).
     public static func render(_ report: Report, summary s: LogsSummary) -> String {
         var o = "## why403 logs: \(s.denials) refused requests (\(s.statusesCounted.map(String.init).joined(separator: "/")))\n\n"
-        o += "\(s.linesRead) lines of \(s.files.map(cell).joined(separator: ", ")); access-log refusals \(s.accessDenials), "
+        o += "\(s.linesRead) lines of \(LogsTextRenderer.fileList(s.files, cell)); access-log refusals \(s.accessDenials), "
             + "error-log reasons \(s.errorLogEvents), joined \(s.correlated)\n"
         if !s.causes.isEmpty {
             o += "\n### causes\n\n| count | cause | layer | confidence | rule |\n|---:|---|---|---|---|\n"

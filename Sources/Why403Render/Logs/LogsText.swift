@@ -52,17 +52,24 @@ public enum LogsTextRenderer {
         return out
     }
 
+    /// The files read, for a page: all of them up to ten, else the first five and how many more (a directory can stand
+    /// for thousands; the JSON report lists every one).
+    static func fileList(_ files: [String], _ each: (String) -> String = { $0 }) -> String {
+        guard files.count > 10 else { return files.map(each).joined(separator: ", ") }
+        return files.prefix(5).map(each).joined(separator: ", ") + " and \(files.count - 5) more"
+    }
+
     /// The page for a logs report and its typed summary (both already redacted).
     public static func render(_ report: Report, summary s: LogsSummary) -> String {
         var out = ""
         let statuses = s.statusesCounted.map(String.init).joined(separator: "/")
         if s.denials == 0 {
-            out += "no refused requests (\(statuses)) in \(s.linesRead) lines of \(s.files.joined(separator: ", "))\n"
+            out += "no refused requests (\(statuses)) in \(s.linesRead) lines of \(fileList(s.files))\n"
         } else {
             let v = report.verdict
             out += "\(s.denials) refused requests (\(statuses)) in \(s.linesRead) lines; top cause: \(v.cause.rawValue) (\(v.layer.rawValue))\n"
         }
-        out += "files: \(s.files.joined(separator: ", "))"
+        out += "files: \(fileList(s.files))"
         if s.since != nil || s.until != nil { out += "  window: \(s.since ?? "…") – \(s.until ?? "…")" }
         out += "\n"
         if s.errorLogEvents > 0 || s.accessDenials > 0 {

@@ -16,7 +16,7 @@ struct LogsCommand: AsyncParsableCommand {
         abstract: "Explain every 403 in nginx/Apache error and access logs and in the edge's logs (AWS WAF, ALB, CloudFront, S3, Cloudflare, IIS); plain, .gz or stdin.",
         discussion: "Give the error log together with the access log: the error log says why, the access log says how often. The edge's logs carry the reason on each line; give an ALB log with its AWS WAF log to see the WAF rule behind each refusal. --emit-sql prints the same grouping as a ClickHouse or DuckDB query.")
 
-    @Argument(help: ArgumentHelp("Log files (error and access logs, plain or .gz); - reads stdin.", valueName: "file"))
+    @Argument(help: ArgumentHelp("Log files (error and access logs, plain or .gz), or directories of them (read to any depth, in name order; hidden files skipped); - reads stdin.", valueName: "file"))
     var files: [String] = []
 
     @Option(help: "Only lines at or after TIME: ISO 8601 (2026-11-29T09:30:00Z) or a duration before now (30m, 1h, 2d).")
@@ -129,12 +129,14 @@ struct LogsCommand: AsyncParsableCommand {
         if let a = apacheLogFormat { format = try AccessFormat.apache(a) }
         else { format = try AccessFormat.parse(logFormat ?? (forced == .common ? "common" : "combined")) }
         let progress = Progress(enabled: Terminal.stderrIsTerminal)
-        var input = LogsAnalyzer.Input(paths: files, statuses: try statuses(),
+        let expansion = try LogPaths.expand(files)
+        var input = LogsAnalyzer.Input(paths: expansion.paths, statuses: try statuses(),
                               since: sinceTime, until: untilTime,
                               top: top, format: format,
                               progress: { file, done, total in progress.update(file: file, done: done, total: total) },
                               inputFormat: forced)
         input.fields = try fieldNames()
+        input.listed = expansion.listed
         // The text, HTML and Markdown renderers read the typed summary: the report's JSON copy of it is left out.
         input.summaryInSubject = ![.text, .html, .markdown].contains(output.format)
         // The rules are read before the logs, so a bad rules file fails fast.

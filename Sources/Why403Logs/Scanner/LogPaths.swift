@@ -1,0 +1,108 @@
+import Foundation
+import Why403Core
+
+/// The log files a `why403 logs` command line names: a directory stands for the log files under it, as the
+/// providers deliver them (an S3 prefix of gzip files synced to disk — `AWSLogs/<account>/elasticloadbalancing/
+/// <region>/<yyyy>/<mm>/<dd>/…log.gz`, `…/WAFLogs/…`, CloudFront's `<distribution>.<yyyy-mm-dd-hh>.<id>.gz`, a
+/// Logpush bucket's `<yyyymmdd>/…log.gz`) or as a server keeps them (`/var/log/nginx`: the error log, the access log
+/// and its rotated `.gz` files). Every file's format is detected on its own, as for files named one by one.
+///
+/// The rules, as a search tool's (ripgrep's) defaults:
+/// - a directory is walked to any depth; its files come in path order (byte order of the UTF-8 names), which for
+///   the providers' date-stamped names is the order of time;
+/// - names starting with `.` are skipped (`.DS_Store`, editors' and sync tools' files), and so are their subtrees;
+/// - a symbolic link to a file is read; a symbolic link to a directory is not followed (a link can make a loop);
+/// - anything but regular files and directories (FIFOs, sockets, devices) met inside a directory is skipped;
+/// - a file reached twice (named twice, or named and inside a named directory, or through a link) is read once;
+/// - a directory with no file to read, or one that cannot be listed, is an error that names it;
+/// - a file found in a directory that is no log this reads (a provider's marker file, a README) is left out with a note
+///   (`Input.listed`), where a file named itself would be an error.
+/// Named files are passed on as they are (a missing or unreadable one is reported when it is read); `-` is stdin.
+public enum LogPaths {
+    /// The files to read, and which of them were found in a directory rather than named (`Input.listed`: those are
+    /// left out, with a note, when they turn out to be no log this reads).
+    public struct Expansion: Sendable, Equatable {
+        public var paths: [String]
+        public var listed: Set<String>
+    }
+
+    /// `args` with each directory replaced by the files under it; order kept, duplicates dropped.
+    public static func expand(_ args: [String]) throws -> Expansion {
+        var out: [String] = []
+        var listed = Set<String>()
+        var seen = Set<FileID>()
+        // A file named itself is never only listed, wherever else it is found.
+        var named = Set<FileID>()
+        for arg in args where arg != "-" {
+            var st = stat()
+            if stat(arg, &st) == 0, (st.st_mode & S_IFMT) != S_IFDIR { named.insert(FileID(st)) }
+        }
+        func add(_ path: String, _ id: FileID?, listed isListed: Bool = false) {
+            if let id {
+                guard seen.insert(id).inserted else { return }
+                if isListed && !named.contains(id) { listed.insert(path) }
+            }
+            out.append(path)
+        }
+        for arg in args {
+            if arg == "-" { out.append(arg); continue }
+            var st = stat()
+            guard stat(arg, &st) == 0, (st.st_mode & S_IFMT) == S_IFDIR else {
+                // Not a directory (or not there: the read says why, with the file named).
+                add(arg, stat(arg, &st) == 0 ? FileID(st) : nil)
+                continue
+            }
+            var files: [(String, FileID)] = []
+            try walk(arg, into: &files)
+            guard !files.isEmpty else {
+                throw InputError(file: arg, expected: "log files in the directory", found: "none",
+                                 help: "a directory stands for the files under it (hidden ones, named with a leading '.', are skipped)")
+            }
+            files.sort { $0.0.utf8.lexicographicallyPrecedes($1.0.utf8) }
+            for (path, id) in files { add(path, id, listed: true) }
+        }
+        return Expansion(paths: out, listed: listed)
+    }
+
+    /// A file's identity: the same file reached by two paths is read once.
+    struct FileID: Hashable {
+        var device: UInt64
+        var inode: UInt64
+        init(_ st: stat) {
+            device = UInt64(st.st_dev)
+            inode = UInt64(st.st_ino)
+        }
+    }
+
+    /// The regular files under `dir` (see `LogPaths`), in no order.
+    static func walk(_ dir: String, into files: inout [(String, FileID)]) throws {
+        guard let handle = opendir(dir) else {
+            throw InputError(file: dir, expected: "a directory that can be listed", found: String(cString: strerror(errno)).lowercased())
+        }
+        defer { closedir(handle) }
+        var subdirectories: [String] = []
+        let base = dir.hasSuffix("/") ? dir : dir + "/"
+        while let entry = readdir(handle) {
+            let name: String? = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                raw.withMemoryRebound(to: CChar.self) { String(validatingCString: $0.baseAddress!) }
+            }
+            guard let name else {
+                throw InputError(file: dir, expected: "file names in UTF-8", found: "a name that is not",
+                                 help: "name the files to read one by one, or rename that one")
+            }
+            if name.hasPrefix(".") { continue }  // `.`, `..` and hidden names
+            let path = base + name
+            var st = stat()
+            guard lstat(path, &st) == 0 else { continue }  // gone since it was listed
+            switch st.st_mode & S_IFMT {
+            case S_IFDIR: subdirectories.append(path)
+            case S_IFREG: files.append((path, FileID(st)))
+            case S_IFLNK:
+                var target = stat()
+                if stat(path, &target) == 0, (target.st_mode & S_IFMT) == S_IFREG { files.append((path, FileID(target))) }
+            default: continue
+            }
+        }
+        for sub in subdirectories { try walk(sub, into: &files) }
+    }
+}
