@@ -59,6 +59,22 @@ final class LogPathsTests: XCTestCase {
         XCTAssertEqual(try LogPaths.expand([root + "/missing.log"]).paths, [root + "/missing.log"])
     }
 
+    /// A directory of another file system mounted inside is not walked (`/proc` under `/`): the walk enters only
+    /// subdirectories on the named directory's device. Here the temporary directory is walked as if named on another
+    /// device: its files are found, its subdirectory is not entered.
+    func testTheWalkStaysOnTheDirectorysFileSystem() throws {
+        try write("a.log")
+        try write("sub/b.log")
+        var tmp = stat()
+        XCTAssertEqual(stat(root, &tmp), 0)
+        var found: [(String, LogPaths.FileID)] = []
+        try LogPaths.walk(root, device: tmp.st_dev, into: &found)
+        XCTAssertEqual(Set(found.map(\.0)), [root + "/a.log", root + "/sub/b.log"])
+        found = []
+        try LogPaths.walk(root, device: tmp.st_dev &+ 1, into: &found)
+        XCTAssertEqual(found.map(\.0), [root + "/a.log"])
+    }
+
     func testADirectoryWithNothingToReadIsAnError() throws {
         try write("only/.hidden.log")
         XCTAssertThrowsError(try LogPaths.expand([root + "/only"])) { error in
@@ -73,7 +89,7 @@ final class LogPathsTests: XCTestCase {
         XCTAssertEqual(chmod(root + "/locked", 0), 0)
         // A directory that cannot be opened as one (here a file in its place) names itself and why.
         var found: [(String, LogPaths.FileID)] = []
-        XCTAssertThrowsError(try LogPaths.walk(root + "/locked/access.log", into: &found)) { error in
+        XCTAssertThrowsError(try LogPaths.walk(root + "/locked/access.log", device: 0, into: &found)) { error in
             let text = (error as? InputError)?.description ?? ""
             XCTAssertTrue(text.contains("access.log: error: expected a directory that can be listed, found not a directory"), text)
         }

@@ -11,7 +11,8 @@ import Why403Core
 /// - a directory is walked to any depth; its files come in path order (byte order of the UTF-8 names), which for
 ///   the providers' date-stamped names is the order of time;
 /// - names starting with `.` are skipped (`.DS_Store`, editors' and sync tools' files), and so are their subtrees;
-/// - a symbolic link to a file is read; a symbolic link to a directory is not followed (a link can make a loop);
+/// - a symbolic link to a file is read; a symbolic link to a directory is not followed (a link can make a loop), nor
+///   is a directory of another file system mounted inside (as `find -xdev`: `why403 logs /` stays out of `/proc`);
 /// - anything but regular files and directories (FIFOs, sockets, devices) met inside a directory is skipped;
 /// - a file reached twice (named twice, or named and inside a named directory, or through a link) is read once;
 /// - a directory with no file to read, or one that cannot be listed, is an error that names it;
@@ -53,7 +54,7 @@ public enum LogPaths {
                 continue
             }
             var files: [(String, FileID)] = []
-            try walk(arg, into: &files)
+            try walk(arg, device: st.st_dev, into: &files)
             guard !files.isEmpty else {
                 throw InputError(file: arg, expected: "log files in the directory", found: "none",
                                  help: "a directory stands for the files under it (hidden ones, named with a leading '.', are skipped)")
@@ -74,8 +75,9 @@ public enum LogPaths {
         }
     }
 
-    /// The regular files under `dir` (see `LogPaths`), in no order.
-    static func walk(_ dir: String, into files: inout [(String, FileID)]) throws {
+    /// The regular files under `dir` (see `LogPaths`), in no order, not below a directory of another file system than
+    /// `device` (the named directory's).
+    static func walk(_ dir: String, device: dev_t, into files: inout [(String, FileID)]) throws {
         guard let handle = opendir(dir) else {
             throw InputError(file: dir, expected: "a directory that can be listed", found: String(cString: strerror(errno)).lowercased())
         }
@@ -95,7 +97,7 @@ public enum LogPaths {
             var st = stat()
             guard lstat(path, &st) == 0 else { continue }  // gone since it was listed
             switch st.st_mode & S_IFMT {
-            case S_IFDIR: subdirectories.append(path)
+            case S_IFDIR: if st.st_dev == device { subdirectories.append(path) }
             case S_IFREG: files.append((path, FileID(st)))
             case S_IFLNK:
                 var target = stat()
@@ -103,6 +105,6 @@ public enum LogPaths {
             default: continue
             }
         }
-        for sub in subdirectories { try walk(sub, into: &files) }
+        for sub in subdirectories { try walk(sub, device: device, into: &files) }
     }
 }
