@@ -26,6 +26,30 @@ final class AccessFormatTests: XCTestCase {
         XCTAssertEqual(s.timeline.start, "2026-11-29T08:31:00Z")
     }
 
+    /// Debian's Apache writes virtual hosts without a CustomLog to other_vhosts_access.log in `vhost_combined`
+    /// (`%v:%p` before combined): the default format reads those lines too, with the address as the client (read as
+    /// combined they made `www.example.com:443 203.0.113.9` the client). The real server's lines: RealServerTests.
+    func testVhostCombinedLinesUnderTheDefaultFormat() throws {
+        let text = [
+            "www.example.com:443 203.0.113.9 - - [29/Nov/2026:09:30:00 +0000] \"GET /admin/ HTTP/1.1\" 403 437 \"-\" \"curl/8.4.0\"",
+            "shop.example.com:80 2001:db8::42 - alice [29/Nov/2026:09:30:01 +0000] \"GET /private HTTP/1.1\" 403 512 \"-\" \"Mozilla/5.0 (X11)\"",
+            combined("198.51.100.7", "GET /admin/ HTTP/1.1"),
+        ].joined(separator: "\n") + "\n"
+        let s = try summary(try analyzeText(text))
+        XCTAssertEqual(s.denials, 3)
+        XCTAssertEqual(Set(s.topClients.map(\.key)), ["203.0.113.9", "2001:db8::42", "198.51.100.7"])
+        XCTAssertEqual(s.topPaths, [LogsSummary.Row(key: "/admin/", count: 2, error: nil), LogsSummary.Row(key: "/private", count: 1, error: nil)])
+        XCTAssertEqual(s.malformed.count, 0)
+        // Named, the format reads them alone; a combined line is then malformed.
+        let only = try summary(try analyzeText(text, format: try AccessFormat.parse("vhost_combined")))
+        XCTAssertEqual(only.denials, 2)
+        XCTAssertEqual(only.malformed.count, 1)
+        // A client field never holds a space: such a line is no common line.
+        XCTAssertThrowsError(try analyzeText("a b - - [29/Nov/2026:09:30:00 +0000] \"GET / HTTP/1.1\" 403 1\n", format: .common)) { error in
+            XCTAssertTrue("\(error)".contains("expected a client address (no space in it), found \"a b\""), "\(error)")
+        }
+    }
+
     func testNginxLogFormatString() throws {
         let fmt = try AccessFormat.parse(#"$remote_addr [$time_iso8601] $host "$request" $status $request_time "$http_user_agent""#)
         let text = #"10.1.2.3 [2026-11-29T09:30:17+00:00] shop.test "POST /api/orders HTTP/1.1" 403 0.004 "python-requests/2.31""# + "\n"

@@ -53,7 +53,7 @@ final class FastPathTests: XCTestCase {
 
     func testTheFastMatcherAgreesWithTheOneThatGivesReasons() throws {
         let formats: [AccessFormat] = [
-            .combined, .common,
+            .combined, .common, .vhostCombined,
             try AccessFormat.parse(#"$remote_addr [$time_iso8601] $host "$request" $status $request_time "$http_user_agent""#),
             try AccessFormat.parse(#"%v %h %l %u %t \"%r\" %>s %b \"%{Referer}i\" \"%{User-Agent}i\""#),
             try AccessFormat.parse(#"$remote_addr "$request_uri" $status [$time_local]"#),
@@ -65,6 +65,7 @@ final class FastPathTests: XCTestCase {
             #"10.1.2.3 [2026-11-29T09:30:17+00:00] shop.test "POST /api/orders HTTP/1.1" 403 0.004 "python-requests/2.31""#,
             #"shop.test 10.9.8.7 - - [29/Nov/2026:09:30:17 +0000] "GET /a\"b HTTP/1.1" 403 12 "-" "Wget/1.21""#,
             #"10.0.0.1 "/x?y#z" 403 [29/Nov/2026:09:30:17 +0000]"#,
+            #"www.example.com:443 203.0.113.9 - - [29/Nov/2026:09:30:00 +0000] "GET /admin/ HTTP/1.1" 403 437 "-" "curl/8.4.0""#,
         ]
         let alphabet = Array(#" "\[]-/:+0123456789abcXYZ?#"#.utf8) + [13, 9, 0]
         var rng = SplitMix(state: 403)
@@ -108,6 +109,21 @@ final class FastPathTests: XCTestCase {
         // Not ASCII: hashed in NFC, so canonically equal spellings share a hash.
         let composed = Array("/caf\u{E9}".utf8), decomposed = Array("/cafe\u{301}".utf8)
         XCTAssertEqual(composed.withUnsafeBytes { LogKey(bytes: $0) }.hash, decomposed.withUnsafeBytes { LogKey(bytes: $0) }.hash)
+    }
+
+    /// The client field's space check, eight bytes a step, against a byte loop: every length to 40, every position.
+    func testTheClientSpaceCheckFollowsTheByteRule() {
+        var rng = SplitMix(state: 20)
+        for n in 0...40 {
+            for trial in 0..<(n + 20) {
+                var bytes = (0..<(n + 6)).map { _ in UInt8.random(in: 0x21...0xFF, using: &rng) }
+                if trial < n { bytes[3 + trial] = 0x20 }  // one space at each position of the field
+                else if trial % 3 == 0 { bytes[2] = 0x20; bytes[3 + n] = 0x20 }  // spaces just outside it
+                let want = bytes[3..<(3 + n)].contains(0x20)
+                let got = bytes.withUnsafeBytes { AccessFormat.hasSpace(ByteLine($0.baseAddress!, $0.count), 3, 3 + n) }
+                XCTAssertEqual(got, want, "\(n) \(trial)")
+            }
+        }
     }
 
     func testTheControlByteCheckFollowsTheByteRule() {

@@ -64,5 +64,20 @@ final class RealServerTests: XCTestCase {
             "AH01617": 1, "AH01614": 1, "AH01631": 1, "AH00529": 1, "modsecurity-10001": 1, "modsecurity-949110": 1, "status-401": 1,
         ], apacheErrors)
         XCTAssertTrue(s.modsecurityRules.contains { $0.key.hasPrefix("modsecurity-941100") }, "\(s.modsecurityRules)")
+
+        // The same requests in Debian's vhost_combined (`localhost:80 127.0.0.1 - - [...] ...`), read with the default
+        // format: the same refusals, joined the same way, and the client is the address, not `localhost:80 127.0.0.1`.
+        let vhostLogs = ["apache/other_vhosts_access.log", "apache/error.log"].map { dir.path + "/" + $0 }
+        let v = try LogsAnalyzer().analyze(LogsAnalyzer.Input(paths: vhostLogs, statuses: [401, 403], top: 50))
+        let vs = try XCTUnwrap(LogsSummary(report: v))
+        let vhostLines = (try? String(contentsOfFile: vhostLogs[0], encoding: .utf8)) ?? ""
+        // (`%p` is the server's canonical port: 80 for `ServerName localhost`, whatever it listens on.)
+        XCTAssertTrue(vhostLines.hasPrefix("localhost:80 127.0.0.1 - - ["), vhostLines)
+        XCTAssertEqual(vs.accessDenials, s.accessDenials, vhostLines)
+        XCTAssertEqual(vs.correlated, s.correlated, "\(vs.causes)")
+        XCTAssertEqual(perRule(vs), apacheRules)
+        XCTAssertEqual(vs.topClients.map(\.key), ["127.0.0.1"])
+        XCTAssertEqual(vs.topPaths, s.topPaths)
+        XCTAssertEqual(vs.malformed.count, 0)
     }
 }

@@ -75,6 +75,9 @@ ErrorLog $P/apache/error.log
 LogLevel warn
 LogFormat "%h %l %u %t \"%r\" %>s %b \"%{Referer}i\" \"%{User-Agent}i\"" combined
 CustomLog $P/apache/access.log combined
+# Debian's and Ubuntu's format for virtual hosts without a CustomLog of their own (apache2.conf, other_vhosts_access.log).
+LogFormat "%v:%p %h %l %u %t \"%r\" %>s %O \"%{Referer}i\" \"%{User-Agent}i\"" vhost_combined
+CustomLog $P/apache/other_vhosts_access.log vhost_combined
 TypesConfig /etc/mime.types
 DocumentRoot $P/apache/www
 DirectoryIndex index.html
