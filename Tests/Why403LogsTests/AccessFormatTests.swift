@@ -50,6 +50,21 @@ final class AccessFormatTests: XCTestCase {
         }
     }
 
+    /// nginx's `main` (combined and `"$http_x_forwarded_for"`) and combined with other fields after it are read as
+    /// combined: their user agents are kept (they were read as `common` before, which lost them).
+    func testCombinedFollowedByMoreFields() throws {
+        let text = [
+            combined("203.0.113.9", "GET /admin HTTP/1.1", ua: "curl/8.4.0") + " \"-\"",
+            combined("203.0.113.10", "GET /x HTTP/1.1", ua: "Mozilla/5.0 (X11)") + " \"198.51.100.1, 10.0.0.1\"",
+            combined("203.0.113.11", "GET /y HTTP/1.1", ua: "Wget/1.21") + " 0.004 0.003 .",
+        ].joined(separator: "\n") + "\n"
+        let s = try summary(try analyzeText(text))
+        XCTAssertEqual(s.denials, 3)
+        XCTAssertEqual(Set(s.topUserAgents.map(\.key)), ["curl/8.4.0", "Mozilla/5.0 (X11)", "Wget/1.21"])
+        XCTAssertEqual(Set(s.topClients.map(\.key)), ["203.0.113.9", "203.0.113.10", "203.0.113.11"])
+        XCTAssertEqual(s.malformed.count, 0)
+    }
+
     func testNginxLogFormatString() throws {
         let fmt = try AccessFormat.parse(#"$remote_addr [$time_iso8601] $host "$request" $status $request_time "$http_user_agent""#)
         let text = #"10.1.2.3 [2026-11-29T09:30:17+00:00] shop.test "POST /api/orders HTTP/1.1" 403 0.004 "python-requests/2.31""# + "\n"

@@ -16,7 +16,9 @@ final class EmitSQLTests: XCTestCase {
         [(.awsWAF, edge("aws-waf.log"), [403, 405, 429]), (.alb, edge("alb.log"), [401, 403]),
          (.cloudfront, edge("cloudfront.log"), [403]), (.s3Access, edge("s3-access.log"), [403]),
          (.cloudflare, edge("cloudflare.log"), [403, 429]), (.iis, edge("iis.log"), [401, 403]),
-         (.combined, recorded("nginx-access.log"), [401, 403, 429])]
+         (.combined, recorded("nginx-access.log"), [401, 403, 429]),
+         // nginx's `main` (combined and "$http_x_forwarded_for") and Apache's `vhost_combined`, as the real servers wrote them.
+         (.combined, recorded("nginx-access-main.log"), [401, 403, 429]), (.combined, recorded("apache-other-vhosts-access.log"), [401, 403])]
     }
 
     func python(module: String) throws -> String {

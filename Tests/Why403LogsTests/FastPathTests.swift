@@ -66,6 +66,7 @@ final class FastPathTests: XCTestCase {
             #"shop.test 10.9.8.7 - - [29/Nov/2026:09:30:17 +0000] "GET /a\"b HTTP/1.1" 403 12 "-" "Wget/1.21""#,
             #"10.0.0.1 "/x?y#z" 403 [29/Nov/2026:09:30:17 +0000]"#,
             #"www.example.com:443 203.0.113.9 - - [29/Nov/2026:09:30:00 +0000] "GET /admin/ HTTP/1.1" 403 437 "-" "curl/8.4.0""#,
+            #"203.0.113.9 - - [29/Nov/2026:09:31:00 +0100] "GET /a HTTP/1.1" 403 12 "-" "curl/8.4.0" "198.51.100.1, 10.0.0.1""#,
         ]
         let alphabet = Array(#" "\[]-/:+0123456789abcXYZ?#"#.utf8) + [13, 9, 0]
         var rng = SplitMix(state: 403)

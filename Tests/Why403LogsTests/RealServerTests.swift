@@ -49,6 +49,20 @@ final class RealServerTests: XCTestCase {
         XCTAssertEqual(n.verdict.cause.rawValue, ns.causes.first?.cause)
         XCTAssertEqual(ns.causes.first?.count, 3)
         XCTAssertEqual(n.findings.first?.confidence, .certain)
+        // The same requests in nginx's `main` format (combined and "$http_x_forwarded_for"), read with the default
+        // format: the same refusals, joins and user agents (read as `common` before, their user agents were lost).
+        let mainLogs = ["nginx/access-main.log", "nginx/error.log"].map { dir.path + "/" + $0 }
+        let m = try LogsAnalyzer().analyze(LogsAnalyzer.Input(paths: mainLogs, statuses: [401, 403, 429], top: 50))
+        let ms = try XCTUnwrap(LogsSummary(report: m))
+        let mainLines = (try? String(contentsOfFile: mainLogs[0], encoding: .utf8)) ?? ""
+        XCTAssertTrue(mainLines.contains("\" \"-\"\n"), mainLines)
+        XCTAssertEqual(ms.accessDenials, ns.accessDenials, mainLines)
+        XCTAssertEqual(ms.correlated, ns.correlated)
+        XCTAssertEqual(perRule(ms), nginxRules)
+        XCTAssertEqual(ms.topUserAgents, ns.topUserAgents)
+        XCTAssertFalse(ms.topUserAgents.contains { $0.key == "-" }, "\(ms.topUserAgents)")
+        XCTAssertEqual(ms.topClients, ns.topClients)
+        XCTAssertEqual(ms.malformed.count, 0)
 
         // Apache
         let apacheLogs = ["apache/access.log", "apache/error.log"].map { dir.path + "/" + $0 }

@@ -121,15 +121,19 @@ public struct AccessFormat: Sendable, CustomStringConvertible {
     public let name: String
     /// Formats tried, in order, when this one fails (combined falls back to common).
     let fallbacks: [AccessFormat]
+    /// Whether a line may go on past the format's last literal with a space and anything (fields this format does not
+    /// name, not read): `combined`'s, which other formats extend at the end.
+    let moreFields: Bool
 
     /// The format as the user named it.
     public var description: String { name }
 
-    init(name: String, items: [Item], isJSON: Bool = false, fallbacks: [AccessFormat] = []) {
+    init(name: String, items: [Item], isJSON: Bool = false, fallbacks: [AccessFormat] = [], moreFields: Bool = false) {
         self.name = name
         self.items = items
         self.isJSON = isJSON
         self.fallbacks = fallbacks
+        self.moreFields = moreFields
         var steps: [Step] = []
         var bytes: [UInt8] = []
         for (i, item) in items.enumerated() {
@@ -159,15 +163,19 @@ public struct AccessFormat: Sendable, CustomStringConvertible {
     let steps: [Step]
     let literalBytes: [UInt8]
 
-    /// nginx's and Apache's `combined` format, falling back to `common` for lines without Referer and User-Agent, and
-    /// to Apache's `vhost_combined` for lines that start with the virtual host and port (Debian's and Ubuntu's Apache
-    /// writes every virtual host without a `CustomLog` of its own to `other_vhosts_access.log` in it).
+    /// nginx's and Apache's `combined` format, and combined followed by more fields (`moreFields`: nginx's `main`, the
+    /// `log_format` of nginx.org's packages, its Docker image and the RHEL family's, adds `"$http_x_forwarded_for"`;
+    /// others add `$request_time` and the like), whose extra fields are not read. Two other layouts are tried, in this
+    /// order, when a line is neither: `common`, without Referer and User-Agent; and Apache's `vhost_combined`, which
+    /// starts with the virtual host and port (Debian's and Ubuntu's Apache writes every virtual host without a
+    /// `CustomLog` of its own to `other_vhosts_access.log` in it). (Lines with more fields were read as `common`, whose
+    /// last field ran to the end of the line, until 2026-12-07: their user agents were lost.)
     public static let combined: AccessFormat = {
         let common = try! AccessFormat.nginx("$remote_addr - $remote_user [$time_local] \"$request\" $status $body_bytes_sent", name: "common")
         let comb = try! AccessFormat.nginx(
             "$remote_addr - $remote_user [$time_local] \"$request\" $status $body_bytes_sent \"$http_referer\" \"$http_user_agent\"",
             name: "combined")
-        return AccessFormat(name: "combined", items: comb.items, fallbacks: [common, vhostCombined])
+        return AccessFormat(name: "combined", items: comb.items, fallbacks: [common, vhostCombined], moreFields: true)
     }()
 
     /// The Common Log Format.
@@ -358,12 +366,22 @@ public struct AccessFormat: Sendable, CustomStringConvertible {
             case .failure(let m): return m
             }
         }
-        if fast && matchesFast(line, into: &rec, times: times) { return nil }
+        if fast {
+            // The fallbacks before the reasons: a line of a fallback's layout (Debian's vhost_combined) is read in two
+            // passes, not three. (`matchesFast` and `matchItems` agree, so the order changes no result.)
+            if matchesFast(line, into: &rec, times: times) { return nil }
+            for f in fallbacks {
+                rec = AccessRecord()
+                if f.matchesFast(line, into: &rec, times: times) { return nil }
+            }
+            rec = AccessRecord()
+            return matchItems(line, into: &rec)
+        }
         rec = AccessRecord()
         guard let first = matchItems(line, into: &rec) else { return nil }
         for f in fallbacks {
             rec = AccessRecord()
-            if fast ? f.matchesFast(line, into: &rec, times: times) : f.matchItems(line, into: &rec) == nil { return nil }
+            if f.matchItems(line, into: &rec) == nil { return nil }
         }
         return first
     }
@@ -398,7 +416,9 @@ public struct AccessFormat: Sendable, CustomStringConvertible {
                     guard assign(s.kind, line, pos, end, &rec, times) == nil else { return false }
                     pos = end
                 }
-                if pos < n, !(pos == n - 1 && line[pos] == 0x0D), let last = st.last, !last.field { return false }
+                if pos < n, !(pos == n - 1 && line[pos] == 0x0D), let last = st.last, !last.field, !(moreFields && line[pos] == 0x20) {
+                    return false
+                }
                 return true
             }
         }
@@ -447,7 +467,7 @@ public struct AccessFormat: Sendable, CustomStringConvertible {
         }
         // Trailing bytes after the last item: tolerated when the format ends with a field (already to
         // the end), else they must be nothing but a carriage return.
-        if pos < line.count, !(pos == line.count - 1 && line[pos] == 0x0D) {
+        if pos < line.count, !(pos == line.count - 1 && line[pos] == 0x0D), !(moreFields && line[pos] == 0x20) {
             if case .literal = items.last {
                 return FormatMismatch(field: "the end of the line", expected: "", found: foundText(line, pos))
             }

@@ -159,10 +159,12 @@ public enum EdgeSQL {
         }
     }
 
-    /// A combined or common line up to its status (group 1), as the scanner's combined format reads it.
-    static let combinedStatus = #"^\S+ \S+ \S+ \[[^\]]+\] "(?:[^"\\]|\\.)*" (\d{3})( |$)"#
+    /// A combined or common line up to its status (group 1), as the scanner's combined format reads it: after Apache's
+    /// `vhost_combined` `host:port ` too (the scanner's fallback); what follows the status (combined's fields, and more
+    /// fields after them as nginx's `main` writes) is not read.
+    static let combinedStatus = #"^(?:[^\s:]+:\d+ )?\S+ \S+ \S+ \[[^\]]+\] "(?:[^"\\]|\\.)*" (\d{3})( |$)"#
     /// A combined line's time (group 1).
-    static let combinedTime = #"^\S+ \S+ \S+ \[([^\]]+)\] "#
+    static let combinedTime = #"^(?:[^\s:]+:\d+ )?\S+ \S+ \S+ \[([^\]]+)\] "#
 
     /// The status the client got, as the scanner reads it.
     static func status(_ format: LogInputFormat, _ d: SQLDialect) -> String {

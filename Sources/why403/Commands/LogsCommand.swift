@@ -32,7 +32,7 @@ struct LogsCommand: AsyncParsableCommand {
     var status: String = "403"
 
     @Option(name: .customLong("log-format"),
-            help: "Access-log format: combined (default; common and Apache's vhost_combined lines are read too), common, vhost_combined, json, an nginx log_format string ('$remote_addr … $status …') or an Apache LogFormat string ('%h … %>s …').")
+            help: "Access-log format: combined (default; combined with more fields after it, as nginx's main, common and Apache's vhost_combined lines are read too), common, vhost_combined, json, an nginx log_format string ('$remote_addr … $status …') or an Apache LogFormat string ('%h … %>s …').")
     var logFormat: String?
 
     @Option(name: .customLong("apache-log-format"), help: "An Apache LogFormat string (same as --log-format with % directives).")

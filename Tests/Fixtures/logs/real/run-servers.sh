@@ -33,6 +33,11 @@ error_log $P/nginx/error.log info;
 events { worker_connections 64; }
 http {
   access_log $P/nginx/access.log combined;
+  # The format of nginx.org's packages and Docker image, and of the RHEL family's nginx.conf.
+  log_format main '\$remote_addr - \$remote_user [\$time_local] "\$request" '
+                  '\$status \$body_bytes_sent "\$http_referer" '
+                  '"\$http_user_agent" "\$http_x_forwarded_for"';
+  access_log $P/nginx/access-main.log main;
   client_body_temp_path $P/nginx/tmp; proxy_temp_path $P/nginx/tmp; fastcgi_temp_path $P/nginx/tmp;
   uwsgi_temp_path $P/nginx/tmp; scgi_temp_path $P/nginx/tmp;
   limit_req_zone \$binary_remote_addr zone=one:1m rate=1r/m;
