@@ -57,11 +57,14 @@ final class AccessFormatTests: XCTestCase {
             combined("203.0.113.9", "GET /admin HTTP/1.1", ua: "curl/8.4.0") + " \"-\"",
             combined("203.0.113.10", "GET /x HTTP/1.1", ua: "Mozilla/5.0 (X11)") + " \"198.51.100.1, 10.0.0.1\"",
             combined("203.0.113.11", "GET /y HTTP/1.1", ua: "Wget/1.21") + " 0.004 0.003 .",
+            // ingress-nginx's default `upstreaminfo`.
+            combined("10.244.0.1", "GET /z HTTP/1.1", ua: "kube-probe/1.31")
+                + " 79 0.000 [default-web-80] [] - - - - 5a8c1d9d1f0f7b1f3e0d3c2b1a090807",
         ].joined(separator: "\n") + "\n"
         let s = try summary(try analyzeText(text))
-        XCTAssertEqual(s.denials, 3)
-        XCTAssertEqual(Set(s.topUserAgents.map(\.key)), ["curl/8.4.0", "Mozilla/5.0 (X11)", "Wget/1.21"])
-        XCTAssertEqual(Set(s.topClients.map(\.key)), ["203.0.113.9", "203.0.113.10", "203.0.113.11"])
+        XCTAssertEqual(s.denials, 4)
+        XCTAssertEqual(Set(s.topUserAgents.map(\.key)), ["curl/8.4.0", "Mozilla/5.0 (X11)", "Wget/1.21", "kube-probe/1.31"])
+        XCTAssertEqual(Set(s.topClients.map(\.key)), ["203.0.113.9", "203.0.113.10", "203.0.113.11", "10.244.0.1"])
         XCTAssertEqual(s.malformed.count, 0)
     }
 

@@ -165,7 +165,8 @@ public struct AccessFormat: Sendable, CustomStringConvertible {
 
     /// nginx's and Apache's `combined` format, and combined followed by more fields (`moreFields`: nginx's `main`, the
     /// `log_format` of nginx.org's packages, its Docker image and the RHEL family's, adds `"$http_x_forwarded_for"`;
-    /// others add `$request_time` and the like), whose extra fields are not read. Two other layouts are tried, in this
+    /// ingress-nginx's `upstreaminfo` adds the request length and time, the upstream and the request id; others add
+    /// `$request_time` and the like), whose extra fields are not read. Two other layouts are tried, in this
     /// order, when a line is neither: `common`, without Referer and User-Agent; and Apache's `vhost_combined`, which
     /// starts with the virtual host and port (Debian's and Ubuntu's Apache writes every virtual host without a
     /// `CustomLog` of its own to `other_vhosts_access.log` in it). (Lines with more fields were read as `common`, whose
