@@ -23,7 +23,9 @@ public enum LogPaths {
     /// The files to read, and which of them were found in a directory rather than named (`Input.listed`: those are
     /// left out, with a note, when they turn out to be no log this reads).
     public struct Expansion: Sendable, Equatable {
+        /// Every file to read, in order: the named ones where they were named, a directory's in its place.
         public var paths: [String]
+        /// The files of `paths` found in a directory and named nowhere (`LogsAnalyzer.Input.listed`).
         public var listed: Set<String>
     }
 
