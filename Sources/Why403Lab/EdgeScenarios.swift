@@ -212,11 +212,14 @@ extension LabScenario {
                     "ip-set": "ip-set.json"],
         expectedStatus: 403, expectedCause: .wafRule)
 
+    /// A real server (nginx, Apache httpd with ModSecurity) can be started to answer the scenario.
+    public var runsServer: Bool { kind == .nginx || kind == .apache || kind == .modsecurity }
+
     /// The scenario is one of the edge's rules (Cloudflare, AWS WAF): explained from exports, with a patch.
     public var isEdge: Bool { kind == .cloudflare || kind == .awsWAF }
 
-    /// The command that explains the scenario from its files in `dir` (the edge scenarios), to try
-    /// after `why403 lab --keep`; nil for the others.
+    /// The command that explains the scenario from its files in `dir` (the edge scenarios and the logs), to
+    /// try after `why403 lab --keep`; nil for the others.
     public func command(in dir: String) -> String? {
         func quoted(_ s: String) -> String {
             s.allSatisfy { $0.isLetter || $0.isNumber || "/.:_-=@".contains($0) } ? s : "'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'"
@@ -229,6 +232,8 @@ extension LabScenario {
         case .awsWAF:
             words = ["why403", "aws-waf", url, "--web-acl", dir + "/" + request]
             if let s = arguments["ip-set"] { words += ["--ip-set", dir + "/" + s] }
+        case .logs:
+            return (["why403", "logs"] + request.split(separator: " ").map { dir + "/" + $0 }).map(quoted).joined(separator: " ")
         default:
             return nil
         }

@@ -50,7 +50,7 @@ public enum LabReport {
 
     /// One result as an entry of the tour (Why403Render's `LabTourRenderer` prints it).
     public static func tourEntry(_ r: LabResult, index: Int, of total: Int) -> LabTourEntry {
-        let isServer = [.nginx, .apache, .modsecurity].contains(r.scenario.kind)
+        let isServer = r.scenario.runsServer
         let server = r.observed.map { status in
             (name: r.scenario.kind == .nginx ? "nginx" : "apache2", status: status, agrees: r.agrees == true,
              logLine: r.serverLog.first(where: { $0.contains("Access denied") }) ?? r.serverLog.first(where: { $0.contains("[error]") || $0.contains(":error]") }) ?? r.serverLog.first)

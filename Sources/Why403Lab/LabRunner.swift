@@ -117,9 +117,13 @@ public struct LabRunner: Sendable {
                 bucketPolicy: try PolicyParser.load(path: dir + "/" + scenario.request, kind: .bucket))
             return LabResult(scenario: scenario, report: S3Analyzer.analyze(input), observed: nil, serverLog: [], skipped: nil)
         case .logs:
-            let paths = scenario.request.split(separator: " ").map { dir + "/" + $0 }
-            let report = try LogsAnalyzer().analyze(LogsAnalyzer.Input(paths: paths, statuses: [scenario.expectedStatus]))
-            return LabResult(scenario: scenario, report: report, observed: nil, serverLog: [], skipped: nil)
+            // Files or directories, expanded as `why403 logs` expands its arguments.
+            let expansion = try LogPaths.expand(scenario.request.split(separator: " ").map { dir + "/" + $0 })
+            var input = LogsAnalyzer.Input(paths: expansion.paths, statuses: [scenario.expectedStatus])
+            input.listed = expansion.listed
+            var result = LabResult(scenario: scenario, report: try LogsAnalyzer().analyze(input), observed: nil, serverLog: [], skipped: nil)
+            result.command = scenario.command(in: dir)
+            return result
         case .cloudflare, .awsWAF:
             let report = try edgeReport(scenario, dir: dir)
             var result = LabResult(scenario: scenario, report: report, observed: nil, serverLog: [], skipped: nil)

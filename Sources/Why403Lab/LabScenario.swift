@@ -36,7 +36,7 @@ public struct LabScenario: Sendable {
     /// Directories to create with a mode (relative), before files.
     public var directories: [(path: String, mode: Int)]
     /// Request path (nginx/apache), the bundled response file (response), the token (token), the
-    /// log files separated by spaces (logs), the rules files separated by spaces (cloudflare), the web
+    /// log files or directories separated by spaces (logs), the rules files separated by spaces (cloudflare), the web
     /// ACL file (aws-waf).
     public var request: String
     /// Request headers (nginx/apache).
@@ -308,7 +308,8 @@ extension LabScenario {
 
     /// The balancer's log says only that AWS WAF rejected the requests (`actions_executed` "waf",
     /// no target); the WAF log of the same minute names the managed rule. Read together, each refusal
-    /// is explained by the rule (layouts: Tests/Fixtures/logs/edge/SOURCE.md).
+    /// is explained by the rule (layouts: Tests/Fixtures/logs/edge/SOURCE.md). Both are read from their
+    /// directory, as `why403 logs DIR` reads the logs synced from a bucket.
     static let wafBehindALB = LabScenario(
         id: "aws-waf-behind-alb",
         story: "the load balancer's log shows 403s no target answered; the AWS WAF log of the same minute says which rule",
@@ -326,7 +327,7 @@ extension LabScenario {
 
             """),
         ],
-        request: "logs/alb.log logs/waf.log", expectedStatus: 403, expectedCause: .wafRule)
+        request: "logs", expectedStatus: 403, expectedCause: .wafRule)
 
     static let s3AccessDenied = LabScenario(
         id: "s3-access-denied",

@@ -75,10 +75,18 @@ public enum LabTourRenderer {
     }
 
     /// The closing lines: how many were explained, how the real servers answered, what to try next.
-    public static func summary(explained: Int, total: Int, compared: [Bool], directory: String, kept: Bool) -> String {
+    /// `serverScenarios`: how many of the scenarios run were ones a real server could answer (nginx, Apache):
+    /// with none (`--only` an edge, logs or token scenario), no server was missing.
+    public static func summary(explained: Int, total: Int, compared: [Bool], directory: String, kept: Bool,
+                               serverScenarios: Int = 1) -> String {
         var out = "\(explained) of \(total) scenarios explained as expected"
-        out += compared.isEmpty ? "; no real server was asked (install nginx and apache2 to compare)\n"
-            : "; the real servers answered as predicted in \(compared.filter { $0 }.count) of \(compared.count)\n"
+        if !compared.isEmpty {
+            out += "; the real servers answered as predicted in \(compared.filter { $0 }.count) of \(compared.count)\n"
+        } else if serverScenarios == 0 {
+            out += "; none of them is answered by a real server\n"
+        } else {
+            out += "; no real server was asked (install nginx and apache2 to compare)\n"
+        }
         out += kept ? "scenario files kept in \(directory)\n" : "try one yourself: why403 lab --keep, then why403 nginx URL --config FILE\n"
         return out
     }

@@ -94,4 +94,22 @@ final class EdgeLabCLITests: XCTestCase {
         XCTAssertTrue(r.stdout.contains("  try     $ why403 cloudflare https://shop.example.com/api/health --rules "), r.stdout)
         XCTAssertTrue(r.stdout.contains("  try     $ why403 aws-waf https://shop.example.com/support/tickets --web-acl "), r.stdout)
     }
+
+    /// The logs scenario reads its directory (an ALB log and an AWS WAF log of the same minute) and prints the
+    /// command that does the same on the kept files; only an edge scenario ran, so no server is said to be missing.
+    func testLogsScenarioPrintsTheDirectoryCommandThatExplainsItTheSameWay() throws {
+        let r = try Run.why403(["lab", "--keep", "--only", "aws-waf-behind-alb"], timeout: 120)
+        XCTAssertEqual(r.status, 0, r.stderr + r.stdout)
+        XCTAssertTrue(r.stdout.contains("1 of 1 scenarios explained as expected; none of them is answered by a real server"), r.stdout)
+        let line = try XCTUnwrap(r.stdout.split(separator: "\n").first { $0.hasPrefix("  try     $ why403 logs ") }, r.stdout)
+        let dir = String(line.dropFirst("  try     $ why403 logs ".count))
+        XCTAssertTrue(dir.hasSuffix("/aws-waf-behind-alb/logs"), dir)
+        defer { try? FileManager.default.removeItem(atPath: String(dir.dropLast("/aws-waf-behind-alb/logs".count))) }
+        let logs = try Run.why403(["logs", dir, "--format", "json"], timeout: 60)
+        XCTAssertEqual(logs.status, 0, logs.stderr)
+        let report = try decodeReport(logs.stdout)
+        XCTAssertEqual(report.verdict.layer, .awsWAF)
+        XCTAssertEqual(report.verdict.cause, .wafRule)
+        XCTAssertEqual(report.findings.first?.rule, "SQLi_QUERYARGUMENTS")
+    }
 }

@@ -63,7 +63,8 @@ struct LabCommand: AsyncParsableCommand {
         if text {
             for u in unavailable { Terminal.out("skipped \(u)\n") }
             Terminal.out(LabTourRenderer.summary(explained: results.filter(\.explained).count, total: results.count,
-                                                compared: results.compactMap(\.agrees), directory: dir, kept: keep))
+                                                compared: results.compactMap(\.agrees), directory: dir, kept: keep,
+                                                serverScenarios: results.filter(\.scenario.runsServer).count))
         } else {
             output.emit(LabReport.report(results, directory: dir))
         }
