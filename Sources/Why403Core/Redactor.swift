@@ -54,8 +54,18 @@ public struct Redactor: Sendable {
         "x-amz-signature", "x-amz-credential", "x-amz-security-token", "x-goog-signature", "x-goog-credential",
         "signature", "sig", "token", "access_token", "id_token", "refresh_token", "api_key", "apikey", "key",
         "password", "passwd", "pass", "pwd", "secret", "client_secret", "code", "auth", "session", "sessionid",
-        "policy", "key-pair-id", "jwt", "assertion",
+        "policy", "key-pair-id", "jwt", "assertion", "private_token", "phpsessid", "jsessionid", "sid", "remember_me",
+        "aspsessionid", "cfid", "cftoken",
     ]
+
+    /// Whether a query, form or cookie parameter named `lower` (lower-cased) holds a secret: one of `secretParameters`,
+    /// or a name built on one (`session_token`, `laravel_session`, `_myapp_session`, `x_api_key`, `db_password`).
+    public static func isSecretParameter(_ lower: String) -> Bool {
+        if secretParameters.contains(lower) { return true }
+        for suffix in ["_token", "-token", "_session", "-session", "sessid", "sessionid", "_secret", "_password", "_passwd",
+                       "_api_key", "-api-key", "_apikey"] where lower.hasSuffix(suffix) { return true }
+        return false
+    }
 
     /// The value of header `name` as it may appear in a report.
     public func redactHeader(name: String, value: String) -> String {
@@ -93,6 +103,9 @@ public struct Redactor: Sendable {
         }
         if s.utf8.count < 6 { return s }
         s = redactHeaderLines(s)
+        s = redactJSONHeaders(s)
+        s = redactJSONSecretMembers(s)
+        s = redactModSecurityTargets(s)
         s = redactJWTs(s)
         s = redactSchemes(s)
         s = redactParameters(s)
@@ -182,6 +195,140 @@ public struct Redactor: Sendable {
         }
     }
 
+    /// A header as a JSON object of a name and a value, as AWS WAF logs and HAR files write request headers
+    /// (`{"name":"Cookie","value":"…"}`): the value of a secret header is redacted as `redactHeader` does.
+    func redactJSONHeaders(_ s: String) -> String {
+        guard s.hasBytes("\"value\""), s.hasBytes("\"name\"") else { return s }
+        let b = Array(s.utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(b.count)
+        var i = 0
+        /// After optional spaces from `j`, the byte `c`: the index past it, or nil.
+        func expect(_ c: UInt8, _ j: Int) -> Int? {
+            var k = j
+            while k < b.count, b[k] == 32 || b[k] == 9 { k += 1 }
+            return k < b.count && b[k] == c ? k + 1 : nil
+        }
+        /// The JSON string starting at `j` (after its opening quote): the index of its closing quote.
+        func stringEnd(_ j: Int) -> Int? {
+            var k = j
+            while k < b.count {
+                if b[k] == 92 { k += 2; continue }
+                if b[k] == 34 { return k }
+                k += 1
+            }
+            return nil
+        }
+        let nameKey = Array("\"name\"".utf8), valueKey = Array("\"value\"".utf8)
+        func has(_ key: [UInt8], at j: Int) -> Bool {
+            guard j + key.count <= b.count else { return false }
+            for k in 0..<key.count where b[j + k] != key[k] { return false }
+            return true
+        }
+        while i < b.count {
+            guard b[i] == 34, has(nameKey, at: i), let colon = expect(58, i + nameKey.count), let open = expect(34, colon),
+                  let close = stringEnd(open) else { out.append(b[i]); i += 1; continue }
+            let name = String(decoding: b[open..<close], as: UTF8.self)
+            guard Redactor.secretHeaders.contains(name.lowercased()), let comma = expect(44, close + 1) else {
+                out.append(contentsOf: b[i...close]); i = close + 1; continue
+            }
+            var k = comma
+            while k < b.count, b[k] == 32 || b[k] == 9 { k += 1 }
+            guard has(valueKey, at: k), let c2 = expect(58, k + valueKey.count), let vOpen = expect(34, c2), let vClose = stringEnd(vOpen) else {
+                out.append(contentsOf: b[i...close]); i = close + 1; continue
+            }
+            let value = String(decoding: b[vOpen..<vClose], as: UTF8.self)
+            out.append(contentsOf: b[i..<vOpen])
+            out.append(contentsOf: Array(redactHeader(name: name, value: value).utf8))
+            i = vClose
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// A JSON member named for a secret header (`"http_cookie":"…"`, `"authorization":"…"`, `"x_api_key":"…"`, as JSON
+    /// access logs and log shippers name them): its string value is redacted as `redactHeader` does.
+    func redactJSONSecretMembers(_ s: String) -> String {
+        guard s.hasBytes("\":"), s.hasBytes("ookie\"") || s.hasBytes("OOKIE\"") || s.hasBytes("uthorization\"")
+                || s.hasBytes("UTHORIZATION\"") || s.hasBytes("oken\"") || s.hasBytes("OKEN\"") || s.hasBytes("key\"")
+                || s.hasBytes("KEY\"") else { return s }
+        let b = Array(s.utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(b.count)
+        func stringEnd(_ j: Int) -> Int? {
+            var k = j
+            while k < b.count {
+                if b[k] == 92 { k += 2; continue }
+                if b[k] == 34 { return k }
+                k += 1
+            }
+            return nil
+        }
+        var i = 0
+        while i < b.count {
+            guard b[i] == 34, let close = stringEnd(i + 1) else { out.append(b[i]); i += 1; continue }
+            var k = close + 1
+            while k < b.count, b[k] == 32 || b[k] == 9 { k += 1 }
+            guard k < b.count, b[k] == 58 else { out.append(contentsOf: b[i...close]); i = close + 1; continue }
+            k += 1
+            while k < b.count, b[k] == 32 || b[k] == 9 { k += 1 }
+            var name = String(decoding: b[(i + 1)..<close], as: UTF8.self).lowercased().replacingAll("_", with: "-")
+            for prefix in ["http-", "request-header-", "req-header-", "header-"] where name.hasPrefix(prefix) { name = String(name.dropFirst(prefix.count)) }
+            guard k < b.count, b[k] == 34, Redactor.secretHeaders.contains(name), let vClose = stringEnd(k + 1) else {
+                out.append(contentsOf: b[i...close]); i = close + 1; continue
+            }
+            let value = String(decoding: b[(k + 1)..<vClose], as: UTF8.self)
+            out.append(contentsOf: b[i...k])
+            if !value.isEmpty, value != "-", !value.hasPrefix(Redactor.mark) {
+                out.append(contentsOf: Array(redactHeader(name: name, value: value).utf8))
+            } else {
+                out.append(contentsOf: Array(value.utf8))
+            }
+            out.append(34)
+            i = vClose + 1
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// ModSecurity's messages quote what they matched and where: `Matched Data: X found within ARGS:password: VALUE`.
+    /// The value of a secret parameter (`isSecretParameter`), of any cookie, and of a secret header is redacted, and so
+    /// is the matched data when it came from one (it is a piece of the value).
+    func redactModSecurityTargets(_ s: String) -> String {
+        guard s.hasBytes("ARGS") || s.hasBytes("REQUEST_COOKIES") || s.hasBytes("REQUEST_HEADERS") else { return s }
+        var out = ""
+        var rest = Substring(s)
+        let collections = ["ARGS_GET:", "ARGS_POST:", "ARGS:", "REQUEST_COOKIES:", "REQUEST_HEADERS:"]
+        while true {
+            var found: (Range<Substring.Index>, String)?
+            for c in collections {
+                if let r = rest.range(of: c), found.map({ r.lowerBound < $0.0.lowerBound }) ?? true { found = (r, c) }
+            }
+            guard let (r, collection) = found else { break }
+            // A collection's name, not the end of a longer word (`MY_ARGS:`).
+            if r.lowerBound > rest.startIndex, let p = rest[rest.index(before: r.lowerBound)].asciiValue,
+               (p >= 65 && p <= 90) || p == 95 {
+                out += rest[..<r.upperBound]; rest = rest[r.upperBound...]; continue
+            }
+            let name = rest[r.upperBound...].prefix(while: { $0 != ":" && $0 != " " && $0 != "\"" && $0 != "]" && $0 != "," })
+            let lower = name.lowercased()
+            let secret = collection == "REQUEST_COOKIES:" || (collection == "REQUEST_HEADERS:" ? Redactor.secretHeaders.contains(lower)
+                                                                                               : Redactor.isSecretParameter(lower))
+            var head = String(rest[..<r.lowerBound])
+            if secret, let m = head.range(of: "Matched Data: ", options: .backwards),
+               head[m.upperBound...].hasSuffix(" found within "), !head[m.upperBound...].hasPrefix(Redactor.mark) {
+                head = String(head[..<m.upperBound]) + Redactor.mark + " found within "
+            }
+            out += head + rest[r.lowerBound..<name.endIndex]
+            rest = rest[name.endIndex...]
+            if secret, rest.hasPrefix(": ") {
+                let value = rest.dropFirst(2).prefix(while: { $0 != "\"" && $0 != "]" && $0 != "\n" })
+                out += ": " + (value.isEmpty || value.hasPrefix(Redactor.mark) ? String(value) : Redactor.mark)
+                rest = rest[value.endIndex...]
+            }
+        }
+        out += rest
+        return out
+    }
+
     /// Three base64url segments starting `eyJ` (a JWS) or five (a JWE).
     func redactJWTs(_ s: String) -> String {
         guard s.hasBytes("eyJ") else { return s }
@@ -267,8 +414,8 @@ public struct Redactor: Sendable {
             if c == "=" {
                 let name = s[nameStart..<i]
                 let lower = name.lowercased()
-                let precededOK = nameStart == s.startIndex || "?&; \t\n,\"'".contains(s[s.index(before: nameStart)])
-                if precededOK && Redactor.secretParameters.contains(lower) {
+                let precededOK = nameStart == s.startIndex || "?&; \t\n,\"'.".contains(s[s.index(before: nameStart)])
+                if precededOK && Redactor.isSecretParameter(lower) {
                     out += name + "="
                     var j = s.index(after: i)
                     while j < s.endIndex, !"&; \t\n\"'<>,#".contains(s[j]) { j = s.index(after: j) }

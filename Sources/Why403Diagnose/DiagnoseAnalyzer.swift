@@ -224,9 +224,9 @@ public enum DiagnoseAnalyzer {
     static func remoteAdvice(url: String, serverHeader: String?) -> [String] {
         let s = serverHeader?.lowercased() ?? ""
         var out = ["the server is not on this machine: only the black-box diagnosis applies; its configuration, files and logs are the missing evidence",
-                   "on the server, run: why403 diagnose '\(url)' (it finds the server that listens and reads its configuration)"]
-        if s.contains("nginx") { out.append("or: why403 nginx '\(url)' --config /etc/nginx/nginx.conf, and why403 logs /var/log/nginx/error.log /var/log/nginx/access.log") }
-        if s.contains("apache") { out.append("or: why403 apache '\(url)' --config /etc/apache2/apache2.conf, and why403 logs /var/log/apache2/error.log /var/log/apache2/access.log") }
+                   "on the server, run: why403 diagnose \(ShellWord.quote(url)) (it finds the server that listens and reads its configuration)"]
+        if s.contains("nginx") { out.append("or: why403 nginx \(ShellWord.quote(url)) --config /etc/nginx/nginx.conf, and why403 logs /var/log/nginx/error.log /var/log/nginx/access.log") }
+        if s.contains("apache") { out.append("or: why403 apache \(ShellWord.quote(url)) --config /etc/apache2/apache2.conf, and why403 logs /var/log/apache2/error.log /var/log/apache2/access.log") }
         return out
     }
 

@@ -182,13 +182,7 @@ public enum PathWalk {
     }
 
     /// Quotes a path for a shell command line when it needs quoting.
-    public static func shellQuote(_ s: String) -> String {
-        let safe = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_./-+:@,%=")
-        if !s.isEmpty && s.allSatisfy({ safe.contains($0) }) { return s }
-        var out = "'"
-        for ch in s { if ch == "'" { out += "'\\''" } else { out.append(ch) } }
-        return out + "'"
-    }
+    public static func shellQuote(_ s: String) -> String { ShellWord.quote(s) }
 
     /// The SELinux types a web server's domain (httpd_t, used by nginx and Apache) may read by default.
     public static let webContentTypes: Set<String> = [

@@ -7,6 +7,10 @@ enum LogsFixes {
         "'" + s.replacingAll("'", with: "'\\''") + "'"
     }
 
+    /// `s` as one shell word, quoted only when it needs it (`ShellWord`): every value a log supplies to a printed
+    /// command (a path, an address) goes through this or `sh`.
+    static func w(_ s: String) -> String { ShellWord.quote(s) }
+
     static func describe(_ g: CauseGroup, target: String?, topPath: String?) -> String {
         let on = topPath.map { " (most on \($0))" } ?? ""
         if let m = g.meaning { return EdgeFixes.describe(g, meaning: m) + on }
@@ -65,17 +69,17 @@ enum LogsFixes {
                 return ([Fix(summary: "if \(client) should get in, allow it before the deny in the location serving \(path)",
                              patch: "+    allow \(client);\n     deny all;\n")],
                         ["the message is the same for `deny all` and for an address rule: read the allow/deny lines of the location",
-                         "why403 nginx http://HOST\(path) --config /etc/nginx/nginx.conf --client-ip \(client)"])
+                         "why403 nginx \(w("http://HOST" + path)) --config /etc/nginx/nginx.conf --client-ip \(w(client))"])
             }
             return ([Fix(summary: "replace Order/Deny from with Require ip for the addresses that should get in",
                          patch: "-    Deny from all\n+    Require ip \(client)\n")],
-                    ["why403 apache http://HOST\(path) --config /etc/apache2/apache2.conf --client-ip \(client)"])
+                    ["why403 apache \(w("http://HOST" + path)) --config /etc/apache2/apache2.conf --client-ip \(w(client))"])
         case .accessDeny:
             let client = topClient ?? "CLIENT"
             return ([Fix(summary: "if \(path) should be served, grant it in the <Directory> or <Location> that denies it (only the addresses that need it)",
                          patch: "-    Require all denied\n+    Require ip \(client)\n")],
                     ["the message is the same for `Require all denied` and an address rule: find the Require lines that apply to \(target ?? path)",
-                     "why403 apache http://HOST\(path) --config /etc/apache2/apache2.conf --client-ip \(client)"])
+                     "why403 apache \(w("http://HOST" + path)) --config /etc/apache2/apache2.conf --client-ip \(w(client))"])
         case .fsSymlink where g.rule == "nginx-symlink-loop":
             return ([Fix(summary: "point the link at the real file (it loops or chains more than 40 links)",
                          commands: target.map { ["ls -la \(sh($0))", "namei -l \(sh($0))"] } ?? [])], [])
@@ -103,7 +107,7 @@ enum LogsFixes {
                     ["see the bursts: one address with many paths is a scanner; one path retried is a client bug"] + as403)
         case .authMissing:
             return ([Fix(summary: "the client must send credentials (Authorization: Basic …); browsers ask after the 401")],
-                    ["curl -u USER http://HOST\(path)"])
+                    ["curl -u USER \(w("http://HOST" + path))"])
         case .authInvalid:
             return ([Fix(summary: "check the user and password against the password file; reset the password if needed",
                          commands: ["htpasswd -v PASSWORD_FILE USER"])], [])
@@ -111,12 +115,12 @@ enum LogsFixes {
             return ([Fix(summary: "add the user to the Require user/group line of \(path) if it should have access")], [])
         case .botBlock where g.layer == .modsecurity:
             return ([], ["913xxx rules match the User-Agent or headers of known scanners (Nikto, sqlmap, nmap…): a real scan needs no fix",
-                         "if a monitoring tool of your own is blocked, evaluate its request: why403 modsecurity 'http://HOST\(path)' --rules /etc/modsecurity/main.conf -H 'User-Agent: …' (docs/modsecurity.md) prints the narrowest exclusion"])
+                         "if a monitoring tool of your own is blocked, evaluate its request: why403 modsecurity \(sh("http://HOST" + path)) --rules /etc/modsecurity/main.conf -H 'User-Agent: …' (docs/modsecurity.md) prints the narrowest exclusion"])
         case .wafRule:
             let id = (g.rule ?? "").replacingAll("modsecurity-", with: "")
             var checks = ["read the matched data in the evidence: a real attack needs no fix"]
             if g.scored.distinct > 0 {
-                checks.append("the exact exclusion for one request: why403 modsecurity 'http://HOST\(path)' --rules /etc/modsecurity/main.conf (the rules file the server includes; add -X, -H, --data as the request had them) evaluates it with the engine and prints the narrowest exclusion (docs/modsecurity.md)")
+                checks.append("the exact exclusion for one request: why403 modsecurity \(sh("http://HOST" + path)) --rules /etc/modsecurity/main.conf (the rules file the server includes; add -X, -H, --data as the request had them) evaluates it with the engine and prints the narrowest exclusion (docs/modsecurity.md)")
             }
             if id == "949110" || id == "959100" || id == "980130" {
                 checks.append("949110 only adds up the anomaly score; the rules that scored are: "
@@ -140,7 +144,7 @@ enum LogsFixes {
         default:
             return ([], ["give the error log too: nginx and Apache log the reason for every refusal they make (error.log next to access.log)",
                          "if the error log has no line for these requests, the application answered 403 itself: look at its log",
-                         "why403 diagnose http://HOST\(path)"])
+                         "why403 diagnose \(w("http://HOST" + path))"])
         }
     }
 }

@@ -57,15 +57,24 @@ struct LogsReportBuilder {
             malformed: LogsSummary.Malformed(count: context.malformedCount, samples: context.malformedSamples),
             approximate: approximate, topCountries: agg.countries.distinct > 0 ? rows(agg.countries) : nil)
         let subject = Subject(kind: .logs, file: summary.files.first, extra: input.summaryInSubject ? summary.asExtra() : [:])
-        var findings = groups.prefix(input.top).map { finding(for: $0) }
+        // The groups shown: the first --top, and the one the verdict names wherever it ranks (`Verdict.decide` picks
+        // the first group more than possible, else an application's, else the first): the verdict never depends on
+        // how many causes are shown.
+        var shown = Array(groups.indices.prefix(input.top))
+        if let primary = groups.indices.first(where: { groups[$0].confidence != .possible })
+            ?? groups.indices.first(where: { groups[$0].layer == .application }),
+           primary >= input.top, !shown.isEmpty {
+            shown[shown.count - 1] = primary
+        }
+        var findings = shown.map { finding(for: groups[$0]) }
         if findings.isEmpty && context.accessDenials == 0 && context.errorEventsSeen == 0 {
             findings = []
         }
         if let proxies = ProxyClients.finding(for: agg) { findings.append(proxies) }  // issue 14: Proxies/ProxyClients.swift
         var notes: [String] = []
-        if groups.count > input.top {
-            let rest = groups.dropFirst(input.top).reduce(0) { $0 + $1.count }
-            notes.append("\(groups.count - input.top) more causes (\(rest) refusals) not shown; raise --top to see them")
+        if groups.count > shown.count {
+            let rest = groups.indices.filter { !shown.contains($0) }.reduce(0) { $0 + groups[$1].count }
+            notes.append("\(groups.count - shown.count) more causes (\(rest) refusals) not shown; raise --top to see them")
         }
         if !context.skippedListed.isEmpty {
             let n = context.skippedListed.count
@@ -76,6 +85,10 @@ struct LogsReportBuilder {
             notes.append("\(n) file\(n == 1 ? "" : "s") found in the directories named \(n == 1 ? "was" : "were") left out: no line of \(n == 1 ? "its" : "their") first 64 KiB is of a log this reads (the access format \(InputError.quote(input.format.name, limit: 60)), an error log or an edge log): "
                          + shown.joined(separator: "; ") + (n > 3 ? "; and \(n - 3) more" : "")
                          + "; name a file to read it anyway, or give its format with --log-format or --input-format")
+        }
+        if context.unclaimedRateLimits > 0 {
+            let n = context.unclaimedRateLimits
+            notes.append("\(n) rate-limit event\(n == 1 ? "" : "s") of the error log (limit_req, limit_conn) \(n == 1 ? "was" : "were") not counted: the access log covers \(n == 1 ? "its" : "their") time and no access line with a counted status (\(input.statuses.sorted().map(String.init).joined(separator: ", "))) claims \(n == 1 ? "it" : "them"), so \(n == 1 ? "it was" : "they were") answered with another status (limit_req_status; --status 429,503 counts them)")
         }
         if context.malformedCount > 0 {
             notes.append("\(context.malformedCount) malformed, truncated or binary lines were skipped (samples in subject.malformed)")

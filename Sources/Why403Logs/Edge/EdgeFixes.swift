@@ -15,7 +15,7 @@ enum EdgeFixes {
         case (.awsWAF, .accessDeny):
             return ([Fix(summary: "add an Allow rule for the requests that should pass (this path, these clients) above the default action; keep the default Block",
                          commands: ["aws wafv2 get-web-acl --scope REGIONAL --name NAME --id ID > web-acl.json",
-                                    "why403 aws-waf https://HOST\(path) --web-acl web-acl.json --client-ip \(client)"])], [])
+                                    "why403 aws-waf \(LogsFixes.w("https://HOST" + path)) --web-acl web-acl.json --client-ip \(LogsFixes.w(client))"])], [])
         case (.awsWAF, .rateLimit):
             return ([Fix(summary: "if these clients are legitimate, raise rule \(rule)'s limit or narrow its scope-down statement; if not, the limit works")],
                     ["see the bursts: one address with many paths is a scanner; one path retried is a client bug"])
@@ -23,16 +23,16 @@ enum EdgeFixes {
             return ([Fix(summary: "if the client is a legitimate automated one, exempt it from rule \(rule) with a scope-down statement (a label, a header it sends, its addresses); browsers pass once they solve the challenge")], [])
         case (.awsWAF, .accessIP):
             return ([Fix(summary: "if \(client) is legitimate, allow it with an IP set rule evaluated before the managed group, or override rule \(rule) to Count")],
-                    ["why403 aws-waf https://HOST\(path) --web-acl web-acl.json --client-ip \(client)"])
+                    ["why403 aws-waf \(LogsFixes.w("https://HOST" + path)) --web-acl web-acl.json --client-ip \(LogsFixes.w(client))"])
         case (.awsWAF, .wafRule) where rule == "alb-waf":
             return ([], ["the load balancer's log does not name the WAF rule: read the AWS WAF log of the same minute (why403 logs WAF-LOG)",
                          "aws wafv2 get-logging-configuration --resource-arn WEB_ACL_ARN"])
         case (.awsWAF, _):
             return ([Fix(summary: "if this is a false positive, override rule \(rule) to Count for \(path) only (a scope-down statement, or a rule action override in the rule group), not for the whole web ACL",
-                         commands: ["why403 aws-waf https://HOST\(path) --web-acl web-acl.json --client-ip \(client)"])],
+                         commands: ["why403 aws-waf \(LogsFixes.w("https://HOST" + path)) --web-acl web-acl.json --client-ip \(LogsFixes.w(client))"])],
                     ["read the matched request in the evidence: a real attack needs no fix"])
         case (.cloudflare, _):
-            let why = "why403 cloudflare https://HOST\(path) --rules rules.json" + (country.map { " --country \($0)" } ?? "")
+            let why = "why403 cloudflare \(LogsFixes.w("https://HOST" + path)) --rules rules.json" + (country.map { " --country \(LogsFixes.w($0))" } ?? "")
             let summary: String
             switch g.cause {
             case .geoBlock: summary = "if visitors from \(country ?? "this country") should get in, remove the country from the IP access rule (or narrow it to the paths that need it)"

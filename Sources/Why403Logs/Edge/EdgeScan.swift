@@ -299,11 +299,11 @@ enum S3Command {
         let principal: String
         if s.requester == "-" { principal = "'*'" }
         else if s.requester.hasPrefix("arn:") { principal = LogsFixes.sh(s.requester) }
-        else if s.requester.hasPrefix("svc:") { principal = String(s.requester.dropFirst(4)) }
+        else if s.requester.hasPrefix("svc:") { principal = LogsFixes.w(String(s.requester.dropFirst(4))) }
         else { principal = "PRINCIPAL_ARN" }
         var parts = ["why403 s3 --action \(action) --resource \(LogsFixes.sh(resource)) --principal \(principal)",
                      "--bucket-policy bucket-policy.json"]
-        if s.remoteIP != "-" { parts.append("--context aws:SourceIp=\(s.remoteIP)") }
+        if s.remoteIP != "-" { parts.append("--context " + LogsFixes.w("aws:SourceIp=\(s.remoteIP)")) }
         parts.append("--context aws:SecureTransport=\(s.tls == "-" ? "false" : "true")")
         if s.signatureVersion != "-" { parts.append("--context s3:signatureversion=\(s.signatureVersion == "SigV2" ? "AWS" : "AWS4-HMAC-SHA256")") }
         switch s.authType {
@@ -311,7 +311,7 @@ enum S3Command {
         case "QueryString": parts.append("--context s3:authType=REST-QUERY-STRING")
         default: break
         }
-        if s.accessPoint != "-" { parts.append("--context s3:DataAccessPointArn=\(s.accessPoint)") }
+        if s.accessPoint != "-" { parts.append("--context " + LogsFixes.w("s3:DataAccessPointArn=\(s.accessPoint)")) }
         return parts.joined(separator: " ")
     }
 }

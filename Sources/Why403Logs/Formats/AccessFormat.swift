@@ -3,6 +3,9 @@ import Why403Core
 /// The fields of an access-log line that `why403 logs` uses.
 public enum AccessField: String, Sendable, Hashable {
     case client, time, request, method, path, status, userAgent, referer, host, user, other
+    /// A field the format says holds a secret (`$http_cookie`, `$http_authorization`, `$cookie_NAME`,
+    /// `%{Cookie}i`, `%{NAME}C`): not read, and replaced by `[redacted]` in the line quoted as evidence.
+    case secret
 }
 
 /// A parsed access-log line. Only lines whose status is wanted are parsed this far.
@@ -309,7 +312,10 @@ public struct AccessFormat: Sendable, CustomStringConvertible {
         case "http_referer": .referer
         case "host", "http_host", "server_name": .host
         case "remote_user": .user
-        default: .other
+        default:
+            v.hasPrefix("cookie_") || v == "sent_http_set_cookie" || v == "upstream_http_set_cookie"
+                || (v.hasPrefix("http_") && Redactor.secretHeaders.contains(String(v.dropFirst(5)).replacingAll("_", with: "-")))
+                ? .secret : .other
         }
     }
 
@@ -328,10 +334,46 @@ public struct AccessFormat: Sendable, CustomStringConvertible {
             case "user-agent": .userAgent
             case "referer": .referer
             case "host": .host
-            default: .other
+            default: Redactor.secretHeaders.contains(arg.lowercased()) ? .secret : .other
             }
+        case "C": .secret
+        case "o": arg.lowercased() == "set-cookie" ? .secret : .other
         default: .other
         }
+    }
+
+    /// Whether a field of this format holds a secret (`AccessField.secret`).
+    var hasSecretFields: Bool {
+        items.contains { if case .field(_, .secret) = $0 { true } else { false } }
+    }
+
+    /// The line's text with every secret field's value replaced by `[redacted]` (the line as evidence); nil when the line
+    /// does not fit this format (then no field of it is known to be a secret).
+    func redactingSecretFields(_ line: ByteLine) -> String? {
+        var pos = 0
+        var ranges: [(Int, Int)] = []
+        for (i, item) in items.enumerated() {
+            switch item {
+            case .literal(let lit):
+                guard line.has(lit, at: pos) else { return nil }
+                pos += lit.count
+            case .field(_, let kind):
+                var end = line.count
+                if i + 1 < items.count, case .literal(let next) = items[i + 1] {
+                    guard let e = next.withUnsafeBufferPointer({ findLiteral($0.baseAddress!, $0.count, in: line, from: pos) }) else { return nil }
+                    end = e
+                }
+                if kind == .secret, end > pos, !(end - pos == 1 && line[pos] == 0x2D) { ranges.append((pos, end)) }
+                pos = end
+            }
+        }
+        var out = ""
+        var at = 0
+        for (from, to) in ranges {
+            out += line.string(at, from) + Redactor.mark
+            at = to
+        }
+        return out + line.string(at, line.count)
     }
 
     /// The bytes every line with status `code` holds, for the pre-filter: the status with the bytes
@@ -528,7 +570,7 @@ public struct AccessFormat: Sendable, CustomStringConvertible {
             while end < to, line[end] != 0x3F, line[end] != 0x23 { end += 1 }
             rec.path = .bytes(from, end)
         case .userAgent: rec.userAgent = .bytes(from, to)
-        case .method, .referer, .host: break
+        case .method, .referer, .host, .secret: break
         case .user:
             rec.user = to == from || (to - from == 1 && line[from] == 0x2D) ? .none : .bytes(from, to)
         case .other: break

@@ -51,6 +51,7 @@ struct FileScan: NeedleFiltered {
         guard tokens[0] == 1 else { process(line, whole: false); return }
         accessMatched += 1
         let rec = AccessTokens.record(tokens)
+        context.sawAccess(rec.time)
         if context.wants(rec.status) {
             context.accessDenial(rec, file: file, line: lineNumber, bytes: line)
         }
@@ -141,6 +142,7 @@ struct FileScan: NeedleFiltered {
             return
         }
         accessMatched += 1
+        context.sawAccess(rec.time)
         if context.wants(rec.status) {
             context.accessDenial(rec, file: file, line: lineNumber, bytes: line)
         }

@@ -5,6 +5,8 @@ import Why403Core
 final class ScanContext {
     let statuses: Set<Int>
     let format: AccessFormat
+    /// Whether the format names a secret field (`AccessField.secret`), whose value the evidence leaves out.
+    let formatHasSecretFields: Bool
     let since: Int64?
     let until: Int64?
     let limits: LogsLimits
@@ -18,6 +20,11 @@ final class ScanContext {
     var accessDenials = 0
     var correlatedDenials = 0
     var outsideWindow = 0
+    /// The earliest and latest local wall-clock times of the access lines read (every line parsed, refused or not).
+    var accessWallMin = Int64.max, accessWallMax = Int64.min
+    /// Rate-limit events of an error log (no status of their own) left uncounted: the access log covers their time
+    /// and no access line with a counted status claimed them, so they were answered with another status.
+    var unclaimedRateLimits = 0
     var correlationOverflow = false
 
     struct Stored {
@@ -57,6 +64,7 @@ final class ScanContext {
         self.statuses = statuses
         self.statusTable = (0..<1000).map { statuses.contains($0) }
         self.format = format
+        formatHasSecretFields = format.hasSecretFields
         self.since = since
         self.until = until
         self.limits = limits
@@ -209,7 +217,7 @@ final class ScanContext {
             d.time = rec.time
             d.client = client
             let errorEvidence = events[i].evidence
-            aggregator.add(d) { [ScanContext.evidence(file, line, bytes.text)] + errorEvidence }
+            aggregator.add(d) { [ScanContext.evidence(file, line, self.evidenceText(bytes))] + errorEvidence }
             return
         }
         var d = Denial(status: rec.status, cause: .unknown, layer: .unknown, confidence: .possible,
@@ -223,7 +231,14 @@ final class ScanContext {
         }
         // The evidence is made in the closures, not in a closure of its own both capture (that one was
         // allocated on the heap for every refused line).
-        aggregator.add(d) { [ScanContext.evidence(file, line, bytes.text)] }
+        aggregator.add(d) { [ScanContext.evidence(file, line, self.evidenceText(bytes))] }
+    }
+
+    /// An access line as evidence: its text, with the fields the format says hold secrets (`AccessField.secret`) redacted
+    /// (the report's redaction catches secrets by their shape; a cookie header's value has none).
+    func evidenceText(_ bytes: ByteLine) -> String {
+        guard formatHasSecretFields, let text = format.redactingSecretFields(bytes) else { return bytes.text }
+        return text
     }
 
     /// True when AWS WAF logs and ALB logs are read together: WAF blocks are then held (AWS WAF
@@ -357,9 +372,24 @@ final class ScanContext {
                target: ev.target, detail: ev.detail, correlated: correlated, scored: ev.scored)
     }
 
-    /// Error events no access line claimed count on their own (at the end of the run).
+    /// Notes the time of an access line read (refused or not).
+    @inline(__always)
+    func sawAccess(_ t: LogTime?) {
+        guard let w = t?.wall else { return }
+        if w < accessWallMin { accessWallMin = w }
+        if w > accessWallMax { accessWallMax = w }
+    }
+
+    /// Error events no access line claimed count on their own (at the end of the run). A rate-limit event has no
+    /// status of its own (`limit_req_status` decides it: 503 by default, often 429, sometimes 403); where the access
+    /// log covers its time (a minute's slack) and no counted access line claimed it, its request was answered with a
+    /// status not counted, so it is left out (and noted) rather than counted as, say, a 403.
     func flushUnclaimedEvents() {
         for s in events where !s.consumed && wanted(s.event) {
+            if s.event.status == nil, let w = s.event.time?.wall, accessWallMin <= w + 60, w - 60 <= accessWallMax {
+                unclaimedRateLimits += 1
+                continue
+            }
             let e = s.evidence
             aggregator.add(denial(from: s.event, status: s.event.status, correlated: s.joined)) { e }
         }

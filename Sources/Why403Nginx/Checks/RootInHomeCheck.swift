@@ -20,6 +20,6 @@ struct RootInHomeCheck: NginxCheck {
                         "\(d.name) \(p) is inside a home directory: home directories are usually 0700/0750, so the worker user cannot reach the files",
                         evidence: [site.evidence(d)],
                         fixes: [Fix(summary: "serve from a directory the worker can traverse (e.g. /var/www) or grant search permission on each directory (why403 fs)",
-                                    commands: ["namei -l '\(p)'"])])]
+                                    commands: ["namei -l \(ShellWord.single(p))"])])]
     }
 }

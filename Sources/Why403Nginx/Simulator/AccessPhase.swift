@@ -121,14 +121,14 @@ extension Simulation {
             return Decision(status: 401, finding: Finding(
                 cause: .authMissing, layer: .nginx, confidence: .certain,
                 summary: "\(locationName) requires HTTP Basic authentication (realm \(InputError.quote(realm))); the request sent no credentials",
-                evidence: ev, fixes: [Fix(summary: "send the user's credentials", commands: ["curl -u USER '\(request.url)'"])],
+                evidence: ev, fixes: [Fix(summary: "send the user's credentials", commands: ["curl -u USER \(ShellWord.quote(request.url))"])],
                 rule: "nginx-auth-basic"))
         }
         let token = header.dropFirst(6).trimmingSpaces
         guard let data = Data(base64Encoded: token), let pair = String(data: data, encoding: .utf8), let colon = pair.firstIndex(of: ":") else {
             return Decision(status: 401, finding: Finding(cause: .authInvalid, layer: .nginx, confidence: .certain,
                 summary: "the Authorization header is not valid Basic credentials (base64 of user:password)", evidence: ev,
-                fixes: [Fix(summary: "send well-formed credentials", commands: ["curl -u USER '\(request.url)'"])], rule: "nginx-auth-basic"))
+                fixes: [Fix(summary: "send well-formed credentials", commands: ["curl -u USER \(ShellWord.quote(request.url))"])], rule: "nginx-auth-basic"))
         }
         let user = String(pair[..<colon])
         let password = String(pair[pair.index(after: colon)...])
@@ -136,7 +136,7 @@ extension Simulation {
             if fs.info(file) == nil {
                 return Decision(status: 403, finding: Finding(cause: .accessDeny, layer: .nginx, confidence: .certain,
                     summary: "the auth_basic_user_file \(InputError.quote(file)) does not exist: nginx answers 403 to every request here", evidence: ev,
-                    fixes: [Fix(summary: "create the password file (htpasswd from apache2-utils)", commands: ["htpasswd -c '\(file)' USER"])], rule: "nginx-auth-basic"))
+                    fixes: [Fix(summary: "create the password file (htpasswd from apache2-utils)", commands: ["htpasswd -c \(ShellWord.single(file)) USER"])], rule: "nginx-auth-basic"))
             }
             notes.append("the password file \(file) could not be read or parsed here; credentials were not verified")
             return nil
@@ -149,11 +149,11 @@ extension Simulation {
             return Decision(status: 401, finding: Finding(cause: .authInvalid, layer: .nginx, confidence: .certain,
                 summary: "user \(InputError.quote(user)): password mismatch (\(file):\(line))",
                 evidence: ev + [Evidence(source: "\(file):\(line)", text: "\(user):…")],
-                fixes: [Fix(summary: "reset the user's password", commands: ["htpasswd '\(file)' '\(user)'"])], rule: "nginx-auth-basic"))
+                fixes: [Fix(summary: "reset the user's password", commands: ["htpasswd \(ShellWord.single(file)) \(ShellWord.single(user))"])], rule: "nginx-auth-basic"))
         case .unknownUser:
             return Decision(status: 401, finding: Finding(cause: .authInvalid, layer: .nginx, confidence: .certain,
                 summary: "user \(InputError.quote(user)) was not found in \(InputError.quote(file))", evidence: ev,
-                fixes: [Fix(summary: "add the user", commands: ["htpasswd '\(file)' '\(user)'"])], rule: "nginx-auth-basic"))
+                fixes: [Fix(summary: "add the user", commands: ["htpasswd \(ShellWord.single(file)) \(ShellWord.single(user))"])], rule: "nginx-auth-basic"))
         case .unsupported(let format, let line):
             notes.append("\(file):\(line): the \(format) hash of user \(InputError.quote(user)) cannot be verified here")
             return Decision(status: 401, finding: Finding(cause: .authInvalid, layer: .nginx, confidence: .possible,

@@ -97,7 +97,7 @@ extension Simulation {
                            summary: "\(current) is a symbolic link and \(InputError.quote(ds.text)) refuses it\(how)",
                            evidence: [evidence(ds), Evidence(source: current, text: "symbolic link -> \(info.symlinkTarget ?? "?")")],
                            fixes: [Fix(summary: "replace the link with the real file or directory (or point root at the link's target)",
-                                       commands: ["readlink -f '\(current)'"]),
+                                       commands: ["readlink -f \(ShellWord.single(current))"]),
                                    Fix(summary: "or allow links whose owner matches the target's", patch: Patcher(config: config).replace(ds, with: "disable_symlinks if_not_owner;"))],
                            rule: "nginx-disable-symlinks"))
         }
@@ -226,7 +226,7 @@ extension Simulation {
             ev.append(Evidence(source: dir, text: "directory without " + names(innermostGroup(["index"]))))
             let target = chain.last(where: { $0.name == "location" }) ?? server!
             let fixes = [
-                Fix(summary: "add an index file to the directory", commands: ["ls -la '\(dir)'"]),
+                Fix(summary: "add an index file to the directory", commands: ["ls -la \(ShellWord.single(dir))"]),
                 Fix(summary: "or name the file the directory has as its index", patch: Patcher(config: config).insertAfter(target, "index index.html index.htm;", indentMore: true)),
                 Fix(summary: "or list the directory (only if its contents are public)",
                     patch: nearest("autoindex").map { Patcher(config: config).replace($0, with: "autoindex on;") } ?? Patcher(config: config).insertAfter(target, "autoindex on;", indentMore: true)),

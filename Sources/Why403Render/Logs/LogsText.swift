@@ -78,7 +78,13 @@ public enum LogsTextRenderer {
         if !s.causes.isEmpty {
             out += "\ncauses\n"
             let width = max(5, s.causes.map { String($0.count).count }.max() ?? 1)
-            for c in s.causes.prefix(max(1, report.findings.count)) {
+            // The causes the findings show (`--top` of them, with the one the verdict names wherever it ranks), in the
+            // table's order; the proxy-address finding is no cause of its own.
+            let causeFindings = report.findings.filter { $0.rule != "proxy-addresses" }
+            let keys = Set(causeFindings.map { "\($0.cause.rawValue)\u{1}\($0.layer.rawValue)\u{1}\($0.rule ?? "")" })
+            var rows = s.causes.filter { keys.contains("\($0.cause)\u{1}\($0.layer)\u{1}\($0.rule ?? "")") }
+            if rows.count != causeFindings.count { rows = Array(s.causes.prefix(max(1, causeFindings.count))) }
+            for c in rows {
                 let pct = s.denials > 0 ? Int((Double(c.count) * 100 / Double(s.denials)).rounded()) : 0
                 out += "  \(lpad(String(c.count), width)) \(lpad("\(pct)%", 4))  \(pad(c.cause, 16)) \(pad(c.layer, 12)) \(pad(c.confidence, 8)) \(LogsTextRenderer.rules(c))\n"
             }

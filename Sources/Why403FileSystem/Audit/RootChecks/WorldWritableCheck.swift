@@ -17,7 +17,7 @@ struct WorldWritableCheck: RootCheck {
         return [Finding(cause: .fsPermission, layer: .filesystem, confidence: .certain,
                         summary: "\(entry.path) is writable by every user: anyone on the machine can change what is served",
                         evidence: [Evidence(source: entry.path, text: "mode \(Self.octal(info.mode)) (o+w)")],
-                        fixes: [Fix(summary: "remove write permission for others", commands: ["chmod o-w '\(entry.path)'"])],
+                        fixes: [Fix(summary: "remove write permission for others", commands: ["chmod o-w \(ShellWord.single(entry.path))"])],
                         rule: id, severity: severity)]
     }
 

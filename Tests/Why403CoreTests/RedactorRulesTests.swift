@@ -1,0 +1,56 @@
+import XCTest
+import Why403Core
+
+/// The redaction rules that QA found missing: cookies and session parameters by name, headers written as JSON
+/// name/value objects (AWS WAF logs, HAR), and the values ModSecurity quotes from secret parameters.
+final class RedactorRulesTests: XCTestCase {
+    let r = Redactor()
+
+    func testSessionAndTokenParametersByName() {
+        let line = #"GET /a?private_token=GLPAT1&session_token=SESS2&PHPSESSID=PHP3&JSESSIONID=J4&sid=S5&laravel_session=L6&connect.sid=C7&_myapp_session=R8&remember_me=M9&page=2 HTTP/1.1"#
+        let out = r.redact(line)
+        for secret in ["GLPAT1", "SESS2", "PHP3", "J4", "S5", "L6", "C7", "R8", "M9"] {
+            XCTAssertFalse(out.contains(secret), "\(secret) in \(out)")
+        }
+        XCTAssertTrue(out.contains("page=2"), out)
+        XCTAssertTrue(out.contains("connect.sid=[redacted]"), out)
+        // A cookie header's pairs as a log's extra field.
+        XCTAssertEqual(r.redact(#""PHPSESSID=COOKIESECRET1; remember_me=COOKIESECRET2""#),
+                       #""PHPSESSID=[redacted]; remember_me=[redacted]""#)
+    }
+
+    func testJSONHeaderObjects() {
+        let waf = #"{"headers":[{"name":"Host","value":"shop.example.com"},{"name":"Cookie","value":"a=SECRET1; b=SECRET2"},{"name": "x-api-key", "value": "APIKEYVALUE123"},{"name":"Authorization","value":"Token abcdefSECRET"},{"name":"X-Auth-Token","value":"T\"OK"}]}"#
+        let out = r.redact(waf)
+        for secret in ["SECRET1", "SECRET2", "APIKEYVALUE123", "abcdefSECRET", "T\\\"OK"] {
+            XCTAssertFalse(out.contains(secret), "\(secret) in \(out)")
+        }
+        XCTAssertTrue(out.contains(#"{"name":"Host","value":"shop.example.com"}"#), out)
+        XCTAssertTrue(out.contains(#"{"name":"Cookie","value":"a=[redacted]; b=[redacted]"}"#), out)
+        XCTAssertTrue(out.contains(#"{"name":"Authorization","value":"Token [redacted]"}"#), out)
+        XCTAssertTrue(out.contains(#""value": "[redacted]""#), out)
+        // Not a header object: left alone.
+        XCTAssertEqual(r.redact(#"{"name":"cookie","size":3,"value":"x"}"#), #"{"name":"cookie","size":3,"value":"x"}"#)
+    }
+
+    func testModSecurityQuotesOfSecretParameters() {
+        let msg = #"[msg "SQL Injection Attack Detected via libinjection"] [data "Matched Data: s&1c found within ARGS:password: MSJPASSWORD' OR 1=1--"] [severity "CRITICAL"]"#
+        let out = r.redact(msg)
+        XCTAssertFalse(out.contains("MSJPASSWORD"), out)
+        XCTAssertTrue(out.contains(#"[data "Matched Data: [redacted] found within ARGS:password: [redacted]"]"#), out)
+        let cookie = r.redact(#"[data "Matched Data: ' or 1=1 found within REQUEST_COOKIES:theme: dark' or 1=1"]"#)
+        XCTAssertEqual(cookie, #"[data "Matched Data: [redacted] found within REQUEST_COOKIES:theme: [redacted]"]"#)
+        // An ordinary parameter keeps its value: it is the evidence of the false positive.
+        let q = #"[data "Matched Data: union select found within ARGS:q: union select 1"]"#
+        XCTAssertEqual(r.redact(q), q)
+    }
+
+    func testJSONMembersNamedForSecretHeaders() {
+        let line = #"{"remote_addr":"192.0.2.1","status":"403","http_cookie":"theme=dark; sid2=ABCSECRET","http_authorization":"Token TOKSECRET3","x_api_key":"KEYSECRET9","http_referer":"-","request_token_count":"3"}"#
+        let out = r.redact(line)
+        for secret in ["ABCSECRET", "TOKSECRET3", "KEYSECRET9"] { XCTAssertFalse(out.contains(secret), "\(secret) in \(out)") }
+        XCTAssertTrue(out.contains(#""http_cookie":"theme=[redacted]; sid2=[redacted]""#), out)
+        XCTAssertTrue(out.contains(#""http_authorization":"Token [redacted]""#), out)
+        XCTAssertTrue(out.contains(#""request_token_count":"3""#), out)
+    }
+}

@@ -1,0 +1,42 @@
+import Foundation
+import XCTest
+import Why403Core
+import Why403Logs
+import Why403TestSupport
+
+/// What is counted and what the verdict names, whatever is shown: found by the session-33 QA pass.
+final class CountingRulesTests: XCTestCase {
+    /// The recorded nginx logs: two `/limited/` requests were answered 429 (limit_req_status 429), and their
+    /// `limiting requests` error lines name no status. With the access log covering their time, no 403 line claims
+    /// them, so under `--status 403` they are not 403 refusals (they were counted as two until session 33).
+    func testRateLimitEventsAnsweredWithAnotherStatusAreNotCountedUnder403() throws {
+        let files = [recorded("nginx-access.log"), recorded("nginx-error.log")]
+        let r = try analyzeFiles(files)
+        let s = try summary(r)
+        XCTAssertEqual(s.denials, 5)
+        XCTAssertEqual(s.byStatus, ["403": 5])
+        XCTAssertNil(s.causes.first { $0.cause == "rate.limit" }, "\(s.causes)")
+        XCTAssertTrue(r.notes.contains { $0.hasPrefix("2 rate-limit events of the error log (limit_req, limit_conn) were not counted") }, "\(r.notes)")
+        // Counting 429 too, the two access lines claim them.
+        let all = try summary(try analyzeFiles(files, statuses: [403, 429]))
+        XCTAssertEqual(all.denials, 7)
+        XCTAssertEqual(all.causes.first { $0.cause == "rate.limit" }?.correlated, 2)
+        // An error log alone still counts them (nothing says how they were answered).
+        let alone = try summary(try analyzeFiles([recorded("nginx-error.log")]))
+        XCTAssertEqual(alone.causes.first { $0.cause == "rate.limit" }?.count, 2)
+    }
+
+    /// The verdict is the same whatever `--top` shows: the group `Verdict.decide` picks among all of them (the first
+    /// more than possible), shown even when it ranks below the cut.
+    func testVerdictDoesNotDependOnTop() throws {
+        let file = Fixtures.url("logs/qa/s3-mixed-causes.log").path
+        var verdicts: Set<String> = []
+        for top in 1...4 {
+            let r = try analyzeFiles([file], statuses: [403, 503], top: top)
+            verdicts.insert("\(r.verdict.layer.rawValue)/\(r.verdict.cause.rawValue)")
+            XCTAssertEqual(r.findings.first?.cause, .authInvalid, "top \(top)")
+            XCTAssertLessThanOrEqual(r.findings.count, top)
+        }
+        XCTAssertEqual(verdicts, ["s3/auth.invalid"])
+    }
+}
