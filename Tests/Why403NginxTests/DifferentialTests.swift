@@ -370,6 +370,26 @@ final class DifferentialTests: XCTestCase {
             ]))
     }
 
+    /// A method limit_except does not list takes the limit_except block's configuration, which has no rewrite
+    /// directives: the location's `return` and `if` do not run for it (session 33's QA found why403 running them).
+    /// A static file answers such a method 405; the block's own `deny` refuses it.
+    func test18LimitExceptSkipsTheLocationsReturnAndIf() throws {
+        try DifferentialHarness.run(.init(name: "limitexceptrewrite", http: """
+            server { listen 127.0.0.1:@PORT@; root @ROOT@;
+                location /x/ { return 403; limit_except GET { allow all; } }
+                location /y/ { if ($http_x_k = "") { return 403; } limit_except GET { deny 127.0.0.3; } }
+                location /lim/ { limit_except GET POST { deny all; } return 200; }
+            }
+            """, setup: { r in try Self.site(r); for d in ["x", "y", "lim"] { try Self.dir(r + "/" + d); try Self.file(r + "/\(d)/f.txt") } },
+            requests: [
+                R(path: "/x/f.txt", cause: .accessDeny), R(path: "/x/f.txt", method: "PUT"), R(path: "/x/f.txt", method: "POST"),
+                R(path: "/y/f.txt", cause: .accessDeny), R(path: "/y/f.txt", headers: ["X-K: 1"]),
+                R(path: "/y/f.txt", method: "DELETE"), R(path: "/y/f.txt", from: 3, method: "DELETE", cause: .accessIP),
+                R(path: "/lim/f.txt"), R(path: "/lim/f.txt", method: "HEAD"),
+                R(path: "/lim/f.txt", method: "PUT", cause: .accessDeny), R(path: "/lim/f.txt", method: "OPTIONS", cause: .accessDeny),
+            ]))
+    }
+
     func test19TryFiles() throws {
         try DifferentialHarness.run(.init(name: "tryfiles", http: """
             server { listen 127.0.0.1:@PORT@; root @ROOT@;

@@ -31,19 +31,25 @@ extension Simulation {
         }
     }
 
+    /// The innermost location's `limit_except` block when the request's method is not one it lists (GET lists HEAD
+    /// too), else nil. nginx then gives the request that block's configuration (ngx_http_update_location_config, right
+    /// after the location is found): its access rules (the location's when it has none), and its rewrite directives,
+    /// which are none (`return`, `if`, `rewrite` are not allowed in it, and the rewrite module does not inherit them),
+    /// so the location's own `return`/`if`/`rewrite` do not run for such a method; a content handler such as proxy_pass
+    /// is inherited.
+    func unlistedLimitExcept() -> Directive? {
+        guard let loc = chain.last(where: { $0.name == "location" }), let le = loc.child("limit_except") else { return nil }
+        var methods = Set(le.args.map { $0.uppercased() })
+        if methods.contains("GET") { methods.insert("HEAD") }
+        return methods.contains(request.method.uppercased()) ? nil : le
+    }
+
     /// The access phase (ngx_http_core_access_phase): allow/deny first, then auth_basic, combined by
     /// `satisfy`; `limit_except` adds its rules for the methods it does not list. `auth_request` is
     /// decided by the upstream it calls.
     func accessPhase() -> Decision? {
         var levels = chain
-        if let loc = chain.last(where: { $0.name == "location" }), let le = loc.child("limit_except") {
-            var methods = Set(le.args.map { $0.uppercased() })
-            if methods.contains("GET") { methods.insert("HEAD") }
-            if !methods.contains(request.method.uppercased()) {
-                levels.append(le)
-                trail.append(Evidence(le.location, le.text + " (the method \(request.method) is not listed)"))
-            }
-        }
+        if let le = unlistedLimitExcept() { levels.append(le) }
         let rules = innermostGroup(["allow", "deny"], in: levels)
         var access: (allowed: Bool, rule: Directive)?
         do {

@@ -110,8 +110,13 @@ extension Simulation {
                     notes.append("no location matches \(uri): the server's own configuration applies")
                 }
             }
-            // location rewrite phase
-            if let loc = chain.last, loc.name == "location" {
+            // location rewrite phase (none for a method the location's limit_except does not list: see `unlistedLimitExcept`)
+            let limitExcept = unlistedLimitExcept()
+            if let le = limitExcept {
+                trail.append(Evidence(le.location, le.text + " (the method \(request.method) is not listed: the request takes this block's configuration, "
+                                      + "so the location's return, if and rewrite directives do not run for it)"))
+            }
+            if let loc = chain.last, loc.name == "location", limitExcept == nil {
                 switch runRewrite(loc.block ?? [], keepIfs: true) {
                 case .respond(let d): return d
                 case .last:
