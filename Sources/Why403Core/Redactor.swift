@@ -42,6 +42,23 @@ public struct Redactor: Sendable {
         return r
     }
 
+    /// A redactor that also hides the values of the secret parameters (`isSecretParameter`) in `text`, a query string
+    /// or a form body (`a=1&password=…`), as written and percent-decoded (an engine quotes the decoded value): every
+    /// place a report quotes them (a rule's "Value: `…'", its matched data) is covered, whatever surrounds them.
+    public func adding(secretsOfParameters text: String) -> Redactor {
+        var r = self
+        for pair in text.split(whereSeparator: { $0 == "&" || $0 == ";" }) {
+            guard let eq = pair.firstIndex(of: "=") else { continue }
+            let name = String(pair[..<eq]).removingPercentEncoding ?? String(pair[..<eq])
+            guard Redactor.isSecretParameter(name.lowercased().trimmingSpaces) else { continue }
+            let value = String(pair[pair.index(after: eq)...])
+            r = r.adding(secret: value)
+            let plus = value.replacingAll("+", with: " ")
+            if let decoded = plus.removingPercentEncoding, decoded != value { r = r.adding(secret: decoded) }
+        }
+        return r
+    }
+
     /// Header names whose values are secrets.
     public static let secretHeaders: Set<String> = [
         "authorization", "proxy-authorization", "cookie", "set-cookie", "x-api-key", "api-key", "x-auth-token",

@@ -53,4 +53,14 @@ final class RedactorRulesTests: XCTestCase {
         XCTAssertTrue(out.contains(#""http_authorization":"Token [redacted]""#), out)
         XCTAssertTrue(out.contains(#""request_token_count":"3""#), out)
     }
+
+    /// The values of a request's secret parameters, given as the request (query, form body), are hidden wherever a
+    /// report quotes them, decoded or not: ModSecurity quotes `Value: `…'` and `[data "…"]` with no name before them.
+    func testSecretParameterValuesOfTheRequest() {
+        let red = Redactor().adding(secretsOfParameters: "user=bob&password=hunter2%20secret&page=2")
+        XCTAssertEqual(red.redact(#"against variable `ARGS:password' (Value: `hunter2 secret' ) [data "hunter2 secret"]"#),
+                       #"against variable `ARGS:password' (Value: `[redacted]' ) [data "[redacted]"]"#)
+        XCTAssertEqual(red.redact("user bob page 2"), "user bob page 2")
+        XCTAssertEqual(red.redact("hunter2%20secret"), "[redacted]")
+    }
 }

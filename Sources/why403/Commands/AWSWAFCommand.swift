@@ -76,10 +76,10 @@ struct AWSWAFCommand: AsyncParsableCommand {
                 one.request = r
                 return try AWSWAFAnalyzer.analyzeForReplay(one)
             }
-            output.emit(report, redactor: try request.redactor())
+            output.emit(report, redactor: try request.redactor(url: url, body: req.body))
             return
         }
-        output.emit(try AWSWAFAnalyzer.analyze(input), redactor: try request.redactor())
+        output.emit(try AWSWAFAnalyzer.analyze(input), redactor: try request.redactor(url: url, body: req.body))
     }
 }
 

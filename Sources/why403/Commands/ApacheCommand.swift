@@ -53,6 +53,6 @@ struct ApacheCommand: AsyncParsableCommand {
             defines: defines)
         input.proxyProtocol = try proxyProtocol.map { try IPAddress.parse($0, what: "--proxy-protocol's address") }
         let report = try ApacheAnalyzer.analyze(input)
-        output.emit(report, redactor: try request.redactor())
+        output.emit(report, redactor: try request.redactor(url: url))
     }
 }

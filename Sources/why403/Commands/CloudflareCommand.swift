@@ -95,10 +95,10 @@ struct CloudflareCommand: AsyncParsableCommand {
                 one.request = r
                 return CloudflareAnalyzer.analyzeForReplay(compiled: compiled, input: one)
             }
-            output.emit(report, redactor: try request.redactor())
+            output.emit(report, redactor: try request.redactor(url: url, body: req.body))
             return
         }
-        output.emit(try CloudflareAnalyzer.analyze(input), redactor: try request.redactor())
+        output.emit(try CloudflareAnalyzer.analyze(input), redactor: try request.redactor(url: url, body: req.body))
     }
 
     func readText(_ path: String) throws -> String {

@@ -60,13 +60,16 @@ struct ModSecurityCommand: AsyncParsableCommand {
         }
         var req = try request.request(url: url)
         req.body = try body.body()
+        // The engine quotes the values it matched (`Value: `…'`, `[data "…"]`): a secret parameter's value, from the
+        // query or a form body, is redacted wherever it shows.
+        let redactor = try request.redactor(url: url, body: req.body)
         let input = ModSecurityAnalyzer.Input(request: req, rules: source,
                                               libraryPath: ProcessInfo.processInfo.environment["WHY403_LIBMODSECURITY"])
         if let replay {
             let report = try ModSecurityAnalyzer.replay(input, replay: .init(path: replay, base: req.target, clientIP: req.clientAddress))
-            output.emit(report, redactor: try request.redactor())
+            output.emit(report, redactor: redactor)
             return
         }
-        output.emit(try ModSecurityAnalyzer.analyze(input), redactor: try request.redactor())
+        output.emit(try ModSecurityAnalyzer.analyze(input), redactor: redactor)
     }
 }

@@ -50,6 +50,6 @@ struct NginxCommand: AsyncParsableCommand {
         let pp = try proxyProtocol.map { try IPAddress.parse($0, what: "--proxy-protocol's address") }
         let report = try NginxAnalyzer.analyze(.init(config: input, request: req, fileSystem: LiveFileSystem(), prefix: prefix,
                                                       proxyProtocol: pp))
-        output.emit(report, redactor: try request.redactor())
+        output.emit(report, redactor: try request.redactor(url: url))
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import Why403Core
 
 /// `-X`, `-H` and `--client-ip`: they mean the same in every command that describes a request.
@@ -23,8 +24,14 @@ struct RequestOptions: ParsableArguments {
         try Request(method: method, url: url, headers: try parsedHeaders() + extraHeaders, clientIP: clientIP)
     }
 
-    /// A redactor that hides the secrets these headers carry.
-    func redactor() throws -> Redactor {
-        Redactor().adding(secretsOf: try parsedHeaders())
+    /// A redactor that hides the secrets these headers carry, and the values of the secret parameters of `url`'s query
+    /// and of a form `body` (engines quote the values they matched: ModSecurity's "Value: `…'", a rule's match).
+    func redactor(url: String? = nil, body: [UInt8]? = nil) throws -> Redactor {
+        var r = Redactor().adding(secretsOf: try parsedHeaders())
+        if let url, let q = URLComponents(string: url)?.percentEncodedQuery ?? url.split(separator: "?", maxSplits: 1).dropFirst().first.map(String.init) {
+            r = r.adding(secretsOfParameters: q)
+        }
+        if let body { r = r.adding(secretsOfParameters: String(decoding: body, as: UTF8.self)) }
+        return r
     }
 }
