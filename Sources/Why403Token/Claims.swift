@@ -53,17 +53,44 @@ public enum ClaimReader {
         return out
     }
 
-    /// Claim names whose values are never shown (secrets have no business in a token, but some do).
-    static let hiddenClaims: Set<String> = Redactor.secretParameters.subtracting(["scope", "policy", "session"])
-        .union(["password", "client_secret", "secret", "refresh_token", "access_token", "id_token"])
+    /// Claim names whose values are never shown (secrets have no business in a token, but some do). OIDC's `sid` (a
+    /// session's identifier, not a credential) stays shown.
+    static let hiddenClaims: Set<String> = Redactor.secretParameters.subtracting(["scope", "policy", "session", "sid"])
+        .union(["password", "client_secret", "secret", "refresh_token", "access_token", "id_token", "private_key",
+                "secret_key", "signing_key", "credential", "credentials"])
 
-    /// The claims as they may appear in a report: secret-named members replaced.
+    /// Whether a claim (at any depth) named `name` holds a secret: its name lower-cased, camelCase and dashes read as
+    /// snake_case (`privateKey`, `sessionToken`, `x-api-key`), is one of `hiddenClaims`, a name built on a secret
+    /// parameter's (`db_password`, `session_token`: `Redactor.isSecretParameter`), or a secret header's (`authorization`).
+    static func isHidden(_ name: String) -> Bool {
+        var snake = ""
+        var previousLower = false
+        for ch in name {
+            if ch.isUppercase && previousLower { snake.append("_") }
+            previousLower = ch.isLowercase || ch.isNumber
+            snake += ch == "-" ? "_" : ch.lowercased()
+        }
+        if hiddenClaims.contains(snake) || hiddenClaims.contains(name.lowercased()) { return true }
+        if snake != "sid" && Redactor.isSecretParameter(snake) { return true }
+        return Redactor.secretHeaders.contains(snake.replacingAll("_", with: "-"))
+    }
+
+    /// The claims as they may appear in a report: secret-named members replaced, in nested objects and arrays too.
     public static func displayable(_ claims: [String: JSONValue]) -> [String: JSONValue] {
         var out: [String: JSONValue] = [:]
         for (k, v) in claims {
-            out[k] = hiddenClaims.contains(k.lowercased()) ? .string(Redactor.mark) : v
+            out[k] = isHidden(k) ? .string(Redactor.mark) : hidingNested(v)
         }
         return out
+    }
+
+    /// `v` with the secret-named members of the objects inside it replaced.
+    static func hidingNested(_ v: JSONValue) -> JSONValue {
+        switch v {
+        case .object(let o): return .object(displayable(o))
+        case .array(let a): return .array(a.map(hidingNested))
+        default: return v
+        }
     }
 }
 

@@ -154,4 +154,19 @@ final class TokenValidityTests: XCTestCase {
         XCTAssertFalse(out.contains("hunter2hunter2"))
         XCTAssertFalse(out.contains("pw-123456"))
     }
+
+    /// Secret-named claims at any depth, in camelCase and with dashes (session 33's QA), while ordinary ones and
+    /// OIDC's `sid` stay shown.
+    func testSecretNamedClaimsAreHiddenAtAnyDepthAndSpelling() async throws {
+        let t = try PyJOSE.sign(claims(["ext": ["db_password": "NESTEDPW1", "token": "NESTEDTOK2", "tier": "gold"],
+                                        "credentials": [["secret": "ARRSECRET3"]],
+                                        "Authorization": "Bearer INNERBEARER4", "x-api-key": "DASHKEY5",
+                                        "privateKey": "CAMELKEY6", "sessionToken": "CAMELTOK7", "sid": "session-id-9"]))
+        let out = rendered(try await analyze(t), token: t)
+        for secret in ["NESTEDPW1", "NESTEDTOK2", "ARRSECRET3", "INNERBEARER4", "DASHKEY5", "CAMELKEY6", "CAMELTOK7"] {
+            XCTAssertFalse(out.contains(secret), secret)
+        }
+        XCTAssertTrue(out.contains("gold"))
+        XCTAssertTrue(out.contains("session-id-9"))
+    }
 }
