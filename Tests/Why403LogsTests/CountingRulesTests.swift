@@ -39,4 +39,15 @@ final class CountingRulesTests: XCTestCase {
         }
         XCTAssertEqual(verdicts, ["s3/auth.invalid"])
     }
+
+    /// The balancer writes an IPv6 client with its port and no brackets: the port goes, so the line joins the AWS WAF
+    /// record of the same request (it was counted twice, once as `alb-waf` under `2a02:…:f215:50718`).
+    func testALBIPv6ClientLosesItsPortAndJoinsTheWAFRecord() throws {
+        let files = ["alb-ipv6-client.log", "aws-waf-ipv6-client.log"].map { Fixtures.url("logs/qa/\($0)").path }
+        let s = try summary(try analyzeFiles(files))
+        XCTAssertEqual(s.denials, 2)
+        XCTAssertEqual(s.correlated, 2)
+        XCTAssertEqual(Set(s.causes.compactMap(\.rule)), ["BlockV4", "BlockV6"])
+        XCTAssertEqual(Set(s.topClients.map(\.key)), ["198.51.100.4", "2a02:a33c:4538:1:bcf4:5264:e01c:f215"])
+    }
 }

@@ -163,13 +163,21 @@ enum EdgeParsers {
         /// Field `k`, an address with a port: the address (`203.0.113.9:443` → `203.0.113.9`,
         /// `[2001:db8::1]:443` → `2001:db8::1`).
         func address(_ k: Int) -> String { addressBytes(k).text }
-        /// `address(k)` as a view of the line.
+        /// `address(k)` as a view of the line: `[v6]:port`, `v4:port` and the balancer's unbracketed `v6:port` lose the port.
         func addressBytes(_ k: Int) -> ByteLine {
             let (a, b) = bound(k)
             if b > a, line[a] == 91, let close = line.firstIndex(of: 93, from: a + 1), close < b { return ByteLine(line.base + a + 1, close - a - 1) }
             var colon = -1, colons = 0
             for i in a..<b where line[i] == 58 { colon = i; colons += 1 }
-            return colons == 1 ? ByteLine(line.base + a, colon - a) : ByteLine(line.base + a, b - a)
+            if colons == 1 { return ByteLine(line.base + a, colon - a) }
+            // An IPv6 client: the balancer writes it with its port and no brackets (`2a02:…:f215:50718`). The port goes
+            // when the digits after the last colon are one (a port has at most 5 digits) and what is before them is an
+            // address on its own.
+            if colons > 1, b - colon - 1 >= 1, b - colon - 1 <= 5, (colon + 1..<b).allSatisfy({ line[$0] >= 48 && line[$0] <= 57 }),
+               IPAddress(ByteLine(line.base + a, colon - a).text) != nil {
+                return ByteLine(line.base + a, colon - a)
+            }
+            return ByteLine(line.base + a, b - a)
         }
         /// `dashNil(k)` as a view of the line.
         func dashNilBytes(_ k: Int) -> ByteLine? {
