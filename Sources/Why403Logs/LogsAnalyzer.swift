@@ -310,10 +310,31 @@ public enum LogsTimeSpec {
         let parsed: LogTime? = padded.withUnsafeBytes { b in
             LogTime.parseISO(ByteLine(b.baseAddress!, b.count), 0, b.count)
         }
-        guard let p = parsed, bytes.count >= 10 else {
+        guard let p = parsed, bytes.count >= 10, validCalendar(padded) else {
             throw InputError(file: nil, expected: "\(flag) as ISO 8601 (2026-11-29T09:30:00Z) or a duration like 1h, 30m, 2d",
                              found: InputError.quote(text))
         }
         return p.utc
+    }
+
+    /// Whether the date and time at the start of `b` (`YYYY-MM-DDThh:mm:ss`) name a real day and time: the parser
+    /// reads any two digits, and `2027-02-30` or `25:61` would roll over into another day.
+    static func validCalendar(_ b: [UInt8]) -> Bool {
+        func number(_ from: Int, _ count: Int) -> Int? {
+            guard from + count <= b.count else { return nil }
+            var n = 0
+            for i in from..<(from + count) {
+                guard b[i] >= 48, b[i] <= 57 else { return nil }
+                n = n * 10 + Int(b[i] - 48)
+            }
+            return n
+        }
+        guard let y = number(0, 4), let m = number(5, 2), let d = number(8, 2) else { return false }
+        let leap = y % 4 == 0 && (y % 100 != 0 || y % 400 == 0)
+        let days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
+        guard (1...12).contains(m), d >= 1, d <= days[m - 1] else { return false }
+        guard b.count >= 19 else { return true }
+        guard let h = number(11, 2), let mi = number(14, 2), let sec = number(17, 2) else { return false }
+        return h <= 23 && mi <= 59 && sec <= 60
     }
 }

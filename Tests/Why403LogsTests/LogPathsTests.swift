@@ -101,4 +101,20 @@ final class LogPathsTests: XCTestCase {
             XCTAssertTrue(text.contains("permission denied"), text)
         }
     }
+
+    /// `-` named twice is standard input once (QA: it was read twice, the second time its first 64 KiB again).
+    func testStandardInputNamedTwiceIsReadOnce() throws {
+        XCTAssertEqual(try LogPaths.expand(["-", "-"]).paths, ["-"])
+    }
+
+    /// A server's rotated logs come oldest first, then the current one (QA: `access.log` before `access.log.1` split a
+    /// burst across the rotation in two and halved its peak), with logrotate's numbered and `dateext` names.
+    func testRotatedLogsComeOldestFirst() throws {
+        for f in ["access.log", "access.log.1", "access.log.2.gz", "access.log.10.gz", "error.log", "error.log.1",
+                  "other/site.log-20261207", "other/site.log", "other/site.log-20261206.gz", "other/app.2026.log"] { try write(f) }
+        XCTAssertEqual(try LogPaths.expand([root]).paths, ["access.log.10.gz", "access.log.2.gz", "access.log.1", "access.log",
+                                                           "error.log.1", "error.log", "other/app.2026.log",
+                                                           "other/site.log-20261206.gz", "other/site.log-20261207", "other/site.log"]
+                        .map { root + "/" + $0 })
+    }
 }

@@ -192,6 +192,12 @@ final class ScannerTests: XCTestCase {
         XCTAssertEqual(try LogsTimeSpec.parse("2d", now: 200_000, flag: "--since"), 27_200)
         XCTAssertThrowsError(try LogsTimeSpec.parse("yesterday", now: 0, flag: "--since"))
         XCTAssertThrowsError(try LogsTimeSpec.parse("2026-13-01", now: 0, flag: "--since"))
+        // Days and times that do not exist are refused, not rolled over (QA: 2027-02-30 was read as 2027-03-02).
+        for bad in ["2027-02-30", "2027-02-29", "2026-04-31", "2027-01-01T25:00:00Z", "2027-01-01T10:61:00Z", "2027-01-00"] {
+            XCTAssertThrowsError(try LogsTimeSpec.parse(bad, now: 0, flag: "--since"), bad)
+        }
+        XCTAssertNoThrow(try LogsTimeSpec.parse("2028-02-29", now: 0, flag: "--since"))
+        XCTAssertNoThrow(try LogsTimeSpec.parse("2026-12-31T23:59:60Z", now: 0, flag: "--since"))
     }
 
     func testBurstAndTrickle() throws {

@@ -9,7 +9,8 @@ import Why403Core
 ///
 /// The rules, as a search tool's (ripgrep's) defaults:
 /// - a directory is walked to any depth; its files come in path order (byte order of the UTF-8 names), which for
-///   the providers' date-stamped names is the order of time;
+///   the providers' date-stamped names is the order of time, but for a server's rotated logs, which come oldest first
+///   (`access.log.2.gz`, `access.log.1`, `access.log`; `rotationOrder`);
 /// - names starting with `.` are skipped (`.DS_Store`, editors' and sync tools' files), and so are their subtrees;
 /// - a symbolic link to a file is read; a symbolic link to a directory is not followed (a link can make a loop), nor
 ///   is a directory of another file system mounted inside (as `find -xdev`: `why403 logs /` stays out of `/proc`);
@@ -18,7 +19,7 @@ import Why403Core
 /// - a directory with no file to read, or one that cannot be listed, is an error that names it;
 /// - a file found in a directory that is no log this reads (a provider's marker file, a README) is left out with a note
 ///   (`Input.listed`), where a file named itself would be an error.
-/// Named files are passed on as they are (a missing or unreadable one is reported when it is read); `-` is stdin.
+/// Named files are passed on as they are (a missing or unreadable one is reported when it is read); `-` is stdin (once).
 public enum LogPaths {
     /// The files to read, and which of them were found in a directory rather than named (`Input.listed`: those are
     /// left out, with a note, when they turn out to be no log this reads).
@@ -48,7 +49,8 @@ public enum LogPaths {
             out.append(path)
         }
         for arg in args {
-            if arg == "-" { out.append(arg); continue }
+            // Standard input can be read once: named twice, it is one input, as a file named twice is.
+            if arg == "-" { if !out.contains("-") { out.append(arg) }; continue }
             var st = stat()
             guard stat(arg, &st) == 0, (st.st_mode & S_IFMT) == S_IFDIR else {
                 // Not a directory (or not there: the read says why, with the file named).
@@ -61,10 +63,34 @@ public enum LogPaths {
                 throw InputError(file: arg, expected: "log files in the directory", found: "none",
                                  help: "a directory stands for the files under it (hidden ones, named with a leading '.', are skipped)")
             }
-            files.sort { $0.0.utf8.lexicographicallyPrecedes($1.0.utf8) }
+            files.sort { a, b in
+                let (x, y) = (rotationOrder(a.0), rotationOrder(b.0))
+                if x.base != y.base { return x.base.utf8.lexicographicallyPrecedes(y.base.utf8) }
+                if x.rank != y.rank { return x.rank < y.rank }
+                return a.0.utf8.lexicographicallyPrecedes(b.0.utf8)
+            }
             for (path, id) in files { add(path, id, listed: true) }
         }
         return Expansion(paths: out, listed: listed)
+    }
+
+    /// Where a file sorts among the files of its directory: its path with a rotation suffix taken off (`base`), then
+    /// `rank`, so a server's rotated logs come oldest first and the current one last, as they were written (a burst
+    /// across a rotation stays one burst). logrotate's numbered names (`access.log.2.gz`, `access.log.1`,
+    /// `access.log`: a larger number is older) and its `dateext` names (`access.log-20261206.gz`,
+    /// `access.log-20261207`, then `access.log`). Any other name sorts by its path (the providers' date-stamped names).
+    static func rotationOrder(_ path: String) -> (base: String, rank: Int64) {
+        var name = Substring(path)
+        if name.hasSuffix(".gz") { name = name.dropLast(3) }
+        if let dot = name.lastIndex(of: "."), let n = Int64(name[name.index(after: dot)...]), name.distance(from: dot, to: name.endIndex) <= 5,
+           !name[..<dot].hasSuffix("/") {
+            return (String(name[..<dot]), -1_000_000 - n)  // numbered: the larger, the older
+        }
+        if let dash = name.lastIndex(of: "-"), name.distance(from: dash, to: name.endIndex) - 1 >= 8,
+           name.distance(from: dash, to: name.endIndex) - 1 <= 10, let d = Int64(name[name.index(after: dash)...]), d > 19_000_000 {
+            return (String(name[..<dash]), -1_000_000_000_000 + d)  // dated: the earlier, the older
+        }
+        return (String(name), 0)
     }
 
     /// A file's identity: the same file reached by two paths is read once.
