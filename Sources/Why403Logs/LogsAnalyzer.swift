@@ -151,6 +151,7 @@ public struct LogsAnalyzer: Sendable {
             } else if let edge = edges[path] {
                 var scan = EdgeScan(file: display, format: edge, context: context)
                 try LogReader.read(path: path, buffer: buffer, sink: &scan, prefix: path == "-" ? stdinHead : [], progress: report, check: { _ in })
+                if let e = scan.noRecordError() { throw e }
                 lines += scan.lineNumber
             } else {
                 var scan = FileScan(file: display, context: context)
@@ -203,6 +204,7 @@ public struct LogsAnalyzer: Sendable {
                 }
             }
             buffer.drain(final: true, to: &scan)
+            if let e = scan.noRecordError() { throw e }
             context.aggregator.finish()
             return LogsReportBuilder(input: input, context: context, lines: scan.lineNumber, bytes: Int64(data.count)).report()
         }

@@ -50,4 +50,15 @@ final class CountingRulesTests: XCTestCase {
         XCTAssertEqual(Set(s.causes.compactMap(\.rule)), ["BlockV4", "BlockV6"])
         XCTAssertEqual(Set(s.topClients.map(\.key)), ["198.51.100.4", "2a02:a33c:4538:1:bcf4:5264:e01c:f215"])
     }
+
+    /// A log forced to an edge format it is not in: not one line is a record, an error naming the first line and why
+    /// (it was an empty report, exit 0, whereas a --log-format that fits nothing is exit 2).
+    func testAForcedEdgeFormatThatFitsNoLineIsAnError() throws {
+        let file = recorded("nginx-access.log")
+        for format: LogInputFormat in [.alb, .cloudflare, .awsWAF, .s3Access, .iis] {
+            XCTAssertThrowsError(try LogsAnalyzer().analyze(LogsAnalyzer.Input(paths: [file], inputFormat: format)), "\(format)") { e in
+                XCTAssertTrue("\(e)".contains("nginx-access.log:1: error: expected a"), "\(e)")
+            }
+        }
+    }
 }

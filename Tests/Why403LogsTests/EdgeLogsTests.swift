@@ -296,11 +296,13 @@ final class EdgeLogsTests: XCTestCase {
         let sub = try summary(LogsAnalyzer().analyze(input))
         XCTAssertEqual(sub.denials, 3)
         XCTAssertEqual(perCause(sub), ["geo.block": 2, "unknown": 1])
-        // Without the names, a subset record is malformed (never guessed), with a clear expectation.
-        let guessed = try summary(LogsAnalyzer().analyze(LogsAnalyzer.Input(paths: [edge("cloudfront-realtime-subset.log")],
-                                                                             inputFormat: .cloudfront)))
-        XCTAssertEqual(guessed.denials, 0)
-        XCTAssertEqual(guessed.malformed.count, 5)
+        // Without the names, a subset record is never guessed: no line of the file is a record, an error (exit 2) that
+        // names the first line and what was expected.
+        XCTAssertThrowsError(try LogsAnalyzer().analyze(LogsAnalyzer.Input(paths: [edge("cloudfront-realtime-subset.log")],
+                                                                        inputFormat: .cloudfront))) { e in
+            let text = "\(e)"
+            XCTAssertTrue(text.contains("cloudfront-realtime-subset.log:1: error: expected a CloudFront log record (45 tab-separated fields"), text)
+        }
     }
 
     /// The ALB/S3 tokenizer walks bytes: non-ASCII text, escaped quotes and a combining mark after a
@@ -451,12 +453,17 @@ final class EdgeLogsTests: XCTestCase {
         for line in lines where !line.contains("\n") {
             var flat = LogsLimits(); flat.fullyParsedLines = 1 << 30
             var foundation = flat; foundation.foundationJSON = true
+            // A line that is no record is a one-line file of no record: an error, which the readers must agree on too.
             func report(_ limits: LogsLimits) throws -> String {
-                var r = try LogsAnalyzer().analyze(data: Array((line + "\n").utf8), name: "cf.log", chunkSize: 1 << 20,
-                                                   input: LogsAnalyzer.Input(paths: ["cf.log"], statuses: Set(100...599), limits: limits,
-                                                                             inputFormat: .cloudflare))
-                r.notes = []
-                return jsonString(r)
+                do {
+                    var r = try LogsAnalyzer().analyze(data: Array((line + "\n").utf8), name: "cf.log", chunkSize: 1 << 20,
+                                                       input: LogsAnalyzer.Input(paths: ["cf.log"], statuses: Set(100...599), limits: limits,
+                                                                                 inputFormat: .cloudflare))
+                    r.notes = []
+                    return jsonString(r)
+                } catch let e as InputError {
+                    return "error: " + (e.line.map(String.init) ?? "")
+                }
             }
             let flatReport = try report(flat)
             if try flatReport != report(foundation) { differ.append(line) }

@@ -44,6 +44,10 @@ struct EdgeScan: NeedleFiltered {
     /// Every line parsed whole so far held the needle of its own status (and at least one did).
     var needleAgrees = true
     var agreed = 0
+    /// Records read (whatever their status), and the first line the format's reader did not take, with why: a file
+    /// of which no line is a record is an error (`noRecordError`), not an empty report.
+    var records = 0
+    var firstRejection: (line: Int, text: String, why: String)?
     /// The needle hits of the chunk being appended, found by the read-ahead thread.
     var chunkHits: ChunkHits?
     /// Cloudflare: the texts that repeat from record to record.
@@ -156,7 +160,7 @@ struct EdgeScan: NeedleFiltered {
                 let mismatch = format == .alb ? EdgeParsers.alb(trimmed, tokens: tokens, views: !context.joinWAF, memo: &albMemo, into: &rec)
                     : EdgeParsers.cloudflare(bytes: UnsafeBufferPointer(start: bytes.base, count: bytes.count), tokens: tokens,
                                              memo: &cloudflareMemo, into: &rec)
-                if mismatch != nil { rejected(trimmed) } else { accepted(rec, bytes, trimmed) }
+                if let m = mismatch { rejected(trimmed, m) } else { accepted(rec, bytes, trimmed) }
                 return
             }
             guard let p = parse(Substring(trimmed.text)) else { return }
@@ -167,19 +171,21 @@ struct EdgeScan: NeedleFiltered {
             parsed = p
         }
         switch consume parsed {
-        case .failure: rejected(trimmed)
+        case .failure(let m): rejected(trimmed, m)
         case .success(let rec): accepted(rec, bytes, trimmed)
         }
     }
 
     /// A line the format's reader did not take: malformed.
-    private mutating func rejected(_ trimmed: ByteLine) {
+    private mutating func rejected(_ trimmed: ByteLine, _ why: EdgeMismatch) {
         needleAgrees = false
+        if firstRejection == nil { firstRejection = (lineNumber, trimmed.text, why.text) }
         context.malformed(file: file, line: lineNumber, text: trimmed.text)
     }
 
     /// A record read from `bytes` (`trimmed`: without its final `\r`): a denial when its status is counted.
     private mutating func accepted(_ rec: borrowing EdgeRecord, _ bytes: ByteLine, _ trimmed: ByteLine) {
+        records += 1
         if !prefilter, needleAgrees, !needles.isEmpty {
             if let n = EdgeScan.needle(format, status: rec.status), bytes.firstIndex(of: n, from: 0) != nil { agreed += 1 }
             else { needleAgrees = false }
@@ -189,6 +195,30 @@ struct EdgeScan: NeedleFiltered {
         context.edgeDenial(rec, format: format, table: table, rule: r, name: name,
                            target: rec[.errorCode] == "AccessDenied" ? rec.s3.map(S3Command.commandLine) : nil,
                            evidence: ScanContext.evidence(file, lineNumber, trimmed.text))
+    }
+
+    /// The error for a file of which not one line is a record of `format` (every non-blank, non-comment line was
+    /// refused by its reader), naming the first such line and why; nil when a record was read or no line was refused.
+    func noRecordError() -> InputError? {
+        guard records == 0, let r = firstRejection else { return nil }
+        let name = EdgeScan.formatName(format)
+        let article = "AEIOU".contains(name.first ?? "x") ? "an" : "a"
+        return InputError(file: file, line: r.line, expected: "\(article) \(name) record (\(r.why))",
+                          found: InputError.quote(r.text, limit: 80),
+                          help: "no line of the file is one: give the format it is in with --input-format (or leave it out to detect it)")
+    }
+
+    /// How the docs name a format.
+    static func formatName(_ f: LogInputFormat) -> String {
+        switch f {
+        case .awsWAF: "AWS WAF log"
+        case .alb: "Application Load Balancer access-log"
+        case .cloudfront: "CloudFront log"
+        case .s3Access: "S3 server access-log"
+        case .cloudflare: "Cloudflare Logpush"
+        case .iis: "IIS W3C log"
+        default: f.rawValue
+        }
     }
 
     /// A line's record by the reader of a format read from the line's text (ALB, S3 and Cloudflare's flat
