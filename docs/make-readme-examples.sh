@@ -21,6 +21,6 @@ ex "Can the web server read a file?" "mkdir -p /tmp/site && echo hi > /tmp/site/
 ex "Every 403 in the logs, grouped by cause" "why403 logs Tests/Fixtures/logs/recorded/nginx-error.log Tests/Fixtures/logs/recorded/nginx-access.log --top 3" 30
 ex "Bad input: exit status 2, the file and line named" "why403 s3 --action s3:GetObject --resource arn:aws:s3:::b/k --bucket-policy Tests/Fixtures/s3/moto/scenarios.json; echo \"exit status \$?\"" 6
 echo "White-box nginx and Apache (\`why403 nginx URL --config FILE\`, \`why403 apache URL --config FILE\`) and"
-echo "\`why403 diagnose\` need a configuration and files: \`why403 lab --keep\` leaves fourteen of them in a scratch"
+echo "\`why403 diagnose\` need a configuration and files: \`why403 lab --keep\` leaves every scenario's files in a scratch"
 echo "folder to try them on; [docs/nginx.md](docs/nginx.md), [docs/apache.md](docs/apache.md) and"
 echo "[docs/diagnose.md](docs/diagnose.md) show real runs."
