@@ -50,11 +50,14 @@ public enum NginxAnalyzer {
     /// `InputError` in nginx's words when malformed.
     public static func parse(_ config: ConfigInput, fileSystem: any FileSystemView = LiveFileSystem()) throws -> NginxConfig {
         let source = FileSystemConfigSource(fileSystem)
+        let parsed: NginxConfig
         switch config {
-        case .file(let path): return try Parser.parse(path: path, source: source)
-        case .dump(let text, let name): return try Parser.parse(dump: text, name: name)
-        case .text(let text, let path): return try Parser.parse(text: text, path: path, source: source)
+        case .file(let path): parsed = try Parser.parse(path: path, source: source)
+        case .dump(let text, let name): parsed = try Parser.parse(dump: text, name: name)
+        case .text(let text, let path): parsed = try Parser.parse(text: text, path: path, source: source)
         }
+        try ValueCheck.check(parsed)
+        return parsed
     }
 
     /// Analyses the request; throws `InputError` for a malformed configuration or URL.
