@@ -66,7 +66,10 @@ enum DifferentialHarness {
     /// What nginx's error log says about the request, as the causes it can mean.
     static func causes(forLog log: String, status: Int) -> Set<Cause> {
         if log.contains("access forbidden by rule") { return [.accessIP, .accessDeny] }
-        if log.contains("broken header") || log.contains("client sent invalid") { return [.configError] }
+        if log.contains("broken header") { return [.configError] }
+        // A request line nginx refuses: a PROXY header on a socket without proxy_protocol (config.error), or the
+        // client's own bad line (`%00`, a bad escape, `..` above the root: no cause, a 400).
+        if log.contains("client sent invalid") { return [.configError, .none] }
         if log.contains("directory index of") { return [.indexMissing] }
         if log.contains("(13: Permission denied)") { return [.fsPermission] }
         if log.contains("Too many levels of symbolic links") { return [.fsSymlink] }

@@ -32,6 +32,27 @@ enum URINormalizer {
         return out
     }
 
+    /// Why nginx refuses the request line for this path (400, "client sent invalid request"), or nil: a `%` not
+    /// followed by two hex digits, a `%00` (ngx_http_parse_complex_uri refuses a decoded NUL), a raw NUL, or a `..`
+    /// that climbs above the root (checked against the real nginx in `DifferentialTests`).
+    static func invalidReason(_ raw: String) -> String? {
+        let u = Array(raw.utf8)
+        var i = 0
+        while i < u.count {
+            if u[i] == 0 { return "a NUL byte in the path" }
+            if u[i] == UInt8(ascii: "%") {
+                guard i + 2 < u.count, let h = hex(u[i + 1]), let l = hex(u[i + 2]) else {
+                    return "a '%' not followed by two hex digits"
+                }
+                if h == 0 && l == 0 { return "%00 (a NUL byte) in the path" }
+                i += 3
+                continue
+            }
+            i += 1
+        }
+        return normalize(raw) == nil ? "'..' climbs above the root" : nil
+    }
+
     static func hex(_ b: UInt8) -> UInt8? {
         switch b {
         case 48...57: b - 48

@@ -13,6 +13,11 @@ extension Simulation {
     /// Runs the phases: server rewrite, find config, rewrite, preaccess, access, content; internal
     /// redirects and `rewrite ... last` loop (at most 10 times, as nginx), then error_page.
     func run() throws -> SimulationResult {
+        // ngx_http_parse_complex_uri: the request line is refused before a server or any phase sees it.
+        if let why = badRequestLine {
+            notes.append("nginx refuses the request line before any phase: \(why) (400 Bad Request, \"client sent invalid request\" at info level)")
+            return SimulationResult(status: 400, findings: [], notes: notes, trail: trail, location: nil)
+        }
         try selectServer()
         if let broken = proxyProtocolMismatch() { return broken }
         // ngx_http_process_request_header: TRACE is refused once the headers are read, before any phase

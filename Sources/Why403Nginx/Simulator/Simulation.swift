@@ -34,6 +34,8 @@ final class Simulation {
     var serverChain: [Directive] = []
     var chain: [Directive] = []
     var uri: String
+    /// Why nginx refuses the request line (400 before any phase), or nil (`URINormalizer.invalidReason`).
+    let badRequestLine: String?
     var args: String?
     var isInternal = false
     var vars: [String: String] = [:]
@@ -64,10 +66,8 @@ final class Simulation {
             throw InputError(file: config.files.first?.path, expected: "an http { } block", found: "none")
         }
         http = h
-        guard let u = URINormalizer.normalize(line.path) else {
-            throw InputError(file: nil, expected: "a request path that stays under /", found: InputError.quote(line.path))
-        }
-        uri = u
+        badRequestLine = URINormalizer.invalidReason(line.path)
+        uri = URINormalizer.normalize(line.path) ?? "/"
         args = line.query
         collectMaps()
     }
