@@ -28,6 +28,11 @@ final class ApacheDifferentialTests: XCTestCase {
                             DiffRequest(path: "/missing.txt", ip: 4, cause: .none),
                             DiffRequest(path: "/sub", ip: 5, cause: .none),
                             DiffRequest(path: "/sub/", ip: 6, cause: .none),
+                            // `..` above the root is httpd's 400 (AH10244), decoded or not; inside it, resolved (QA, session 33).
+                            DiffRequest(path: "/../a.txt", ip: 2, cause: .none),
+                            DiffRequest(path: "/sub/../../a.txt", ip: 2, cause: .none),
+                            DiffRequest(path: "/%2e%2e/a.txt", ip: 2, cause: .none),
+                            DiffRequest(path: "/sub/../a.txt", ip: 2, cause: .none),
                          ]),
             DiffScenario(name: "require-all-denied", conf: granted + """
                 <Directory "{ROOT}/www/private">

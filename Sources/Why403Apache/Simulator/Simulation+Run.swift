@@ -62,6 +62,10 @@ extension Simulation {
             notes.append("the path holds an encoded slash or NUL; httpd answers 404 (AllowEncodedSlashes Off)")
             return Outcome(status: 404, findings: [])
         }
+        if Self.climbsAboveRoot(decoded) {
+            notes.append("a '..' of the path climbs above the root: httpd refuses the request with 400 (AH10244 invalid URI path)")
+            return Outcome(status: 400, findings: [])
+        }
         uri = Self.normalize(decoded)
 
         modSecurityNotes()

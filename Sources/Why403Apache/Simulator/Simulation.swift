@@ -79,6 +79,18 @@ struct Simulation {
         return String(decoding: bytes, as: UTF8.self)
     }
 
+    /// Whether a `..` of `path` climbs above the root: httpd refuses such a path with 400 (ap_normalize_path,
+    /// AH10244 "invalid URI path"), where `normalize` stops at the root.
+    static func climbsAboveRoot(_ path: String) -> Bool {
+        var depth = 0
+        for part in path.split(separator: "/", omittingEmptySubsequences: true) {
+            if part == "." { continue }
+            if part == ".." { if depth == 0 { return true }; depth -= 1; continue }
+            depth += 1
+        }
+        return false
+    }
+
     /// Collapses `//`, resolves `.` and `..` (ap_getparents).
     static func normalize(_ path: String) -> String {
         var out: [Substring] = []
