@@ -34,6 +34,19 @@ final class ApacheDifferentialTests: XCTestCase {
                             DiffRequest(path: "/%2e%2e/a.txt", ip: 2, cause: .none),
                             DiffRequest(path: "/sub/../a.txt", ip: 2, cause: .none),
                          ]),
+            // Without mod_autoindex, a directory with no index reaches the default handler: 404 (AH00129), not
+            // mod_autoindex's 403 (AH01276), whatever Options says (QA, session 33).
+            DiffScenario(name: "no-autoindex", conf: granted + """
+                <Directory "{ROOT}/www/listed">
+                    Options +Indexes
+                </Directory>
+                """,
+                         files: ["www/plain/x.txt": "x", "www/listed/x.txt": "x", "www/a.txt": "a"],
+                         requests: [
+                            DiffRequest(path: "/plain/", ip: 2, cause: .indexMissing),
+                            DiffRequest(path: "/listed/", ip: 2, cause: .indexMissing),
+                            DiffRequest(path: "/a.txt", ip: 2, cause: .none),
+                         ], withoutModules: ["autoindex"]),
             DiffScenario(name: "require-all-denied", conf: granted + """
                 <Directory "{ROOT}/www/private">
                     Require all denied

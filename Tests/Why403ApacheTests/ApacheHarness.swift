@@ -40,6 +40,8 @@ struct DiffScenario {
     var requests: [DiffRequest]
     /// Extra LoadModule lines.
     var modules: [String] = []
+    /// Modules of `baseModules` this scenario does not load.
+    var withoutModules: [String] = []
     /// Whether to hand the error log to why403 (ModSecurity).
     var giveLog = false
     /// Whether the common part denies the file-system root (`<Directory />` with `Require all denied`);
@@ -91,7 +93,7 @@ enum ApacheHarness {
         ServerName localhost
 
         """
-        for m in baseModules + scenario.modules {
+        for m in baseModules.filter({ !scenario.withoutModules.contains($0) }) + scenario.modules {
             s += "LoadModule \(m)_module \(moduleDir)/mod_\(m).so\n"
         }
         s += """
