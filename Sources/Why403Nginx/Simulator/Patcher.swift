@@ -4,21 +4,56 @@ import Why403Core
 struct Patcher {
     let config: NginxConfig
 
-    /// A patch inserting `text` (indented like the directive) on the line before `d`.
-    func insertBefore(_ d: Directive, _ text: String) -> String? {
-        hunk(d.location, remove: 0, add: [text])
+    /// A directive that shares its line with others (`location /a { allow 10.0.0.0/8; deny all; }`) is edited inside
+    /// the line: a whole-line edit would land outside its block (an `allow` added at server level, which nginx does not
+    /// merge into a location with rules of its own) or take its neighbours with it. Its text must occur once in the
+    /// line as `Directive.text` writes it; else there is no patch (nil), never a wrong one.
+    private func sharedLine(_ d: Directive) -> (lines: [Substring], index: Int, range: Range<String.Index>, line: String)? {
+        guard let lines = config.lines(of: d.location.file), d.location.line >= 1, d.location.line <= lines.count else { return nil }
+        let line = String(lines[d.location.line - 1])
+        guard line.trimmingSpaces != d.text, let r = line.range(of: d.text),
+              line[r.upperBound...].range(of: d.text) == nil else { return nil }
+        return (lines, d.location.line - 1, r, line)
     }
 
-    /// A patch inserting `text` after `d` (for a block directive: as the first line of its block).
+    /// Whether `d` is alone on its line (the whole-line edits apply).
+    private func alone(_ d: Directive) -> Bool {
+        guard let lines = config.lines(of: d.location.file), d.location.line >= 1, d.location.line <= lines.count else { return false }
+        return String(lines[d.location.line - 1]).trimmingSpaces == d.text
+    }
+
+    /// A patch inserting `text` (indented like the directive) on the line before `d`; inside the line, just before
+    /// `d`, when `d` shares its line.
+    func insertBefore(_ d: Directive, _ text: String) -> String? {
+        if alone(d) { return hunk(d.location, remove: 0, add: [text]) }
+        guard let s = sharedLine(d) else { return nil }
+        return diff(file: d.location.file, lines: s.lines, at: s.index, remove: 1,
+                    add: [String(s.line[..<s.range.lowerBound]) + text + " " + String(s.line[s.range.lowerBound...])])
+    }
+
+    /// A patch inserting `text` after `d` (for a block directive: as the first line of its block; right after its `{`
+    /// when the block goes on on the same line).
     func insertAfter(_ d: Directive, _ text: String, indentMore: Bool = false) -> String? {
         guard let lines = config.lines(of: d.location.file), d.location.line <= lines.count else { return nil }
+        if !alone(d) {
+            guard let s = sharedLine(d) else { return nil }
+            return diff(file: d.location.file, lines: s.lines, at: s.index, remove: 1,
+                        add: [String(s.line[..<s.range.upperBound]) + " " + text + String(s.line[s.range.upperBound...])])
+        }
         let indent = String(lines[d.location.line - 1].prefix(while: { $0 == " " || $0 == "\t" })) + (indentMore ? "    " : "")
         return diff(file: d.location.file, lines: lines, at: d.location.line, remove: 0, add: [indent + text])
     }
 
-    /// A patch replacing the line of `d` by `text` (same indentation).
+    /// A patch replacing the line of `d` by `text` (same indentation). When `d` shares its line, only `d` is replaced,
+    /// and a replacement that comments it out (`# return 403;`) removes it instead (a `#` would comment out the rest of
+    /// the line, closing braces included).
     func replace(_ d: Directive, with text: String) -> String? {
-        hunk(d.location, remove: 1, add: [text])
+        if alone(d) { return hunk(d.location, remove: 1, add: [text]) }
+        guard let s = sharedLine(d) else { return nil }
+        var after = String(s.line[s.range.upperBound...])
+        if text.hasPrefix("#"), after.hasPrefix(" ") { after.removeFirst() }
+        return diff(file: d.location.file, lines: s.lines, at: s.index, remove: 1,
+                    add: [String(s.line[..<s.range.lowerBound]) + (text.hasPrefix("#") ? "" : text) + after])
     }
 
     /// A patch moving the line of `d` to just before the line of `target`: both in one file, `d` below
