@@ -86,3 +86,17 @@ public struct InputErrors: Error, Sendable, CustomStringConvertible {
     /// One line per error.
     public var description: String { errors.map(\.description).joined(separator: "\n") }
 }
+
+extension InputError {
+    /// The line of a JSON parse error, from Foundation's description of it ("… around line 3, column 7." or "…
+    /// character 41."), for an error message that names the line; nil when the description names neither.
+    public static func jsonErrorLine(_ description: String, _ bytes: [UInt8]) -> Int? {
+        if let r = description.range(of: "line ") {
+            return Int(description[r.upperBound...].prefix(while: { $0.isNumber }))
+        }
+        if let r = description.range(of: "character "), let offset = Int(description[r.upperBound...].prefix(while: { $0.isNumber })) {
+            return 1 + bytes.prefix(offset).filter { $0 == 0x0A }.count
+        }
+        return nil
+    }
+}

@@ -361,7 +361,7 @@ public enum ResponseReader {
             root = try JSONSerialization.jsonObject(with: Data(bytes))
         } catch {
             let desc = (error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String ?? ""
-            throw InputError(file: file, line: lineOfJSONError(desc, bytes), expected: "a HAR file (JSON with log.entries)",
+            throw InputError(file: file, line: InputError.jsonErrorLine(desc, bytes), expected: "a HAR file (JSON with log.entries)",
                              found: "invalid JSON" + (desc.isEmpty ? "" : " (\(desc.prefix(120)))"))
         }
         guard let obj = root as? [String: Any], let log = obj["log"] as? [String: Any] else {
@@ -431,14 +431,4 @@ public enum ResponseReader {
         return h
     }
 
-    /// Foundation's JSON errors name a character offset ("around character 123"): turned into a line.
-    static func lineOfJSONError(_ description: String, _ bytes: [UInt8]) -> Int? {
-        if let r = description.range(of: "line ") {
-            return Int(description[r.upperBound...].prefix(while: { $0.isNumber }))
-        }
-        if let r = description.range(of: "character "), let offset = Int(description[r.upperBound...].prefix(while: { $0.isNumber })) {
-            return 1 + bytes.prefix(offset).filter { $0 == 0x0A }.count
-        }
-        return nil
-    }
 }

@@ -130,7 +130,8 @@ public enum HumanTime {
 
     /// "1764400000 = 2025-11-29T07:06:40Z".
     public static func stamp(_ time: Double) -> String {
-        let n = time == time.rounded() && abs(time) < 1e15 ? String(Int64(time)) : String(time)
+        // Whole seconds: a clock read from the system has a fraction no token time has (`1796671043.4814215`).
+        let n = abs(time) < 1e15 ? String(Int64(time.rounded(.down))) : String(time)
         return "\(n) = \(utc(time))"
     }
 }

@@ -55,7 +55,15 @@ public struct KeySet: Sendable {
         if trimmed.hasPrefix("{") {
             let value: JSONValue
             do { value = try JSONDecoder().decode(JSONValue.self, from: Data(trimmed.utf8)) } catch {
-                throw InputError(file: source, expected: "a JWKS or a JWK (JSON)", found: "malformed JSON",
+                // JSONSerialization's error says where (JSONDecoder's does not, on every platform).
+                var desc = ""
+                do { _ = try JSONSerialization.jsonObject(with: Data(trimmed.utf8)) } catch let e {
+                    desc = (e as NSError).userInfo[NSDebugDescriptionErrorKey] as? String ?? ""
+                }
+                // The line in the file: the parse ran on the text without its leading blank lines.
+                let lead = text.prefix(while: { $0.isWhitespace }).filter { $0 == "\n" }.count
+                throw InputError(file: source, line: InputError.jsonErrorLine(desc, Array(trimmed.utf8)).map { $0 + lead },
+                                 expected: "a JWKS or a JWK (JSON)", found: "malformed JSON" + (desc.isEmpty ? "" : " (\(desc.prefix(120)))"),
                                  help: "check the file with `python3 -m json.tool \(source)`")
             }
             guard case .object(let o) = value else {
@@ -111,7 +119,9 @@ public struct KeySet: Sendable {
         let crv = jwk["crv"]?.stringValue
         let name = label + (kid.map { " (kid \($0))" } ?? "")
         func str(_ k: String) throws -> String {
-            guard let v = jwk[k]?.stringValue, !v.isEmpty else { throw SkipReason(text: "has no \"\(k)\"") }
+            guard let value = jwk[k] else { throw SkipReason(text: "has no \"\(k)\"") }
+            guard let v = value.stringValue else { throw SkipReason(text: "has \"\(k)\" as a JSON \(value.kindName), not a base64url string") }
+            guard !v.isEmpty else { throw SkipReason(text: "has an empty \"\(k)\"") }
             return v
         }
         let material: Material

@@ -97,7 +97,15 @@ final class ModSecurityAnalyzerTests: XCTestCase {
         defer { dir.remove() }
         try dir.write("bad.conf", "SecRuleEngine On\n\nSecRule ARGS \"@rx a\" \"id:1,phase:2,deny\"\nSecRule ARGS \"@rx b\" \"id:1,phase:2,deny\"\n")
         try dir.write("syntax.conf", "SecRuleEngine On\nSecRuleFoo bar\n")
+        // A rule without an id: the engine names the file by a pointer ("File: 0x7f… at line: 3"): the file is named.
+        try dir.write("noid.conf", "SecRuleEngine On\nSecRule ARGS \"@rx a\" \"id:101,phase:2,deny\"\nSecRule ARGS \"@contains x\" \"phase:2,deny\"\n")
         _ = try EngineSupport.library()
+        XCTAssertThrowsError(try ModSecurityAnalyzer.analyze(.init(request: try EngineSupport.request("http://x.test/"),
+                                                                   rules: .file(dir.path + "/noid.conf")))) { error in
+            let text = "\(error)"
+            XCTAssertFalse(text.contains("0x"), text)
+            XCTAssertTrue(text.contains("noid.conf"), text)
+        }
         for name in ["bad.conf", "syntax.conf"] {
             XCTAssertThrowsError(try ModSecurityAnalyzer.analyze(.init(request: try EngineSupport.request("http://x.test/"),
                                                                        rules: .file(dir.path + "/" + name)))) { error in

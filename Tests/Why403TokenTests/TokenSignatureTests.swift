@@ -143,7 +143,8 @@ final class TokenSignatureTests: XCTestCase {
     }
 
     func testMalformedKeyFiles() async throws {
-        for (data, expected) in [("{\"keys\": ", "expected a JWKS or a JWK (JSON), found malformed JSON"),
+        for (data, expected) in [("{\"keys\": ", "expected a JWKS or a JWK (JSON), found malformed JSON (Unexpected end of file during JSON parse.)"),
+                                 ("{\"kty\": \"RSA\", \"n\": 5, \"e\": \"AQAB\"}", "expected a usable JWK, found a key that has \"n\" as a JSON number, not a base64url string"),
                                  ("{\"foo\": 1}", "expected a JWKS ({\"keys\": [...]}) or a JWK (an object with \"kty\"), found an object with the members \"foo\""),
                                  ("-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----", "expected an RSA (2048 bits or more), EC (P-256, P-384, P-521) or Ed25519 public key, found a PEM block that is none of these"),
                                  ("\n", "expected a JWKS, a JWK, a PEM public key or an HMAC secret, found an empty file"),
@@ -155,6 +156,10 @@ final class TokenSignatureTests: XCTestCase {
                 XCTAssertEqual(e.message, expected)
                 XCTAssertEqual(e.file, "keys.json")
             }
+        }
+        // Malformed JSON names the line (QA: it named none).
+        XCTAssertThrowsError(try KeySet(data: Data("\n{\"keys\":[\n {\"kty\":\"RSA\",\n  \"n\": 5,,\n}]}".utf8), source: "keys.json")) { e in
+            XCTAssertEqual((e as? InputError)?.line, 4, "\(e)")
         }
         let priv = try Data(contentsOf: URL(fileURLWithPath: try PyJOSE.keyPath("rsa")))
         XCTAssertThrowsError(try KeySet(data: priv, source: "rsa.pem")) { e in

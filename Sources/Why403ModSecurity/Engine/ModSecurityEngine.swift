@@ -98,13 +98,20 @@ public final class ModSecurityEngine: @unchecked Sendable {
         }
         var file = field("File") ?? origin
         if file.hasPrefix("<<") { file = origin }
-        let line = field("Line").flatMap(Int.init)
+        var line = field("Line").flatMap(Int.init)
         let column = field("Column").flatMap(Int.init)
         var what = text
         if let c = text.range(of: "Column: "), let dot = text[c.upperBound...].range(of: ". ") {
             what = String(text[dot.upperBound...])
         } else if let l = text.range(of: "Line: "), let dot = text[l.upperBound...].range(of: ". ") {
             what = String(text[dot.upperBound...])
+        }
+        // Some messages name the file by a pointer instead: "Rules must have an ID. File: 0x7f5664051520 at line: 3".
+        if let f = what.range(of: " File: 0x") {
+            if line == nil, let l = what[f.upperBound...].range(of: "at line: ") {
+                line = Int(what[l.upperBound...].prefix(while: \.isNumber))
+            }
+            what = String(what[..<f.lowerBound])
         }
         return InputError(file: file, line: line, column: column, message: "libmodsecurity refused the rules: \(what)",
                           help: "the engine's own message; fix the rule, or check that the file loads in the server (apachectl -t, nginx -t)")
