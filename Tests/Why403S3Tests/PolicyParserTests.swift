@@ -87,6 +87,14 @@ final class PolicyParserTests: XCTestCase {
             .contains("at $.Statement[0].Condition.Bool.aws:SecureTransport"))
     }
 
+    /// A wildcard inside a principal ARN: AWS refuses the policy ("Invalid principal in policy"), so does why403
+    /// (QA: it was accepted and matched nothing); "*" alone stays the anonymous principal.
+    func testAWildcardInsideAPrincipalIsRefused() {
+        let policy = #"{"Statement": [{"Effect": "Allow", "Principal": {"AWS": ["arn:aws:iam::111122223333:role/*"]}, "Action": "s3:GetObject", "Resource": "*"}]}"#
+        XCTAssertTrue(error(policy).contains(#"found "arn:aws:iam::111122223333:role/*""#), error(policy))
+        XCTAssertEqual(error(#"{"Statement": [{"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "s3:GetObject", "Resource": "*"}]}"#), "no error")
+    }
+
     func testJSONStringEscapes() throws {
         let n = try JSONScanner.parse(Array(#"["a\"b\\c\/\n\u00e9\ud83d\ude00"]"#.utf8), file: "x")
         guard case .array(let items) = n.kind, case .string(let s) = items[0].kind else { return XCTFail() }

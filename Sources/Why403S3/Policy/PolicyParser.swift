@@ -138,6 +138,13 @@ public enum PolicyParser {
                 throw InputError(file: file, line: m.line, expected: "AWS, Service, Federated or CanonicalUser at \(path)", found: "the key \(InputError.quote(m.key))")
             }
             for v in try strings(m.value, path: "\(path).\(m.key)", file: file, what: "a principal string") {
+                // "You cannot use a wildcard to match part of a principal name or ARN" (IAM JSON policy elements:
+                // Principal): AWS refuses the policy ("Invalid principal in policy"); only "*" alone is a wildcard.
+                if m.key == "AWS", v != "*", v.contains("*") || v.contains("?") {
+                    throw InputError(file: file, line: m.value.line, expected: "a whole principal ARN or account, or \"*\" alone, at \(path).AWS",
+                                     found: InputError.quote(v),
+                                     help: "AWS refuses a wildcard inside a principal (\"Invalid principal in policy\"); to match many roles, use \"*\" with a Condition on aws:PrincipalArn (ArnLike)")
+                }
                 out.append(PrincipalEntry(type: m.key, value: v))
             }
         }
