@@ -92,6 +92,9 @@ public struct LogsAnalyzer: Sendable {
         // One read of each file's head tells both (an edge format, else an error log or not).
         var edges: [String: LogInputFormat] = [:]
         var errorLogs: Set<String> = []
+        // The offsets of the access logs' times: when they agree, the error logs (whose times carry none) are read
+        // in it, for --since/--until and the timeline.
+        var offsets: Set<Int64> = []
         for p in input.paths where p != "-" {
             if let f = input.inputFormat, f.hasOwnScanner { edges[p] = f; continue }
             let head = LogsAnalyzer.sniffHead(p)
@@ -99,8 +102,11 @@ public struct LogsAnalyzer: Sendable {
             else if head.isErrorLog { errorLogs.insert(p) }
             else if input.listed.contains(p), let (line, m) = head.noAccessLine(input.format) {
                 context.skippedListed.append((file: p, line: line, mismatch: m))
+            } else if let o = head.firstAccessOffset(input.format) {
+                offsets.insert(o)
             }
         }
+        if offsets.count == 1, let o = offsets.first, o != 0 { context.errorLogOffset = o }
         if !context.skippedListed.isEmpty {
             let skipped = Set(context.skippedListed.map(\.file))
             input.paths.removeAll { skipped.contains($0) }
@@ -238,6 +244,23 @@ public struct LogsAnalyzer: Sendable {
         mutating func overlongLine() {
             if !bytes.contains(where: { $0 != 10 }) { overlongFirst = true }
         }
+        /// The UTC offset (seconds east) of the first line of `format` in the head that has a time with an offset, or nil.
+        func firstAccessOffset(_ format: AccessFormat) -> Int64? {
+            if overlongFirst { return nil }
+            return bytes.withUnsafeBytes { b -> Int64? in
+                var pos = 0
+                while pos < b.count {
+                    let end = ByteSearch.index(of: 10, in: b.baseAddress!, from: pos, to: b.count) ?? b.count
+                    var line = ByteLine(b.baseAddress! + pos, end - pos)
+                    if line.count > 0, line[line.count - 1] == 0x0D { line = ByteLine(line.base, line.count - 1) }
+                    var rec = AccessRecord()
+                    if line.count > 0, format.match(line, into: &rec) == nil, let t = rec.time { return t.wall - t.utc }
+                    pos = end + 1
+                }
+                return nil
+            }
+        }
+
         /// When no line of the head is an error-log line or a line of `format` (or of its fallbacks), the first line's
         /// number and why it is not; nil when one is, or when the head holds no line (an empty log is a log).
         func noAccessLine(_ format: AccessFormat) -> (line: Int, mismatch: FormatMismatch)? {

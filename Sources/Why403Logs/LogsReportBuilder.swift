@@ -106,8 +106,15 @@ struct LogsReportBuilder {
             notes.append("ModSecurity audit log: \(context.auditTransactions) transaction\(context.auditTransactions == 1 ? "" : "s") read, \(context.auditRefusals) refused by the engine"
                          + (context.auditJoined > 0 ? ", \(context.auditJoined) joined with their error-log line by unique_id (counted once)" : ""))
         }
-        if context.errorEventsSeen > context.auditRefusals - context.auditJoined {
-            notes.append("error-log times carry no time zone; they are read as UTC for --since/--until and joined with access lines by their local wall-clock time")
+        if context.errorEventsRead > context.auditRefusals - context.auditJoined {
+            if context.errorLogOffset != 0 {
+                let o = context.errorLogOffset
+                func two(_ n: Int64) -> String { n < 10 ? "0\(n)" : "\(n)" }
+                let text = (o < 0 ? "-" : "+") + two(abs(o) / 3600) + ":" + two(abs(o) % 3600 / 60)
+                notes.append("error-log times carry no time zone; they are read in the access log's (\(text)) for --since/--until and the timeline, and joined with access lines by their local wall-clock time")
+            } else {
+                notes.append("error-log times carry no time zone; they are read as UTC for --since/--until and joined with access lines by their local wall-clock time")
+            }
         }
         guard agg.total > 0 else {
             return .init(report: Report(subject: subject, verdict: .notDenied, findings: [], notes:

@@ -61,4 +61,19 @@ final class CountingRulesTests: XCTestCase {
             }
         }
     }
+
+    /// An error log's times carry no offset; with access logs that agree on one (-05:00 here), they are read in it, so
+    /// `--since` keeps the error lines of the access lines it keeps (QA: they were read as UTC, fell outside the window,
+    /// and the refusals lost their proven cause; the time-zone note vanished in that run).
+    func testErrorLogTimesAreReadInTheAccessLogsOffset() throws {
+        let files = ["nginx-access-minus0500.log", "nginx-error-minus0500.log"].map { Fixtures.url("logs/qa/\($0)").path }
+        let all = try summary(try analyzeFiles(files))
+        let since = try LogsTimeSpec.parse("2027-01-01T05:00:00Z", now: 0, flag: "--since")
+        let r = try analyzeFiles(files, since: since)
+        let s = try summary(r)
+        XCTAssertEqual(s.correlated, s.accessDenials, "\(s)")
+        XCTAssertFalse(s.causes.contains { $0.cause == "unknown" }, "\(s.causes)")
+        XCTAssertLessThan(s.denials, all.denials)
+        XCTAssertTrue(r.notes.contains { $0.contains("read in the access log's (-05:00)") }, "\(r.notes)")
+    }
 }

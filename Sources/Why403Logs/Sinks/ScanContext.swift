@@ -17,6 +17,10 @@ final class ScanContext {
     var skippedListed: [(file: String, line: Int, mismatch: FormatMismatch)] = []
     var malformedSamples: [Evidence] = []
     var errorEventsSeen = 0
+    /// Error-log events read, in the window or not.
+    var errorEventsRead = 0
+    /// The UTC offset (seconds east) the access logs' times agree on, used for the error logs' times (0: read as UTC).
+    var errorLogOffset: Int64 = 0
     var accessDenials = 0
     var correlatedDenials = 0
     var outsideWindow = 0
@@ -114,7 +118,11 @@ final class ScanContext {
         return !statuses.isDisjoint(with: [403, 429, 503])
     }
 
-    func errorEvent(_ ev: ErrorEvent, file: String, line: Int, text: String) {
+    func errorEvent(_ event: ErrorEvent, file: String, line: Int, text: String) {
+        var ev = event
+        errorEventsRead += 1
+        // An error log's time carries no offset: the access logs' one, when they agree on one, places it in UTC.
+        if errorLogOffset != 0, let t = ev.time { ev.time = LogTime(utc: t.wall - errorLogOffset, wall: t.wall) }
         if ev.isWarningOnly {
             aggregator.modsecurityRules.add(ev.rule + (ev.detail.map { " " + $0.prefix(80) } ?? ""))
             return
