@@ -145,6 +145,30 @@ final class EdgeLogsTests: XCTestCase {
         XCTAssertEqual(r.findings.first { $0.rule == "SignatureDoesNotMatch" }?.cause, .authInvalid)
     }
 
+    /// S3 server access logs delivered to CloudWatch Logs: one JSON object a line (schema V_1_0), detected and read into
+    /// the same causes and `why403 s3` command lines as the space-separated layout.
+    func testS3AccessLogsAsCloudWatchDeliversThem() throws {
+        let (r, s) = try run([edge("s3-access-cloudwatch.log")], statuses: [403, 503])
+        XCTAssertEqual(perCause(s), ["policy.implicit-deny": 2, "auth.invalid": 1, "rate.limit": 1])
+        XCTAssertEqual(s.malformed.count, 0)
+        XCTAssertEqual(s.timeline.start, "2026-11-29T09:30:00Z")
+        let commands = try XCTUnwrap(r.findings.first { $0.rule == "AccessDenied" }).fixes.flatMap(\.commands)
+        XCTAssertTrue(commands.contains("why403 s3 --action s3:GetObject --resource 'arn:aws:s3:::amzn-s3-demo-bucket1/private/report.pdf' --principal '*' --bucket-policy bucket-policy.json --context aws:SourceIp=192.0.2.3 --context aws:SecureTransport=true"), "\(commands)")
+        XCTAssertTrue(commands.contains { $0.contains("--action s3:ListBucket --resource 'arn:aws:s3:::amzn-s3-demo-bucket1' --principal 'arn:aws:iam::123456789012:role/analytics'")
+            && $0.contains("--context s3:DataAccessPointArn=arn:aws:s3:us-west-1:123456789012:accesspoint/analytics-ap") }, "\(commands)")
+    }
+
+    /// An AWS WAF log exported from CloudWatch Logs (an export task writes each event after its timestamp): read as the
+    /// log delivered to S3 is, record for record.
+    func testAWSWAFLogExportedFromCloudWatch() throws {
+        let (_, exported) = try run([edge("aws-waf-cloudwatch-export.log")])
+        let (_, direct) = try run([edge("aws-waf.log")])
+        XCTAssertEqual(exported.denials, direct.denials)
+        XCTAssertEqual(exported.causes, direct.causes)
+        XCTAssertEqual(exported.malformed.count, 0)
+        XCTAssertEqual(exported.timeline, direct.timeline)
+    }
+
     func testCloudflareHTTPRequestsAndFirewallEvents() throws {
         let (r, s) = try run([edge("cloudflare.log")])
         XCTAssertEqual(perCause(s), ["waf.rule": 3, "geo.block": 1, "bot.block": 1, "app.forbidden": 1])

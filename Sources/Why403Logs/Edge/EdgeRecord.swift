@@ -536,6 +536,61 @@ enum EdgeParsers {
         return .success(r)
     }
 
+    /// An Amazon S3 server access-log record as delivered to CloudWatch Logs: one JSON object a line (fields as
+    /// "Log format in CloudWatch Logs" of the S3 User Guide names them, schema `V_1_0`: `bucket_name`, `request_time`
+    /// ISO 8601, `remote_ip`, `requester`, `operation`, `key_name`, `request_uri`, `http_status`, `error_code`,
+    /// `user_agent`, `signature_version`, `authentication_type`, `tls_version`, `access_point_arn`; a missing value is
+    /// JSON null), read into the record the space-separated layout gives, so both map to the same causes.
+    static func s3JSON(_ line: Substring) -> Result<EdgeRecord, EdgeMismatch> {
+        let o: [String: Any]
+        switch object(line) { case .success(let v): o = v; case .failure(let e): return .failure(e) }
+        guard let status = int(o["http_status"]) else { return .failure("an S3 access-log record with \"http_status\"") }
+        var r = EdgeRecord()
+        r.status = Int(status)
+        if let t = str(o["request_time"]) {
+            let b = Array(t.utf8)
+            if !b.isEmpty { r.time = b.withUnsafeBytes { LogTime.parseISO(ByteLine($0.baseAddress!, $0.count), 0, $0.count) } }
+        }
+        func field(_ k: String) -> String? { str(o[k]).flatMap { $0.isEmpty || $0 == "-" ? nil : $0 } }
+        r.client = field("remote_ip") ?? "-"
+        let key = field("key_name")
+        // The Request-URI field: the request line as in the space-separated layout ("GET /b/k HTTP/1.1"), or the URI.
+        if let u = field("request_uri") {
+            let parts = u.split(separator: " ")
+            r.path = String(parts.count >= 2 ? parts[1] : parts.first ?? "").pathOnly
+        } else {
+            r.path = key.map { "/" + $0 }
+        }
+        r.userAgent = field("user_agent")
+        r.fields[.errorCode] = field("error_code") ?? "-"
+        r.s3 = S3Line(bucket: field("bucket_name") ?? field("bucket_arn").map { String($0.split(separator: ":").last ?? "") } ?? "-",
+                      key: key, operation: field("operation") ?? "-", requester: field("requester") ?? "-",
+                      remoteIP: r.client, signatureVersion: field("signature_version") ?? "-",
+                      authType: field("authentication_type") ?? "-", accessPoint: field("access_point_arn") ?? "-",
+                      tls: field("tls_version") ?? "-")
+        return .success(r)
+    }
+
+    /// Whether `line` is an S3 access-log record in CloudWatch's JSON form (detection).
+    static func looksS3JSON(_ line: Substring) -> Bool {
+        line.contains("\"http_status\"") && (line.contains("\"bucket_arn\"") || line.contains("\"schema_version_id\""))
+    }
+
+    /// The length of the prefix a CloudWatch Logs export task writes before each event (`2026-11-29T09:30:17.000Z `:
+    /// the event's ingestion timestamp, then the message), when the message after it is a JSON object; 0 otherwise.
+    static func cloudWatchPrefix(_ line: ByteLine) -> Int {
+        // "YYYY-MM-DDThh:mm:ss" then an optional fraction, then "Z " and "{".
+        guard line.count > 22, line[4] == 0x2D, line[7] == 0x2D, line[10] == 0x54, line[13] == 0x3A, line[16] == 0x3A else { return 0 }
+        for i in [0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18] where !(line[i] >= 48 && line[i] <= 57) { return 0 }
+        var i = 19
+        if i < line.count, line[i] == 0x2E {
+            i += 1
+            while i < line.count, line[i] >= 48, line[i] <= 57 { i += 1 }
+        }
+        guard i + 2 < line.count, line[i] == 0x5A, line[i + 1] == 0x20, line[i + 2] == 0x7B else { return 0 }
+        return i + 2
+    }
+
     /// A Cloudflare Logpush record: `http_requests` (EdgeResponseStatus, Security* fields) or
     /// `firewall_events` (Action, Source, RuleID, Description), read with Foundation's
     /// `JSONSerialization` (`LogsLimits.foundationJSON`: the results are those of `cloudflare(bytes:)`

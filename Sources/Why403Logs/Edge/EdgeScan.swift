@@ -142,7 +142,12 @@ struct EdgeScan: NeedleFiltered {
         else if !prefilter, let s = EdgePrefilter.status(bytes, format, w3cStatusIndex: w3cStatusIndex), !context.wants(s) { return }
         // The line without a final `\r`; its text (invalid UTF-8 repaired) is made only where it is
         // read: a reader that takes text, a malformed line, a sample's evidence.
-        let trimmed = bytes.count > 0 && bytes[bytes.count - 1] == 13 ? ByteLine(bytes.base, bytes.count - 1) : bytes
+        var trimmed = bytes.count > 0 && bytes[bytes.count - 1] == 13 ? ByteLine(bytes.base, bytes.count - 1) : bytes
+        // A CloudWatch Logs export writes each JSON event after its timestamp: the record is what follows.
+        if format == .awsWAF || format == .s3Access, trimmed.count > 0, trimmed[0] != 0x7B {
+            let skip = EdgeParsers.cloudWatchPrefix(trimmed)
+            if skip > 0 { trimmed = ByteLine(trimmed.base + skip, trimmed.count - skip) }
+        }
         if trimmed.isBlank { return }
         if tokens.map({ $0[binaryToken] == 1 }) ?? bytes.looksBinary {
             needleAgrees = false
@@ -165,7 +170,7 @@ struct EdgeScan: NeedleFiltered {
             }
             guard let p = parse(Substring(trimmed.text)) else { return }
             parsed = p
-        case .s3Access: parsed = EdgeParsers.s3(trimmed)
+        case .s3Access: parsed = trimmed.count > 0 && trimmed[0] == 0x7B ? EdgeParsers.s3JSON(Substring(trimmed.text)) : EdgeParsers.s3(trimmed)
         default:
             guard let p = parse(Substring(trimmed.text)) else { return }
             parsed = p

@@ -62,7 +62,7 @@ public enum LogInputFormat: String, Sendable, CaseIterable, Hashable {
             if !line.trimmingSpaces.isEmpty { lines.append(line) }
             start = end + 1
         }
-        for line in lines {
+        for var line in lines {
             if line.hasPrefix("#") {
                 if line.hasPrefix("#Fields:") {
                     if line.contains("x-edge-") { return .cloudfront }
@@ -72,11 +72,17 @@ public enum LogInputFormat: String, Sendable, CaseIterable, Hashable {
                 continue
             }
             if AuditLog.section(Substring(line)) == "A" { return .modsecurityAudit }
+            // A CloudWatch Logs export: the event's timestamp, then the JSON event.
+            let skip = line.utf8.withContiguousStorageIfAvailable { b in
+                EdgeParsers.cloudWatchPrefix(ByteLine(UnsafeRawPointer(b.baseAddress!), b.count))
+            } ?? 0
+            if skip > 0 { line = String(line.utf8.dropFirst(skip))! }
             if line.hasPrefix("{") {
                 if line.hasPrefix("{\"transaction\":") || (line.contains("\"transaction\"") && line.contains("\"unique_id\"")) {
                     return .modsecurityAudit
                 }
                 if line.contains("\"terminatingRuleId\"") || line.contains("\"webaclId\"") { return .awsWAF }
+                if EdgeParsers.looksS3JSON(Substring(line)) { return .s3Access }
                 if line.contains("\"RayID\"") || line.contains("\"EdgeResponseStatus\"") || line.contains("\"ClientRequestHost\"") {
                     return .cloudflare
                 }
