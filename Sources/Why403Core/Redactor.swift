@@ -212,6 +212,18 @@ public struct Redactor: Sendable {
         }
     }
 
+    /// The end of the JSON string whose text starts at `j` in `b` (after its opening quote): the index of its closing
+    /// quote (a backslash escapes the next byte), or nil when the string does not end.
+    static func jsonStringEnd(_ b: [UInt8], _ j: Int) -> Int? {
+        var k = j
+        while k < b.count {
+            if b[k] == 92 { k += 2; continue }
+            if b[k] == 34 { return k }
+            k += 1
+        }
+        return nil
+    }
+
     /// A header as a JSON object of a name and a value, as AWS WAF logs and HAR files write request headers
     /// (`{"name":"Cookie","value":"…"}`): the value of a secret header is redacted as `redactHeader` does.
     func redactJSONHeaders(_ s: String) -> String {
@@ -226,16 +238,7 @@ public struct Redactor: Sendable {
             while k < b.count, b[k] == 32 || b[k] == 9 { k += 1 }
             return k < b.count && b[k] == c ? k + 1 : nil
         }
-        /// The JSON string starting at `j` (after its opening quote): the index of its closing quote.
-        func stringEnd(_ j: Int) -> Int? {
-            var k = j
-            while k < b.count {
-                if b[k] == 92 { k += 2; continue }
-                if b[k] == 34 { return k }
-                k += 1
-            }
-            return nil
-        }
+        func stringEnd(_ j: Int) -> Int? { Redactor.jsonStringEnd(b, j) }
         let nameKey = Array("\"name\"".utf8), valueKey = Array("\"value\"".utf8)
         func has(_ key: [UInt8], at j: Int) -> Bool {
             guard j + key.count <= b.count else { return false }
@@ -271,15 +274,7 @@ public struct Redactor: Sendable {
         let b = Array(s.utf8)
         var out: [UInt8] = []
         out.reserveCapacity(b.count)
-        func stringEnd(_ j: Int) -> Int? {
-            var k = j
-            while k < b.count {
-                if b[k] == 92 { k += 2; continue }
-                if b[k] == 34 { return k }
-                k += 1
-            }
-            return nil
-        }
+        func stringEnd(_ j: Int) -> Int? { Redactor.jsonStringEnd(b, j) }
         var i = 0
         while i < b.count {
             guard b[i] == 34, let close = stringEnd(i + 1) else { out.append(b[i]); i += 1; continue }
