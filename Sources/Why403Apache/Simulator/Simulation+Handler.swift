@@ -123,24 +123,18 @@ extension Simulation {
         if let d = dc.directoryIndexSource { ev.append(d.evidence) }
         ev.append(Evidence(source: base, text: "no \(dc.directoryIndex.isEmpty ? "DirectoryIndex" : dc.directoryIndex.joined(separator: ", ")) here"))
         let names = dc.directoryIndex.joined(separator: ",")
+        let create = "printf '<!doctype html>\\n' > \(PathWalk.shellQuote(base + (dc.directoryIndex.first ?? "index.html")))"
+        func missing(_ status: Int, _ rule: String, _ summary: String, _ fix: String) -> Outcome {
+            Outcome(status: status, findings: [Finding(cause: .indexMissing, layer: .apache, confidence: .certain, summary: summary, evidence: ev,
+                                                       fixes: [Fix(summary: fix, commands: [create])], rule: rule)])
+        }
         // AH01276 is mod_autoindex's: without it the directory reaches the default handler, which will not serve a
         // directory (AH00129 Attempt to serve directory) and answers 404 whatever Options says.
         if !config.hasModule("autoindex") {
-            let f = Finding(cause: .indexMissing, layer: .apache, confidence: .certain,
-                            summary: "\(base) has no index file and mod_autoindex is not loaded: the default handler refuses to serve a directory (AH00129 Attempt to serve directory: \(base)) and answers 404",
-                            evidence: ev,
-                            fixes: [Fix(summary: "add an index file (a listing would need mod_autoindex loaded and Options +Indexes for this directory)",
-                                        commands: ["printf '<!doctype html>\\n' > \(PathWalk.shellQuote(base + (dc.directoryIndex.first ?? "index.html")))"])],
-                            rule: "AH00129")
-            return Outcome(status: 404, findings: [f])
+            return missing(404, "AH00129", "\(base) has no index file and mod_autoindex is not loaded: the default handler refuses to serve a directory (AH00129 Attempt to serve directory: \(base)) and answers 404",
+                           "add an index file (a listing would need mod_autoindex loaded and Options +Indexes for this directory)")
         }
-        let why = "listing is off (Options without Indexes)"
-        let f = Finding(cause: .indexMissing, layer: .apache, confidence: .certain,
-                        summary: "\(base) has no index file and \(why): AH01276 Cannot serve directory \(base): No matching DirectoryIndex (\(names)) found, and server-generated directory index forbidden by Options directive",
-                        evidence: ev,
-                        fixes: [Fix(summary: "add an index file (or, if a listing is really wanted, Options +Indexes for this directory)",
-                                    commands: ["printf '<!doctype html>\\n' > \(PathWalk.shellQuote(base + (dc.directoryIndex.first ?? "index.html")))"])],
-                        rule: "AH01276")
-        return Outcome(status: 403, findings: [f])
+        return missing(403, "AH01276", "\(base) has no index file and listing is off (Options without Indexes): AH01276 Cannot serve directory \(base): No matching DirectoryIndex (\(names)) found, and server-generated directory index forbidden by Options directive",
+                       "add an index file (or, if a listing is really wanted, Options +Indexes for this directory)")
     }
 }
