@@ -35,6 +35,18 @@ final class ScannerTests: XCTestCase {
         XCTAssertEqual(s.denials, 153, "150 + the CRLF line + the last line + the error-log line")
     }
 
+    /// NUL padding before a line (the unflushed blocks a crash leaves, the log going on after them with no newline):
+    /// the line after it is read, the padding counted as malformed (QA: the record was lost with it).
+    func testNULPaddingBeforeALineIsTakenOff() throws {
+        for chunk in [1, 4096, Int.max] {
+            let text = String(repeating: "\u{0}", count: 4096) + combined(status: 403) + "\n" + combined(status: 403) + "\n"
+            let s = try summary(try analyzeText(text, chunk: chunk))
+            XCTAssertEqual(s.denials, 2, "chunk \(chunk)")
+            XCTAssertEqual(s.malformed.count, 1)
+            XCTAssertEqual(s.malformed.samples.first?.text, "\"(4096 NUL bytes before the line)\"")
+        }
+    }
+
     func testGzipEqualsPlainAndConcatenatedMembers() throws {
         let dir = try TemporaryDirectory()
         defer { dir.remove() }
