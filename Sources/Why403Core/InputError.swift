@@ -66,7 +66,8 @@ public struct InputError: Error, Sendable, Equatable, CustomStringConvertible {
             case "\"": out += "\\\""
             default:
                 if ch.value < 0x20 || ch.value == 0x7F || (ch.value >= 0x80 && ch.value < 0xA0) {
-                    out += "\\x" + String(ch.value, radix: 16)
+                    let hex = String(ch.value, radix: 16)
+                    out += "\\x" + (hex.count < 2 ? "0" + hex : hex)
                 } else {
                     out.unicodeScalars.append(ch)
                 }
