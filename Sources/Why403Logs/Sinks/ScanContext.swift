@@ -403,7 +403,7 @@ final class ScanContext {
     /// status not counted, so it is left out (and noted) rather than counted as, say, a 403.
     func flushUnclaimedEvents() {
         for s in events where !s.consumed && wanted(s.event) {
-            if s.event.status == nil, let w = s.event.time?.wall, accessWallMin <= w + 60, w - 60 <= accessWallMax {
+            if s.event.status == nil, s.event.cause == .rateLimit, let w = s.event.time?.wall, accessWallMin <= w + 60, w - 60 <= accessWallMax {
                 unclaimedRateLimits += 1
                 continue
             }
