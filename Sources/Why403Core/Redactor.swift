@@ -78,7 +78,11 @@ public struct Redactor: Sendable {
     /// Whether a query, form or cookie parameter named `lower` (lower-cased) holds a secret: one of `secretParameters`,
     /// or a name built on one (`session_token`, `laravel_session`, `_myapp_session`, `x_api_key`, `db_password`).
     public static func isSecretParameter(_ lower: String) -> Bool {
-        if secretParameters.contains(lower) { return true }
+        secretParameters.contains(lower) || hasSecretSuffix(lower)
+    }
+
+    /// Whether a name (lower-cased) is built on a secret's: `session_token`, `laravel_session`, `db_password`, `x_api_key`.
+    public static func hasSecretSuffix(_ lower: String) -> Bool {
         for suffix in ["_token", "-token", "_session", "-session", "sessid", "sessionid", "_secret", "_password", "_passwd",
                        "_api_key", "-api-key", "_apikey"] where lower.hasSuffix(suffix) { return true }
         return false

@@ -60,8 +60,9 @@ public enum ClaimReader {
                 "secret_key", "signing_key", "credential", "credentials"])
 
     /// Whether a claim (at any depth) named `name` holds a secret: its name lower-cased, camelCase and dashes read as
-    /// snake_case (`privateKey`, `sessionToken`, `x-api-key`), is one of `hiddenClaims`, a name built on a secret
-    /// parameter's (`db_password`, `session_token`: `Redactor.isSecretParameter`), or a secret header's (`authorization`).
+    /// snake_case (`privateKey`, `sessionToken`, `x-api-key`), is one of `hiddenClaims`, a name built on a secret's
+    /// (`db_password`, `session_token`: `Redactor.hasSecretSuffix`), or a secret header's (`authorization`). Claims that
+    /// authorise (`policy`, `scope`, `session`, `sid`) stay shown.
     static func isHidden(_ name: String) -> Bool {
         var snake = ""
         var previousLower = false
@@ -71,7 +72,7 @@ public enum ClaimReader {
             snake += ch == "-" ? "_" : ch.lowercased()
         }
         if hiddenClaims.contains(snake) || hiddenClaims.contains(name.lowercased()) { return true }
-        if snake != "sid" && Redactor.isSecretParameter(snake) { return true }
+        if Redactor.hasSecretSuffix(snake) { return true }
         return Redactor.secretHeaders.contains(snake.replacingAll("_", with: "-"))
     }
 

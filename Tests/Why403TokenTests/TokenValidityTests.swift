@@ -161,12 +161,14 @@ final class TokenValidityTests: XCTestCase {
         let t = try PyJOSE.sign(claims(["ext": ["db_password": "NESTEDPW1", "token": "NESTEDTOK2", "tier": "gold"],
                                         "credentials": [["secret": "ARRSECRET3"]],
                                         "Authorization": "Bearer INNERBEARER4", "x-api-key": "DASHKEY5",
-                                        "privateKey": "CAMELKEY6", "sessionToken": "CAMELTOK7", "sid": "session-id-9"]))
+                                        "privateKey": "CAMELKEY6", "sessionToken": "CAMELTOK7", "sid": "session-id-9",
+                                        "policy": "readonly-policy-10"]))
         let out = rendered(try await analyze(t), token: t)
         for secret in ["NESTEDPW1", "NESTEDTOK2", "ARRSECRET3", "INNERBEARER4", "DASHKEY5", "CAMELKEY6", "CAMELTOK7"] {
             XCTAssertFalse(out.contains(secret), secret)
         }
         XCTAssertTrue(out.contains("gold"))
         XCTAssertTrue(out.contains("session-id-9"))
+        XCTAssertTrue(out.contains("readonly-policy-10"), "MinIO's policy claim authorises: it stays shown")
     }
 }
