@@ -104,7 +104,8 @@ struct LogsReportBuilder {
         }
         if context.auditTransactions > 0 {
             notes.append("ModSecurity audit log: \(context.auditTransactions) transaction\(context.auditTransactions == 1 ? "" : "s") read, \(context.auditRefusals) refused by the engine"
-                         + (context.auditJoined > 0 ? ", \(context.auditJoined) joined with their error-log line by unique_id (counted once)" : ""))
+                         + (context.auditJoined > 0 ? ", \(context.auditJoined) joined with their error-log line by unique_id (counted once)" : "")
+                         + (context.auditRepeats > 0 ? "; \(context.auditRepeats) repeated a unique_id already read (the same log given twice?) and were not counted again" : ""))
         }
         if context.errorEventsRead > context.auditRefusals - context.auditJoined {
             if context.errorLogOffset != 0 {

@@ -109,6 +109,14 @@ final class AuditLogTests: XCTestCase {
         XCTAssertEqual(perCause(all), ["waf.rule": 3, "bot.block": 1])
     }
 
+    /// The same audit log given twice (plain and gzip): each transaction once (QA: counted twice), and a note says so.
+    func testTheSameAuditLogTwiceCountsEachTransactionOnce() throws {
+        let (r, s) = try run(["apache-access.log", "apache-error.log", "audit-apache-serial.log.gz", "audit-apache-serial.log"])
+        XCTAssertEqual(s.denials, 4)
+        XCTAssertEqual(perCause(s), ["waf.rule": 3, "bot.block": 1])
+        XCTAssertTrue(r.notes.contains { $0.contains("repeated a unique_id already read") }, "\(r.notes)")
+    }
+
     func testBrokenInput() throws {
         let json = try String(contentsOfFile: sample("audit-nginx-json.log"), encoding: .utf8)
         let native = try String(contentsOfFile: sample("audit-nginx-native.log"), encoding: .utf8)

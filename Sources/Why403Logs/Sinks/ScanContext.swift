@@ -19,6 +19,9 @@ final class ScanContext {
     var errorEventsSeen = 0
     /// Error-log events read, in the window or not.
     var errorEventsRead = 0
+    /// The unique ids of the audit transactions read, and how many transactions repeated one (not counted again).
+    var auditIdsSeen = Set<String>()
+    var auditRepeats = 0
     /// The UTC offset (seconds east) the access logs' times agree on, used for the error logs' times (0: read as UTC).
     var errorLogOffset: Int64 = 0
     var accessDenials = 0
@@ -154,6 +157,12 @@ final class ScanContext {
     /// `waf.rule`, or `bot.block` when a CRS scanner-detection rule (913xxx) scored; rule the
     /// denying rule; every rule that scored listed.
     func auditTransaction(_ t: AuditTransaction, file: String) {
+        // One transaction, one refusal: the same audit log given twice (plain and rotated `.gz`, or a file and a copy)
+        // repeats its unique ids; a repeat is not counted again (bounded as the correlation is).
+        if let u = t.uniqueId {
+            if auditIdsSeen.contains(u) { auditRepeats += 1; return }
+            if auditIdsSeen.count < limits.correlationEvents { auditIdsSeen.insert(u) }
+        }
         auditTransactions += 1
         // Only the engine's own refusals: a 403 the application answered after warnings (or under
         // DetectionOnly) is not ModSecurity's; its access-log line reports it.
