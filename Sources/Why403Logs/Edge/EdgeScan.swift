@@ -126,16 +126,10 @@ struct EdgeScan: NeedleFiltered {
     private mutating func process(_ raw: ByteLine, tokens: UnsafePointer<Int32>? = nil) {
         // NUL padding before the line (a crash's unflushed blocks): the line is what follows, as in `FileScan`.
         var bytes = raw
-        if bytes.count > 0, bytes[0] == 0 {
-            var n = 0
-            while n < bytes.count, bytes[n] == 0 { n += 1 }
-            let rest = ByteLine(bytes.base + n, bytes.count - n)
-            // Only padding before a readable line is taken off (else the line is malformed as a whole, once).
-            if rest.count > 0, !rest.looksBinary {
-                context.malformed(file: file, line: lineNumber, text: "(\(n) NUL bytes before the line)")
-                bytes = rest
-                if tokens != nil { return process(bytes) }  // the read-ahead thread's numbers count from the padding
-            }
+        if let (rest, n) = raw.afterNULPadding() {
+            context.malformed(file: file, line: lineNumber, text: "(\(n) NUL bytes before the line)")
+            bytes = rest
+            if tokens != nil { return process(bytes) }  // the read-ahead thread's numbers count from the padding
         }
         // Tests and the fuzz harness: every line read from the numbers the read-ahead thread would write.
         if tokens == nil, context.limits.tokenizeEveryLine, let tokenizer = lineTokenizer {

@@ -153,3 +153,16 @@ extension Array where Element == UInt8 {
     /// The UTF-8 bytes of `s`.
     init(utf8 s: String) { self = Array(s.utf8) }
 }
+
+extension ByteLine {
+    /// The line after a run of NUL bytes that starts it, and the run's length, when what follows is readable text (what a
+    /// crash leaves of unflushed blocks, the log going on after them with no newline); nil otherwise (no run, or a line
+    /// that is binary anyway and malformed as a whole).
+    func afterNULPadding() -> (line: ByteLine, padding: Int)? {
+        guard count > 0, self[0] == 0 else { return nil }
+        var n = 0
+        while n < count, self[n] == 0 { n += 1 }
+        let rest = ByteLine(base + n, count - n)
+        return rest.count > 0 && !rest.looksBinary ? (rest, n) : nil
+    }
+}

@@ -124,15 +124,9 @@ struct FileScan: NeedleFiltered {
         // A run of NUL bytes before the line: what a file system leaves of the blocks a crash did not flush (the log
         // goes on after it, with no newline between). The line is what follows; the padding is counted as malformed.
         var line = raw
-        if line.count > 0, line[0] == 0 {
-            var n = 0
-            while n < line.count, line[n] == 0 { n += 1 }
-            let rest = ByteLine(line.base + n, line.count - n)
-            // Only padding before a readable line is taken off (else the line is malformed as a whole, once).
-            if rest.count > 0, !rest.looksBinary {
-                context.malformed(file: file, line: lineNumber, text: "(\(n) NUL bytes before the line)")
-                line = rest
-            }
+        if let (rest, n) = raw.afterNULPadding() {
+            context.malformed(file: file, line: lineNumber, text: "(\(n) NUL bytes before the line)")
+            line = rest
         }
         if line.count == 0 || (line.count == 1 && line[0] == 0x0D) { return }
         let kind = ErrorLogLine.kind(line)
