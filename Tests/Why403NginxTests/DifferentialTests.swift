@@ -85,6 +85,15 @@ final class DifferentialTests: XCTestCase {
             ]))
     }
 
+    /// Flags ignore case in nginx (`autoindex ON` lists the directory): QA found it read as off.
+    func test05FlagsIgnoreCase() throws {
+        try DifferentialHarness.run(.init(name: "flagcase", http: """
+            server { listen 127.0.0.1:@PORT@; root @ROOT@; location /noindex/ { autoindex ON; } location /admin/ { satisfy ANY; allow 127.0.0.2; deny all; } }
+            """, setup: Self.site, requests: [
+                R(path: "/noindex/"), R(path: "/admin/", from: 2), R(path: "/admin/", from: 3, cause: .accessIP),
+            ]))
+    }
+
     func test06SeveralIndexNames() throws {
         try DifferentialHarness.run(.init(name: "indexnames", http: """
             server { listen 127.0.0.1:@PORT@; root @ROOT@; index index.htm default.html;

@@ -20,6 +20,9 @@ final class ValueCheckTests: XCTestCase {
     /// Accepted by nginx: no error.
     static let accepted = [
         "location / { allow 10.0.0.1/8; allow unix:; deny 2001:db8::/32; satisfy any; }",
+        // Enumerations and flags ignore case (ngx_conf_set_enum_slot, ngx_conf_set_flag_slot): QA found `satisfy ANY`
+        // refused by this check.
+        "location / { satisfy ANY; autoindex ON; } location /b { satisfy All; }",
         "location /a { } location = /a { } location ~ /a { } location ~ /a { }",
         "location /a { location /a/x { } } location /a/ { location /a/x { } }",
     ]

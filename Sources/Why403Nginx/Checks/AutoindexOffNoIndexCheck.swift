@@ -16,7 +16,7 @@ struct AutoindexOffNoIndexCheck: NginxCheck {
     let timing = NginxCheckTiming.blockEnd
 
     func findings(at site: NginxCheckSite) -> [Finding] {
-        let isOff: (Directive) -> Bool = { $0.name == "autoindex" && $0.args.first == "off" }
+        let isOff: (Directive) -> Bool = { $0.name == "autoindex" && $0.args.first?.lowercased() == "off" }
         guard isOff(site.directive), !site.earlier.contains(where: isOff),
               !site.siblings.contains(where: { $0.name == "index" }),
               !site.parents.contains(where: { !$0.children("index").isEmpty }) else { return [] }

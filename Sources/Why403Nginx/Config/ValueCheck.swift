@@ -46,7 +46,7 @@ enum ValueCheck {
             if a == "all" || a.hasPrefix("unix:") { return }
             guard IPNetwork(a) != nil else { throw error(d, "invalid parameter \"\(a)\"") }
         case "satisfy":
-            guard let v = d.args.first, v == "all" || v == "any" else { throw error(d, "invalid value \"\(d.args.first ?? "")\"") }
+            guard let v = d.args.first?.lowercased(), v == "all" || v == "any" else { throw error(d, "invalid value \"\(d.args.first ?? "")\"") }
         default:
             return
         }

@@ -59,7 +59,7 @@ extension Simulation {
                 if cidr.contains(ip) { access = (r.name == "allow", r); break }
             }
         }
-        let satisfyAny = nearest("satisfy", in: levels)?.args.first == "any"
+        let satisfyAny = nearest("satisfy", in: levels)?.args.first?.lowercased() == "any"
         if satisfyAny, let a = access, a.allowed { return nil }
         if !satisfyAny, let a = access, !a.allowed { return Decision(status: 403, finding: denyFinding(a.rule, rules: rules)) }
         let configured = authConfigured(levels)

@@ -207,7 +207,7 @@ extension Simulation {
                 }
                 if let s = symlinkRefusal(dirNoSlash) { return .respond(s) }
                 // ngx_http_autoindex_module
-                if let ai = nearest("autoindex"), ai.args.first == "on", method != "POST" {
+                if let ai = nearest("autoindex"), ai.args.first?.lowercased() == "on", method != "POST" {
                     let list = PathWalk.check(dirNoSlash, as: worker, need: .list, in: fs)
                     if case .denied = list.outcome {
                         return .respond(Decision(status: 403, finding: permissionFinding(list, path: dirNoSlash, what: "list")))

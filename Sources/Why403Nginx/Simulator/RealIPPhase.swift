@@ -26,7 +26,7 @@ extension Simulation {
         let trusted: [(CIDR, Directive)] = trustedLines.compactMap { d in d.args.first.flatMap(CIDR.parse).map { ($0, d) } }
         let headerLine = nearest("real_ip_header", in: levels)
         let header = headerLine?.args.first ?? "X-Real-IP"
-        let recursive = nearest("real_ip_recursive", in: levels)?.args.first == "on"
+        let recursive = nearest("real_ip_recursive", in: levels)?.args.first?.lowercased() == "on"
         let peer = peerAddress
         guard let trustedBy = trusted.first(where: { $0.0.contains(peer) }) else {
             return RealIP(address: peer, evidence: [],
