@@ -47,6 +47,20 @@ public struct Redactor: Sendable {
     /// place a report quotes them (a rule's "Value: `…'", its matched data) is covered, whatever surrounds them.
     public func adding(secretsOfParameters text: String) -> Redactor {
         var r = self
+        // A JSON body: every string under a secret-named member, at any depth.
+        if text.first == "{", let root = try? JSONSerialization.jsonObject(with: Data(text.utf8)) {
+            func walk(_ v: Any) {
+                if let o = v as? [String: Any] {
+                    for (k, x) in o {
+                        if Redactor.isSecretParameter(k), let s = x as? String { r = r.adding(secret: s) } else { walk(x) }
+                    }
+                } else if let a = v as? [Any] {
+                    a.forEach(walk)
+                }
+            }
+            walk(root)
+            return r
+        }
         for pair in text.split(whereSeparator: { $0 == "&" || $0 == ";" }) {
             guard let eq = pair.firstIndex(of: "=") else { continue }
             let name = String(pair[..<eq]).removingPercentEncoding ?? String(pair[..<eq])
@@ -77,14 +91,21 @@ public struct Redactor: Sendable {
 
     /// Whether a query, form or cookie parameter named `lower` (lower-cased) holds a secret: one of `secretParameters`,
     /// or a name built on one (`session_token`, `laravel_session`, `_myapp_session`, `x_api_key`, `db_password`).
-    public static func isSecretParameter(_ lower: String) -> Bool {
-        secretParameters.contains(lower) || hasSecretSuffix(lower)
+    /// The name is read as a form names a field: percent-decoded, lower-cased, and its last part when it is nested
+    /// (`user[password]`, `user%5Bpassword%5D`, ModSecurity's `json.user.password`, `connect.sid`).
+    public static func isSecretParameter(_ name: String) -> Bool {
+        var n = name.lowercased()
+        if n.contains("%"), let decoded = n.removingPercentEncoding { n = decoded.lowercased() }
+        n = n.replacingAll("]", with: "")
+        if let cut = n.lastIndex(where: { $0 == "." || $0 == "[" }) { n = String(n[n.index(after: cut)...]) }
+        return secretParameters.contains(n) || hasSecretSuffix(n)
     }
 
-    /// Whether a name (lower-cased) is built on a secret's: `session_token`, `laravel_session`, `db_password`, `x_api_key`.
+    /// Whether a name (lower-cased) is built on a secret's, as snake_case, kebab-case or camelCase lower-cased write
+    /// it: `session_token`, `sessionToken`, `authToken`, `laravel_session`, `db_password`, `newPassword`, `x_api_key`.
     public static func hasSecretSuffix(_ lower: String) -> Bool {
-        for suffix in ["_token", "-token", "_session", "-session", "sessid", "sessionid", "_secret", "_password", "_passwd",
-                       "_api_key", "-api-key", "_apikey"] where lower.hasSuffix(suffix) { return true }
+        for suffix in ["token", "password", "passwd", "secret", "apikey", "api-key", "api_key", "_session", "-session",
+                       "sessid", "sessionid"] where lower.hasSuffix(suffix) { return true }
         return false
     }
 
@@ -324,7 +345,8 @@ public struct Redactor: Sendable {
                (p >= 65 && p <= 90) || p == 95 {
                 out += rest[..<r.upperBound]; rest = rest[r.upperBound...]; continue
             }
-            let name = rest[r.upperBound...].prefix(while: { $0 != ":" && $0 != " " && $0 != "\"" && $0 != "]" && $0 != "," })
+            // The target's name runs to its colon (it may be nested: `user[password]`, `json.user.password`).
+            let name = rest[r.upperBound...].prefix(while: { $0 != ":" && $0 != " " && $0 != "\"" && $0 != "," })
             let lower = name.lowercased()
             let secret = collection == "REQUEST_COOKIES:" || (collection == "REQUEST_HEADERS:" ? Redactor.secretHeaders.contains(lower)
                                                                                                : Redactor.isSecretParameter(lower))
@@ -449,7 +471,8 @@ public struct Redactor: Sendable {
                 nameStart = i
                 continue
             }
-            if !(c.isLetter || c.isNumber || c == "_" || c == "-") {
+            // A name may be nested (`user[password]`, `connect.sid`) or percent-encoded (`user%5Bpassword%5D`).
+            if !(c.isLetter || c.isNumber || c == "_" || c == "-" || c == "[" || c == "]" || c == "." || c == "%") {
                 out += s[nameStart...i]
                 i = s.index(after: i)
                 nameStart = i

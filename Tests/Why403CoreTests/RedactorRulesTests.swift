@@ -63,4 +63,19 @@ final class RedactorRulesTests: XCTestCase {
         XCTAssertEqual(red.redact("user bob page 2"), "user bob page 2")
         XCTAssertEqual(red.redact("hunter2%20secret"), "[redacted]")
     }
+
+    /// The spellings the QA re-check found printed: camelCase, nested and percent-encoded names, in a query, in
+    /// ModSecurity's quotes, and in a JSON body given as the request.
+    func testCamelCaseNestedAndEncodedNames() {
+        let q = "GET /a?sessionToken=S1&user%5Bpassword%5D=S2&user[password]=S3&newPassword=S4&authToken=S5&api-key=S6&page=7 HTTP/1.1"
+        let out = r.redact(q)
+        for secret in ["S1", "S2", "S3", "S4", "S5", "S6"] { XCTAssertFalse(out.contains("=\(secret)"), "\(secret) in \(out)") }
+        XCTAssertTrue(out.contains("page=7"), out)
+        XCTAssertFalse(r.redact(#"[data "Matched Data: x found within ARGS:newPassword: MSJPASSWORD' OR 1=1--"]"#).contains("MSJPASSWORD"))
+        XCTAssertFalse(r.redact(#"[data "Matched Data: x found within ARGS:user[password]: MSJPASSWORD"]"#).contains("MSJPASSWORD"))
+        let body = Redactor().adding(secretsOfParameters: #"{"user":{"name":"bob","password":"hunter2X"},"items":[{"apiKey":"K-123456"}]}"#)
+        XCTAssertEqual(body.redact("against variable `ARGS:json.user.password' (Value: `hunter2X' )"),
+                       "against variable `ARGS:json.user.password' (Value: `[redacted]' )")
+        XCTAssertEqual(body.redact("K-123456 bob"), "[redacted] bob")
+    }
 }
