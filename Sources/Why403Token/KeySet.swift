@@ -62,7 +62,10 @@ public struct KeySet: Sendable {
                 }
                 // The line in the file: the parse ran on the text without its leading blank lines.
                 let lead = text.prefix(while: { $0.isWhitespace }).filter { $0 == "\n" }.count
-                throw InputError(file: source, line: InputError.jsonErrorLine(desc, Array(trimmed.utf8)).map { $0 + lead },
+                // "Unexpected end of file" names no position: the last line is where the text stops.
+                let line = InputError.jsonErrorLine(desc, Array(trimmed.utf8))
+                    ?? (desc.contains("end of file") ? trimmed.split(separator: "\n", omittingEmptySubsequences: false).count : nil)
+                throw InputError(file: source, line: line.map { $0 + lead },
                                  expected: "a JWKS or a JWK (JSON)", found: "malformed JSON" + (desc.isEmpty ? "" : " (\(desc.prefix(120)))"),
                                  help: "check the file with `python3 -m json.tool \(source)`")
             }

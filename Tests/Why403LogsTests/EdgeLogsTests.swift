@@ -158,6 +158,20 @@ final class EdgeLogsTests: XCTestCase {
             && $0.contains("--context s3:DataAccessPointArn=arn:aws:s3:us-west-1:123456789012:accesspoint/analytics-ap") }, "\(commands)")
     }
 
+    /// NUL padding before an edge log's first line (a crash's unflushed blocks) does not hide its format.
+    func testNULPaddingBeforeAnEdgeLogKeepsItsFormat() throws {
+        var bytes = [UInt8](repeating: 0, count: 512)
+        bytes += Array(try String(contentsOfFile: edge("alb.log"), encoding: .utf8).utf8)
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let f = dir.url.appendingPathComponent("alb-padded.log")
+        try Data(bytes).write(to: f)
+        let (_, padded) = try run([f.path])
+        let (_, plain) = try run([edge("alb.log")])
+        XCTAssertEqual(padded.causes, plain.causes)
+        XCTAssertEqual(padded.malformed.count, 1)
+    }
+
     /// An AWS WAF log exported from CloudWatch Logs (an export task writes each event after its timestamp): read as the
     /// log delivered to S3 is, record for record.
     func testAWSWAFLogExportedFromCloudWatch() throws {

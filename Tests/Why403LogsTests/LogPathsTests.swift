@@ -117,4 +117,11 @@ final class LogPathsTests: XCTestCase {
                                                            "other/site.log-20261206.gz", "other/site.log-20261207", "other/site.log"]
                         .map { root + "/" + $0 })
     }
+
+    /// Rotated siblings named one by one (what `access.log*` expands to) come oldest first; other files keep their order.
+    func testNamedRotatedSiblingsComeOldestFirst() throws {
+        for f in ["access.log", "access.log.1", "access.log.2.gz", "error.log"] { try write(f) }
+        let named = ["error.log", "access.log", "access.log.1", "access.log.2.gz"].map { root + "/" + $0 }
+        XCTAssertEqual(try LogPaths.expand(named).paths, ["error.log", "access.log.2.gz", "access.log.1", "access.log"].map { root + "/" + $0 })
+    }
 }

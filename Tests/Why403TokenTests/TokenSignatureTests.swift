@@ -157,6 +157,10 @@ final class TokenSignatureTests: XCTestCase {
                 XCTAssertEqual(e.file, "keys.json")
             }
         }
+        // A file cut off names its last line (JSON's "end of file" gives no position).
+        XCTAssertThrowsError(try KeySet(data: Data("{\"keys\":[\n{\"kty\":\"RSA\"".utf8), source: "keys.json")) { e in
+            XCTAssertEqual((e as? InputError)?.line, 2, "\(e)")
+        }
         // Malformed JSON names the line (QA: it named none).
         XCTAssertThrowsError(try KeySet(data: Data("\n{\"keys\":[\n {\"kty\":\"RSA\",\n  \"n\": 5,,\n}]}".utf8), source: "keys.json")) { e in
             XCTAssertEqual((e as? InputError)?.line, 4, "\(e)")

@@ -57,7 +57,10 @@ public enum LogInputFormat: String, Sendable, CaseIterable, Hashable {
             var end = start
             while end < n, head[end] != 10 { end += 1 }
             if end == n && n >= 1 << 16 { break }  // a cut line
-            var line = String(decoding: UnsafeRawBufferPointer(rebasing: head[start..<end]), as: UTF8.self)
+            // NUL padding before a line (a crash's unflushed blocks) is no part of it, as the scans read it.
+            var from = start
+            while from < end, head[from] == 0 { from += 1 }
+            var line = String(decoding: UnsafeRawBufferPointer(rebasing: head[from..<end]), as: UTF8.self)
             if line.hasSuffix("\r") { line.removeLast() }
             if !line.trimmingSpaces.isEmpty { lines.append(line) }
             start = end + 1

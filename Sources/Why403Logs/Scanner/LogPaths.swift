@@ -19,7 +19,8 @@ import Why403Core
 /// - a directory with no file to read, or one that cannot be listed, is an error that names it;
 /// - a file found in a directory that is no log this reads (a provider's marker file, a README) is left out with a note
 ///   (`Input.listed`), where a file named itself would be an error.
-/// Named files are passed on as they are (a missing or unreadable one is reported when it is read); `-` is stdin (once).
+/// Named files are passed on as they are (a missing or unreadable one is reported when it is read), but rotated siblings
+/// named together come oldest first, as in a directory; `-` is stdin (once).
 public enum LogPaths {
     /// The files to read, and which of them were found in a directory rather than named (`Input.listed`: those are
     /// left out, with a note, when they turn out to be no log this reads).
@@ -70,6 +71,14 @@ public enum LogPaths {
                 return a.0.utf8.lexicographicallyPrecedes(b.0.utf8)
             }
             for (path, id) in files { add(path, id, listed: true) }
+        }
+        // Rotated siblings named one by one come oldest first too (a shell's `access.log*` expands newest first): each
+        // group of one base takes its own positions in the list, in rotation order; everything else stays as named.
+        var groups: [String: [Int]] = [:]
+        for (i, p) in out.enumerated() where p != "-" { groups[rotationOrder(p).base, default: []].append(i) }
+        for (_, positions) in groups where positions.count > 1 {
+            let members = positions.map { out[$0] }.sorted { rotationOrder($0).rank < rotationOrder($1).rank }
+            for (k, i) in positions.enumerated() { out[i] = members[k] }
         }
         return Expansion(paths: out, listed: listed)
     }
