@@ -106,7 +106,7 @@ final class TokenCLITests: XCTestCase {
         let keys = try dir.write("jwks.json", "{\"keys\": [")
         let k = try Run.why403(["token", t, "--jwks", keys.path])
         XCTAssertEqual(k.status, 2)
-        XCTAssertTrue(k.stderr.contains("jwks.json: error: expected a JWKS or a JWK (JSON), found malformed JSON"), k.stderr)
+        XCTAssertTrue(k.stderr.contains("jwks.json:1: error: expected a JWKS or a JWK (JSON), found malformed JSON"), k.stderr)
         // No token and nothing required.
         let empty = try Run.why403(["token", ""])
         XCTAssertEqual(empty.status, 2)
