@@ -35,6 +35,30 @@ final class OneLinePatchTests: XCTestCase {
         XCTAssertNotEqual(try analyze().verdict.status, 403, fixed, file: file, line: l)
     }
 
+    /// A directive alone on its line however it is spaced (`deny  all;`), with a trailing comment: a whole-line edit
+    /// (session 33 made these fall through to the inside-the-line path, which found no `deny all;` and gave no patch).
+    func testSpacedDirectiveAloneOnItsLineGetsAWholeLinePatch() throws {
+        try fixedAndChecked("""
+            events {}
+            http { server { listen 127.0.0.1:8080; root @ROOT@;
+                location / {
+                    allow   10.0.0.0/8;
+                    deny\tall;   # everyone else
+                }
+            } }
+
+            """, url: "http://127.0.0.1:8080/index.html", expect: "allow 127.0.0.1;")
+        try fixedAndChecked("""
+            events {}
+            http { server { listen 127.0.0.1:8080; root @ROOT@;
+                location /api {
+                    return   403;  # closed
+                }
+            } }
+
+            """, url: "http://127.0.0.1:8080/api", expect: "# return 403; # closed")
+    }
+
     func testAllowInsertedInsideTheLocationsLine() throws {
         try fixedAndChecked("""
             events {}

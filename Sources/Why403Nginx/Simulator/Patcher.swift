@@ -16,16 +16,52 @@ struct Patcher {
         return (lines, d.location.line - 1, r, line)
     }
 
-    /// Whether `d` is alone on its line (the whole-line edits apply).
-    private func alone(_ d: Directive) -> Bool {
-        guard let lines = config.lines(of: d.location.file), d.location.line >= 1, d.location.line <= lines.count else { return false }
-        return String(lines[d.location.line - 1]).trimmingSpaces == d.text
+    /// Whether `d` is alone on its line (the whole-line edits apply): the line holds `d`'s name first and no other
+    /// directive — one `;` (or, for a block directive, one `{`) outside quotes and comments, at its end — however it
+    /// is spaced (`deny  all;` is alone). The trailing comment, if any, is returned so a replacement keeps it.
+    private func alone(_ d: Directive) -> (Bool, comment: String) {
+        guard let lines = config.lines(of: d.location.file), d.location.line >= 1, d.location.line <= lines.count else { return (false, "") }
+        return Patcher.holdsOnly(d, line: String(lines[d.location.line - 1]))
+    }
+
+    static func holdsOnly(_ d: Directive, line: String) -> (Bool, comment: String) {
+        let chars = Array(line)
+        var code = "", comment = "", quote: Character? = nil, i = 0
+        while i < chars.count {
+            let c = chars[i]
+            if let q = quote {
+                code.append(c)
+                if c == "\\", i + 1 < chars.count { code.append(chars[i + 1]); i += 2; continue }
+                if c == q { quote = nil }
+            } else if c == "#" {
+                comment = String(chars[i...]); break
+            } else {
+                if c == "\"" || c == "'" { quote = c }
+                code.append(c)
+            }
+            i += 1
+        }
+        if quote != nil { return (false, "") }
+        let body = code.trimmingSpaces
+        let end: Character = d.block == nil ? ";" : "{"
+        guard body.last == end, body.hasPrefix(d.name) else { return (false, "") }
+        let afterName = body.dropFirst(d.name.count)
+        guard let first = afterName.first, first == " " || first == "\t" || first == "(" || first == end else { return (false, "") }
+        // No other terminator outside quotes before the last character.
+        var q: Character? = nil, escaped = false
+        for c in body.dropLast() {
+            if escaped { escaped = false; continue }
+            if let open = q { if c == "\\" { escaped = true } else if c == open { q = nil }; continue }
+            if c == "\"" || c == "'" { q = c; continue }
+            if c == ";" || c == "{" || c == "}" { return (false, "") }
+        }
+        return (true, comment.isEmpty ? "" : " " + comment)
     }
 
     /// A patch inserting `text` (indented like the directive) on the line before `d`; inside the line, just before
     /// `d`, when `d` shares its line.
     func insertBefore(_ d: Directive, _ text: String) -> String? {
-        if alone(d) { return hunk(d.location, remove: 0, add: [text]) }
+        if alone(d).0 { return hunk(d.location, remove: 0, add: [text]) }
         guard let s = sharedLine(d) else { return nil }
         return diff(file: d.location.file, lines: s.lines, at: s.index, remove: 1,
                     add: [String(s.line[..<s.range.lowerBound]) + text + " " + String(s.line[s.range.lowerBound...])])
@@ -35,7 +71,7 @@ struct Patcher {
     /// when the block goes on on the same line).
     func insertAfter(_ d: Directive, _ text: String, indentMore: Bool = false) -> String? {
         guard let lines = config.lines(of: d.location.file), d.location.line <= lines.count else { return nil }
-        if !alone(d) {
+        if !alone(d).0 {
             guard let s = sharedLine(d) else { return nil }
             return diff(file: d.location.file, lines: s.lines, at: s.index, remove: 1,
                         add: [String(s.line[..<s.range.upperBound]) + " " + text + String(s.line[s.range.upperBound...])])
@@ -48,7 +84,8 @@ struct Patcher {
     /// and a replacement that comments it out (`# return 403;`) removes it instead (a `#` would comment out the rest of
     /// the line, closing braces included).
     func replace(_ d: Directive, with text: String) -> String? {
-        if alone(d) { return hunk(d.location, remove: 1, add: [text]) }
+        let single = alone(d)
+        if single.0 { return hunk(d.location, remove: 1, add: [text + single.comment]) }
         guard let s = sharedLine(d) else { return nil }
         var after = String(s.line[s.range.upperBound...])
         if text.hasPrefix("#"), after.hasPrefix(" ") { after.removeFirst() }
@@ -61,12 +98,12 @@ struct Patcher {
     func move(_ d: Directive, before target: Directive) -> String? {
         guard d.location.file == target.location.file, let lines = config.lines(of: d.location.file),
               target.location.line >= 1, target.location.line < d.location.line, d.location.line <= lines.count,
-              String(lines[d.location.line - 1]).trimmingSpaces == d.text,
-              String(lines[target.location.line - 1]).trimmingSpaces == target.text else { return nil }
+              Patcher.holdsOnly(d, line: String(lines[d.location.line - 1])).0,
+              Patcher.holdsOnly(target, line: String(lines[target.location.line - 1])).0 else { return nil }
         let a = target.location.line - 1, b = d.location.line - 1
         let indent = String(lines[a].prefix(while: { $0 == " " || $0 == "\t" }))
         return diff(file: d.location.file, lines: lines, at: a, remove: b - a + 1,
-                    add: [indent + d.text] + lines[a..<b].map(String.init))
+                    add: [indent + lines[b].trimmingSpaces] + lines[a..<b].map(String.init))
     }
 
     func hunk(_ loc: SourceLocation, remove: Int, add: [String]) -> String? {
