@@ -95,7 +95,21 @@ public struct LogsAnalyzer: Sendable {
         // The offsets of the access logs' times: when they agree, the error logs (whose times carry none) are read
         // in it, for --since/--until and the timeline.
         var offsets: Set<Int64> = []
-        for p in input.paths where p != "-" {
+        // Stdin, named pipes, process substitutions (`<(zcat a.gz)`, `/dev/fd/63`) and `/dev/stdin` on a pipe are read
+        // once: opened here, sniffed from their first 64 KiB, which are then read again from memory. (Opening a pipe
+        // twice, once to sniff and once to read, lost the sniffed bytes, or waited for a writer that had gone.)
+        var streams: [String: Int32] = [:]
+        for p in input.paths where streams[p] == nil {
+            if p == "-" { streams[p] = 0; continue }
+            var st = stat()
+            guard stat(p, &st) == 0 else { continue }
+            let type = st.st_mode & S_IFMT
+            if type == S_IFIFO || type == S_IFCHR || type == S_IFSOCK {
+                let fd = open(p, O_RDONLY)
+                if fd >= 0 { streams[p] = fd }
+            }
+        }
+        for p in input.paths where streams[p] == nil {
             if let f = input.inputFormat, f.hasOwnScanner { edges[p] = f; continue }
             let head = LogsAnalyzer.sniffHead(p)
             if input.inputFormat == nil, let f = head.bytes.withUnsafeBytes({ LogInputFormat.detectEdge($0) }) { edges[p] = f }
@@ -111,21 +125,21 @@ public struct LogsAnalyzer: Sendable {
             let skipped = Set(context.skippedListed.map(\.file))
             input.paths.removeAll { skipped.contains($0) }
         }
-        if input.inputFormat?.hasOwnScanner == true, input.paths.contains("-") { edges["-"] = input.inputFormat }
-        // Stdin is sniffed like a file, from its first 64 KiB, which are then read again from memory
-        // (gzip on stdin is not sniffed: it is read as a web server's log unless --input-format says).
-        var stdinHead: [UInt8] = []
-        if input.paths.contains("-"), input.inputFormat == nil {
-            stdinHead = LogReader.readHead(fd: 0, limit: 1 << 16)
-            if !(stdinHead.count >= 2 && stdinHead[0] == 0x1F && stdinHead[1] == 0x8B) {
-                if let f = stdinHead.withUnsafeBytes({ LogInputFormat.detectEdge($0) }) { edges["-"] = f }
-                else {
-                    var head = Head()
-                    let b = LineBuffer(capacity: 1 << 16)
-                    stdinHead.withUnsafeBytes { b.append($0, to: &head) }
-                    b.drain(final: true, to: &head)
-                    if head.isErrorLog { errorLogs.insert("-") }
-                }
+        // Gzip on a stream is not sniffed: it is read as a web server's log unless --input-format says.
+        var streamHeads: [String: [UInt8]] = [:]
+        for (p, fd) in streams {
+            if let f = input.inputFormat, f.hasOwnScanner { edges[p] = f; continue }
+            guard input.inputFormat == nil else { continue }
+            let head = LogReader.readHead(fd: fd, limit: 1 << 16)
+            streamHeads[p] = head
+            if head.count >= 2 && head[0] == 0x1F && head[1] == 0x8B { continue }
+            if let f = head.withUnsafeBytes({ LogInputFormat.detectEdge($0) }) { edges[p] = f }
+            else {
+                var h = Head()
+                let b = LineBuffer(capacity: 1 << 16)
+                head.withUnsafeBytes { b.append($0, to: &h) }
+                b.drain(final: true, to: &h)
+                if h.isErrorLog { errorLogs.insert(p) }
             }
         }
         var ordered: [(String, Bool)] = []
@@ -151,17 +165,17 @@ public struct LogsAnalyzer: Sendable {
             }
             if edges[path] == .modsecurityAudit {
                 var scan = AuditScan(file: display, context: context)
-                try LogReader.read(path: path, buffer: buffer, sink: &scan, prefix: path == "-" ? stdinHead : [], progress: report, check: { _ in })
+                try LogReader.read(path: path, buffer: buffer, sink: &scan, fd: streams[path], prefix: streamHeads[path] ?? [], progress: report, check: { _ in })
                 scan.finish()
                 lines += scan.lineNumber
             } else if let edge = edges[path] {
                 var scan = EdgeScan(file: display, format: edge, context: context)
-                try LogReader.read(path: path, buffer: buffer, sink: &scan, prefix: path == "-" ? stdinHead : [], progress: report, check: { _ in })
+                try LogReader.read(path: path, buffer: buffer, sink: &scan, fd: streams[path], prefix: streamHeads[path] ?? [], progress: report, check: { _ in })
                 if let e = scan.noRecordError() { throw e }
                 lines += scan.lineNumber
             } else {
                 var scan = FileScan(file: display, context: context)
-                try LogReader.read(path: path, buffer: buffer, sink: &scan, prefix: path == "-" ? stdinHead : [], progress: report,
+                try LogReader.read(path: path, buffer: buffer, sink: &scan, fd: streams[path], prefix: streamHeads[path] ?? [], progress: report,
                                    check: { s in if let f = s.fatal { throw f } })
                 scan.decideMode()
                 if let f = scan.fatal { throw f }

@@ -165,6 +165,27 @@ final class LogsCLITests: XCTestCase {
                        try decodeReport(Run.why403(["logs", recorded("nginx-access.log"), "--format", "json"]).stdout).subject.extra["denials"])
     }
 
+    /// A named pipe, `/dev/stdin` on a pipe and a process substitution are read once, sniffed like stdin: session 33's
+    /// QA saw 0 lines read from `<(cat log)` and `/dev/stdin` (the sniff took the bytes) and a named pipe wait forever
+    /// (opened a second time, with its writer gone).
+    func testPipesAndProcessSubstitutionAreReadOnce() throws {
+        let exe = Run.productsDirectory.appendingPathComponent("why403").path
+        let acc = recorded("nginx-access.log"), waf = Fixtures.url("logs/edge/aws-waf.log").path
+        let want = try decodeReport(Run.why403(["logs", acc, "--format", "json"]).stdout).subject.extra["denials"]
+        let dir = try TemporaryDirectory(prefix: "why403-fifo")
+        defer { dir.remove() }
+        let fifo = dir.path + "/pipe"
+        XCTAssertEqual(mkfifo(fifo, 0o600), 0)
+        for (cmd, expected) in [("cat '\(acc)' | '\(exe)' logs /dev/stdin --format json", want),
+                                ("cat '\(acc)' > '\(fifo)' & '\(exe)' logs '\(fifo)' --format json", want),
+                                ("bash -c \"'\(exe)' logs <(cat '\(acc)') --format json\"", want),
+                                ("cat '\(waf)' | '\(exe)' logs /dev/stdin --format json", .int(6))] {
+            let r = try Run.shell(cmd, timeout: 20)
+            XCTAssertEqual(r.status, 0, "\(cmd): \(r.stderr)")
+            XCTAssertEqual(try decodeReport(r.stdout).subject.extra["denials"], expected, cmd)
+        }
+    }
+
     func testStdinAndHTML() throws {
         let log = try Data(contentsOf: URL(fileURLWithPath: recorded("nginx-access.log")))
         let r = try Run.why403(["logs", "-", "--format", "html"], stdin: log)

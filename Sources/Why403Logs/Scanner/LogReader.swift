@@ -14,14 +14,15 @@ enum LogReader {
     typealias Progress = (_ done: Int64, _ total: Int64?) -> Void
 
     /// Reads all of `path` (or stdin for `-`), feeding `sink`; `shouldStop` is checked after each chunk.
-    /// `prefix` holds bytes already read from the start of stdin (`readHead`), read again first.
+    /// `prefix` holds bytes already read from the start of a stream (`readHead`), read again first; `fd`, a stream the
+    /// caller opened (closed here, stdin aside).
     /// `readAhead: false` reads on this thread, 64 KiB at a time: for a look at a file's first lines (`sniffHead`), where
     /// starting the read-ahead thread and its four 1 MiB buffers, which read two of them before the look stopped, was a
     /// few milliseconds of every run.
-    static func read<S: LineBlockSink>(path: String, buffer: LineBuffer, sink: inout S, prefix: [UInt8] = [], readAhead: Bool = true,
-                                       progress: Progress?, check: (inout S) throws -> Void) throws {
+    static func read<S: LineBlockSink>(path: String, buffer: LineBuffer, sink: inout S, fd given: Int32? = nil, prefix: [UInt8] = [],
+                                       readAhead: Bool = true, progress: Progress?, check: (inout S) throws -> Void) throws {
         let fd: Int32
-        if path == "-" { fd = 0 } else {
+        if let given { fd = given } else if path == "-" { fd = 0 } else {
             fd = open(path, O_RDONLY)
             guard fd >= 0 else {
                 let why = String(cString: strerror(errno))
