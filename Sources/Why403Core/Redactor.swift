@@ -397,16 +397,21 @@ public struct Redactor: Sendable {
         return out
     }
 
-    /// `Bearer xyz`, `Basic xyz` outside header lines (a command line, an error message).
+    /// `Bearer xyz`, `Basic xyz` outside header lines (a command line, an error message, a log field), and the other
+    /// schemes credentials go in: `Token xyz` (Django REST framework, GitLab), `token xyz` (GitHub), `ApiKey xyz`,
+    /// `SSWS xyz` (Okta).
     func redactSchemes(_ s: String) -> String {
         var out = s
-        for scheme: StaticString in ["Bearer ", "bearer ", "Basic ", "basic "] where out.hasBytes(scheme) {
+        for scheme: StaticString in ["Bearer ", "bearer ", "Basic ", "basic ", "Token ", "token ", "ApiKey ", "SSWS "]
+        where out.hasBytes(scheme) {
             var result = ""
             var rest = Substring(out)
             while let r = rest.range(of: scheme.description) {
                 result += rest[..<r.upperBound]
                 let value = rest[r.upperBound...].prefix(while: { $0.isBase64URL || $0 == "." || $0 == "=" || $0 == "+" || $0 == "/" || $0 == "~" })
-                if Redactor.looksLikeCredential(value) {
+                // `Bearer realm="x"`, `Bearer error_description="…"`: a parameter's name, not a credential.
+                let parameter = value.hasSuffix("=") && rest[value.endIndex...].first == "\""
+                if !parameter, Redactor.looksLikeCredential(value) {
                     result += Redactor.mark
                 } else {
                     result += value
@@ -421,8 +426,16 @@ public struct Redactor: Sendable {
 
     /// A word after `Bearer `/`Basic ` is a credential when it is long and not plain prose: "Basic
     /// authentication" and `Basic realm="x"` stay, `Basic dXNlcjpwYXNz` and JWTs go.
+    /// A short one (three to seven characters) goes when it mixes letters and digits (`Bearer abc123`: a test or
+    /// development token is a credential all the same); `Bearer token`, `Basic realm` stay.
     static func looksLikeCredential(_ value: Substring) -> Bool {
-        guard value.count >= 8, !value.hasPrefix("[") else { return false }
+        guard value.count >= 3, !value.hasPrefix("[") else { return false }
+        if value.count < 8 {
+            let letters = value.unicodeScalars.contains { ("a"..."z").contains($0) || ("A"..."Z").contains($0) }
+            let digits = value.unicodeScalars.contains { ("0"..."9").contains($0) }
+            return letters && digits && value.unicodeScalars.allSatisfy { $0.properties.isASCIIHexDigit || ("a"..."z").contains($0)
+                || ("A"..."Z").contains($0) || $0 == "-" || $0 == "_" || $0 == "." }
+        }
         var lower = false, upper = false, digit = false, symbol = false
         for c in value.unicodeScalars {
             switch c {

@@ -19,6 +19,20 @@ final class RedactorRulesTests: XCTestCase {
                        #""PHPSESSID=[redacted]; remember_me=[redacted]""#)
     }
 
+    /// Credentials after a scheme in free text (an access log's Authorization field, an error message): the other
+    /// schemes, and short test tokens; prose and challenge parameters stay.
+    func testSchemesAndShortTokensInText() {
+        let line = #"10.0.0.1 - - [01/Dec/2026:10:00:00 +0000] "GET /api HTTP/1.1" 403 12 "Token 9944b09199c62bcf9418ad846dd0e4bbdfc6ee4b" "Bearer abc123" "token ghp_16C7e42F292c6912E7710c838347Ae178B4a" "ApiKey k3y-0001" "SSWS 00QCjAl4MlV-WPXM""#
+        let out = r.redact(line)
+        for secret in ["9944b09199c62bcf", "abc123", "ghp_16C7e42F", "k3y-0001", "00QCjAl4MlV"] {
+            XCTAssertFalse(out.contains(secret), "\(secret) in \(out)")
+        }
+        for kept in ["the Bearer token expired", "Basic realm=x", #"Bearer realm="api", error="invalid_token""#,
+                     #"Bearer error_description="The access token expired""#, "a token 403 times", "Token expired"] {
+            XCTAssertEqual(r.redact(kept), kept)
+        }
+    }
+
     func testJSONHeaderObjects() {
         let waf = #"{"headers":[{"name":"Host","value":"shop.example.com"},{"name":"Cookie","value":"a=SECRET1; b=SECRET2"},{"name": "x-api-key", "value": "APIKEYVALUE123"},{"name":"Authorization","value":"Token abcdefSECRET"},{"name":"X-Auth-Token","value":"T\"OK"}]}"#
         let out = r.redact(waf)
