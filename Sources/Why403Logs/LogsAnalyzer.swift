@@ -167,6 +167,7 @@ public struct LogsAnalyzer: Sendable {
                 var scan = AuditScan(file: display, context: context)
                 try LogReader.read(path: path, buffer: buffer, sink: &scan, fd: streams[path], prefix: streamHeads[path] ?? [], progress: report, check: { _ in })
                 scan.finish()
+                if let e = scan.noRecordError() { throw e }
                 lines += scan.lineNumber
             } else if let edge = edges[path] {
                 var scan = EdgeScan(file: display, format: edge, context: context)

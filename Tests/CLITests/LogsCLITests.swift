@@ -85,7 +85,8 @@ final class LogsCLITests: XCTestCase {
         XCTAssertTrue(sql.stdout.contains("FROM alb_logs"), sql.stdout)
         XCTAssertTrue(sql.stdout.contains("WHERE status IN (401, 403)"), sql.stdout)
         for bad in [["--emit-sql", "mysql", "--input-format", "alb", "--table", "t"], ["--emit-sql", "duckdb", "--table", "t"],
-                    ["--emit-sql", "duckdb", "--input-format", "alb", "--table", "t; drop"], ["x.log", "--input-format", "apache-access"]] {
+                    ["--emit-sql", "duckdb", "--input-format", "alb", "--table", "t; drop"], ["x.log", "--input-format", "apache-access"],
+                    ["x.log", "--log-format", ""], ["x.log", "--apache-log-format", " "]] {
             let e = try Run.why403(["logs"] + bad)
             XCTAssertEqual(e.status, 2, "\(bad): \(e.stdout)")
             XCTAssertFalse(e.stderr.isEmpty, "\(bad)")

@@ -87,6 +87,14 @@ final class AuditLogTests: XCTestCase {
         try checkFourRefusals(r2, s2)
     }
 
+    /// A log forced to `modsecurity-audit` that is not one: exit 2 naming its first line, not "no refused requests".
+    func testForcedOnAnotherLogIsAnError() throws {
+        XCTAssertThrowsError(try run(["apache-access.log"], format: .modsecurityAudit)) { e in
+            let text = "\(e)"
+            XCTAssertTrue(text.contains("apache-access.log:1") && text.contains("ModSecurity audit log"), text)
+        }
+    }
+
     /// Error log + audit log: each refusal once (the audit one, both lines as evidence); the
     /// access log then claims the joined refusal.
     func testJoinedByUniqueId() throws {
@@ -98,6 +106,8 @@ final class AuditLogTests: XCTestCase {
         XCTAssertEqual(perCause(s), ["waf.rule": 6, "bot.block": 2])
         XCTAssertEqual(s.causes.reduce(0) { $0 + $1.correlated }, 8)
         XCTAssertTrue(r.notes.contains { $0.contains("8 joined with their error-log line by unique_id") }, "\(r.notes)")
+        // Eight reasons read (each error line with its transaction, once), not 8 − 8 (session 33's QA saw 0).
+        XCTAssertEqual(s.errorLogEvents, 8)
         let ev = r.findings[0].evidence
         XCTAssertTrue(ev.contains { $0.source.contains("nginx-error.log:") && $0.text.contains("Access denied with code 403") }, "\(ev)")
         XCTAssertTrue(ev.contains { $0.source.contains("audit-nginx-") }, "\(ev)")

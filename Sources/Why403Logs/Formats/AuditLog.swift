@@ -195,6 +195,9 @@ struct AuditScan: LineBlockSink {
     var section: Character?
     /// The line after a section boundary is the section's first line.
     var firstLineOfSection = false
+    /// Whether a section boundary was read, and the first line outside any transaction (`noRecordError`).
+    var sawSection = false
+    var firstStray: (line: Int, text: String)?
 
     init(file: String, context: ScanContext) {
         self.file = file
@@ -225,6 +228,16 @@ struct AuditScan: LineBlockSink {
         overlongLine()
     }
 
+    /// The error when no line of the file was part of an audit log (a file forced to `modsecurity-audit` that is not
+    /// one: exit 2, not a report of no refusals).
+    func noRecordError() -> InputError? {
+        guard transactions == 0, !sawSection, let s = firstStray else { return nil }
+        return InputError(file: file, line: s.line,
+                          expected: "a ModSecurity audit log (a part boundary such as --a1b2c3d4-A--, or a JSON record)",
+                          found: InputError.quote(s.text, limit: 80),
+                          help: "no line of the file is one: give the format it is in with --input-format (or leave it out to detect it)")
+    }
+
     /// Called once the input ends: a transaction without its Z section is counted as malformed
     /// and still reported when its messages show a refusal.
     mutating func finish() {
@@ -240,6 +253,7 @@ struct AuditScan: LineBlockSink {
         if text.hasSuffix("\r") { text.removeLast() }
         let line = Substring(text)
         if let letter = AuditLog.section(line) {
+            sawSection = true
             if letter == "A" {
                 if current != nil { close(complete: false) }
                 current = AuditTransaction()
@@ -262,10 +276,12 @@ struct AuditScan: LineBlockSink {
                     transactions += 1
                     report(t)
                 case .failure:
+                    if firstStray == nil { firstStray = (lineNumber, text) }
                     context.malformed(file: file, line: lineNumber, text: text)
                 }
                 return
             }
+            if firstStray == nil { firstStray = (lineNumber, text) }
             context.malformed(file: file, line: lineNumber, text: text)
             return
         }

@@ -199,7 +199,8 @@ final class ScanContext {
         auditRefusals += 1
         if let u = t.uniqueId, let i = byUniqueId[u], !events[i].consumed, !events[i].joined {
             auditJoined += 1
-            errorEventsSeen -= 1  // the error line and the transaction are one refusal
+            // The error line and the transaction are one reason: counted once, when the error line was read (a decrement
+            // here made "error-log reasons: 0" when every error line had its transaction).
             let errorEvidence = events[i].evidence
             ev.time = events[i].event.time ?? ev.time
             ev.client = events[i].event.client ?? ev.client

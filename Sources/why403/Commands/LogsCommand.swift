@@ -126,6 +126,10 @@ struct LogsCommand: AsyncParsableCommand {
             return
         }
         let format: AccessFormat
+        for (flag, value) in [("--log-format", logFormat), ("--apache-log-format", apacheLogFormat)] where value?.trimmingSpaces.isEmpty == true {
+            throw InputError(file: nil, expected: "\(flag) as a format name (combined, common, vhost_combined, json) or a log_format/LogFormat string",
+                             found: "an empty value")
+        }
         if let a = apacheLogFormat { format = try AccessFormat.apache(a) }
         else { format = try AccessFormat.parse(logFormat ?? (forced == .common ? "common" : "combined")) }
         let progress = Progress(enabled: Terminal.stderrIsTerminal)
