@@ -16,6 +16,14 @@ final class ValueCheckTests: XCTestCase {
         ("location / { allow all; } location / { deny all; }", #"duplicate location "/""#),
         ("location /a { } location ^~ /a { }", #"duplicate location "/a""#),
         ("location /a { location /a/b { } location /a/b { } }", #"duplicate location "/a/b""#),
+        // Directives out of their context (session 33's QA: a location at http level was explained as if it applied).
+        ("} location / { deny all; } server { listen 127.0.0.1:8081;", #""location" directive is not allowed here"#),
+        ("location /a { alias /tmp; } alias /tmp;", #""alias" directive is not allowed here"#),
+        ("location /a { listen 8082; }", #""listen" directive is not allowed here"#),
+        ("if ($http_x) { allow 10.0.0.1; }", #""allow" directive is not allowed here"#),
+        ("location /a { if ($http_x) { try_files $uri =404; } }", #""try_files" directive is not allowed here"#),
+        ("location /a { limit_except GET { return 403; } }", #""return" directive is not allowed here"#),
+        ("} server { listen 127.0.0.1:8083; } http {", #""http" directive is not allowed here"#),
     ]
     /// Accepted by nginx: no error.
     static let accepted = [
@@ -25,6 +33,9 @@ final class ValueCheckTests: XCTestCase {
         "location / { satisfy ANY; autoindex ON; } location /b { satisfy All; }",
         "location /a { } location = /a { } location ~ /a { } location ~ /a { }",
         "location /a { location /a/x { } } location /a/ { location /a/x { } }",
+        "if ($http_x) { return 403; set $a 1; rewrite ^ /b; break; } location /c { if ($http_y) { root /tmp; proxy_pass http://127.0.0.1:9; error_page 403 /e; } "
+            + "limit_except GET { deny all; allow 10.0.0.1; auth_basic off; proxy_pass http://127.0.0.1:9; } internal; }",
+        "} upstream u { server 127.0.0.1:9; } map $uri $m { default 0; } server { listen 127.0.0.1:8084; location / { alias /tmp/; }",
     ]
 
     func config(_ body: String) -> String {

@@ -7,12 +7,59 @@ import Why403Core
 enum ValueCheck {
     /// Throws the `InputError` nginx's message would be for the first refused value, in file order.
     static func check(_ config: NginxConfig) throws {
-        try walk(config.expanded)
+        try walk(config.expanded, in: .main)
     }
 
-    private static func walk(_ directives: [Directive]) throws {
+    /// The contexts of the http core (nginx's `NGX_MAIN_CONF`, `NGX_HTTP_MAIN_CONF`, `NGX_HTTP_SRV_CONF`,
+    /// `NGX_HTTP_LOC_CONF`, `NGX_HTTP_SIF_CONF`, `NGX_HTTP_LIF_CONF`, `NGX_HTTP_LMT_CONF`); `other` is any block this
+    /// check does not follow (stream, mail, upstream, events, …: their directives are not checked).
+    enum Context { case main, http, server, location, serverIf, locationIf, limitExcept, other }
+
+    /// Where nginx allows the directives the simulation reads (from each module's command table); a directive not
+    /// listed is not checked.
+    static let allowed: [String: Set<Context>] = {
+        let hsl: Set<Context> = [.http, .server, .location]
+        let rewrite: Set<Context> = [.server, .serverIf, .location, .locationIf]
+        let pass: Set<Context> = [.location, .locationIf]
+        var t: [String: Set<Context>] = [
+            "http": [.main], "events": [.main], "user": [.main], "worker_processes": [.main], "pid": [.main],
+            "server": [.http], "location": [.server, .location], "if": [.server, .location], "limit_except": [.location],
+            "listen": [.server], "server_name": [.server], "alias": [.location], "internal": [.location],
+            "root": hsl.union([.locationIf]), "error_page": hsl.union([.locationIf]),
+            "allow": hsl.union([.limitExcept]), "deny": hsl.union([.limitExcept]),
+            "auth_basic": hsl.union([.limitExcept]), "auth_basic_user_file": hsl.union([.limitExcept]),
+            "access_log": hsl.union([.locationIf, .limitExcept]), "proxy_pass": pass.union([.limitExcept]),
+            "try_files": [.server, .location], "valid_referers": [.server, .location],
+            "map": [.http], "geo": [.http], "upstream": [.http], "limit_req_zone": [.http], "limit_conn_zone": [.http],
+            "split_clients": [.http], "charset_map": [.http],
+        ]
+        for n in ["return", "rewrite", "set", "break"] { t[n] = rewrite }
+        for n in ["fastcgi_pass", "uwsgi_pass", "scgi_pass", "grpc_pass", "memcached_pass"] { t[n] = pass }
+        for n in ["autoindex", "index", "satisfy", "limit_req", "limit_conn", "limit_req_status", "limit_conn_status",
+                  "auth_request", "default_type", "server_tokens", "log_not_found", "recursive_error_pages", "types",
+                  "set_real_ip_from", "real_ip_header", "real_ip_recursive", "disable_symlinks"] { t[n] = hsl }
+        return t
+    }()
+
+    /// The context a block directive opens, inside `outer`.
+    private static func inner(_ d: Directive, _ outer: Context) -> Context {
+        switch (d.name, outer) {
+        case ("http", .main): .http
+        case ("server", .http): .server
+        case ("location", _): .location
+        case ("if", .server): .serverIf
+        case ("if", .location): .locationIf
+        case ("limit_except", _): .limitExcept
+        default: .other
+        }
+    }
+
+    private static func walk(_ directives: [Directive], in context: Context) throws {
         var seenLocations: [String: Directive] = [:]
         for d in directives {
+            if context != .other, let where_ = allowed[d.name], !where_.contains(context) {
+                throw error(d, "\"\(d.name)\" directive is not allowed here")
+            }
             try check(d)
             if d.name == "location", let key = locationKey(d) {
                 if seenLocations[key] != nil {
@@ -22,7 +69,7 @@ enum ValueCheck {
             }
             // The bodies of map, geo, types and split_clients hold entries, not directives.
             if let block = d.block, !["map", "geo", "types", "split_clients", "charset_map"].contains(d.name) {
-                try walk(block)
+                try walk(block, in: inner(d, context))
             }
         }
     }
