@@ -24,6 +24,11 @@ final class ValueCheckTests: XCTestCase {
         ("location /a { if ($http_x) { try_files $uri =404; } }", #""try_files" directive is not allowed here"#),
         ("location /a { limit_except GET { return 403; } }", #""return" directive is not allowed here"#),
         ("} server { listen 127.0.0.1:8083; } http {", #""http" directive is not allowed here"#),
+        // Regular expressions PCRE2 refuses (nginx compiles them when it loads the configuration).
+        (#"location ~ "^/(a" { return 403; }"#, #"pcre2_compile() failed: missing closing parenthesis in "^/(a""#),
+        (#"location ~* "^/b[" { }"#, #"pcre2_compile() failed: missing terminating ] for character class in "^/b[""#),
+        (#"location /c { rewrite "^/c(?<n" /d; }"#, #"pcre2_compile() failed:"#),
+        (#"if ($http_x ~ "a{2,1}") { return 403; }"#, #"pcre2_compile() failed: numbers out of order in {} quantifier in "a{2,1}" at "}""#),
     ]
     /// Accepted by nginx: no error.
     static let accepted = [
@@ -35,6 +40,7 @@ final class ValueCheckTests: XCTestCase {
         "location /a { location /a/x { } } location /a/ { location /a/x { } }",
         "if ($http_x) { return 403; set $a 1; rewrite ^ /b; break; } location /c { if ($http_y) { root /tmp; proxy_pass http://127.0.0.1:9; error_page 403 /e; } "
             + "limit_except GET { deny all; allow 10.0.0.1; auth_basic off; proxy_pass http://127.0.0.1:9; } internal; }",
+        #"location ~ "^/(?<name>[a-z]++)\.php$" { } location ~* "^/x\d{2,}$" { } if ($uri ~* "^/y(?i)z") { return 403; }"#,
         "} upstream u { server 127.0.0.1:9; } map $uri $m { default 0; } server { listen 127.0.0.1:8084; location / { alias /tmp/; }",
     ]
 

@@ -86,7 +86,31 @@ enum ValueCheck {
         }
     }
 
+    /// The regular expressions of `d` nginx compiles when it loads the configuration, and whether each is caseless.
+    static func regexes(_ d: Directive) -> [(String, Bool)] {
+        switch d.name {
+        case "location":
+            if d.args.count == 2, d.args[0] == "~" || d.args[0] == "~*" { return [(d.args[1], d.args[0] == "~*")] }
+            if d.args.count == 1, let a = d.args.first, a.hasPrefix("~") {
+                return a.hasPrefix("~*") ? [(String(a.dropFirst(2)), true)] : [(String(a.dropFirst()), false)]
+            }
+            return []
+        case "rewrite":
+            return d.args.first.map { [($0, false)] } ?? []
+        case "if":
+            guard d.args.count == 3, ["~", "~*", "!~", "!~*"].contains(d.args[1]) else { return [] }
+            return [(d.args[2], d.args[1].hasSuffix("*"))]
+        case "server_name":
+            return d.args.filter { $0.hasPrefix("~") }.map { (String($0.dropFirst()), false) }
+        default:
+            return []
+        }
+    }
+
     private static func check(_ d: Directive) throws {
+        for (re, caseless) in regexes(d) {
+            if let message = PCRE2.refusal(re, caseless: caseless) { throw error(d, message) }
+        }
         switch d.name {
         case "allow", "deny":
             guard let a = d.args.first else { return }
