@@ -40,8 +40,10 @@ let modules: [Module] = [
     Module(name: "Why403Token", deps: ["Why403Core", jwtKit, crypto], group: "token"),
     Module(name: "Why403Probe", deps: ["Why403Core", "Why403Response", "Why403Token", asyncHTTPClient, nio, nioHTTP1],
            group: "probe"),
-    Module(name: "Why403Nginx", deps: ["Why403Core", "Why403FileSystem", "Why403Htpasswd", "Why403ModSecurity"], group: "nginx"),
-    Module(name: "Why403Apache", deps: ["Why403Core", "Why403FileSystem", "Why403Htpasswd", "Why403ModSecurity"], group: "apache"),
+    // libpcre2-8, the servers' own regex engine, opened with dlopen (never linked).
+    Module(name: "Why403PCRE2", deps: [], group: "core"),
+    Module(name: "Why403Nginx", deps: ["Why403Core", "Why403FileSystem", "Why403Htpasswd", "Why403ModSecurity", "Why403PCRE2"], group: "nginx"),
+    Module(name: "Why403Apache", deps: ["Why403Core", "Why403FileSystem", "Why403Htpasswd", "Why403ModSecurity", "Why403PCRE2"], group: "apache"),
     Module(name: "Why403S3", deps: ["Why403Core"], group: "s3"),
     Module(name: "Why403AWSWAF", deps: ["Why403Core", "Why403ModSecurity", "Why403Replay"], group: "awswaf"),
     Module(name: "Why403Cloudflare", deps: ["Why403Core"], group: "cloudflare"),

@@ -603,6 +603,23 @@ final class ApacheDifferentialTests: XCTestCase {
                             DiffRequest(path: "/blocked/x", ip: 94, cause: .accessDeny),
                             DiffRequest(path: "/alias.txt", ip: 95, cause: .none),
                          ]),
+            // Regexes matched by PCRE2, httpd's own engine, with its default DOLLAR_ENDONLY: a conditional group and
+            // `\K` (which ICU does not read), and `$` before a final newline (which ICU and plain PCRE match).
+            DiffScenario(name: "pcre2-regex", conf: granted + """
+                RewriteEngine On
+                RewriteRule "^/(?(?=cond)condition|other)/" - [F]
+                RewriteRule "^/keep\\K/x$" - [F]
+                RewriteRule "^/end$" - [F]
+                """,
+                         files: ["www/a.txt": "a"],
+                         requests: [
+                            DiffRequest(path: "/condition/a", ip: 130, cause: .accessDeny),
+                            DiffRequest(path: "/other/a", ip: 131, cause: .accessDeny),
+                            DiffRequest(path: "/cond/x", ip: 132, cause: .none),
+                            DiffRequest(path: "/keep/x", ip: 133, cause: .accessDeny),
+                            DiffRequest(path: "/end", ip: 134, cause: .accessDeny),
+                            DiffRequest(path: "/end%0A", ip: 135, cause: .none),
+                         ]),
             DiffScenario(name: "limit-methods", conf: """
                 <Directory "{ROOT}/www">
                     # A trap: this Require joins the implicit RequireAny, so it refuses nothing.

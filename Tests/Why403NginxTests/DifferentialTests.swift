@@ -633,6 +633,27 @@ final class DifferentialTests: XCTestCase {
             ]))
     }
 
+    /// Regular expressions matched by PCRE2, nginx's own engine (libpcre2-8, opened at run time): a conditional group
+    /// and `\K`, which Swift's Regex does not read (why403 answered "could not be evaluated here" and took no match),
+    /// named groups in a `server_name` and a location, and a caseless location.
+    func test36RegexesMatchedAsPCRE2Does() throws {
+        try DifferentialHarness.run(.init(name: "pcre2", http: """
+            server { listen 127.0.0.1:@PORT@; root @ROOT@;
+                location ~ "^/(?(?=cond)condition|other)/" { return 403; }
+                location ~ "^/keep\\K/x$" { deny all; }
+                location ~ "^/user/(?<who>[a-z]+)/" { if ($who = "root") { return 403; } }
+                location ~* "^/SHOUT/" { deny all; }
+            }
+            """, setup: { r in
+                try Self.site(r); try Self.dir(r + "/user"); try Self.dir(r + "/user/alice"); try Self.file(r + "/user/alice/f")
+                try Self.dir(r + "/other"); try Self.file(r + "/other/o.txt")
+            }, requests: [
+                R(path: "/condition/a", cause: .accessDeny), R(path: "/other/o.txt", cause: .accessDeny), R(path: "/cond/x"),
+                R(path: "/keep/x", cause: .accessDeny), R(path: "/user/root/f", cause: .accessDeny), R(path: "/user/alice/f"),
+                R(path: "/shout/a.txt", cause: .accessDeny), R(path: "/a.txt"),
+            ]))
+    }
+
     func test99AtLeast100Requests() throws {
         // Runs last (alphabetical order): every scenario above has reported its count.
         if DifferentialHarness.total.value > 0 {

@@ -1,4 +1,5 @@
 import Why403Core
+import Why403PCRE2
 
 /// The values nginx itself refuses when it loads a configuration (`nginx -t`: "[emerg] invalid parameter"), for the
 /// directives the simulation reads: a configuration nginx would not load is not what a running server answers with,
@@ -101,7 +102,7 @@ enum ValueCheck {
             guard d.args.count == 3, ["~", "~*", "!~", "!~*"].contains(d.args[1]) else { return [] }
             return [(d.args[2], d.args[1].hasSuffix("*"))]
         case "server_name":
-            return d.args.filter { $0.hasPrefix("~") }.map { (String($0.dropFirst()), false) }
+            return d.args.filter { $0.hasPrefix("~") }.map { (String($0.dropFirst()), $0.contains { $0.isASCII && $0.isUppercase }) }
         default:
             return []
         }

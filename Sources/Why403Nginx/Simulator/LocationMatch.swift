@@ -42,9 +42,9 @@ extension Simulation {
                 notes.append("\(l.location): this regular expression could not be evaluated here: \(InputError.quote(pattern))")
                 continue
             }
-            if let m = try? re.firstMatch(in: uri) {
-                captures = (0..<m.output.count).map { m.output[$0].substring.map(String.init) ?? "" }
-                for i in 0..<m.output.count { if let n = m.output[i].name { vars[n.lowercased()] = m.output[i].substring.map(String.init) ?? "" } }
+            if let m = re.firstMatch(in: uri) {
+                captures = m.groups
+                for (n, v) in m.named { vars[n.lowercased()] = v }
                 return [l] + find(uri, in: l).chain
             }
         }

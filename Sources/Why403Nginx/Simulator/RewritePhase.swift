@@ -40,8 +40,8 @@ extension Simulation {
                     if d.args.count >= 2 { notes.append("\(d.location): this regular expression could not be evaluated here: \(InputError.quote(d.args[0]))") }
                     continue
                 }
-                guard let m = try? re.firstMatch(in: uri) else { continue }
-                captures = (0..<m.output.count).map { m.output[$0].substring.map(String.init) ?? "" }
+                guard let m = re.firstMatch(in: uri) else { continue }
+                captures = m.groups
                 let flag = d.args.count > 2 ? d.args[2] : ""
                 let target = expand(d.args[1])
                 trail.append(evidence(d))
@@ -169,10 +169,8 @@ extension Simulation {
                 notes.append("\(d.location): this regular expression could not be evaluated here: \(InputError.quote(rhs))")
                 return false
             }
-            let m = try? re.firstMatch(in: lhs)
-            if let m, !op.hasPrefix("!") {
-                captures = (0..<m.output.count).map { m.output[$0].substring.map(String.init) ?? "" }
-            }
+            let m = re.firstMatch(in: lhs)
+            if let m, !op.hasPrefix("!") { captures = m.groups }
             return op.hasPrefix("!") ? (m == nil) : (m != nil)
         default:
             return false

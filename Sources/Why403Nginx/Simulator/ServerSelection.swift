@@ -123,13 +123,13 @@ extension Simulation {
         if chosen == nil {
             outer: for (s, _) in candidates {
                 for n in s.children("server_name").flatMap(\.args) where n.hasPrefix("~") {
-                    if let re = regexCache.regex(String(n.dropFirst()), caseless: false),
-                       let m = try? re.firstMatch(in: hostHeader) {
+                    // Caseless when the pattern holds a capital letter (ngx_http_core_server_name).
+                    let pattern = String(n.dropFirst())
+                    if let re = regexCache.regex(pattern, caseless: pattern.contains { $0.isASCII && $0.isUppercase }),
+                       let m = re.firstMatch(in: hostHeader) {
                         chosen = s; why = "server_name \(n) matches the host (regular expression)"
-                        for i in 0..<m.output.count {
-                            if let nm = m.output[i].name, let v = m.output[i].substring { captured[nm.lowercased()] = String(v) }
-                        }
-                        captures = (0..<m.output.count).map { m.output[$0].substring.map(String.init) ?? "" }
+                        for (nm, v) in m.named { captured[nm.lowercased()] = v }
+                        captures = m.groups
                         break outer
                     }
                 }

@@ -1,4 +1,5 @@
 import Why403Core
+import Why403PCRE2
 import Why403FileSystem
 import Why403Htpasswd
 
@@ -113,16 +114,52 @@ final class Simulation {
 
 /// Compiled regular expressions, by pattern and case flag.
 final class RegexCache {
-    var cache: [String: Regex<AnyRegexOutput>] = [:]
+    var cache: [String: NginxRegex] = [:]
 
-    /// nginx regexes are PCRE; Swift's Regex reads the same syntax for what configurations use.
-    func regex(_ pattern: String, caseless: Bool) -> Regex<AnyRegexOutput>? {
+    /// The pattern compiled; nil when neither engine reads it.
+    func regex(_ pattern: String, caseless: Bool) -> NginxRegex? {
         let key = (caseless ? "i:" : "c:") + pattern
         if let r = cache[key] { return r }
-        let p = pattern.replacingAll("(?P<", with: "(?<")
-        guard var r = try? Regex(p) else { return nil }
-        if caseless { r = r.ignoresCase() }
+        guard let r = NginxRegex(pattern, caseless: caseless) else { return nil }
         cache[key] = r
         return r
+    }
+}
+
+/// An nginx regular expression, matched with PCRE2, nginx's own engine (`PCRE2Code`), when libpcre2-8 is there; else
+/// with Swift's `Regex`, which reads the same syntax for what configurations use.
+final class NginxRegex {
+    private let pcre: PCRE2Code?
+    private let swift: Regex<AnyRegexOutput>?
+
+    /// A match: the groups (0 the whole match, "" for a group that took no part) and the named ones.
+    struct Match {
+        var groups: [String]
+        var named: [(name: String, value: String)]
+    }
+
+    init?(_ pattern: String, caseless: Bool) {
+        if PCRE2.available {
+            guard let p = PCRE2Code(pattern, caseless: caseless) else { return nil }
+            pcre = p
+            swift = nil
+        } else {
+            guard var r = try? Regex(pattern.replacingAll("(?P<", with: "(?<")) else { return nil }
+            if caseless { r = r.ignoresCase() }
+            pcre = nil
+            swift = r
+        }
+    }
+
+    /// The first match in `subject`, nil when there is none (or PCRE2 stopped on its match limit).
+    func firstMatch(in subject: String) -> Match? {
+        if let pcre {
+            guard case .success(let groups?) = pcre.firstMatch(in: subject) else { return nil }
+            return Match(groups: groups, named: pcre.names.compactMap { $0.0 < groups.count ? ($0.1, groups[$0.0]) : nil })
+        }
+        guard let swift, let m = try? swift.firstMatch(in: subject) else { return nil }
+        var named: [(name: String, value: String)] = []
+        for i in 0..<m.output.count { if let n = m.output[i].name { named.append((n, m.output[i].substring.map(String.init) ?? "")) } }
+        return Match(groups: (0..<m.output.count).map { m.output[$0].substring.map(String.init) ?? "" }, named: named)
     }
 }

@@ -225,9 +225,9 @@ extension Simulation {
             if let b = best { return (expand(b.1), b.2) }
         }
         for r in m.regexes {
-            if let re = regexCache.regex(r.pattern, caseless: r.caseless), let match = try? re.firstMatch(in: src) {
+            if let re = regexCache.regex(r.pattern, caseless: r.caseless), let match = re.firstMatch(in: src) {
                 let saved = captures
-                captures = (0..<match.output.count).map { i in match.output[i].substring.map(String.init) ?? "" }
+                captures = match.groups
                 let v = expand(r.value)
                 captures = saved
                 return (v, r.d)
@@ -281,7 +281,7 @@ extension Simulation {
                 let pattern = String(n.dropFirst())
                 let caseless = pattern.hasPrefix("*")
                 if let re = regexCache.regex(caseless ? String(pattern.dropFirst()) : pattern, caseless: true),
-                   (try? re.firstMatch(in: rest)) != nil { return false }
+                   re.firstMatch(in: rest) != nil { return false }
                 continue
             }
             let nl = n.lowercased()
