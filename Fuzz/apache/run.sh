@@ -7,7 +7,7 @@
 fuzz_init apache "${1:-}"
 fuzz_httptypes
 rm -rf "$OUT/src" && mkdir -p "$OUT/src"
-for f in $(find "$ROOT/Sources/Why403Core" "$ROOT/Sources/Why403FileSystem" "$ROOT/Sources/Why403Apache" -name '*.swift'); do
+for f in $(find "$ROOT/Sources/Why403Core" "$ROOT/Sources/Why403FileSystem" "$ROOT/Sources/Why403PCRE2" "$ROOT/Sources/Why403Apache" -name '*.swift'); do
   sed -e '/^import Why403/d' "$f" > "$OUT/src/$(echo "$f" | tr '/' '_')"
 done
 # Htpasswd verification is not exercised by the fuzzer: a stand-in with the same API.
