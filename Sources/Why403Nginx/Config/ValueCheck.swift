@@ -8,7 +8,10 @@ import Why403PCRE2
 enum ValueCheck {
     /// Throws the `InputError` nginx's message would be for the first refused value, in file order.
     static func check(_ config: NginxConfig) throws {
-        try walk(config.expanded, in: .main)
+        // A file with no http block (a site's `server { … }` alone) is not a configuration nginx loads as it is: the
+        // contexts of its top level are not checked, and the simulation says what is missing.
+        let top = config.expanded
+        try walk(top, in: top.contains { $0.name == "http" } ? .main : .other)
     }
 
     /// The contexts of the http core (nginx's `NGX_MAIN_CONF`, `NGX_HTTP_MAIN_CONF`, `NGX_HTTP_SRV_CONF`,
