@@ -350,23 +350,12 @@ public struct AccessFormat: Sendable, CustomStringConvertible {
     /// The line's text with every secret field's value replaced by `[redacted]` (the line as evidence); nil when the line
     /// does not fit this format (then no field of it is known to be a secret).
     func redactingSecretFields(_ line: ByteLine) -> String? {
-        var pos = 0
         var ranges: [(Int, Int)] = []
-        for (i, item) in items.enumerated() {
-            switch item {
-            case .literal(let lit):
-                guard line.has(lit, at: pos) else { return nil }
-                pos += lit.count
-            case .field(_, let kind):
-                var end = line.count
-                if i + 1 < items.count, case .literal(let next) = items[i + 1] {
-                    guard let e = next.withUnsafeBufferPointer({ findLiteral($0.baseAddress!, $0.count, in: line, from: pos) }) else { return nil }
-                    end = e
-                }
-                if kind == .secret, end > pos, !(end - pos == 1 && line[pos] == 0x2D) { ranges.append((pos, end)) }
-                pos = end
-            }
+        var rec = AccessRecord()
+        let mismatch = matchItems(line, into: &rec) { kind, from, to in
+            if kind == .secret, to > from, !(to - from == 1 && line[from] == 0x2D) { ranges.append((from, to)) }
         }
+        guard mismatch == nil else { return nil }
         var out = ""
         var at = 0
         for (from, to) in ranges {
@@ -479,7 +468,8 @@ public struct AccessFormat: Sendable, CustomStringConvertible {
         return nil
     }
 
-    func matchItems(_ line: ByteLine, into rec: inout AccessRecord) -> FormatMismatch? {
+    /// `visit`, when given, is told each field's kind and range as it is read (`redactingSecretFields`).
+    func matchItems(_ line: ByteLine, into rec: inout AccessRecord, visit: ((AccessField, Int, Int) -> Void)? = nil) -> FormatMismatch? {
         var pos = 0
         var i = 0
         while i < items.count {
@@ -501,6 +491,7 @@ public struct AccessFormat: Sendable, CustomStringConvertible {
                     }
                     end = e
                 }
+                visit?(kind, pos, end)
                 if let problem = assign(kind, line, pos, end, &rec, nil) {
                     return FormatMismatch(field: name, expected: problem, found: foundText(line, pos, end))
                 }
