@@ -247,15 +247,13 @@ final class ScanContext {
             }
             return
         }
-        var d = Denial(status: rec.status, cause: .unknown, layer: .unknown, confidence: .possible,
+        // A `let`, made whole: a `var` changed after it was made was copied (some 300 bytes) to be passed to `add`.
+        let known = rec.status >= 0 && rec.status < 600
+        let d = Denial(status: rec.status, cause: known ? accessRules[rec.status].cause : .unknown, layer: .unknown,
+                       confidence: known ? accessRules[rec.status].confidence : .possible,
                        rule: ScanContext.statusRule(rec.status), time: rec.time, client: client,
                        path: rec.key(rec.path, in: bytes), userAgent: rec.key(rec.userAgent, in: bytes),
                        target: nil, detail: nil, correlated: false)
-        if rec.status >= 0 && rec.status < 600 {
-            let rule = accessRules[rec.status]
-            d.cause = rule.cause
-            d.confidence = rule.confidence
-        }
         // The evidence is made in the closures, not in a closure of its own both capture (that one was
         // allocated on the heap for every refused line). They capture the file name through a pointer: a captured
         // `String` is a copy, and a path longer than 15 bytes is a heap string, so every refused line retained and
