@@ -1,5 +1,6 @@
 import Why403Core
 import Why403FileSystem
+import Why403PCRE2
 
 /// Reads an Apache configuration the way httpd does at start-up.
 ///
@@ -151,11 +152,13 @@ public struct ApacheConfigParser {
                                               active: active && conditional)
                     if active && conditional { out += children }
                 } else {
+                    if active, let m = ApacheConfigParser.regexRefusal(section: name, args) { errors.append(InputError(loc, message: m)) }
                     let children = parseBlock(lines, &index, file: file, closing: name, openedAt: loc, active: active)
                     out.append(ApacheDirective(name: name, args: args, location: loc, text: text, children: children))
                 }
             case .directive(let name, let args):
                 let d = ApacheDirective(name: name, args: args, location: loc, text: text)
+                if active, let m = ApacheConfigParser.regexRefusal(d) { errors.append(InputError(loc, message: m)) }
                 if active { out += handle(d) } else { out.append(d) }
             }
         }
@@ -164,5 +167,51 @@ public struct ApacheConfigParser {
                                      message: "<\(closing)> was not closed."))
         }
         return out
+    }
+}
+
+extension ApacheConfigParser {
+    /// httpd's message when a directive's regular expression does not compile (httpd refuses to start, or answers 500
+    /// for an .htaccess), checked with PCRE2, httpd's own engine, with its options (`ApacheRegex`); nil when it
+    /// compiles, or when libpcre2-8 is absent (ICU refuses other patterns: the simulation then notes the ones it cannot read).
+    static func regexRefusal(_ d: ApacheDirective) -> String? {
+        guard PCRE2.available else { return nil }
+        func refused(_ pattern: String, nocase: Bool = false) -> Bool { ApacheRegex(pattern, caseInsensitive: nocase) == nil }
+        let a = d.args
+        switch d.key {
+        case "rewriterule":
+            guard let p = a.first else { return nil }
+            let pattern = p.hasPrefix("!") ? String(p.dropFirst()) : p
+            return refused(pattern) ? "RewriteRule: cannot compile regular expression '\(pattern)'" : nil
+        case "rewritecond":
+            guard a.count >= 2, !(a.count > 2 && a[2].lowercased().contains("expr")) else { return nil }
+            let pattern = a[1].hasPrefix("!") ? String(a[1].dropFirst()) : a[1]
+            // Comparisons and file tests are not regexes.
+            guard let first = pattern.first, !"-=<>".contains(first) else { return nil }
+            return refused(pattern) ? "RewriteCond: cannot compile regular expression '\(pattern)'" : nil
+        case "redirectmatch":
+            guard let pattern = a.count >= 3 || (a.count == 2 && Int(a[0]) != nil) ? a.dropFirst().first : a.first else { return nil }
+            return refused(pattern) ? "Regular expression could not be compiled." : nil
+        case "aliasmatch", "scriptaliasmatch":
+            guard let pattern = a.first else { return nil }
+            return refused(pattern) ? "Regular expression could not be compiled." : nil
+        default:
+            return nil
+        }
+    }
+
+    /// The same for a section (`<LocationMatch>`, `<DirectoryMatch>`, `<FilesMatch>`, and `<Location ~>`, `<Directory ~>`,
+    /// `<Files ~>`): core's "Regex could not be compiled".
+    static func regexRefusal(section name: String, _ args: [String]) -> String? {
+        guard PCRE2.available else { return nil }
+        let key = name.lowercased()
+        let pattern: String?
+        switch key {
+        case "locationmatch", "directorymatch", "filesmatch": pattern = args.first
+        case "location", "directory", "files": pattern = args.count >= 2 && args[0] == "~" ? args[1] : nil
+        default: pattern = nil
+        }
+        guard let pattern, ApacheRegex(pattern) == nil else { return nil }
+        return "Regex could not be compiled"
     }
 }
