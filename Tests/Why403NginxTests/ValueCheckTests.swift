@@ -28,6 +28,7 @@ final class ValueCheckTests: XCTestCase {
         (#"location ~ "^/(a" { return 403; }"#, #"pcre2_compile() failed: missing closing parenthesis in "^/(a""#),
         (#"location ~* "^/b[" { }"#, #"pcre2_compile() failed: missing terminating ] for character class in "^/b[""#),
         (#"location /c { rewrite "^/c(?<n" /d; }"#, #"pcre2_compile() failed:"#),
+        (#"} map $uri $m { default 0; "~^/(x" 1; } server { listen 127.0.0.1:8085;"#, #"pcre2_compile() failed: missing closing parenthesis in "^/(x""#),
         (#"if ($http_x ~ "a{2,1}") { return 403; }"#, #"pcre2_compile() failed: numbers out of order in {} quantifier in "a{2,1}" at "}""#),
     ]
     /// Accepted by nginx: no error.

@@ -71,7 +71,14 @@ enum ValueCheck {
                 }
                 seenLocations[key] = d
             }
-            // The bodies of map, geo, types and split_clients hold entries, not directives.
+            // The bodies of map, geo, types and split_clients hold entries, not directives; a map's `~regex value;`
+            // entries are compiled when nginx loads the configuration (`~*` caseless).
+            if d.name == "map", let block = d.block {
+                for e in block where e.name.hasPrefix("~") {
+                    let caseless = e.name.hasPrefix("~*")
+                    if let message = PCRE2.refusal(String(e.name.dropFirst(caseless ? 2 : 1)), caseless: caseless) { throw error(e, message) }
+                }
+            }
             if let block = d.block, !["map", "geo", "types", "split_clients", "charset_map"].contains(d.name) {
                 try walk(block, in: inner(d, context))
             }
