@@ -204,9 +204,14 @@ struct EdgeScan: NeedleFiltered {
         }
         guard context.wants(rec.status) else { return }
         let (r, name) = ruleMemo.match(table, rec, format: format)
-        context.edgeDenial(rec, format: format, table: table, rule: r, name: name,
-                           target: rec[.errorCode] == "AccessDenied" ? rec.s3.map(S3Command.commandLine) : nil,
-                           evidence: ScanContext.evidence(file, lineNumber, trimmed.text))
+        let line = lineNumber
+        // The file name through a pointer, as in `ScanContext.accessDenial`: a captured path is a heap string's retain
+        // and release on every refused line.
+        withUnsafePointer(to: file) { fileName in
+            context.edgeDenial(rec, format: format, table: table, rule: r, name: name,
+                               target: rec[.errorCode] == "AccessDenied" ? rec.s3.map(S3Command.commandLine) : nil,
+                               evidence: ScanContext.evidence(fileName.pointee, line, trimmed.text))
+        }
     }
 
     /// The error for a file of which not one line is a record of `format` (every non-blank, non-comment line was
