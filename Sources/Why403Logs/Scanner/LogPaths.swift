@@ -64,20 +64,20 @@ public enum LogPaths {
                 throw InputError(file: arg, expected: "log files in the directory", found: "none",
                                  help: "a directory stands for the files under it (hidden ones, named with a leading '.', are skipped)")
             }
-            files.sort { a, b in
-                let (x, y) = (rotationOrder(a.0), rotationOrder(b.0))
-                if x.base != y.base { return x.base.utf8.lexicographicallyPrecedes(y.base.utf8) }
-                if x.rank != y.rank { return x.rank < y.rank }
-                return a.0.utf8.lexicographicallyPrecedes(b.0.utf8)
+            // Each file's key made once (not twice per comparison: an AWSLogs/ prefix holds tens of thousands of files).
+            let keyed = files.map { (file: $0, key: rotationOrder($0.0)) }.sorted { a, b in
+                if a.key.base != b.key.base { return a.key.base.utf8.lexicographicallyPrecedes(b.key.base.utf8) }
+                if a.key.rank != b.key.rank { return a.key.rank < b.key.rank }
+                return a.file.0.utf8.lexicographicallyPrecedes(b.file.0.utf8)
             }
-            for (path, id) in files { add(path, id, listed: true) }
+            for (path, id) in keyed.map(\.file) { add(path, id, listed: true) }
         }
         // Rotated siblings named one by one come oldest first too (a shell's `access.log*` expands newest first): each
         // group of one base takes its own positions in the list, in rotation order; everything else stays as named.
         var groups: [String: [Int]] = [:]
         for (i, p) in out.enumerated() where p != "-" { groups[rotationOrder(p).base, default: []].append(i) }
         for (_, positions) in groups where positions.count > 1 {
-            let members = positions.map { out[$0] }.sorted { rotationOrder($0).rank < rotationOrder($1).rank }
+            let members = positions.map { (path: out[$0], rank: rotationOrder(out[$0]).rank) }.sorted { $0.rank < $1.rank }.map(\.path)
             for (k, i) in positions.enumerated() { out[i] = members[k] }
         }
         return Expansion(paths: out, listed: listed)

@@ -57,7 +57,7 @@ struct AuditCommand: AsyncParsableCommand {
             req = r
         }
         let report = try AuditAnalyzer.analyze(AuditAnalyzer.Input(nginx: nginx, apache: apache, roots: root, user: user,
-                                                                   bypass: req, nginxPrefix: prefix.hasPrefix("/") ? prefix : URL(fileURLWithPath: prefix).standardizedFileURL.path))
+                                                                   bypass: req, nginxPrefix: NginxPrefix.absolute(prefix)))
         output.emit(report, redactor: try request.redactor())
         if let worst = AuditAnalyzer.worst(report), worst >= failOn { throw ExitCode(1) }
     }

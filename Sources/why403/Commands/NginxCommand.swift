@@ -48,8 +48,7 @@ struct NginxCommand: AsyncParsableCommand {
         var req = try request.request(url: url)
         req.method = req.method.uppercased()
         let pp = try proxyProtocol.map { try IPAddress.parse($0, what: "--proxy-protocol's address") }
-        // A relative prefix (`--prefix .`) is taken from the current directory, as nginx -p takes it.
-        let prefix = self.prefix.hasPrefix("/") ? self.prefix : URL(fileURLWithPath: self.prefix).standardizedFileURL.path
+        let prefix = NginxPrefix.absolute(self.prefix)
         let report = try NginxAnalyzer.analyze(.init(config: input, request: req, fileSystem: LiveFileSystem(), prefix: prefix,
                                                       proxyProtocol: pp))
         output.emit(report, redactor: try request.redactor(url: url))
