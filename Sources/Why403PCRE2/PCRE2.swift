@@ -15,16 +15,16 @@ public enum PCRE2 {
     /// `PCRE2_DOLLAR_ENDONLY` (httpd's default since 2.4.30, `RegexDefaultOptions DOLLAR_ENDONLY`).
     public static let dollarEndOnly: UInt32 = 0x0000_0010
 
-    public typealias Compile = @convention(c) (UnsafePointer<UInt8>?, Int, UInt32, UnsafeMutablePointer<Int32>?,
+    typealias Compile = @convention(c) (UnsafePointer<UInt8>?, Int, UInt32, UnsafeMutablePointer<Int32>?,
                                         UnsafeMutablePointer<Int>?, OpaquePointer?) -> OpaquePointer?
-    public typealias Free = @convention(c) (OpaquePointer?) -> Void
-    public typealias Message = @convention(c) (Int32, UnsafeMutablePointer<UInt8>?, Int) -> Int32
-    public typealias MatchDataCreate = @convention(c) (OpaquePointer?, OpaquePointer?) -> OpaquePointer?
-    public typealias Match = @convention(c) (OpaquePointer?, UnsafePointer<UInt8>?, Int, Int, UInt32, OpaquePointer?, OpaquePointer?) -> Int32
-    public typealias Ovector = @convention(c) (OpaquePointer?) -> UnsafeMutablePointer<Int>?
-    public typealias Info = @convention(c) (OpaquePointer?, UInt32, UnsafeMutableRawPointer?) -> Int32
+    typealias Free = @convention(c) (OpaquePointer?) -> Void
+    typealias Message = @convention(c) (Int32, UnsafeMutablePointer<UInt8>?, Int) -> Int32
+    typealias MatchDataCreate = @convention(c) (OpaquePointer?, OpaquePointer?) -> OpaquePointer?
+    typealias Match = @convention(c) (OpaquePointer?, UnsafePointer<UInt8>?, Int, Int, UInt32, OpaquePointer?, OpaquePointer?) -> Int32
+    typealias Ovector = @convention(c) (OpaquePointer?) -> UnsafeMutablePointer<Int>?
+    typealias Info = @convention(c) (OpaquePointer?, UInt32, UnsafeMutableRawPointer?) -> Int32
 
-    public struct Functions: @unchecked Sendable {
+    struct Functions: @unchecked Sendable {
         var compile: Compile
         var free: Free
         var message: Message
@@ -36,7 +36,7 @@ public enum PCRE2 {
     }
 
     // INVARIANT: loaded once, never written afterwards; pcre2_compile is reentrant.
-    public static let functions: Functions? = {
+    static let functions: Functions? = {
         for name in ["libpcre2-8.so.0", "libpcre2-8.so"] {
             guard let h = dlopen(name, RTLD_NOW | RTLD_LOCAL) else { continue }
             guard let c = dlsym(h, "pcre2_compile_8"), let f = dlsym(h, "pcre2_code_free_8"),
@@ -145,5 +145,6 @@ public final class PCRE2Code: @unchecked Sendable {
 
 /// PCRE2 stopped a match with an error (`pcre2_match()` < -1).
 public struct PCRE2Error: Error {
+    /// PCRE2's error code (`PCRE2_ERROR_MATCHLIMIT` is -47).
     public var code: Int32
 }
