@@ -433,7 +433,7 @@ public struct Redactor: Sendable {
         if value.count < 8 {
             let letters = value.unicodeScalars.contains { ("a"..."z").contains($0) || ("A"..."Z").contains($0) }
             let digits = value.unicodeScalars.contains { ("0"..."9").contains($0) }
-            return letters && digits && value.unicodeScalars.allSatisfy { $0.properties.isASCIIHexDigit || ("a"..."z").contains($0)
+            return letters && digits && value.unicodeScalars.allSatisfy { ("0"..."9").contains($0) || ("a"..."z").contains($0)
                 || ("A"..."Z").contains($0) || $0 == "-" || $0 == "_" || $0 == "." }
         }
         var lower = false, upper = false, digit = false, symbol = false

@@ -58,17 +58,29 @@ public enum PCRE2 {
     /// as ngx_regex_compile writes it), else nil; nil too without the library.
     public static func refusal(_ pattern: String, caseless: Bool) -> String? {
         guard let fn = functions else { return nil }
+        switch compile(pattern, options: caseless ? PCRE2.caseless : 0, fn) {
+        case .success(let code):
+            fn.free(code)
+            return nil
+        case .failure(let e):
+            var buffer = [UInt8](repeating: 0, count: 256)
+            let n = fn.message(e.code, &buffer, buffer.count)
+            let text = n > 0 ? String(decoding: buffer[0..<Int(n)], as: UTF8.self) : "error \(e.code)"
+            let bytes = Array(pattern.utf8)
+            var out = "pcre2_compile() failed: \(text) in \"\(pattern)\""
+            if e.offset < bytes.count { out += " at \"\(String(decoding: bytes[e.offset...], as: UTF8.self))\"" }
+            return out
+        }
+    }
+
+    /// `pcre2_compile`: the code, or the error code and the offset where compiling stopped.
+    static func compile(_ pattern: String, options: UInt32, _ fn: Functions) -> Result<OpaquePointer, PCRE2Error> {
         let bytes = Array(pattern.utf8) + [0]
         var code: Int32 = 0
         var offset = 0
-        let re = bytes.withUnsafeBufferPointer { fn.compile($0.baseAddress, bytes.count - 1, caseless ? 0x0000_0008 : 0, &code, &offset, nil) }
-        if let re { fn.free(re); return nil }
-        var buffer = [UInt8](repeating: 0, count: 256)
-        let n = fn.message(code, &buffer, buffer.count)
-        let text = n > 0 ? String(decoding: buffer[0..<Int(n)], as: UTF8.self) : "error \(code)"
-        var out = "pcre2_compile() failed: \(text) in \"\(pattern)\""
-        if offset < bytes.count - 1 { out += " at \"\(String(decoding: bytes[offset..<(bytes.count - 1)], as: UTF8.self))\"" }
-        return out
+        let re = bytes.withUnsafeBufferPointer { fn.compile($0.baseAddress, bytes.count - 1, options, &code, &offset, nil) }
+        if let re { return .success(re) }
+        return .failure(PCRE2Error(code: code, offset: offset))
     }
 }
 
@@ -90,12 +102,7 @@ public final class PCRE2Code: @unchecked Sendable {
 
     /// Compiles `pattern` with `options`; nil when PCRE2 refuses it or is absent.
     public init?(_ pattern: String, options: UInt32) {
-        guard let fn = PCRE2.functions else { return nil }
-        let bytes = Array(pattern.utf8) + [0]
-        var err: Int32 = 0
-        var offset = 0
-        guard let code = bytes.withUnsafeBufferPointer({ fn.compile($0.baseAddress, bytes.count - 1, options, &err, &offset, nil) })
-        else { return nil }
+        guard let fn = PCRE2.functions, case .success(let code) = PCRE2.compile(pattern, options: options, fn) else { return nil }
         self.fn = fn
         self.code = code
         var count: UInt32 = 0, size: UInt32 = 0
@@ -121,30 +128,45 @@ public final class PCRE2Code: @unchecked Sendable {
     /// The groups of the first match in `subject` (0 the whole match; "" for a group that took no part), nil when
     /// there is none; `.failure` when PCRE2 stops with an error (a match limit), which nginx answers with a 500.
     public func firstMatch(in subject: String) -> Result<[String]?, PCRE2Error> {
-        guard let data = fn.matchData(code, nil) else { return .failure(PCRE2Error(code: -48)) }  // PCRE2_ERROR_NOMEMORY
-        defer { fn.freeMatchData(data) }
-        var s = subject
-        return s.withUTF8 { u -> Result<[String]?, PCRE2Error> in
-            let rc = fn.match(code, u.baseAddress ?? UnsafePointer(bitPattern: 1), u.count, 0, 0, data, nil)
-            if rc == -1 { return .success(nil) }
-            if rc < 0 { return .failure(PCRE2Error(code: rc)) }
-            guard let ov = fn.ovector(data) else { return .success(nil) }
+        run(subject) { rc, ovector, u in
             // rc 0: the ovector was too small, which match data made from the pattern never is.
             let pairs = rc == 0 ? 1 : Int(rc)
             var groups: [String] = []
             for i in 0..<pairs {
-                let a = ov[2 * i], b = ov[2 * i + 1]
+                let a = ovector[2 * i], b = ovector[2 * i + 1]
                 if a < 0 || b < a || b > u.count { groups.append(""); continue }  // PCRE2_UNSET is ~0
                 groups.append(String(decoding: UnsafeBufferPointer(rebasing: u[a..<b]), as: UTF8.self))
             }
             while groups.count <= groupCount { groups.append("") }  // the groups after the last one set
-            return .success(groups)
+            return groups
+        }
+    }
+
+    /// Whether the pattern matches `subject` (no group is made); `.failure` as `firstMatch`.
+    public func matches(_ subject: String) -> Result<Bool, PCRE2Error> {
+        run(subject) { _, _, _ in true }.map { $0 ?? false }
+    }
+
+    /// One `pcre2_match` over `subject`'s UTF-8, with match data of its own; `found` reads a match's ovector.
+    private func run<T>(_ subject: String, found: (Int32, UnsafeMutablePointer<Int>, UnsafeBufferPointer<UInt8>) -> T)
+        -> Result<T?, PCRE2Error> {
+        guard let data = fn.matchData(code, nil) else { return .failure(PCRE2Error(code: -48)) }  // PCRE2_ERROR_NOMEMORY
+        defer { fn.freeMatchData(data) }
+        var s = subject
+        return s.withUTF8 { u -> Result<T?, PCRE2Error> in
+            let rc = fn.match(code, u.baseAddress ?? UnsafePointer(bitPattern: 1), u.count, 0, 0, data, nil)
+            if rc == -1 { return .success(nil) }
+            if rc < 0 { return .failure(PCRE2Error(code: rc)) }
+            guard let ov = fn.ovector(data) else { return .success(nil) }
+            return .success(found(rc, ov, u))
         }
     }
 }
 
-/// PCRE2 stopped a match with an error (`pcre2_match()` < -1).
+/// PCRE2 refused a pattern, or stopped a match with an error (`pcre2_match()` < -1).
 public struct PCRE2Error: Error {
     /// PCRE2's error code (`PCRE2_ERROR_MATCHLIMIT` is -47).
     public var code: Int32
+    /// For a pattern that did not compile, the offset where compiling stopped.
+    public var offset = 0
 }

@@ -32,7 +32,11 @@ public struct ApacheRegex: @unchecked Sendable {
     }
 
     /// Whether the pattern matches anywhere in `s`.
-    public func matches(_ s: String) -> Bool { captures(s) != nil }
+    public func matches(_ s: String) -> Bool {
+        if let pcre { return (try? pcre.matches(s).get()) ?? false }
+        guard let regex else { return false }
+        return regex.firstMatch(in: s, range: NSRange(s.startIndex..., in: s)) != nil
+    }
 
     /// The capture groups of the first match ($0 first), or nil.
     public func captures(_ s: String) -> [String]? {

@@ -36,6 +36,16 @@ public struct Directive: Sendable, Equatable {
         return s
     }
 
+    /// (modifier, path-or-pattern) of a location: `location = /x`, `location ~ re`, `location ~*re`, `location /p`
+    /// (read by the simulation's location match and by `ValueCheck`'s regex check).
+    var locationParts: (String, String) {
+        if args.count == 2 { return (args[0], args[1]) }
+        let a = args.first ?? ""
+        for m in ["=", "^~", "~*", "~"] where a.hasPrefix(m) && a.count > m.count { return (m, String(a.dropFirst(m.count))) }
+        if a.hasPrefix("@") { return ("@", a) }
+        return ("", a)
+    }
+
     /// The first directive named `name` in this directive's block.
     public func child(_ name: String) -> Directive? { block?.first { $0.name == name } }
     /// Every directive named `name` in this directive's block.

@@ -101,11 +101,8 @@ enum ValueCheck {
     static func regexes(_ d: Directive) -> [(String, Bool)] {
         switch d.name {
         case "location":
-            if d.args.count == 2, d.args[0] == "~" || d.args[0] == "~*" { return [(d.args[1], d.args[0] == "~*")] }
-            if d.args.count == 1, let a = d.args.first, a.hasPrefix("~") {
-                return a.hasPrefix("~*") ? [(String(a.dropFirst(2)), true)] : [(String(a.dropFirst()), false)]
-            }
-            return []
+            let (modifier, pattern) = d.locationParts
+            return modifier == "~" || modifier == "~*" ? [(pattern, modifier == "~*")] : []
         case "rewrite":
             return d.args.first.map { [($0, false)] } ?? []
         case "if":

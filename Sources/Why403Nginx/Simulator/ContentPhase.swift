@@ -22,7 +22,7 @@ extension Simulation {
         if !base.hasPrefix("/") { base = prefix + base }
         if d.name == "alias" {
             let owner = chain.last { $0.name == "location" && ($0.block ?? []).contains { $0.location == d.location } }
-            let (mod, path) = owner.map(Simulation.locationParts) ?? ("", "")
+            let (mod, path) = owner.map(\.locationParts) ?? ("", "")
             if mod == "~" || mod == "~*" { return (base, d) }
             let rest = u.hasPrefix(path) ? String(u.dropFirst(path.count)) : u
             return (base + rest, d)

@@ -13,7 +13,7 @@ extension Simulation {
         var best: Directive?
         var bestLen = -1
         for l in locs {
-            let (mod, path) = Simulation.locationParts(l)
+            let (mod, path) = l.locationParts
             switch mod {
             case "=":
                 if uri == path { return ([l], true) }
@@ -25,7 +25,7 @@ extension Simulation {
         var chain: [Directive] = []
         var noregex = false
         if let b = best {
-            noregex = Simulation.locationParts(b).0 == "^~"
+            noregex = b.locationParts.0 == "^~"
             let nested = find(uri, in: b)
             chain = [b] + nested.chain
             if nested.final { return (chain, true) }
@@ -36,7 +36,7 @@ extension Simulation {
 
     func regexMatch(_ uri: String, _ locs: [Directive]) -> [Directive]? {
         for l in locs {
-            let (mod, pattern) = Simulation.locationParts(l)
+            let (mod, pattern) = l.locationParts
             guard mod == "~" || mod == "~*" else { continue }
             guard let re = regexCache.regex(pattern, caseless: mod == "~*") else {
                 notes.append("\(l.location): this regular expression could not be evaluated here: \(InputError.quote(pattern))")
@@ -49,15 +49,6 @@ extension Simulation {
             }
         }
         return nil
-    }
-
-    /// (modifier, path-or-pattern) of a location: `location = /x`, `location ~ re`, `location /p`.
-    static func locationParts(_ l: Directive) -> (String, String) {
-        if l.args.count == 2 { return (l.args[0], l.args[1]) }
-        let a = l.args.first ?? ""
-        for m in ["=", "^~", "~*", "~"] where a.hasPrefix(m) && a.count > m.count { return (m, String(a.dropFirst(m.count))) }
-        if a.hasPrefix("@") { return ("@", a) }
-        return ("", a)
     }
 
     /// The named location `@name` of the current server.

@@ -25,8 +25,9 @@ struct Patcher {
     }
 
     static func holdsOnly(_ d: Directive, line: String) -> (Bool, comment: String) {
+        // One pass: the code before a comment, and how many `;`, `{` or `}` it holds outside quotes.
         let chars = Array(line)
-        var code = "", comment = "", quote: Character? = nil, i = 0
+        var code = "", comment = "", quote: Character? = nil, terminators = 0, i = 0
         while i < chars.count {
             let c = chars[i]
             if let q = quote {
@@ -37,24 +38,16 @@ struct Patcher {
                 comment = String(chars[i...]); break
             } else {
                 if c == "\"" || c == "'" { quote = c }
+                if c == ";" || c == "{" || c == "}" { terminators += 1 }
                 code.append(c)
             }
             i += 1
         }
-        if quote != nil { return (false, "") }
         let body = code.trimmingSpaces
         let end: Character = d.block == nil ? ";" : "{"
-        guard body.last == end, body.hasPrefix(d.name) else { return (false, "") }
-        let afterName = body.dropFirst(d.name.count)
-        guard let first = afterName.first, first == " " || first == "\t" || first == "(" || first == end else { return (false, "") }
-        // No other terminator outside quotes before the last character.
-        var q: Character? = nil, escaped = false
-        for c in body.dropLast() {
-            if escaped { escaped = false; continue }
-            if let open = q { if c == "\\" { escaped = true } else if c == open { q = nil }; continue }
-            if c == "\"" || c == "'" { q = c; continue }
-            if c == ";" || c == "{" || c == "}" { return (false, "") }
-        }
+        guard quote == nil, terminators == 1, body.last == end, body.hasPrefix(d.name) else { return (false, "") }
+        guard let first = body.dropFirst(d.name.count).first, first == " " || first == "\t" || first == "(" || first == end
+        else { return (false, "") }
         return (true, comment.isEmpty ? "" : " " + comment)
     }
 
